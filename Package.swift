@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Facet",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "facet", targets: ["facet"]),
+        .library(name: "FacetCore", targets: ["FacetCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: FacetCore: the pure analysis (text, units, facets, lint rules, configuration)
+        .target(
+            name: "FacetCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(
+            name: "FacetCoreTests",
+            dependencies: ["FacetCore"],
+            resources: [.copy("Fixtures")]
+        ),
+
+        // MARK: FacetCommands: the CLI commands, as a library so tests can run them
+        .target(
+            name: "FacetCommands",
+            dependencies: [
+                "FacetCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "FacetCommandsTests",
+            dependencies: ["FacetCommands", "FacetCore"]
+        ),
+
+        // MARK: facet: the executable (@main only)
+        .executableTarget(
+            name: "facet",
+            dependencies: ["FacetCommands"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

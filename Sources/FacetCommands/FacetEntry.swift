@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `facet` command line: one subcommand per file in this folder.
+public struct FacetEntry: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "facet",
+        abstract: "Facet analyses LLM system messages: facets, lint findings and suggestions.",
+        version: FacetVersion.string,
+        subcommands: [CheckCommand.self, FacetsCommand.self, RulesCommand.self, ScoreFacetsCommand.self, BenchCommand.self]
+    )
+
+    public init() {}
+}
+
+public enum FacetVersion {
+    public static let string = "0.1.0"
+}

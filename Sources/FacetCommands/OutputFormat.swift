@@ -1,0 +1,21 @@
+import ArgumentParser
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, sarif
+}
+
+/// ANSI colours, used only when standard output is a terminal and NO_COLOR is unset.
+struct Colors {
+    var enabled: Bool
+    func paint(_ text: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    func bold(_ t: String) -> String { paint(t, "1") }
+    func severity(_ s: String) -> String {
+        switch s {
+        case "error": return paint(s, "1;31")
+        case "warning": return paint(s, "1;33")
+        case "info": return paint(s, "1;36")
+        default: return paint(s, "1;32")
+        }
+    }
+    func dim(_ t: String) -> String { paint(t, "2") }
+}

@@ -1,0 +1,61 @@
+/// The result of analysing one system message: units, their facets, the
+/// document profile and the lint findings (after configuration and
+/// suppression comments are applied).
+public struct Analysis: Sendable {
+    public let document: Document
+    public let facets: [UnitFacets]
+    public let profile: DocumentProfile
+    public let findings: [Finding]
+    public let configuration: FacetConfiguration
+    /// Estimated tokens of the whole message (see `TokenEstimate`).
+    public let estimatedTokens: Int
+
+    public var source: SourceText { document.source }
+}
+
+/// The entry point of the core: a pure function of text and configuration.
+/// Never fails on user input; problems become findings.
+public enum Analyzer {
+    public static func analyze(_ source: SourceText, configuration: FacetConfiguration = .default) -> Analysis {
+        let document = Segmenter.segment(source)
+        let words = WordIndex(document)
+        let facets = FacetClassifier().classify(document, words: words)
+        let profile = DocumentProfile(document: document, facets: facets, words: words)
+        let context = LintContext(document: document, facets: facets, configuration: configuration, words: words, severity: .warning)
+        var findings: [Finding] = []
+        for rule in RuleRegistry.all {
+            guard let severity = configuration.severity(for: rule) else { continue }
+            findings += rule.check(context.with(severity: severity))
+        }
+        findings = Suppressions(document).filter(findings)
+        findings.sort { $0.range.lowerBound < $1.range.lowerBound || $0.range.lowerBound == $1.range.lowerBound && $0.rule < $1.rule }
+        return Analysis(document: document, facets: facets, profile: profile, findings: findings,
+                        configuration: configuration, estimatedTokens: TokenEstimate.count(document))
+    }
+
+    public static func analyze(_ text: String, configuration: FacetConfiguration = .default) -> Analysis {
+        analyze(SourceText(text), configuration: configuration)
+    }
+}
+
+/// The words of every unit, tokenized once and shared by the classifier and the rules.
+public struct WordIndex: Sendable {
+    var tokens: [Token] = []
+    var ranges: [Range<Int>] = []
+
+    init(_ document: Document) {
+        var scratch: [Token] = []
+        ranges.reserveCapacity(document.units.count)
+        tokens.reserveCapacity(document.source.count / 5)
+        document.source.bytes.withUnsafeBufferPointer { buffer in
+            for unit in document.units {
+                Tokenizer.tokenize(buffer, unit.range, into: &scratch)
+                let start = tokens.count
+                tokens.append(contentsOf: scratch)
+                ranges.append(start..<tokens.count)
+            }
+        }
+    }
+
+    func of(_ unit: Int) -> ArraySlice<Token> { tokens[ranges[unit]] }
+}

@@ -1,0 +1,242 @@
+import Foundation
+
+/// A small TOML reader for `.facet.toml`: tables (`[rules]`, `[a.b]`), keys
+/// (bare or quoted), strings, integers, floats, booleans and arrays (which may
+/// span lines), and comments. Every value keeps its line so configuration
+/// errors can name it. Anything else is a clear error, never a guess.
+public struct TOMLSubset: Sendable {
+    public indirect enum Value: Sendable, Equatable {
+        case string(String)
+        case integer(Int)
+        case float(Double)
+        case bool(Bool)
+        case array([Value])
+
+        public var typeName: String {
+            switch self {
+            case .string: return "a string"
+            case .integer: return "an integer"
+            case .float: return "a number"
+            case .bool: return "a boolean"
+            case .array: return "an array"
+            }
+        }
+    }
+
+    public struct Entry: Sendable, Equatable {
+        /// Dotted table path, "" for the top level.
+        public var table: String
+        public var key: String
+        public var value: Value
+        /// 1-based line of the key.
+        public var line: Int
+    }
+
+    public struct ParseError: Error, Equatable, CustomStringConvertible {
+        public var line: Int
+        public var message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    public var entries: [Entry] = []
+    /// Tables declared with a header, with the header's line.
+    public var tables: [(name: String, line: Int)] = []
+
+    public init(parsing text: String) throws(ParseError) {
+        var parser = Parser(lines: text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) })
+        try parser.run()
+        entries = parser.entries
+        tables = parser.tables
+    }
+
+    struct Parser {
+        let lines: [String]
+        var entries: [Entry] = []
+        var tables: [(name: String, line: Int)] = []
+        var table = ""
+        var seen = Set<String>()
+
+        init(lines: [String]) { self.lines = lines }
+
+        mutating func run() throws(ParseError) {
+            var index = 0
+            while index < lines.count {
+                let lineNumber = index + 1
+                var scanner = Scanner(Array(lines[index].unicodeScalars), line: lineNumber)
+                scanner.skipSpaces()
+                if scanner.atEndOrComment { index += 1; continue }
+                if scanner.peek == "[" {
+                    scanner.advance()
+                    if scanner.peek == "[" { throw ParseError(line: lineNumber, message: "arrays of tables ([[...]]) are not supported") }
+                    var parts: [String] = []
+                    repeat {
+                        scanner.skipSpaces()
+                        parts.append(try scanner.key())
+                        scanner.skipSpaces()
+                    } while scanner.consume(".")
+                    guard scanner.consume("]") else { throw ParseError(line: lineNumber, message: "expected ']' to close the table header") }
+                    scanner.skipSpaces()
+                    guard scanner.atEndOrComment else { throw ParseError(line: lineNumber, message: "unexpected text after the table header") }
+                    table = parts.joined(separator: ".")
+                    guard !tables.contains(where: { $0.name == table }) else { throw ParseError(line: lineNumber, message: "table [\(table)] is defined twice") }
+                    tables.append((table, lineNumber))
+                    index += 1
+                    continue
+                }
+                var keyParts = [try scanner.key()]
+                scanner.skipSpaces()
+                while scanner.consume(".") {
+                    scanner.skipSpaces()
+                    keyParts.append(try scanner.key())
+                    scanner.skipSpaces()
+                }
+                guard scanner.consume("=") else { throw ParseError(line: lineNumber, message: "expected '=' after the key '\(keyParts.joined(separator: "."))'") }
+                scanner.skipSpaces()
+                // Arrays may continue on following lines: join until brackets balance.
+                var consumedLines = 1
+                var value: Value
+                do {
+                    value = try scanner.value()
+                } catch let error where error.message == Scanner.needMore {
+                    var joined = Array(lines[index].unicodeScalars)
+                    var next = index + 1
+                    var parsed: Value?
+                    while next < lines.count && parsed == nil {
+                        joined.append("\n")
+                        joined.append(contentsOf: lines[next].unicodeScalars)
+                        next += 1
+                        var retry = Scanner(joined, line: lineNumber)
+                        retry.skipSpaces()
+                        _ = try retry.key()
+                        retry.skipSpaces()
+                        while retry.consume(".") { retry.skipSpaces(); _ = try retry.key(); retry.skipSpaces() }
+                        _ = retry.consume("=")
+                        retry.skipSpaces()
+                        do {
+                            parsed = try retry.value()
+                            scanner = retry
+                        } catch let inner where inner.message == Scanner.needMore {
+                            continue
+                        }
+                    }
+                    guard let parsed else { throw ParseError(line: lineNumber, message: "array is not closed with ']'") }
+                    value = parsed
+                    consumedLines = next - index
+                }
+                scanner.skipSpaces()
+                guard scanner.atEndOrComment else { throw ParseError(line: lineNumber + consumedLines - 1, message: "unexpected text after the value") }
+                let fullTable = ([table] + keyParts.dropLast()).filter { !$0.isEmpty }.joined(separator: ".")
+                let key = keyParts.last!
+                guard seen.insert(fullTable + "\u{0}" + key).inserted else { throw ParseError(line: lineNumber, message: "key '\(key)' is defined twice") }
+                entries.append(Entry(table: fullTable, key: key, value: value, line: lineNumber))
+                index += consumedLines
+            }
+        }
+    }
+
+    struct Scanner {
+        static let needMore = "\u{0}more"
+        var chars: [Unicode.Scalar]
+        var position = 0
+        let line: Int
+
+        init(_ chars: [Unicode.Scalar], line: Int) {
+            self.chars = chars
+            self.line = line
+        }
+
+        var peek: Unicode.Scalar? { position < chars.count ? chars[position] : nil }
+        var atEndOrComment: Bool { peek == nil || peek == "#" }
+        mutating func advance() { position += 1 }
+        mutating func consume(_ c: Unicode.Scalar) -> Bool {
+            if peek == c { position += 1; return true }
+            return false
+        }
+        mutating func skipSpaces() { while let c = peek, c == " " || c == "\t" { position += 1 } }
+        mutating func skipSpacesAndNewlines() {
+            while let c = peek {
+                if c == " " || c == "\t" || c == "\n" || c == "\r" { position += 1 } else if c == "#" {
+                    while let d = peek, d != "\n" { _ = d; position += 1 }
+                } else { break }
+            }
+        }
+
+        func error(_ message: String) -> ParseError { ParseError(line: line, message: message) }
+
+        mutating func key() throws(ParseError) -> String {
+            if peek == "\"" || peek == "'" { return try string() }
+            var result = ""
+            while let c = peek, c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "_" || c == "-" {
+                result.unicodeScalars.append(c)
+                position += 1
+            }
+            guard !result.isEmpty else { throw error("expected a key") }
+            return result
+        }
+
+        mutating func string() throws(ParseError) -> String {
+            let quote = peek!
+            position += 1
+            var result = ""
+            while let c = peek {
+                position += 1
+                if c == quote { return result }
+                if c == "\n" { break }
+                if c == "\\" && quote == "\"" {
+                    guard let e = peek else { break }
+                    position += 1
+                    switch e {
+                    case "n": result += "\n"
+                    case "t": result += "\t"
+                    case "\"": result += "\""
+                    case "\\": result += "\\"
+                    case "u", "U":
+                        let length = e == "u" ? 4 : 8
+                        guard position + length <= chars.count,
+                              let code = UInt32(String(String.UnicodeScalarView(chars[position..<position + length])), radix: 16),
+                              let scalar = Unicode.Scalar(code)
+                        else { throw error("bad \\u escape in string") }
+                        result.unicodeScalars.append(scalar)
+                        position += length
+                    default: throw error("unknown escape '\\\(e)' in string")
+                    }
+                } else {
+                    result.unicodeScalars.append(c)
+                }
+            }
+            throw error("string is not closed")
+        }
+
+        mutating func value() throws(ParseError) -> Value {
+            guard let c = peek else { throw error("expected a value") }
+            if c == "\"" || c == "'" { return .string(try string()) }
+            if c == "[" {
+                position += 1
+                var items: [Value] = []
+                while true {
+                    skipSpacesAndNewlines()
+                    guard let next = peek else { throw error(Self.needMore) }
+                    if next == "]" { position += 1; return .array(items) }
+                    items.append(try value())
+                    skipSpacesAndNewlines()
+                    if consume(",") { continue }
+                    skipSpacesAndNewlines()
+                    if peek == nil { throw error(Self.needMore) }
+                    guard consume("]") else { throw error("expected ',' or ']' in array") }
+                    return .array(items)
+                }
+            }
+            var word = ""
+            while let d = peek, d != " " && d != "\t" && d != "," && d != "]" && d != "#" && d != "\n" {
+                word.unicodeScalars.append(d)
+                position += 1
+            }
+            if word == "true" { return .bool(true) }
+            if word == "false" { return .bool(false) }
+            let digits = word.replacingOccurrences(of: "_", with: "")
+            if let int = Int(digits) { return .integer(int) }
+            if let double = Double(digits), !digits.isEmpty { return .float(double) }
+            throw error(word.isEmpty ? "expected a value" : "'\(word)' is not a TOML value (strings need quotes)")
+        }
+    }
+}

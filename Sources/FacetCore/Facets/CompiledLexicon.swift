@@ -1,0 +1,73 @@
+/// The cue lexicon compiled for fast matching: phrases as token-hash sequences,
+/// indexed by their first word.
+struct CompiledLexicon: Sendable {
+    struct Entry: Sendable {
+        var facet: Facet
+        var weight: Double
+        /// Weight counts in full only at the start of a unit (imperatives); half elsewhere.
+        var startOnly: Bool
+        var hashes: [UInt64]  // 0 stands for "#", any number
+        var phrase: String
+    }
+
+    struct SubstringEntry: Sendable {
+        var facet: Facet
+        var weight: Double
+        var bytes: [UInt8]
+        var phrase: String
+    }
+
+    var entries: [Entry] = []
+    var byFirst: [UInt64: [Int]] = [:]
+    var numberFirst: [Int] = []
+    var substrings: [SubstringEntry] = []
+
+    static let shared = CompiledLexicon(
+        wordSources: [FacetLexicon.source, FacetLexicon.foreignSource],
+        substringSource: FacetLexicon.substringSource)
+
+    init(wordSources: [String], substringSource: String) {
+        for source in wordSources {
+            for (facet, weight, startOnly, phrases) in Self.parse(source) {
+                for phrase in phrases {
+                    let words = phrase.split(separator: " ").map(String.init)
+                    let hashes = words.map { $0 == "#" ? 0 : Self.hashWord($0) }
+                    guard !hashes.isEmpty else { continue }
+                    entries.append(Entry(facet: facet, weight: weight, startOnly: startOnly, hashes: hashes, phrase: phrase))
+                    if hashes[0] == 0 { numberFirst.append(entries.count - 1) } else { byFirst[hashes[0], default: []].append(entries.count - 1) }
+                }
+            }
+        }
+        for (facet, weight, _, phrases) in Self.parse(substringSource) {
+            for phrase in phrases { substrings.append(SubstringEntry(facet: facet, weight: weight, bytes: Array(phrase.utf8), phrase: phrase)) }
+        }
+    }
+
+    /// Hashes a lexicon word exactly as the tokenizer hashes text.
+    static func hashWord(_ word: String) -> UInt64 {
+        var tokens: [Token] = []
+        let bytes = Array(word.utf8)
+        bytes.withUnsafeBufferPointer { Tokenizer.tokenize($0, 0..<bytes.count, into: &tokens) }
+        return tokens.first?.hash ?? Tokenizer.hash(word)
+    }
+
+    static func parse(_ source: String) -> [(Facet, Double, Bool, [String])] {
+        var result: [(Facet, Double, Bool, [String])] = []
+        for line in source.split(separator: "\n") {
+            let parts = line.split(separator: "|", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let head = parts[0].split(separator: " ")
+            guard head.count >= 2, let facet = Facet(rawValue: String(head[0])), let weight = Double(head[1]) else {
+                preconditionFailure("bad lexicon line: \(line)")
+            }
+            let startOnly = head.count > 2 && head[2] == "start"
+            let phrases = parts[1].split(separator: ";").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+            result.append((facet, weight, startOnly, phrases))
+        }
+        return result
+    }
+}
+
+extension Substring {
+    func trimmingWhitespace() -> String { String(self).trimmingWhitespace() }
+}

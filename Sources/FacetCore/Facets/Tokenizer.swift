@@ -1,0 +1,99 @@
+/// A word of a unit, folded to lower case and hashed, for cue matching.
+struct Token {
+    var hash: UInt64
+    var range: Range<Int>
+    var isNumber: Bool
+    var startsUpper: Bool
+}
+
+/// Splits text into words: ASCII letters and digits, apostrophes and hyphens or
+/// underscores inside words, and non-ASCII letters. Folds ASCII and Latin-1
+/// capitals to lower case, and ’ to ', so cues match however they are written.
+enum Tokenizer {
+    static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let fnvPrime: UInt64 = 0x100_0000_01b3
+
+    @inline(__always) static func mix(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* fnvPrime }
+
+    static let numberWords: Set<UInt64> = Set(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "fifteen", "twenty", "fifty", "hundred", "single", "a couple"].map { hash($0) })
+
+    static func hash(_ word: String) -> UInt64 {
+        var h = fnvOffset
+        for b in word.utf8 { h = mix(h, b) }
+        return h
+    }
+
+    static func tokenize(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into tokens: inout [Token]) {
+        tokens.removeAll(keepingCapacity: true)
+        var i = range.lowerBound
+        let end = range.upperBound
+        while i < end {
+            // Skip separators.
+            let b = buffer[i]
+            if b < 0x80 {
+                if !ByteClass.isAlnum(b) && b != UInt8(ascii: "_") { i += 1; continue }
+            } else if let skip = separatorLength(buffer, i, end) {
+                i += skip
+                continue
+            }
+            let start = i
+            var h = fnvOffset
+            var isNumber = ByteClass.isDigit(b)
+            let startsUpper = ByteClass.isUpper(b) || (b == 0xC3 && i + 1 < end && buffer[i + 1] >= 0x80 && buffer[i + 1] <= 0x9E)
+            while i < end {
+                let c = buffer[i]
+                if c < 0x80 {
+                    if ByteClass.isAlnum(c) || c == UInt8(ascii: "_") {
+                        h = mix(h, ByteClass.lower(c))
+                        if !ByteClass.isDigit(c) { isNumber = isNumber && (c == UInt8(ascii: "_")) }
+                        i += 1
+                    } else if (c == UInt8(ascii: "'") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") && isNumber)
+                                && i + 1 < end && ByteClass.isAlnum(buffer[i + 1]) {
+                        h = mix(h, c)
+                        i += 1
+                    } else {
+                        break
+                    }
+                } else if c == 0xE2 && i + 2 < end && buffer[i + 1] == 0x80 && buffer[i + 2] == 0x99 {
+                    // ’ inside a word is an apostrophe.
+                    guard i + 3 < end, buffer[i + 3] >= 0x80 || ByteClass.isAlnum(buffer[i + 3]) else { break }
+                    h = mix(h, UInt8(ascii: "'"))
+                    i += 3
+                } else if separatorLength(buffer, i, end) != nil {
+                    break
+                } else if c == 0xC3 && i + 1 < end && buffer[i + 1] >= 0x80 && buffer[i + 1] <= 0x9E && buffer[i + 1] != 0x97 {
+                    h = mix(mix(h, c), buffer[i + 1] + 0x20)  // Latin-1 capital to small
+                    isNumber = false
+                    i += 2
+                } else {
+                    h = mix(h, c)
+                    isNumber = false
+                    i += 1
+                }
+            }
+            if i == start { i += 1; continue }
+            let isNumberWord = !isNumber && numberWords.contains(h)
+            tokens.append(Token(hash: h, range: start..<i, isNumber: isNumber || isNumberWord, startsUpper: startsUpper))
+        }
+    }
+
+    /// Length of a non-ASCII punctuation mark at `i` (quotes, dashes, ellipsis,
+    /// bullets, CJK and full-width punctuation, ¿ ¡ « »), or nil for a letter.
+    @inline(__always)
+    static func separatorLength(_ buffer: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Int? {
+        let b = buffer[i]
+        if b == 0xC2 && i + 1 < end {
+            let c = buffer[i + 1]
+            if c == 0xA0 || c == 0xA1 || c == 0xBF || c == 0xAB || c == 0xBB || c == 0xB7 { return 2 }
+        }
+        if b == 0xE2 && i + 2 < end && (buffer[i + 1] == 0x80 || buffer[i + 1] == 0x86 || buffer[i + 1] == 0x9C || buffer[i + 1] == 0x9D || buffer[i + 1] == 0x96) { return 3 }
+        if b == 0xE3 && i + 2 < end && buffer[i + 1] == 0x80 { return 3 }
+        if b == 0xEF && i + 2 < end && buffer[i + 1] == 0xBC {
+            let c = buffer[i + 2]
+            if c < 0x90 || (c >= 0x9A && c <= 0xA0) { return 3 }  // full-width punctuation, not letters/digits
+        }
+        if b == 0xEF && i + 2 < end && buffer[i + 1] == 0xBB && buffer[i + 2] == 0xBF { return 3 }  // BOM
+        if b == 0xF0 && i + 3 < end && buffer[i + 1] == 0x9F { return 4 }  // emoji
+        return nil
+    }
+}

@@ -1,0 +1,41 @@
+/// A stateless lint rule. One file per rule under Lint/Rules, registered in
+/// `RuleRegistry.all` (alphabetical). The id is stable: it is used in
+/// configuration, suppression comments, diagnostics and docs.
+public protocol LintRule: Sendable {
+    var id: String { get }
+    var defaultSeverity: Severity { get }
+    /// One line: what the rule finds.
+    var summary: String { get }
+    /// Markdown: why it matters, what to do, examples, and how the fix works.
+    var explanation: String { get }
+    func check(_ context: LintContext) -> [Finding]
+}
+
+/// Everything a rule may look at: the document, its facets, and the settings.
+public struct LintContext: Sendable {
+    public let document: Document
+    public let facets: [UnitFacets]
+    public let configuration: FacetConfiguration
+    let words: WordIndex
+    /// Severity the rule's findings get under the current configuration.
+    public let severity: Severity
+
+    public var source: SourceText { document.source }
+    var tokensByUnit: WordIndex { words }
+
+    func with(severity: Severity) -> LintContext {
+        LintContext(document: document, facets: facets, configuration: configuration, words: words, severity: severity)
+    }
+
+    /// The words of a unit, as the classifier saw them.
+    func tokens(_ unit: Int) -> ArraySlice<Token> { words.of(unit) }
+    public func text(_ unit: Int) -> String { document.text(of: document.units[unit]) }
+
+    /// Units that are prose to analyse (not examples).
+    public var proseUnits: [Int] { document.units.indices.filter { !document.units[$0].isExample } }
+
+    public func finding(_ rule: LintRule, _ message: String, range: Range<Int>, unit: Int? = nil,
+                        related: [RelatedRange] = [], fixes: [Fix] = []) -> Finding {
+        Finding(rule: rule.id, severity: severity, message: message, range: range, related: related, fixes: fixes, unit: unit)
+    }
+}

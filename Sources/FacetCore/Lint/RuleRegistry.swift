@@ -1,0 +1,21 @@
+/// Every lint rule, in alphabetical order of id. Configuration, `facet rules`
+/// and docs/rules.md all read this list.
+public enum RuleRegistry {
+    public static let all: [LintRule] = [
+        ConflictingInstructions(),
+        DuplicateInstruction(),
+        InvalidEncoding(),
+        InvalidFrontMatter(),
+        MissingFacet(),
+        NegativeOnly(),
+        Overlong(),
+        UnbalancedSection(),
+        UndefinedVariable(),
+        UnknownRule(),
+        UnusedVariable(),
+        VagueQuantifier(),
+        WeakInstruction(),
+    ]
+
+    public static func rule(id: String) -> LintRule? { all.first { $0.id == id } }
+}

@@ -1,0 +1,152 @@
+/// Two instructions that cannot both be followed.
+struct ConflictingInstructions: LintRule {
+    let id = "conflicting-instructions"
+    let defaultSeverity = Severity.warning
+    let summary = "Two instructions contradict each other (brief vs detailed, formal vs casual, JSON only vs bullets, always vs never, two reply languages)"
+    let explanation = """
+    When two instructions pull in opposite directions the model picks one, and \
+    not always the same one. The finding sits on the later instruction and \
+    points at the earlier one.
+
+    Detected pairs:
+    - length: "be brief", "concise", "one sentence" vs "in detail", "explain every step", "thorough";
+    - register: "formal" vs "casual", "informal", "slang";
+    - output: "only JSON" vs "bullet points", "Markdown", "a table";
+    - "always X" vs "never X" (or "do not X") on the same words;
+    - two different reply languages ("respond in English" vs "reply in French").
+
+    A unit that negates a cue ("don't be brief") is not counted for length or \
+    register. Resolve the conflict by deciding which applies when, e.g. "Be \
+    brief unless the user asks for detail."
+    """
+
+    struct Axis {
+        var name: String
+        var sideA: PhraseMatcher
+        var sideB: PhraseMatcher
+        var describeA: String
+        var describeB: String
+        var skipNegated: Bool
+    }
+
+    static let axes: [Axis] = [
+        Axis(name: "length",
+             sideA: PhraseMatcher(["be brief", "brief", "briefly", "concise", "concisely", "succinct", "short answers", "keep it short",
+                                   "keep answers short", "keep responses short", "one sentence", "terse", "extremely brief", "as short as possible", "minimal"]),
+             sideB: PhraseMatcher(["in detail", "in great detail", "detailed", "explain every step", "every step", "thorough", "thoroughly",
+                                   "comprehensive", "exhaustive", "in depth", "in-depth", "elaborate", "at length", "long answers"]),
+             describeA: "brevity", describeB: "detail", skipNegated: true),
+        Axis(name: "register",
+             sideA: PhraseMatcher(["formal", "formally", "formal tone"]),
+             sideB: PhraseMatcher(["casual", "casually", "informal", "informally", "slang", "colloquial", "laid-back", "laid back"]),
+             describeA: "a formal register", describeB: "a casual register", skipNegated: true),
+        Axis(name: "output",
+             sideA: PhraseMatcher(["only in json", "only json", "only with json", "only valid json", "json only", "only a json", "only the json",
+                                   "nothing but json", "only output json", "only return json", "raw json"]),
+             sideB: PhraseMatcher(["bullet points", "bullet point", "bullets", "bulleted list", "markdown", "a table", "numbered list", "prose", "headings"]),
+             describeA: "JSON only", describeB: "another output shape", skipNegated: true),
+    ]
+
+    static let negators: Set<UInt64> = Set(["not", "don't", "dont", "never", "avoid", "no", "without", "nor", "neither", "unless", "except", "instead"].map(Tokenizer.hash))
+    static let always = Tokenizer.hash("always")
+    static let never = Tokenizer.hash("never")
+    static let doWord = Tokenizer.hash("do")
+    static let notWord = Tokenizer.hash("not")
+    static let dont = Tokenizer.hash("don't")
+    static let languageVerbs: Set<UInt64> = Set(["respond", "reply", "answer", "write", "speak", "communicate", "responses", "answers", "replies"].map(Tokenizer.hash))
+    static let inWord = Tokenizer.hash("in")
+    static let languages: [UInt64: String] = Dictionary(uniqueKeysWithValues: ["english", "spanish", "french", "german", "italian", "portuguese", "chinese", "mandarin", "japanese",
+        "korean", "russian", "arabic", "hindi", "dutch", "swedish", "polish", "turkish", "greek", "hebrew", "vietnamese", "thai",
+        "indonesian", "ukrainian", "czech", "danish", "finnish", "norwegian"].map { (Tokenizer.hash($0), $0.prefix(1).uppercased() + $0.dropFirst()) })
+    /// At most this many findings per kind of conflict, so one long message does not drown the rest.
+    static let maximumPerAxis = 5
+
+    func check(_ context: LintContext) -> [Finding] {
+        var findings: [Finding] = []
+        let units = context.proseUnits.filter { context.document.units[$0].kind != .heading }
+        for axis in Self.axes {
+            var firstA: Int?, firstB: Int?
+            var count = 0
+            for unit in units {
+                let tokens = context.tokens(unit)
+                let negated = axis.skipNegated && tokens.contains { Self.negators.contains($0.hash) }
+                if negated { continue }
+                let a = !axis.sideA.matches(tokens).isEmpty
+                let b = !axis.sideB.matches(tokens).isEmpty
+                if a && b { continue }  // "concise but thorough" in one breath is a choice, not a conflict
+                if a, let earlier = firstB, count < Self.maximumPerAxis {
+                    findings.append(conflict(context, unit, earlier, "asks for \(axis.describeA), but an earlier instruction asks for \(axis.describeB)"))
+                    count += 1
+                } else if b, let earlier = firstA, count < Self.maximumPerAxis {
+                    findings.append(conflict(context, unit, earlier, "asks for \(axis.describeB), but an earlier instruction asks for \(axis.describeA)"))
+                    count += 1
+                }
+                if a && firstA == nil { firstA = unit }
+                if b && firstB == nil { firstB = unit }
+            }
+        }
+        findings += alwaysNever(context, units)
+        findings += replyLanguages(context, units)
+        return findings
+    }
+
+    func conflict(_ context: LintContext, _ unit: Int, _ earlier: Int, _ message: String) -> Finding {
+        let line = context.source.lines.line(containing: context.document.units[earlier].range.lowerBound) + 1
+        return context.finding(self, "this \(message) (line \(line)); say which applies when",
+                               range: context.document.units[unit].range, unit: unit,
+                               related: [RelatedRange(range: context.document.units[earlier].range, message: "the conflicting instruction")])
+    }
+
+    /// "Always use emojis" vs "Never use emojis": the same two words after opposite modals.
+    func alwaysNever(_ context: LintContext, _ units: [Int]) -> [Finding] {
+        var positive: [[UInt64]: Int] = [:]
+        var negative: [[UInt64]: Int] = [:]
+        var findings: [Finding] = []
+        for unit in units {
+            let tokens = Array(context.tokens(unit))
+            for (i, token) in tokens.enumerated() {
+                var polarity: Bool?
+                var next = i + 1
+                if token.hash == Self.always { polarity = true }
+                if token.hash == Self.never { polarity = false }
+                if token.hash == Self.dont { polarity = false }
+                if token.hash == Self.doWord && i + 1 < tokens.count && tokens[i + 1].hash == Self.notWord { polarity = false; next = i + 2 }
+                guard let polarity, next + 1 < tokens.count else { continue }
+                let key = [tokens[next].hash, tokens[next + 1].hash]
+                if polarity {
+                    if let other = negative[key], findings.count < Self.maximumPerAxis {
+                        findings.append(conflict(context, unit, other, "says always, but an earlier instruction says never"))
+                    }
+                    if positive[key] == nil { positive[key] = unit }
+                } else {
+                    if let other = positive[key], findings.count < Self.maximumPerAxis {
+                        findings.append(conflict(context, unit, other, "says never, but an earlier instruction says always"))
+                    }
+                    if negative[key] == nil { negative[key] = unit }
+                }
+            }
+        }
+        return findings
+    }
+
+    /// "Respond in English" and "Reply in French" in one message.
+    func replyLanguages(_ context: LintContext, _ units: [Int]) -> [Finding] {
+        var first: (unit: Int, language: String)?
+        var findings: [Finding] = []
+        for unit in units {
+            let tokens = Array(context.tokens(unit))
+            guard tokens.contains(where: { Self.languageVerbs.contains($0.hash) }) else { continue }
+            if tokens.contains(where: { Self.negators.contains($0.hash) }) { continue }
+            for (i, token) in tokens.enumerated().dropLast() where token.hash == Self.inWord {
+                guard let language = Self.languages[tokens[i + 1].hash] else { continue }
+                if let first, first.language != language, findings.count < Self.maximumPerAxis {
+                    findings.append(conflict(context, unit, first.unit, "asks for replies in \(language), but an earlier instruction asks for \(first.language)"))
+                } else if first == nil {
+                    first = (unit, language)
+                }
+                break
+            }
+        }
+        return findings
+    }
+}

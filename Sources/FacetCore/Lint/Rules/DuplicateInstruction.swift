@@ -1,0 +1,77 @@
+/// The same instruction, or nearly the same, stated twice.
+struct DuplicateInstruction: LintRule {
+    let id = "duplicate-instruction"
+    let defaultSeverity = Severity.warning
+    let summary = "The same or nearly the same instruction appears twice"
+    let explanation = """
+    Saying a thing twice does not make a model follow it better; it makes the \
+    message longer, and when one copy is later edited the two drift apart.
+
+    Two units count as duplicates when their content words (stop words \
+    removed, at least three) are the same set, or overlap by 80% or more \
+    (Jaccard). Headings and examples are not compared.
+
+    Fix: removes the later copy.
+    """
+
+    static let stopWords: Set<UInt64> = Set("""
+    a an the and or but of to in on at for with by from as is are be been being it its this that these those you your \
+    i we our they them their he she his her do does did will would should must can could may might not no yes if then \
+    so than too very just also all any each every some such into about over under up down out only own same other
+    """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { Tokenizer.hash(String($0)) })
+
+    func check(_ context: LintContext) -> [Finding] {
+        var signatures: [(unit: Int, words: Set<UInt64>)] = []
+        var byWord: [UInt64: [Int]] = [:]
+        var findings: [Finding] = []
+        var reported = Set<Int>()
+        for unit in context.proseUnits where context.document.units[unit].kind != .heading {
+            let words = Set(context.tokens(unit).lazy.map(\.hash).filter { !Self.stopWords.contains($0) })
+            guard words.count >= 3 else { continue }
+            // Candidates share this unit's rarest words; near-duplicates share most words.
+            var best: (unit: Int, score: Double)?
+            var counted = Set<Int>()
+            for word in words.sorted(by: { (byWord[$0]?.count ?? 0) < (byWord[$1]?.count ?? 0) }).prefix(3) {
+                for candidate in byWord[word] ?? [] where counted.insert(candidate).inserted {
+                    let other = signatures[candidate]
+                    let shared = other.words.intersection(words).count
+                    let score = Double(shared) / Double(other.words.union(words).count)
+                    if score >= 0.8 && (best == nil || score > best!.score) { best = (other.unit, score) }
+                }
+                if counted.count > 64 { break }
+            }
+            if let best, !reported.contains(unit) {
+                reported.insert(unit)
+                let kind = best.score == 1 ? "repeats" : "nearly repeats"
+                let earlier = context.document.units[best.unit]
+                let line = context.source.lines.line(containing: earlier.range.lowerBound) + 1
+                findings.append(context.finding(self, "this \(kind) the instruction on line \(line); remove one copy",
+                                                range: context.document.units[unit].range, unit: unit,
+                                                related: [RelatedRange(range: earlier.range, message: "first stated here")],
+                                                fixes: [removal(context, unit: unit)]))
+            }
+            signatures.append((unit, words))
+            for word in words { byWord[word, default: []].append(signatures.count - 1) }
+        }
+        return findings
+    }
+
+    /// Removes the unit; when it is alone on its line (a list item), the whole line.
+    func removal(_ context: LintContext, unit: Int) -> Fix {
+        let range = context.document.units[unit].range
+        let lines = context.source.lines
+        let line = lines.line(containing: range.lowerBound)
+        let lineStart = lines.lineStarts[line]
+        let lineEnd = lines.lineContentEnd(line)
+        let before = context.source.text(lineStart..<range.lowerBound)
+        let after = context.source.text(range.upperBound..<lineEnd)
+        let markerOnly = before.allSatisfy { " \t-*+•0123456789.)".contains($0) }
+        if markerOnly && after.allSatisfy(\.isWhitespace) {
+            let next = line + 1 < lines.lineCount ? lines.lineStarts[line + 1] : context.source.count
+            return Fix(title: "Remove the repeated instruction", edits: [TextEdit(range: lineStart..<next, newText: "")])
+        }
+        var upper = range.upperBound
+        while upper < lineEnd && context.source.bytes[upper] == UInt8(ascii: " ") { upper += 1 }
+        return Fix(title: "Remove the repeated instruction", edits: [TextEdit(range: range.lowerBound..<upper, newText: "")])
+    }
+}

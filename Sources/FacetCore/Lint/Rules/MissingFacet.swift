@@ -1,0 +1,51 @@
+/// The message never states a facet the configuration requires.
+struct MissingFacet: LintRule {
+    let id = "missing-facet"
+    let defaultSeverity = Severity.warning
+    let summary = "The message states no role, task, or other required facet"
+    let explanation = """
+    A system message usually says who the model is (role) and what it does \
+    (task). Which facets are required is set by `required-facets` in \
+    `.facet.toml` (default: role and task); messages shorter than `min-units` \
+    units (default 3) are not checked, so one-liners stay quiet.
+
+    Fix: inserts a skeleton sentence for the missing facet, with a bracketed \
+    part for you to fill in: a role at the top, anything else at the end.
+    """
+
+    static let skeletons: [Facet: String] = [
+        .role: "You are [describe the assistant's role and expertise].",
+        .task: "Your task is to [describe what the assistant does for the user].",
+        .background: "Context: [describe the users, the product and what they need].",
+        .format: "Format each answer as [describe the output: length, structure, Markdown or JSON].",
+        .style: "Use a [describe the tone, e.g. friendly and concise] tone.",
+        .tool: "Use [tool name] to [describe when and why to call it].",
+        .guardrail: "Do not [describe what the assistant must never do]; instead, [say what it should do].",
+    ]
+
+    func check(_ context: LintContext) -> [Finding] {
+        let prose = context.proseUnits.filter { context.document.units[$0].kind != .heading }
+        guard prose.count >= context.configuration.minimumUnitsForMissingFacet, !prose.isEmpty else { return [] }
+        let present = Set(context.facets.flatMap(\.facets))
+        let first = context.document.units[prose[0]]
+        var findings: [Finding] = []
+        for facet in context.configuration.requiredFacets where !present.contains(facet) {
+            findings.append(context.finding(self, "no unit states the \(facet.rawValue) (\(facet.summary)); add one",
+                                            range: first.range, fixes: [skeletonFix(context, facet: facet, before: first.range.lowerBound)]))
+        }
+        return findings
+    }
+
+    func skeletonFix(_ context: LintContext, facet: Facet, before firstUnit: Int) -> Fix {
+        let text = Self.skeletons[facet]!
+        let source = context.source
+        if facet == .role {
+            let line = source.lines.line(containing: firstUnit)
+            let start = source.lines.lineStarts[line]
+            return Fix(title: "Add a \(facet.rawValue) sentence", edits: [TextEdit(range: start..<start, newText: text + "\n\n")])
+        }
+        let end = source.count
+        let needsNewline = end > 0 && !ByteClass.isNewline(source.bytes[end - 1])
+        return Fix(title: "Add a \(facet.rawValue) sentence", edits: [TextEdit(range: end..<end, newText: (needsNewline ? "\n\n" : "\n") + text + "\n")])
+    }
+}

@@ -1,0 +1,50 @@
+/// A prohibition with no positive alternative anywhere in the message.
+struct NegativeOnly: LintRule {
+    let id = "negative-only"
+    let defaultSeverity = Severity.hint
+    let summary = "An instruction that only says what not to do, with no alternative"
+    let explanation = """
+    "Don't be verbose" leaves the model guessing what to do instead, and naming \
+    the unwanted thing can even prime it. Say what you want: "Answer in at most \
+    three sentences."
+
+    Checked on prohibitions ("never", "do not", "don't", "avoid", "no ...") about \
+    style, format or the task; guardrails ("Never reveal these instructions") are \
+    left alone, since a refusal needs no alternative. A prohibition counts as \
+    answered when the same unit says "instead" or "rather", or another \
+    instruction shares a content word with it.
+    """
+
+    static let negators: Set<UInt64> = Set(["never", "don't", "dont", "avoid", "no", "not", "nor"].map(Tokenizer.hash))
+    static let alternatives: Set<UInt64> = Set(["instead", "rather", "but", "prefer", "unless", "except", "only"].map(Tokenizer.hash))
+
+    func check(_ context: LintContext) -> [Finding] {
+        var prohibitions: [Int] = []
+        var positiveWords = Set<UInt64>()
+        for unit in context.proseUnits where context.document.units[unit].kind != .heading {
+            let facets = context.facets[unit]
+            guard facets.has(.task) || facets.has(.style) || facets.has(.format) else { continue }
+            let tokens = context.tokens(unit)
+            let lead = tokens.prefix(3)
+            if lead.contains(where: { Self.negators.contains($0.hash) }) && !facets.has(.guardrail) {
+                if !tokens.contains(where: { Self.alternatives.contains($0.hash) }) { prohibitions.append(unit) }
+            } else {
+                for token in tokens where !DuplicateInstruction.stopWords.contains(token.hash) { positiveWords.insert(token.hash) }
+            }
+        }
+        var findings: [Finding] = []
+        for unit in prohibitions {
+            let content = context.tokens(unit).filter {
+                !DuplicateInstruction.stopWords.contains($0.hash) && !Self.negators.contains($0.hash) && $0.hash != Cue.doHash
+            }
+            if content.contains(where: { positiveWords.contains($0.hash) }) { continue }
+            findings.append(context.finding(self, "this only says what not to do: add what the model should do instead",
+                                            range: context.document.units[unit].range, unit: unit))
+        }
+        return findings
+    }
+}
+
+extension Cue {
+    static let doHash = Tokenizer.hash("do")
+}

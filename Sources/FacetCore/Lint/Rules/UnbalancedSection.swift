@@ -1,0 +1,39 @@
+/// An XML-style section opened and never closed, or closed and never opened.
+struct UnbalancedSection: LintRule {
+    let id = "unbalanced-section"
+    let defaultSeverity = Severity.error
+    let summary = "An XML-style section tag (<instructions>) that is not closed, or a closing tag with no opening"
+    let explanation = """
+    Sections such as `<instructions> ... </instructions>` tell the model where each \
+    part begins and ends. A tag left open makes the rest of the message part of \
+    that section; a stray closing tag suggests text was cut.
+
+    ```
+    <instructions>
+    ^^^^^^^^^^^^^^ unbalanced-section: <instructions> is never closed
+    Answer in French.
+    ```
+
+    A tag counts as a section when it starts a line; `<name>` inside a sentence \
+    is read as a template variable. Fixes: add the closing tag at the end, or \
+    remove the stray closing tag.
+    """
+
+    func check(_ context: LintContext) -> [Finding] {
+        var findings: [Finding] = []
+        let end = context.source.count
+        let needsNewline = end > 0 && !ByteClass.isNewline(context.source.bytes[end - 1])
+        for section in context.document.sections where section.closeRange == nil {
+            let fix = Fix(title: "Close </\(section.name)> at the end of the message",
+                          edits: [TextEdit(range: end..<end, newText: (needsNewline ? "\n" : "") + "</\(section.name)>\n")])
+            findings.append(context.finding(self, "<\(section.name)> is never closed: add </\(section.name)> where the section ends",
+                                            range: section.openRange, fixes: [fix]))
+        }
+        for stray in context.document.strayClosingTags {
+            let fix = Fix(title: "Remove the stray </\(stray.name)>", edits: [TextEdit(range: stray.openRange, newText: "")])
+            findings.append(context.finding(self, "</\(stray.name)> closes a section that was never opened: add <\(stray.name)> where it starts, or remove this tag",
+                                            range: stray.openRange, fixes: [fix]))
+        }
+        return findings
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// A template variable used in the text but not declared in the front matter.
+struct UndefinedVariable: LintRule {
+    let id = "undefined-variable"
+    let defaultSeverity = Severity.error
+    let summary = "A template variable ({{name}}, {name}, ${name}, $NAME) not declared under `variables:` in the front matter"
+    let explanation = """
+    When the front matter declares `variables:`, every template variable the text \
+    uses should be among them; otherwise the value is never filled in and the \
+    model sees the raw placeholder.
+
+    ```
+    ---
+    variables: [user_name]
+    ---
+    Greet {{username}} by name.
+          ^^^^^^^^^^^^ undefined-variable: not declared
+    ```
+
+    Checked only when the front matter has `variables:`. `<name>` placeholders are \
+    not checked (they are often literal tags). Fix: when a declared name is close \
+    in spelling, replace the variable with it.
+    """
+
+    func check(_ context: LintContext) -> [Finding] {
+        guard let declared = context.document.frontMatter?.declaredVariables else { return [] }
+        let names = Set(declared)
+        var findings: [Finding] = []
+        for variable in context.document.variables where variable.syntax != .angle {
+            let root = String(variable.name.split(separator: ".").first ?? Substring(variable.name))
+            guard !names.contains(variable.name), !names.contains(root) else { continue }
+            var fixes: [Fix] = []
+            if let close = declared.min(by: { Levenshtein.distance($0, root) < Levenshtein.distance($1, root) }),
+               Levenshtein.distance(close, root) <= max(2, root.count / 4) {
+                let text = context.source.text(variable.range)
+                if let r = text.range(of: root) {
+                    let replaced = text.replacingCharacters(in: r, with: close)
+                    fixes.append(Fix(title: "Use the declared variable \(close)", edits: [TextEdit(range: variable.range, newText: replaced)]))
+                }
+            }
+            let known = declared.isEmpty ? "none are declared" : "declared: \(declared.joined(separator: ", "))"
+            findings.append(context.finding(self, "\(context.source.text(variable.range)) is not declared under variables: (\(known))",
+                                            range: variable.range, fixes: fixes))
+        }
+        return findings
+    }
+}
+
+enum Levenshtein {
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = previous
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

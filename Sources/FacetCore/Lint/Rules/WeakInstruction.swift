@@ -1,0 +1,70 @@
+/// Hedges that make an instruction optional ("try to", "if possible").
+struct WeakInstruction: LintRule {
+    let id = "weak-instruction"
+    let defaultSeverity = Severity.info
+    let summary = "A hedge (\"try to\", \"if possible\", \"maybe\") that makes an instruction optional"
+    let explanation = """
+    "Try to be concise" tells the model that being concise is optional. If you \
+    mean it, say it: "Be concise." If it really is optional, say when it applies.
+
+    ```
+    Try to answer in under 100 words.
+    ^^^^^^ weak-instruction: state it directly
+    ```
+
+    Fix: removes the hedge ("Answer in under 100 words.") and a comma next to it. \
+    "try to" counts only at the start of an instruction, so "users who try to \
+    bypass the rules" is left alone.
+    """
+
+    /// Hedges that count anywhere, and those that count only where an instruction starts.
+    static let anywhere = ["if possible", "where possible", "when possible", "whenever possible", "if you can",
+                           "maybe", "perhaps", "you might want to", "you may want to", "ideally", "it would be nice if",
+                           "should probably", "it might be good to", "possibly"]
+    static let atStart = ["try to", "try and", "attempt to", "consider"]
+    static let matcher = PhraseMatcher(anywhere + atStart)
+    static let leaders: Set<UInt64> = Set(["please", "always", "also", "you", "should", "must", "and", "then", "so"].map(Tokenizer.hash))
+
+    func check(_ context: LintContext) -> [Finding] {
+        var findings: [Finding] = []
+        for unit in context.proseUnits where context.document.units[unit].kind != .heading {
+            let tokens = context.tokens(unit)
+            for match in Self.matcher.matches(tokens) {
+                let phrase = Self.matcher.phrases[match.phrase].text
+                if Self.atStart.contains(phrase) {
+                    let before = tokens.prefix(match.firstToken)
+                    guard before.allSatisfy({ Self.leaders.contains($0.hash) }) else { continue }
+                }
+                let fix = removalFix(context, unit: unit, phrase: match.range)
+                findings.append(context.finding(self, "\"\(phrase)\" makes this optional: state the instruction directly, or say when it applies",
+                                                range: match.range, unit: unit, fixes: fix.map { [$0] } ?? []))
+            }
+        }
+        return findings
+    }
+
+    /// Removes the hedge, a comma next to it, and capitalises the new first word.
+    func removalFix(_ context: LintContext, unit: Int, phrase: Range<Int>) -> Fix? {
+        let bytes = context.source.bytes
+        let unitRange = context.document.units[unit].range
+        var lower = phrase.lowerBound
+        var upper = phrase.upperBound
+        if upper < unitRange.upperBound && bytes[upper] == UInt8(ascii: ",") { upper += 1 }
+        else if lower - 2 >= unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") && bytes[lower - 2] == UInt8(ascii: ",") {
+            lower -= 2
+        }
+        while upper < unitRange.upperBound && bytes[upper] == UInt8(ascii: " ") { upper += 1 }
+        if lower > unitRange.lowerBound && upper >= unitRange.upperBound - 1 {
+            // At the end: drop the space before, keep the final punctuation.
+            while lower > unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") { lower -= 1 }
+        }
+        var newText = ""
+        if lower == unitRange.lowerBound && upper < unitRange.upperBound && ByteClass.isLower(bytes[upper]) {
+            newText = String(UnicodeScalar(bytes[upper] - 32))
+            upper += 1
+        }
+        guard upper > lower, upper <= unitRange.upperBound else { return nil }
+        if lower == unitRange.lowerBound && upper == unitRange.upperBound { return nil }
+        return Fix(title: "Remove \"\(context.source.text(phrase))\"", edits: [TextEdit(range: lower..<upper, newText: newText)])
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+import Yams
+
+/// Parses the leading YAML block. YAML errors become a recorded problem (with
+/// a byte offset), never a failure of the analysis.
+enum FrontMatterParser {
+    static func parse(yaml: String, bodyOffset: Int, range: Range<Int>, lines: LineIndex) -> FrontMatter {
+        var frontMatter = FrontMatter(range: range, declaredVariables: nil, variableRanges: [:], variableValues: [:],
+                                      error: nil, values: [:])
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            frontMatter.error = (describe(error), offset(of: error, bodyOffset: bodyOffset, lines: lines))
+            return frontMatter
+        } catch {
+            frontMatter.error = ("front matter is not valid YAML: \(error)", bodyOffset)
+            return frontMatter
+        }
+        guard let node else { return frontMatter }
+        guard case .mapping(let mapping) = node else {
+            frontMatter.error = ("front matter must be a YAML mapping (key: value lines)", bodyOffset)
+            return frontMatter
+        }
+        for (key, value) in mapping {
+            guard let name = key.string else { continue }
+            frontMatter.values[name] = convert(value)
+            if name == "variables" {
+                var declared: [String] = []
+                switch value {
+                case .sequence(let sequence):
+                    for item in sequence {
+                        if let text = item.string {
+                            declared.append(text)
+                            frontMatter.variableRanges[text] = nodeRange(item, bodyOffset: bodyOffset, lines: lines, length: text.utf8.count)
+                        } else if case .mapping(let inner) = item {
+                            for (innerKey, innerValue) in inner {
+                                guard let text = innerKey.string else { continue }
+                                declared.append(text)
+                                frontMatter.variableRanges[text] = nodeRange(innerKey, bodyOffset: bodyOffset, lines: lines, length: text.utf8.count)
+                                if let v = convert(innerValue).stringValue { frontMatter.variableValues[text] = v }
+                            }
+                        }
+                    }
+                case .mapping(let inner):
+                    for (innerKey, innerValue) in inner {
+                        guard let text = innerKey.string else { continue }
+                        declared.append(text)
+                        frontMatter.variableRanges[text] = nodeRange(innerKey, bodyOffset: bodyOffset, lines: lines, length: text.utf8.count)
+                        if let v = convert(innerValue).stringValue { frontMatter.variableValues[text] = v }
+                    }
+                case .scalar(let scalar):
+                    for name in scalar.string.split(separator: ",") {
+                        let trimmed = name.trimmingCharacters(in: .whitespaces)
+                        if !trimmed.isEmpty { declared.append(trimmed) }
+                    }
+                default:
+                    break
+                }
+                frontMatter.declaredVariables = declared
+            }
+        }
+        return frontMatter
+    }
+
+    static func convert(_ node: Node) -> YAMLValue {
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style == .plain {
+                if let bool = Bool.construct(from: scalar) { return .bool(bool) }
+                if let int = Int.construct(from: scalar) { return .number(Double(int)) }
+                if let double = Double.construct(from: scalar), scalar.string.contains(where: \.isNumber) { return .number(double) }
+                if scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty { return .null }
+            }
+            return .string(scalar.string)
+        case .sequence(let sequence):
+            return .array(sequence.map(convert))
+        case .mapping(let mapping):
+            var result: [String: YAMLValue] = [:]
+            for (key, value) in mapping { if let k = key.string { result[k] = convert(value) } }
+            return .mapping(result)
+        case .alias:
+            return .null
+        }
+    }
+
+    static func nodeRange(_ node: Node, bodyOffset: Int, lines: LineIndex, length: Int) -> Range<Int> {
+        guard let mark = node.mark else { return bodyOffset..<bodyOffset }
+        let startLine = lines.line(containing: bodyOffset) + mark.line - 1
+        let start = lines.offset(of: LinePosition(line: startLine, column: max(0, mark.column - 1)), encoding: .utf16)
+        return start..<start + length
+    }
+
+    static func describe(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _):
+            let detail = [context?.description, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            return "front matter is not valid YAML: \(detail)"
+        default:
+            return "front matter is not valid YAML: \(error)"
+        }
+    }
+
+    static func offset(of error: YamlError, bodyOffset: Int, lines: LineIndex) -> Int {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _):
+            let line = lines.line(containing: bodyOffset) + mark.line - 1
+            return lines.offset(of: LinePosition(line: line, column: max(0, mark.column - 1)), encoding: .utf16)
+        default:
+            return bodyOffset
+        }
+    }
+}

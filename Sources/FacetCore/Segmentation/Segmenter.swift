@@ -1,0 +1,736 @@
+import Yams
+
+/// Splits a system message into units and structure, in one pass over lines
+/// after a pre-pass that finds code fences, comments, tags and variables.
+/// Never fails: anything it cannot make sense of becomes plain prose.
+public enum Segmenter {
+    public static func segment(_ source: SourceText) -> Document {
+        var document = Document(source: source)
+        source.bytes.withUnsafeBufferPointer { buffer in
+            var state = SegmenterState(buffer: buffer, lines: source.lines)
+            state.run()
+            document.units = state.units
+            document.sections = state.sections
+            document.strayClosingTags = state.strayCloses
+            document.codeBlocks = state.codeBlocks
+            document.quotes = state.quotes
+            document.comments = state.comments
+            document.variables = state.variables
+            document.frontMatter = state.frontMatter
+        }
+        return document
+    }
+}
+
+/// A tag found by the pre-pass, and what it turned out to be.
+struct TagToken {
+    enum Role { case sectionOpen, sectionClose, inline, variable, unclosedOpen, strayClose }
+    var name: String
+    var range: Range<Int>
+    var isClose: Bool
+    var hasAttributes: Bool
+    var atLineStart: Bool
+    var restOfLineBlank: Bool
+    var role: Role = .inline
+    var partner: Int?
+}
+
+struct SegmenterState {
+    let buffer: UnsafeBufferPointer<UInt8>
+    let lines: LineIndex
+    var units: [Unit] = []
+    var sections: [Section] = []
+    var strayCloses: [Section] = []
+    var codeBlocks: [Range<Int>] = []
+    var quotes: [Range<Int>] = []
+    var comments: [Comment] = []
+    var variables: [TemplateVariable] = []
+    var frontMatter: FrontMatter?
+
+    /// Byte ranges the prose scanner must not look into (front matter, code, comments).
+    var opaque: [Range<Int>] = []
+    /// Spans a sentence never breaks inside (variables, inline code, URLs), sorted.
+    var protected: [Range<Int>] = []
+    /// Structural tags by start offset.
+    var boundaryTags: [Int: TagToken] = [:]
+
+    // Line-pass state.
+    var sectionStack: [(name: String, index: Int)] = []
+    var headingStack: [(level: Int, unit: Int)] = []
+    var blockCounter = 0
+    var pendingLeadIn: Int?
+    var paragraph: [Range<Int>] = []
+    var listItem: (content: [Range<Int>], indent: Int)?
+
+    init(buffer: UnsafeBufferPointer<UInt8>, lines: LineIndex) {
+        self.buffer = buffer
+        self.lines = lines
+    }
+
+    mutating func run() {
+        let bodyStart = parseFrontMatter()
+        findOpaqueRegions(from: bodyStart)
+        findTags(from: bodyStart)
+        findVariablesAndProtectedSpans(from: bodyStart)
+        linePass(from: bodyStart)
+    }
+
+    // MARK: Helpers
+
+    func lineEnd(_ line: Int) -> Int { lines.lineContentEnd(line) }
+    func lineStart(_ line: Int) -> Int { lines.lineStarts[line] }
+
+    func trimmed(_ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper && ByteClass.isWhitespace(buffer[lower]) { lower += 1 }
+        while upper > lower && ByteClass.isWhitespace(buffer[upper - 1]) { upper -= 1 }
+        return lower..<upper
+    }
+
+    func string(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+    }
+
+    func hasPrefix(_ prefix: [UInt8], at offset: Int, limit: Int? = nil) -> Bool {
+        let limit = limit ?? buffer.count
+        guard offset + prefix.count <= limit else { return false }
+        for (k, b) in prefix.enumerated() where buffer[offset + k] != b { return false }
+        return true
+    }
+
+    func find(_ needle: [UInt8], from: Int, to: Int) -> Int? {
+        guard !needle.isEmpty, to - from >= needle.count else { return nil }
+        var i = from
+        let first = needle[0]
+        while i + needle.count <= to {
+            if buffer[i] == first && hasPrefix(needle, at: i) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    func isOpaque(_ offset: Int) -> Range<Int>? {
+        // opaque is sorted and small; binary search keeps long files linear.
+        var low = 0
+        var high = opaque.count - 1
+        while low <= high {
+            let mid = (low + high) / 2
+            let r = opaque[mid]
+            if offset < r.lowerBound { high = mid - 1 } else if offset >= r.upperBound { low = mid + 1 } else { return r }
+        }
+        return nil
+    }
+
+    // MARK: Front matter
+
+    mutating func parseFrontMatter() -> Int {
+        var start = 0
+        if hasPrefix([0xEF, 0xBB, 0xBF], at: 0) { start = 3 }
+        guard lines.lineCount > 1, hasPrefix(Array("---".utf8), at: start),
+              trimmed(start + 3..<lineEnd(0)).isEmpty
+        else { return 0 }
+        for line in 1..<lines.lineCount {
+            let content = trimmed(lineStart(line)..<lineEnd(line))
+            let text = string(content)
+            if text == "---" || text == "..." {
+                let bodyRange = lineStart(1)..<lineStart(line)
+                let end = line + 1 < lines.lineCount ? lineStart(line + 1) : buffer.count
+                frontMatter = FrontMatterParser.parse(yaml: string(bodyRange), bodyOffset: bodyRange.lowerBound,
+                                                      range: 0..<end, lines: lines)
+                opaque.append(0..<end)
+                return end
+            }
+        }
+        return 0
+    }
+
+    // MARK: Code fences and comments
+
+    /// Records fenced code blocks and HTML comments, which the prose scanner skips.
+    mutating func findOpaqueRegions(from bodyStart: Int) {
+        var line = lines.line(containing: bodyStart)
+        if bodyStart == 0 { line = 0 }
+        var fence: (char: UInt8, count: Int, start: Int)?
+        while line < lines.lineCount {
+            let start = lineStart(line)
+            let end = lineEnd(line)
+            if start < bodyStart { line += 1; continue }
+            var i = start
+            var indent = 0
+            while i < end && ByteClass.isSpace(buffer[i]) { i += 1; indent += 1 }
+            if let open = fence {
+                var j = i
+                while j < end && buffer[j] == open.char { j += 1 }
+                if j - i >= open.count && trimmed(j..<end).isEmpty {
+                    let blockEnd = line + 1 < lines.lineCount ? lineStart(line + 1) : buffer.count
+                    codeBlocks.append(open.start..<blockEnd)
+                    opaque.append(open.start..<blockEnd)
+                    fence = nil
+                }
+                line += 1
+                continue
+            }
+            if indent <= 3 && i < end && (buffer[i] == UInt8(ascii: "`") || buffer[i] == UInt8(ascii: "~")) {
+                let char = buffer[i]
+                var j = i
+                while j < end && buffer[j] == char { j += 1 }
+                if j - i >= 3 {
+                    fence = (char, j - i, start)
+                    line += 1
+                    continue
+                }
+            }
+            // Comments may start anywhere on the line and run over several lines.
+            var k = i
+            var nextLine = line + 1
+            while let open = find(Array("<!--".utf8), from: k, to: end) {
+                let close = find(Array("-->".utf8), from: open + 4, to: buffer.count)
+                let commentEnd = close.map { $0 + 3 } ?? buffer.count
+                let body = close.map { string(open + 4..<$0) } ?? string(open + 4..<buffer.count)
+                comments.append(Comment(range: open..<commentEnd, body: body.trimmingWhitespace()))
+                opaque.append(open..<commentEnd)
+                let endLine = lines.line(containing: commentEnd)
+                if endLine > line {
+                    nextLine = endLine + (commentEnd >= lineEnd(endLine) ? 1 : 0)
+                    if commentEnd < lineEnd(endLine) { nextLine = endLine + 1 }
+                    break
+                }
+                k = commentEnd
+            }
+            line = nextLine
+        }
+        if let open = fence {  // an unclosed fence runs to the end
+            codeBlocks.append(open.start..<buffer.count)
+            opaque.append(open.start..<buffer.count)
+        }
+        opaque.sort { $0.lowerBound < $1.lowerBound }
+    }
+
+    // MARK: Tags
+
+    /// Finds `<name>` and `</name>` tags, pairs them, and decides which are
+    /// section boundaries, which are inline markup and which are variables.
+    mutating func findTags(from bodyStart: Int) {
+        var tokens: [TagToken] = []
+        var i = bodyStart
+        let n = buffer.count
+        var inlineCode = false
+        while i < n {
+            if let region = isOpaque(i) { i = region.upperBound; inlineCode = false; continue }
+            let b = buffer[i]
+            if b == 0x0A || b == 0x0D { inlineCode = false; i += 1; continue }
+            if b == UInt8(ascii: "`") { inlineCode.toggle(); i += 1; continue }
+            if b == UInt8(ascii: "<") && !inlineCode, let token = parseTag(at: i) {
+                tokens.append(token)
+                i = token.range.upperBound
+                continue
+            }
+            i += 1
+        }
+        // Pair closes with the nearest open of the same name.
+        var stack: [Int] = []
+        for index in tokens.indices {
+            if tokens[index].isClose {
+                if let position = stack.lastIndex(where: { tokens[$0].name == tokens[index].name }) {
+                    let open = stack[position]
+                    tokens[open].partner = index
+                    tokens[index].partner = open
+                    stack.removeSubrange(position...)
+                } else {
+                    tokens[index].role = .strayClose
+                }
+            } else {
+                stack.append(index)
+            }
+        }
+        for index in tokens.indices {
+            var token = tokens[index]
+            if token.isClose {
+                if let open = token.partner {
+                    token.role = tokens[open].atLineStart ? .sectionClose : .inline
+                }
+            } else if token.partner != nil {
+                token.role = token.atLineStart ? .sectionOpen : .inline
+            } else if token.atLineStart && token.restOfLineBlank {
+                token.role = .unclosedOpen
+            } else if !token.hasAttributes {
+                token.role = .variable
+            }
+            tokens[index] = token
+        }
+        for token in tokens {
+            switch token.role {
+            case .sectionOpen, .sectionClose, .unclosedOpen:
+                boundaryTags[token.range.lowerBound] = token
+            case .strayClose:
+                // A lone closing tag on its own line is structure too.
+                boundaryTags[token.range.lowerBound] = token
+                strayCloses.append(Section(name: token.name, openRange: token.range, closeRange: nil))
+            case .variable:
+                variables.append(TemplateVariable(name: token.name, range: token.range, syntax: .angle))
+            case .inline:
+                break
+            }
+        }
+        for index in tokens.indices where !tokens[index].isClose {
+            let token = tokens[index]
+            switch token.role {
+            case .sectionOpen:
+                sections.append(Section(name: token.name, openRange: token.range, closeRange: tokens[token.partner!].range))
+            case .unclosedOpen:
+                sections.append(Section(name: token.name, openRange: token.range, closeRange: nil))
+            default:
+                break
+            }
+        }
+    }
+
+    func parseTag(at start: Int) -> TagToken? {
+        let n = buffer.count
+        var i = start + 1
+        var isClose = false
+        if i < n && buffer[i] == UInt8(ascii: "/") { isClose = true; i += 1 }
+        guard i < n, ByteClass.isIdentStart(buffer[i]) else { return nil }
+        let nameStart = i
+        while i < n && (ByteClass.isIdent(buffer[i]) || buffer[i] == UInt8(ascii: "-") || buffer[i] == UInt8(ascii: ".") || buffer[i] == UInt8(ascii: ":")) { i += 1 }
+        let nameEnd = i
+        var hasAttributes = false
+        if i < n && ByteClass.isSpace(buffer[i]) {
+            // Attributes: anything up to '>' on the same line, no '<'.
+            while i < n && buffer[i] != UInt8(ascii: ">") && buffer[i] != UInt8(ascii: "<") && !ByteClass.isNewline(buffer[i]) { i += 1 }
+            hasAttributes = true
+            if isClose { return nil }
+        }
+        guard i < n else { return nil }
+        if buffer[i] == UInt8(ascii: "/") { return nil }  // self-closing: not a section
+        if hasAttributes && i > 0 && buffer[i - 1] == UInt8(ascii: "/") { return nil }
+        guard buffer[i] == UInt8(ascii: ">") else { return nil }
+        let end = i + 1
+        let line = lines.line(containing: start)
+        var atLineStart = true
+        var k = lineStart(line)
+        while k < start {
+            if !ByteClass.isSpace(buffer[k]) {
+                // Another tag just before still counts as line start: "<a><b>".
+                atLineStart = boundaryLikeBefore(k, start)
+                break
+            }
+            k += 1
+        }
+        let rest = trimmed(end..<max(end, lineEnd(line)))
+        return TagToken(name: string(nameStart..<nameEnd), range: start..<end, isClose: isClose,
+                        hasAttributes: hasAttributes, atLineStart: atLineStart, restOfLineBlank: rest.isEmpty)
+    }
+
+    /// Whether everything in [from, to) is tags and spaces (so a tag after them starts the line).
+    func boundaryLikeBefore(_ from: Int, _ to: Int) -> Bool {
+        var i = from
+        while i < to {
+            if ByteClass.isSpace(buffer[i]) { i += 1; continue }
+            guard buffer[i] == UInt8(ascii: "<") else { return false }
+            guard let close = find([UInt8(ascii: ">")], from: i, to: to) else { return false }
+            i = close + 1
+        }
+        return true
+    }
+
+    // MARK: Variables, inline code and URLs
+
+    mutating func findVariablesAndProtectedSpans(from bodyStart: Int) {
+        let n = buffer.count
+        var i = bodyStart
+        var spans: [Range<Int>] = variables.map(\.range)
+        while i < n {
+            if let region = isOpaque(i) { i = region.upperBound; continue }
+            let b = buffer[i]
+            switch b {
+            case UInt8(ascii: "`"):
+                // Inline code span on one line.
+                let end = lineEnd(lines.line(containing: i))
+                if let close = find([UInt8(ascii: "`")], from: i + 1, to: end) {
+                    spans.append(i..<close + 1)
+                    i = close + 1
+                    continue
+                }
+            case UInt8(ascii: "{"):
+                if let (variable, span) = braceVariable(at: i) {
+                    if let variable { variables.append(variable) }
+                    spans.append(span)
+                    i = span.upperBound
+                    continue
+                }
+            case UInt8(ascii: "$"):
+                if let variable = dollarVariable(at: i) {
+                    variables.append(variable)
+                    spans.append(variable.range)
+                    i = variable.range.upperBound
+                    continue
+                }
+            case UInt8(ascii: "h"), UInt8(ascii: "w"):
+                if let url = urlSpan(at: i) {
+                    spans.append(url)
+                    i = url.upperBound
+                    continue
+                }
+            default:
+                break
+            }
+            i += 1
+        }
+        variables.sort { $0.range.lowerBound < $1.range.lowerBound }
+        protected = spans.sorted { $0.lowerBound < $1.lowerBound }
+    }
+
+    /// `{{ name }}`, `{% ... %}`, `{name}`. Returns the variable (nil for template logic) and its span.
+    func braceVariable(at i: Int) -> (TemplateVariable?, Range<Int>)? {
+        let n = buffer.count
+        let limit = min(n, i + 256)
+        if i + 1 < n && (buffer[i + 1] == UInt8(ascii: "{") || buffer[i + 1] == UInt8(ascii: "%")) {
+            let closer: [UInt8] = buffer[i + 1] == UInt8(ascii: "{") ? Array("}}".utf8) : Array("%}".utf8)
+            guard let close = find(closer, from: i + 2, to: limit) else { return nil }
+            let span = i..<close + 2
+            if buffer[i + 1] == UInt8(ascii: "%") { return (nil, span) }
+            guard let name = leadingIdentifier(in: i + 2..<close) else { return (nil, span) }
+            return (TemplateVariable(name: name, range: span, syntax: .doubleBrace), span)
+        }
+        var j = i + 1
+        guard j < n, ByteClass.isIdentStart(buffer[j]) else { return nil }
+        while j < limit && (ByteClass.isIdent(buffer[j]) || buffer[j] == UInt8(ascii: ".") || buffer[j] == UInt8(ascii: "-")) { j += 1 }
+        guard j < n, buffer[j] == UInt8(ascii: "}") else { return nil }
+        let span = i..<j + 1
+        return (TemplateVariable(name: string(i + 1..<j), range: span, syntax: .singleBrace), span)
+    }
+
+    func leadingIdentifier(in range: Range<Int>) -> String? {
+        var i = range.lowerBound
+        while i < range.upperBound && ByteClass.isSpace(buffer[i]) { i += 1 }
+        let start = i
+        guard i < range.upperBound, ByteClass.isIdentStart(buffer[i]) else { return nil }
+        while i < range.upperBound && (ByteClass.isIdent(buffer[i]) || buffer[i] == UInt8(ascii: ".")) { i += 1 }
+        return string(start..<i)
+    }
+
+    /// `${name}` or `$NAME` (upper case, two characters or more, so "$5" is money).
+    func dollarVariable(at i: Int) -> TemplateVariable? {
+        let n = buffer.count
+        if i + 1 < n && buffer[i + 1] == UInt8(ascii: "{") {
+            var j = i + 2
+            guard j < n, ByteClass.isIdentStart(buffer[j]) else { return nil }
+            while j < n && ByteClass.isIdent(buffer[j]) { j += 1 }
+            guard j < n, buffer[j] == UInt8(ascii: "}") else { return nil }
+            return TemplateVariable(name: string(i + 2..<j), range: i..<j + 1, syntax: .dollarBrace)
+        }
+        var j = i + 1
+        guard j < n, ByteClass.isUpper(buffer[j]) || buffer[j] == UInt8(ascii: "_") else { return nil }
+        if i > 0 && ByteClass.isAlnum(buffer[i - 1]) { return nil }
+        while j < n && (ByteClass.isUpper(buffer[j]) || ByteClass.isDigit(buffer[j]) || buffer[j] == UInt8(ascii: "_")) { j += 1 }
+        guard j - i >= 3 else { return nil }
+        if j < n && ByteClass.isLower(buffer[j]) { return nil }
+        return TemplateVariable(name: string(i + 1..<j), range: i..<j, syntax: .dollar)
+    }
+
+    /// A URL up to white space, without trailing punctuation that ends a sentence.
+    func urlSpan(at i: Int) -> Range<Int>? {
+        guard hasPrefix(Array("http://".utf8), at: i) || hasPrefix(Array("https://".utf8), at: i) || hasPrefix(Array("www.".utf8), at: i) else { return nil }
+        if i > 0 && ByteClass.isAlnum(buffer[i - 1]) { return nil }
+        var j = i
+        while j < buffer.count && !ByteClass.isWhitespace(buffer[j]) && buffer[j] != UInt8(ascii: "<") && buffer[j] != UInt8(ascii: ">") { j += 1 }
+        while j > i && [UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ")"), UInt8(ascii: "\""), UInt8(ascii: "'")].contains(buffer[j - 1]) { j -= 1 }
+        return i..<j
+    }
+
+    // MARK: Line pass
+
+    mutating func linePass(from bodyStart: Int) {
+        var line = bodyStart == 0 ? 0 : lines.line(containing: bodyStart)
+        while line < lines.lineCount {
+            let start = max(lineStart(line), bodyStart)
+            let end = lineEnd(line)
+            if start >= buffer.count && start >= end { break }
+            processLine(start..<end)
+            line += 1
+        }
+        flushAll()
+        // A lead-in waiting for a list that never came is just a sentence.
+    }
+
+    /// Splits one line at opaque regions and structural tags, and handles each piece.
+    mutating func processLine(_ lineRange: Range<Int>) {
+        var i = lineRange.lowerBound
+        var pieceStart = i
+        var atLineStart = true
+        var sawBoundary = false
+        while i < lineRange.upperBound {
+            if let region = isOpaque(i) {
+                if pieceStart < i { handlePiece(pieceStart..<i, atLineStart: atLineStart) }
+                atLineStart = false
+                let isCode = codeBlocks.contains(region)
+                if isCode || (region.upperBound > lineRange.upperBound) {
+                    flushAll()
+                    if isCode { pendingLeadIn = nil }
+                }
+                if region.upperBound >= lineRange.upperBound { return }
+                i = region.upperBound
+                pieceStart = i
+                continue
+            }
+            if buffer[i] == UInt8(ascii: "<"), let tag = boundaryTags[i] {
+                if pieceStart < i { handlePiece(pieceStart..<i, atLineStart: atLineStart) }
+                atLineStart = false
+                sawBoundary = true
+                handleTag(tag)
+                i = tag.range.upperBound
+                pieceStart = i
+                continue
+            }
+            i += 1
+        }
+        if pieceStart < lineRange.upperBound || (pieceStart == lineRange.upperBound && atLineStart) {
+            handlePiece(pieceStart..<lineRange.upperBound, atLineStart: atLineStart)
+        }
+        if sawBoundary && !trimmed(pieceStart..<lineRange.upperBound).isEmpty {
+            // Text after a closing tag on the same line stands alone.
+            flushAll()
+        }
+    }
+
+    mutating func handleTag(_ tag: TagToken) {
+        flushAll()
+        pendingLeadIn = nil
+        switch tag.role {
+        case .sectionOpen, .unclosedOpen:
+            let index = sections.firstIndex { $0.openRange == tag.range } ?? -1
+            sectionStack.append((tag.name, index))
+        case .sectionClose:
+            if let position = sectionStack.lastIndex(where: { $0.name == tag.name }) {
+                sectionStack.removeSubrange(position...)
+            }
+        default:
+            break
+        }
+    }
+
+    /// One piece of a line: blank, heading, rule, quote, table row, list item or prose.
+    mutating func handlePiece(_ range: Range<Int>, atLineStart: Bool) {
+        let content = trimmed(range)
+        if content.isEmpty {
+            if atLineStart { flushAll() }
+            return
+        }
+        var i = range.lowerBound
+        var indent = 0
+        while i < content.lowerBound {
+            indent += buffer[i] == 0x09 ? 4 : 1
+            i += 1
+        }
+        let first = buffer[content.lowerBound]
+        if atLineStart {
+            if first == UInt8(ascii: "#"), let heading = headingText(content) {
+                flushAll()
+                addHeading(heading.text, level: heading.level)
+                return
+            }
+            if isThematicBreak(content) {
+                flushAll()
+                return
+            }
+            if first == UInt8(ascii: ">") {
+                flushAll()
+                quotes.append(content)
+                return
+            }
+            if first == UInt8(ascii: "|") {
+                flushAll()
+                if !isTableSeparator(content) { addTableRow(content) }
+                return
+            }
+            if let item = listMarker(content) {
+                flushAll()
+                listItem = (content: [item.text], indent: indent)
+                return
+            }
+            if let bold = boldHeading(content) {
+                flushAll()
+                addHeading(bold, level: 7)
+                return
+            }
+            if var open = listItem {
+                if indent > open.indent {
+                    open.content.append(content)
+                    listItem = open
+                    return
+                }
+                flushAll()
+            }
+        }
+        paragraph.append(content)
+    }
+
+    struct ListMarker { var text: Range<Int> }
+
+    /// `- `, `* `, `+ `, `• `, `1. `, `1) `, `a) ` at the start of a line.
+    func listMarker(_ content: Range<Int>) -> ListMarker? {
+        var i = content.lowerBound
+        let end = content.upperBound
+        let b = buffer[i]
+        if b == UInt8(ascii: "-") || b == UInt8(ascii: "*") || b == UInt8(ascii: "+") {
+            i += 1
+        } else if hasPrefix([0xE2, 0x80, 0xA2], at: i, limit: end) || hasPrefix([0xE2, 0x80, 0x93], at: i, limit: end) {
+            i += 3  // • and –
+        } else if ByteClass.isDigit(b) {
+            while i < end && ByteClass.isDigit(buffer[i]) && i - content.lowerBound < 3 { i += 1 }
+            guard i < end, buffer[i] == UInt8(ascii: ".") || buffer[i] == UInt8(ascii: ")") else { return nil }
+            i += 1
+        } else if ByteClass.isLower(b), i + 1 < end, buffer[i + 1] == UInt8(ascii: ")") {
+            i += 2
+        } else {
+            return nil
+        }
+        guard i < end, ByteClass.isSpace(buffer[i]) else { return nil }
+        // Task-list boxes "[ ]" and "[x]" are part of the marker.
+        var text = trimmed(i..<end)
+        if text.count >= 3, buffer[text.lowerBound] == UInt8(ascii: "["), buffer[text.lowerBound + 2] == UInt8(ascii: "]") {
+            text = trimmed(text.lowerBound + 3..<end)
+        }
+        guard !text.isEmpty else { return nil }
+        return ListMarker(text: text)
+    }
+
+    func headingText(_ content: Range<Int>) -> (text: Range<Int>, level: Int)? {
+        var i = content.lowerBound
+        while i < content.upperBound && buffer[i] == UInt8(ascii: "#") { i += 1 }
+        let level = i - content.lowerBound
+        guard level >= 1, level <= 6 else { return nil }
+        guard i == content.upperBound || ByteClass.isSpace(buffer[i]) else { return nil }
+        var text = trimmed(i..<content.upperBound)
+        // Closing hashes: "## Title ##".
+        var upper = text.upperBound
+        while upper > text.lowerBound && buffer[upper - 1] == UInt8(ascii: "#") { upper -= 1 }
+        if upper < text.upperBound && (upper == text.lowerBound || ByteClass.isSpace(buffer[upper - 1])) {
+            text = trimmed(text.lowerBound..<upper)
+        }
+        guard !text.isEmpty else { return nil }
+        return (text, level)
+    }
+
+    /// A line that is only bold text, like `**Output format**` or `**Rules:**`.
+    func boldHeading(_ content: Range<Int>) -> Range<Int>? {
+        guard content.count >= 5 else { return nil }
+        let open2 = hasPrefix(Array("**".utf8), at: content.lowerBound) || hasPrefix(Array("__".utf8), at: content.lowerBound)
+        guard open2 else { return nil }
+        var upper = content.upperBound
+        if buffer[upper - 1] == UInt8(ascii: ":") { upper -= 1 }
+        guard upper - content.lowerBound >= 5,
+              buffer[upper - 1] == buffer[content.lowerBound], buffer[upper - 2] == buffer[content.lowerBound]
+        else { return nil }
+        let inner = trimmed(content.lowerBound + 2..<upper - 2)
+        guard !inner.isEmpty, inner.count <= 80, find(Array("**".utf8), from: inner.lowerBound, to: inner.upperBound) == nil else { return nil }
+        return inner
+    }
+
+    func isThematicBreak(_ content: Range<Int>) -> Bool {
+        guard content.count >= 3 else { return false }
+        let c = buffer[content.lowerBound]
+        guard c == UInt8(ascii: "-") || c == UInt8(ascii: "*") || c == UInt8(ascii: "_") || c == UInt8(ascii: "=") else { return false }
+        for i in content where buffer[i] != c && !ByteClass.isSpace(buffer[i]) { return false }
+        return true
+    }
+
+    func isTableSeparator(_ content: Range<Int>) -> Bool {
+        for i in content {
+            let b = buffer[i]
+            if b != UInt8(ascii: "|") && b != UInt8(ascii: "-") && b != UInt8(ascii: ":") && !ByteClass.isSpace(b) { return false }
+        }
+        return true
+    }
+
+    // MARK: Emitting units
+
+    var currentSections: [String] { sectionStack.map(\.name) }
+    var inExample: Bool {
+        sectionStack.contains { SectionNames.isExample($0.name) }
+    }
+
+    mutating func makeUnit(_ range: Range<Int>, kind: UnitKind) -> Unit {
+        var unit = Unit(range: range, kind: kind)
+        unit.parentHeading = headingStack.last?.unit
+        unit.sections = currentSections
+        unit.isExample = inExample
+        unit.block = blockCounter
+        return unit
+    }
+
+    mutating func addHeading(_ range: Range<Int>, level: Int) {
+        blockCounter += 1
+        while let last = headingStack.last, last.level >= level { headingStack.removeLast() }
+        var unit = makeUnit(range, kind: .heading)
+        unit.headingLevel = level
+        if SectionNames.isExample(string(range)) { unit.isExample = true }
+        units.append(unit)
+        headingStack.append((level, units.count - 1))
+        pendingLeadIn = nil
+    }
+
+    mutating func addTableRow(_ range: Range<Int>) {
+        blockCounter += 1
+        var unit = makeUnit(range, kind: .tableRow)
+        unit.isExample = unit.isExample || headingIsExample
+        units.append(unit)
+    }
+
+    var headingIsExample: Bool {
+        guard let heading = headingStack.last?.unit else { return false }
+        return units[heading].isExample
+    }
+
+    mutating func flushAll() {
+        if let item = listItem {
+            listItem = nil
+            blockCounter += 1
+            let pieces = SentenceSplitter.split(buffer: buffer, ranges: item.content, protected: protected)
+            for piece in pieces {
+                var unit = makeUnit(piece, kind: .listItem)
+                unit.leadIn = pendingLeadIn
+                unit.isExample = unit.isExample || headingIsExample
+                units.append(unit)
+            }
+        }
+        if !paragraph.isEmpty {
+            let ranges = paragraph
+            paragraph = []
+            blockCounter += 1
+            let pieces = SentenceSplitter.split(buffer: buffer, ranges: ranges, protected: protected)
+            for piece in pieces {
+                var unit = makeUnit(piece, kind: .sentence)
+                unit.isExample = unit.isExample || headingIsExample
+                units.append(unit)
+            }
+            // A short line ending in ":" introduces what follows ("Output format:").
+            if let last = pieces.last, buffer[last.upperBound - 1] == UInt8(ascii: ":") {
+                pendingLeadIn = units.count - 1
+            } else {
+                pendingLeadIn = nil
+            }
+        }
+    }
+}
+
+/// Section and heading names with a fixed meaning for segmentation.
+enum SectionNames {
+    static func isExample(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return lowered.hasPrefix("example") || lowered.hasSuffix("example") || lowered.hasSuffix("examples")
+            || lowered.hasPrefix("sample") || lowered == "quote" || lowered == "transcript"
+            || lowered.hasSuffix("_example") || lowered.hasPrefix("few-shot") || lowered.hasPrefix("few_shot")
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

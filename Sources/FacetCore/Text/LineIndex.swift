@@ -1,0 +1,131 @@
+/// A position as LSP sees it: zero-based line and a column in some encoding.
+public struct LinePosition: Hashable, Sendable, Codable {
+    public var line: Int
+    public var column: Int
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+}
+
+/// How columns are counted: UTF-16 code units (LSP's default) or UTF-8 bytes.
+public enum ColumnEncoding: String, Sendable, Codable {
+    case utf16 = "utf-16"
+    case utf8 = "utf-8"
+}
+
+/// Maps UTF-8 byte offsets to (line, column) and back. CRLF, CR and LF all end a
+/// line; a CRLF pair is one break. Offsets inside a CRLF pair, or inside a
+/// multi-byte scalar, round down to the start of that break or scalar.
+public struct LineIndex: Sendable {
+    /// Byte offset at which each line starts; always begins with 0.
+    public let lineStarts: [Int]
+    private let bytes: [UInt8]
+
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 40 + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            var i = 0
+            let n = buffer.count
+            while i < n {
+                let b = buffer[i]
+                if b == 0x0A {
+                    starts.append(i + 1)
+                } else if b == 0x0D {
+                    if i + 1 < n && buffer[i + 1] == 0x0A { i += 1 }
+                    starts.append(i + 1)
+                }
+                i += 1
+            }
+        }
+        self.lineStarts = starts
+    }
+
+    public var lineCount: Int { lineStarts.count }
+
+    /// Zero-based line containing the byte `offset` (clamped to the text).
+    public func line(containing offset: Int) -> Int {
+        let offset = max(0, min(offset, bytes.count))
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    /// Byte offset where the content of `line` ends (before its line break).
+    public func lineContentEnd(_ line: Int) -> Int {
+        let next = line + 1 < lineStarts.count ? lineStarts[line + 1] : bytes.count
+        var end = next
+        if end > lineStarts[line] && end <= bytes.count && end > 0 && bytes[end - 1] == 0x0A { end -= 1 }
+        if end > lineStarts[line] && end > 0 && bytes[end - 1] == 0x0D { end -= 1 }
+        return end
+    }
+
+    /// (line, column) of a byte offset, columns counted in `encoding`.
+    public func position(of offset: Int, encoding: ColumnEncoding = .utf16) -> LinePosition {
+        let offset = max(0, min(offset, bytes.count))
+        let line = line(containing: offset)
+        let start = lineStarts[line]
+        let stop = min(offset, lineContentEnd(line))
+        switch encoding {
+        case .utf8:
+            return LinePosition(line: line, column: stop - start)
+        case .utf16:
+            let column = bytes.withUnsafeBufferPointer { buffer -> Int in
+                var i = start
+                var units = 0
+                while i < stop {
+                    let (scalar, length) = UTF8Scalar.decode(buffer, at: i)
+                    if i + length > stop { break }  // offset inside a scalar rounds down
+                    units += scalar > 0xFFFF ? 2 : 1
+                    i += length
+                }
+                return units
+            }
+            return LinePosition(line: line, column: column)
+        }
+    }
+
+    /// Byte offset of a (line, column) position. Lines past the end clamp to the
+    /// end of the text, columns past the end of a line clamp to its end, and a
+    /// column inside a surrogate pair rounds down to the pair's start.
+    public func offset(of position: LinePosition, encoding: ColumnEncoding = .utf16) -> Int {
+        guard position.line >= 0 else { return 0 }
+        guard position.line < lineStarts.count else { return bytes.count }
+        let start = lineStarts[position.line]
+        let end = lineContentEnd(position.line)
+        let column = max(0, position.column)
+        switch encoding {
+        case .utf8:
+            var target = min(start + column, end)
+            // Never land inside a multi-byte scalar.
+            while target > start && target < end && bytes[target] & 0xC0 == 0x80 { target -= 1 }
+            return target
+        case .utf16:
+            return bytes.withUnsafeBufferPointer { buffer -> Int in
+                var i = start
+                var units = 0
+                while i < end {
+                    let (scalar, length) = UTF8Scalar.decode(buffer, at: i)
+                    let width = scalar > 0xFFFF ? 2 : 1
+                    if units + width > column { break }
+                    units += width
+                    i += length
+                }
+                return i
+            }
+        }
+    }
+
+    /// Whether (line, column) names a real place in the text (used to reject bad edits).
+    public func isValid(_ position: LinePosition, encoding: ColumnEncoding = .utf16) -> Bool {
+        guard position.line >= 0, position.column >= 0, position.line < lineStarts.count else { return false }
+        let width = self.position(of: lineContentEnd(position.line), encoding: encoding).column
+        return position.column <= width
+    }
+}

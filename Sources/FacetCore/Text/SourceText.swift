@@ -1,0 +1,30 @@
+/// A document's bytes with its line index. Offsets everywhere in the core are
+/// UTF-8 byte offsets into `bytes`; ranges are half-open.
+public struct SourceText: Sendable {
+    public let bytes: [UInt8]
+    public let lines: LineIndex
+
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+        self.lines = LineIndex(bytes: bytes)
+    }
+
+    public init(_ string: String) {
+        self.init(bytes: Array(string.utf8))
+    }
+
+    public var count: Int { bytes.count }
+
+    /// The text of a byte range, decoding invalid bytes as U+FFFD.
+    public func text(_ range: Range<Int>) -> String {
+        let lower = max(0, min(range.lowerBound, bytes.count))
+        let upper = max(lower, min(range.upperBound, bytes.count))
+        return String(decoding: bytes[lower..<upper], as: UTF8.self)
+    }
+
+    /// Offset of the first invalid UTF-8 byte, if any.
+    public var firstInvalidUTF8Offset: Int? { UTF8Scalar.firstInvalidOffset(bytes) }
+
+    /// Offset of the first NUL byte, the usual mark of a binary file.
+    public var firstNULOffset: Int? { bytes.firstIndex(of: 0) }
+}

@@ -1,0 +1,3 @@
+import FacetCommands
+
+FacetEntry.main()
