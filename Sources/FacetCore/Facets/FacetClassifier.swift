@@ -16,6 +16,7 @@ public struct FacetClassifier: Sendable {
     func classify(_ document: Document, words: WordIndex) -> [UnitFacets] {
         var result = [UnitFacets](repeating: UnitFacets(), count: document.units.count)
         var own = [[FacetAssignment]](repeating: [], count: document.units.count)
+        var sectionFacets: [String: [FacetAssignment]] = [:]
         document.source.bytes.withUnsafeBufferPointer { buffer in
             for (index, unit) in document.units.enumerated() where !unit.isExample {
                 own[index] = scoreUnit(buffer, unit, Array(words.of(index)))
@@ -23,9 +24,13 @@ public struct FacetClassifier: Sendable {
         }
         // Headings and sections announce facets for what they contain.
         for (index, unit) in document.units.enumerated() where !unit.isExample {
-            var assignments = own[index].filter { $0.confidence >= Self.threshold }
+            var assignments = Self.decisive(own[index])
             if unit.kind == .heading {
-                assignments = mergeAnnounced(assignments, HeadingLexicon.facets(forHeading: document.text(of: unit)), weight: 0.95)
+                let named = HeadingLexicon.facets(forHeading: document.text(of: unit))
+                // A short heading without a facet name is a title, whatever its words.
+                assignments = named.isEmpty ? (words.of(index).count >= 4 ? assignments : []) : mergeAnnounced(assignments, named, weight: 0.95)
+            } else if unit.kind == .tableRow {
+                // Table rows are data; they say what their own words say.
             } else {
                 var announced: [FacetAssignment] = []
                 if let leadIn = unit.leadIn, leadIn < index { announced = result[leadIn].assignments }
@@ -35,7 +40,8 @@ public struct FacetClassifier: Sendable {
                     return a
                 } }
                 if announced.isEmpty, let section = unit.sections.last {
-                    announced = HeadingLexicon.facets(forHeading: section).map { a in
+                    if sectionFacets[section] == nil { sectionFacets[section] = HeadingLexicon.facets(forHeading: section) }
+                    announced = sectionFacets[section]!.map { a in
                         var a = a
                         a.evidence = ["section <\(section)>"]
                         return a
@@ -48,6 +54,17 @@ public struct FacetClassifier: Sendable {
         }
         return result
     }
+
+    /// The strongest facet, plus any other nearly as strong: most units express
+    /// one facet, and weak secondary cues are noise more often than not.
+    static func decisive(_ scores: [FacetAssignment]) -> [FacetAssignment] {
+        let passing = scores.filter { $0.confidence >= threshold }.sorted { $0.confidence > $1.confidence || $0.confidence == $1.confidence && $0.facet < $1.facet }
+        guard let top = passing.first else { return [] }
+        return [top] + passing.dropFirst().filter { $0.confidence >= secondaryThreshold && $0.confidence >= top.confidence - secondaryGap }
+    }
+
+    static let secondaryThreshold = 0.9
+    static let secondaryGap = 0.1
 
     /// A unit keeps its own facets; it takes the announced ones when it has none
     /// of its own, and keeps an announced facet its own text also hints at.
@@ -121,7 +138,7 @@ public struct FacetClassifier: Sendable {
     }
 
     /// Sentence patterns that single phrases cannot express.
-    func applyPatterns(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ starts: Set<Int>,
+    func applyPatterns(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ starts: ClosedRange<Int>,
                        _ miss: inout [Double], _ evidence: inout [[String]]) {
         guard !tokens.isEmpty else { return }
         // "You are Aria, ..." names the assistant: a role.
@@ -146,14 +163,10 @@ public struct FacetClassifier: Sendable {
 
     /// Token positions that count as the start of an instruction: the first word,
     /// and the word after leading adverbs and modals ("Always", "Please", "You should").
-    func startPositions(_ tokens: [Token]) -> Set<Int> {
-        var result: Set<Int> = [0]
+    func startPositions(_ tokens: [Token]) -> ClosedRange<Int> {
         var k = 0
-        while k < tokens.count && k < 4 && Cue.leaders.contains(tokens[k].hash) {
-            k += 1
-            result.insert(k)
-        }
-        return result
+        while k < tokens.count && k < 4 && Cue.leaders.contains(tokens[k].hash) { k += 1 }
+        return 0...k
     }
 
     func hasCJK(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {

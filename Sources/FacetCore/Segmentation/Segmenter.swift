@@ -53,6 +53,8 @@ struct SegmenterState {
     var protected: [Range<Int>] = []
     /// Structural tags by start offset.
     var boundaryTags: [Int: TagToken] = [:]
+    /// Fence lines of prose fences: structure, like a blank line.
+    var transparentFenceLines: Set<Int> = []
 
     // Line-pass state.
     var sectionStack: [(name: String, index: Int)] = []
@@ -151,7 +153,7 @@ struct SegmenterState {
     mutating func findOpaqueRegions(from bodyStart: Int) {
         var line = lines.line(containing: bodyStart)
         if bodyStart == 0 { line = 0 }
-        var fence: (char: UInt8, count: Int, start: Int)?
+        var fence: (char: UInt8, count: Int, start: Int, line: Int, info: String)?
         while line < lines.lineCount {
             let start = lineStart(line)
             let end = lineEnd(line)
@@ -164,8 +166,15 @@ struct SegmenterState {
                 while j < end && buffer[j] == open.char { j += 1 }
                 if j - i >= open.count && trimmed(j..<end).isEmpty {
                     let blockEnd = line + 1 < lines.lineCount ? lineStart(line + 1) : buffer.count
-                    codeBlocks.append(open.start..<blockEnd)
-                    opaque.append(open.start..<blockEnd)
+                    let contentRange = (open.line + 1 < lines.lineCount ? lineStart(open.line + 1) : blockEnd)..<lineStart(line)
+                    if isProseFence(info: open.info, content: contentRange) {
+                        // Prompt collections wrap whole prompts in ```markdown fences: read them as prose.
+                        transparentFenceLines.insert(open.line)
+                        transparentFenceLines.insert(line)
+                    } else {
+                        codeBlocks.append(open.start..<blockEnd)
+                        opaque.append(open.start..<blockEnd)
+                    }
                     fence = nil
                 }
                 line += 1
@@ -176,7 +185,7 @@ struct SegmenterState {
                 var j = i
                 while j < end && buffer[j] == char { j += 1 }
                 if j - i >= 3 {
-                    fence = (char, j - i, start)
+                    fence = (char, j - i, start, line, string(trimmed(j..<end)).lowercased())
                     line += 1
                     continue
                 }
@@ -201,10 +210,33 @@ struct SegmenterState {
             line = nextLine
         }
         if let open = fence {  // an unclosed fence runs to the end
-            codeBlocks.append(open.start..<buffer.count)
-            opaque.append(open.start..<buffer.count)
+            let contentStart = open.line + 1 < lines.lineCount ? lineStart(open.line + 1) : buffer.count
+            if isProseFence(info: open.info, content: contentStart..<buffer.count) {
+                transparentFenceLines.insert(open.line)
+            } else {
+                codeBlocks.append(open.start..<buffer.count)
+                opaque.append(open.start..<buffer.count)
+            }
         }
         opaque.sort { $0.lowerBound < $1.lowerBound }
+    }
+
+    /// A fenced block that holds prose (a prompt quoted in Markdown), not code:
+    /// its info string is empty or a prose language, and its text has few code symbols.
+    func isProseFence(info: String, content: Range<Int>) -> Bool {
+        let proseLanguages: Set<String> = ["", "markdown", "md", "text", "txt", "plain", "plaintext", "prompt"]
+        guard proseLanguages.contains(info), content.count >= 40 else { return false }
+        var symbols = 0
+        var letters = 0
+        for i in content {
+            let b = buffer[i]
+            if b == UInt8(ascii: "{") || b == UInt8(ascii: "}") || b == UInt8(ascii: ";") || b == UInt8(ascii: "=") || b == UInt8(ascii: "(") || b == UInt8(ascii: ")") {
+                symbols += 1
+            } else if ByteClass.isAlpha(b) || b >= 0x80 {
+                letters += 1
+            }
+        }
+        return symbols * 50 < content.count && letters * 2 > content.count
     }
 
     // MARK: Tags
@@ -448,7 +480,11 @@ struct SegmenterState {
             let start = max(lineStart(line), bodyStart)
             let end = lineEnd(line)
             if start >= buffer.count && start >= end { break }
-            processLine(start..<end)
+            if transparentFenceLines.contains(line) {
+                flushAll()
+            } else {
+                processLine(start..<end)
+            }
             line += 1
         }
         flushAll()

@@ -62,12 +62,13 @@ struct DuplicateInstruction: LintRule {
         let lines = context.source.lines
         let line = lines.line(containing: range.lowerBound)
         let lineStart = lines.lineStarts[line]
-        let lineEnd = lines.lineContentEnd(line)
+        let lastLine = lines.line(containing: range.upperBound)
+        let lineEnd = max(range.upperBound, lines.lineContentEnd(lastLine))
         let before = context.source.text(lineStart..<range.lowerBound)
         let after = context.source.text(range.upperBound..<lineEnd)
         let markerOnly = before.allSatisfy { " \t-*+•0123456789.)".contains($0) }
         if markerOnly && after.allSatisfy(\.isWhitespace) {
-            let next = line + 1 < lines.lineCount ? lines.lineStarts[line + 1] : context.source.count
+            let next = lastLine + 1 < lines.lineCount ? lines.lineStarts[lastLine + 1] : context.source.count
             return Fix(title: "Remove the repeated instruction", edits: [TextEdit(range: lineStart..<next, newText: "")])
         }
         var upper = range.upperBound

@@ -1,0 +1,222 @@
+import XCTest
+@testable import FacetCore
+
+final class SegmenterTests: XCTestCase {
+    func segment(_ text: String) -> Document { Segmenter.segment(SourceText(text)) }
+    func texts(_ text: String) -> [String] {
+        let document = segment(text)
+        return document.units.map { document.text(of: $0) }
+    }
+    func prose(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> [String] {
+        let document = segment(text)
+        return document.units.map { document.text(of: $0) }
+    }
+
+    // MARK: Sentences
+
+    func testSentences() {
+        let document = segment("First sentence. Second one! Third? Fourth.")
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["First sentence.", "Second one!", "Third?", "Fourth."])
+        XCTAssertTrue(document.units.allSatisfy { $0.kind == .sentence })
+        XCTAssertEqual(document.units.map(\.range), [0..<15, 16..<27, 28..<34, 35..<42])
+    }
+
+    func testSoftWrapContinuesSentenceAndCapitalStartsNewOne() {
+        XCTAssertEqual(texts("Line one\ncontinues here. Next one.\nAnother line"), ["Line one\ncontinues here.", "Next one.", "Another line"])
+    }
+
+    func testNoBreakOnAbbreviations() {
+        XCTAssertEqual(texts("Pick fruit, e.g. apples or pears. Use one, i.e. the best one."),
+                       ["Pick fruit, e.g. apples or pears.", "Use one, i.e. the best one."])
+        XCTAssertEqual(texts("Ask Dr. Smith for help. Then stop."), ["Ask Dr. Smith for help.", "Then stop."])
+    }
+
+    func testNoBreakOnDecimalsVersionsURLsAndFileNames() {
+        XCTAssertEqual(texts("The value is 3.5 today. Next."), ["The value is 3.5 today.", "Next."])
+        XCTAssertEqual(texts("Use v1.2.3 now. Next."), ["Use v1.2.3 now.", "Next."])
+        XCTAssertEqual(texts("See https://example.com/a.b for more. Next."), ["See https://example.com/a.b for more.", "Next."])
+        XCTAssertEqual(texts("Read https://example.com/a.b. Then go."), ["Read https://example.com/a.b.", "Then go."])
+        XCTAssertEqual(texts("Edit config.yaml first. Next."), ["Edit config.yaml first.", "Next."])
+    }
+
+    func testNoBreakOnEllipses() {
+        XCTAssertEqual(texts("Wait... then answer. Hmm… then stop."), ["Wait... then answer.", "Hmm… then stop."])
+    }
+
+    func testNoBreakInsideTemplateVariables() {
+        let text = "Greet {{user.name}} at {company} on $DATE with <var>. Done."
+        XCTAssertEqual(texts(text), ["Greet {{user.name}} at {company} on $DATE with <var>.", "Done."])
+        XCTAssertEqual(texts("Say {{ a. B }} now. Next."), ["Say {{ a. B }} now.", "Next."])
+    }
+
+    func testSpanishAndGerman() {
+        XCTAssertEqual(texts("¡Hola! ¿Qué tal? Sehr gut. Die Straße ist lang. Schreib z.B. einen Satz."),
+                       ["¡Hola!", "¿Qué tal?", "Sehr gut.", "Die Straße ist lang.", "Schreib z.B. einen Satz."])
+    }
+
+    func testCJKPunctuation() {
+        let document = segment("你好。你是谁？")
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["你好。", "你是谁？"])
+        XCTAssertEqual(document.units.map(\.range), [0..<9, 9..<21])
+        XCTAssertEqual(texts("你好。你是谁？我很好！"), ["你好。", "你是谁？", "我很好！"])
+    }
+
+    // MARK: Lists and headings
+
+    func testListItemsExcludeMarker() {
+        let text = "- Reply in JSON.\n* Be kind.\n+ Plus.\n1. First step here.\n2) Second step.\n• Bullet."
+        let document = segment(text)
+        XCTAssertEqual(document.units.map { document.text(of: $0) },
+                       ["Reply in JSON.", "Be kind.", "Plus.", "First step here.", "Second step.", "Bullet."])
+        XCTAssertTrue(document.units.allSatisfy { $0.kind == .listItem })
+        XCTAssertEqual(document.units[0].range, 2..<16)
+        XCTAssertEqual(document.units[3].range.lowerBound, 39)
+        XCTAssertNotEqual(document.units[0].block, document.units[1].block)
+    }
+
+    func testLeadInLine() {
+        let document = segment("Output format:\n- JSON only.\n")
+        XCTAssertEqual(document.units.count, 2)
+        XCTAssertEqual(document.units[1].kind, .listItem)
+        XCTAssertEqual(document.units[1].leadIn, 0)
+    }
+
+    func testHeadings() {
+        let text = "# Title\n## Output format\n- Reply in JSON.\n**Rules**\nBe nice.\n### Deep ###\n"
+        let document = segment(text)
+        let headings = document.units.filter { $0.kind == .heading }
+        XCTAssertEqual(headings.map { document.text(of: $0) }, ["Title", "Output format", "Rules", "Deep"])
+        XCTAssertEqual(headings.map(\.headingLevel), [1, 2, 7, 3])
+        let item = document.units.first { $0.kind == .listItem }!
+        XCTAssertEqual(document.text(of: item), "Reply in JSON.")
+        XCTAssertEqual(item.parentHeading, 1)
+        XCTAssertEqual(item.headingLevel, 0)
+        // "#hashtag" without a space and a line with bold inside are not headings.
+        XCTAssertEqual(segment("#hashtag here.").units.first?.kind, .sentence)
+        XCTAssertEqual(segment("Not heading **x** mixed.").units.first?.kind, .sentence)
+    }
+
+    // MARK: XML sections
+
+    func testXMLSectionsAreStructure() {
+        let text = "<instructions>\nAnswer in French. Use <b>bold</b> words.\n</instructions>\nAfter."
+        let document = segment(text)
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Answer in French.", "Use <b>bold</b> words.", "After."])
+        XCTAssertEqual(document.units.map(\.sections), [["instructions"], ["instructions"], []])
+        XCTAssertEqual(document.sections.count, 1)
+        XCTAssertEqual(document.sections[0].name, "instructions")
+        XCTAssertEqual(document.sections[0].openRange, 0..<14)
+        XCTAssertEqual(document.sections[0].closeRange, 56..<71)
+        XCTAssertTrue(document.variables.isEmpty, "<b> inline markup is not a variable")
+        XCTAssertTrue(document.strayClosingTags.isEmpty)
+    }
+
+    func testNestedSections() {
+        let document = segment("<instructions>\n<rules>\nBe kind to everyone.\n</rules>\n</instructions>\n")
+        XCTAssertEqual(document.units.count, 1)
+        XCTAssertEqual(document.units[0].sections, ["instructions", "rules"])
+        XCTAssertEqual(Set(document.sections.map(\.name)), ["instructions", "rules"])
+    }
+
+    func testUnclosedAndStrayTags() {
+        let document = segment("text\n<unclosed>\nmore text <foo> here\n</stray>\n")
+        XCTAssertEqual(document.sections.map(\.name), ["unclosed"])
+        XCTAssertNil(document.sections[0].closeRange)
+        XCTAssertEqual(document.strayClosingTags.map(\.name), ["stray"])
+        XCTAssertEqual(document.strayClosingTags[0].openRange, 37..<45)
+        XCTAssertEqual(document.variables.map(\.name), ["foo"])
+    }
+
+    func testExamplesAreFlagged() {
+        let document = segment("Do this.\n<examples>\n- Give a few examples.\nUser asks.\n</examples>\nAfter.\n")
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Do this.", "Give a few examples.", "User asks.", "After."])
+        XCTAssertEqual(document.units.map(\.isExample), [false, true, true, false])
+        let headed = segment("## Examples\nTry to be brief.\n## Rules\nBe brief.\n")
+        XCTAssertEqual(headed.units.map(\.isExample), [true, true, false, false])
+    }
+
+    // MARK: Excluded regions
+
+    func testFencedCodeAndQuotesAreNotUnits() {
+        let text = "Intro text.\n```python\nprint('a. b. c.')\n```\n> Quoted sentence. Another.\n~~~\nTilde code.\n~~~\nAfter.\n"
+        let document = segment(text)
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Intro text.", "After."])
+        XCTAssertEqual(document.codeBlocks.count, 2)
+        XCTAssertEqual(document.codeBlocks[0], 12..<44)
+        XCTAssertEqual(document.quotes.count, 1)
+        XCTAssertEqual(document.source.text(document.quotes[0]), "> Quoted sentence. Another.")
+    }
+
+    func testCommentsAreNotUnits() {
+        let document = segment("Before.\n<!-- a comment. With sentences. -->\nAfter.")
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Before.", "After."])
+        XCTAssertEqual(document.comments.map(\.body), ["a comment. With sentences."])
+    }
+
+    // MARK: Front matter
+
+    func testFrontMatterListIsNotUnits() {
+        let text = "---\nvariables: [user_name, company]\ntitle: Bot\n---\nHello {{user_name}}."
+        let document = segment(text)
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Hello {{user_name}}."])
+        let fm = try! XCTUnwrap(document.frontMatter)
+        XCTAssertEqual(fm.range, 0..<51)
+        XCTAssertEqual(fm.declaredVariables, ["user_name", "company"])
+        XCTAssertEqual(fm.variableRanges["company"], 27..<34)
+        XCTAssertEqual(fm.values["title"], .string("Bot"))
+        XCTAssertNil(fm.error)
+    }
+
+    func testFrontMatterMapping() {
+        let text = "---\nvariables:\n  a: 1\n  b: two\n---\nHi.\n"
+        let document = segment(text)
+        let fm = try! XCTUnwrap(document.frontMatter)
+        XCTAssertEqual(Set(fm.declaredVariables ?? []), ["a", "b"])
+        XCTAssertEqual(fm.variableValues, ["a": "1", "b": "two"])
+        XCTAssertEqual(fm.variableRanges["a"], 17..<18)
+        XCTAssertEqual(fm.variableRanges["b"], 24..<25)
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Hi."])
+    }
+
+    func testFrontMatterBlockList() {
+        let document = segment("---\nvariables:\n  - user\n  - company\n---\nHi {{user}}.\n")
+        XCTAssertEqual(document.frontMatter?.declaredVariables, ["user", "company"])
+        XCTAssertEqual(document.frontMatter?.variableRanges["user"], 19..<23)
+    }
+
+    func testInvalidFrontMatterIsRecordedNotFatal() {
+        let document = segment("---\nvariables: [a, b\n---\nHello {{a}}.\n")
+        let fm = try! XCTUnwrap(document.frontMatter)
+        XCTAssertNotNil(fm.error)
+        XCTAssertNil(fm.declaredVariables)
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Hello {{a}}."])
+    }
+
+    // MARK: Variables
+
+    func testTemplateVariables() {
+        let text = "Greet {{ user.name }} and {{#if x}} or {% if y %} then $HOME, {company}, ${var}, $5 and <b>x</b> <thing>."
+        let document = segment(text)
+        let found = document.variables.map { "\($0.name)|\($0.syntax.rawValue)|\(document.source.text($0.range))" }
+        XCTAssertEqual(found, [
+            "user.name|{{name}}|{{ user.name }}",
+            "HOME|$NAME|$HOME",
+            "company|{name}|{company}",
+            "var|${name}|${var}",
+            "thing|<name>|<thing>",
+        ])
+        XCTAssertEqual(document.variables[0].range, 6..<21)
+        XCTAssertEqual(document.variables[1].range, 55..<60)
+    }
+
+    func testDollarNeedsUpperCaseAndTwoCharacters() {
+        XCTAssertTrue(segment("Costs $5 or $A or $lower.").variables.isEmpty)
+        XCTAssertEqual(segment("Date: $DATE_2.").variables.map(\.name), ["DATE_2"])
+        XCTAssertTrue(segment("Pay US$DOLLARS.").variables.isEmpty, "a $ glued to a word is not a variable")
+    }
+
+    func testVariablesInCodeAreIgnored() {
+        let document = segment("Use `{{not_a_var}}` here.\n```\n{{also_not}}\n```\n")
+        XCTAssertTrue(document.variables.isEmpty)
+    }
+}
