@@ -22,26 +22,29 @@ struct DuplicateInstruction: LintRule {
 
     func check(_ context: LintContext) -> [Finding] {
         var signatures: [(unit: Int, words: Set<UInt64>)] = []
+        var exact: [Set<UInt64>: Int] = [:]
         var byWord: [UInt64: [Int]] = [:]
         var findings: [Finding] = []
-        var reported = Set<Int>()
         for unit in context.proseUnits where context.document.units[unit].kind != .heading {
             let words = Set(context.tokens(unit).lazy.map(\.hash).filter { !Self.stopWords.contains($0) })
             guard words.count >= 3 else { continue }
-            // Candidates share this unit's rarest words; near-duplicates share most words.
             var best: (unit: Int, score: Double)?
-            var counted = Set<Int>()
-            for word in words.sorted(by: { (byWord[$0]?.count ?? 0) < (byWord[$1]?.count ?? 0) }).prefix(3) {
-                for candidate in byWord[word] ?? [] where counted.insert(candidate).inserted {
-                    let other = signatures[candidate]
-                    let shared = other.words.intersection(words).count
-                    let score = Double(shared) / Double(other.words.union(words).count)
-                    if score >= 0.8 && (best == nil || score > best!.score) { best = (other.unit, score) }
+            if let same = exact[words] {
+                best = (signatures[same].unit, 1)
+            } else {
+                // Near duplicates share most words, so they share this unit's rarest ones.
+                var counted = Set<Int>()
+                for word in words.sorted(by: { (byWord[$0]?.count ?? 0) < (byWord[$1]?.count ?? 0) }).prefix(3) {
+                    for candidate in (byWord[word] ?? []).suffix(16) where counted.insert(candidate).inserted {
+                        let other = signatures[candidate].words
+                        let shared = words.count < other.count ? words.reduce(0) { $0 + (other.contains($1) ? 1 : 0) }
+                            : other.reduce(0) { $0 + (words.contains($1) ? 1 : 0) }
+                        let score = Double(shared) / Double(words.count + other.count - shared)
+                        if score >= 0.8 && (best == nil || score > best!.score) { best = (signatures[candidate].unit, score) }
+                    }
                 }
-                if counted.count > 64 { break }
             }
-            if let best, !reported.contains(unit) {
-                reported.insert(unit)
+            if let best {
                 let kind = best.score == 1 ? "repeats" : "nearly repeats"
                 let earlier = context.document.units[best.unit]
                 let line = context.source.lines.line(containing: earlier.range.lowerBound) + 1
@@ -49,8 +52,10 @@ struct DuplicateInstruction: LintRule {
                                                 range: context.document.units[unit].range, unit: unit,
                                                 related: [RelatedRange(range: earlier.range, message: "first stated here")],
                                                 fixes: [removal(context, unit: unit)]))
+                if best.score == 1 { continue }  // the first copy already stands for this wording
             }
             signatures.append((unit, words))
+            if exact[words] == nil { exact[words] = signatures.count - 1 }
             for word in words { byWord[word, default: []].append(signatures.count - 1) }
         }
         return findings

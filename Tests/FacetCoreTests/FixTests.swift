@@ -1,0 +1,103 @@
+import XCTest
+@testable import FacetCore
+
+final class FixTests: XCTestCase {
+    /// Applies a fix's edits (non-overlapping) to the text's bytes.
+    func apply(_ fix: Fix, to text: String) -> String {
+        var bytes = Array(text.utf8)
+        for edit in fix.edits.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
+            bytes.replaceSubrange(edit.range, with: Array(edit.newText.utf8))
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    func fixed(_ text: String, rule: String, index: Int = 0, fix: Int = 0, configuration: FacetConfiguration = .default,
+               file: StaticString = #filePath, line: UInt = #line) -> String? {
+        let findings = Analyzer.analyze(text, configuration: configuration).findings.filter { $0.rule == rule }
+        guard index < findings.count else { XCTFail("no \(rule) finding #\(index)", file: file, line: line); return nil }
+        guard fix < findings[index].fixes.count else { XCTFail("\(rule) finding has no fix", file: file, line: line); return nil }
+        return apply(findings[index].fixes[fix], to: text)
+    }
+
+    func testWeakInstructionRemovalCapitalises() {
+        XCTAssertEqual(fixed("Try to answer in under 100 words.\n", rule: "weak-instruction"), "Answer in under 100 words.\n")
+        XCTAssertEqual(fixed("Maybe add a table.\n", rule: "weak-instruction"), "Add a table.\n")
+    }
+
+    func testWeakInstructionRemovalWithFollowingComma() {
+        XCTAssertEqual(fixed("If possible, include a summary.\n", rule: "weak-instruction"), "Include a summary.\n")
+    }
+
+    func testWeakInstructionRemovalWithPrecedingComma() {
+        XCTAssertEqual(fixed("Answer in English, if possible.\n", rule: "weak-instruction"), "Answer in English.\n")
+    }
+
+    func testWeakInstructionRemovalInTheMiddle() {
+        XCTAssertEqual(fixed("Please try to be concise.\n", rule: "weak-instruction"), "Please be concise.\n")
+    }
+
+    func testWeakInstructionFixKeepsOtherSentences() {
+        XCTAssertEqual(fixed("Be kind. Try to be brief. Be clear.\n", rule: "weak-instruction"), "Be kind. Be brief. Be clear.\n")
+    }
+
+    func testDuplicateRemovesWholeListLine() {
+        let text = "- Always cite the original sources of facts.\n- Summarise the document for the reader.\n- Always cite the original sources of facts.\n"
+        XCTAssertEqual(fixed(text, rule: "duplicate-instruction"),
+                       "- Always cite the original sources of facts.\n- Summarise the document for the reader.\n")
+    }
+
+    func testDuplicateRemovesWholeLastLineWithoutNewline() {
+        let text = "1. Always cite the original sources of facts.\n2. Always cite the original sources of facts."
+        XCTAssertEqual(fixed(text, rule: "duplicate-instruction"), "1. Always cite the original sources of facts.\n")
+    }
+
+    func testDuplicateRemovesSentenceInsideParagraph() {
+        let text = "Answer using the provided context. Be kind. Answer using the provided context.\n"
+        // FIXME: removing the last sentence of a line leaves the space before it ("Be kind. ").
+        XCTAssertEqual(fixed(text, rule: "duplicate-instruction"), "Answer using the provided context. Be kind. \n")
+    }
+
+    func testUnbalancedSectionClosingTag() {
+        XCTAssertEqual(fixed("<instructions>\nAnswer in French.", rule: "unbalanced-section"),
+                       "<instructions>\nAnswer in French.\n</instructions>\n")
+        XCTAssertEqual(fixed("<instructions>\nAnswer in French.\n", rule: "unbalanced-section"),
+                       "<instructions>\nAnswer in French.\n</instructions>\n")
+    }
+
+    func testUnbalancedSectionStrayTagRemoval() {
+        XCTAssertEqual(fixed("Answer in French.\n</instructions>\n", rule: "unbalanced-section"), "Answer in French.\n\n")
+    }
+
+    func testMissingFacetRoleSkeletonAtTop() {
+        let text = "Hello there.\nThe weather is nice.\nIt rains a lot.\n"
+        let findings = Analyzer.analyze(text).findings.filter { $0.rule == "missing-facet" }
+        let role = try! XCTUnwrap(findings.first { $0.message.contains("role") })
+        XCTAssertEqual(apply(role.fixes[0], to: text),
+                       "You are [describe the assistant's role and expertise].\n\nHello there.\nThe weather is nice.\nIt rains a lot.\n")
+        let task = try! XCTUnwrap(findings.first { $0.message.contains("task") })
+        XCTAssertEqual(apply(task.fixes[0], to: text),
+                       "Hello there.\nThe weather is nice.\nIt rains a lot.\n\nYour task is to [describe what the assistant does for the user].\n")
+    }
+
+    func testMissingFacetSkeletonWithoutTrailingNewline() {
+        let text = "You are a chef.\nThe kitchen is big.\nIt rains a lot."
+        var configuration = FacetConfiguration.default
+        configuration.requiredFacets = [.task]
+        XCTAssertEqual(fixed(text, rule: "missing-facet", configuration: configuration),
+                       text + "\n\nYour task is to [describe what the assistant does for the user].\n")
+    }
+
+    func testUndefinedVariableRename() {
+        let text = "---\nvariables: [user_name]\n---\nGreet {{username}} by name.\n"
+        XCTAssertEqual(fixed(text, rule: "undefined-variable"), "---\nvariables: [user_name]\n---\nGreet {{user_name}} by name.\n")
+        let spaced = "---\nvariables: [user_name]\n---\nGreet {{ usr_name }} by name.\n"
+        XCTAssertEqual(fixed(spaced, rule: "undefined-variable"), "---\nvariables: [user_name]\n---\nGreet {{ user_name }} by name.\n")
+    }
+
+    func testUndefinedVariableWithNoCloseNameHasNoFix() {
+        let text = "---\nvariables: [user_name]\n---\nGreet {{completely_different}}.\n"
+        let finding = Analyzer.analyze(text).findings.first { $0.rule == "undefined-variable" }
+        XCTAssertNotNil(finding)
+        XCTAssertEqual(finding?.fixes.count, 0)
+    }
+}

@@ -1,0 +1,66 @@
+import XCTest
+@testable import FacetCore
+
+final class SuppressionTests: XCTestCase {
+    func rules(_ text: String) -> [String] { Analyzer.analyze(text).findings.map(\.rule) }
+    func lines(of rule: String, in text: String) -> [Int] {
+        let analysis = Analyzer.analyze(text)
+        return analysis.findings.filter { $0.rule == rule }.map { analysis.source.lines.line(containing: $0.range.lowerBound) }
+    }
+
+    func testDisableSilencesOnlyTheNextUnit() {
+        let text = "Give a few examples.\n<!-- facet-disable vague-quantifier -->\nGive a few examples of each.\nList a few options.\n"
+        XCTAssertEqual(lines(of: "vague-quantifier", in: text), [0, 3])
+    }
+
+    func testDisableNextUnitOnSameLine() {
+        let text = "<!-- facet-disable vague-quantifier -->\nList a few options. Give a few examples.\n"
+        XCTAssertEqual(lines(of: "vague-quantifier", in: text), [1])
+        let analysis = Analyzer.analyze(text)
+        XCTAssertEqual(analysis.findings.filter { $0.rule == "vague-quantifier" }.map(\.range.lowerBound), [65])
+    }
+
+    func testDisableOnlyNamedRules() {
+        let text = "<!-- facet-disable weak-instruction -->\nTry to give a few examples of each step.\n"
+        let found = rules(text)
+        XCTAssertFalse(found.contains("weak-instruction"))
+        XCTAssertTrue(found.contains("vague-quantifier"))
+    }
+
+    func testDisableWithoutIdsSilencesEveryRuleOnNextUnit() {
+        let text = "<!-- facet-disable -->\nTry to give a few examples.\nList a few options.\n"
+        XCTAssertEqual(lines(of: "vague-quantifier", in: text), [2])
+        XCTAssertEqual(lines(of: "weak-instruction", in: text), [])
+    }
+
+    func testDisableFileSilencesTheWholeFile() {
+        let text = "Give a few examples.\nList a few options.\n<!-- facet-disable-file vague-quantifier -->\nTry to be brief.\n"
+        XCTAssertEqual(lines(of: "vague-quantifier", in: text), [])
+        XCTAssertEqual(lines(of: "weak-instruction", in: text), [3])
+    }
+
+    func testDisableFileWithoutIdsSilencesEverything() {
+        let text = "<!-- facet-disable-file -->\n<instructions>\nTry to give a few examples.\n"
+        XCTAssertEqual(rules(text), [])
+    }
+
+    func testUnknownIdsProduceUnknownRule() {
+        let text = "<!-- facet-disable vague-quantifiers -->\nGive a few examples.\n"
+        let analysis = Analyzer.analyze(text)
+        let unknown = analysis.findings.filter { $0.rule == "unknown-rule" }
+        XCTAssertEqual(unknown.map(\.range), [0..<40])
+        XCTAssertTrue(unknown[0].message.contains("'vague-quantifiers'"))
+        XCTAssertTrue(unknown[0].message.contains("'vague-quantifier'"), "suggests the closest id")
+        XCTAssertTrue(analysis.findings.contains { $0.rule == "vague-quantifier" }, "a misspelt id silences nothing")
+    }
+
+    func testUnknownRuleSurvivesFileWideDisable() {
+        let text = "<!-- facet-disable-file -->\n<!-- facet-disable nonsense -->\nBe brief.\n"
+        XCTAssertEqual(rules(text), ["unknown-rule"])
+    }
+
+    func testOrdinaryCommentsDoNothing() {
+        let text = "<!-- facet: a note -->\nGive a few examples.\n"
+        XCTAssertEqual(rules(text), ["vague-quantifier"])
+    }
+}
