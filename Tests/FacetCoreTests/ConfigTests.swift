@@ -99,9 +99,9 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(configuration.severity(for: RuleRegistry.rule(id: "overlong")!), .warning, "unlisted rules keep their default")
 
         // And the analysis honours it.
-        let text = "Try to give a few examples of each step in the answer you write.\n"
+        let message = "Try to give a few examples of each step in the answer you write.\n"
             + String(repeating: "The shop opens at nine and closes at five on weekdays.\n", count: 6)
-        let analysis = Analyzer.analyze(text, configuration: configuration)
+        let analysis = Analyzer.analyze(message, configuration: configuration)
         XCTAssertFalse(analysis.findings.contains { $0.rule == "vague-quantifier" })
         XCTAssertEqual(analysis.findings.first { $0.rule == "weak-instruction" }?.severity, .error)
         XCTAssertTrue(analysis.findings.contains { $0.rule == "overlong" })

@@ -43,7 +43,11 @@ public struct TOMLSubset: Sendable {
     public var tables: [(name: String, line: Int)] = []
 
     public init(parsing text: String) throws(ParseError) {
-        var parser = Parser(lines: text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) })
+        // Split on scalars: as Characters, "\r\n" is one grapheme and never equals "\n".
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            String(String.UnicodeScalarView(line.last == "\r" ? line.dropLast() : line))
+        }
+        var parser = Parser(lines: lines)
         try parser.run()
         entries = parser.entries
         tables = parser.tables

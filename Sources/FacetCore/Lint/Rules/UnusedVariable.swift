@@ -16,7 +16,7 @@ struct UnusedVariable: LintRule {
     ```
 
     Any syntax counts as a use: `{{company}}`, `{company}`, `${company}`, \
-    `$company`, `<company>`. No automatic fix: remove the declaration or use it.
+    `<company>`, and `$COMPANY` for upper-case names. No automatic fix: remove the declaration or use it.
     """
 
     func check(_ context: LintContext) -> [Finding] {

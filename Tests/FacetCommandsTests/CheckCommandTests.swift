@@ -1,0 +1,208 @@
+import XCTest
+import Foundation
+@testable import FacetCommands
+@testable import FacetCore
+
+final class CheckCommandTests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("facet-check-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        try write(name, Array(text.utf8))
+    }
+
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+
+    /// Parses the arguments as the `facet` command line would and runs `check`.
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let parsed = try FacetEntry.parseAsRoot(["check"] + arguments)
+        let command = try XCTUnwrap(parsed as? CheckCommand)
+        var output = ""
+        let status = try command.execute { output += $0 }
+        return (status, output)
+    }
+
+    func json(_ arguments: [String]) throws -> (status: Int32, root: [String: Any]) {
+        let (status, output) = try run(arguments + ["--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(output.utf8))
+        return (status, try XCTUnwrap(object as? [String: Any]))
+    }
+
+    func testExitZeroWithOnlyWarnings() throws {
+        let path = try write("warn.system.md", "Be brief.\nExplain every step in detail.\n")
+        let (status, output) = try run([path])
+        XCTAssertEqual(status, 0)
+        XCTAssertTrue(output.contains("warning"), output)
+        XCTAssertTrue(output.contains("[conflicting-instructions]"), output)
+        XCTAssertTrue(output.contains("\(path):2:1: warning:"), output)
+    }
+
+    func testExitZeroWithNoFindings() throws {
+        let path = try write("ok.system.md", "You are a chef.\n")
+        let (status, output) = try run([path])
+        XCTAssertEqual(status, 0)
+        XCTAssertTrue(output.contains("no findings"), output)
+    }
+
+    func testExitOneWithAnErrorFinding() throws {
+        let path = try write("err.system.md", "<instructions>\nAnswer in French.\n")
+        let (status, output) = try run([path])
+        XCTAssertEqual(status, 1)
+        XCTAssertTrue(output.contains("error"), output)
+        XCTAssertTrue(output.contains("[unbalanced-section]"), output)
+    }
+
+    func testExitTwoForMissingFile() throws {
+        let (status, _) = try run([directory.appendingPathComponent("nope.system.md").path])
+        XCTAssertEqual(status, 2)
+    }
+
+    func testExitTwoForBadConfiguration() throws {
+        try write(".facet.toml", "[rules]\nnot-a-rule = \"off\"\n")
+        let path = try write("a.system.md", "You are a chef.\n")
+        let (status, output) = try run([path])
+        XCTAssertEqual(status, 2)
+        XCTAssertTrue(output.contains(".facet.toml:2:"), output)
+    }
+
+    func testExitTwoForBadExplicitConfiguration() throws {
+        let config = try write("custom.toml", "token-budget = \"x\"\n")
+        let path = try write("a.system.md", "You are a chef.\n")
+        XCTAssertEqual(try run([path, "--config", config]).status, 2)
+        XCTAssertEqual(try run([path, "--config", directory.appendingPathComponent("missing.toml").path]).status, 2)
+    }
+
+    func testConfigurationFileIsApplied() throws {
+        try write(".facet.toml", "[rules]\nunbalanced-section = \"warning\"\n")
+        let path = try write("sub/err.system.md", "<instructions>\nAnswer in French.\n")
+        XCTAssertEqual(try run([path]).status, 0, "severity lowered by the .facet.toml above the file")
+    }
+
+    func testJSONFormat() throws {
+        let text = "# Rôle 😀\nTu es un assistant. 你好。你是谁？\n- Reply in JSON 🎉 always.\n<instructions>\nBe brief.\nExplain every step in detail.\n"
+        let bytes = Array(text.utf8)
+        let path = try write("u.system.md", bytes)
+        let (status, root) = try json([path])
+        XCTAssertEqual(status, 1, "the unclosed <instructions> is an error")
+        XCTAssertEqual(root["version"] as? Int, 1)
+        let files = try XCTUnwrap(root["files"] as? [[String: Any]])
+        XCTAssertEqual(files.count, 1)
+        let file = files[0]
+        XCTAssertEqual(file["path"] as? String, path)
+        let units = try XCTUnwrap(file["units"] as? [[String: Any]])
+        XCTAssertEqual(units.count, 7)
+        for unit in units {
+            let range = try XCTUnwrap(unit["range"] as? [String: Any])
+            let start = try XCTUnwrap(range["start"] as? Int), end = try XCTUnwrap(range["end"] as? Int)
+            let slice = String(decoding: bytes[start..<end], as: UTF8.self)
+            XCTAssertEqual(slice, unit["text"] as? String, "range slices the file bytes to the unit text")
+            XCTAssertNotNil(unit["line"] as? Int)
+            XCTAssertNotNil(unit["column"] as? Int)
+            XCTAssertNotNil(unit["kind"] as? String)
+            XCTAssertNotNil(unit["facets"] as? [String])
+            XCTAssertNotNil(unit["confidence"] as? [String: Any])
+        }
+        XCTAssertEqual(units.map { $0["text"] as? String }, ["Rôle 😀", "Tu es un assistant.", "你好。", "你是谁？", "Reply in JSON 🎉 always.", "Be brief.", "Explain every step in detail."])
+        XCTAssertEqual(units.map { $0["kind"] as? String }, ["heading", "sentence", "sentence", "sentence", "list-item", "sentence", "sentence"])
+        // 1-based line, 1-based UTF-8 byte column.
+        XCTAssertEqual(units[3]["line"] as? Int, 2)
+        XCTAssertEqual(units[3]["column"] as? Int, 1 + Array("Tu es un assistant. 你好。".utf8).count)
+        XCTAssertEqual(units[4]["facets"] as? [String], ["format"])
+
+        let findings = try XCTUnwrap(file["findings"] as? [[String: Any]])
+        XCTAssertFalse(findings.isEmpty)
+        for finding in findings {
+            XCTAssertNotNil(finding["rule"] as? String)
+            XCTAssertNotNil(finding["severity"] as? String)
+            XCTAssertNotNil(finding["message"] as? String)
+            let range = try XCTUnwrap(finding["range"] as? [String: Any])
+            XCTAssertNotNil(range["start"] as? Int)
+            XCTAssertNotNil(range["end"] as? Int)
+            XCTAssertNotNil(finding["related"] as? [[String: Any]])
+        }
+        let conflict = try XCTUnwrap(findings.first { $0["rule"] as? String == "conflicting-instructions" })
+        let conflictRange = try XCTUnwrap(conflict["range"] as? [String: Int])
+        XCTAssertEqual(String(decoding: bytes[conflictRange["start"]!..<conflictRange["end"]!], as: UTF8.self), "Explain every step in detail.")
+        let related = try XCTUnwrap((conflict["related"] as? [[String: Any]])?.first)
+        let relatedRange = try XCTUnwrap(related["range"] as? [String: Int])
+        XCTAssertEqual(String(decoding: bytes[relatedRange["start"]!..<relatedRange["end"]!], as: UTF8.self), "Be brief.")
+        let unbalanced = try XCTUnwrap(findings.first { $0["rule"] as? String == "unbalanced-section" })
+        XCTAssertEqual(unbalanced["severity"] as? String, "error")
+
+        let coverage = try XCTUnwrap(file["coverage"] as? [String: Any])
+        XCTAssertNotNil(coverage["facets"] as? [String: Any])
+        XCTAssertNotNil(coverage["missing"] as? [String])
+    }
+
+    func testJSONForUnreadableFileHasError() throws {
+        let config = try write(".facet.toml", "bogus = 1\n")
+        _ = config
+        let path = try write("x.system.md", "Hi.\n")
+        let (status, root) = try json([path])
+        XCTAssertEqual(status, 2)
+        let file = try XCTUnwrap((root["files"] as? [[String: Any]])?.first)
+        XCTAssertNotNil(file["error"] as? String)
+    }
+
+    func testSARIFFormat() throws {
+        let path = try write("s.system.md", "Be brief.\nExplain every step in detail.\n<instructions>\n")
+        let (status, output) = try run([path, "--format", "sarif"])
+        XCTAssertEqual(status, 1)
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        XCTAssertEqual(root["version"] as? String, "2.1.0")
+        let runs = try XCTUnwrap(root["runs"] as? [[String: Any]])
+        XCTAssertEqual(runs.count, 1)
+        let results = try XCTUnwrap(runs[0]["results"] as? [[String: Any]])
+        let ids = Set(results.compactMap { $0["ruleId"] as? String })
+        XCTAssertTrue(ids.isSuperset(of: ["conflicting-instructions", "unbalanced-section"]), "\(ids)")
+        let rules = try XCTUnwrap(((runs[0]["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
+        XCTAssertEqual(rules.count, RuleRegistry.all.count)
+        let error = try XCTUnwrap(results.first { $0["ruleId"] as? String == "unbalanced-section" })
+        XCTAssertEqual(error["level"] as? String, "error")
+    }
+
+    func testDirectoryRecursionPicksSystemMessageFilesOnly() throws {
+        let picked = ["a.system.md", "b.sysmsg", "c.prompt.md", "d.system.txt", "nested/deeper/e.system.md"]
+        let ignored = ["f.md", "g.txt", "h.system.markdown", "system.md.bak", "i.prompt", ".hidden/j.system.md"]
+        for name in picked + ignored { try write(name, "You are a chef.\n") }
+        let (status, root) = try json([directory.path])
+        XCTAssertEqual(status, 0)
+        let paths = try XCTUnwrap((root["files"] as? [[String: Any]])?.compactMap { $0["path"] as? String })
+        XCTAssertEqual(paths, picked.sorted().map { directory.path + "/" + $0 })
+    }
+
+    func testTextOutputColumnsAreUTF8Bytes() throws {
+        let path = try write("c.system.md", "日本 <instructions>\n<instructions>\nGive a few examples.\n")
+        let (_, output) = try run([path])
+        XCTAssertTrue(output.contains("\(path):2:1: error:"), output)
+    }
+
+    func testRulesReferenceIsUpToDate() throws {
+        // Tests/FacetCommandsTests/CheckCommandTests.swift -> repository root
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let docs = root.appendingPathComponent("docs").appendingPathComponent("rules.md")
+        let onDisk = try? String(contentsOf: docs, encoding: .utf8)
+        XCTAssertNotNil(onDisk, "docs/rules.md is missing: generate it with `facet rules --markdown > docs/rules.md`")
+        XCTAssertEqual(onDisk, RulesCommand.markdownReference(), "docs/rules.md is stale: regenerate it with `facet rules --markdown > docs/rules.md`")
+    }
+
+    func testRulesReferenceMentionsEveryRule() {
+        let markdown = RulesCommand.markdownReference()
+        for rule in RuleRegistry.all { XCTAssertTrue(markdown.contains("## \(rule.id)\n"), rule.id) }
+    }
+}

@@ -1,0 +1,143 @@
+import XCTest
+@testable import FacetCore
+
+final class RobustnessTests: XCTestCase {
+    /// SplitMix64: a small seeded generator so failures reproduce.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Analyses and checks the invariants every analysis must hold.
+    @discardableResult
+    func check(_ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) -> Analysis {
+        let analysis = Analyzer.analyze(SourceText(bytes: bytes))
+        XCTAssertEqual(analysis.facets.count, analysis.document.units.count, file: file, line: line)
+        for unit in analysis.document.units {
+            XCTAssertTrue(unit.range.lowerBound >= 0 && unit.range.upperBound <= bytes.count, "unit range \(unit.range) out of bounds", file: file, line: line)
+            XCTAssertFalse(unit.range.isEmpty, file: file, line: line)
+        }
+        for finding in analysis.findings {
+            XCTAssertTrue(finding.range.lowerBound >= 0 && finding.range.upperBound <= bytes.count, "\(finding.rule) range \(finding.range)", file: file, line: line)
+            for fix in finding.fixes {
+                for edit in fix.edits { XCTAssertTrue(edit.range.upperBound <= bytes.count, file: file, line: line) }
+            }
+        }
+        return analysis
+    }
+
+    func testEmptyAndWhitespace() {
+        XCTAssertTrue(check([]).document.units.isEmpty)
+        XCTAssertTrue(check([]).findings.isEmpty)
+        XCTAssertTrue(check(Array("   \n\t\r\n  \r".utf8)).document.units.isEmpty)
+        XCTAssertTrue(check(Array("\n\n\n".utf8)).findings.isEmpty)
+    }
+
+    func testRandomBytes() {
+        var generator = SeededGenerator(state: 42)
+        for _ in 0..<200 {
+            let count = Int.random(in: 0...600, using: &generator)
+            let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            check(bytes)
+        }
+    }
+
+    func testRandomStructuralCharacters() {
+        // Bytes drawn from the characters the scanners care about, to hit odd combinations.
+        let alphabet = Array("<>/{}$`-*#.!?:|\"'\n\r \t abcXYZ0123456789«»。？😀".utf8)
+        var generator = SeededGenerator(state: 7)
+        for _ in 0..<200 {
+            let count = Int.random(in: 0...400, using: &generator)
+            check((0..<count).map { _ in alphabet.randomElement(using: &generator)! })
+        }
+    }
+
+    func testInvalidUTF8ReportsTheByteOffset() {
+        let bytes = Array("Hello.\nRéponds ".utf8) + [0xFF, 0xFE] + Array(" en français.\n".utf8)
+        let analysis = check(bytes)
+        let findings = analysis.findings.filter { $0.rule == "invalid-encoding" }
+        XCTAssertEqual(findings.count, 1)
+        XCTAssertEqual(findings.first?.range, 16..<17)
+        XCTAssertTrue(findings.first?.message.contains("byte offset 16") ?? false, findings.first?.message ?? "")
+        XCTAssertEqual(findings.first?.severity, .error)
+        XCTAssertFalse(analysis.document.units.isEmpty, "analysis goes on after a bad byte")
+    }
+
+    func testNULBytes() {
+        let bytes = Array("Be brief.".utf8) + [0, 0, 0] + Array(" More text.\n".utf8)
+        let analysis = check(bytes)
+        let findings = analysis.findings.filter { $0.rule == "invalid-encoding" }
+        XCTAssertEqual(findings.map(\.range), [9..<10])
+        XCTAssertTrue(findings.first?.message.contains("NUL") ?? false)
+        check([0])
+        check([UInt8](repeating: 0, count: 1000))
+    }
+
+    func testFiveMegabyteMessage() {
+        var text = "# Support assistant\nYou are a support assistant for Acme.\n"
+        let paragraph = "- Answer questions about orders, e.g. delivery dates, in 3.5 sentences or fewer. Use {{user_name}} when you greet someone.\n"
+            + "Customers may ask about refunds; explain the policy at https://example.com/refunds.html clearly.\n\n"
+        while text.utf8.count < 5_000_000 { text += paragraph }
+        let start = Date()
+        let analysis = check(Array(text.utf8))
+        XCTAssertGreaterThan(analysis.document.units.count, 10_000)
+        XCTAssertTrue(analysis.findings.contains { $0.rule == "overlong" })
+        XCTAssertLessThan(Date().timeIntervalSince(start), 120, "5 MB took too long")
+    }
+
+    func testDeeplyNestedAndUnbalancedTags() {
+        let depth = 2000
+        var text = ""
+        for i in 0..<depth { text += "<level\(i)>\nText at \(i).\n" }
+        for i in stride(from: depth - 1, through: 0, by: -2) { text += "</level\(i)>\n" }
+        text += String(repeating: "</stray>\n", count: 100)
+        text += String(repeating: "<a><b><c>", count: 1000) + "\n"
+        text += String(repeating: "<", count: 5000) + String(repeating: ">", count: 5000) + "\n"
+        let analysis = check(Array(text.utf8))
+        XCTAssertTrue(analysis.findings.contains { $0.rule == "unbalanced-section" })
+        XCTAssertEqual(analysis.document.strayClosingTags.count, 100)
+    }
+
+    func testTenThousandLineList() {
+        var text = "Rules:\n"
+        for i in 0..<10_000 { text += "- Rule number \(i) says to answer question \(i) politely.\n" }
+        let analysis = check(Array(text.utf8))
+        XCTAssertEqual(analysis.document.units.filter { $0.kind == .listItem }.count, 10_000)
+    }
+
+    func testLoneFrontMatterMarkers() {
+        XCTAssertTrue(check(Array("---".utf8)).document.units.isEmpty)
+        XCTAssertTrue(check(Array("---\n".utf8)).document.units.isEmpty)
+        check(Array("---\n---".utf8))
+        check(Array("---\n---\n".utf8))
+        check(Array("---\nvariables: [\n".utf8))
+        check(Array("---\n: : :\n---\nText.".utf8))
+        check(Array("---\r\nvariables: [a]\r\n---\r\nUse {{a}}.\r\n".utf8))
+    }
+
+    func testOtherOddInputs() {
+        check(Array("```".utf8))
+        check(Array("```\nnever closed".utf8))
+        check(Array("<!--".utf8))
+        check(Array("<!-- facet-disable".utf8))
+        check(Array("{{".utf8))
+        check(Array("{{{{{{{{".utf8) + Array(repeating: UInt8(ascii: "x"), count: 300))
+        check(Array("${".utf8))
+        check(Array("$".utf8))
+        check(Array("**".utf8))
+        check(Array("- ".utf8))
+        check(Array("#".utf8))
+        check(Array("| a | b |\n|---|---|\n| c | d |".utf8))
+        check(Array(repeating: UInt8(ascii: "."), count: 10_000))
+        check(Array(repeating: 0x0D, count: 1000))
+        check([0xE3, 0x80])  // a truncated 。
+        check([0xEF, 0xBC])  // a truncated ！
+        check(Array("a.".utf8) + [0xE2, 0x80])
+    }
+}
