@@ -17,11 +17,9 @@ enum HeadingLexicon {
 
     static func facets(forHeading text: String) -> [FacetAssignment] {
         let spaced = text.replacingUnderscoresAndHyphens()
-        var bytes = Array(spaced.utf8)
+        let bytes = Array(spaced.utf8)
         var tokens: [Token] = []
-        bytes.withUnsafeMutableBufferPointer { mutable in
-            Tokenizer.tokenize(UnsafeBufferPointer(mutable), 0..<mutable.count, into: &tokens)
-        }
+        bytes.withUnsafeBufferPointer { Tokenizer.tokenize($0, 0..<$0.count, into: &tokens) }
         let hashes = tokens.map(\.hash)
         var result: [FacetAssignment] = []
         for (facet, phrases, names) in compiled {
@@ -32,7 +30,6 @@ enum HeadingLexicon {
         }
         // Mixed headings ("Rules and output format") keep at most two facets.
         if result.count > 2 { result = Array(result.prefix(2)) }
-        bytes.removeAll()
         return result
     }
 

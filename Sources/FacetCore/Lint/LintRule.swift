@@ -21,7 +21,6 @@ public struct LintContext: Sendable {
     public let severity: Severity
 
     public var source: SourceText { document.source }
-    var tokensByUnit: WordIndex { words }
 
     func with(severity: Severity) -> LintContext {
         LintContext(document: document, facets: facets, configuration: configuration, words: words, severity: severity)

@@ -12,9 +12,8 @@ struct Suppressions {
     init(_ document: Document) {
         units = document.units
         for comment in document.comments {
-            let words = comment.body.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "," }).map(String.init)
-            guard let directive = words.first else { continue }
-            let ids = Set(words.dropFirst())
+            guard let (directive, idList) = Self.directive(in: comment) else { continue }
+            let ids = Set(idList)
             if directive == "facet-disable-file" {
                 if ids.isEmpty { fileAll = true } else { fileRules.formUnion(ids) }
             } else if directive == "facet-disable" || directive == "facet-disable-next" {
@@ -28,11 +27,17 @@ struct Suppressions {
     static func directives(in document: Document) -> [(id: String, comment: Comment)] {
         var result: [(String, Comment)] = []
         for comment in document.comments {
-            let words = comment.body.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "," }).map(String.init)
-            guard let directive = words.first, directive.hasPrefix("facet-disable") else { continue }
-            for id in words.dropFirst() { result.append((id, comment)) }
+            guard let (_, ids) = directive(in: comment) else { continue }
+            for id in ids { result.append((id, comment)) }
         }
         return result
+    }
+
+    /// A `facet-disable...` comment's directive word and rule ids; nil for other comments.
+    static func directive(in comment: Comment) -> (String, [String])? {
+        let words = comment.body.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "," }).map(String.init)
+        guard let directive = words.first, directive.hasPrefix("facet-disable") else { return nil }
+        return (directive, Array(words.dropFirst()))
     }
 
     func filter(_ findings: [Finding]) -> [Finding] {

@@ -488,7 +488,6 @@ struct SegmenterState {
             line += 1
         }
         flushAll()
-        // A lead-in waiting for a list that never came is just a sentence.
     }
 
     /// Splits one line at opaque regions and structural tags, and handles each piece.
