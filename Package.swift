@@ -26,11 +26,42 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
 
+        // MARK: FacetFiles: reading what lies around the core (`.facet.toml` discovery)
+        .target(
+            name: "FacetFiles",
+            dependencies: ["FacetCore"]
+        ),
+
+        // MARK: JSONRPC: Content-Length framing and JSON-RPC 2.0 messages (pure)
+        .target(name: "JSONRPC"),
+        .testTarget(
+            name: "JSONRPCTests",
+            dependencies: ["JSONRPC"]
+        ),
+
+        // MARK: LSPTypes: LSP 3.17 messages as Codable values, one file per message
+        .target(
+            name: "LSPTypes",
+            dependencies: ["JSONRPC"]
+        ),
+
+        // MARK: FacetServer: the language server (`facet lsp`)
+        .target(
+            name: "FacetServer",
+            dependencies: ["FacetCore", "FacetFiles", "LSPTypes", "JSONRPC"]
+        ),
+        .testTarget(
+            name: "FacetServerTests",
+            dependencies: ["FacetServer", "FacetCore", "LSPTypes", "JSONRPC"]
+        ),
+
         // MARK: FacetCommands: the CLI commands, as a library so tests can run them
         .target(
             name: "FacetCommands",
             dependencies: [
                 "FacetCore",
+                "FacetFiles",
+                "FacetServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FacetCore
+import FacetFiles
 import Foundation
 
 /// `facet check`: lint system messages like a compiler.
@@ -40,6 +41,9 @@ struct CheckCommand: ParsableCommand {
             inputs = try InputFiles.expand(paths)
             finder = try ConfigurationFinder(explicitPath: config)
         } catch let error as InputFiles.UsageError {
+            FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
+            return 2
+        } catch let error as ConfigurationFinderError {
             FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
             return 2
         }

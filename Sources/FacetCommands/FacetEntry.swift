@@ -1,4 +1,5 @@
 import ArgumentParser
+import FacetCore
 
 /// The `facet` command line: one subcommand per file in this folder.
 public struct FacetEntry: ParsableCommand {
@@ -6,12 +7,9 @@ public struct FacetEntry: ParsableCommand {
         commandName: "facet",
         abstract: "Facet analyses LLM system messages: facets, lint findings and suggestions.",
         version: FacetVersion.string,
-        subcommands: [CheckCommand.self, FacetsCommand.self, RulesCommand.self, ScoreFacetsCommand.self, BenchCommand.self]
+        subcommands: [CheckCommand.self, FacetsCommand.self, RulesCommand.self, ScoreFacetsCommand.self, BenchCommand.self, LSPCommand.self]
     )
 
     public init() {}
 }
 
-public enum FacetVersion {
-    public static let string = "0.1.0"
-}

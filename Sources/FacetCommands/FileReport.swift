@@ -1,4 +1,5 @@
 import FacetCore
+import FacetFiles
 import Foundation
 
 /// The outcome of checking one input: its analysis, or why it could not be read.
@@ -13,7 +14,9 @@ struct FileReport: Sendable {
         DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
             let input = inputs[index]
             let report: FileReport
-            switch configurations.configuration(for: input) {
+            let directory = input.isStandardInput ? FileManager.default.currentDirectoryPath
+                : URL(fileURLWithPath: input.path).deletingLastPathComponent().path
+            switch configurations.configuration(inDirectory: directory) {
             case .failure(let error):
                 report = FileReport(path: input.path, analysis: nil, error: error.description)
             case .success(let configuration):

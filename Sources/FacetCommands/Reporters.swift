@@ -194,6 +194,7 @@ enum SARIFReporter {
         for rule in RuleRegistry.all {
             w.beginObject()
             w.field("id", rule.id)
+            w.field("helpUri", RuleRegistry.documentationURL(for: rule.id))
             w.key("shortDescription"); w.beginObject(); w.field("text", rule.summary); w.endObject()
             w.key("fullDescription"); w.beginObject(); w.field("text", rule.summary); w.endObject()
             w.key("help"); w.beginObject(); w.field("text", rule.explanation); w.field("markdown", rule.explanation); w.endObject()

@@ -18,4 +18,9 @@ public enum RuleRegistry {
     ]
 
     public static func rule(id: String) -> LintRule? { all.first { $0.id == id } }
+
+    /// Where a rule's documentation lives (docs/rules.md, one heading per rule).
+    public static func documentationURL(for id: String) -> String {
+        "https://github.com/facet-lsp/facet/blob/main/docs/rules.md#\(id)"
+    }
 }

@@ -1,0 +1,85 @@
+import FacetCore
+import Foundation
+
+/// Finds `.facet.toml` files, searching upward from a directory, and reads them
+/// over a base configuration. The CLI and the language server share it, so the
+/// same file gives the same findings in both. Thread-safe.
+public final class ConfigurationFinder: @unchecked Sendable {
+    /// A configuration file found on disk (or the error reading it).
+    struct FileEntry {
+        var path: String
+        var text: Result<String, ConfigurationError>
+    }
+
+    private var located: [String: FileEntry?] = [:]  // directory → nearest file, if any
+    private let lock = NSLock()
+    private let explicitPath: String?
+
+    /// Searches upward from each directory for `.facet.toml`.
+    public init() {
+        explicitPath = nil
+    }
+
+    /// With `explicitPath`, that file is used for every input and no search happens.
+    public init(explicitPath: String?) throws(ConfigurationFinderError) {
+        if let explicitPath {
+            guard FileManager.default.isReadableFile(atPath: explicitPath) else {
+                throw ConfigurationFinderError(description: "\(explicitPath): cannot read configuration file")
+            }
+        }
+        self.explicitPath = explicitPath
+    }
+
+    /// The configuration for a file in `directory`: the nearest `.facet.toml`
+    /// read over `base`, `base` itself when there is none, or the file's error.
+    public func configuration(inDirectory directory: String, over base: FacetConfiguration = .default) -> Result<FacetConfiguration, ConfigurationError> {
+        guard let entry = explicitPath.map(Self.read) ?? locate(directory) else { return .success(base) }
+        switch entry.text {
+        case .failure(let error):
+            return .failure(error)
+        case .success(let text):
+            do { return .success(try FacetConfiguration.parse(toml: text, file: entry.path, over: base)) } catch { return .failure(error) }
+        }
+    }
+
+    /// The path of the configuration file that applies to `directory`, if any.
+    public func path(forDirectory directory: String) -> String? {
+        explicitPath ?? locate(directory)?.path
+    }
+
+    /// Forgets what was read, after a configuration file changed on disk.
+    public func invalidate() {
+        lock.lock()
+        located.removeAll()
+        lock.unlock()
+    }
+
+    private func locate(_ directory: String) -> FileEntry? {
+        lock.lock()
+        if let cached = located[directory] { lock.unlock(); return cached }
+        lock.unlock()
+        let candidate = (directory as NSString).appendingPathComponent(".facet.toml")
+        let entry: FileEntry?
+        if FileManager.default.fileExists(atPath: candidate) {
+            entry = Self.read(candidate)
+        } else {
+            let parent = (directory as NSString).deletingLastPathComponent
+            entry = parent == directory || parent.isEmpty ? nil : locate(parent)
+        }
+        lock.lock()
+        located[directory] = .some(entry)
+        lock.unlock()
+        return entry
+    }
+
+    private static func read(_ path: String) -> FileEntry {
+        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            return FileEntry(path: path, text: .success(text))
+        }
+        return FileEntry(path: path, text: .failure(ConfigurationError(file: path, line: 1, message: "cannot read the file as UTF-8 text")))
+    }
+}
+
+public struct ConfigurationFinderError: Error, CustomStringConvertible {
+    public var description: String
+}

@@ -1,0 +1,27 @@
+import FacetCore
+import LSPTypes
+
+/// An immutable view of an open document for one request: text, version,
+/// configuration and position encoding. Features compute from it off the
+/// server's queue.
+struct DocumentSnapshot: Sendable {
+    let uri: DocumentURI
+    let version: Int
+    let source: SourceText
+    let configuration: FacetConfiguration
+    let encoding: ColumnEncoding
+    /// Documents over this size are stored and edited but not analysed.
+    let maxAnalysedBytes: Int
+    let analyses: AnalysisCache
+
+    var mapping: PositionMapping { PositionMapping(source: source, encoding: encoding) }
+
+    var isTooLarge: Bool { source.count > maxAnalysedBytes }
+
+    /// The analysis of this version, computed once and shared.
+    var analysis: Analysis {
+        analyses.analysis(version: version, configuration: configuration) {
+            Analyzer.analyze(isTooLarge ? SourceText("") : source, configuration: configuration)
+        }
+    }
+}

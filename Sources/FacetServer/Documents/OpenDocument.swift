@@ -1,0 +1,76 @@
+import FacetCore
+import Foundation
+import LSPTypes
+
+/// A document the client has open: its text and version. Changed only on the
+/// server's queue; requests work on an immutable `DocumentSnapshot` of it.
+struct OpenDocument: Sendable {
+    let uri: DocumentURI
+    private(set) var version: Int
+    private(set) var source: SourceText
+    /// Shared by every snapshot of the document, so one analysis per version serves all requests.
+    let analyses = AnalysisCache()
+
+    init(uri: DocumentURI, version: Int, text: String) {
+        self.uri = uri
+        self.version = version
+        self.source = SourceText(text)
+    }
+
+    struct ChangeError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Applies a `didChange` notification's edits in order, all or nothing: if any
+    /// edit is out of range or malformed, the text and version stay as they were.
+    mutating func apply(_ changes: [TextDocumentContentChangeEvent], version newVersion: Int, encoding: ColumnEncoding) throws(ChangeError) {
+        var bytes = source.bytes
+        var current = source
+        for (index, change) in changes.enumerated() {
+            guard let range = change.range else {
+                bytes = Array(change.text.utf8)
+                current = SourceText(bytes: bytes)
+                continue
+            }
+            let mapping = PositionMapping(source: current, encoding: encoding)
+            guard mapping.isValid(range.start), mapping.isValid(range.end) else {
+                throw ChangeError(description: "change \(index + 1) of version \(newVersion) has range \(Self.describe(range)) outside the document (\(current.lines.lineCount) lines); ignored the whole change")
+            }
+            let start = mapping.offset(range.start), end = mapping.offset(range.end)
+            guard start <= end else {
+                throw ChangeError(description: "change \(index + 1) of version \(newVersion) has its range end \(Self.describe(range)) before its start; ignored the whole change")
+            }
+            bytes.replaceSubrange(start..<end, with: change.text.utf8)
+            current = SourceText(bytes: bytes)
+        }
+        source = current
+        version = newVersion
+    }
+
+    static func describe(_ range: LSPRange) -> String {
+        "\(range.start.line):\(range.start.character)-\(range.end.line):\(range.end.character)"
+    }
+
+    /// The file system path of a `file:` URI.
+    var path: String? { URL(string: uri).flatMap { $0.isFileURL ? $0.path : nil } }
+}
+
+/// The latest analysis of a document, keyed by version and configuration.
+final class AnalysisCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entry: (version: Int, configuration: FacetConfiguration, analysis: Analysis)?
+
+    func analysis(version: Int, configuration: FacetConfiguration, compute: () -> Analysis) -> Analysis {
+        lock.lock()
+        if let entry, entry.version == version, entry.configuration == configuration {
+            lock.unlock()
+            return entry.analysis
+        }
+        lock.unlock()
+        let analysis = compute()
+        lock.lock()
+        if entry == nil || entry!.version <= version { entry = (version, configuration, analysis) }
+        lock.unlock()
+        return analysis
+    }
+}

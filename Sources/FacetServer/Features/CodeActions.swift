@@ -1,0 +1,64 @@
+import FacetCore
+import LSPTypes
+
+/// `textDocument/codeAction`: for each finding in the range, its fixes (from
+/// the rule, e.g. the skeleton sentence for a missing facet), then "disable
+/// this rule here" and "disable this rule in this file" (suppression comments).
+enum CodeActionFeature {
+    static func actions(_ params: CodeActionParams, _ snapshot: DocumentSnapshot) -> [CodeAction] {
+        if let only = params.context.only, !only.contains(where: { "quickfix".hasPrefix($0) }) { return [] }
+        let analysis = snapshot.analysis
+        let mapping = snapshot.mapping
+        let window = mapping.offsets(params.range)
+        var actions: [CodeAction] = []
+        var fileWide = Set<String>()
+        func edit(_ edits: [FacetCore.TextEdit]) -> WorkspaceEdit {
+            WorkspaceEdit(changes: [snapshot.uri: edits.map { LSPTypes.TextEdit(range: mapping.range($0.range), newText: $0.newText) }])
+        }
+        for finding in analysis.findings where finding.range.overlaps(window) || finding.range.contains(window.lowerBound)
+            || window.contains(finding.range.lowerBound) || finding.range.lowerBound == window.lowerBound {
+            let diagnostic = DiagnosticsFeature.diagnostic(finding, uri: snapshot.uri, mapping: mapping)
+            for (n, fix) in finding.fixes.enumerated() {
+                actions.append(CodeAction(title: fix.title, kind: "quickfix", diagnostics: [diagnostic], isPreferred: n == 0, edit: edit(fix.edits)))
+            }
+            guard finding.rule != "unknown-rule" else { continue }
+            actions.append(CodeAction(title: "Disable \(finding.rule) here", kind: "quickfix", diagnostics: [diagnostic],
+                                      isPreferred: false, edit: edit([disableHere(finding, analysis)])))
+            if fileWide.insert(finding.rule).inserted {
+                actions.append(CodeAction(title: "Disable \(finding.rule) in this file", kind: "quickfix", diagnostics: [diagnostic],
+                                          isPreferred: false, edit: edit([disableInFile(finding.rule, analysis)])))
+            }
+        }
+        return actions
+    }
+
+    /// `<!-- facet-disable rule -->` just before the finding's unit: on a line of
+    /// its own when the unit starts its line, else inline, so it silences exactly that unit.
+    static func disableHere(_ finding: Finding, _ analysis: Analysis) -> FacetCore.TextEdit {
+        let document = analysis.document
+        let lines = document.source.lines
+        let unitIndex = finding.unit ?? document.units.firstIndex { $0.range.contains(finding.range.lowerBound) }
+        let start = unitIndex.map { document.units[$0].range.lowerBound } ?? finding.range.lowerBound
+        let line = lines.line(containing: start)
+        let lineStart = lines.lineStarts[line]
+        let comment = "<!-- facet-disable \(finding.rule) -->"
+        let startsLine = !document.units.contains { $0.range.lowerBound >= lineStart && $0.range.lowerBound < start }
+        if startsLine && (unitIndex.map { document.units[$0].kind } != .listItem) {
+            let indent = document.source.bytes[lineStart..<start].prefix { $0 == 0x20 || $0 == 0x09 }
+            return TextEdit(range: lineStart..<lineStart, newText: String(decoding: indent, as: UTF8.self) + comment + "\n")
+        }
+        return TextEdit(range: start..<start, newText: comment + " ")
+    }
+
+    /// `<!-- facet-disable-file rule -->` at the top, after any front matter.
+    static func disableInFile(_ rule: String, _ analysis: Analysis) -> FacetCore.TextEdit {
+        let source = analysis.source
+        var at = 0
+        if let frontMatter = analysis.document.frontMatter {
+            let line = source.lines.line(containing: max(frontMatter.range.upperBound - 1, 0))
+            at = line + 1 < source.lines.lineCount ? source.lines.lineStarts[line + 1] : source.count
+        }
+        let needsNewline = at > 0 && at == source.count && source.bytes[at - 1] != 0x0A
+        return TextEdit(range: at..<at, newText: (needsNewline ? "\n" : "") + "<!-- facet-disable-file \(rule) -->\n")
+    }
+}

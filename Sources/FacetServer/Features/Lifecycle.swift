@@ -1,0 +1,65 @@
+import FacetCore
+import Foundation
+import JSONRPC
+import LSPTypes
+
+/// `initialize`, `initialized`, `shutdown` (and `exit`, in LanguageServer.handle).
+extension LanguageServer {
+    func initialize(_ id: RequestID, _ body: Data) {
+        guard lifecycle == .uninitialized else {
+            return fail(id, ResponseError(.invalidRequest, "initialize was already received"))
+        }
+        let params: InitializeParams
+        do { params = try IncomingMessage.decodeParams(InitializeParams.self, from: body) } catch { return fail(id, error) }
+        client = ClientCapabilities(params.capabilities)
+        trace = params.trace ?? "off"
+        applySettings(params.initializationOptions, source: "initializationOptions")
+        lifecycle = .running
+        log.info("initialized by \(params.clientInfo?.name ?? "an unnamed client"); positions in \(client.positionEncoding.rawValue)")
+        reply(id, InitializeResult(capabilities: capabilities, serverInfo: .init(name: "facet", version: FacetVersion.string)))
+    }
+
+    /// What Facet does, advertised truthfully: each capability here has a handler.
+    var capabilities: ServerCapabilities {
+        var c = ServerCapabilities()
+        c.positionEncoding = client.positionEncoding == .utf8 ? "utf-8" : "utf-16"
+        c.textDocumentSync = .init(openClose: true, change: 2, save: .init(includeText: false))
+        c.hoverProvider = true
+        c.codeActionProvider = .init(codeActionKinds: ["quickfix"])
+        c.codeLensProvider = .init(resolveProvider: false)
+        c.documentSymbolProvider = true
+        c.foldingRangeProvider = true
+        c.semanticTokensProvider = .init(legend: SemanticTokensFeature.legend, range: true, full: true)
+        c.inlayHintProvider = true
+        c.diagnosticProvider = .init(identifier: "facet", interFileDependencies: false, workspaceDiagnostics: false)
+        c.executeCommandProvider = .init(commands: ExecuteCommandFeature.commands)
+        return c
+    }
+
+    func initialized() {
+        if client.supportsConfigurationRequest { pullSettings() }
+        if client.canRegisterFileWatchers {
+            let watchers: JSONValue = .object(["watchers": .array([.object(["globPattern": .string("**/.facet.toml")])])])
+            requestFromClient("client/registerCapability", RegistrationParams(registrations: [
+                Registration(id: "facet-config-files", method: "workspace/didChangeWatchedFiles", registerOptions: watchers),
+            ])) { [log] result in
+                if case .failure(let error) = result { log.warning("the client refused to watch .facet.toml files: \(error.message)") }
+            }
+        }
+    }
+
+    func shutdown(_ id: RequestID, _ body: Data) {
+        lifecycle = .shuttingDown
+        for item in pendingDiagnostics.values { item.cancel() }
+        pendingDiagnostics.removeAll()
+        reply(id, JSONValue?.none)
+    }
+
+    func setTrace(_ body: Data) throws(ResponseError) {
+        let params = try IncomingMessage.decodeParams(SetTraceParams.self, from: body)
+        guard ["off", "messages", "verbose"].contains(params.value) else {
+            throw ResponseError(.invalidParams, "trace must be off, messages or verbose, not \(params.value)")
+        }
+        trace = params.value
+    }
+}

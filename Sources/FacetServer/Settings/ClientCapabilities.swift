@@ -1,0 +1,30 @@
+import FacetCore
+import JSONRPC
+
+/// The few client capabilities Facet acts on, read from the raw capability tree.
+struct ClientCapabilities: Sendable {
+    let raw: JSONValue?
+
+    init(_ raw: JSONValue?) { self.raw = raw }
+
+    /// UTF-8 when the client offers it (no conversion needed), else LSP's default UTF-16.
+    var positionEncoding: ColumnEncoding {
+        let offered = raw?[path: "general.positionEncodings"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        return offered.contains("utf-8") ? .utf8 : .utf16
+    }
+
+    var supportsConfigurationRequest: Bool { raw?[path: "workspace.configuration"]?.boolValue == true }
+
+    /// Clients that pull diagnostics (`textDocument/diagnostic`) are not also pushed to, to avoid duplicates.
+    var supportsPullDiagnostics: Bool { raw?[path: "textDocument.diagnostic"] != nil }
+
+    var canRegisterFileWatchers: Bool {
+        raw?[path: "workspace.didChangeWatchedFiles.dynamicRegistration"]?.boolValue == true
+    }
+
+    var hoverFormat: String {
+        let formats = raw?[path: "textDocument.hover.contentFormat"]?.arrayValue?.compactMap(\.stringValue)
+        if let formats, !formats.isEmpty, !formats.contains("markdown") { return "plaintext" }
+        return "markdown"
+    }
+}

@@ -1,0 +1,87 @@
+import FacetCore
+import JSONRPC
+
+/// Settings an editor sends (in `initializationOptions`, `workspace/configuration`
+/// for section "facet", or `workspace/didChangeConfiguration`). Keys may be
+/// camelCase or kebab-case, and may sit under a "facet" key:
+///
+/// ```json
+/// { "rules": { "vague-quantifier": "off" }, "requiredFacets": ["role", "task", "format"],
+///   "minUnits": 3, "tokenBudget": 4000, "inlayHints": true,
+///   "diagnosticsDelay": 150, "pushDiagnostics": true }
+/// ```
+///
+/// A `.facet.toml` next to the file is read over these, so a project's file
+/// always wins and the editor shows what `facet check` prints.
+struct EditorSettings: Equatable, Sendable {
+    var ruleSeverities: [String: Severity?] = [:]
+    var requiredFacets: [Facet]?
+    var minimumUnits: Int?
+    var tokenBudget: Int?
+    var inlayHints: Bool?
+    /// Milliseconds between the last edit and publishing diagnostics.
+    var diagnosticsDelay: Int?
+    /// Push diagnostics even to a client that can pull them (or not at all).
+    var pushDiagnostics: Bool?
+
+    /// Reads settings; returns them with a message for each value it could not use.
+    static func parse(_ json: JSONValue?) -> (EditorSettings, problems: [String]) {
+        var settings = EditorSettings()
+        var problems: [String] = []
+        guard var object = json?.objectValue else { return (settings, []) }
+        if let nested = object["facet"]?.objectValue { object = nested }
+        func value(_ names: String...) -> (String, JSONValue)? {
+            for name in names { if let v = object[name], v != .null { return (name, v) } }
+            return nil
+        }
+        if let (name, rules) = value("rules") {
+            if let table = rules.objectValue {
+                for (id, severity) in table.sorted(by: { $0.key < $1.key }) {
+                    guard RuleRegistry.rule(id: id) != nil else { problems.append("\(name): unknown rule '\(id)'"); continue }
+                    switch severity.stringValue {
+                    case "off"?: settings.ruleSeverities[id] = .some(nil)
+                    case let text? where Severity(rawValue: text) != nil: settings.ruleSeverities[id] = Severity(rawValue: text)
+                    default: problems.append("\(name).\(id): use error, warning, info, hint or off")
+                    }
+                }
+            } else {
+                problems.append("\(name) must be an object of rule id to severity")
+            }
+        }
+        if let (name, facets) = value("requiredFacets", "required-facets") {
+            let parsed = facets.arrayValue?.compactMap { $0.stringValue.flatMap(Facet.init(rawValue:)) }
+            if let parsed, parsed.count == facets.arrayValue?.count {
+                settings.requiredFacets = parsed
+            } else {
+                problems.append("\(name) must be a list of facets: \(Facet.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        if let (name, n) = value("minUnits", "min-units") {
+            if let n = n.intValue, n >= 0 { settings.minimumUnits = n } else { problems.append("\(name) must be a whole number of 0 or more") }
+        }
+        if let (name, n) = value("tokenBudget", "token-budget") {
+            if let n = n.intValue, n > 0 { settings.tokenBudget = n } else { problems.append("\(name) must be a positive whole number") }
+        }
+        if let (name, b) = value("inlayHints", "inlay-hints") {
+            if let b = b.boolValue { settings.inlayHints = b } else { problems.append("\(name) must be true or false") }
+        }
+        if let (name, n) = value("diagnosticsDelay", "diagnostics-delay") {
+            if let n = n.intValue, n >= 0, n <= 10_000 { settings.diagnosticsDelay = n } else { problems.append("\(name) must be milliseconds between 0 and 10000") }
+        }
+        if let (name, b) = value("pushDiagnostics", "push-diagnostics") {
+            if let b = b.boolValue { settings.pushDiagnostics = b } else { problems.append("\(name) must be true or false") }
+        }
+        return (settings, problems)
+    }
+
+    /// The defaults with these settings applied; `.facet.toml` is read over the result.
+    var configuration: FacetConfiguration {
+        var configuration = FacetConfiguration.default
+        configuration.ruleSeverities.merge(ruleSeverities) { $1 }
+        if let requiredFacets { configuration.requiredFacets = requiredFacets }
+        if let minimumUnits { configuration.minimumUnitsForMissingFacet = minimumUnits }
+        if let tokenBudget { configuration.tokenBudget = tokenBudget }
+        if let inlayHints { configuration.inlayHints = inlayHints }
+        return configuration
+    }
+}

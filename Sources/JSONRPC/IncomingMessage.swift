@@ -1,0 +1,123 @@
+import Foundation
+
+/// One message read from the peer, classified. Request and notification
+/// parameters stay as raw JSON until a handler decodes them into its own type.
+public enum IncomingMessage: Sendable {
+    case request(id: RequestID, method: String, body: Data)
+    case notification(method: String, body: Data)
+    case response(id: RequestID, result: JSONValue?, error: ResponseError?)
+
+    public var method: String? {
+        switch self {
+        case .request(_, let method, _), .notification(let method, _): return method
+        case .response: return nil
+        }
+    }
+}
+
+/// Why a body is not a usable message, with the id to answer when one was readable.
+public struct MessageFailure: Error, Sendable, Equatable {
+    public var code: ErrorCode
+    public var message: String
+    public var id: RequestID?
+}
+
+extension IncomingMessage {
+    private struct Envelope: Decodable {
+        var jsonrpc: String?
+        var id: JSONValue?
+        var hasID: Bool
+        var method: String?
+        var hasResult: Bool
+        var result: JSONValue?
+        var error: ResponseError?
+
+        enum CodingKeys: String, CodingKey { case jsonrpc, id, method, result, error }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            jsonrpc = try? container.decodeIfPresent(String.self, forKey: .jsonrpc)
+            hasID = container.contains(.id)
+            id = try? container.decodeIfPresent(JSONValue.self, forKey: .id)
+            method = try? container.decodeIfPresent(String.self, forKey: .method)
+            hasResult = container.contains(.result)
+            result = hasResult ? try? container.decode(JSONValue.self, forKey: .result) : nil
+            error = try? container.decodeIfPresent(ResponseError.self, forKey: .error)
+        }
+    }
+
+    /// Classifies one message body. Batches (JSON arrays) are rejected: LSP does not use them.
+    public static func parse(_ body: [UInt8]) -> Result<IncomingMessage, MessageFailure> {
+        let data = Data(body)
+        guard let first = body.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else {
+            return .failure(MessageFailure(code: .parseError, message: "empty message body", id: nil))
+        }
+        guard first == UInt8(ascii: "{") else {
+            let valid = (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
+            if !valid { return .failure(MessageFailure(code: .parseError, message: "message body is not JSON", id: nil)) }
+            let message = first == UInt8(ascii: "[") ? "batch messages are not supported; send one message at a time"
+                : "a message must be a JSON object"
+            return .failure(MessageFailure(code: .invalidRequest, message: message, id: nil))
+        }
+        let envelope: Envelope
+        do {
+            envelope = try JSONDecoder().decode(Envelope.self, from: data)
+        } catch {
+            return .failure(MessageFailure(code: .parseError, message: "message body is not JSON", id: nil))
+        }
+        var id: RequestID?
+        if envelope.hasID, let raw = envelope.id, raw != .null {
+            guard let valid = RequestID(raw) else {
+                return .failure(MessageFailure(code: .invalidRequest, message: "id must be a number or a string", id: nil))
+            }
+            id = valid
+        }
+        guard envelope.jsonrpc == "2.0" else {
+            return .failure(MessageFailure(code: .invalidRequest, message: "jsonrpc must be \"2.0\"", id: id))
+        }
+        if let method = envelope.method {
+            if let id { return .success(.request(id: id, method: method, body: data)) }
+            if envelope.hasID { return .failure(MessageFailure(code: .invalidRequest, message: "a request id must not be null", id: nil)) }
+            return .success(.notification(method: method, body: data))
+        }
+        if let id, envelope.hasResult || envelope.error != nil {
+            return .success(.response(id: id, result: envelope.result, error: envelope.error))
+        }
+        return .failure(MessageFailure(code: .invalidRequest, message: "a message needs a method (request or notification) or a result or error (response)", id: id))
+    }
+
+    /// Decodes the `params` of a request or notification body as `P`.
+    /// Absent params decode as `P` from an empty object, so all-optional types work.
+    public static func decodeParams<P: Decodable>(_ type: P.Type, from body: Data) throws(ResponseError) -> P {
+        do {
+            if let params = try JSONDecoder().decode(ParamsBox<P>.self, from: body).params { return params }
+            return try JSONDecoder().decode(P.self, from: Data("{}".utf8))
+        } catch {
+            throw ResponseError(.invalidParams, "invalid params: \(describe(error))")
+        }
+    }
+
+    /// A short, readable account of a decoding error: which field and what was wrong.
+    static func describe(_ error: Error) -> String {
+        func path(_ keys: [CodingKey]) -> String {
+            let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.isEmpty ? "params" : "params" + text
+        }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?:
+            return "\(path(context.codingPath + [key])) is missing"
+        case .typeMismatch(let type, let context)?:
+            return "\(path(context.codingPath)) should be \(type)"
+        case .valueNotFound(let type, let context)?:
+            return "\(path(context.codingPath)) should be \(type), not null"
+        case .dataCorrupted(let context)?:
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        default:
+            return String(describing: error)
+        }
+    }
+}
+
+private struct ParamsBox<P: Decodable>: Decodable {
+    var params: P?
+}

@@ -1,0 +1,184 @@
+/// Splits a byte stream into JSON-RPC message bodies using LSP's base protocol:
+/// `Content-Length: N\r\n` (plus optional other headers), a blank line, then N
+/// bytes. Pure and incremental: feed it bytes in any chunks with `append`, take
+/// bodies and framing errors with `next()`. After an error it resynchronises on
+/// the next `Content-Length` header, so one bad message never stops the stream.
+public struct MessageFramer: Sendable {
+    public enum Event: Sendable, Equatable {
+        case message([UInt8])
+        case error(String)
+    }
+
+    /// Bodies longer than this are skipped (and reported), never buffered.
+    public let maxContentLength: Int
+    /// A header block longer than this is garbage.
+    public let maxHeaderBytes: Int
+
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private enum State: Sendable { case header, body(Int), skipping(Int) }
+    private var state = State.header
+
+    public init(maxContentLength: Int = 64 << 20, maxHeaderBytes: Int = 8192) {
+        self.maxContentLength = maxContentLength
+        self.maxHeaderBytes = maxHeaderBytes
+    }
+
+    /// Bytes received and not yet consumed.
+    public var pendingByteCount: Int { buffer.count - start }
+
+    public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        if start > 0 && start >= buffer.count / 2 {
+            buffer.removeSubrange(0..<start)
+            start = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// The next complete body or framing error; nil when more bytes are needed.
+    public mutating func next() -> Event? {
+        while true {
+            switch state {
+            case .skipping(let remaining):
+                let available = buffer.count - start
+                let taken = min(available, remaining)
+                start += taken
+                if taken < remaining {
+                    state = .skipping(remaining - taken)
+                    return nil
+                }
+                state = .header
+            case .body(let length):
+                guard buffer.count - start >= length else { return nil }
+                let body = Array(buffer[start..<start + length])
+                start += length
+                state = .header
+                return .message(body)
+            case .header:
+                guard start < buffer.count else { return nil }
+                guard let end = headerEnd(), end >= 0 else {
+                    if buffer.count - start > maxHeaderBytes {
+                        let dropped = resynchronise(after: start)
+                        return .error("no message header in \(dropped) bytes; skipped them")
+                    }
+                    return nil
+                }
+                switch parseHeader(start..<end) {
+                case .success(let length):
+                    start = end + 4
+                    if length > maxContentLength {
+                        state = .skipping(length)
+                        return .error("message of \(length) bytes is over the limit of \(maxContentLength) bytes; skipped it")
+                    }
+                    state = .body(length)
+                case .failure(let message):
+                    let dropped = resynchronise(after: start)
+                    return .error("\(message); skipped \(dropped) bytes")
+                }
+            }
+        }
+    }
+
+    /// At end of input: what was left unfinished, if anything.
+    public func unfinished() -> String? {
+        switch state {
+        case .header:
+            return buffer.count > start ? "input ended inside a message header (\(buffer.count - start) bytes)" : nil
+        case .body(let length):
+            return "input ended \(length - (buffer.count - start)) bytes short of a \(length)-byte message"
+        case .skipping:
+            return "input ended inside a skipped message"
+        }
+    }
+
+    /// After a body turned out not to be JSON: if a `Content-Length` header hides
+    /// inside it (the previous header announced too many bytes), feed the bytes
+    /// from there back in so the message it starts is not lost.
+    public mutating func recover(fromBadBody body: [UInt8]) {
+        guard let offset = Self.find(Self.contentLength, in: body, from: 1) else { return }
+        let tail = body[offset...]
+        buffer.replaceSubrange(start..<start, with: tail)
+        state = .header
+    }
+
+    // MARK: - Header parsing
+
+    private static let terminator: [UInt8] = Array("\r\n\r\n".utf8)
+    private static let contentLength: [UInt8] = Array("Content-Length:".utf8)
+
+    private func headerEnd() -> Int? {
+        let end = Self.find(Self.terminator, in: buffer, from: start)
+        return end.map { $0 - start > maxHeaderBytes ? -1 : $0 }
+    }
+
+    private enum HeaderResult { case success(Int), failure(String) }
+
+    private func parseHeader(_ range: Range<Int>) -> HeaderResult {
+        var length: Int?
+        var lineStart = range.lowerBound
+        while lineStart < range.upperBound {
+            var lineEnd = lineStart
+            while lineEnd < range.upperBound && !(buffer[lineEnd] == 0x0D && buffer[lineEnd + 1] == 0x0A) {
+                lineEnd += 1
+            }
+            let line = buffer[lineStart..<lineEnd]
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
+                return .failure("malformed header line \(Self.preview(line))")
+            }
+            let name = String(decoding: line[lineStart..<colon], as: UTF8.self)
+            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces
+            if name.lowercased() == "content-length" {
+                guard let n = Int(value), n >= 0 else { return .failure("Content-Length \(Self.preview(Array(value.utf8)[...])) is not a byte count") }
+                length = n
+            }
+            lineStart = lineEnd + 2
+        }
+        guard let length else { return .failure("message header has no Content-Length") }
+        return .success(length)
+    }
+
+    /// Drops bytes up to the next `Content-Length:` after `offset`; returns how many were dropped.
+    private mutating func resynchronise(after offset: Int) -> Int {
+        state = .header
+        if let next = Self.find(Self.contentLength, in: buffer, from: offset + 1) {
+            let dropped = next - start
+            start = next
+            return dropped
+        }
+        // Keep a tail that could be the beginning of a header split across chunks.
+        let keep = min(Self.contentLength.count - 1, buffer.count - start)
+        let dropped = buffer.count - start - keep
+        start = buffer.count - keep
+        return dropped
+    }
+
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard needle.count <= haystack.count else { return nil }
+        var i = max(from, 0)
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == needle[0] {
+                var j = 1
+                while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    public static func preview(_ bytes: ArraySlice<UInt8>) -> String {
+        let text = String(decoding: bytes.prefix(40), as: UTF8.self)
+        let escaped = text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+        return "'" + escaped + (bytes.count > 40 ? "…" : "") + "'"
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

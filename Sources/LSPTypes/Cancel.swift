@@ -1,0 +1,4 @@
+// `$/cancelRequest` notification.
+public struct CancelParams: Codable, Sendable {
+    public var id: RequestID
+}

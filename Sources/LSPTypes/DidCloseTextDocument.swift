@@ -1,0 +1,4 @@
+// `textDocument/didClose` notification.
+public struct DidCloseTextDocumentParams: Codable, Sendable {
+    public var textDocument: TextDocumentIdentifier
+}

@@ -1,0 +1,4 @@
+// `textDocument/didOpen` notification.
+public struct DidOpenTextDocumentParams: Codable, Sendable {
+    public var textDocument: TextDocumentItem
+}
