@@ -76,7 +76,6 @@ public final class LanguageServer: @unchecked Sendable {
             case .message(let body):
                 switch IncomingMessage.parse(body) {
                 case .failure(let failure):
-                    if failure.code == .parseError { framer.recover(fromBadBody: body) }
                     log.warning("bad message (\(failure.message)): \(MessageFramer.preview(body[...]))")
                     output.send(OutgoingMessage.error(id: failure.id, ResponseError(failure.code, failure.message)))
                 case .success(let message):

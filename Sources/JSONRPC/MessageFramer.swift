@@ -18,6 +18,8 @@ public struct MessageFramer: Sendable {
     private var start = 0
     private enum State: Sendable { case header, body(Int), skipping(Int) }
     private var state = State.header
+    /// How far a pending body has been searched for a following header.
+    private var bodyScanned = 0
 
     public init(maxContentLength: Int = 64 << 20, maxHeaderBytes: Int = 8192) {
         self.maxContentLength = maxContentLength
@@ -30,6 +32,7 @@ public struct MessageFramer: Sendable {
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         if start > 0 && start >= buffer.count / 2 {
             buffer.removeSubrange(0..<start)
+            bodyScanned = max(0, bodyScanned - start)
             start = 0
         }
         buffer.append(contentsOf: bytes)
@@ -49,6 +52,13 @@ public struct MessageFramer: Sendable {
                 }
                 state = .header
             case .body(let length):
+                if let next = headerInsideBody(length) {
+                    let received = next - start
+                    start = next
+                    bodyScanned = next
+                    state = .header
+                    return .error("a message ended after \(received) of its announced \(length) bytes, where a new message began; skipped it")
+                }
                 guard buffer.count - start >= length else { return nil }
                 let body = Array(buffer[start..<start + length])
                 start += length
@@ -63,9 +73,19 @@ public struct MessageFramer: Sendable {
                     }
                     return nil
                 }
+                // Two Content-Length headers in one block: the first header was cut
+                // short and the second begins the real message.
+                var headers: [Int] = []
+                while let next = Self.find(Self.contentLength, in: buffer, from: (headers.last ?? start - 1) + 1), next < end { headers.append(next) }
+                if headers.count > 1, let last = headers.last {
+                    let dropped = last - start
+                    start = last
+                    return .error("a message header was cut short; skipped \(dropped) bytes")
+                }
                 switch parseHeader(start..<end) {
                 case .success(let length):
                     start = end + 4
+                    bodyScanned = start
                     if length > maxContentLength {
                         state = .skipping(length)
                         return .error("message of \(length) bytes is over the limit of \(maxContentLength) bytes; skipped it")
@@ -91,16 +111,6 @@ public struct MessageFramer: Sendable {
         }
     }
 
-    /// After a body turned out not to be JSON: if a `Content-Length` header hides
-    /// inside it (the previous header announced too many bytes), feed the bytes
-    /// from there back in so the message it starts is not lost.
-    public mutating func recover(fromBadBody body: [UInt8]) {
-        guard let offset = Self.find(Self.contentLength, in: body, from: 1) else { return }
-        let tail = body[offset...]
-        buffer.replaceSubrange(start..<start, with: tail)
-        state = .header
-    }
-
     // MARK: - Header parsing
 
     private static let terminator: [UInt8] = Array("\r\n\r\n".utf8)
@@ -109,6 +119,25 @@ public struct MessageFramer: Sendable {
     private func headerEnd() -> Int? {
         let end = Self.find(Self.terminator, in: buffer, from: start)
         return end.map { $0 - start > maxHeaderBytes ? -1 : $0 }
+    }
+
+    /// A complete `Content-Length: ...\r\n\r\n` header inside a body that is
+    /// still arriving means the body was shorter than announced: JSON cannot
+    /// hold raw line breaks inside strings, nor that text outside them.
+    private mutating func headerInsideBody(_ length: Int) -> Int? {
+        let limit = min(buffer.count, start + length)
+        guard limit > bodyScanned else { return nil }
+        defer { bodyScanned = max(start, limit - (Self.contentLength.count + 24)) }
+        var from = max(start, bodyScanned - Self.contentLength.count)
+        while let header = Self.find(Self.contentLength, in: buffer, from: from), header < limit {
+            var i = header + Self.contentLength.count
+            while i < buffer.count && i < header + Self.contentLength.count + 24 && (buffer[i] == 0x20 || (0x30...0x39).contains(buffer[i])) { i += 1 }
+            if i + 3 < buffer.count && buffer[i] == 0x0D && buffer[i + 1] == 0x0A && buffer[i + 2] == 0x0D && buffer[i + 3] == 0x0A {
+                return header
+            }
+            from = header + 1
+        }
+        return nil
     }
 
     private enum HeaderResult { case success(Int), failure(String) }
@@ -145,8 +174,11 @@ public struct MessageFramer: Sendable {
             start = next
             return dropped
         }
-        // Keep a tail that could be the beginning of a header split across chunks.
-        let keep = min(Self.contentLength.count - 1, buffer.count - start)
+        // Keep only a tail that could be the start of a `Content-Length:` split
+        // across reads. It is a proper prefix of that header, so it holds no
+        // blank line and the next call cannot fail on the same bytes again.
+        var keep = min(Self.contentLength.count - 1, buffer.count - start)
+        while keep > 0 && !buffer[(buffer.count - keep)...].elementsEqual(Self.contentLength.prefix(keep)) { keep -= 1 }
         let dropped = buffer.count - start - keep
         start = buffer.count - keep
         return dropped

@@ -73,7 +73,7 @@ final class FixTests: XCTestCase {
         let findings = Analyzer.analyze(text).findings.filter { $0.rule == "missing-facet" }
         let role = try! XCTUnwrap(findings.first { $0.message.contains("role") })
         XCTAssertEqual(apply(role.fixes[0], to: text),
-                       "You are [describe the assistant's role and expertise].\n\nHello there.\nThe weather is nice.\nIt rains a lot.\n")
+                       "You are a [describe the assistant's role and expertise].\n\nHello there.\nThe weather is nice.\nIt rains a lot.\n")
         let task = try! XCTUnwrap(findings.first { $0.message.contains("task") })
         XCTAssertEqual(apply(task.fixes[0], to: text),
                        "Hello there.\nThe weather is nice.\nIt rains a lot.\n\nYour task is to [describe what the assistant does for the user].\n")
@@ -99,5 +99,17 @@ final class FixTests: XCTestCase {
         let finding = Analyzer.analyze(text).findings.first { $0.rule == "undefined-variable" }
         XCTAssertNotNil(finding)
         XCTAssertEqual(finding?.fixes.count, 0)
+    }
+}
+
+final class SkeletonTests: XCTestCase {
+    /// Each skeleton the missing-facet fix inserts must itself be read as that facet,
+    /// or applying the fix would leave the finding in place.
+    func testEverySkeletonStatesItsFacet() {
+        for facet in Facet.allCases {
+            let skeleton = MissingFacet.skeletons[facet]!
+            let analysis = Analyzer.analyze(skeleton)
+            XCTAssertEqual(analysis.facets.first?.facets.first, facet, "\(facet): \(skeleton) → \(analysis.facets.map(\.facets))")
+        }
     }
 }

@@ -14,7 +14,7 @@ struct MissingFacet: LintRule {
     """
 
     static let skeletons: [Facet: String] = [
-        .role: "You are [describe the assistant's role and expertise].",
+        .role: "You are a [describe the assistant's role and expertise].",
         .task: "Your task is to [describe what the assistant does for the user].",
         .background: "Context: [describe the users, the product and what they need].",
         .format: "Format each answer as [describe the output: length, structure, Markdown or JSON].",

@@ -1,0 +1,91 @@
+import Foundation
+import XCTest
+@testable import FacetServer
+import JSONRPC
+
+final class ConfigurationTests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("facet-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    var uri: String { directory.appendingPathComponent("msg.system.md").absoluteString }
+
+    func testInitializationOptionsTurnRulesOff() throws {
+        let client = TestClient()
+        client.initialize(options: ["facet": ["rules": ["weak-instruction": "off"], "requiredFacets": ["role", "task", "tool"]]])
+        client.open(uri, sampleMessage)
+        let codes = try XCTUnwrap(client.diagnostics(uri, version: 1)).codes
+        XCTAssertFalse(codes.contains("weak-instruction"), "\(codes)")
+        XCTAssertTrue(codes.contains("vague-quantifier"))
+        XCTAssertTrue(codes.contains("missing-facet"), "tool is now required: \(codes)")
+    }
+
+    func testFacetTomlWinsOverEditorSettings() throws {
+        try "[rules]\nvague-quantifier = \"off\"\nweak-instruction = \"error\"\n".write(to: directory.appendingPathComponent(".facet.toml"), atomically: true, encoding: .utf8)
+        let client = TestClient()
+        client.initialize(options: ["rules": ["weak-instruction": "off", "vague-quantifier": "warning"]])
+        client.open(uri, sampleMessage)
+        let diagnostics = try XCTUnwrap(client.diagnostics(uri, version: 1))
+        XCTAssertFalse(diagnostics.codes.contains("vague-quantifier"), "\(diagnostics.codes)")
+        XCTAssertEqual(diagnostics.first { $0["code"] == "weak-instruction" }?["severity"], 1)
+    }
+
+    func testBrokenFacetTomlIsShownAndTheEditorSettingsStillApply() throws {
+        try "colour = 3\n".write(to: directory.appendingPathComponent(".facet.toml"), atomically: true, encoding: .utf8)
+        let client = TestClient()
+        client.initialize(options: ["rules": ["weak-instruction": "off"]])
+        client.open(uri, sampleMessage)
+        let codes = try XCTUnwrap(client.diagnostics(uri, version: 1)).codes
+        XCTAssertFalse(codes.contains("weak-instruction"))
+        let shown = client.output.wait { $0["method"] == "window/logMessage" && $0["params"]?["message"]?.stringValue?.contains(".facet.toml:1") == true }
+        XCTAssertNotNil(shown)
+    }
+
+    func testWorkspaceConfigurationIsPulledAndApplied() throws {
+        let client = TestClient()
+        client.initialize(capabilities: ["workspace": ["configuration": true]])
+        let request = try XCTUnwrap(client.output.wait { $0["method"] == "workspace/configuration" }).message
+        XCTAssertEqual(request["params"]?["items"]?[0]?["section"], "facet")
+        client.open(uri, sampleMessage)
+        XCTAssertTrue(try XCTUnwrap(client.diagnostics(uri, version: 1)).codes.contains("vague-quantifier"))
+        let before = client.published(uri).count
+        client.send(["jsonrpc": "2.0", "id": request["id"]!, "result": [["rules": ["vague-quantifier": "off"]]]])
+        let republished = client.output.wait { message in
+            message["method"] == "textDocument/publishDiagnostics" && !(message["params"]?["diagnostics"]?.arrayValue?.codes.contains("vague-quantifier") ?? true)
+        }
+        XCTAssertNotNil(republished)
+        XCTAssertGreaterThan(client.published(uri).count, before)
+    }
+
+    func testDidChangeConfigurationAndBadValues() throws {
+        let client = TestClient()
+        client.initialize()
+        client.open(uri, sampleMessage)
+        XCTAssertNotNil(client.diagnostics(uri, version: 1))
+        client.notify("workspace/didChangeConfiguration", ["settings": ["facet": ["rules": ["weak-instruction": "off", "no-such-rule": "off"], "tokenBudget": -5]]])
+        let republished = client.output.wait { $0["method"] == "textDocument/publishDiagnostics" && !($0["params"]?["diagnostics"]?.arrayValue?.codes.contains("weak-instruction") ?? true) }
+        XCTAssertNotNil(republished)
+        XCTAssertNotNil(client.output.wait { $0["params"]?["message"]?.stringValue?.contains("unknown rule 'no-such-rule'") == true })
+        XCTAssertNotNil(client.output.wait { $0["params"]?["message"]?.stringValue?.contains("tokenBudget must be a positive") == true })
+    }
+
+    func testSameFileSameFindingsAsTheCoreWithTheFile() throws {
+        let toml = "required-facets = [\"role\", \"task\", \"background\"]\n[rules]\nweak-instruction = \"hint\"\n"
+        try toml.write(to: directory.appendingPathComponent(".facet.toml"), atomically: true, encoding: .utf8)
+        let configuration = try FacetConfiguration.parse(toml: toml, file: ".facet.toml")
+        let expected = Analyzer.analyze(sampleMessage, configuration: configuration).findings.map(\.rule)
+        let client = TestClient()
+        client.initialize()
+        client.open(uri, sampleMessage)
+        XCTAssertEqual(try XCTUnwrap(client.diagnostics(uri, version: 1)).codes, expected)
+    }
+}
+
+import FacetCore

@@ -1,0 +1,89 @@
+import Foundation
+import XCTest
+@testable import FacetServer
+import JSONRPC
+
+final class DocumentSyncTests: XCTestCase {
+    let uri = "file:///tmp/facet-tests/sample.system.md"
+
+    func text(_ client: TestClient) -> String? {
+        client.server.queue.sync { client.server.documents[uri].map { String(decoding: $0.source.bytes, as: UTF8.self) } }
+    }
+
+    func testOpenPublishesFindingsWithRuleCodes() throws {
+        let client = TestClient()
+        client.initialize()
+        client.open(uri, sampleMessage)
+        let diagnostics = try XCTUnwrap(client.diagnostics(uri, version: 1))
+        XCTAssertTrue(diagnostics.codes.contains("weak-instruction"), "\(diagnostics.codes)")
+        XCTAssertTrue(diagnostics.codes.contains("vague-quantifier"), "\(diagnostics.codes)")
+        let weak = try XCTUnwrap(diagnostics.first { $0["code"] == "weak-instruction" })
+        XCTAssertEqual(weak["range"]?["start"]?["line"], 2)
+        XCTAssertEqual(weak["source"], "facet")
+        XCTAssertEqual(weak["codeDescription"]?["href"]?.stringValue?.hasSuffix("#weak-instruction"), true)
+        XCTAssertNotNil(weak["data"]?["fixes"]?[0]?["edits"], "fix edits travel in data")
+    }
+
+    func testIncrementalChangesInUTF16() throws {
+        let client = TestClient()
+        client.initialize()
+        client.open(uri, "👍🏽 héllo\nsecond line\n")
+        // Insert after the emoji (two surrogate pairs = 4 UTF-16 units) and replace "second".
+        client.change(uri, version: 2, [["range": TestClient.range(0, 4, 0, 4), "text": "!"],
+                                        ["range": TestClient.range(1, 0, 1, 6), "text": "2nd"]])
+        XCTAssertNotNil(client.diagnostics(uri, version: 2))
+        XCTAssertEqual(text(client), "👍🏽! héllo\n2nd line\n")
+        client.change(uri, version: 3, [["text": "whole new text"]])
+        XCTAssertNotNil(client.diagnostics(uri, version: 3))
+        XCTAssertEqual(text(client), "whole new text")
+    }
+
+    func testIncrementalChangesInUTF8() throws {
+        let client = TestClient()
+        client.initialize(capabilities: ["general": ["positionEncodings": ["utf-8"]]])
+        client.open(uri, "日本 x\n")
+        client.change(uri, version: 2, [["range": TestClient.range(0, 6, 0, 7), "text": "語"]])
+        XCTAssertNotNil(client.diagnostics(uri, version: 2))
+        XCTAssertEqual(text(client), "日本語x\n")
+    }
+
+    func testBadEditsAreRejectedWholeAndLogged() throws {
+        let client = TestClient()
+        client.initialize()
+        client.open(uri, "line one\nline two\n")
+        XCTAssertNotNil(client.diagnostics(uri, version: 1))
+        // The first change is fine, the second is out of range: neither may apply.
+        client.change(uri, version: 2, [["range": TestClient.range(0, 0, 0, 4), "text": "LINE"],
+                                        ["range": TestClient.range(7, 0, 7, 1), "text": "x"]])
+        client.change(uri, version: 3, [["range": TestClient.range(0, 50, 0, 51), "text": "x"]])
+        client.change(uri, version: 4, [["range": TestClient.range(1, 4, 0, 2), "text": "x"]])
+        client.change(uri, version: 5, [["range": ["start": ["line": "zero"]], "text": "x"]])
+        let logged = client.output.wait { $0["method"] == "window/logMessage" && $0["params"]?["message"]?.stringValue?.contains("outside the document") == true }
+        XCTAssertNotNil(logged)
+        XCTAssertNotNil(client.output.wait { $0["params"]?["message"]?.stringValue?.contains("before its start") == true })
+        XCTAssertNotNil(client.output.wait { $0["params"]?["message"]?.stringValue?.contains("invalid params") == true })
+        XCTAssertEqual(text(client), "line one\nline two\n")
+        XCTAssertEqual(client.server.queue.sync { client.server.documents[uri]?.version }, 1)
+    }
+
+    func testNotificationsForUnopenedDocumentsAreIgnored() {
+        let client = TestClient()
+        client.initialize()
+        client.change("file:///never-opened.md", version: 2, [["text": "x"]])
+        client.notify("textDocument/didClose", ["textDocument": TestClient.document("file:///never-opened.md")])
+        client.notify("textDocument/didSave", ["textDocument": TestClient.document("file:///never-opened.md")])
+        XCTAssertEqual(client.request("shutdown"), JSONValue.null)
+        XCTAssertTrue(client.logLines.contains { $0.contains("ignored didChange for file:///never-opened.md") })
+        XCTAssertTrue(client.published("file:///never-opened.md").isEmpty)
+    }
+
+    func testCloseClearsDiagnostics() throws {
+        let client = TestClient()
+        client.initialize()
+        client.open(uri, sampleMessage)
+        XCTAssertNotNil(client.diagnostics(uri, version: 1))
+        client.notify("textDocument/didClose", ["textDocument": TestClient.document(uri)])
+        let cleared = client.output.wait { $0["method"] == "textDocument/publishDiagnostics" && $0["params"]?["diagnostics"] == [] }
+        XCTAssertNotNil(cleared)
+    }
+}

@@ -1,0 +1,200 @@
+import FacetCore
+import Foundation
+import XCTest
+@testable import FacetServer
+import JSONRPC
+
+final class FeatureTests: XCTestCase {
+    let uri = "file:///tmp/facet-tests/features.system.md"
+
+    func opened(_ text: String = sampleMessage, options: JSONValue? = nil, capabilities: JSONValue = [:]) -> TestClient {
+        let client = TestClient()
+        client.initialize(capabilities: capabilities, options: options)
+        client.open(uri, text)
+        XCTAssertNotNil(client.diagnostics(uri, version: 1))
+        return client
+    }
+
+    func testHoverShowsFacetsEvidenceAndRuleExplanation() throws {
+        let client = opened()
+        let role = try XCTUnwrap(client.request("textDocument/hover", ["textDocument": TestClient.document(uri), "position": TestClient.position(1, 5)]))
+        let text = try XCTUnwrap(role["contents"]?["value"]?.stringValue)
+        XCTAssertTrue(text.contains("**role**"), text)
+        XCTAssertTrue(text.contains("confidence"), text)
+        XCTAssertEqual(role["range"]?["start"]?["line"], 1)
+        let weak = try XCTUnwrap(client.request("textDocument/hover", ["textDocument": TestClient.document(uri), "position": TestClient.position(2, 2)]))
+        let weakText = try XCTUnwrap(weak["contents"]?["value"]?.stringValue)
+        XCTAssertTrue(weakText.contains("**weak-instruction**"), weakText)
+        XCTAssertTrue(weakText.contains(RuleRegistry.rule(id: "weak-instruction")!.summary), weakText)
+        // Past the end, or on a blank line: nothing.
+        XCTAssertEqual(client.request("textDocument/hover", ["textDocument": TestClient.document(uri), "position": TestClient.position(40, 0)]), JSONValue.null)
+        XCTAssertEqual(client.request("textDocument/hover", ["textDocument": TestClient.document(uri), "position": TestClient.position(4, 0)]), JSONValue.null)
+    }
+
+    /// Decodes LSP's relative token encoding into (line, start, length, type).
+    func decode(_ data: [JSONValue]) -> [(line: Int, start: Int, length: Int, type: String)] {
+        let legend = SemanticTokensFeature.legend.tokenTypes
+        var result: [(Int, Int, Int, String)] = []
+        var line = 0, start = 0
+        for i in stride(from: 0, to: data.count, by: 5) {
+            let dl = data[i].intValue!, ds = data[i + 1].intValue!
+            line += dl
+            start = dl == 0 ? start + ds : ds
+            result.append((line, start, data[i + 2].intValue!, legend[data[i + 3].intValue!]))
+        }
+        return result
+    }
+
+    func testSemanticTokensColourUnitsByFacetAndVariables() throws {
+        let text = "You are a travel agent.\nGreet {{user_name}} warmly and answer briefly.\n"
+        let client = opened(text)
+        let full = try XCTUnwrap(client.request("textDocument/semanticTokens/full", ["textDocument": TestClient.document(uri)]))
+        let tokens = decode(try XCTUnwrap(full["data"]?.arrayValue))
+        XCTAssertEqual(tokens.first?.line, 0)
+        XCTAssertEqual(tokens.first?.type, "role")
+        XCTAssertEqual(tokens.first?.length, 23)
+        let variable = try XCTUnwrap(tokens.first { $0.type == "variable" })
+        XCTAssertEqual(variable.line, 1)
+        XCTAssertEqual(variable.start, 6)
+        XCTAssertEqual(variable.length, "{{user_name}}".count)
+        let range = try XCTUnwrap(client.request("textDocument/semanticTokens/range", ["textDocument": TestClient.document(uri), "range": TestClient.range(1, 0, 2, 0)]))
+        let inRange = decode(try XCTUnwrap(range["data"]?.arrayValue))
+        XCTAssertFalse(inRange.isEmpty)
+        XCTAssertTrue(inRange.allSatisfy { $0.line == 1 }, "\(inRange)")
+    }
+
+    func testSemanticTokenColumnsFollowTheEncoding() throws {
+        // The emoji is 2 UTF-16 units and 4 UTF-8 bytes; "é" is 1 and 2.
+        let text = "Reply in French 👍. You are a café owner.\n"
+        let utf16 = opened(text)
+        let utf8 = opened(text, capabilities: ["general": ["positionEncodings": ["utf-8"]]])
+        let a = decode(try XCTUnwrap(utf16.request("textDocument/semanticTokens/full", ["textDocument": TestClient.document(uri)])?["data"]?.arrayValue))
+        let b = decode(try XCTUnwrap(utf8.request("textDocument/semanticTokens/full", ["textDocument": TestClient.document(uri)])?["data"]?.arrayValue))
+        let role16 = try XCTUnwrap(a.first { $0.type == "role" }), role8 = try XCTUnwrap(b.first { $0.type == "role" })
+        XCTAssertEqual(role16.start, 20, "\(a)")
+        XCTAssertEqual(role8.start, 22, "\(b)")
+        XCTAssertEqual(role16.length, 21)
+        XCTAssertEqual(role8.length, 22)
+    }
+
+    func testInlayHintsAreOffByDefaultAndOnWhenAsked() throws {
+        let quiet = opened()
+        XCTAssertEqual(quiet.request("textDocument/inlayHint", ["textDocument": TestClient.document(uri), "range": TestClient.range(0, 0, 10, 0)]), [])
+        let loud = opened(options: ["inlayHints": true])
+        let hints = try XCTUnwrap(loud.request("textDocument/inlayHint", ["textDocument": TestClient.document(uri), "range": TestClient.range(0, 0, 10, 0)])?.arrayValue)
+        let role = try XCTUnwrap(hints.first { $0["position"]?["line"] == 1 })
+        XCTAssertEqual(role["label"], "role:")
+        XCTAssertEqual(role["position"]?["character"], 0)
+    }
+
+    func testCodeLensShowsCoverageAndItsCommandRuns() throws {
+        let client = opened()
+        let lenses = try XCTUnwrap(client.request("textDocument/codeLens", ["textDocument": TestClient.document(uri)])?.arrayValue)
+        let title = try XCTUnwrap(lenses.first?["command"]?["title"]?.stringValue)
+        XCTAssertTrue(title.hasPrefix("role ✓ task ✓"), title)
+        XCTAssertTrue(title.contains("tool ✗"), title)
+        let command = try XCTUnwrap(lenses.first?["command"])
+        let summary = client.request("workspace/executeCommand", ["command": command["command"]!, "arguments": command["arguments"]!])
+        XCTAssertTrue(summary?.stringValue?.contains("role: 2") == true, "\(String(describing: summary))")
+        XCTAssertNotNil(client.output.wait { $0["method"] == "window/showMessage" })
+        let unknown = client.start("workspace/executeCommand", ["command": "facet.nothing"])
+        XCTAssertEqual(client.response(unknown)?["error"]?["code"], -32602)
+    }
+
+    func testDocumentSymbolsNestHeadingsAndSections() throws {
+        let text = "# Assistant\nYou are a tutor.\n## Output format\n<rules>\nAnswer in JSON.\n</rules>\n# Notes\nBe brief.\n"
+        let client = opened(text)
+        let symbols = try XCTUnwrap(client.request("textDocument/documentSymbol", ["textDocument": TestClient.document(uri)])?.arrayValue)
+        XCTAssertEqual(symbols.compactMap { $0["name"]?.stringValue }, ["Assistant", "Notes"])
+        let output = try XCTUnwrap(symbols[0]["children"]?[0])
+        XCTAssertEqual(output["name"], "Output format")
+        XCTAssertEqual(output["children"]?[0]?["name"], "<rules>")
+        XCTAssertEqual(output["children"]?[0]?["detail"]?.stringValue?.contains("format"), true)
+        XCTAssertEqual(symbols[0]["range"]?["end"]?["line"], 5, "the first heading ends before the next level-1 heading")
+        let folds = try XCTUnwrap(client.request("textDocument/foldingRange", ["textDocument": TestClient.document(uri)])?.arrayValue)
+        XCTAssertTrue(folds.contains { $0["startLine"] == 3 && $0["endLine"] == 5 }, "the <rules> section folds: \(folds)")
+        XCTAssertTrue(folds.contains { $0["startLine"] == 0 && $0["endLine"] == 5 }, "\(folds)")
+    }
+
+    func apply(_ edit: JSONValue, to text: String, encoding: ColumnEncoding = .utf16) throws -> String {
+        let edits = try XCTUnwrap(edit["changes"]?[uri]?.arrayValue)
+        var bytes = Array(text.utf8)
+        let lines = LineIndex(bytes: bytes)
+        let ranges = edits.map { edit -> (Range<Int>, String) in
+            let r = edit["range"]!
+            let start = lines.offset(of: LinePosition(line: r["start"]!["line"]!.intValue!, column: r["start"]!["character"]!.intValue!), encoding: encoding)
+            let end = lines.offset(of: LinePosition(line: r["end"]!["line"]!.intValue!, column: r["end"]!["character"]!.intValue!), encoding: encoding)
+            return (start..<end, edit["newText"]!.stringValue!)
+        }
+        for (range, newText) in ranges.sorted(by: { $0.0.lowerBound > $1.0.lowerBound }) {
+            bytes.replaceSubrange(range, with: Array(newText.utf8))
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    func actions(_ client: TestClient, _ range: JSONValue) throws -> [JSONValue] {
+        try XCTUnwrap(client.request("textDocument/codeAction", ["textDocument": TestClient.document(uri), "range": range, "context": ["diagnostics": []]])?.arrayValue)
+    }
+
+    func testCodeActionsFixDisableAndAddMissingFacets() throws {
+        let client = opened()
+        let onWeak = try actions(client, TestClient.range(2, 0, 2, 6))
+        let titles = onWeak.compactMap { $0["title"]?.stringValue }
+        XCTAssertTrue(titles.contains("Remove \"Try to\""), "\(titles)")
+        XCTAssertTrue(titles.contains("Disable weak-instruction here"), "\(titles)")
+        XCTAssertTrue(titles.contains("Disable weak-instruction in this file"), "\(titles)")
+        for title in ["Remove \"Try to\"", "Disable weak-instruction here", "Disable weak-instruction in this file"] {
+            let action = try XCTUnwrap(onWeak.first { $0["title"]?.stringValue == title })
+            XCTAssertEqual(action["kind"], "quickfix")
+            XCTAssertEqual(action["diagnostics"]?[0]?["code"], "weak-instruction")
+            let fixed = try apply(try XCTUnwrap(action["edit"]), to: sampleMessage)
+            let rules = Analyzer.analyze(fixed).findings.map(\.rule)
+            XCTAssertFalse(rules.contains("weak-instruction"), "\(title) leaves: \(fixed)")
+            XCTAssertTrue(rules.contains("vague-quantifier"), "\(title) must not silence other rules")
+        }
+
+        let bare = "Answer questions about trains.\nKeep answers short.\nUse the timetable.\n"
+        let missing = opened(bare)
+        let all = try actions(missing, TestClient.range(0, 0, 3, 0))
+        let add = try XCTUnwrap(all.first { $0["title"]?.stringValue == "Add a role sentence" })
+        let withRole = try apply(try XCTUnwrap(add["edit"]), to: bare)
+        XCTAssertTrue(withRole.hasPrefix("You are a ["), withRole)
+        XCTAssertFalse(Analyzer.analyze(withRole).findings.contains { $0.rule == "missing-facet" && $0.message.contains("role") })
+    }
+
+    func testCodeActionsRespectOnly() throws {
+        let client = opened()
+        let refactors = try XCTUnwrap(client.request("textDocument/codeAction", ["textDocument": TestClient.document(uri), "range": TestClient.range(2, 0, 2, 6),
+                                                                                 "context": ["diagnostics": [], "only": ["refactor"]]])?.arrayValue)
+        XCTAssertEqual(refactors, [])
+    }
+
+    func testPullDiagnosticsWithResultIds() throws {
+        let client = TestClient()
+        client.initialize(capabilities: ["textDocument": ["diagnostic": ["dynamicRegistration": false]]])
+        client.open(uri, sampleMessage)
+        let first = try XCTUnwrap(client.request("textDocument/diagnostic", ["textDocument": TestClient.document(uri)]))
+        XCTAssertEqual(first["kind"], "full")
+        XCTAssertTrue(first["items"]?.arrayValue?.codes.contains("weak-instruction") == true)
+        let resultId = try XCTUnwrap(first["resultId"])
+        let again = try XCTUnwrap(client.request("textDocument/diagnostic", ["textDocument": TestClient.document(uri), "previousResultId": resultId]))
+        XCTAssertEqual(again["kind"], "unchanged")
+        XCTAssertEqual(again["resultId"], resultId)
+        client.change(uri, version: 2, [["text": "You are a poet."]])
+        let changed = try XCTUnwrap(client.request("textDocument/diagnostic", ["textDocument": TestClient.document(uri), "previousResultId": resultId]))
+        XCTAssertEqual(changed["kind"], "full")
+        XCTAssertTrue(client.published(uri).isEmpty, "a client that pulls is not pushed to")
+    }
+
+    func testHugeDocumentsAreKeptButNotAnalysed() throws {
+        var options = TestClient.quickOptions
+        options.maxAnalysedBytes = 1000
+        let client = TestClient(options: options)
+        client.initialize()
+        client.open(uri, String(repeating: "Try to be brief. ", count: 200))
+        let diagnostics = try XCTUnwrap(client.diagnostics(uri, version: 1))
+        XCTAssertEqual(diagnostics.codes, ["too-large"])
+        client.change(uri, version: 2, [["text": "Try to be brief."]])
+        XCTAssertEqual(try XCTUnwrap(client.diagnostics(uri, version: 2)).codes, ["weak-instruction"])
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import XCTest
+@testable import JSONRPC
+
+final class IncomingMessageTests: XCTestCase {
+    func parse(_ json: String) -> Result<IncomingMessage, MessageFailure> {
+        IncomingMessage.parse(Array(json.utf8))
+    }
+
+    func failure(_ json: String) -> MessageFailure? {
+        if case .failure(let failure) = parse(json) { return failure }
+        return nil
+    }
+
+    func testRequestNotificationResponse() throws {
+        guard case .request(let id, let method, _) = try parse(#"{"jsonrpc":"2.0","id":3,"method":"textDocument/hover","params":{}}"#).get() else {
+            return XCTFail("not a request")
+        }
+        XCTAssertEqual(id, .number(3))
+        XCTAssertEqual(method, "textDocument/hover")
+        guard case .request(.string("a"), _, _) = try parse(#"{"jsonrpc":"2.0","id":"a","method":"m"}"#).get() else { return XCTFail("string id") }
+        guard case .notification("initialized", _) = try parse(#"{"jsonrpc":"2.0","method":"initialized"}"#).get() else { return XCTFail("notification") }
+        guard case .response(.number(9), let result, nil) = try parse(#"{"jsonrpc":"2.0","id":9,"result":null}"#).get() else { return XCTFail("response") }
+        XCTAssertEqual(result, JSONValue.null)
+        guard case .response(.number(9), _, let error?) = try parse(#"{"jsonrpc":"2.0","id":9,"error":{"code":-32601,"message":"no"}}"#).get() else { return XCTFail("error response") }
+        XCTAssertEqual(error.code, -32601)
+    }
+
+    func testErrorsCarryTheSpecCodes() {
+        XCTAssertEqual(failure("{not json")?.code, .parseError)
+        XCTAssertEqual(failure("")?.code, .parseError)
+        XCTAssertEqual(failure("\u{FF}\u{FE}")?.code, .parseError)
+        XCTAssertEqual(failure(#"[{"jsonrpc":"2.0","id":1,"method":"a"}]"#)?.code, .invalidRequest)
+        XCTAssertTrue(failure(#"[{"jsonrpc":"2.0","id":1,"method":"a"}]"#)!.message.contains("batch"))
+        XCTAssertEqual(failure("42")?.code, .invalidRequest)
+        XCTAssertEqual(failure(#"{"jsonrpc":"1.0","id":5,"method":"a"}"#), MessageFailure(code: .invalidRequest, message: "jsonrpc must be \"2.0\"", id: .number(5)))
+        XCTAssertEqual(failure(#"{"jsonrpc":"2.0","id":{"x":1},"method":"a"}"#)?.code, .invalidRequest)
+        XCTAssertEqual(failure(#"{"jsonrpc":"2.0","id":1}"#)?.code, .invalidRequest)
+        XCTAssertEqual(failure(#"{"jsonrpc":"2.0","method":5}"#)?.code, .invalidRequest)
+    }
+
+    struct Params: Decodable, Equatable {
+        var name: String
+        var count: Int?
+    }
+
+    func testParamsDecodeWithReadableErrors() throws {
+        let body = Data(#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"name":"x","count":2}}"#.utf8)
+        XCTAssertEqual(try IncomingMessage.decodeParams(Params.self, from: body), Params(name: "x", count: 2))
+        let wrong = Data(#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"name":3}}"#.utf8)
+        XCTAssertThrowsError(try IncomingMessage.decodeParams(Params.self, from: wrong)) { error in
+            let error = error as! ResponseError
+            XCTAssertEqual(error.code, ErrorCode.invalidParams.rawValue)
+            XCTAssertTrue(error.message.contains("params.name"), error.message)
+        }
+        let missing = Data(#"{"jsonrpc":"2.0","id":1,"method":"m"}"#.utf8)
+        XCTAssertThrowsError(try IncomingMessage.decodeParams(Params.self, from: missing))
+    }
+
+    func testOutgoingMessagesAreFramedAndKeepNullResults() throws {
+        let data = try OutgoingMessage.response(id: .number(1), result: Optional<String>.none)
+        let text = String(decoding: data, as: UTF8.self)
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        XCTAssertEqual(parts[0], "Content-Length: \(parts[1].utf8.count)")
+        let object = try JSONSerialization.jsonObject(with: Data(parts[1].utf8)) as! [String: Any]
+        XCTAssertTrue(object.keys.contains("result"), "a null result must still be present")
+        XCTAssertEqual(object["jsonrpc"] as? String, "2.0")
+        let error = String(decoding: OutgoingMessage.error(id: nil, ResponseError(.parseError, "bad")), as: UTF8.self)
+        XCTAssertTrue(error.contains(#""id":null"#), error)
+        XCTAssertTrue(error.contains("-32700"), error)
+    }
+}
