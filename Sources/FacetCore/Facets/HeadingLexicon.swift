@@ -11,19 +11,25 @@ enum HeadingLexicon {
         (.guardrail, ["guardrail", "guardrails", "safety", "security", "restriction", "restrictions", "limitation", "limitations", "boundaries", "boundary", "don'ts", "do not", "never", "what not to do", "prohibited", "privacy", "confidentiality", "constraints", "constraint", "rules", "red lines", "compliance", "ethics", "disclaimer", "refusals", "restricciones", "reglas", "regeln", "einschränkungen", "règles", "限制", "禁止", "制約", "ルール"]),
     ]
 
-    static let compiled: [(Facet, [[UInt64]], [String])] = table.map { facet, names in
-        (facet, names.map { $0.split(separator: " ").map { CompiledLexicon.hashWord(String($0)) } }, names)
+    /// Per name: its word hashes, and its UTF-8 bytes when it has no ASCII at all
+    /// (CJK names, matched as substrings since those scripts have no spaces).
+    static let compiled: [(Facet, [(words: [UInt64], substring: [UInt8]?)])] = table.map { facet, names in
+        (facet, names.map { name in
+            (name.split(separator: " ").map { CompiledLexicon.hashWord(String($0)) },
+             name.utf8.contains(where: { $0 < 0x80 }) ? nil : Array(name.utf8))
+        })
     }
 
     static func facets(forHeading text: String) -> [FacetAssignment] {
-        let spaced = text.replacingUnderscoresAndHyphens()
-        let bytes = Array(spaced.utf8)
+        // `output_format` and `output-format` read as "output format".
+        let bytes = text.utf8.map { $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") ? UInt8(ascii: " ") : $0 }
+        let hasNonASCII = bytes.contains { $0 >= 0x80 }
         var tokens: [Token] = []
         bytes.withUnsafeBufferPointer { Tokenizer.tokenize($0, 0..<$0.count, into: &tokens) }
         let hashes = tokens.map(\.hash)
         var result: [FacetAssignment] = []
-        for (facet, phrases, names) in compiled {
-            for (phrase, name) in zip(phrases, names) where contains(hashes, phrase) || (!name.utf8.contains(where: { $0 < 0x80 }) && spaced.contains(name)) {
+        for (facet, names) in compiled {
+            for name in names where contains(hashes, name.words) || (hasNonASCII && name.substring.map { contains(bytes, $0) } == true) {
                 result.append(FacetAssignment(facet: facet, confidence: 0.9, evidence: ["heading \"\(text)\""]))
                 break
             }
@@ -33,16 +39,11 @@ enum HeadingLexicon {
         return result
     }
 
-    static func contains(_ haystack: [UInt64], _ needle: [UInt64]) -> Bool {
+    static func contains<T: Equatable>(_ haystack: [T], _ needle: [T]) -> Bool {
         guard !needle.isEmpty, haystack.count >= needle.count else { return false }
-        for start in 0...(haystack.count - needle.count) where Array(haystack[start..<start + needle.count]) == needle { return true }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] && haystack[start..<start + needle.count].elementsEqual(needle) {
+            return true
+        }
         return false
-    }
-}
-
-extension String {
-    /// `output_format` and `output-format` read as "output format".
-    func replacingUnderscoresAndHyphens() -> String {
-        String(unicodeScalars.map { $0 == "_" || $0 == "-" ? " " : Character($0) })
     }
 }

@@ -15,6 +15,7 @@ struct OpenDocument: Sendable {
         self.uri = uri
         self.version = version
         self.source = SourceText(text)
+        analyses.latestVersion = version
     }
 
     struct ChangeError: Error, CustomStringConvertible {
@@ -45,6 +46,7 @@ struct OpenDocument: Sendable {
         }
         source = current
         version = newVersion
+        analyses.latestVersion = newVersion
     }
 
     static func describe(_ range: LSPRange) -> String {
@@ -59,6 +61,13 @@ struct OpenDocument: Sendable {
 final class AnalysisCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entry: (version: Int, configuration: FacetConfiguration, analysis: Analysis)?
+    private var _latestVersion = 0
+
+    /// The document's current version, readable from workers without the server queue.
+    var latestVersion: Int {
+        get { lock.lock(); defer { lock.unlock() }; return _latestVersion }
+        set { lock.lock(); _latestVersion = newValue; lock.unlock() }
+    }
 
     func analysis(version: Int, configuration: FacetConfiguration, compute: () -> Analysis) -> Analysis {
         lock.lock()

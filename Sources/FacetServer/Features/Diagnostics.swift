@@ -29,12 +29,19 @@ extension LanguageServer {
     private func publishDiagnostics(_ uri: DocumentURI) {
         guard let snapshot = snapshot(uri) else { return }
         workers.async {
+            // Typing faster than the analysis: skip versions already superseded.
+            guard snapshot.analyses.latestVersion == snapshot.version else { return }
+            let started = DispatchTime.now()
             let diagnostics = DiagnosticsFeature.diagnostics(snapshot)
+            let params = PublishDiagnosticsParams(uri: uri, version: snapshot.version, diagnostics: diagnostics)
+            // Encoded here, off the server queue, so big reports do not hold up incoming messages.
+            guard let message = try? OutgoingMessage.notification(method: "textDocument/publishDiagnostics", params: params) else { return }
             self.queue.async {
                 // A newer version will publish its own; never show findings for text the user no longer has.
                 guard self.documents[uri]?.version == snapshot.version else { return }
-                self.notify("textDocument/publishDiagnostics",
-                            PublishDiagnosticsParams(uri: uri, version: snapshot.version, diagnostics: diagnostics))
+                self.output.send(message)
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+                self.log.debug("published \(diagnostics.count) diagnostics for \(uri) v\(snapshot.version) in \(String(format: "%.2f", elapsed)) ms")
             }
         }
     }
@@ -65,10 +72,14 @@ enum DiagnosticsFeature {
         let related = finding.related.map {
             DiagnosticRelatedInformation(location: Location(uri: uri, range: mapping.range($0.range)), message: $0.message)
         }
+        func json(_ position: Position) -> JSONValue {
+            .object(["line": .number(Double(position.line)), "character": .number(Double(position.character))])
+        }
         let fixes: [JSONValue] = finding.fixes.map { fix in
             .object(["title": .string(fix.title),
                      "edits": .array(fix.edits.map { edit in
-                         .object(["range": (try? JSONValue.from(mapping.range(edit.range))) ?? .null, "newText": .string(edit.newText)])
+                         let range = mapping.range(edit.range)
+                         return .object(["range": .object(["start": json(range.start), "end": json(range.end)]), "newText": .string(edit.newText)])
                      })])
         }
         return Diagnostic(range: mapping.range(finding.range), severity: severity(finding.severity), code: finding.rule,

@@ -21,10 +21,4 @@ struct ClientCapabilities: Sendable {
     var canRegisterFileWatchers: Bool {
         raw?[path: "workspace.didChangeWatchedFiles.dynamicRegistration"]?.boolValue == true
     }
-
-    var hoverFormat: String {
-        let formats = raw?[path: "textDocument.hover.contentFormat"]?.arrayValue?.compactMap(\.stringValue)
-        if let formats, !formats.isEmpty, !formats.contains("markdown") { return "plaintext" }
-        return "markdown"
-    }
 }
