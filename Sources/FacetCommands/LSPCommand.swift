@@ -9,7 +9,7 @@ struct LSPCommand: ParsableCommand {
         discussion: """
         Editors start this command and speak the Language Server Protocol with it. \
         stdout carries only protocol messages; logs go to stderr. Settings come from \
-        the editor (see docs/editors.md) and from the nearest .facet.toml, which wins.
+        the editor (see docs/server.md) and from the nearest .facet.toml, which wins.
         """
     )
 

@@ -31,6 +31,7 @@ public final class LanguageServer: @unchecked Sendable {
     let output: MessageOutput
     let log: Logger
     let onExit: @Sendable (Int32) -> Void
+    let traceFile: TraceFile?
     let queue = DispatchQueue(label: "facet.server")
     let workers = DispatchQueue(label: "facet.workers", qos: .userInitiated, attributes: .concurrent)
     let configurationFiles = ConfigurationFinder()
@@ -45,19 +46,23 @@ public final class LanguageServer: @unchecked Sendable {
     var lifecycle = Lifecycle.uninitialized
     var client = ClientCapabilities(nil)
     var settings = EditorSettings()
+    /// Settings by source, merged key by key into `settings` (later layers win).
+    var settingsLayers: [String: JSONValue] = [:]
     var settingsGeneration = 0
     var trace = "off"
     var documents: [DocumentURI: OpenDocument] = [:]
     var pendingDiagnostics: [DocumentURI: DispatchWorkItem] = [:]
     var reportedProblems: Set<String> = []
     var nextOutgoingID = 1
+    var nextOpenID = 1
     var awaitingClient: [RequestID: @Sendable (Result<JSONValue?, ResponseError>) -> Void] = [:]
 
     enum Lifecycle { case uninitialized, running, shuttingDown }
 
-    public init(options: ServerOptions = ServerOptions(), output: MessageOutput, log: Logger,
+    public init(options: ServerOptions = ServerOptions(), output: MessageOutput, log: Logger, trace: TraceFile? = nil,
                 onExit: @escaping @Sendable (Int32) -> Void) {
         self.options = options
+        self.traceFile = trace
         self.output = output
         self.log = log
         self.onExit = onExit
@@ -72,8 +77,10 @@ public final class LanguageServer: @unchecked Sendable {
         while let event = framer.next() {
             switch event {
             case .error(let message):
+                traceFile?.record(direction: "unreadable input: \(message)", Data())
                 queue.async { self.reportProblem("unreadable input: \(message)", type: .error, once: false) }
             case .message(let body):
+                traceFile?.record(direction: "received", Data(body))
                 switch IncomingMessage.parse(body) {
                 case .failure(let failure):
                     log.warning("bad message (\(failure.message)): \(MessageFramer.preview(body[...]))")
@@ -201,7 +208,7 @@ public final class LanguageServer: @unchecked Sendable {
             guard self.waitSimulatedLatency(id) else { return self.fail(id, ResponseError(.requestCancelled, "cancelled")) }
             let result = compute(params, snapshot)
             self.queue.async {
-                guard self.documents[snapshot.uri]?.version == snapshot.version else {
+                guard snapshot.isCurrent(self.documents[snapshot.uri]) else {
                     return self.fail(id, ResponseError(.contentModified, "the document changed while the request was computed"))
                 }
                 self.reply(id, result)
@@ -211,8 +218,9 @@ public final class LanguageServer: @unchecked Sendable {
 
     func snapshot(_ uri: DocumentURI) -> DocumentSnapshot? {
         guard let document = documents[uri] else { return nil }
-        return DocumentSnapshot(uri: uri, version: document.version, source: document.source,
+        return DocumentSnapshot(uri: uri, openID: document.openID, version: document.version, source: document.source,
                                 configuration: configuration(for: document), encoding: client.positionEncoding,
+                                markdown: client.acceptsMarkdownHover,
                                 maxAnalysedBytes: options.maxAnalysedBytes, analyses: document.analyses)
     }
 

@@ -100,6 +100,8 @@ extension IncomingMessage {
     /// A short, readable account of a decoding error: which field and what was wrong.
     static func describe(_ error: Error) -> String {
         func path(_ keys: [CodingKey]) -> String {
+            // Paths start at the message; params are decoded through a `params` key.
+            let keys = keys.first?.stringValue == "params" ? Array(keys.dropFirst()) : keys
             let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
             return text.isEmpty ? "params" : "params" + text
         }

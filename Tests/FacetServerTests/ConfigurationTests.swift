@@ -89,3 +89,31 @@ final class ConfigurationTests: XCTestCase {
 }
 
 import FacetCore
+
+extension ConfigurationTests {
+    /// Regression: an empty answer to workspace/configuration wiped the initializationOptions.
+    func testAnEmptyConfigurationAnswerKeepsInitializationOptions() throws {
+        for answer: JSONValue in [[:], [], nil, ["facet": [:]]] {
+            let client = TestClient()
+            client.initialize(capabilities: ["workspace": ["configuration": true]], options: ["rules": ["vague-quantifier": "off"]])
+            let request = try XCTUnwrap(client.output.wait { $0["method"] == "workspace/configuration" }).message
+            client.send(["jsonrpc": "2.0", "id": request["id"]!, "result": [answer]])
+            _ = client.request("shutdown")  // the answer has been handled once this returns
+            let codes = Analyzer.analyze(sampleMessage, configuration: client.server.queue.sync { client.server.settings.configuration }).findings.map(\.rule)
+            XCTAssertFalse(codes.contains("vague-quantifier"), "answer \(answer)")
+        }
+    }
+
+    func testClientSettingsOverrideInitializationOptionsKeyByKey() throws {
+        let client = TestClient()
+        client.initialize(capabilities: ["workspace": ["configuration": true]],
+                          options: ["facet": ["rules": ["vague-quantifier": "off"], "token-budget": 10]])
+        let request = try XCTUnwrap(client.output.wait { $0["method"] == "workspace/configuration" }).message
+        client.send(["jsonrpc": "2.0", "id": request["id"]!, "result": [["tokenBudget": 20, "colour": "blue"]]])
+        _ = client.request("shutdown")
+        let settings = client.server.queue.sync { client.server.settings }
+        XCTAssertEqual(settings.tokenBudget, 20)
+        XCTAssertEqual(settings.ruleSeverities["vague-quantifier"], .some(nil))
+        XCTAssertNotNil(client.output.wait { $0["params"]?["message"]?.stringValue?.contains("'colour' is not a Facet setting") == true })
+    }
+}

@@ -198,3 +198,44 @@ final class FeatureTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(client.diagnostics(uri, version: 2)).codes, ["weak-instruction"])
     }
 }
+
+extension FeatureTests {
+    func testHoverIsPlainTextForClientsWithoutMarkdown() throws {
+        let client = opened(capabilities: ["textDocument": ["hover": ["contentFormat": ["plaintext"]]]])
+        let hover = try XCTUnwrap(client.request("textDocument/hover", ["textDocument": TestClient.document(uri), "position": TestClient.position(1, 5)]))
+        XCTAssertEqual(hover["contents"]?["kind"], "plaintext")
+        let text = try XCTUnwrap(hover["contents"]?["value"]?.stringValue)
+        XCTAssertTrue(text.contains("Facet: this sentence is role"), text)
+        XCTAssertFalse(text.contains("**"), text)
+    }
+}
+
+extension FeatureTests {
+    /// Regression: a reopened document restarts at version 1; its pull result id must still differ.
+    func testAReopenedDocumentIsNotReportedUnchanged() throws {
+        let client = TestClient()
+        client.initialize(capabilities: ["textDocument": ["diagnostic": [:]]])
+        client.open(uri, "Try to help.\n")
+        let first = try XCTUnwrap(client.request("textDocument/diagnostic", ["textDocument": TestClient.document(uri)]))
+        client.notify("textDocument/didClose", ["textDocument": TestClient.document(uri)])
+        client.open(uri, "Help the user.\n")
+        let second = try XCTUnwrap(client.request("textDocument/diagnostic", ["textDocument": TestClient.document(uri), "previousResultId": first["resultId"]!]))
+        XCTAssertEqual(second["kind"], "full")
+        XCTAssertEqual(second["items"], [])
+    }
+
+    /// Regression: the cursor just after the flagged words still offers the fix.
+    func testCodeActionsAtTheEndOfAFinding() throws {
+        let client = opened("You are a bot.\nTry to help.\n")
+        let titles = try actions(client, TestClient.range(1, 6, 1, 6)).compactMap { $0["title"]?.stringValue }
+        XCTAssertTrue(titles.contains("Remove \"Try to\""), "\(titles)")
+    }
+
+    func testSettingsChangeAsksPullClientsToRefresh() throws {
+        let client = TestClient()
+        client.initialize(capabilities: ["textDocument": ["diagnostic": [:]], "workspace": ["diagnostics": ["refreshSupport": true]]])
+        client.open(uri, sampleMessage)
+        client.notify("workspace/didChangeConfiguration", ["settings": ["facet": ["rules": ["vague-quantifier": "off"]]]])
+        XCTAssertNotNil(client.output.wait { $0["method"] == "workspace/diagnostic/refresh" })
+    }
+}

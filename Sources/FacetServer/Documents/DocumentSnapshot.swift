@@ -6,13 +6,21 @@ import LSPTypes
 /// server's queue.
 struct DocumentSnapshot: Sendable {
     let uri: DocumentURI
+    let openID: Int
     let version: Int
     let source: SourceText
     let configuration: FacetConfiguration
     let encoding: ColumnEncoding
+    /// Whether the client shows Markdown in hovers (else plain text is sent).
+    let markdown: Bool
     /// Documents over this size are stored and edited but not analysed.
     let maxAnalysedBytes: Int
     let analyses: AnalysisCache
+
+    /// Whether `document` still has the text this snapshot was taken from.
+    func isCurrent(_ document: OpenDocument?) -> Bool {
+        document?.openID == openID && document?.version == version
+    }
 
     var mapping: PositionMapping { PositionMapping(source: source, encoding: encoding) }
 

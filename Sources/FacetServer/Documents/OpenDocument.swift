@@ -6,13 +6,16 @@ import LSPTypes
 /// server's queue; requests work on an immutable `DocumentSnapshot` of it.
 struct OpenDocument: Sendable {
     let uri: DocumentURI
+    /// Tells this opening of the document from an earlier one with the same version numbers.
+    let openID: Int
     private(set) var version: Int
     private(set) var source: SourceText
     /// Shared by every snapshot of the document, so one analysis per version serves all requests.
     let analyses = AnalysisCache()
 
-    init(uri: DocumentURI, version: Int, text: String) {
+    init(uri: DocumentURI, openID: Int, version: Int, text: String) {
         self.uri = uri
+        self.openID = openID
         self.version = version
         self.source = SourceText(text)
         analyses.latestVersion = version

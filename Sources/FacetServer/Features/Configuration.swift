@@ -5,10 +5,16 @@ import LSPTypes
 /// Editor settings (`initializationOptions`, `workspace/configuration`,
 /// `workspace/didChangeConfiguration`) and `.facet.toml` changes on disk.
 extension LanguageServer {
-    /// Replaces the editor settings; reports values it cannot use; re-checks open documents if anything changed.
-    func applySettings(_ json: JSONValue?, source: String) {
-        guard let json, json != .null else { return }
-        let (parsed, problems) = EditorSettings.parse(json)
+    /// Sets one layer of editor settings ("initializationOptions" or "client", the
+    /// client's current settings, which win key by key); reports values it cannot
+    /// use; re-checks open documents if anything changed. An empty answer adds nothing.
+    func applySettings(_ json: JSONValue?, layer: String, source: String) {
+        settingsLayers[layer] = .object(EditorSettings.normalized(json))
+        var merged: [String: JSONValue] = [:]
+        for name in ["initializationOptions", "client"] {
+            merged.merge(settingsLayers[name]?.objectValue ?? [:]) { $1 }
+        }
+        let (parsed, problems) = EditorSettings.parse(.object(merged))
         for problem in problems { reportProblem("setting \(problem) (from \(source)); ignored it", type: .warning, once: true) }
         guard parsed != settings else { return }
         settings = parsed
@@ -22,7 +28,7 @@ extension LanguageServer {
         requestFromClient("workspace/configuration", ConfigurationParams(items: [ConfigurationItem(scopeUri: nil, section: "facet")])) { result in
             switch result {
             case .success(let value):
-                self.applySettings(value?.arrayValue?.first, source: "workspace/configuration")
+                self.applySettings(value?.arrayValue?.first, layer: "client", source: "workspace/configuration")
             case .failure(let error):
                 self.log.warning("workspace/configuration failed: \(error.message)")
             }
@@ -33,7 +39,7 @@ extension LanguageServer {
         let params = try IncomingMessage.decodeParams(DidChangeConfigurationParams.self, from: body)
         // Push-style clients send the settings; pull-style ones send null and expect us to ask.
         if let settings = params.settings, settings != .null, settings.objectValue?.isEmpty == false {
-            applySettings(settings, source: "workspace/didChangeConfiguration")
+            applySettings(settings, layer: "client", source: "workspace/didChangeConfiguration")
         } else if client.supportsConfigurationRequest {
             pullSettings()
         }

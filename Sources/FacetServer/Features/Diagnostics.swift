@@ -22,8 +22,14 @@ extension LanguageServer {
         queue.asyncAfter(deadline: .now() + .milliseconds(delay), execute: item)
     }
 
+    /// After a settings change: push again, or ask a pulling client to pull again.
     func republishAll() {
         for uri in documents.keys.sorted() { scheduleDiagnostics(uri, delay: 0) }
+        if !shouldPushDiagnostics && client.canRefreshDiagnostics {
+            requestFromClient("workspace/diagnostic/refresh", JSONValue?.none) { [log] result in
+                if case .failure(let error) = result { log.warning("workspace/diagnostic/refresh failed: \(error.message)") }
+            }
+        }
     }
 
     private func publishDiagnostics(_ uri: DocumentURI) {
@@ -38,7 +44,7 @@ extension LanguageServer {
             guard let message = try? OutgoingMessage.notification(method: "textDocument/publishDiagnostics", params: params) else { return }
             self.queue.async {
                 // A newer version will publish its own; never show findings for text the user no longer has.
-                guard self.documents[uri]?.version == snapshot.version else { return }
+                guard snapshot.isCurrent(self.documents[uri]) else { return }
                 self.output.send(message)
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
                 self.log.debug("published \(diagnostics.count) diagnostics for \(uri) v\(snapshot.version) in \(String(format: "%.2f", elapsed)) ms")
@@ -49,7 +55,7 @@ extension LanguageServer {
     func pullDiagnostics(_ id: RequestID, _ body: Data) {
         let generation = settingsGeneration
         documentRequest(id, body) { (params: DocumentDiagnosticParams, snapshot) -> DocumentDiagnosticReport in
-            let resultId = "\(snapshot.version).\(generation)"
+            let resultId = "\(snapshot.openID).\(snapshot.version).\(generation)"
             if params.previousResultId == resultId { return .unchanged(resultId: resultId) }
             return .full(resultId: resultId, items: DiagnosticsFeature.diagnostics(snapshot))
         }

@@ -27,8 +27,10 @@ enum HoverFeature {
             hoverRange = unit.range
         }
         guard !parts.isEmpty, let hoverRange else { return nil }
-        return Hover(contents: MarkupContent(kind: "markdown", value: parts.joined(separator: "\n\n---\n\n")),
-                     range: mapping.range(hoverRange))
+        let text = parts.joined(separator: "\n\n---\n\n")
+        let contents = snapshot.markdown ? MarkupContent(kind: "markdown", value: text)
+            : MarkupContent(kind: "plaintext", value: text.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "`", with: ""))
+        return Hover(contents: contents, range: mapping.range(hoverRange))
     }
 
     static func describe(_ unit: Unit, _ facets: UnitFacets) -> String {

@@ -13,7 +13,7 @@ extension LanguageServer {
         do { params = try IncomingMessage.decodeParams(InitializeParams.self, from: body) } catch { return fail(id, error) }
         client = ClientCapabilities(params.capabilities)
         trace = params.trace ?? "off"
-        applySettings(params.initializationOptions, source: "initializationOptions")
+        applySettings(params.initializationOptions, layer: "initializationOptions", source: "initializationOptions")
         lifecycle = .running
         log.info("initialized by \(params.clientInfo?.name ?? "an unnamed client"); positions in \(client.positionEncoding.rawValue)")
         reply(id, InitializeResult(capabilities: capabilities, serverInfo: .init(name: "facet", version: FacetVersion.string)))

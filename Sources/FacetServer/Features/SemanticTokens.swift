@@ -3,7 +3,7 @@ import LSPTypes
 
 /// `textDocument/semanticTokens/full` and `/range`: each unit is coloured by its
 /// strongest facet, template variables as variables. The legend is documented
-/// in docs/editors.md; token types are the facet names, so a theme can colour them.
+/// in docs/server.md; token types are the facet names, so a theme can colour them.
 enum SemanticTokensFeature {
     static let legend = SemanticTokensLegend(tokenTypes: Facet.allCases.map(\.rawValue) + ["variable"], tokenModifiers: [])
     static let variableType = Facet.allCases.count

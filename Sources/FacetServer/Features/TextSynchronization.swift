@@ -7,7 +7,8 @@ extension LanguageServer {
     func didOpen(_ body: Data) throws(ResponseError) {
         let params = try IncomingMessage.decodeParams(DidOpenTextDocumentParams.self, from: body)
         let item = params.textDocument
-        documents[item.uri] = OpenDocument(uri: item.uri, version: item.version, text: item.text)
+        documents[item.uri] = OpenDocument(uri: item.uri, openID: nextOpenID, version: item.version, text: item.text)
+        nextOpenID += 1
         if item.text.utf8.count > options.maxAnalysedBytes {
             reportProblem("\(item.uri) is \(item.text.utf8.count / 1024) KB, over the \(options.maxAnalysedBytes / 1024) KB analysis limit; it is not analysed", type: .warning, once: true)
         }

@@ -18,6 +18,14 @@ struct ClientCapabilities: Sendable {
     /// Clients that pull diagnostics (`textDocument/diagnostic`) are not also pushed to, to avoid duplicates.
     var supportsPullDiagnostics: Bool { raw?[path: "textDocument.diagnostic"] != nil }
 
+    /// Hovers are Markdown unless the client lists only other formats.
+    var acceptsMarkdownHover: Bool {
+        let formats = raw?[path: "textDocument.hover.contentFormat"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        return formats.isEmpty || formats.contains("markdown")
+    }
+
+    var canRefreshDiagnostics: Bool { raw?[path: "workspace.diagnostics.refreshSupport"]?.boolValue == true }
+
     var canRegisterFileWatchers: Bool {
         raw?[path: "workspace.didChangeWatchedFiles.dynamicRegistration"]?.boolValue == true
     }

@@ -24,15 +24,34 @@ struct EditorSettings: Equatable, Sendable {
     /// Push diagnostics even to a client that can pull them (or not at all).
     var pushDiagnostics: Bool?
 
+    /// The settings object with any "facet" wrapper removed and kebab-case keys
+    /// in camelCase, so layers from different sources merge key by key.
+    /// Anything but an object (null, an empty answer) is no settings.
+    static func normalized(_ json: JSONValue?) -> [String: JSONValue] {
+        guard var object = json?.objectValue else { return [:] }
+        if let nested = object["facet"]?.objectValue { object = nested }
+        var result: [String: JSONValue] = [:]
+        for (key, value) in object where value != .null {
+            let parts = key.split(separator: "-")
+            let camel = parts.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
+            result[camel] = value
+        }
+        return result
+    }
+
     /// Reads settings; returns them with a message for each value it could not use.
     static func parse(_ json: JSONValue?) -> (EditorSettings, problems: [String]) {
         var settings = EditorSettings()
         var problems: [String] = []
-        guard var object = json?.objectValue else { return (settings, []) }
-        if let nested = object["facet"]?.objectValue { object = nested }
+        let object = normalized(json)
+        guard !object.isEmpty else { return (settings, []) }
         func value(_ names: String...) -> (String, JSONValue)? {
             for name in names { if let v = object[name], v != .null { return (name, v) } }
             return nil
+        }
+        let known = ["rules", "requiredFacets", "minUnits", "tokenBudget", "inlayHints", "diagnosticsDelay", "pushDiagnostics"]
+        for key in object.keys.sorted() where !known.contains(key) {
+            problems.append("'\(key)' is not a Facet setting; known: \(known.joined(separator: ", "))")
         }
         if let (name, rules) = value("rules") {
             if let table = rules.objectValue {
@@ -48,7 +67,7 @@ struct EditorSettings: Equatable, Sendable {
                 problems.append("\(name) must be an object of rule id to severity")
             }
         }
-        if let (name, facets) = value("requiredFacets", "required-facets") {
+        if let (name, facets) = value("requiredFacets") {
             let parsed = facets.arrayValue?.compactMap { $0.stringValue.flatMap(Facet.init(rawValue:)) }
             if let parsed, parsed.count == facets.arrayValue?.count {
                 settings.requiredFacets = parsed
@@ -56,19 +75,19 @@ struct EditorSettings: Equatable, Sendable {
                 problems.append("\(name) must be a list of facets: \(Facet.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
-        if let (name, n) = value("minUnits", "min-units") {
+        if let (name, n) = value("minUnits") {
             if let n = n.intValue, n >= 0 { settings.minimumUnits = n } else { problems.append("\(name) must be a whole number of 0 or more") }
         }
-        if let (name, n) = value("tokenBudget", "token-budget") {
+        if let (name, n) = value("tokenBudget") {
             if let n = n.intValue, n > 0 { settings.tokenBudget = n } else { problems.append("\(name) must be a positive whole number") }
         }
-        if let (name, b) = value("inlayHints", "inlay-hints") {
+        if let (name, b) = value("inlayHints") {
             if let b = b.boolValue { settings.inlayHints = b } else { problems.append("\(name) must be true or false") }
         }
-        if let (name, n) = value("diagnosticsDelay", "diagnostics-delay") {
+        if let (name, n) = value("diagnosticsDelay") {
             if let n = n.intValue, n >= 0, n <= 10_000 { settings.diagnosticsDelay = n } else { problems.append("\(name) must be milliseconds between 0 and 10000") }
         }
-        if let (name, b) = value("pushDiagnostics", "push-diagnostics") {
+        if let (name, b) = value("pushDiagnostics") {
             if let b = b.boolValue { settings.pushDiagnostics = b } else { problems.append("\(name) must be true or false") }
         }
         return (settings, problems)

@@ -13,7 +13,7 @@ public enum StandardIO {
         let protocolFD = dup(STDOUT_FILENO)
         dup2(STDERR_FILENO, STDOUT_FILENO)
         let output = FileDescriptorOutput(fd: protocolFD, trace: trace)
-        let server = LanguageServer(options: options, output: output, log: log) { code in
+        let server = LanguageServer(options: options, output: output, log: log, trace: trace) { code in
             exit(code)
         }
         let reader = Thread {
@@ -22,7 +22,6 @@ public enum StandardIO {
                 let n = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
-                trace?.record(direction: "received", Data(buffer[0..<n]))
                 server.receive(buffer[0..<n])
             }
             server.endOfInput()

@@ -1,0 +1,254 @@
+;;; test-facet.el --- Headless Emacs + Eglot test of editors/emacs/facet.el  -*- lexical-binding: t; -*-
+
+;; Run through run.sh:  emacs --batch -l test-facet.el
+;; (no -Q: Debian's site-start puts the elpa-eglot package on `load-path').
+;; Environment: FACET_BIN (default <repo>/.build/debug/facet),
+;; FACET_TEST_TIMEOUT (seconds, default 10).
+;;
+;; Checks, in order (each fails the run with a message):
+;;  1. facet.el gives *.system.md, *.sysmsg, *.prompt.md, *.system.txt and a file with
+;;     "-*- mode: facet -*-" on its first line `facet-mode' (not notes.md), and `facet-mode' derives from markdown-mode when that is
+;;     installed (FACET_TEST_MARKDOWN_STUB=1 provides a stub), else from text-mode;
+;;  2. the shipped `eglot-server-programs' entry starts the server for the fixture;
+;;  3. Facet's diagnostics reach Flymake: weak-instruction on line 10 of the fixture;
+;;  4. `facet-settings' reach the server (initializationOptions): vague-quantifier is off;
+;;  5. hover on line 5 ("You are Nova, ...") says "Facet: this sentence is role"
+;;     (with the asterisks of **role** when Eglot asks for Markdown);
+;;  6. the other system-message buffers share the one server;
+;;  7. after shutdown and exit the server process ends with status 0.
+
+;;; Code:
+
+(require 'cl-lib)
+(require 'subr-x)
+
+(defconst facet-test-dir
+  (file-name-directory (or load-file-name buffer-file-name)))
+(defconst facet-test-repo
+  (expand-file-name "../../../" facet-test-dir))
+(defconst facet-test-timeout
+  (let ((env (getenv "FACET_TEST_TIMEOUT")))
+    (if (and env (> (string-to-number env) 0)) (string-to-number env) 10)))
+
+(defvar facet-test-tmp nil)
+(defvar facet-test-trace nil)
+(defvar facet-test-markdown nil "Whether markdown-mode is available.")
+
+(defun facet-test-out (format-string &rest args)
+  "Print a line on stdout."
+  (princ (concat (apply #'format format-string args) "\n")))
+
+(define-error 'facet-test-failure "Check failed")
+
+(defun facet-test-fail (format-string &rest args)
+  (signal 'facet-test-failure (list (apply #'format format-string args))))
+
+(defmacro facet-test-check (condition format-string &rest args)
+  `(unless ,condition (facet-test-fail ,format-string ,@args)))
+
+(defun facet-test-wait (predicate what)
+  "Process events until PREDICATE returns non-nil; fail after the timeout."
+  (let ((deadline (+ (float-time) facet-test-timeout))
+        result)
+    (while (and (not (setq result (funcall predicate)))
+                (< (float-time) deadline))
+      (accept-process-output nil 0.02))
+    (or result (facet-test-fail "%s: nothing within %s s" what facet-test-timeout))))
+
+(defun facet-test-visit (name)
+  "Visit NAME in the temp folder; return the buffer."
+  (find-file-noselect (expand-file-name name facet-test-tmp)))
+
+(defun facet-test-line (pos)
+  (save-restriction (widen) (line-number-at-pos pos)))
+
+(defun facet-test-run ()
+  (let ((bin (or (getenv "FACET_BIN") "")))
+    (when (string-empty-p bin)
+      (setq bin (expand-file-name ".build/debug/facet" facet-test-repo)))
+    (facet-test-check (file-executable-p bin) "FACET_BIN is not an executable file: %s" bin)
+
+    ;; Eglot from Debian's elpa-eglot (or any installed package).
+    (unless (require 'eglot nil t)
+      (require 'package)
+      (package-initialize)
+      (facet-test-check (require 'eglot nil t) "eglot is not installed"))
+    (facet-test-out "emacs %s, %s, facet at %s"
+                    emacs-version (or (bound-and-true-p eglot-version)
+                                      (let ((lib (locate-library "eglot")))
+                                        (and lib (file-name-nondirectory (directory-file-name (file-name-directory lib))))))
+                    bin)
+
+    ;; FACET_TEST_MARKDOWN_STUB=1: a minimal markdown-mode on `load-path', to check the
+    ;; Markdown branch of facet.el on machines without the markdown-mode package.
+    (when (member (getenv "FACET_TEST_MARKDOWN_STUB") '("1" "yes" "true"))
+      (let ((dir (expand-file-name "stub-lisp" facet-test-tmp)))
+        (make-directory dir t)
+        (with-temp-file (expand-file-name "markdown-mode.el" dir)
+          (insert ";;; markdown-mode.el --- stub for test-facet.el  -*- lexical-binding: t; -*-\n"
+                  "(define-derived-mode markdown-mode text-mode \"Markdown\")\n"
+                  "(add-to-list 'auto-mode-alist '(\"\\\\.md\\\\'\" . markdown-mode))\n"
+                  "(provide 'markdown-mode)\n"))
+        (push dir load-path)
+        (facet-test-out "using a stub markdown-mode (%s)" dir)))
+    (setq facet-test-markdown (and (locate-library "markdown-mode") t))
+
+    ;; The shipped package, loaded as a user would.
+    (add-to-list 'load-path (expand-file-name "editors/emacs" facet-test-repo))
+    (require 'facet)
+    (setq facet-executable bin
+          facet-server-arguments (list "lsp" "--trace-file" facet-test-trace)
+          facet-settings '(:rules (:vague-quantifier "off")))
+
+    ;; The fixture, copied (never edit files in the repository).
+    (let ((fixture (expand-file-name "examples/support-agent.system.md" facet-test-repo)))
+      (facet-test-check (file-readable-p fixture) "fixture missing: %s" fixture)
+      (copy-file fixture (expand-file-name "support-agent.system.md" facet-test-tmp)))
+    (dolist (name '("b.sysmsg" "c.prompt.md" "d.system.txt" "notes.md"))
+      (write-region "Answer in English.\n" nil (expand-file-name name facet-test-tmp) nil 'silent))
+    ;; The opt-in documented in editors/README.md: a file-local mode on the first line.
+    (write-region "<!-- -*- mode: facet -*- -->\nAnswer in English.\n" nil
+                  (expand-file-name "opt-in.md" facet-test-tmp) nil 'silent)
+
+    ;; 1. Modes.
+    (let ((buf (facet-test-visit "support-agent.system.md"))
+          (others (mapcar #'facet-test-visit '("b.sysmsg" "c.prompt.md" "d.system.txt" "opt-in.md")))
+          (notes (facet-test-visit "notes.md"))
+          server)
+      (dolist (b (cons buf others))
+        (facet-test-check (eq (buffer-local-value 'major-mode b) 'facet-mode)
+                          "%s: major mode is %s, expected facet-mode"
+                          (buffer-name b) (buffer-local-value 'major-mode b)))
+      (facet-test-check (not (eq (buffer-local-value 'major-mode notes) 'facet-mode))
+                        "notes.md: major mode is facet-mode, expected a Markdown or text mode")
+      (let ((parent (if facet-test-markdown 'markdown-mode 'text-mode)))
+        (facet-test-check (with-current-buffer buf (derived-mode-p parent))
+                          "facet-mode does not derive from %s" parent)
+        (when facet-test-markdown
+          (facet-test-check (eq (buffer-local-value 'major-mode notes) 'markdown-mode)
+                            "notes.md: major mode is %s, expected markdown-mode"
+                            (buffer-local-value 'major-mode notes))))
+      (facet-test-out "ok  facet-mode for *.system.md, *.sysmsg, *.prompt.md, *.system.txt and opt-in.md (-*- mode: facet -*-), parent %s; notes.md is %s"
+                      (symbol-function 'facet--parent-mode) (buffer-local-value 'major-mode notes))
+
+      ;; 2. Start Eglot the way M-x eglot does, from the shipped `eglot-server-programs' entry
+      ;; (`eglot-ensure' does nothing in batch mode).
+      (with-current-buffer buf
+        (let ((guess (eglot--guess-contact)))
+          (facet-test-check (equal (car guess) '(facet-mode))
+                            "eglot-server-programs: managed modes are %S, expected (facet-mode)" (car guess))
+          (facet-test-check (and (equal (car (nth 3 guess)) facet-executable)
+                                 (memq :initializationOptions (nth 3 guess)))
+                            "eglot-server-programs: the contact for facet-mode is %S, expected (%s lsp ... :initializationOptions ...)"
+                            (nth 3 guess) facet-executable)
+          (setq server (apply #'eglot guess)))
+        (facet-test-wait (lambda () (and (eglot-current-server) (bound-and-true-p eglot--managed-mode)))
+                         "Eglot managing the fixture")
+        (setq server (eglot-current-server))
+        (facet-test-out "ok  eglot started %s (language id %s)" (jsonrpc-name server) (eglot--language-id server))
+
+        ;; 3. Diagnostics, as Flymake shows them. Flymake starts on the first command,
+        ;; which never comes in batch mode; start it by hand.
+        (let* ((started (float-time))
+               (diags (facet-test-wait
+                       (lambda ()
+                         (when (and (bound-and-true-p flymake-mode) (not (flymake-running-backends)))
+                           (flymake-start))
+                         (flymake-diagnostics))
+                       "Flymake diagnostics from Facet"))
+               (waited (* 1000 (- (float-time) started)))
+               (found (mapcar (lambda (d)
+                                (let ((spec (alist-get 'eglot-lsp-diag (flymake-diagnostic-data d))))
+                                  (list (plist-get spec :code)
+                                        (facet-test-line (flymake-diagnostic-beg d))
+                                        (plist-get spec :source))))
+                              diags))
+               (summary (mapconcat (lambda (f) (format "%s@%s" (nth 0 f) (nth 1 f))) found ", "))
+               (want-rule "weak-instruction")
+               (want-line 10))
+          (facet-test-check (cl-find-if (lambda (f) (and (equal (nth 0 f) want-rule)
+                                                         (equal (nth 1 f) want-line)
+                                                         (equal (nth 2 f) "facet")))
+                                        found)
+                            "expected %s (source facet) on line %d; got: %s" want-rule want-line summary)
+          (facet-test-out "ok  diagnostic %s on line %d (after %.0f ms; all: %s)" want-rule want-line waited summary)
+
+          ;; 4. Settings.
+          (facet-test-check (not (assoc "vague-quantifier" found))
+                            "vague-quantifier is reported although facet-settings turn it off: %s" summary)
+          (facet-test-out "ok  facet-settings applied: vague-quantifier is off"))
+
+        ;; 5. Hover, at a position Eglot computes from point, rendered the way Eglot shows it.
+        (let* ((hover-line 5) (hover-column 10)
+               ;; Eglot asks for Markdown only when it can render it (markdown-mode's
+               ;; gfm-view-mode); otherwise Facet sends plain text without the asterisks.
+               (want (if (fboundp 'gfm-view-mode)
+                         "Facet: this sentence is \\*\\*role\\*\\*"
+                       "Facet: this sentence is role"))
+               (params (save-excursion
+                         (goto-char (point-min))
+                         (forward-line (1- hover-line))
+                         (move-to-column hover-column)
+                         (eglot--TextDocumentPositionParams)))
+               (hover (jsonrpc-request server :textDocument/hover params :timeout facet-test-timeout))
+               (contents (plist-get hover :contents))
+               (text (and contents (eglot--hover-info contents (plist-get hover :range)))))
+          (facet-test-check (stringp text) "no hover at line %d, column %d" hover-line hover-column)
+          (facet-test-check (string-match-p want (substring-no-properties text))
+                            "hover at line %d does not match %S; got:\n%s" hover-line want text)
+          (facet-test-out "ok  hover at %d:%d starts %S" hover-line hover-column
+                          (car (split-string (substring-no-properties text) "\n")))))
+
+      ;; 6. One server for the folder.
+      (dolist (b others)
+        (with-current-buffer b
+          (facet-test-check (eq (eglot-current-server) server)
+                            "%s is not managed by the shared server" (buffer-name b))))
+      (with-current-buffer notes
+        (facet-test-check (null (eglot-current-server)) "notes.md is managed by Facet's server"))
+      (facet-test-out "ok  %d system-message buffers share one server; notes.md has none" (1+ (length others)))
+
+      ;; 7. Clean shutdown. (`eglot-shutdown' kills the process right after sending
+      ;; exit, so send shutdown and exit here and let the server end by itself.)
+      (let ((process (jsonrpc--process server)))
+        (setf (eglot--shutdown-requested server) t)
+        (jsonrpc-request server :shutdown nil :timeout facet-test-timeout)
+        (jsonrpc-notify server :exit nil)
+        (facet-test-wait (lambda () (not (process-live-p process))) "the server exiting after shutdown and exit")
+        (facet-test-check (and (eq (process-status process) 'exit) (eq (process-exit-status process) 0))
+                          "the server ended with %s %s after shutdown and exit, expected exit 0"
+                          (process-status process) (process-exit-status process))
+        (facet-test-out "ok  server exited with status 0 after shutdown and exit")))))
+
+(defun facet-test-print-trace ()
+  (when (and facet-test-trace (file-readable-p facet-test-trace))
+    (facet-test-out "--- last lines of the server trace (%s):" facet-test-trace)
+    (with-temp-buffer
+      (insert-file-contents facet-test-trace)
+      (let ((lines (split-string (buffer-string) "\n")))
+        (dolist (line (last lines 12))
+          (facet-test-out "    %s" (truncate-string-to-width line 300)))))))
+
+(let ((status 0))
+  (setq facet-test-tmp (make-temp-file "facet-emacs-" t)
+        facet-test-trace (expand-file-name "facet-trace.log" facet-test-tmp))
+  (condition-case err
+      (progn
+        (facet-test-run)
+        (facet-test-out "PASS emacs: all checks passed"))
+    (facet-test-failure
+     (facet-test-out "FAIL emacs: %s" (cadr err))
+     (facet-test-print-trace)
+     (setq status 1))
+    (error
+     (facet-test-out "FAIL emacs: unexpected error: %S" err)
+     (facet-test-print-trace)
+     (setq status 1)))
+  (dolist (b (buffer-list))
+    (when (buffer-file-name b)
+      (with-current-buffer b (set-buffer-modified-p nil))
+      (kill-buffer b)))
+  (ignore-errors (delete-directory facet-test-tmp t))
+  (kill-emacs status))
+
+;;; test-facet.el ends here

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Headless Neovim end-to-end test of editors/neovim with a real `facet lsp`.
+# Usage: [FACET_BIN=/path/to/facet] Tests/EndToEnd/neovim/run.sh   (from any directory)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
+export FACET_BIN="${FACET_BIN:-$repo/.build/debug/facet}"
+
+if ! command -v nvim >/dev/null 2>&1; then
+  echo "FAIL neovim: nvim is not installed" >&2
+  exit 1
+fi
+if [ ! -x "$FACET_BIN" ]; then
+  echo "FAIL neovim: FACET_BIN is not an executable file: $FACET_BIN" >&2
+  exit 1
+fi
+
+# Keep Neovim's state, logs and swap files out of the user's home.
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+export XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" \
+       XDG_STATE_HOME="$scratch/state" XDG_CACHE_HOME="$scratch/cache"
+
+echo "neovim e2e: $(nvim --version | head -n 1), FACET_BIN=$FACET_BIN"
+start=$(date +%s%N)
+status=0
+timeout 60 nvim --headless -u NONE -i NONE -n -c "luafile $here/test_facet.lua" </dev/null || status=$?
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+if [ "$status" -eq 124 ]; then
+  echo "FAIL neovim: timed out after 60 s"
+elif [ "$status" -ne 0 ]; then
+  echo "neovim e2e failed (exit $status) in ${elapsed} ms"
+  if [ -f "$XDG_CACHE_HOME/nvim/lsp.log" ]; then echo "--- lsp.log"; tail -n 20 "$XDG_CACHE_HOME/nvim/lsp.log"; fi
+  if [ -f "$XDG_STATE_HOME/nvim/lsp.log" ]; then echo "--- lsp.log"; tail -n 20 "$XDG_STATE_HOME/nvim/lsp.log"; fi
+else
+  echo "neovim e2e passed in ${elapsed} ms"
+fi
+exit "$status"

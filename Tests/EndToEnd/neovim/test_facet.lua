@@ -1,0 +1,217 @@
+-- Headless Neovim test of editors/neovim against a real `facet lsp`.
+-- Run through run.sh:  nvim --headless -u NONE -i NONE -c 'luafile test_facet.lua'
+-- Environment: FACET_BIN (default <repo>/.build/debug/facet), FACET_TEST_TIMEOUT_MS (default 10000).
+--
+-- Checks, in order (each fails the run with a message):
+--   1. the shipped ftdetect gives *.system.md, *.sysmsg, *.prompt.md, *.system.txt the
+--      filetype "facet" and leaves notes.md as markdown; a "vim: set filetype=facet:" modeline
+--      opts a file in; setup{patterns} adds *.instructions.md;
+--   2. require('facet').setup starts the server for buffers already open, on_attach runs;
+--   3. Facet publishes diagnostics: weak-instruction (source "facet") on line 10 of the fixture;
+--   4. the settings passed to setup reach the server: vague-quantifier (line 11) is turned off;
+--   5. hover on line 5 ("You are Nova, ...") says "Facet: this sentence is **role**";
+--   6. every system-message buffer in the folder shares one client; notes.md has none.
+
+local uv = vim.uv or vim.loop
+local script = debug.getinfo(1, 'S').source:gsub('^@', '')
+local here = vim.fn.fnamemodify(script, ':p:h')
+local repo = vim.fn.fnamemodify(here, ':h:h:h')
+local timeout = tonumber(vim.env.FACET_TEST_TIMEOUT_MS or '') or 10000
+
+local function out(line)
+  io.stdout:write(line .. '\n')
+  io.stdout:flush()
+end
+
+local Failure = {}
+local function fail(message)
+  error(setmetatable({ message = message }, Failure), 0)
+end
+
+local function check(ok, message)
+  if not ok then
+    fail(message)
+  end
+end
+
+local tmp = vim.fn.tempname() .. '-facet-nvim'
+local trace = tmp .. '/facet-trace.log'
+
+local function run()
+  local bin = vim.env.FACET_BIN
+  if bin == nil or bin == '' then
+    bin = repo .. '/.build/debug/facet'
+  end
+  check(vim.fn.executable(bin) == 1, 'FACET_BIN is not an executable file: ' .. bin)
+  out('nvim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch)
+    .. ', facet at ' .. bin)
+
+  -- The fixture, copied (never edit files in the repository).
+  local fixture = repo .. '/examples/support-agent.system.md'
+  check(vim.fn.filereadable(fixture) == 1, 'fixture missing: ' .. fixture)
+  vim.fn.mkdir(tmp, 'p')
+  local file = tmp .. '/support-agent.system.md'
+  check(vim.fn.writefile(vim.fn.readfile(fixture, 'b'), file, 'b') == 0, 'could not copy the fixture to ' .. file)
+
+  -- Load the shipped plugin the way a user's config does.
+  vim.opt.runtimepath:prepend(repo .. '/editors/neovim')
+  vim.cmd('filetype plugin on')
+  vim.cmd('syntax on')
+
+  -- 1. Filetype detection.
+  vim.cmd('edit ' .. vim.fn.fnameescape(file))
+  local buf = vim.api.nvim_get_current_buf()
+  check(vim.bo[buf].filetype == 'facet',
+    ('%s: filetype is %q, expected "facet"'):format(file, vim.bo[buf].filetype))
+  local others = {}
+  for _, name in ipairs({ 'b.sysmsg', 'c.prompt.md', 'd.system.txt' }) do
+    vim.cmd('edit ' .. vim.fn.fnameescape(tmp .. '/' .. name))
+    local b = vim.api.nvim_get_current_buf()
+    check(vim.bo[b].filetype == 'facet', ('%s: filetype is %q, expected "facet"'):format(name, vim.bo[b].filetype))
+    others[#others + 1] = b
+  end
+  vim.cmd('edit ' .. vim.fn.fnameescape(tmp .. '/notes.md'))
+  local notes = vim.api.nvim_get_current_buf()
+  check(vim.bo[notes].filetype == 'markdown',
+    ('notes.md: filetype is %q, expected "markdown"'):format(vim.bo[notes].filetype))
+  out('ok  ftdetect: filetype "facet" for *.system.md, *.sysmsg, *.prompt.md, *.system.txt; notes.md stays markdown')
+
+  -- The opt-in documented in editors/README.md: a modeline. ('modeline' is on by default,
+  -- but off for root, as CI may be.)
+  vim.o.modeline = true
+  local opted = tmp .. '/opt-in.md'
+  vim.fn.writefile({ '<!-- vim: set filetype=facet: -->', 'You are a support assistant.' }, opted)
+  vim.cmd('edit ' .. vim.fn.fnameescape(opted))
+  local opt_in = vim.api.nvim_get_current_buf()
+  check(vim.bo[opt_in].filetype == 'facet',
+    ('opt-in.md with a modeline: filetype is %q, expected "facet"'):format(vim.bo[opt_in].filetype))
+  others[#others + 1] = opt_in
+  out('ok  a modeline "vim: set filetype=facet:" opts opt-in.md in')
+
+  -- setup() after the buffers exist: it must attach to them, and add the extra pattern.
+  local attached = {}
+  require('facet').setup({
+    cmd = { bin, 'lsp', '--trace-file', trace },
+    settings = { rules = { ['vague-quantifier'] = 'off' } },
+    patterns = { '*.instructions.md' },
+    on_attach = function(client, bufnr)
+      attached[bufnr] = client.id
+    end,
+  })
+  vim.cmd('edit ' .. vim.fn.fnameescape(tmp .. '/e.instructions.md'))
+  local extra = vim.api.nvim_get_current_buf()
+  check(vim.bo[extra].filetype == 'facet',
+    ('e.instructions.md: filetype is %q, expected "facet" (setup patterns)'):format(vim.bo[extra].filetype))
+  others[#others + 1] = extra
+  vim.cmd('buffer ' .. buf)
+  out('ok  setup{patterns = {"*.instructions.md"}} gives e.instructions.md filetype "facet"')
+
+  -- 2. The client attached.
+  check(vim.wait(timeout, function() return attached[buf] ~= nil end, 20),
+    ('on_attach was not called for %s within %d ms'):format(file, timeout))
+  local client = vim.lsp.get_client_by_id(attached[buf])
+  check(client ~= nil and client.name == 'facet', 'the attached client is not named "facet"')
+  out('ok  client "facet" attached (id ' .. client.id .. ')')
+
+  -- 3. Diagnostics.
+  local started = uv.hrtime()
+  local function facet_diagnostics()
+    local found = {}
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if d.source == 'facet' then
+        found[#found + 1] = d
+      end
+    end
+    return found
+  end
+  check(vim.wait(timeout, function() return #facet_diagnostics() > 0 end, 20),
+    ('no diagnostics with source "facet" within %d ms'):format(timeout))
+  local waited = (uv.hrtime() - started) / 1e6
+  local diagnostics = facet_diagnostics()
+  local summary = {}
+  for _, d in ipairs(diagnostics) do
+    summary[#summary + 1] = ('%s@%d'):format(tostring(d.code), d.lnum + 1)
+  end
+  local summary_text = table.concat(summary, ', ')
+
+  local want_rule, want_line = 'weak-instruction', 10
+  local found = false
+  for _, d in ipairs(diagnostics) do
+    if d.code == want_rule and d.lnum + 1 == want_line then
+      found = true
+    end
+  end
+  check(found, ('expected %s on line %d; got: %s'):format(want_rule, want_line, summary_text))
+  out(('ok  diagnostic %s on line %d (after %.0f ms; all: %s)'):format(want_rule, want_line, waited, summary_text))
+
+  -- 4. Settings reached the server.
+  for _, d in ipairs(diagnostics) do
+    check(d.code ~= 'vague-quantifier',
+      'vague-quantifier is reported although settings turn it off (settings did not reach the server): ' .. summary_text)
+  end
+  out('ok  settings applied: vague-quantifier is off')
+
+  -- 5. Hover.
+  local hover_line, hover_char, want_hover = 5, 10, 'Facet: this sentence is **role**'
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    position = { line = hover_line - 1, character = hover_char },
+  }
+  local responses, err = vim.lsp.buf_request_sync(buf, 'textDocument/hover', params, timeout)
+  check(responses ~= nil, 'hover request failed: ' .. tostring(err))
+  local text
+  for _, response in pairs(responses) do
+    local response_error = response.err or response.error
+    check(response_error == nil, 'hover returned an error: ' .. vim.inspect(response_error))
+    local contents = response.result and response.result.contents
+    if type(contents) == 'table' then
+      text = contents.value or (type(contents[1]) == 'table' and contents[1].value) or contents[1]
+    elseif type(contents) == 'string' then
+      text = contents
+    end
+  end
+  check(type(text) == 'string', ('no hover at line %d, character %d'):format(hover_line, hover_char))
+  check(text:find(want_hover, 1, true) ~= nil,
+    ('hover at line %d does not mention %q; got:\n%s'):format(hover_line, want_hover, text))
+  out(('ok  hover at %d:%d starts %q'):format(hover_line, hover_char, (text:match('^[^\n]*'))))
+
+  -- 6. One client per root.
+  for _, b in ipairs(others) do
+    check(vim.wait(timeout, function() return attached[b] ~= nil end, 20),
+      ('on_attach was not called for buffer %s'):format(vim.api.nvim_buf_get_name(b)))
+    check(attached[b] == client.id,
+      ('%s got client %d, expected the shared client %d'):format(vim.api.nvim_buf_get_name(b), attached[b], client.id))
+  end
+  check(attached[notes] == nil, 'notes.md (markdown) got a Facet client')
+  local facet_clients = 0
+  for _, c in pairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
+    if c.name == 'facet' then
+      facet_clients = facet_clients + 1
+    end
+  end
+  check(facet_clients == 1, ('%d Facet clients are running, expected 1'):format(facet_clients))
+  out(('ok  %d system-message buffers share one client; notes.md has none'):format(#others + 1))
+end
+
+local ok, err = xpcall(run, function(e)
+  if getmetatable(e) == Failure then
+    return e.message
+  end
+  return debug.traceback(tostring(e), 2)
+end)
+if ok then
+  out('PASS neovim: all checks passed')
+  vim.fn.delete(tmp, 'rf')
+  vim.cmd('qall!')
+else
+  out('FAIL neovim: ' .. tostring(err))
+  -- The temp folder goes away with Neovim, so show the end of the server's trace now.
+  if vim.fn.filereadable(trace) == 1 then
+    out('--- last lines of the server trace (' .. trace .. '):')
+    local lines = vim.fn.readfile(trace)
+    for i = math.max(1, #lines - 11), #lines do
+      out('    ' .. lines[i]:sub(1, 300))
+    end
+  end
+  vim.cmd('cquit 1')
+end
