@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: FacetCore: the pure analysis (text, units, facets, lint rules, configuration)
@@ -32,6 +33,20 @@ let package = Package(
             dependencies: ["FacetCore"]
         ),
 
+        // MARK: FacetIndex: the preference collection index (SQLite through GRDB, FTS5)
+        .target(
+            name: "FacetIndex",
+            dependencies: [
+                "FacetCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(
+            name: "FacetIndexTests",
+            dependencies: ["FacetIndex", "FacetCore"]
+        ),
+
         // MARK: JSONRPC: Content-Length framing and JSON-RPC 2.0 messages (pure)
         .target(name: "JSONRPC"),
         .testTarget(
@@ -48,11 +63,11 @@ let package = Package(
         // MARK: FacetServer: the language server (`facet lsp`)
         .target(
             name: "FacetServer",
-            dependencies: ["FacetCore", "FacetFiles", "LSPTypes", "JSONRPC"]
+            dependencies: ["FacetCore", "FacetFiles", "FacetIndex", "LSPTypes", "JSONRPC"]
         ),
         .testTarget(
             name: "FacetServerTests",
-            dependencies: ["FacetServer", "FacetCore", "LSPTypes", "JSONRPC"]
+            dependencies: ["FacetServer", "FacetCore", "FacetIndex", "LSPTypes", "JSONRPC"]
         ),
 
         // MARK: FacetCommands: the CLI commands, as a library so tests can run them
@@ -62,6 +77,7 @@ let package = Package(
                 "FacetCore",
                 "FacetFiles",
                 "FacetServer",
+                "FacetIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

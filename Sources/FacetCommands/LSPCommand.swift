@@ -22,6 +22,9 @@ struct LSPCommand: ParsableCommand {
     @Option(name: .long, help: "Milliseconds to wait after the last edit before publishing diagnostics (0 publishes at once).")
     var diagnosticsDelay: Int = 100
 
+    @Option(name: .long, help: "The preference index file (default: $FACET_INDEX, the editor's indexPath setting, else ~/.cache/facet/index.sqlite).")
+    var index: String?
+
     @Flag(name: .long, help: "Accepted for clients that pass it; stdio is the only transport.")
     var stdio = false
 
@@ -39,6 +42,7 @@ struct LSPCommand: ParsableCommand {
         var options = ServerOptions()
         options.diagnosticsDelay = diagnosticsDelay
         options.simulatedLatency = simulateLatency
+        options.indexPath = index
         let log = Logger(level: Logger.Level(name: logLevel) ?? .warning)
         var trace: TraceFile?
         if let traceFile {

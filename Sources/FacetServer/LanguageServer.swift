@@ -1,5 +1,6 @@
 import FacetCore
 import FacetFiles
+import FacetIndex
 import Foundation
 import JSONRPC
 import LSPTypes
@@ -14,6 +15,8 @@ public struct ServerOptions: Sendable {
     public var maxMessageBytes = 64 << 20
     /// Fault injection for tests: every request waits this long (cancellably) before computing.
     public var simulatedLatency = 0
+    /// The preference index file (`facet lsp --index`); else `$FACET_INDEX`, the `indexPath` setting, the user cache.
+    public var indexPath: String?
     public init() {}
 }
 
@@ -33,6 +36,8 @@ public final class LanguageServer: @unchecked Sendable {
     let onExit: @Sendable (Int32) -> Void
     let traceFile: TraceFile?
     let queue = DispatchQueue(label: "facet.server")
+    /// Imports of workspace collections, one at a time, off the server queue.
+    let indexing = DispatchQueue(label: "facet.indexing", qos: .utility)
     let workers = DispatchQueue(label: "facet.workers", qos: .userInitiated, attributes: .concurrent)
     let configurationFiles = ConfigurationFinder()
 
@@ -41,6 +46,7 @@ public final class LanguageServer: @unchecked Sendable {
 
     // Thread-safe.
     let requests = InFlightRequests()
+    let preferences: IndexHolder
 
     // `queue` only.
     var lifecycle = Lifecycle.uninitialized
@@ -55,6 +61,7 @@ public final class LanguageServer: @unchecked Sendable {
     var reportedProblems: Set<String> = []
     var nextOutgoingID = 1
     var nextOpenID = 1
+    var workspaceFolders: [String] = []
     var awaitingClient: [RequestID: @Sendable (Result<JSONValue?, ResponseError>) -> Void] = [:]
 
     enum Lifecycle { case uninitialized, running, shuttingDown }
@@ -67,6 +74,7 @@ public final class LanguageServer: @unchecked Sendable {
         self.log = log
         self.onExit = onExit
         self.framer = MessageFramer(maxContentLength: options.maxMessageBytes)
+        self.preferences = IndexHolder(path: IndexLocation.resolve(explicit: options.indexPath))
     }
 
     // MARK: - Input
@@ -170,6 +178,7 @@ public final class LanguageServer: @unchecked Sendable {
         "initialize": { $0.initialize($1, $2) },
         "shutdown": { $0.shutdown($1, $2) },
         "textDocument/hover": { $0.documentRequest($1, $2, HoverFeature.hover) },
+        "textDocument/completion": { $0.documentRequest($1, $2, CompletionFeature.complete) },
         "textDocument/semanticTokens/full": { $0.documentRequest($1, $2, SemanticTokensFeature.full) },
         "textDocument/semanticTokens/range": { $0.documentRequest($1, $2, SemanticTokensFeature.range) },
         "textDocument/inlayHint": { $0.documentRequest($1, $2, InlayHintFeature.hints) },
@@ -221,7 +230,8 @@ public final class LanguageServer: @unchecked Sendable {
         return DocumentSnapshot(uri: uri, openID: document.openID, version: document.version, source: document.source,
                                 configuration: configuration(for: document), encoding: client.positionEncoding,
                                 markdown: client.acceptsMarkdownHover,
-                                maxAnalysedBytes: options.maxAnalysedBytes, analyses: document.analyses)
+                                maxAnalysedBytes: options.maxAnalysedBytes, analyses: document.analyses,
+                                preferences: preferences)
     }
 
     /// Editor settings, then the nearest `.facet.toml` over them.
@@ -336,4 +346,5 @@ extension CodeLensParams: DocumentParams {}
 extension DocumentSymbolParams: DocumentParams {}
 extension FoldingRangeParams: DocumentParams {}
 extension CodeActionParams: DocumentParams {}
+extension CompletionParams: DocumentParams {}
 extension DocumentDiagnosticParams: DocumentParams {}

@@ -45,6 +45,7 @@ public struct ServerCapabilities: Codable, Sendable {
     public var positionEncoding: String?
     public var textDocumentSync: TextDocumentSyncOptions?
     public var hoverProvider: Bool?
+    public var completionProvider: CompletionOptions?
     public var codeActionProvider: CodeActionOptions?
     public var codeLensProvider: CodeLensOptions?
     public var documentSymbolProvider: Bool?
@@ -70,6 +71,15 @@ public struct ServerCapabilities: Codable, Sendable {
     public struct SaveOptions: Codable, Sendable {
         public var includeText: Bool
         public init(includeText: Bool) { self.includeText = includeText }
+    }
+
+    public struct CompletionOptions: Codable, Sendable {
+        public var resolveProvider: Bool
+        public var triggerCharacters: [String]?
+        public init(resolveProvider: Bool, triggerCharacters: [String]?) {
+            self.resolveProvider = resolveProvider
+            self.triggerCharacters = triggerCharacters
+        }
     }
 
     public struct CodeActionOptions: Codable, Sendable {

@@ -166,7 +166,11 @@ final class FeatureTests: XCTestCase {
         let client = opened()
         let refactors = try XCTUnwrap(client.request("textDocument/codeAction", ["textDocument": TestClient.document(uri), "range": TestClient.range(2, 0, 2, 6),
                                                                                  "context": ["diagnostics": [], "only": ["refactor"]]])?.arrayValue)
-        XCTAssertEqual(refactors, [])
+        XCTAssertFalse(refactors.isEmpty, "the message lacks preference dimensions, so there are preferences to add")
+        XCTAssertTrue(refactors.allSatisfy { $0["kind"] == "refactor" }, "\(refactors)")
+        let fixes = try XCTUnwrap(client.request("textDocument/codeAction", ["textDocument": TestClient.document(uri), "range": TestClient.range(2, 0, 2, 6),
+                                                                             "context": ["diagnostics": [], "only": ["quickfix"]]])?.arrayValue)
+        XCTAssertTrue(fixes.allSatisfy { $0["kind"] == "quickfix" } && !fixes.isEmpty, "\(fixes)")
     }
 
     func testPullDiagnosticsWithResultIds() throws {

@@ -23,10 +23,10 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(capabilities["hoverProvider"], true)
         XCTAssertEqual(capabilities["semanticTokensProvider"]?["legend"]?["tokenTypes"],
                        ["role", "task", "background", "format", "style", "tool", "guardrail", "variable"])
-        XCTAssertEqual(capabilities["executeCommandProvider"]?["commands"], ["facet.showCoverage"])
+        XCTAssertEqual(capabilities["executeCommandProvider"]?["commands"], ["facet.showCoverage", "facet.similarMessages"])
         XCTAssertEqual(result["serverInfo"]?["name"], "facet")
         // Every advertised request has a handler.
-        for (key, method) in [("hoverProvider", "textDocument/hover"), ("codeActionProvider", "textDocument/codeAction"),
+        for (key, method) in [("hoverProvider", "textDocument/hover"), ("completionProvider", "textDocument/completion"), ("codeActionProvider", "textDocument/codeAction"),
                               ("codeLensProvider", "textDocument/codeLens"), ("documentSymbolProvider", "textDocument/documentSymbol"),
                               ("foldingRangeProvider", "textDocument/foldingRange"), ("inlayHintProvider", "textDocument/inlayHint"),
                               ("diagnosticProvider", "textDocument/diagnostic"), ("executeCommandProvider", "workspace/executeCommand")] {

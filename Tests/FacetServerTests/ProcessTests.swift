@@ -22,7 +22,7 @@ final class ServerProcess: @unchecked Sendable {
 
     init(_ arguments: [String] = []) throws {
         process.executableURL = Self.binary
-        process.arguments = ["lsp", "--diagnostics-delay", "0"] + arguments
+        process.arguments = ["lsp", "--diagnostics-delay", "0", "--index", TestClient.temporaryIndexPath()] + arguments
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
@@ -151,7 +151,7 @@ final class ProcessTests: XCTestCase {
         // Positions past the end of an open document.
         server.send(["jsonrpc": "2.0", "method": "textDocument/didOpen", "params": ["textDocument": ["uri": .string(uri), "languageId": "markdown", "version": 1, "text": "You are a poet."]]])
         XCTAssertEqual(server.request(203, "textDocument/hover", ["textDocument": ["uri": .string(uri)], "position": ["line": 99, "character": 99]])?["result"], JSONValue.null)
-        XCTAssertEqual(server.request(204, "textDocument/codeAction", ["textDocument": ["uri": .string(uri)], "range": ["start": ["line": 50, "character": 0], "end": ["line": 99, "character": 0]], "context": ["diagnostics": []]])?["result"], [])
+        XCTAssertEqual(server.request(204, "textDocument/codeAction", ["textDocument": ["uri": .string(uri)], "range": ["start": ["line": 50, "character": 0], "end": ["line": 99, "character": 0]], "context": ["diagnostics": [], "only": ["quickfix"]]])?["result"], [])
         XCTAssertEqual(server.request(205, "shutdown")?["result"], JSONValue.null)
         server.send(["jsonrpc": "2.0", "method": "exit"])
         XCTAssertEqual(server.waitForExit(), 0)

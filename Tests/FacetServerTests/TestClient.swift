@@ -80,10 +80,16 @@ final class TestClient: @unchecked Sendable {
         server = LanguageServer(options: options, output: output, log: logger) { code in events.exit(code) }
     }
 
+    /// No debounce, and a throwaway preference index (tests never touch the user's cache).
     static var quickOptions: ServerOptions {
         var options = ServerOptions()
         options.diagnosticsDelay = 0
+        options.indexPath = temporaryIndexPath()
         return options
+    }
+
+    static func temporaryIndexPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("facet-test-index-\(UUID().uuidString)/index.sqlite").path
     }
 
     func exitCode(timeout: TimeInterval = 5) -> Int32? {

@@ -16,6 +16,8 @@ struct DocumentSnapshot: Sendable {
     /// Documents over this size are stored and edited but not analysed.
     let maxAnalysedBytes: Int
     let analyses: AnalysisCache
+    /// The preference index (opened on first use) for suggestions.
+    let preferences: IndexHolder
 
     /// Whether `document` still has the text this snapshot was taken from.
     func isCurrent(_ document: OpenDocument?) -> Bool {

@@ -1,4 +1,5 @@
 import FacetCore
+import FacetIndex
 import LSPTypes
 
 /// `textDocument/codeAction`: for each finding in the range, its fixes (from
@@ -6,7 +7,7 @@ import LSPTypes
 /// this rule here" and "disable this rule in this file" (suppression comments).
 enum CodeActionFeature {
     static func actions(_ params: CodeActionParams, _ snapshot: DocumentSnapshot) -> [CodeAction] {
-        if let only = params.context.only, !only.contains(where: { "quickfix".hasPrefix($0) }) { return [] }
+        func wanted(_ kind: String) -> Bool { params.context.only.map { $0.contains { kind.hasPrefix($0) } } ?? true }
         let analysis = snapshot.analysis
         let mapping = snapshot.mapping
         let window = mapping.offsets(params.range)
@@ -17,7 +18,7 @@ enum CodeActionFeature {
         }
         // The editor's cursor may sit just after the flagged words, or it may name the diagnostics it means.
         let named = Set(params.context.diagnostics.map { "\($0.code?.stringValue ?? "") \($0.range.start.line):\($0.range.start.character)-\($0.range.end.line):\($0.range.end.character)" })
-        for finding in analysis.findings {
+        for finding in analysis.findings where wanted("quickfix") {
             let diagnostic = DiagnosticsFeature.diagnostic(finding, uri: snapshot.uri, mapping: mapping)
             let r = diagnostic.range
             let touches = finding.range.lowerBound <= window.upperBound && window.lowerBound <= finding.range.upperBound
@@ -31,6 +32,29 @@ enum CodeActionFeature {
             if fileWide.insert(finding.rule).inserted {
                 actions.append(CodeAction(title: "Disable \(finding.rule) in this file", kind: "quickfix", diagnostics: [diagnostic],
                                           isPreferred: false, edit: edit([disableInFile(finding.rule, analysis)])))
+            }
+        }
+        if wanted("refactor") { actions += addPreference(snapshot, edit: edit) }
+        return actions
+    }
+
+    /// "Add a <dimension> preference: <name>" for the top few suggestions of each
+    /// dimension the message does not cover; the description goes at the end.
+    static func addPreference(_ snapshot: DocumentSnapshot, edit: ([FacetCore.TextEdit]) -> WorkspaceEdit) -> [CodeAction] {
+        let analysis = snapshot.analysis
+        guard !analysis.document.units.isEmpty else { return [] }
+        let index = snapshot.preferences.index
+        var actions: [CodeAction] = []
+        for dimension in analysis.profile.missingDimensions {
+            let suggestions = (try? Suggester.suggest(analysis, index: index, dimension: dimension.rawValue, limit: 3)) ?? []
+            let label = dimension.rawValue.replacingOccurrences(of: "_", with: " ")
+            let article = "aeiou".contains(label.first ?? "x") ? "an" : "a"
+            for suggestion in suggestions {
+                let end = analysis.source.count
+                let needsNewline = end > 0 && analysis.source.bytes[end - 1] != 0x0A
+                let text = (needsNewline ? "\n" : "") + suggestion.preference.description + "\n"
+                actions.append(CodeAction(title: "Add \(article) \(label) preference: \(suggestion.preference.name)", kind: "refactor",
+                                          diagnostics: nil, isPreferred: false, edit: edit([TextEdit(range: end..<end, newText: text)])))
             }
         }
         return actions

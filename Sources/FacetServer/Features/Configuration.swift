@@ -1,3 +1,4 @@
+import FacetIndex
 import Foundation
 import JSONRPC
 import LSPTypes
@@ -18,6 +19,7 @@ extension LanguageServer {
         for problem in problems { reportProblem("setting \(problem) (from \(source)); ignored it", type: .warning, once: true) }
         guard parsed != settings else { return }
         settings = parsed
+        preferences.move(to: IndexLocation.resolve(explicit: options.indexPath, setting: parsed.indexPath))
         settingsGeneration += 1
         log.info("settings from \(source) applied")
         if lifecycle == .running { republishAll() }
@@ -47,6 +49,8 @@ extension LanguageServer {
 
     func didChangeWatchedFiles(_ body: Data) throws(ResponseError) {
         let params = try IncomingMessage.decodeParams(DidChangeWatchedFilesParams.self, from: body)
+        let collections = params.changes.compactMap { URL(string: $0.uri)?.path }.filter { $0.contains("/\(Self.collectionFolder)/") }
+        if !collections.isEmpty { collectionFilesChanged(collections) }
         guard params.changes.contains(where: { $0.uri.hasSuffix(".facet.toml") }) else { return }
         configurationFiles.invalidate()
         reportedProblems.removeAll()

@@ -1,4 +1,5 @@
 import FacetCore
+import FacetIndex
 import LSPTypes
 
 /// `textDocument/hover`: the facets of the unit under the cursor (confidence
@@ -25,6 +26,11 @@ enum HoverFeature {
             let unit = analysis.document.units[index]
             parts.insert(describe(unit, analysis.facets[index]), at: 0)
             hoverRange = unit.range
+            if !unit.isExample, let closest = try? Suggester.closest(to: analysis.document.text(of: unit), index: snapshot.preferences.index), !closest.isEmpty {
+                parts.append("Closest preferences in the collection:\n" + closest.map {
+                    "- **\($0.preference.name)** (\($0.preference.dimension)/\($0.preference.subdimension)): \($0.preference.description)"
+                }.joined(separator: "\n"))
+            }
         }
         guard !parts.isEmpty, let hoverRange else { return nil }
         let text = parts.joined(separator: "\n\n---\n\n")

@@ -12,7 +12,13 @@ extension LanguageServer {
         let params: InitializeParams
         do { params = try IncomingMessage.decodeParams(InitializeParams.self, from: body) } catch { return fail(id, error) }
         client = ClientCapabilities(params.capabilities)
+        preferences.onProblem = { [weak self] message in
+            guard let self else { return }
+            self.queue.async { self.reportProblem(message, type: .warning, once: true) }
+        }
         trace = params.trace ?? "off"
+        let folderURIs = params.workspaceFolders?.map(\.uri) ?? params.rootUri.map { [$0] } ?? []
+        workspaceFolders = folderURIs.compactMap { URL(string: $0).flatMap { $0.isFileURL ? $0.path : nil } }
         applySettings(params.initializationOptions, layer: "initializationOptions", source: "initializationOptions")
         lifecycle = .running
         log.info("initialized by \(params.clientInfo?.name ?? "an unnamed client"); positions in \(client.positionEncoding.rawValue)")
@@ -25,7 +31,8 @@ extension LanguageServer {
         c.positionEncoding = client.positionEncoding == .utf8 ? "utf-8" : "utf-16"
         c.textDocumentSync = .init(openClose: true, change: 2, save: .init(includeText: false))
         c.hoverProvider = true
-        c.codeActionProvider = .init(codeActionKinds: ["quickfix"])
+        c.completionProvider = .init(resolveProvider: false, triggerCharacters: nil)
+        c.codeActionProvider = .init(codeActionKinds: ["quickfix", "refactor"])
         c.codeLensProvider = .init(resolveProvider: false)
         c.documentSymbolProvider = true
         c.foldingRangeProvider = true
@@ -38,12 +45,14 @@ extension LanguageServer {
 
     func initialized() {
         if client.supportsConfigurationRequest { pullSettings() }
+        indexWorkspaceCollections()
         if client.canRegisterFileWatchers {
-            let watchers: JSONValue = .object(["watchers": .array([.object(["globPattern": .string("**/.facet.toml")])])])
+            let watchers: JSONValue = .object(["watchers": .array([.object(["globPattern": .string("**/.facet.toml")]),
+                                                                   .object(["globPattern": .string("**/.facet/collection/**")])])])
             requestFromClient("client/registerCapability", RegistrationParams(registrations: [
                 Registration(id: "facet-config-files", method: "workspace/didChangeWatchedFiles", registerOptions: watchers),
             ])) { [log] result in
-                if case .failure(let error) = result { log.warning("the client refused to watch .facet.toml files: \(error.message)") }
+                if case .failure(let error) = result { log.warning("the client refused to watch configuration and collection files: \(error.message)") }
             }
         }
     }

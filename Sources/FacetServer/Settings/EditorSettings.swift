@@ -23,6 +23,8 @@ struct EditorSettings: Equatable, Sendable {
     var diagnosticsDelay: Int?
     /// Push diagnostics even to a client that can pull them (or not at all).
     var pushDiagnostics: Bool?
+    /// The preference index file (`$FACET_INDEX` wins over it).
+    var indexPath: String?
 
     /// The settings object with any "facet" wrapper removed and kebab-case keys
     /// in camelCase, so layers from different sources merge key by key.
@@ -49,7 +51,7 @@ struct EditorSettings: Equatable, Sendable {
             for name in names { if let v = object[name], v != .null { return (name, v) } }
             return nil
         }
-        let known = ["rules", "requiredFacets", "minUnits", "tokenBudget", "inlayHints", "diagnosticsDelay", "pushDiagnostics"]
+        let known = ["rules", "requiredFacets", "minUnits", "tokenBudget", "inlayHints", "diagnosticsDelay", "pushDiagnostics", "indexPath"]
         for key in object.keys.sorted() where !known.contains(key) {
             problems.append("'\(key)' is not a Facet setting; known: \(known.joined(separator: ", "))")
         }
@@ -86,6 +88,9 @@ struct EditorSettings: Equatable, Sendable {
         }
         if let (name, n) = value("diagnosticsDelay") {
             if let n = n.intValue, n >= 0, n <= 10_000 { settings.diagnosticsDelay = n } else { problems.append("\(name) must be milliseconds between 0 and 10000") }
+        }
+        if let (name, path) = value("indexPath") {
+            if let path = path.stringValue { settings.indexPath = path } else { problems.append("\(name) must be a file path") }
         }
         if let (name, b) = value("pushDiagnostics") {
             if let b = b.boolValue { settings.pushDiagnostics = b } else { problems.append("\(name) must be true or false") }

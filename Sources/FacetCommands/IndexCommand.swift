@@ -1,0 +1,213 @@
+import ArgumentParser
+import FacetCore
+import FacetIndex
+import Foundation
+
+/// `--index PATH`, shared by the commands that use the preference index.
+struct IndexLocationOptions: ParsableArguments {
+    @Option(name: .long, help: "The preference index file (default: $FACET_INDEX, else ~/.cache/facet/index.sqlite).")
+    var index: String?
+
+    var path: String { IndexLocation.resolve(explicit: index) }
+
+    func open() throws -> PreferenceIndex {
+        do { return try PreferenceIndex.open(path: path) } catch {
+            throw CleanExit.message("facet: \(error.description)")
+        }
+    }
+}
+
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Manage the preference collection index that suggestions come from.",
+        discussion: """
+        The index starts with Facet's embedded collection; import Multifaceted \
+        Collection or Bench files, or your team's own list (docs/preferences.md), \
+        to add to it. It is derived data: `facet index reset` deletes it, and it \
+        is rebuilt on next use.
+        """,
+        subcommands: [ImportSubcommand.self, StatsSubcommand.self, SearchSubcommand.self, ResetSubcommand.self]
+    )
+}
+
+extension IndexCommand {
+    struct ImportSubcommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Import collection files (JSON, JSON Lines or YAML).")
+
+        @OptionGroup var location: IndexLocationOptions
+        @Flag(name: .long, help: "Stop at the first malformed row instead of skipping it.")
+        var strict = false
+        @Argument(help: "Files to import.")
+        var files: [String]
+
+        func run() throws {
+            let index = try location.open()
+            var importer = CollectionImporter(index: index)
+            importer.strict = strict
+            let interrupted = InterruptFlag()
+            var failed = false
+            for file in files {
+                guard FileManager.default.isReadableFile(atPath: file) else {
+                    FileHandle.standardError.write(Data("facet: \(file): cannot read the file\n".utf8))
+                    failed = true
+                    continue
+                }
+                let bar = ProgressBar(label: (file as NSString).lastPathComponent)
+                let report = try importer.importFile(file, progress: bar.update, shouldStop: { interrupted.isSet })
+                bar.finish()
+                for problem in report.problems.prefix(20) { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
+                if report.problems.count > 20 {
+                    FileHandle.standardError.write(Data("… and \(report.problems.count - 20) more malformed rows\n".utf8))
+                }
+                print("\(file): \(report.rows) rows, \(report.preferencesAdded) new preferences, \(report.messagesAdded) new system messages, \(report.problems.count) skipped")
+                if !report.problems.isEmpty { failed = failed || strict }
+                if interrupted.isSet {
+                    print("interrupted: the rows imported so far are kept; run the same import again to finish")
+                    throw ExitCode(130)
+                }
+                if report.stoppedEarly { throw ExitCode(1) }
+            }
+            if failed { throw ExitCode(1) }
+        }
+    }
+
+    struct StatsSubcommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "stats", abstract: "Show what the index holds.")
+        @OptionGroup var location: IndexLocationOptions
+        @Option(name: .long, help: "text or json.")
+        var format: OutputFormat = .text
+
+        func run() throws {
+            let stats = try location.open().stats()
+            if format == .json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(stats), as: UTF8.self))
+                return
+            }
+            print("index: \(stats.path) (\(ByteCountFormatter.string(fromByteCount: Int64(stats.bytesOnDisk), countStyle: .file)))")
+            print("preferences: \(stats.preferences) in \(stats.subdimensions) subdimensions")
+            for (dimension, count) in stats.preferencesByDimension.sorted(by: { $0.key < $1.key }) { print("  \(dimension): \(count)") }
+            print("system messages: \(stats.systemMessages) (\(stats.links) preference links)")
+            print("sources: " + stats.sources.sorted { $0.value > $1.value }.map { "\($0.key) (\($0.value))" }.joined(separator: ", "))
+        }
+    }
+
+    struct SearchSubcommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "search", abstract: "Search preferences by words (bm25 ranking).")
+        @OptionGroup var location: IndexLocationOptions
+        @Argument(help: "Words to look for; searched as plain text.")
+        var query: [String]
+        @Option(name: .long, help: "Only this dimension: style, background_knowledge, informativeness, harmlessness.")
+        var dimension: String?
+        @Option(name: .long, help: "At most this many results.")
+        var limit = 10
+        @Option(name: .long, help: "text or json.")
+        var format: OutputFormat = .text
+
+        func run() throws {
+            let results = try location.open().search([query.joined(separator: " ")], dimension: dimension, limit: limit)
+            PreferenceOutput.print(results.map { ($0.preference, $0.relevance, nil) }, format: format)
+        }
+    }
+
+    struct ResetSubcommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reset", abstract: "Delete the index (it is rebuilt with the embedded collection on next use).")
+        @OptionGroup var location: IndexLocationOptions
+
+        func run() throws {
+            do { try PreferenceIndex.reset(path: location.path) } catch { throw CleanExit.message("facet: \(error.description)") }
+            print("deleted \(location.path)")
+        }
+    }
+}
+
+/// Prints preferences for people or as JSON.
+enum PreferenceOutput {
+    static func print(_ rows: [(Preference, Double, String?)], format: OutputFormat) {
+        if format == .json {
+            var w = JSONWriter()
+            w.beginArray()
+            for (p, score, reason) in rows {
+                w.beginObject()
+                w.field("dimension", p.dimension)
+                w.field("subdimension", p.subdimension)
+                w.field("preference", p.name)
+                w.field("description", p.description)
+                w.field("source", p.source)
+                w.field("count", p.count)
+                w.field("score", (score * 1000).rounded() / 1000)
+                if let reason { w.field("reason", reason) }
+                w.endObject()
+            }
+            w.endArray()
+            Swift.print(w.output)
+            return
+        }
+        if rows.isEmpty { Swift.print("no preferences found") }
+        for (p, score, reason) in rows {
+            Swift.print("\(p.dimension)/\(p.subdimension): \(p.name)  [\(String(format: "%.2f", score)), \(p.source)]")
+            Swift.print("    \(p.description)")
+            if let reason, !reason.isEmpty { Swift.print("    why: \(reason)") }
+        }
+    }
+}
+
+/// Set by Ctrl-C during an import, which then stops after the current batch.
+final class InterruptFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set = false
+    private var source: DispatchSourceSignal?
+
+    init() {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [weak self] in
+            guard let self else { return }
+            self.lock.lock(); self.set = true; self.lock.unlock()
+        }
+        source.resume()
+        self.source = source
+    }
+
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return set }
+}
+
+/// Import progress: a bar with rows, rate and ETA on a terminal, plain lines otherwise.
+final class ProgressBar {
+    let label: String
+    let isTerminal = isatty(STDERR_FILENO) == 1
+    private var lastLine = Date.distantPast
+    private var drawn = false
+
+    init(label: String) { self.label = label }
+
+    func update(_ p: ImportProgress) {
+        let rate = p.elapsed > 0 ? Double(p.rows) / p.elapsed : 0
+        let fraction = p.totalBytes > 0 ? min(1, Double(p.bytesRead) / Double(p.totalBytes)) : 0
+        let eta = fraction > 0.01 ? p.elapsed * (1 - fraction) / fraction : 0
+        if isTerminal {
+            let width = 24
+            let filled = Int(fraction * Double(width))
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            let line = "\r\(label) \(bar) \(Int(fraction * 100))%  \(p.rows) rows  \(Int(rate)) rows/s  ETA \(Self.clock(eta))  "
+            FileHandle.standardError.write(Data(line.utf8))
+            drawn = true
+        } else if Date().timeIntervalSince(lastLine) >= 2 {
+            lastLine = Date()
+            FileHandle.standardError.write(Data("\(label): \(p.rows) rows, \(Int(rate)) rows/s, \(Int(fraction * 100))%\n".utf8))
+        }
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return String(format: "%d:%02d", s / 60, s % 60)
+    }
+}

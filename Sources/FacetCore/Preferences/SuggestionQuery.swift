@@ -1,0 +1,79 @@
+/// What to search the preference collection for, drawn from an analysis: the
+/// message's salient words (those of its role and task first), and which
+/// preference dimensions it already covers.
+public struct SuggestionQuery: Sendable, Equatable {
+    /// Lower-cased words, most salient first.
+    public var terms: [String]
+    public var coveredDimensions: Set<PreferenceDimension>
+    /// Every content word of the message, to avoid suggesting what it already says.
+    public var messageWords: Set<String>
+
+    public var missingDimensions: [PreferenceDimension] {
+        PreferenceDimension.allCases.filter { !coveredDimensions.contains($0) }
+    }
+
+    public init(terms: [String], coveredDimensions: Set<PreferenceDimension>, messageWords: Set<String>) {
+        self.terms = terms
+        self.coveredDimensions = coveredDimensions
+        self.messageWords = messageWords
+    }
+
+    public init(_ analysis: Analysis, maxTerms: Int = 12) {
+        var weight: [String: Int] = [:]
+        var order: [String] = []
+        var all = Set<String>()
+        for (index, unit) in analysis.document.units.enumerated() where !unit.isExample {
+            let facets = analysis.facets[index]
+            let boost = facets.has(.role) || facets.has(.task) ? 3 : 1
+            for word in Self.contentWords(analysis.document.text(of: unit)) {
+                all.insert(word)
+                if weight[word] == nil { order.append(word) }
+                weight[word, default: 0] += boost
+            }
+        }
+        let ranked = order.enumerated().sorted { a, b in
+            let wa = weight[a.element]!, wb = weight[b.element]!
+            return wa != wb ? wa > wb : a.offset < b.offset
+        }
+        terms = ranked.prefix(maxTerms).map(\.element)
+        coveredDimensions = Set(PreferenceDimension.allCases.filter { analysis.profile.covers($0) })
+        messageWords = all
+    }
+
+    /// A unit's words for a query (hover): its content words, in order.
+    public static func terms(of text: String, max: Int = 8) -> [String] {
+        var seen = Set<String>()
+        return Array(contentWords(text).filter { seen.insert($0).inserted }.prefix(max))
+    }
+
+    /// Lower-cased words of three or more letters that carry meaning (no stop words).
+    public static func contentWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        func flush() {
+            if current.count >= 3 && !stopWords.contains(current) { words.append(current) }
+            current = ""
+        }
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                current.unicodeScalars.append(scalar)
+            } else if scalar == "'" || scalar == "’" {
+                continue
+            } else {
+                flush()
+            }
+        }
+        flush()
+        return words
+    }
+
+    static let stopWords: Set<String> = Set("""
+    the and for are but not you your yours with this that these those from into onto than then them they their there \
+    what when where which while who whom whose why how all any each every both few more most other some such only own \
+    same can could should would will shall may might must have has had having been being was were does did doing \
+    its it's our ours out over under about above below again further once here very just also too nor off upon \
+    always never please user users assistant assistants answer answers respond response responses reply replies \
+    message messages question questions ask asks asked help helpful make sure use using used give provide \
+    don dont doesn isn aren wasn weren won wouldn shouldn can't cannot i'm you're we're let lets one two three
+    """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+}

@@ -1,0 +1,224 @@
+import FacetCore
+import Foundation
+import Yams
+
+/// A row that could not be imported: file, line and why.
+public struct RowProblem: Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var message: String
+    public var description: String { "\(file):\(line): \(message)" }
+}
+
+public struct ImportProgress: Sendable {
+    public var rows: Int
+    public var bytesRead: Int
+    public var totalBytes: Int
+    public var elapsed: TimeInterval
+}
+
+public struct ImportReport: Sendable {
+    public var rows = 0
+    public var preferencesAdded = 0
+    public var messagesAdded = 0
+    public var problems: [RowProblem] = []
+    /// Stopped by the user (Ctrl-C) or by the first bad row under `strict`.
+    public var stoppedEarly = false
+}
+
+/// Imports collection files into the index: Multifaceted Collection rows,
+/// Multifaceted Bench rows, and Facet's own preference-list format
+/// (docs/preferences.md). Rows stream in; every `batchSize` rows are one
+/// transaction, so an interrupted import leaves whole batches and nothing torn.
+public struct CollectionImporter {
+    public let index: PreferenceIndex
+    public var batchSize = 2000
+    public var strict = false
+    /// Overrides where the rows say they come from (workspace collections use the file's path,
+    /// so the file can be indexed again when it changes).
+    public var source: String?
+
+    public init(index: PreferenceIndex) { self.index = index }
+
+    /// One row as written in any of the three formats (unknown fields are ignored).
+    struct Row: Decodable {
+        struct Item: Decodable {
+            var dimension: String?
+            var subdimension: String?
+            var preference: String?
+            var description: String?
+        }
+        var preference_set: [Item]?
+        var system: String?
+        var prompt: String?
+        var main_source: String?
+        var original_source: String?
+        var source: String?
+        var dimension: String?
+        var subdimension: String?
+        var preference: String?
+        var description: String?
+    }
+
+    /// What a row becomes: preferences, and the system message that states them, if any.
+    struct Parsed: Sendable {
+        var preferences: [Preference]
+        var message: (text: String, prompt: String?)?
+    }
+
+    static func parse(_ row: Row, defaultSource: String) -> Result<Parsed, RowError> {
+        func preference(_ item: Row.Item, source: String) -> Result<Preference, RowError> {
+            guard let dimension = item.dimension?.trimmed, !dimension.isEmpty else { return .failure("a preference has no dimension") }
+            guard let name = item.preference?.trimmed, !name.isEmpty else { return .failure("a preference has no preference (name)") }
+            guard let description = item.description?.trimmed, !description.isEmpty else { return .failure("preference \"\(name)\" has no description") }
+            let subdimension = item.subdimension?.trimmed ?? ""
+            return .success(Preference(dimension: dimension.lowercased(), subdimension: subdimension.isEmpty ? "general" : subdimension.lowercased(),
+                                       name: name, description: description, source: source))
+        }
+        if let set = row.preference_set {
+            let source = row.original_source ?? row.main_source ?? row.source ?? defaultSource
+            var preferences: [Preference] = []
+            for item in set {
+                switch preference(item, source: source) {
+                case .success(let p): preferences.append(p)
+                case .failure(let message): return .failure(message)
+                }
+            }
+            guard !preferences.isEmpty else { return .failure("preference_set is empty") }
+            let text = row.system?.trimmed
+            return .success(Parsed(preferences: preferences, message: text.flatMap { $0.isEmpty ? nil : ($0, row.prompt) }))
+        }
+        if row.preference != nil || row.dimension != nil || row.description != nil {
+            let item = Row.Item(dimension: row.dimension, subdimension: row.subdimension, preference: row.preference, description: row.description)
+            return preference(item, source: row.source ?? defaultSource).map { Parsed(preferences: [$0], message: nil) }
+        }
+        return .failure("not a collection row: expected preference_set (Multifaceted Collection or Bench) or dimension/preference/description")
+    }
+
+    /// Imports one file. `progress` is called about five times a second;
+    /// `shouldStop` is checked between rows (Ctrl-C).
+    public func importFile(_ path: String, progress: (ImportProgress) -> Void = { _ in },
+                           shouldStop: () -> Bool = { false }) throws -> ImportReport {
+        let name = (path as NSString).lastPathComponent
+        let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let started = Date()
+        var report = ImportReport()
+        var pending: [(line: Int, parsed: Parsed)] = []
+        var lastProgress = Date.distantPast
+        var bytesRead = 0
+
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let batch = pending
+            pending.removeAll(keepingCapacity: true)
+            let (added, messages) = try index.write { writer -> (Int, Int) in
+                var added = 0, messages = 0
+                for (_, parsed) in batch {
+                    let ids = try parsed.preferences.map { try writer.insertPreference($0) }
+                    added += ids.filter(\.inserted).count
+                    guard let message = parsed.message else { continue }
+                    guard let id = try writer.insertMessage(text: message.text, prompt: message.prompt, source: parsed.preferences[0].source) else { continue }
+                    messages += 1
+                    for preference in ids { try writer.link(message: id, preference: preference) }
+                }
+                return (added, messages)
+            }
+            report.preferencesAdded += added
+            report.messagesAdded += messages
+        }
+
+        func take(_ line: Int, _ row: Result<Row, RowError>) throws -> Bool {
+            report.rows += 1
+            switch row.flatMap({ Self.parse($0, defaultSource: name) }) {
+            case .success(var parsed):
+                if let source { parsed.preferences = parsed.preferences.map { var p = $0; p.source = source; return p } }
+                pending.append((line, parsed))
+            case .failure(let message):
+                report.problems.append(RowProblem(file: path, line: line, message: message.message))
+                if strict { report.stoppedEarly = true; return false }
+            }
+            if pending.count >= batchSize { try flush() }
+            if report.rows % 128 == 0, Date().timeIntervalSince(lastProgress) > 0.2 {
+                lastProgress = Date()
+                progress(ImportProgress(rows: report.rows, bytesRead: bytesRead, totalBytes: total, elapsed: Date().timeIntervalSince(started)))
+            }
+            if shouldStop() { report.stoppedEarly = true; return false }
+            return true
+        }
+
+        if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
+            for (line, row) in try Self.yamlRows(path) {
+                guard try take(line, row) else { break }
+            }
+        } else {
+            var reader = try RowReader(path: path)
+            let decoder = JSONDecoder()
+            while let raw = reader.next() {
+                bytesRead = reader.bytesRead
+                let row: Result<Row, RowError>
+                do { row = .success(try decoder.decode(Row.self, from: Data(raw.bytes))) } catch { row = .failure(RowError(Self.describe(error))) }
+                guard try take(raw.line, row) else { break }
+            }
+            bytesRead = reader.bytesRead
+        }
+        try flush()
+        progress(ImportProgress(rows: report.rows, bytesRead: total, totalBytes: total, elapsed: Date().timeIntervalSince(started)))
+        return report
+    }
+
+    /// Indexes a file again: drops the preferences it brought before, then imports it
+    /// (a deleted file only drops them). Used for workspace collections.
+    public func reindex(_ path: String) throws -> ImportReport {
+        var importer = self
+        importer.source = path
+        try index.write { try $0.removePreferences(source: path) }
+        guard FileManager.default.fileExists(atPath: path) else { return ImportReport() }
+        return try importer.importFile(path)
+    }
+
+    /// A team's YAML list (small files): a list of preferences, or `preferences:` holding one.
+    static func yamlRows(_ path: String) throws -> [(Int, Result<Row, RowError>)] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch {
+            return [(1, .failure("not valid YAML: \(error)"))]
+        }
+        var items: [Node] = []
+        if let sequence = node?.sequence {
+            items = Array(sequence)
+        } else if let list = node?.mapping?["preferences"]?.sequence {
+            items = Array(list)
+        } else {
+            return [(1, .failure("expected a list of preferences, or a `preferences:` list"))]
+        }
+        return items.map { item in
+            let line = item.mark.map { $0.line } ?? 1
+            guard let mapping = item.mapping else { return (line, .failure("a preference must be a mapping with dimension, preference, description")) }
+            func field(_ key: String) -> String? { mapping[key]?.string }
+            return (line, .success(Row(preference_set: nil, system: nil, prompt: nil, main_source: nil, original_source: nil,
+                                       source: field("source"), dimension: field("dimension"), subdimension: field("subdimension"),
+                                       preference: field("preference"), description: field("description"))))
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        switch error as? DecodingError {
+        case .dataCorrupted?: return "not valid JSON"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type"
+        default: return "not a JSON object"
+        }
+    }
+}
+
+/// Why a row was skipped.
+struct RowError: Error, ExpressibleByStringInterpolation {
+    var message: String
+    init(_ message: String) { self.message = message }
+    init(stringLiteral value: String) { message = value }
+    init(stringInterpolation: DefaultStringInterpolation) { message = String(stringInterpolation: stringInterpolation) }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

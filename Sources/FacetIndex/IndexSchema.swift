@@ -1,0 +1,56 @@
+import GRDB
+
+/// The index's tables, created and upgraded by a GRDB migrator.
+///
+/// - `preference`: one row per distinct preference (key = its normalised text),
+///   with how many imported system messages state it.
+/// - `preference_fts`: FTS5 over name, subdimension and description, kept in sync by triggers.
+/// - `system_message` (+ `system_message_fts`): whole system messages from imported collections.
+/// - `message_preference`: which preferences each message states.
+/// - `meta`: facts about the index (the embedded collection's version).
+enum IndexSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "preference") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull().unique()
+                t.column("dimension", .text).notNull().indexed()
+                t.column("subdimension", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("description", .text).notNull()
+                t.column("source", .text).notNull().indexed()
+                t.column("count", .integer).notNull().defaults(to: 1)
+            }
+            try db.create(virtualTable: "preference_fts", using: FTS5()) { t in
+                t.synchronize(withTable: "preference")
+                t.tokenizer = .unicode61(diacritics: .remove)
+                t.column("name")
+                t.column("subdimension")
+                t.column("description")
+            }
+            try db.create(table: "system_message") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull().unique()
+                t.column("text", .text).notNull()
+                t.column("prompt", .text)
+                t.column("source", .text).notNull()
+            }
+            try db.create(virtualTable: "system_message_fts", using: FTS5()) { t in
+                t.synchronize(withTable: "system_message")
+                t.tokenizer = .unicode61(diacritics: .remove)
+                t.column("text")
+            }
+            try db.create(table: "message_preference") { t in
+                t.column("message_id", .integer).notNull().references("system_message", onDelete: .cascade)
+                t.column("preference_id", .integer).notNull().references("preference", onDelete: .cascade).indexed()
+                t.primaryKey(["message_id", "preference_id"])
+            }
+            try db.create(table: "meta") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+        }
+        return migrator
+    }
+}

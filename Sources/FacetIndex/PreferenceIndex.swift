@@ -1,0 +1,253 @@
+import FacetCore
+import Foundation
+import GRDB
+
+/// Why the index could not be used, for people: which file and what to do.
+public struct IndexError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var message: String
+    public var description: String { "preference index \(path): \(message)" }
+}
+
+/// Counts for `facet index stats`.
+public struct IndexStats: Sendable, Codable {
+    public var path: String
+    public var bytesOnDisk: Int
+    public var preferences: Int
+    public var preferencesByDimension: [String: Int]
+    public var subdimensions: Int
+    public var systemMessages: Int
+    public var links: Int
+    public var sources: [String: Int]
+}
+
+/// A system message from an imported collection that resembles the current one.
+public struct SimilarMessage: Sendable, Codable, Hashable {
+    public var text: String
+    public var source: String
+    public var relevance: Double
+}
+
+/// The preference collection index: SQLite through GRDB, in WAL mode, FTS5
+/// with bm25 ranking. Derived state: deleting the file loses nothing that
+/// cannot be rebuilt. On first use it holds the embedded default collection.
+public final class PreferenceIndex: Sendable {
+    public let path: String
+    let database: DatabasePool
+
+    private init(path: String, database: DatabasePool) {
+        self.path = path
+        self.database = database
+    }
+
+    /// Opens (creating if needed) the index at `path`, upgrades its tables and
+    /// loads the embedded collection if the index lacks this version of it.
+    public static func open(path: String) throws(IndexError) -> PreferenceIndex {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw IndexError(path: path, message: "cannot create the folder \(directory): \(error.localizedDescription)")
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(2)  // another process writing: wait a little, then report
+        configuration.label = "facet-index"
+        do {
+            let database = try DatabasePool(path: path, configuration: configuration)
+            try IndexSchema.migrator.migrate(database)
+            let index = PreferenceIndex(path: path, database: database)
+            try index.loadEmbeddedCollectionIfNeeded()
+            return index
+        } catch let error as DatabaseError {
+            throw IndexError(path: path, message: Self.explain(error))
+        } catch {
+            throw IndexError(path: path, message: String(describing: error))
+        }
+    }
+
+    static func explain(_ error: DatabaseError) -> String {
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return "the file is not a valid index (corrupt, or another kind of file); delete it and Facet rebuilds it (`facet index reset`)"
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return "the index is locked by another process; try again when it is done"
+        case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+            return "cannot write the index file or its folder (\(error.message ?? "permission denied")); choose another place with --index or FACET_INDEX"
+        default:
+            return error.message ?? String(describing: error)
+        }
+    }
+
+    /// Removes the index files (the database and its WAL companions).
+    public static func reset(path: String) throws(IndexError) {
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            do { try FileManager.default.removeItem(atPath: path + suffix) } catch {
+                throw IndexError(path: path, message: "cannot delete \(path + suffix): \(error.localizedDescription)")
+            }
+        }
+    }
+
+    // MARK: - The embedded collection
+
+    func loadEmbeddedCollectionIfNeeded() throws {
+        let version = DefaultCollection.version
+        try database.write { db in
+            let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'default-collection'")
+            guard stored != version else { return }
+            // Rows of an older embedded collection that no message states go; the new ones come in.
+            try db.execute(sql: "DELETE FROM preference WHERE source = ? AND id NOT IN (SELECT preference_id FROM message_preference)",
+                           arguments: [DefaultCollection.source])
+            let writer = IndexWriter(db)
+            for preference in DefaultCollection.preferences { _ = try writer.insertPreference(preference) }
+            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('default-collection', ?)", arguments: [version])
+        }
+    }
+
+    // MARK: - Reading
+
+    /// Preferences matching any of the words, best bm25 first.
+    public func search(_ words: [String], dimension: String? = nil, limit: Int = 20) throws -> [ScoredPreference] {
+        guard let pattern = FTSQuery.matchingAny(words) else { return [] }
+        return try database.read { db in
+            var sql = """
+                SELECT preference.*, bm25(preference_fts, 4.0, 2.0, 1.0) AS rank
+                FROM preference_fts JOIN preference ON preference.id = preference_fts.rowid
+                WHERE preference_fts MATCH ?
+                """
+            var arguments: StatementArguments = [pattern]
+            if let dimension {
+                sql += " AND preference.dimension = ?"
+                arguments += [dimension]
+            }
+            sql += " ORDER BY rank LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                ScoredPreference(preference: Self.preference(row), relevance: -(row["rank"] as Double? ?? 0))
+            }
+        }
+    }
+
+    /// The most stated preferences of a dimension.
+    public func top(dimension: String, limit: Int) throws -> [ScoredPreference] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM preference WHERE dimension = ? ORDER BY count DESC, id LIMIT ?",
+                             arguments: [dimension, limit]).map { ScoredPreference(preference: Self.preference($0), relevance: 0) }
+        }
+    }
+
+    /// Candidates for ranking: text matches for the message's words, plus the most
+    /// stated preferences of each dimension the message does not cover.
+    public func candidates(for query: SuggestionQuery, dimension: String? = nil) throws -> [ScoredPreference] {
+        var result = try search(query.terms, dimension: dimension, limit: 200)
+        for missing in query.missingDimensions where dimension == nil || dimension == missing.rawValue {
+            result += try search(query.terms, dimension: missing.rawValue, limit: 20)
+            result += try top(dimension: missing.rawValue, limit: 10)
+        }
+        return result
+    }
+
+    /// Imported system messages sharing the most words with `words`.
+    public func similarMessages(_ words: [String], limit: Int = 5) throws -> [SimilarMessage] {
+        guard let pattern = FTSQuery.matchingAny(words) else { return [] }
+        return try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT system_message.text, system_message.source, bm25(system_message_fts) AS rank
+                FROM system_message_fts JOIN system_message ON system_message.id = system_message_fts.rowid
+                WHERE system_message_fts MATCH ? ORDER BY rank LIMIT ?
+                """, arguments: [pattern, limit]).map {
+                SimilarMessage(text: $0["text"], source: $0["source"], relevance: -($0["rank"] as Double? ?? 0))
+            }
+        }
+    }
+
+    public func stats() throws -> IndexStats {
+        let bytes = ["", "-wal"].reduce(0) { total, suffix in
+            total + ((try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int) ?? 0)
+        }
+        return try database.read { db in
+            var byDimension: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT dimension, COUNT(*) AS n FROM preference GROUP BY dimension") {
+                byDimension[row["dimension"]] = row["n"]
+            }
+            var sources: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT source, COUNT(*) AS n FROM preference GROUP BY source ORDER BY n DESC LIMIT 20") {
+                sources[row["source"]] = row["n"]
+            }
+            return IndexStats(
+                path: path, bytesOnDisk: bytes,
+                preferences: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM preference") ?? 0,
+                preferencesByDimension: byDimension,
+                subdimensions: try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT dimension || '/' || subdimension) FROM preference") ?? 0,
+                systemMessages: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM system_message") ?? 0,
+                links: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message_preference") ?? 0,
+                sources: sources)
+        }
+    }
+
+    static func preference(_ row: Row) -> Preference {
+        Preference(dimension: row["dimension"], subdimension: row["subdimension"], name: row["name"],
+                   description: row["description"], source: row["source"], count: row["count"])
+    }
+
+    /// Runs `body` in one write transaction (the index's single writer).
+    func write<T: Sendable>(_ body: @Sendable (IndexWriter) throws -> T) throws -> T {
+        try database.write { db in try body(IndexWriter(db)) }
+    }
+}
+
+/// Inserts rows inside a write transaction, merging identical preferences.
+struct IndexWriter {
+    let db: Database
+
+    init(_ db: Database) { self.db = db }
+
+    /// The id of the preference, inserted if new; `inserted` tells which.
+    func insertPreference(_ preference: Preference) throws -> (id: Int64, inserted: Bool) {
+        let key = Self.key(preference)
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO preference(key, dimension, subdimension, name, description, source, count)
+            VALUES (?, ?, ?, ?, ?, ?, 1)
+            """).execute(arguments: [key, preference.dimension, preference.subdimension, preference.name,
+                                     preference.description, preference.source])
+        if db.changesCount > 0 { return (db.lastInsertedRowID, true) }
+        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM preference WHERE key = ?"), arguments: [key])!
+        return (id, false)
+    }
+
+    /// Inserts a system message; nil when the same text is already indexed (re-imports add nothing).
+    func insertMessage(text: String, prompt: String?, source: String) throws -> Int64? {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO system_message(key, text, prompt, source) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [Self.hash(text), text, prompt, source])
+        return db.changesCount > 0 ? db.lastInsertedRowID : nil
+    }
+
+    /// Links a new message to a preference; a preference stated again counts one more.
+    func link(message: Int64, preference: (id: Int64, inserted: Bool)) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO message_preference(message_id, preference_id) VALUES (?, ?)")
+            .execute(arguments: [message, preference.id])
+        if db.changesCount > 0 && !preference.inserted {
+            try db.cachedStatement(sql: "UPDATE preference SET count = count + 1 WHERE id = ?").execute(arguments: [preference.id])
+        }
+    }
+
+    /// Removes the preferences a file brought (before it is indexed again), unless messages state them.
+    func removePreferences(source: String) throws {
+        try db.execute(sql: "DELETE FROM preference WHERE source = ? AND id NOT IN (SELECT preference_id FROM message_preference)",
+                       arguments: [source])
+    }
+
+    static func key(_ p: Preference) -> String {
+        hash([p.dimension, p.subdimension, p.name, p.description].map { $0.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") }.joined(separator: "|"))
+    }
+
+    static func hash(_ text: String) -> String {
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4
+        for byte in text.utf8 {
+            a = (a ^ UInt64(byte)) &* 0x100_0000_01b3
+            b = (b &+ UInt64(byte)) &* 0x9E37_79B9_7F4A_7C15
+        }
+        return String(a, radix: 16) + String(b, radix: 16)
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// Reads the rows of a collection file one at a time, in constant memory:
+/// JSON Lines line by line, a JSON array element by element. Each row comes
+/// with the line it starts on, for error messages.
+struct RowReader {
+    struct RawRow {
+        var line: Int
+        var bytes: [UInt8]
+    }
+
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var atEnd = false
+    private(set) var bytesRead = 0
+    private var line = 1
+    private var isArray: Bool?
+    private var finishedArray = false
+
+    init(path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+        }
+        self.handle = handle
+    }
+
+    private mutating func fill() -> Bool {
+        guard !atEnd else { return false }
+        let chunk = handle.readData(ofLength: 1 << 20)
+        if chunk.isEmpty { atEnd = true; return false }
+        if position > 0 { buffer.removeSubrange(0..<position); position = 0 }
+        buffer.append(contentsOf: chunk)
+        bytesRead += chunk.count
+        return true
+    }
+
+    /// The next row; nil at the end of the file.
+    mutating func next() -> RawRow? {
+        if isArray == nil {
+            // A file whose first non-space byte is "[" is one JSON array; anything else is JSON Lines.
+            while true {
+                while position < buffer.count, Self.isSpace(buffer[position]) {
+                    if buffer[position] == 0x0A { line += 1 }
+                    position += 1
+                }
+                if position < buffer.count || !fill() { break }
+            }
+            isArray = position < buffer.count && buffer[position] == UInt8(ascii: "[")
+            if isArray == true { position += 1 }
+        }
+        return isArray == true ? nextElement() : nextLine()
+    }
+
+    private mutating func nextLine() -> RawRow? {
+        while true {
+            if let newline = buffer[position...].firstIndex(of: 0x0A) {
+                let row = RawRow(line: line, bytes: Array(buffer[position..<newline]))
+                position = newline + 1
+                line += 1
+                if row.bytes.allSatisfy(Self.isSpace) { continue }
+                return row
+            }
+            if !fill() {
+                guard position < buffer.count else { return nil }
+                let row = RawRow(line: line, bytes: Array(buffer[position...]))
+                position = buffer.count
+                return row.bytes.allSatisfy(Self.isSpace) ? nil : row
+            }
+        }
+    }
+
+    /// One element of the top-level array: scans for the comma or bracket that
+    /// ends it at depth zero, outside strings.
+    private mutating func nextElement() -> RawRow? {
+        guard !finishedArray else { return nil }
+        var depth = 0, inString = false, escaped = false
+        var start: Int?
+        var startLine = line
+        var i = position
+        while true {
+            if i >= buffer.count {
+                let offset = i - position
+                let startOffset = start.map { $0 - position }
+                if !fill() {
+                    // Unterminated array: hand over what is there so it is reported as malformed.
+                    guard let s = startOffset else { return nil }
+                    finishedArray = true
+                    let row = RawRow(line: startLine, bytes: Array(buffer[(position + s)...]))
+                    position = buffer.count
+                    return row
+                }
+                i = position + offset
+                start = startOffset.map { position + $0 }
+                continue
+            }
+            let byte = buffer[i]
+            if byte == 0x0A { line += 1 }
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if start == nil {
+                if byte == UInt8(ascii: "]") { finishedArray = true; position = i + 1; return nil }
+                if !Self.isSpace(byte) && byte != UInt8(ascii: ",") {
+                    start = i
+                    startLine = line
+                    continue  // look at this byte again as part of the element
+                }
+            } else {
+                let isClose = byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]")
+                if byte == UInt8(ascii: "\"") {
+                    inString = true
+                } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                    depth += 1
+                } else if isClose && depth > 0 {
+                    depth -= 1
+                } else if depth == 0 && (byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]")) {
+                    let row = RawRow(line: startLine, bytes: Array(buffer[start!..<i]))
+                    if byte == UInt8(ascii: "]") { finishedArray = true }
+                    position = i + 1
+                    return row
+                }
+            }
+            i += 1
+        }
+    }
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+}

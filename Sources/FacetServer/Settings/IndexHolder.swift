@@ -1,0 +1,47 @@
+import FacetIndex
+import Foundation
+
+/// The preference index, opened on first use from any thread. When it cannot
+/// be opened (corrupt, locked, read-only), `index` is nil and features fall
+/// back to the embedded collection; the reason is reported once.
+final class IndexHolder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var state: State = .closed
+    private var path: String
+    /// Told why the index could not be opened (set once, before use).
+    var onProblem: @Sendable (String) -> Void = { _ in }
+
+    private enum State { case closed, open(PreferenceIndex), failed }
+
+    init(path: String) {
+        self.path = path
+    }
+
+    var index: PreferenceIndex? {
+        lock.lock()
+        defer { lock.unlock() }
+        switch state {
+        case .open(let index): return index
+        case .failed: return nil
+        case .closed:
+            do {
+                let index = try PreferenceIndex.open(path: path)
+                state = .open(index)
+                return index
+            } catch {
+                state = .failed
+                onProblem("\(error.description); suggestions use the embedded collection")
+                return nil
+            }
+        }
+    }
+
+    /// Points at another file (the `indexPath` setting changed); it opens on next use.
+    func move(to newPath: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard newPath != path else { return }
+        path = newPath
+        state = .closed
+    }
+}

@@ -1,0 +1,189 @@
+@testable import FacetCore
+import Foundation
+import XCTest
+@testable import FacetIndex
+
+/// Builds collection files in a temporary folder.
+class IndexTestCase: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("facet-index-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func file(_ name: String, _ text: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func openIndex(_ name: String = "index.sqlite") throws -> PreferenceIndex {
+        try PreferenceIndex.open(path: directory.appendingPathComponent(name).path)
+    }
+
+    /// A Multifaceted Collection row as JSON (one line).
+    func collectionRow(system: String, preferences: [(String, String, String, String)], source: String = "test_source") -> String {
+        let set = preferences.map { #"{"dimension":"\#($0.0)","subdimension":"\#($0.1)","preference":"\#($0.2)","description":"\#($0.3)"}"# }
+        return #"{"main_source":"\#(source)","original_source":"\#(source)-orig","preference_set":[\#(set.joined(separator: ","))],"system":"\#(system)","prompt":"Q?","output":"A, with {braces} and [brackets]."}"#
+    }
+}
+
+final class IndexTests: IndexTestCase {
+    func testTheEmbeddedCollectionMeetsItsBrief() {
+        let preferences = DefaultCollection.preferences
+        XCTAssertGreaterThanOrEqual(preferences.count, 300)
+        let dimensions = Set(preferences.map(\.dimension))
+        XCTAssertEqual(dimensions, Set(PreferenceDimension.allCases.map(\.rawValue)))
+        XCTAssertGreaterThanOrEqual(Set(preferences.map { $0.dimension + "/" + $0.subdimension }).count, 20)
+        XCTAssertEqual(Set(preferences.map(\.description)).count, preferences.count, "descriptions are unique")
+        XCTAssertTrue(preferences.allSatisfy { !$0.name.isEmpty && $0.description.hasSuffix(".") })
+        XCTAssertEqual(DefaultCollection.jsonLines.split(separator: "\n").count, preferences.count, "every line parses")
+    }
+
+    func testANewIndexHoldsTheEmbeddedCollectionOnce() throws {
+        let started = Date()
+        let index = try openIndex()
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5, "generous bound; the benchmark measures the real figure")
+        XCTAssertEqual(try index.stats().preferences, DefaultCollection.preferences.count)
+        let again = try openIndex()
+        XCTAssertEqual(try again.stats().preferences, DefaultCollection.preferences.count)
+    }
+
+    func testImportMergesIdenticalPreferencesAndIsIdempotent() throws {
+        let shared = ("harmlessness", "safety", "Warn about voltage", "Warn before any step that involves mains voltage.")
+        let rows = [
+            collectionRow(system: "You are an electrician's helper.", preferences: [shared, ("style", "tone", "Calm", "Stay calm and plain.")]),
+            collectionRow(system: "You are a solar installer's assistant.", preferences: [shared]),
+        ].joined(separator: "\n") + "\n"
+        let path = try file("rows.jsonl", rows)
+        let index = try openIndex()
+        let report = try CollectionImporter(index: index).importFile(path)
+        XCTAssertEqual(report.rows, 2)
+        XCTAssertEqual(report.preferencesAdded, 2)
+        XCTAssertEqual(report.messagesAdded, 2)
+        let merged = try XCTUnwrap(try index.search(["voltage"]).first)
+        XCTAssertEqual(merged.preference.count, 2, "stated by two messages")
+        XCTAssertEqual(merged.preference.source, "test_source-orig")
+        let before = try index.stats()
+        let again = try CollectionImporter(index: index).importFile(path)
+        XCTAssertEqual(again.preferencesAdded, 0)
+        XCTAssertEqual(again.messagesAdded, 0)
+        let after = try index.stats()
+        XCTAssertEqual(after.preferences, before.preferences)
+        XCTAssertEqual(after.links, before.links)
+        XCTAssertEqual(try index.search(["voltage"]).first?.preference.count, 2, "re-importing adds nothing")
+        XCTAssertEqual(try index.similarMessages(["solar", "installer"]).first?.text, "You are a solar installer's assistant.")
+    }
+
+    func testJSONArraysStreamWithLineNumbersAndMalformedRowsAreSkipped() throws {
+        let first = collectionRow(system: #"First, with a comma, and \"quotes\"."#,
+                                  preferences: [("informativeness", "depth", "Go deep", "Explain the zygomorphic mechanism, not just the result.")])
+        let text = """
+        [
+          \(first),
+          {"preference_set": "not a list"},
+          {"dimension": "style", "subdimension": "tone", "preference": "Warm", "description": "Sound warm, never gushing."},
+          {"dimension": "style", "preference": "No description"},
+          {"broken": [1, 2
+        ]
+        """
+        let path = try file("rows.json", text)
+        let index = try openIndex()
+        let report = try CollectionImporter(index: index).importFile(path)
+        XCTAssertEqual(report.rows, 5)
+        XCTAssertEqual(report.problems.map(\.line), [3, 5, 6], "\(report.problems)")
+        XCTAssertTrue(report.problems[1].message.contains("no description"), report.problems[1].message)
+        XCTAssertEqual(try index.search(["warm"]).first?.preference.name, "Warm")
+        XCTAssertEqual(try index.search(["zygomorphic"]).first?.preference.name, "Go deep")
+
+        var strict = CollectionImporter(index: try openIndex("strict.sqlite"))
+        strict.strict = true
+        let stopped = try strict.importFile(path)
+        XCTAssertTrue(stopped.stoppedEarly)
+        XCTAssertEqual(stopped.problems.count, 1)
+    }
+
+    func testBenchRowsAndTeamListsInEveryFormat() throws {
+        let bench = #"{"source":"bench_src","preference_set":[{"dimension":"harmlessness","subdimension":"accuracy","preference":"Cite versions","description":"Name the library version every code sample targets."}],"system":"You are a release engineer.","prompt":"p","reference_answer":"r","rubrics":[{"criteria":"c","score_descriptions":{"1":"a","5":"b"}}]}"#
+        let team = """
+        preferences:
+          - dimension: informativeness
+            subdimension: practicality
+            preference: Runbook links
+            description: End each incident answer with the runbook page to follow.
+          - dimension: style
+            preference: Sentence case headings
+            description: Write every heading in sentence case.
+          - just a string
+        """
+        let teamJSON = #"{"preferences": [{"dimension": "harmlessness", "preference": "No customer names", "description": "Never repeat a customer's name from a ticket."}]}"#
+        let index = try openIndex()
+        let importer = CollectionImporter(index: index)
+        XCTAssertEqual(try importer.importFile(try file("bench.jsonl", bench)).messagesAdded, 1)
+        let yaml = try importer.importFile(try file("team.yaml", team))
+        XCTAssertEqual(yaml.rows, 3)
+        XCTAssertEqual(yaml.problems.count, 1)
+        XCTAssertEqual(yaml.problems.first?.line, 9)
+        XCTAssertEqual(try importer.importFile(try file("team.json", teamJSON)).problems.count, 1,
+                       "a single JSON object is read as one row: the preferences wrapper is a YAML/JSON-array form only")
+        XCTAssertEqual(try index.search(["runbook"]).first?.preference.subdimension, "practicality")
+        XCTAssertEqual(try index.search(["sentence", "case"]).first?.preference.subdimension, "general")
+        XCTAssertEqual(try index.search(["library", "version"], dimension: "harmlessness").first?.preference.source, "bench_src")
+    }
+
+    func testUserQueriesNeverBecomeFTSSyntax() throws {
+        let index = try openIndex()
+        for query in [#"privacy""#, "data*", "NEAR(a b)", "a AND OR NOT b", "((unbalanced", "个人数据", "🙂", "", "-", "\"\"\"", "col:umn"] {
+            XCTAssertNoThrow(try index.search([query]), query)
+        }
+        XCTAssertFalse(try index.search(["personal data AND"]).isEmpty)
+    }
+
+    func testCorruptAndUnwritableIndexesAreReported() throws {
+        let corrupt = try file("corrupt.sqlite", String(repeating: "not a database ", count: 400))
+        XCTAssertThrowsError(try PreferenceIndex.open(path: corrupt)) { error in
+            XCTAssertTrue("\(error)".contains("not a valid index"), "\(error)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: corrupt, encoding: .utf8).prefix(14), "not a database", "the file is left alone")
+        XCTAssertThrowsError(try PreferenceIndex.open(path: "/proc/facet/index.sqlite")) { error in
+            XCTAssertTrue("\(error)".contains("/proc/facet"), "\(error)")
+        }
+    }
+
+    func testAnInterruptedImportKeepsWholeBatchesAndCanBeFinished() throws {
+        let rows = (0..<50).map { collectionRow(system: "Message number \($0).", preferences: [("style", "tone", "Tone \($0)", "Use tone number \($0).")]) }
+        let path = try file("many.jsonl", rows.joined(separator: "\n"))
+        let index = try openIndex()
+        var importer = CollectionImporter(index: index)
+        importer.batchSize = 10
+        var seen = 0
+        let report = try importer.importFile(path, shouldStop: { seen += 1; return seen >= 25 })
+        XCTAssertTrue(report.stoppedEarly)
+        XCTAssertEqual(try index.stats().systemMessages, 25, "rows taken before the stop are committed together")
+        let rest = try importer.importFile(path)
+        XCTAssertEqual(rest.messagesAdded, 25)
+        XCTAssertEqual(try index.stats().systemMessages, 50)
+    }
+
+    func testResetDeletesTheFiles() throws {
+        let index = try openIndex("gone.sqlite")
+        _ = try index.stats()
+        let path = index.path
+        try PreferenceIndex.reset(path: path)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+    }
+
+    func testLocationPrecedence() {
+        let env = ["HOME": "/home/u", "XDG_CACHE_HOME": "/xdg", "FACET_INDEX": "/env/i.sqlite"]
+        XCTAssertEqual(IndexLocation.resolve(explicit: "/flag.sqlite", setting: "/s", environment: env), "/flag.sqlite")
+        XCTAssertEqual(IndexLocation.resolve(setting: "/s", environment: env), "/env/i.sqlite")
+        XCTAssertEqual(IndexLocation.resolve(setting: "~/s.sqlite", environment: ["HOME": "/home/u"]), "/home/u/s.sqlite")
+        XCTAssertEqual(IndexLocation.resolve(environment: ["HOME": "/home/u", "XDG_CACHE_HOME": "/xdg"]), "/xdg/facet/index.sqlite")
+        XCTAssertEqual(IndexLocation.resolve(environment: ["HOME": "/home/u"]), "/home/u/.cache/facet/index.sqlite")
+    }
+}
