@@ -25,7 +25,8 @@ public struct SuggestionQuery: Sendable, Equatable {
         for (index, unit) in analysis.document.units.enumerated() where !unit.isExample {
             let facets = analysis.facets[index]
             let boost = facets.has(.role) || facets.has(.task) ? 3 : 1
-            for word in Self.contentWords(analysis.document.text(of: unit)) {
+            var inUnit = Set<String>()
+            for word in Self.contentWords(analysis.document.text(of: unit)) where inUnit.insert(word).inserted {
                 all.insert(word)
                 if weight[word] == nil { order.append(word) }
                 weight[word, default: 0] += boost

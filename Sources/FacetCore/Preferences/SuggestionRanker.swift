@@ -11,7 +11,10 @@ public struct Suggestion: Sendable, Hashable {
 /// Ranks candidate preferences for a message. Pure: the server and the CLI
 /// fetch candidates (from the index or the embedded collection) and call this.
 ///
-/// score = 0.55 × text relevance (normalised to the best candidate)
+/// score = 0.55 × text relevance: half the search score (normalised to the best
+///         candidate), half the share of the message's salient words it contains
+///         (earlier, more salient words weigh more); a single shared word that is
+///         not among the three most salient counts for little
 ///       + 0.30 if its dimension is one the message does not cover yet
 ///       + 0.15 × popularity (how many messages state it, log-scaled)
 /// Candidates whose description the message mostly says already are dropped.
@@ -24,6 +27,8 @@ public enum SuggestionRanker {
         let bestRelevance = max(pool.map(\.relevance).max() ?? 0, 1e-9)
         let mostCommon = Double(max(pool.map(\.preference.count).max() ?? 1, 1))
         let missing = Set(query.missingDimensions.map(\.rawValue))
+        let termWeights = query.terms.enumerated().map { 1 / (1 + 0.3 * Double($0.offset)) }
+        let totalWeight = max(termWeights.reduce(0, +), 1e-9)
         var scored: [(Suggestion, order: Int)] = []
         var seen = Set<String>()
         for candidate in pool {
@@ -33,7 +38,12 @@ public enum SuggestionRanker {
             let words = Set(SuggestionQuery.contentWords(preference.description))
             let said = words.isEmpty ? 0 : Double(words.intersection(query.messageWords).count) / Double(words.count)
             guard said < 0.7 else { continue }
-            let relevance = candidate.relevance / bestRelevance
+            let preferenceWords = words.union(SuggestionQuery.contentWords(preference.name))
+            let matchedPositions = query.terms.indices.filter { preferenceWords.contains(query.terms[$0]) }
+            let covered = matchedPositions.reduce(0.0) { $0 + termWeights[$1] }
+            var relevance = 0.5 * candidate.relevance / bestRelevance + 0.5 * covered / totalWeight
+            // One incidental word in common ("home" in "a home solar installer") is weak evidence.
+            if matchedPositions.count == 1 && matchedPositions[0] >= 3 { relevance *= 0.3 }
             let fills = missing.contains(preference.dimension)
             let popularity = mostCommon > 1 ? log(Double(max(preference.count, 1))) / log(mostCommon) : 0
             let score = 0.55 * relevance + (fills ? 0.30 : 0) + 0.15 * popularity

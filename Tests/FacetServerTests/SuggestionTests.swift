@@ -1,0 +1,128 @@
+import FacetCore
+import Foundation
+import XCTest
+@testable import FacetServer
+import JSONRPC
+
+final class SuggestionTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("facet-suggest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(".facet/collection"), withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    var uri: String { folder.appendingPathComponent("tutor.system.md").absoluteString }
+    /// A message with a role, a task and a style, but nothing about safety, privacy or accuracy.
+    let message = "You are a Python tutor for high-school students.\nExplain each concept with a short code example.\nKeep a friendly tone.\n\n"
+
+    func completion(_ client: TestClient, line: Int, character: Int) -> [JSONValue] {
+        client.request("textDocument/completion", ["textDocument": TestClient.document(uri), "position": TestClient.position(line, character)])?["items"]?.arrayValue ?? []
+    }
+
+    func testCompletionOnAnEmptyLineOffersMissingPreferences() throws {
+        let client = TestClient()
+        client.initialize()
+        client.open(uri, message)
+        let items = completion(client, line: 4, character: 0)
+        XCTAssertGreaterThanOrEqual(items.count, 5)
+        let first = try XCTUnwrap(items.first)
+        let detail = try XCTUnwrap(first["detail"]?.stringValue)
+        XCTAssertTrue(detail.contains("/") && detail.contains("facet-default"), detail)
+        XCTAssertEqual(first["insertText"], first["documentation"]?["value"]?.stringValue.map { .string(String($0.split(separator: "\n")[0])) })
+        XCTAssertTrue(items.prefix(10).contains { $0["detail"]?.stringValue?.hasPrefix("harmlessness/") == true },
+                      "the message has no harmlessness preference: \(items.compactMap { $0["detail"]?.stringValue })")
+        XCTAssertTrue(completion(client, line: 1, character: 10).isEmpty, "mid-sentence: no preferences")
+    }
+
+    func testCompletionAfterAHeadingAndOnAListMarker() throws {
+        let client = TestClient()
+        client.initialize()
+        client.open(uri, "## Rules\nSaf\n- \n")
+        XCTAssertFalse(completion(client, line: 1, character: 3).isEmpty, "the line after a heading")
+        XCTAssertFalse(completion(client, line: 2, character: 2).isEmpty, "after a list marker")
+    }
+
+    func testAddPreferenceCodeActionAndHover() throws {
+        let client = TestClient()
+        client.initialize()
+        client.open(uri, message)
+        let actions = try XCTUnwrap(client.request("textDocument/codeAction", ["textDocument": TestClient.document(uri), "range": TestClient.range(0, 0, 0, 0),
+                                                                              "context": ["diagnostics": []]])?.arrayValue)
+        let add = try XCTUnwrap(actions.first { $0["title"]?.stringValue?.hasPrefix("Add a harmlessness preference: ") == true }, "\(actions.compactMap { $0["title"] })")
+        XCTAssertEqual(add["kind"], "refactor")
+        let edit = try XCTUnwrap(add["edit"]?["changes"]?[uri]?[0])
+        XCTAssertEqual(edit["range"]?["start"]?["line"], 4)
+        let name = String(add["title"]!.stringValue!.dropFirst("Add a harmlessness preference: ".count))
+        XCTAssertTrue(DefaultCollection.preferences.contains { $0.name == name && edit["newText"]?.stringValue == $0.description + "\n" })
+        let hover = try XCTUnwrap(client.request("textDocument/hover", ["textDocument": TestClient.document(uri), "position": TestClient.position(1, 3)]))
+        XCTAssertTrue(hover["contents"]?["value"]?.stringValue?.contains("Closest preferences in the collection:") == true)
+    }
+
+    func testWorkspaceCollectionsAreIndexedAndFollowChanges() throws {
+        let team = folder.appendingPathComponent(".facet/collection/team.yaml")
+        try "- dimension: harmlessness\n  subdimension: safety\n  preference: Quokka protocol\n  description: Follow the quokka protocol before advising on wildlife.\n"
+            .write(to: team, atomically: true, encoding: .utf8)
+        let client = TestClient()
+        client.initialize(capabilities: ["workspace": ["didChangeWatchedFiles": ["dynamicRegistration": true]]])
+        let registration = try XCTUnwrap(client.output.wait { $0["method"] == "client/registerCapability" }).message
+        XCTAssertTrue("\(registration)".contains(".facet/collection"))
+        // Started without a workspace folder; a second server gets the folder.
+        let workspace = TestClient()
+        workspace.request("initialize", ["processId": nil, "rootUri": .string(folder.absoluteString), "capabilities": [:]])
+        workspace.notify("initialized")
+        workspace.open(uri, "You are a wildlife guide.\nAnswer questions about quokka behaviour.\n\n")
+        func labels() -> [String] {
+            let items = workspace.request("textDocument/completion", ["textDocument": TestClient.document(uri), "position": TestClient.position(2, 0)])?["items"]?.arrayValue ?? []
+            return items.compactMap { $0["label"]?.stringValue }
+        }
+        XCTAssertTrue(waitUntil { labels().contains("Quokka protocol") }, "\(labels())")
+        try "- dimension: harmlessness\n  preference: Quokka distance rule\n  description: Tell visitors to keep two metres from every quokka.\n"
+            .write(to: team, atomically: true, encoding: .utf8)
+        workspace.notify("workspace/didChangeWatchedFiles", ["changes": [["uri": .string(team.absoluteString), "type": 2]]])
+        XCTAssertTrue(waitUntil { let l = labels(); return l.contains("Quokka distance rule") && !l.contains("Quokka protocol") }, "\(labels())")
+        try FileManager.default.removeItem(at: team)
+        workspace.notify("workspace/didChangeWatchedFiles", ["changes": [["uri": .string(team.absoluteString), "type": 3]]])
+        XCTAssertTrue(waitUntil { !labels().contains("Quokka distance rule") }, "\(labels())")
+    }
+
+    func testACorruptIndexFallsBackToTheEmbeddedCollection() throws {
+        let corrupt = folder.appendingPathComponent("corrupt.sqlite")
+        try String(repeating: "garbage ", count: 1000).write(to: corrupt, atomically: true, encoding: .utf8)
+        var options = TestClient.quickOptions
+        options.indexPath = corrupt.path
+        let client = TestClient(options: options)
+        client.initialize()
+        client.open(uri, message)
+        XCTAssertFalse(completion(client, line: 4, character: 0).isEmpty, "suggestions still come, from the embedded collection")
+        XCTAssertNotNil(client.output.wait { $0["method"] == "window/logMessage" && $0["params"]?["message"]?.stringValue?.contains("not a valid index") == true })
+        XCTAssertEqual(try String(contentsOf: corrupt, encoding: .utf8).prefix(7), "garbage", "the file is not touched")
+    }
+
+    func testSimilarMessagesCommand() throws {
+        let rows = folder.appendingPathComponent(".facet/collection/rows.jsonl")
+        try #"{"preference_set":[{"dimension":"style","subdimension":"tone","preference":"Patient","description":"Be patient with beginners."}],"system":"You are a patient Python tutor who explains loops to teenagers."}"#
+            .write(to: rows, atomically: true, encoding: .utf8)
+        let client = TestClient()
+        client.request("initialize", ["processId": nil, "rootUri": .string(folder.absoluteString), "capabilities": [:]])
+        client.notify("initialized")
+        client.open(uri, message)
+        XCTAssertTrue(waitUntil {
+            let result = client.request("workspace/executeCommand", ["command": "facet.similarMessages", "arguments": [.string(self.uri)]])
+            return result?[0]?["text"]?.stringValue?.contains("explains loops") == true
+        })
+    }
+
+    func waitUntil(timeout: TimeInterval = 10, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+}
