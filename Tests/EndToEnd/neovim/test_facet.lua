@@ -10,6 +10,8 @@
 --   3. Facet publishes diagnostics: weak-instruction (source "facet") on line 10 of the fixture;
 --   4. the settings passed to setup reach the server: vague-quantifier (line 11) is turned off;
 --   5. hover on line 5 ("You are Nova, ...") says "Facet: this sentence is **role**";
+--   7. completion on an empty line of a message without a harmlessness preference
+--      offers one from the embedded collection;
 --   6. every system-message buffer in the folder shares one client; notes.md has none.
 
 local uv = vim.uv or vim.loop
@@ -191,6 +193,37 @@ local function run()
   end
   check(facet_clients == 1, ('%d Facet clients are running, expected 1'):format(facet_clients))
   out(('ok  %d system-message buffers share one client; notes.md has none'):format(#others + 1))
+
+  -- 7. Completion of a preference from the embedded collection (nothing imported):
+  --    a message with no harmlessness preference gets one offered on an empty line.
+  local tutor = tmp .. '/tutor.system.md'
+  vim.fn.writefile({ 'You are a Python tutor for high-school students.',
+    'Explain each concept with a short code example.', 'Keep a friendly tone.', '', '' }, tutor)
+  vim.cmd('edit ' .. vim.fn.fnameescape(tutor))
+  local tutor_buf = vim.api.nvim_get_current_buf()
+  check(vim.wait(timeout, function() return attached[tutor_buf] ~= nil end, 20), 'no client attached to tutor.system.md')
+  local completion = vim.lsp.buf_request_sync(tutor_buf, 'textDocument/completion', {
+    textDocument = { uri = vim.uri_from_bufnr(tutor_buf) },
+    position = { line = 4, character = 0 },
+  }, timeout)
+  check(completion ~= nil, 'completion request failed')
+  local items = {}
+  for _, response in pairs(completion) do
+    check(response.err == nil, 'completion returned an error: ' .. vim.inspect(response.err))
+    local result = response.result or {}
+    for _, item in ipairs(result.items or result) do table.insert(items, item) end
+  end
+  local harmless
+  for _, item in ipairs(items) do
+    if (item.detail or ''):find('^harmlessness/') and (item.detail or ''):find('facet-default', 1, true) then
+      harmless = item
+      break
+    end
+  end
+  check(harmless ~= nil, ('no harmlessness preference among %d completion items: %s'):format(#items,
+    vim.inspect(vim.tbl_map(function(i) return i.detail end, items))))
+  check(type(harmless.insertText) == 'string' and #harmless.insertText > 20, 'the preference inserts no description')
+  out(('ok  completion offers %d preferences; harmlessness: %q'):format(#items, harmless.label))
 end
 
 local ok, err = xpcall(run, function(e)

@@ -29,5 +29,9 @@ case "$FACET_BIN" in
     *) FACET_BIN="$(command -v "$FACET_BIN" || printf '%s' "$FACET_BIN")" ;;
 esac
 export FACET_BIN
+# The servers under test keep their preference index in a throw-away folder, not the user's cache.
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+export FACET_INDEX="$scratch/index.sqlite"
 cd "$here"
-exec "$venv/bin/python" -m pytest -c "$here/pytest.ini" --rootdir "$here" "$@" "$here"
+"$venv/bin/python" -m pytest -c "$here/pytest.ini" --rootdir "$here" "$@" "$here"

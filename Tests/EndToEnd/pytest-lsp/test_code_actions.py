@@ -39,7 +39,10 @@ async def open_doc(client, name: str, fixture: str) -> tuple[Document, list[type
 @pytest.mark.asyncio
 async def test_actions_for_a_weak_instruction(client):
     doc, diagnostics = await open_doc(client, "weak.system.md", "basic.system.md")
-    actions = await actions_at(client, doc, cursor(doc, "Try to"))
+    everything = await actions_at(client, doc, cursor(doc, "Try to"))
+    # Besides fixes, the document offers preferences to add (refactor actions), checked below.
+    actions = [a for a in everything if a.kind == types.CodeActionKind.QuickFix]
+    assert all(a.title.startswith("Add a") for a in everything if a.kind != types.CodeActionKind.QuickFix)
     assert [a.title for a in actions] == [
         'Remove "Try to"',
         "Disable weak-instruction here",
@@ -131,11 +134,14 @@ async def test_whole_document_range_offers_each_file_wide_action_once(client):
 async def test_only_filter(client):
     doc, _ = await open_doc(client, "only.system.md", "basic.system.md")
     rng = cursor(doc, "Try to")
-    assert await actions_at(client, doc, rng, only=[types.CodeActionKind.Refactor]) == []
+    refactors = await actions_at(client, doc, rng, only=[types.CodeActionKind.Refactor])
+    # "Add a <dimension> preference: <name>", for the dimensions the message does not cover.
+    assert refactors and all(a.kind == types.CodeActionKind.Refactor for a in refactors)
+    assert all(a.title.startswith(("Add a ", "Add an ")) and " preference: " in a.title for a in refactors)
     assert await actions_at(client, doc, rng, only=[types.CodeActionKind.SourceFixAll]) == []
     assert len(await actions_at(client, doc, rng, only=[types.CodeActionKind.QuickFix])) == 3
-    # No findings where there is no finding.
-    assert await actions_at(client, doc, cursor(doc, "Book")) == []
+    # No fixes where there is no finding.
+    assert await actions_at(client, doc, cursor(doc, "Book"), only=[types.CodeActionKind.QuickFix]) == []
 
 
 @pytest.mark.asyncio

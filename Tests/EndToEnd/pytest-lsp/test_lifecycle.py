@@ -27,7 +27,8 @@ async def test_initialize_advertises_every_feature(client):
 
     assert caps.hover_provider is True
     assert isinstance(caps.code_action_provider, types.CodeActionOptions)
-    assert list(caps.code_action_provider.code_action_kinds) == [types.CodeActionKind.QuickFix]
+    assert list(caps.code_action_provider.code_action_kinds) == [types.CodeActionKind.QuickFix, types.CodeActionKind.Refactor]
+    assert caps.completion_provider is not None
     assert caps.code_lens_provider is not None
     assert caps.document_symbol_provider is True
     assert caps.folding_range_provider is True
@@ -43,7 +44,7 @@ async def test_initialize_advertises_every_feature(client):
     assert caps.diagnostic_provider.workspace_diagnostics is False
 
     assert caps.execute_command_provider is not None
-    assert list(caps.execute_command_provider.commands) == ["facet.showCoverage"]
+    assert list(caps.execute_command_provider.commands) == ["facet.showCoverage", "facet.similarMessages"]
 
 
 @pytest.mark.asyncio
