@@ -14,7 +14,7 @@ enum IndexSchema {
         migrator.registerMigration("v1") { db in
             try db.create(table: "preference") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.column("key", .text).notNull().unique()
+                t.column("key", .integer).notNull().unique()  // 64-bit hash of the normalised text
                 t.column("dimension", .text).notNull().indexed()
                 t.column("subdimension", .text).notNull()
                 t.column("name", .text).notNull()
@@ -29,9 +29,18 @@ enum IndexSchema {
                 t.column("subdimension")
                 t.column("description")
             }
+            // The synchronising trigger fires on any update; counting a repeated
+            // preference must not re-index its text, so it fires on text changes only.
+            try db.execute(sql: """
+                DROP TRIGGER "__preference_fts_au";
+                CREATE TRIGGER "__preference_fts_au" AFTER UPDATE OF "name", "subdimension", "description" ON "preference" BEGIN
+                    INSERT INTO "preference_fts"("preference_fts", "rowid", "name", "subdimension", "description") VALUES('delete', old."id", old."name", old."subdimension", old."description");
+                    INSERT INTO "preference_fts"("rowid", "name", "subdimension", "description") VALUES (new."id", new."name", new."subdimension", new."description");
+                END;
+                """)
             try db.create(table: "system_message") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.column("key", .text).notNull().unique()
+                t.column("key", .integer).notNull().unique()  // 64-bit hash of the text
                 t.column("text", .text).notNull()
                 t.column("prompt", .text)
                 t.column("source", .text).notNull()

@@ -54,10 +54,16 @@ public final class PreferenceIndex: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(2)  // another process writing: wait a little, then report
         configuration.label = "facet-index"
+        configuration.prepareDatabase { db in
+            // WAL with NORMAL sync stays consistent on a crash (only the last commits may be lost);
+            // the index is derived data, so that is the right trade for import speed.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32000; PRAGMA wal_autocheckpoint = 20000")
+        }
         do {
             let database = try DatabasePool(path: path, configuration: configuration)
             try IndexSchema.migrator.migrate(database)
             let index = PreferenceIndex(path: path, database: database)
+            try index.finishBulkImport()  // a bulk import cut short by a crash: bring the text search up to date
             try index.loadEmbeddedCollectionIfNeeded()
             return index
         } catch let error as DatabaseError {
@@ -102,6 +108,40 @@ public final class PreferenceIndex: Sendable {
             let writer = IndexWriter(db)
             for preference in DefaultCollection.preferences { _ = try writer.insertPreference(preference) }
             try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('default-collection', ?)", arguments: [version])
+        }
+    }
+
+    // MARK: - Bulk imports
+
+    /// The triggers that index each new row for full-text search.
+    static let insertTriggers = ["__preference_fts_ai", "__system_message_fts_ai"]
+
+    /// For a large import: new rows are not indexed one by one (most of the
+    /// import time); `finishBulkImport` rebuilds the full-text indexes at once,
+    /// which is several times faster. The dropped triggers are kept in `meta`, so
+    /// an import that dies half-way is finished the next time the index opens.
+    func beginBulkImport() throws {
+        try database.write { db in
+            for name in Self.insertTriggers {
+                guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [name]) else { continue }
+                try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: ["bulk-trigger:" + name, sql])
+                try db.execute(sql: "DROP TRIGGER \"\(name)\"")
+            }
+        }
+    }
+
+    /// Rebuilds the full-text indexes and restores the triggers, if a bulk import left them out.
+    func finishBulkImport() throws {
+        try database.write { db in
+            let saved = try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'bulk-trigger:%'")
+            guard !saved.isEmpty else { return }
+            try db.execute(sql: "INSERT INTO preference_fts(preference_fts) VALUES('rebuild')")
+            try db.execute(sql: "INSERT INTO system_message_fts(system_message_fts) VALUES('rebuild')")
+            for row in saved {
+                let sql: String = row["value"]
+                try db.execute(sql: sql)
+            }
+            try db.execute(sql: "DELETE FROM meta WHERE key LIKE 'bulk-trigger:%'")
         }
     }
 
@@ -204,8 +244,8 @@ struct IndexWriter {
     init(_ db: Database) { self.db = db }
 
     /// The id of the preference, inserted if new; `inserted` tells which.
-    func insertPreference(_ preference: Preference) throws -> (id: Int64, inserted: Bool) {
-        let key = Self.key(preference)
+    func insertPreference(_ preference: Preference, key: Int64? = nil) throws -> (id: Int64, inserted: Bool) {
+        let key = key ?? Self.key(preference)
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO preference(key, dimension, subdimension, name, description, source, count)
             VALUES (?, ?, ?, ?, ?, ?, 1)
@@ -238,16 +278,45 @@ struct IndexWriter {
                        arguments: [source])
     }
 
-    static func key(_ p: Preference) -> String {
-        hash([p.dimension, p.subdimension, p.name, p.description].map { $0.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") }.joined(separator: "|"))
+    /// Identical preferences share a key: the fields compared without regard to
+    /// ASCII case or runs of whitespace.
+    static func key(_ p: Preference) -> Int64 {
+        var hasher = TextHash()
+        for (n, field) in [p.dimension, p.subdimension, p.name, p.description].enumerated() {
+            if n > 0 { hasher.add(UInt8(ascii: "|")) }
+            var pendingSpace = false
+            for byte in field.utf8 {
+                if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                    pendingSpace = true
+                    continue
+                }
+                if pendingSpace { hasher.add(0x20); pendingSpace = false }
+                hasher.add(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+            }
+        }
+        return hasher.value
     }
 
-    static func hash(_ text: String) -> String {
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4
-        for byte in text.utf8 {
-            a = (a ^ UInt64(byte)) &* 0x100_0000_01b3
-            b = (b &+ UInt64(byte)) &* 0x9E37_79B9_7F4A_7C15
-        }
-        return String(a, radix: 16) + String(b, radix: 16)
+    static func hash(_ text: String) -> Int64 {
+        var hasher = TextHash()
+        for byte in text.utf8 { hasher.add(byte) }
+        return hasher.value
+    }
+}
+
+/// A 64-bit hash of a byte stream (FNV-1a, then mixed). Collisions: about one
+/// chance in ten million for a million distinct rows, which would merge two rows.
+struct TextHash {
+    var state: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ byte: UInt8) {
+        state = (state ^ UInt64(byte)) &* 0x100_0000_01b3
+    }
+
+    var value: Int64 {
+        var x = state
+        x = (x ^ (x >> 33)) &* 0xff51_afd7_ed55_8ccd
+        x = (x ^ (x >> 33)) &* 0xc4ce_b9fe_1a85_ec53
+        return Int64(bitPattern: x ^ (x >> 33))
     }
 }

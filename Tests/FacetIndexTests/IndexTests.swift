@@ -187,3 +187,34 @@ final class IndexTests: IndexTestCase {
         XCTAssertEqual(IndexLocation.resolve(environment: ["HOME": "/home/u"]), "/home/u/.cache/facet/index.sqlite")
     }
 }
+
+extension IndexTests {
+    func testBulkImportsRebuildTheTextIndexOnce() throws {
+        let rows = (0..<30).map { collectionRow(system: "Bulk message \($0) about kiwis.", preferences: [("style", "tone", "Bulk \($0)", "Describe kiwis in tone \($0).")]) }
+        let path = try file("bulk.jsonl", rows.joined(separator: "\n"))
+        let index = try openIndex()
+        var importer = CollectionImporter(index: index)
+        importer.bulkThreshold = 0
+        XCTAssertEqual(try importer.importFile(path).messagesAdded, 30)
+        XCTAssertEqual(try index.search(["kiwis"], limit: 50).count, 30)
+        XCTAssertEqual(try index.similarMessages(["kiwis"]).count, 5)
+        // Rows added one by one afterwards are indexed again by the restored triggers.
+        XCTAssertEqual(try importer.importFile(try file("one.jsonl", collectionRow(system: "A kea.", preferences: [("style", "tone", "Kea", "Mention the kea.")]))).rows, 1)
+        XCTAssertEqual(try index.search(["kea"]).first?.preference.name, "Kea")
+    }
+
+    func testABulkImportCutShortIsFinishedWhenTheIndexOpens() throws {
+        let index = try openIndex()
+        try index.beginBulkImport()
+        _ = try index.write { writer in
+            try writer.insertPreference(Preference(dimension: "style", subdimension: "tone", name: "Orphan", description: "Written while the triggers were off.", source: "t"))
+        }
+        XCTAssertTrue(try index.search(["orphan"]).isEmpty, "not yet in the text index")
+        let reopened = try openIndex()
+        XCTAssertEqual(try reopened.search(["orphan"]).first?.preference.name, "Orphan")
+        _ = try reopened.write { writer in
+            try writer.insertPreference(Preference(dimension: "style", subdimension: "tone", name: "Later", description: "Indexed by the trigger again.", source: "t"))
+        }
+        XCTAssertEqual(try reopened.search(["later"]).first?.preference.name, "Later")
+    }
+}
