@@ -218,3 +218,19 @@ extension IndexTests {
         XCTAssertEqual(try reopened.search(["later"]).first?.preference.name, "Later")
     }
 }
+
+extension IndexTests {
+    /// An imported Multifaceted-format file changes the suggestions for a message it fits.
+    func testImportingACollectionChangesSuggestions() throws {
+        let analysis = Analyzer.analyze("You are a beekeeping mentor for hobbyists.\nExplain hive inspections step by step.\nKeep a friendly tone.\n")
+        let index = try openIndex()
+        let before = try Suggester.suggest(analysis, index: index, limit: 10).map(\.preference.name)
+        XCTAssertFalse(before.contains("Sting safety first"))
+        let row = collectionRow(system: "You are a beekeeping mentor.", preferences: [
+            ("harmlessness", "safety", "Sting safety first", "Remind beekeeping hobbyists to wear a veil and to keep an antihistamine nearby during hive inspections."),
+        ])
+        _ = try CollectionImporter(index: index).importFile(try file("bees.jsonl", row))
+        let after = try Suggester.suggest(analysis, index: index, limit: 10).map(\.preference.name)
+        XCTAssertEqual(after.first, "Sting safety first", "\(after)")
+    }
+}
