@@ -18,7 +18,7 @@ struct CompiledLexicon: Sendable {
     }
 
     var entries: [Entry] = []
-    var byFirst: [UInt64: [Int]] = [:]
+    var byFirst = WordTable<[Int]>()
     var numberFirst: [Int] = []
     var substrings: [SubstringEntry] = []
 
@@ -34,7 +34,7 @@ struct CompiledLexicon: Sendable {
                     let hashes = words.map { $0 == "#" ? 0 : Self.hashWord($0) }
                     guard !hashes.isEmpty else { continue }
                     entries.append(Entry(facet: facet, weight: weight, startOnly: startOnly, hashes: hashes, phrase: phrase))
-                    if hashes[0] == 0 { numberFirst.append(entries.count - 1) } else { byFirst[hashes[0], default: []].append(entries.count - 1) }
+                    if hashes[0] == 0 { numberFirst.append(entries.count - 1) } else { byFirst.update(hashes[0], default: []) { $0.append(entries.count - 1) } }
                 }
             }
         }

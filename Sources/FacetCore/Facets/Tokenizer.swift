@@ -15,7 +15,7 @@ enum Tokenizer {
 
     @inline(__always) static func mix(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* fnvPrime }
 
-    static let numberWords: Set<UInt64> = Set(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "fifteen", "twenty", "fifty", "hundred", "single", "a couple"].map { hash($0) })
+    static let numberWords = WordSet(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "fifteen", "twenty", "fifty", "hundred", "single", "a couple"].map { hash($0) })
 
     static func hash(_ word: String) -> UInt64 {
         var h = fnvOffset

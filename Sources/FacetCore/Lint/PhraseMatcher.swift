@@ -11,15 +11,15 @@ struct PhraseMatcher: Sendable {
     }
 
     let phrases: [Phrase]
-    let byFirst: [UInt64: [Int]]
+    let byFirst: WordTable<[Int]>
 
     init(_ texts: [String]) {
         var phrases: [Phrase] = []
-        var byFirst: [UInt64: [Int]] = [:]
+        var byFirst = WordTable<[Int]>()
         for text in texts {
             let hashes = text.split(separator: " ").map { CompiledLexicon.hashWord(String($0)) }
             phrases.append(Phrase(text: text, hashes: hashes))
-            byFirst[hashes[0], default: []].append(phrases.count - 1)
+            byFirst.update(hashes[0], default: []) { $0.append(phrases.count - 1) }
         }
         self.phrases = phrases
         self.byFirst = byFirst

@@ -39,7 +39,7 @@ public struct DocumentProfile: Sendable {
 
 /// Words that show a preference dimension in the text.
 enum DimensionCues {
-    static func set(_ words: String) -> Set<UInt64> { Set(words.split(separator: " ").map { Tokenizer.hash(String($0)) }) }
+    static func set(_ words: String) -> WordSet { WordSet(words.split(separator: " ").map { Tokenizer.hash(String($0)) }) }
     static let style = set("tone concise brief formal informal casual friendly warm vivid clear clarity jargon plain conversational professional playful")
     static let backgroundKnowledge = set("novice novices beginner beginners expert experts advanced intermediate familiar familiarity background prior layperson laypeople newcomer newcomers non-technical technical level assume assumes understanding proficiency literacy")
     static let informativeness = set("detail detailed depth in-depth comprehensive thorough practical actionable examples example relevant relevance efficient insight insights creative creativity specific specifics step-by-step")

@@ -47,13 +47,13 @@ struct ConflictingInstructions: LintRule {
              describeA: "JSON only", describeB: "another output shape", skipNegated: true),
     ]
 
-    static let negators: Set<UInt64> = Set(["not", "don't", "dont", "never", "avoid", "no", "without", "nor", "neither", "unless", "except", "instead"].map(Tokenizer.hash))
+    static let negators = WordSet(["not", "don't", "dont", "never", "avoid", "no", "without", "nor", "neither", "unless", "except", "instead"].map(Tokenizer.hash))
     static let always = Tokenizer.hash("always")
     static let never = Tokenizer.hash("never")
     static let doWord = Tokenizer.hash("do")
     static let notWord = Tokenizer.hash("not")
     static let dont = Tokenizer.hash("don't")
-    static let languageVerbs: Set<UInt64> = Set(["respond", "reply", "answer", "write", "speak", "communicate", "responses", "answers", "replies"].map(Tokenizer.hash))
+    static let languageVerbs = WordSet(["respond", "reply", "answer", "write", "speak", "communicate", "responses", "answers", "replies"].map(Tokenizer.hash))
     static let inWord = Tokenizer.hash("in")
     static let languages: [UInt64: String] = Dictionary(uniqueKeysWithValues: ["english", "spanish", "french", "german", "italian", "portuguese", "chinese", "mandarin", "japanese",
         "korean", "russian", "arabic", "hindi", "dutch", "swedish", "polish", "turkish", "greek", "hebrew", "vietnamese", "thai",

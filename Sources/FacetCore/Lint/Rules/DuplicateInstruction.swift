@@ -14,22 +14,26 @@ struct DuplicateInstruction: LintRule {
     Fix: removes the later copy.
     """
 
-    static let stopWords: Set<UInt64> = Set("""
+    static let stopWords = WordSet("""
     a an the and or but of to in on at for with by from as is are be been being it its this that these those you your \
     i we our they them their he she his her do does did will would should must can could may might not no yes if then \
     so than too very just also all any each every some such into about over under up down out only own same other
     """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { Tokenizer.hash(String($0)) })
 
     func check(_ context: LintContext) -> [Finding] {
-        var signatures: [(unit: Int, words: Set<UInt64>)] = []
-        var exact: [Set<UInt64>: Int] = [:]
-        var byWord: [UInt64: [Int]] = [:]
+        // Each unit's content words as a sorted array without repeats.
+        var signatures: [(unit: Int, words: [UInt64])] = []
+        var exact = WordTable<Int>()  // hash of a signature → its first index
+        var byWord = WordTable<[Int]>()
         var findings: [Finding] = []
         for unit in context.proseUnits where context.document.units[unit].kind != .heading {
-            let words = Set(context.tokens(unit).lazy.map(\.hash).filter { !Self.stopWords.contains($0) })
+            var words = context.tokens(unit).map(\.hash).filter { !Self.stopWords.contains($0) }
+            words.sort()
+            words = words.enumerated().filter { $0.offset == 0 || words[$0.offset - 1] != $0.element }.map(\.element)
             guard words.count >= 3 else { continue }
+            let signature = words.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ $1) &* 0x100_0000_01b3 }
             var best: (unit: Int, score: Double)?
-            if let same = exact[words] {
+            if let same = exact[signature], signatures[same].words == words {
                 best = (signatures[same].unit, 1)
             } else {
                 // Near duplicates share most words, so they share this unit's rarest ones.
@@ -37,8 +41,7 @@ struct DuplicateInstruction: LintRule {
                 for word in words.sorted(by: { (byWord[$0]?.count ?? 0) < (byWord[$1]?.count ?? 0) }).prefix(3) {
                     for candidate in (byWord[word] ?? []).suffix(16) where counted.insert(candidate).inserted {
                         let other = signatures[candidate].words
-                        let shared = words.count < other.count ? words.reduce(0) { $0 + (other.contains($1) ? 1 : 0) }
-                            : other.reduce(0) { $0 + (words.contains($1) ? 1 : 0) }
+                        let shared = Self.sharedCount(words, other)
                         let score = Double(shared) / Double(words.count + other.count - shared)
                         if score >= 0.8 && (best == nil || score > best!.score) { best = (signatures[candidate].unit, score) }
                     }
@@ -55,10 +58,19 @@ struct DuplicateInstruction: LintRule {
                 if best.score == 1 { continue }  // the first copy already stands for this wording
             }
             signatures.append((unit, words))
-            if exact[words] == nil { exact[words] = signatures.count - 1 }
-            for word in words { byWord[word, default: []].append(signatures.count - 1) }
+            if exact[signature] == nil { exact.update(signature, default: signatures.count - 1) { _ in } }
+            for word in words { byWord.update(word, default: []) { $0.append(signatures.count - 1) } }
         }
         return findings
+    }
+
+    /// How many words two sorted, repeat-free arrays share.
+    static func sharedCount(_ a: [UInt64], _ b: [UInt64]) -> Int {
+        var i = 0, j = 0, shared = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] { shared += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return shared
     }
 
     /// Removes the unit; when it is alone on its line (a list item), the whole line.

@@ -15,8 +15,8 @@ struct NegativeOnly: LintRule {
     instruction shares a content word with it.
     """
 
-    static let negators: Set<UInt64> = Set(["never", "don't", "dont", "avoid", "no", "not", "nor"].map(Tokenizer.hash))
-    static let alternatives: Set<UInt64> = Set(["instead", "rather", "but", "prefer", "unless", "except", "only"].map(Tokenizer.hash))
+    static let negators = WordSet(["never", "don't", "dont", "avoid", "no", "not", "nor"].map(Tokenizer.hash))
+    static let alternatives = WordSet(["instead", "rather", "but", "prefer", "unless", "except", "only"].map(Tokenizer.hash))
 
     func check(_ context: LintContext) -> [Finding] {
         var prohibitions: [Int] = []

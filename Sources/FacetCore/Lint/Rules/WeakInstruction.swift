@@ -23,7 +23,7 @@ struct WeakInstruction: LintRule {
                            "should probably", "it might be good to", "possibly"]
     static let atStart = ["try to", "try and", "attempt to", "consider"]
     static let matcher = PhraseMatcher(anywhere + atStart)
-    static let leaders: Set<UInt64> = Set(["please", "always", "also", "you", "should", "must", "and", "then", "so"].map(Tokenizer.hash))
+    static let leaders = WordSet(["please", "always", "also", "you", "should", "must", "and", "then", "so"].map(Tokenizer.hash))
 
     func check(_ context: LintContext) -> [Finding] {
         var findings: [Finding] = []
