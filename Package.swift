@@ -44,7 +44,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FacetIndexTests",
-            dependencies: ["FacetIndex", "FacetCore"]
+            dependencies: ["FacetIndex", "FacetCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
         // MARK: JSONRPC: Content-Length framing and JSON-RPC 2.0 messages (pure)

@@ -11,7 +11,7 @@ import GRDB
 enum IndexSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
+        migrator.registerMigration("preferences-2026-11") { db in
             try db.create(table: "preference") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("key", .integer).notNull().unique()  // 64-bit hash of the normalised text
@@ -59,7 +59,23 @@ enum IndexSchema {
                 t.primaryKey("key", .text)
                 t.column("value", .text).notNull()
             }
+            // "Most stated preferences of a dimension" without sorting the table.
+            try db.create(index: "preference_by_dimension_count", on: "preference", columns: ["dimension", "count", "id"])
+            // Term statistics, to leave words that match most of the collection out of a search.
+            try db.execute(sql: "CREATE VIRTUAL TABLE preference_vocab USING fts5vocab(preference_fts, 'row')")
         }
         return migrator
+    }
+
+    enum FileKind { case empty, current, otherVersion, foreign }
+
+    /// What an existing file holds: nothing yet, this index, a Facet index of
+    /// another version (rebuilt), or someone else's database (never touched).
+    static func kind(_ db: Database) throws -> FileKind {
+        let tables = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        if tables.isEmpty { return .empty }
+        guard tables.contains("preference") && tables.contains("meta") else { return .foreign }
+        let applied = try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations")
+        return applied == ["preferences-2026-11"] ? .current : .otherVersion
     }
 }

@@ -60,12 +60,25 @@ public final class PreferenceIndex: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32000; PRAGMA wal_autocheckpoint = 20000")
         }
         do {
-            let database = try DatabasePool(path: path, configuration: configuration)
+            var database = try DatabasePool(path: path, configuration: configuration)
+            switch try database.read(IndexSchema.kind) {
+            case .empty, .current:
+                break
+            case .otherVersion:
+                // Written by another version of Facet: the index is derived data, so start it again.
+                try database.close()
+                try removeFiles(path)
+                database = try DatabasePool(path: path, configuration: configuration)
+            case .foreign:
+                throw IndexError(path: path, message: "is an SQLite database that is not a Facet index; it was left untouched; choose another file with --index or FACET_INDEX")
+            }
             try IndexSchema.migrator.migrate(database)
             let index = PreferenceIndex(path: path, database: database)
             try index.finishBulkImport()  // a bulk import cut short by a crash: bring the text search up to date
             try index.loadEmbeddedCollectionIfNeeded()
             return index
+        } catch let error as IndexError {
+            throw error
         } catch let error as DatabaseError {
             throw IndexError(path: path, message: Self.explain(error))
         } catch {
@@ -88,6 +101,10 @@ public final class PreferenceIndex: Sendable {
 
     /// Removes the index files (the database and its WAL companions).
     public static func reset(path: String) throws(IndexError) {
+        try removeFiles(path)
+    }
+
+    private static func removeFiles(_ path: String) throws(IndexError) {
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
             do { try FileManager.default.removeItem(atPath: path + suffix) } catch {
                 throw IndexError(path: path, message: "cannot delete \(path + suffix): \(error.localizedDescription)")

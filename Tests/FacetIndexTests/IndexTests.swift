@@ -234,3 +234,20 @@ extension IndexTests {
         XCTAssertEqual(after.first, "Sting safety first", "\(after)")
     }
 }
+
+extension IndexTests {
+    func testAnIndexOfAnotherVersionIsRebuiltAndOtherDatabasesAreLeftAlone() throws {
+        let old = directory.appendingPathComponent("old.sqlite").path
+        let legacy = try DatabaseQueueForTests(path: old)
+        try legacy.execute("CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY); INSERT INTO grdb_migrations VALUES ('v1'); CREATE TABLE preference (key TEXT); CREATE TABLE meta (key TEXT)")
+        let rebuilt = try PreferenceIndex.open(path: old)
+        XCTAssertEqual(try rebuilt.stats().preferences, DefaultCollection.preferences.count)
+
+        let foreign = directory.appendingPathComponent("notes.sqlite").path
+        try DatabaseQueueForTests(path: foreign).execute("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me')")
+        XCTAssertThrowsError(try PreferenceIndex.open(path: foreign)) { error in
+            XCTAssertTrue("\(error)".contains("not a Facet index"), "\(error)")
+        }
+        XCTAssertEqual(try DatabaseQueueForTests(path: foreign).fetchStrings("SELECT name FROM sqlite_master WHERE type = 'table'"), ["notes"])
+    }
+}
