@@ -57,7 +57,7 @@ public final class PreferenceIndex: Sendable {
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync stays consistent on a crash (only the last commits may be lost);
             // the index is derived data, so that is the right trade for import speed.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32000; PRAGMA wal_autocheckpoint = 20000")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000; PRAGMA wal_autocheckpoint = 20000")
         }
         do {
             var database = try DatabasePool(path: path, configuration: configuration)
@@ -164,26 +164,78 @@ public final class PreferenceIndex: Sendable {
 
     // MARK: - Reading
 
-    /// Preferences matching any of the words, best bm25 first.
+    /// Preferences matching any of the words, best first.
+    ///
+    /// The cost of a full-text search grows with the rows it matches, so on a
+    /// large collection the words are chosen first, from the index's term
+    /// statistics: words no preference contains go, words in more than a tenth
+    /// of the collection go (they say little), and the six rarest are kept. When
+    /// those match at most `rankedBudget` rows, the rows are ranked by bm25; else
+    /// each word brings its first 100 rows, scored by the rarity (idf) of the
+    /// words they contain, so a search never scores more than a few hundred rows.
     public func search(_ words: [String], dimension: String? = nil, limit: Int = 20) throws -> [ScoredPreference] {
-        guard let pattern = FTSQuery.matchingAny(words) else { return [] }
+        let tokens = FTSQuery.distinctTokens(words)
+        guard !tokens.isEmpty else { return [] }
         return try database.read { db in
-            var sql = """
-                SELECT preference.*, bm25(preference_fts, 4.0, 2.0, 1.0) AS rank
-                FROM preference_fts JOIN preference ON preference.id = preference_fts.rowid
-                WHERE preference_fts MATCH ?
-                """
-            var arguments: StatementArguments = [pattern]
-            if let dimension {
-                sql += " AND preference.dimension = ?"
-                arguments += [dimension]
+            let total = Double(max(try Int.fetchOne(db, sql: "SELECT max(id) FROM preference") ?? 1, 1))
+            let frequency = try Self.documentFrequencies(db, tokens)
+            let chosen = tokens.filter { (frequency[$0] ?? 0) > 0 && Double(frequency[$0]!) <= max(total / 10, 50) }
+                .sorted { frequency[$0]! < frequency[$1]! }.prefix(6)
+            guard !chosen.isEmpty else { return [] }
+            let matched = chosen.reduce(0) { $0 + frequency[$1]! }
+            if matched <= Self.rankedBudget {
+                return try Self.ranked(db, FTSQuery.matchingAny(Array(chosen))!, dimension: dimension, limit: limit)
             }
-            sql += " ORDER BY rank LIMIT ?"
-            arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                ScoredPreference(preference: Self.preference(row), relevance: -(row["rank"] as Double? ?? 0))
+            var scores: [Int64: (row: Row, score: Double)] = [:]
+            for term in chosen {
+                let idf = log(total / Double(frequency[term]!))
+                var sql = "SELECT preference.* FROM preference_fts JOIN preference ON preference.id = preference_fts.rowid WHERE preference_fts MATCH ?"
+                var arguments: StatementArguments = [FTSQuery.matchingAny([term])!]
+                if let dimension {
+                    sql += " AND preference.dimension = ?"
+                    arguments += [dimension]
+                }
+                sql += " LIMIT 100"
+                for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+                    let id: Int64 = row["id"]
+                    scores[id] = (row, (scores[id]?.score ?? 0) + idf)
+                }
             }
+            return scores.values.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.row["id"] as Int64) < ($1.row["id"] as Int64) }
+                .prefix(limit).map { ScoredPreference(preference: Self.preference($0.row), relevance: $0.score) }
         }
+    }
+
+    /// Above this many matching rows, searches skip bm25 ranking (see `search`).
+    static let rankedBudget = 800
+
+    static func ranked(_ db: Database, _ pattern: String, dimension: String?, limit: Int) throws -> [ScoredPreference] {
+        var sql = """
+            SELECT preference.*, bm25(preference_fts, 4.0, 2.0, 1.0) AS rank
+            FROM preference_fts JOIN preference ON preference.id = preference_fts.rowid
+            WHERE preference_fts MATCH ?
+            """
+        var arguments: StatementArguments = [pattern]
+        if let dimension {
+            sql += " AND preference.dimension = ?"
+            arguments += [dimension]
+        }
+        sql += " ORDER BY rank LIMIT ?"
+        arguments += [limit]
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            ScoredPreference(preference: Self.preference(row), relevance: -(row["rank"] as Double? ?? 0))
+        }
+    }
+
+    /// How many preferences contain each word (from the `fts5vocab` table).
+    static func documentFrequencies(_ db: Database, _ tokens: [String]) throws -> [String: Int] {
+        let placeholders = Array(repeating: "?", count: tokens.count).joined(separator: ",")
+        var result: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT term, doc FROM preference_vocab WHERE term IN (\(placeholders))",
+                                    arguments: StatementArguments(tokens)) {
+            result[row["term"]] = row["doc"]
+        }
+        return result
     }
 
     /// The most stated preferences of a dimension.
@@ -197,9 +249,8 @@ public final class PreferenceIndex: Sendable {
     /// Candidates for ranking: text matches for the message's words, plus the most
     /// stated preferences of each dimension the message does not cover.
     public func candidates(for query: SuggestionQuery, dimension: String? = nil) throws -> [ScoredPreference] {
-        var result = try search(query.terms, dimension: dimension, limit: 200)
+        var result = try search(query.terms, dimension: dimension, limit: 120)
         for missing in query.missingDimensions where dimension == nil || dimension == missing.rawValue {
-            result += try search(query.terms, dimension: missing.rawValue, limit: 20)
             result += try top(dimension: missing.rawValue, limit: 10)
         }
         return result

@@ -3,20 +3,30 @@ import FacetCore
 /// Suggestions for a message: candidates from the index (or, without one, the
 /// embedded collection in memory), ranked by the core's `SuggestionRanker`.
 public enum Suggester {
-    public static func suggest(_ analysis: Analysis, index: PreferenceIndex?, dimension: String? = nil,
-                               limit: Int = 10) throws -> [Suggestion] {
-        let query = SuggestionQuery(analysis)
-        return SuggestionRanker.rank(try candidates(query, index: index, dimension: dimension), for: query, dimension: dimension, limit: limit)
+    /// What ranking needs; the server keeps one per document version.
+    public struct Candidates: Sendable {
+        public var query: SuggestionQuery
+        public var preferences: [ScoredPreference]
     }
 
-    static func candidates(_ query: SuggestionQuery, index: PreferenceIndex?, dimension: String?) throws -> [ScoredPreference] {
-        if let index { return try index.candidates(for: query, dimension: dimension) }
+    public static func candidates(_ analysis: Analysis, index: PreferenceIndex?) throws -> Candidates {
+        let query = SuggestionQuery(analysis)
+        if let index { return Candidates(query: query, preferences: try index.candidates(for: query)) }
         let matcher = PreferenceMatcher.embedded
-        var result = matcher.search(query.terms, dimension: dimension, limit: 200)
-        for missing in query.missingDimensions where dimension == nil || dimension == missing.rawValue {
+        var result = matcher.search(query.terms, limit: 120)
+        for missing in query.missingDimensions {
             result += matcher.top(dimension: missing.rawValue, limit: 10)
         }
-        return result
+        return Candidates(query: query, preferences: result)
+    }
+
+    public static func rank(_ candidates: Candidates, dimension: String? = nil, limit: Int = 10) -> [Suggestion] {
+        SuggestionRanker.rank(candidates.preferences, for: candidates.query, dimension: dimension, limit: limit)
+    }
+
+    public static func suggest(_ analysis: Analysis, index: PreferenceIndex?, dimension: String? = nil,
+                               limit: Int = 10) throws -> [Suggestion] {
+        rank(try candidates(analysis, index: index), dimension: dimension, limit: limit)
     }
 
     /// Preferences closest to one unit's words (for hover).

@@ -50,17 +50,32 @@ public struct SuggestionQuery: Sendable, Equatable {
     /// Lower-cased words of three or more letters that carry meaning (no stop words).
     public static func contentWords(_ text: String) -> [String] {
         var words: [String] = []
-        var current = ""
+        var current: [UInt8] = []
+        var letters = 0
         func flush() {
-            if current.count >= 3 && !stopWords.contains(current) { words.append(current) }
-            current = ""
+            if letters >= 3 {
+                let word = String(decoding: current, as: UTF8.self)
+                if !stopWords.contains(word) { words.append(word) }
+            }
+            current.removeAll(keepingCapacity: true)
+            letters = 0
         }
-        for scalar in text.lowercased().unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                current.unicodeScalars.append(scalar)
-            } else if scalar == "'" || scalar == "’" {
-                continue
-            } else {
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x80 {
+                // ASCII, the common case, without Unicode property lookups.
+                let byte = UInt8(v)
+                if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                    current.append(byte); letters += 1
+                } else if byte >= 0x41 && byte <= 0x5A {
+                    current.append(byte + 0x20); letters += 1
+                } else if byte != 0x27 {
+                    flush()
+                }
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                for lower in scalar.properties.lowercaseMapping.utf8 { current.append(lower) }
+                letters += 1
+            } else if v != 0x2019 {
                 flush()
             }
         }

@@ -1,4 +1,5 @@
 import FacetCore
+import FacetIndex
 import LSPTypes
 
 /// An immutable view of an open document for one request: text, version,
@@ -27,6 +28,13 @@ struct DocumentSnapshot: Sendable {
     var mapping: PositionMapping { PositionMapping(source: source, encoding: encoding) }
 
     var isTooLarge: Bool { source.count > maxAnalysedBytes }
+
+    /// Preferences to rank for this version, fetched once (the index search is the costly part).
+    var suggestionCandidates: Suggester.Candidates? {
+        analyses.memo("suggestion-candidates", key: "\(version)/\(preferences.generation)") {
+            try? Suggester.candidates(analysis, index: preferences.index)
+        }
+    }
 
     /// The analysis of this version, computed once and shared.
     var analysis: Analysis {

@@ -65,6 +65,24 @@ final class AnalysisCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entry: (version: Int, configuration: FacetConfiguration, analysis: Analysis)?
     private var _latestVersion = 0
+    private var memos: [String: (key: String, value: any Sendable)] = [:]
+
+    /// A value derived from one version of the document (suggestion candidates),
+    /// computed once: completion, code actions and hovers on that version share it.
+    /// One value is kept per name; `key` says what it was computed from.
+    func memo<T: Sendable>(_ name: String, key: String, _ compute: () -> T) -> T {
+        lock.lock()
+        if let entry = memos[name], entry.key == key, let value = entry.value as? T {
+            lock.unlock()
+            return value
+        }
+        lock.unlock()
+        let value = compute()
+        lock.lock()
+        memos[name] = (key, value)
+        lock.unlock()
+        return value
+    }
 
     /// The document's current version, readable from workers without the server queue.
     var latestVersion: Int {

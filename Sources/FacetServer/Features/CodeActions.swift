@@ -43,10 +43,10 @@ enum CodeActionFeature {
     static func addPreference(_ snapshot: DocumentSnapshot, edit: ([FacetCore.TextEdit]) -> WorkspaceEdit) -> [CodeAction] {
         let analysis = snapshot.analysis
         guard !analysis.document.units.isEmpty else { return [] }
-        let index = snapshot.preferences.index
+        guard let candidates = snapshot.suggestionCandidates else { return [] }
         var actions: [CodeAction] = []
         for dimension in analysis.profile.missingDimensions {
-            let suggestions = (try? Suggester.suggest(analysis, index: index, dimension: dimension.rawValue, limit: 3)) ?? []
+            let suggestions = Suggester.rank(candidates, dimension: dimension.rawValue, limit: 3)
             let label = dimension.rawValue.replacingOccurrences(of: "_", with: " ")
             let article = "aeiou".contains(label.first ?? "x") ? "an" : "a"
             for suggestion in suggestions {

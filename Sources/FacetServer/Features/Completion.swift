@@ -10,7 +10,7 @@ import LSPTypes
 enum CompletionFeature {
     static func complete(_ params: CompletionParams, _ snapshot: DocumentSnapshot) -> CompletionList {
         guard offersPreferences(at: params.position, snapshot) else { return CompletionList(isIncomplete: false, items: []) }
-        let suggestions = (try? Suggester.suggest(snapshot.analysis, index: snapshot.preferences.index, limit: 20)) ?? []
+        let suggestions = snapshot.suggestionCandidates.map { Suggester.rank($0, limit: 20) } ?? []
         let items = suggestions.enumerated().map { rank, suggestion -> CompletionItem in
             let p = suggestion.preference
             var documentation = p.description

@@ -33,6 +33,7 @@ extension LanguageServer {
         guard let index = preferences.index else { return }
         do {
             let report = try CollectionImporter(index: index).reindex(path)
+            preferences.contentChanged()
             log.info("indexed \(path): \(report.rows) rows, \(report.preferencesAdded) new preferences")
             if !report.problems.isEmpty {
                 let first = report.problems.prefix(3).map(\.description).joined(separator: "; ")

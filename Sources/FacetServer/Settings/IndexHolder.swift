@@ -12,6 +12,17 @@ final class IndexHolder: @unchecked Sendable {
     var onProblem: @Sendable (String) -> Void = { _ in }
 
     private enum State { case closed, open(PreferenceIndex), failed }
+    private var _generation = 0
+
+    /// Changes whenever the index's content may have changed, so cached suggestions are dropped.
+    var generation: Int {
+        lock.lock(); defer { lock.unlock() }
+        return _generation
+    }
+
+    func contentChanged() {
+        lock.lock(); _generation += 1; lock.unlock()
+    }
 
     init(path: String) {
         self.path = path
@@ -43,5 +54,6 @@ final class IndexHolder: @unchecked Sendable {
         guard newPath != path else { return }
         path = newPath
         state = .closed
+        _generation += 1
     }
 }
