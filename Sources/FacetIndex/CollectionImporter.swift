@@ -53,7 +53,6 @@ public struct CollectionImporter {
         }
         var preference_set: [Item]?
         var system: String?
-        var prompt: String?
         var main_source: String?
         var original_source: String?
         var source: String?
@@ -67,7 +66,7 @@ public struct CollectionImporter {
     /// message that states them, if any.
     struct Parsed: Sendable {
         var preferences: [Preference]
-        var message: (text: String, prompt: String?)?
+        var message: String?
         var keys: [Int64] = []
 
         /// Applies a forced source and computes the keys (done on the parsing thread).
@@ -99,7 +98,7 @@ public struct CollectionImporter {
             }
             guard !preferences.isEmpty else { return .failure("preference_set is empty") }
             let text = row.system?.trimmed
-            return .success(Parsed(preferences: preferences, message: text.flatMap { $0.isEmpty ? nil : ($0, row.prompt) }))
+            return .success(Parsed(preferences: preferences, message: text.flatMap { $0.isEmpty ? nil : $0 }))
         }
         if row.preference != nil || row.dimension != nil || row.description != nil {
             let item = Row.Item(dimension: row.dimension, subdimension: row.subdimension, preference: row.preference, description: row.description)
@@ -130,7 +129,7 @@ public struct CollectionImporter {
                     let ids = try zip(parsed.preferences, parsed.keys).map { try writer.insertPreference($0, key: $1) }
                     added += ids.filter(\.inserted).count
                     guard let message = parsed.message else { continue }
-                    guard let id = try writer.insertMessage(text: message.text, prompt: message.prompt, source: parsed.preferences[0].source) else { continue }
+                    guard let id = try writer.insertMessage(text: message, source: parsed.preferences[0].source) else { continue }
                     messages += 1
                     for preference in ids { try writer.link(message: id, preference: preference) }
                 }
@@ -213,7 +212,7 @@ public struct CollectionImporter {
             let line = item.mark.map { $0.line } ?? 1
             guard let mapping = item.mapping else { return (line, .failure("a preference must be a mapping with dimension, preference, description")) }
             func field(_ key: String) -> String? { mapping[key]?.string }
-            return (line, .success(Row(preference_set: nil, system: nil, prompt: nil, main_source: nil, original_source: nil,
+            return (line, .success(Row(preference_set: nil, system: nil, main_source: nil, original_source: nil,
                                        source: field("source"), dimension: field("dimension"), subdimension: field("subdimension"),
                                        preference: field("preference"), description: field("description"))))
         }

@@ -9,17 +9,21 @@ import GRDB
 /// - `message_preference`: which preferences each message states.
 /// - `meta`: facts about the index (the embedded collection's version).
 enum IndexSchema {
+    /// The one migration of this schema. An index with any other set of
+    /// migrations was written by another version of Facet and is rebuilt.
+    static let identifier = "preferences-2026-11b"
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("preferences-2026-11") { db in
+        migrator.registerMigration(identifier) { db in
             try db.create(table: "preference") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("key", .integer).notNull().unique()  // 64-bit hash of the normalised text
-                t.column("dimension", .text).notNull().indexed()
+                t.column("dimension", .text).notNull()  // indexed with count below
                 t.column("subdimension", .text).notNull()
                 t.column("name", .text).notNull()
                 t.column("description", .text).notNull()
-                t.column("source", .text).notNull().indexed()
+                t.column("source", .text).notNull()
                 t.column("count", .integer).notNull().defaults(to: 1)
             }
             try db.create(virtualTable: "preference_fts", using: FTS5()) { t in
@@ -42,7 +46,6 @@ enum IndexSchema {
                 t.autoIncrementedPrimaryKey("id")
                 t.column("key", .integer).notNull().unique()  // 64-bit hash of the text
                 t.column("text", .text).notNull()
-                t.column("prompt", .text)
                 t.column("source", .text).notNull()
             }
             try db.create(virtualTable: "system_message_fts", using: FTS5()) { t in
@@ -50,7 +53,7 @@ enum IndexSchema {
                 t.tokenizer = .unicode61(diacritics: .remove)
                 t.column("text")
             }
-            try db.create(table: "message_preference") { t in
+            try db.create(table: "message_preference", options: .withoutRowID) { t in
                 t.column("message_id", .integer).notNull().references("system_message", onDelete: .cascade)
                 t.column("preference_id", .integer).notNull().references("preference", onDelete: .cascade).indexed()
                 t.primaryKey(["message_id", "preference_id"])
@@ -76,6 +79,6 @@ enum IndexSchema {
         if tables.isEmpty { return .empty }
         guard tables.contains("preference") && tables.contains("meta") else { return .foreign }
         let applied = try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations")
-        return applied == ["preferences-2026-11"] ? .current : .otherVersion
+        return applied == [identifier] ? .current : .otherVersion
     }
 }

@@ -57,7 +57,7 @@ public final class PreferenceIndex: Sendable {
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync stays consistent on a crash (only the last commits may be lost);
             // the index is derived data, so that is the right trade for import speed.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000; PRAGMA wal_autocheckpoint = 20000")
+            try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000; PRAGMA wal_autocheckpoint = 5000")
         }
         do {
             var database = try DatabasePool(path: path, configuration: configuration)
@@ -153,7 +153,8 @@ public final class PreferenceIndex: Sendable {
             let saved = try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'bulk-trigger:%'")
             guard !saved.isEmpty else { return }
             try db.execute(sql: "INSERT INTO preference_fts(preference_fts) VALUES('rebuild')")
-            try db.execute(sql: "INSERT INTO system_message_fts(system_message_fts) VALUES('rebuild')")
+            // Only "similar messages" searches the messages: their index is rebuilt when first needed.
+            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('messages-fts-stale', '1')")
             for row in saved {
                 let sql: String = row["value"]
                 try db.execute(sql: sql)
@@ -259,6 +260,10 @@ public final class PreferenceIndex: Sendable {
     /// Imported system messages sharing the most words with `words`.
     public func similarMessages(_ words: [String], limit: Int = 5) throws -> [SimilarMessage] {
         guard let pattern = FTSQuery.matchingAny(words) else { return [] }
+        try database.write { db in
+            guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'messages-fts-stale'") != nil else { return }
+            try db.execute(sql: "INSERT INTO system_message_fts(system_message_fts) VALUES('rebuild'); DELETE FROM meta WHERE key = 'messages-fts-stale'")
+        }
         return try database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT system_message.text, system_message.source, bm25(system_message_fts) AS rank
@@ -325,9 +330,9 @@ struct IndexWriter {
     }
 
     /// Inserts a system message; nil when the same text is already indexed (re-imports add nothing).
-    func insertMessage(text: String, prompt: String?, source: String) throws -> Int64? {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO system_message(key, text, prompt, source) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [Self.hash(text), text, prompt, source])
+    func insertMessage(text: String, source: String) throws -> Int64? {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO system_message(key, text, source) VALUES (?, ?, ?)")
+            .execute(arguments: [Self.hash(text), text, source])
         return db.changesCount > 0 ? db.lastInsertedRowID : nil
     }
 
