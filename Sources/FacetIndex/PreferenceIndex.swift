@@ -168,20 +168,26 @@ public final class PreferenceIndex: Sendable {
     /// Preferences matching any of the words, best first.
     ///
     /// The cost of a full-text search grows with the rows it matches, so on a
-    /// large collection the words are chosen first, from the index's term
-    /// statistics: words no preference contains go, words in more than a tenth
-    /// of the collection go (they say little), and the six rarest are kept. When
-    /// those match at most `rankedBudget` rows, the rows are ranked by bm25; else
-    /// each word brings its first 100 rows, scored by the rarity (idf) of the
-    /// words they contain, so a search never scores more than a few hundred rows.
+    /// large collection the words are chosen first: each word's postings are
+    /// counted up to `commonWord`; words no preference contains go, common words
+    /// go (they say little), and the six rarest are kept. When those match at
+    /// most `rankedBudget` rows, the rows are ranked by bm25; else each word
+    /// brings its first 100 rows, scored by the rarity (idf) of the words they
+    /// contain. So a search never scores more than a few hundred rows.
     public func search(_ words: [String], dimension: String? = nil, limit: Int = 20) throws -> [ScoredPreference] {
         let tokens = FTSQuery.distinctTokens(words)
         guard !tokens.isEmpty else { return [] }
         return try database.read { db in
             let total = Double(max(try Int.fetchOne(db, sql: "SELECT max(id) FROM preference") ?? 1, 1))
             let frequency = try Self.documentFrequencies(db, tokens)
-            let chosen = tokens.filter { (frequency[$0] ?? 0) > 0 && Double(frequency[$0]!) <= max(total / 10, 50) }
+            // Common words are dropped only from a large collection, where they say little.
+            let common = max(total / 10, 50) < Double(Self.commonWord) ? max(total / 10, 50) : Double(Self.commonWord)
+            var chosen = tokens.filter { (frequency[$0] ?? 0) > 0 && Double(frequency[$0]!) <= common }
                 .sorted { frequency[$0]! < frequency[$1]! }.prefix(6)
+            if chosen.isEmpty {
+                // Only common words: still answer, with the first rows of three of them.
+                chosen = tokens.filter { frequency[$0] != nil }.prefix(3)
+            }
             guard !chosen.isEmpty else { return [] }
             let matched = chosen.reduce(0) { $0 + frequency[$1]! }
             if matched <= Self.rankedBudget {
@@ -228,16 +234,22 @@ public final class PreferenceIndex: Sendable {
         }
     }
 
-    /// How many preferences contain each word (from the `fts5vocab` table).
+    /// How many preferences contain each word, counted up to `commonWord`
+    /// (a word in more is simply common). Counting reads the word's postings,
+    /// so the count stops there; `fts5vocab` would read them all, which for a
+    /// common word in a large collection takes milliseconds.
     static func documentFrequencies(_ db: Database, _ tokens: [String]) throws -> [String: Int] {
-        let placeholders = Array(repeating: "?", count: tokens.count).joined(separator: ",")
+        let statement = try db.cachedStatement(sql: "SELECT count(*) FROM (SELECT rowid FROM preference_fts WHERE preference_fts MATCH ? LIMIT \(commonWord + 1))")
         var result: [String: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT term, doc FROM preference_vocab WHERE term IN (\(placeholders))",
-                                    arguments: StatementArguments(tokens)) {
-            result[row["term"]] = row["doc"]
+        for token in tokens {
+            guard let pattern = FTSQuery.matchingAny([token]), let count = try Int.fetchOne(statement, arguments: [pattern]), count > 0 else { continue }
+            result[token] = count
         }
         return result
     }
+
+    /// Words in more preferences than this are "common" (see `search`).
+    static let commonWord = 2000
 
     /// The most stated preferences of a dimension.
     public func top(dimension: String, limit: Int) throws -> [ScoredPreference] {

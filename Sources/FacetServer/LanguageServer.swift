@@ -215,7 +215,9 @@ public final class LanguageServer: @unchecked Sendable {
         }
         workers.async {
             guard self.waitSimulatedLatency(id) else { return self.fail(id, ResponseError(.requestCancelled, "cancelled")) }
+            let started = DispatchTime.now()
             let result = compute(params, snapshot)
+            self.log.debug("\(String(describing: P.self)) \(id) on \(snapshot.uri) v\(snapshot.version): \(String(format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)) ms")
             self.queue.async {
                 guard snapshot.isCurrent(self.documents[snapshot.uri]) else {
                     return self.fail(id, ResponseError(.contentModified, "the document changed while the request was computed"))
