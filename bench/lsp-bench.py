@@ -30,6 +30,10 @@ import sys
 import tempfile
 import threading
 import time
+import atexit
+
+BENCH_SCRATCH = tempfile.mkdtemp(prefix="facet-lsp-bench-")
+atexit.register(shutil.rmtree, BENCH_SCRATCH, True)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_BIN = os.path.join(REPO, ".build", "release", "facet")
@@ -121,8 +125,10 @@ class LspClient:
         self.closed = False
         self.argv = [binary, "lsp"] + list(server_args)
         self.spawn_time = time.perf_counter()
+        # A throw-away preference index: a benchmark never writes to the user's cache.
+        env = dict(os.environ, FACET_INDEX=os.path.join(BENCH_SCRATCH, "index.sqlite"))
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, bufsize=0, close_fds=True)
+                                     stderr=subprocess.PIPE, bufsize=0, close_fds=True, env=env)
         self.pid = self.proc.pid
         self._stdin = self.proc.stdin.fileno()
         self._reader = threading.Thread(target=self._read_stdout, daemon=True)
