@@ -41,6 +41,9 @@ public struct CollectionImporter {
     /// so the file can be indexed again when it changes).
     public var source: String?
 
+    /// Ids of preferences already in the index, by key, so repeated ones skip a lookup.
+    let known = KnownPreferences()
+
     public init(index: PreferenceIndex) { self.index = index }
 
     /// One row as written in any of the three formats (unknown fields are ignored).
@@ -123,16 +126,26 @@ public struct CollectionImporter {
             guard !pending.isEmpty else { return }
             let batch = pending
             pending.removeAll(keepingCapacity: true)
+            let known = self.known
             let (added, messages) = try index.write { writer -> (Int, Int) in
                 var added = 0, messages = 0
+                var counts: [Int64: Int] = [:]  // repeated preferences' new mentions, written once per batch
                 for (_, parsed) in batch {
-                    let ids = try zip(parsed.preferences, parsed.keys).map { try writer.insertPreference($0, key: $1) }
+                    let ids = try zip(parsed.preferences, parsed.keys).map { preference, key -> (id: Int64, inserted: Bool) in
+                        if let id = known.id(key) { return (id, false) }
+                        let result = try writer.insertPreference(preference, key: key)
+                        known.remember(key, result.id)
+                        return result
+                    }
                     added += ids.filter(\.inserted).count
                     guard let message = parsed.message else { continue }
                     guard let id = try writer.insertMessage(text: message, source: parsed.preferences[0].source) else { continue }
                     messages += 1
-                    for preference in ids { try writer.link(message: id, preference: preference) }
+                    for preference in ids where try writer.addLink(message: id, preference: preference.id) && !preference.inserted {
+                        counts[preference.id, default: 0] += 1
+                    }
                 }
+                for (id, n) in counts { try writer.addToCount(id, n) }
                 return (added, messages)
             }
             report.preferencesAdded += added
@@ -188,6 +201,7 @@ public struct CollectionImporter {
     public func reindex(_ path: String) throws -> ImportReport {
         var importer = self
         importer.source = path
+        importer.known.forget()  // the removal below may delete preferences it remembers
         try index.write { try $0.removePreferences(source: path) }
         guard FileManager.default.fileExists(atPath: path) else { return ImportReport() }
         return try importer.importFile(path)
@@ -247,5 +261,21 @@ extension String {
         let end = bytes.index(after: last)
         if start == bytes.startIndex && end == bytes.endIndex { return self }
         return String(self[start..<end])
+    }
+}
+
+/// Preference ids by key, remembered during an import (bounded: forgotten
+/// wholesale past `limit`, so memory stays constant on any file).
+final class KnownPreferences: @unchecked Sendable {
+    private var ids: [Int64: Int64] = [:]
+    private let limit = 200_000
+
+    func id(_ key: Int64) -> Int64? { ids[key] }
+
+    func forget() { ids.removeAll() }
+
+    func remember(_ key: Int64, _ id: Int64) {
+        if ids.count >= limit { ids.removeAll(keepingCapacity: true) }
+        ids[key] = id
     }
 }

@@ -130,24 +130,28 @@ public final class PreferenceIndex: Sendable {
 
     // MARK: - Bulk imports
 
-    /// The triggers that index each new row for full-text search.
-    static let insertTriggers = ["__preference_fts_ai", "__system_message_fts_ai"]
+    /// What a bulk import sets aside: the triggers that index each new row for
+    /// full-text search, and the secondary indexes no import query reads.
+    static let setAsideInBulk = ["__preference_fts_ai", "__system_message_fts_ai",
+                                 "preference_by_dimension_count", "message_preference_on_preference_id"]
 
     /// For a large import: new rows are not indexed one by one (most of the
-    /// import time); `finishBulkImport` rebuilds the full-text indexes at once,
-    /// which is several times faster. The dropped triggers are kept in `meta`, so
-    /// an import that dies half-way is finished the next time the index opens.
+    /// import time); `finishBulkImport` rebuilds the full-text and secondary
+    /// indexes at once, which is several times faster. What was dropped is kept
+    /// in `meta`, so an import that dies half-way is finished the next time the
+    /// index opens.
     func beginBulkImport() throws {
         try database.write { db in
-            for name in Self.insertTriggers {
-                guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [name]) else { continue }
+            for name in Self.setAsideInBulk {
+                guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ? AND sql IS NOT NULL", arguments: [name]) else { continue }
                 try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: ["bulk-trigger:" + name, sql])
-                try db.execute(sql: "DROP TRIGGER \"\(name)\"")
+                let kind = try String.fetchOne(db, sql: "SELECT type FROM sqlite_master WHERE name = ?", arguments: [name]) == "index" ? "INDEX" : "TRIGGER"
+                try db.execute(sql: "DROP \(kind) \"\(name)\"")
             }
         }
     }
 
-    /// Rebuilds the full-text indexes and restores the triggers, if a bulk import left them out.
+    /// Rebuilds the full-text indexes and restores the triggers and indexes, if a bulk import set them aside.
     func finishBulkImport() throws {
         try database.write { db in
             let saved = try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'bulk-trigger:%'")
@@ -350,11 +354,20 @@ struct IndexWriter {
 
     /// Links a new message to a preference; a preference stated again counts one more.
     func link(message: Int64, preference: (id: Int64, inserted: Bool)) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO message_preference(message_id, preference_id) VALUES (?, ?)")
-            .execute(arguments: [message, preference.id])
-        if db.changesCount > 0 && !preference.inserted {
-            try db.cachedStatement(sql: "UPDATE preference SET count = count + 1 WHERE id = ?").execute(arguments: [preference.id])
+        if try addLink(message: message, preference: preference.id) && !preference.inserted {
+            try addToCount(preference.id, 1)
         }
+    }
+
+    /// Links a message to a preference; false when the link was there already.
+    func addLink(message: Int64, preference: Int64) throws -> Bool {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO message_preference(message_id, preference_id) VALUES (?, ?)")
+            .execute(arguments: [message, preference])
+        return db.changesCount > 0
+    }
+
+    func addToCount(_ preference: Int64, _ n: Int) throws {
+        try db.cachedStatement(sql: "UPDATE preference SET count = count + ? WHERE id = ?").execute(arguments: [n, preference])
     }
 
     /// Removes the preferences a file brought (before it is indexed again), unless messages state them.
