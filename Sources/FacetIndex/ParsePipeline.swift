@@ -1,79 +1,110 @@
 import FacetCore
 import Foundation
 
-/// Reads and parses a JSON or JSON Lines file on a thread of its own, a chunk
-/// of rows at a time, while the importer writes the previous chunks: decoding
-/// JSON and writing SQLite then use both cores. At most `depth` chunks wait,
-/// so memory stays bounded whatever the file's size.
+/// Reads a JSON or JSON Lines file on one thread and decodes its rows on two
+/// more, a chunk at a time, while the importer writes earlier chunks: JSON
+/// decoding was the slower half of an import. Chunks come out in file order.
+/// At most `window` chunks are in flight, so memory stays bounded whatever the
+/// file's size.
 final class ParsePipeline: @unchecked Sendable {
+    typealias Parse = @Sendable (CollectionImporter.Row) -> Result<CollectionImporter.Parsed, RowError>
+
     struct Chunk {
         var rows: [(line: Int, parsed: Result<CollectionImporter.Parsed, RowError>)]
         var bytesRead: Int
     }
 
+    private struct RawChunk {
+        var sequence: Int
+        var rows: [RowReader.RawRow]
+        var bytesRead: Int
+    }
+
     private let condition = NSCondition()
-    private var chunks: [Chunk] = []
-    private var finished = false
+    private var raw: [RawChunk] = []          // read, waiting for a decoder
+    private var decoded: [Int: Chunk] = [:]   // decoded, waiting for their turn
+    private var issued = 0                    // chunks read so far
+    private var taken = 0                     // chunks handed to the importer
+    private var readingDone = false
     private var stopped = false
-    private var failure: Error?
-    private let depth = 4
+    // More rows than one write batch (5,000), so decoding goes on while a batch is written.
+    private let window = 48
+    private let chunkRows = 256
     /// Touched only by the reading thread once it starts.
     private var reader: RowReader
 
-    init(path: String, parse: @escaping @Sendable (CollectionImporter.Row) -> Result<CollectionImporter.Parsed, RowError>) throws {
+    init(path: String, decoders: Int = 2, parse: @escaping Parse) throws {
         reader = try RowReader(path: path)
-        let thread = Thread { [self] in
-            let decoder = JSONDecoder()
-            var rows: Chunk = Chunk(rows: [], bytesRead: 0)
-            rows.rows.reserveCapacity(512)
-            while let raw = reader.next() {
-                let parsed: Result<CollectionImporter.Parsed, RowError>
+        let readThread = Thread { [self] in readAll() }
+        readThread.stackSize = 4 << 20
+        readThread.start()
+        for _ in 0..<max(decoders, 1) {
+            let thread = Thread { [self] in decodeAll(parse) }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+    }
+
+    private func readAll() {
+        var rows: [RowReader.RawRow] = []
+        func send(_ rows: [RowReader.RawRow]) -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            while issued - taken >= window && !stopped { condition.wait() }
+            guard !stopped else { return false }
+            raw.append(RawChunk(sequence: issued, rows: rows, bytesRead: reader.bytesRead))
+            issued += 1
+            condition.broadcast()
+            return true
+        }
+        while let row = reader.next() {
+            rows.append(row)
+            if rows.count == chunkRows {
+                guard send(rows) else { return }
+                rows.removeAll(keepingCapacity: true)
+            }
+        }
+        if !rows.isEmpty { _ = send(rows) }
+        condition.lock()
+        readingDone = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func decodeAll(_ parse: Parse) {
+        let decoder = JSONDecoder()
+        while true {
+            condition.lock()
+            while raw.isEmpty && !readingDone && !stopped { condition.wait() }
+            if stopped || raw.isEmpty { condition.unlock(); return }
+            let chunk = raw.removeFirst()
+            condition.unlock()
+            let rows = chunk.rows.map { row -> (Int, Result<CollectionImporter.Parsed, RowError>) in
                 do {
-                    parsed = parse(try decoder.decode(CollectionImporter.Row.self, from: Data(raw.bytes)))
+                    return (row.line, parse(try decoder.decode(CollectionImporter.Row.self, from: Data(row.bytes))))
                 } catch {
-                    parsed = .failure(RowError(CollectionImporter.describe(error)))
-                }
-                rows.rows.append((raw.line, parsed))
-                if rows.rows.count == 512 {
-                    rows.bytesRead = reader.bytesRead
-                    guard put(rows) else { return }
-                    rows.rows.removeAll(keepingCapacity: true)
+                    return (row.line, .failure(RowError(CollectionImporter.describe(error))))
                 }
             }
-            rows.bytesRead = reader.bytesRead
-            _ = put(rows)
             condition.lock()
-            finished = true
+            decoded[chunk.sequence] = Chunk(rows: rows, bytesRead: chunk.bytesRead)
             condition.broadcast()
             condition.unlock()
         }
-        thread.stackSize = 4 << 20
-        thread.start()
     }
 
-    /// Waits for room; false when the consumer stopped.
-    private func put(_ chunk: Chunk) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while chunks.count >= depth && !stopped { condition.wait() }
-        guard !stopped else { return false }
-        chunks.append(chunk)
-        condition.broadcast()
-        return true
-    }
-
-    /// The next chunk; nil at the end of the file.
+    /// The next chunk in file order; nil at the end of the file.
     func next() -> Chunk? {
         condition.lock()
         defer { condition.unlock() }
-        while chunks.isEmpty && !finished { condition.wait() }
-        guard !chunks.isEmpty else { return nil }
-        let chunk = chunks.removeFirst()
+        while decoded[taken] == nil && !(readingDone && taken == issued) { condition.wait() }
+        guard let chunk = decoded.removeValue(forKey: taken) else { return nil }
+        taken += 1
         condition.broadcast()
         return chunk
     }
 
-    /// The importer is done early: let the reading thread end.
+    /// The importer is done early: let the threads end.
     func stop() {
         condition.lock()
         stopped = true

@@ -141,6 +141,11 @@ public final class PreferenceIndex: Sendable {
     /// in `meta`, so an import that dies half-way is finished the next time the
     /// index opens.
     func beginBulkImport() throws {
+        // A larger page cache for the writer while it inserts keys in random order;
+        // no foreign-key lookups (the importer links only ids it just got); no
+        // fsync (a process that dies leaves a consistent file; only a machine crash
+        // mid-import could damage it, and the index is rebuildable data).
+        try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF; PRAGMA synchronous = OFF") }
         try database.write { db in
             for name in Self.setAsideInBulk {
                 guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ? AND sql IS NOT NULL", arguments: [name]) else { continue }
@@ -153,6 +158,7 @@ public final class PreferenceIndex: Sendable {
 
     /// Rebuilds the full-text indexes and restores the triggers and indexes, if a bulk import set them aside.
     func finishBulkImport() throws {
+        defer { try? database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -8000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL") } }
         try database.write { db in
             let saved = try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'bulk-trigger:%'")
             guard !saved.isEmpty else { return }
