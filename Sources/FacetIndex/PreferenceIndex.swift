@@ -136,8 +136,8 @@ public final class PreferenceIndex: Sendable {
                                  "preference_by_dimension_count", "message_preference_on_preference_id"]
 
     /// For a large import: new rows are not indexed one by one (most of the
-    /// import time); `finishBulkImport` rebuilds the full-text and secondary
-    /// indexes at once, which is several times faster. What was dropped is kept
+    /// import time); `finishBulkImport` adds them to the full-text index in one
+    /// statement and rebuilds the secondary indexes, which is several times faster. What was dropped is kept
     /// in `meta`, so an import that dies half-way is finished the next time the
     /// index opens.
     func beginBulkImport() throws {
@@ -147,6 +147,9 @@ public final class PreferenceIndex: Sendable {
         // mid-import could damage it, and the index is rebuildable data).
         try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF; PRAGMA synchronous = OFF") }
         try database.write { db in
+            // Rows after this id are the import's: only they need adding to the text index.
+            let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM preference") ?? 0
+            try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('bulk-after', ?)", arguments: [String(last)])
             for name in Self.setAsideInBulk {
                 guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ? AND sql IS NOT NULL", arguments: [name]) else { continue }
                 try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: ["bulk-trigger:" + name, sql])
@@ -162,7 +165,12 @@ public final class PreferenceIndex: Sendable {
         try database.write { db in
             let saved = try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'bulk-trigger:%'")
             guard !saved.isEmpty else { return }
-            try db.execute(sql: "INSERT INTO preference_fts(preference_fts) VALUES('rebuild')")
+            let after = Int64(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'bulk-after'") ?? "0") ?? 0
+            try db.execute(sql: """
+                INSERT INTO preference_fts(rowid, name, subdimension, description)
+                SELECT id, name, subdimension, description FROM preference WHERE id > ?
+                """, arguments: [after])
+            try db.execute(sql: "DELETE FROM meta WHERE key = 'bulk-after'")
             // Only "similar messages" searches the messages: their index is rebuilt when first needed.
             try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('messages-fts-stale', '1')")
             for row in saved {
