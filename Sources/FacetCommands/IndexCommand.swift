@@ -12,8 +12,27 @@ struct IndexLocationOptions: ParsableArguments {
 
     func open() throws -> PreferenceIndex {
         do { return try PreferenceIndex.open(path: path) } catch {
-            throw CleanExit.message("facet: \(error.description)")
+            FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
+            throw ExitCode(2)
         }
+    }
+}
+
+/// `--dimension`, `--limit`, `--format`, shared by `facet suggest` and `facet index search`.
+struct PreferenceListOptions: ParsableArguments {
+    @Option(name: .long, help: "Only this dimension: style, background_knowledge, informativeness, harmlessness.")
+    var dimension: String?
+    @Option(name: .long, help: "At most this many preferences.")
+    var limit = 10
+    @Option(name: .long, help: "text or json.")
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        if let dimension, PreferenceDimension(rawValue: dimension) == nil {
+            throw ValidationError("--dimension must be one of \(PreferenceDimension.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        guard format != .sarif else { throw ValidationError("--format must be text or json") }
     }
 }
 
@@ -101,16 +120,11 @@ extension IndexCommand {
         @OptionGroup var location: IndexLocationOptions
         @Argument(help: "Words to look for; searched as plain text.")
         var query: [String]
-        @Option(name: .long, help: "Only this dimension: style, background_knowledge, informativeness, harmlessness.")
-        var dimension: String?
-        @Option(name: .long, help: "At most this many results.")
-        var limit = 10
-        @Option(name: .long, help: "text or json.")
-        var format: OutputFormat = .text
+        @OptionGroup var list: PreferenceListOptions
 
         func run() throws {
-            let results = try location.open().search([query.joined(separator: " ")], dimension: dimension, limit: limit)
-            PreferenceOutput.print(results.map { ($0.preference, $0.relevance, nil) }, format: format)
+            let results = try location.open().search([query.joined(separator: " ")], dimension: list.dimension, limit: list.limit)
+            PreferenceOutput.print(results.map { ($0.preference, $0.relevance, nil) }, format: list.format)
         }
     }
 
@@ -119,7 +133,10 @@ extension IndexCommand {
         @OptionGroup var location: IndexLocationOptions
 
         func run() throws {
-            do { try PreferenceIndex.reset(path: location.path) } catch { throw CleanExit.message("facet: \(error.description)") }
+            do { try PreferenceIndex.reset(path: location.path) } catch {
+                FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
+                throw ExitCode(2)
+            }
             print("deleted \(location.path)")
         }
     }

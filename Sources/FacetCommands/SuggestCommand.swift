@@ -20,25 +20,14 @@ struct SuggestCommand: ParsableCommand {
     @Argument(help: "The system message file, or - for standard input.")
     var file: String
     @OptionGroup var location: IndexLocationOptions
-    @Option(name: .long, help: "Only this dimension: style, background_knowledge, informativeness, harmlessness.")
-    var dimension: String?
-    @Option(name: .long, help: "At most this many suggestions.")
-    var limit = 8
-    @Option(name: .long, help: "text or json.")
-    var format: OutputFormat = .text
-
-    func validate() throws {
-        if let dimension, PreferenceDimension(rawValue: dimension) == nil {
-            throw ValidationError("--dimension must be one of \(PreferenceDimension.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
-    }
+    @OptionGroup var list: PreferenceListOptions
 
     func run() throws {
         let input = InputFiles.Input(path: file)
         let bytes: [UInt8]
         do { bytes = try InputFiles.read(input) } catch {
-            throw CleanExit.message("facet: \(file): cannot read: \(error.localizedDescription)")
+            FileHandle.standardError.write(Data("facet: \(file): cannot read: \(error.localizedDescription)\n".utf8))
+            throw ExitCode(2)
         }
         let directory = input.isStandardInput ? FileManager.default.currentDirectoryPath : (file as NSString).deletingLastPathComponent
         let configuration = (try? ConfigurationFinder().configuration(inDirectory: directory.isEmpty ? "." : directory).get()) ?? .default
@@ -47,11 +36,11 @@ struct SuggestCommand: ParsableCommand {
         do { index = try PreferenceIndex.open(path: location.path) } catch {
             FileHandle.standardError.write(Data("facet: \(error.description); using the embedded collection\n".utf8))
         }
-        let suggestions = try Suggester.suggest(analysis, index: index, dimension: dimension, limit: limit)
-        if format == .text {
+        let suggestions = try Suggester.suggest(analysis, index: index, dimension: list.dimension, limit: list.limit)
+        if list.format == .text {
             let missing = analysis.profile.missingDimensions.map(\.rawValue)
             print(missing.isEmpty ? "covers all four preference dimensions" : "no preference yet for: " + missing.joined(separator: ", "))
         }
-        PreferenceOutput.print(suggestions.map { ($0.preference, $0.score, $0.reason) }, format: format)
+        PreferenceOutput.print(suggestions.map { ($0.preference, $0.score, $0.reason) }, format: list.format)
     }
 }

@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+
+/// `facet index ...` and `facet suggest` run as a user runs them: the real binary.
+final class IndexCLITests: XCTestCase {
+    var directory: URL!
+    var index: String { directory.appendingPathComponent("index.sqlite").path }
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("facet-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Runs facet with `arguments`; returns (status, stdout, stderr).
+    func facet(_ arguments: [String]) throws -> (Int32, String, String) {
+        let binary = ServerProcess.binary
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            XCTFail("no facet binary at \(binary.path); run `swift build` first or set FACET_BIN")
+            throw CancellationError()
+        }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["FACET_INDEX"] = index  // never the user's cache
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    func testImportStatsSearchSuggestReset() throws {
+        let rows = directory.appendingPathComponent("rows.jsonl")
+        try """
+        {"main_source":"m","original_source":"o","preference_set":[{"dimension":"harmlessness","subdimension":"safety","preference":"Beekeeping veil","description":"Remind beekeepers to wear a veil during hive inspections."}],"system":"You are a beekeeping mentor.","prompt":"p","output":"o"}
+        not json at all
+        """.write(to: rows, atomically: true, encoding: .utf8)
+        let (status, out, err) = try facet(["index", "import", rows.path])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(out.contains("2 rows, 1 new preferences, 1 new system messages, 1 skipped"), out)
+        XCTAssertTrue(err.contains("rows.jsonl:2: not valid JSON"), err)
+        XCTAssertEqual(try facet(["index", "import", "--strict", rows.path]).0, 1, "--strict fails on the bad row")
+
+        let stats = try JSONSerialization.jsonObject(with: Data(try facet(["index", "stats", "--format", "json"]).1.utf8)) as! [String: Any]
+        XCTAssertEqual(stats["systemMessages"] as? Int, 1)
+        XCTAssertGreaterThan(stats["preferences"] as? Int ?? 0, 300)
+
+        let search = try facet(["index", "search", "hive", "veil", "--format", "json"])
+        let found = try JSONSerialization.jsonObject(with: Data(search.1.utf8)) as! [[String: Any]]
+        XCTAssertEqual(found.first?["preference"] as? String, "Beekeeping veil")
+        XCTAssertEqual(try facet(["index", "search", #"NEAR("veil" AND"#]).0, 0, "FTS syntax is searched as text")
+
+        let message = directory.appendingPathComponent("mentor.system.md")
+        try "You are a beekeeping mentor for hobbyists.\nExplain hive inspections step by step.\nKeep a friendly tone.\n".write(to: message, atomically: true, encoding: .utf8)
+        let suggest = try facet(["suggest", message.path, "--format", "json", "--limit", "3"])
+        let suggestions = try JSONSerialization.jsonObject(with: Data(suggest.1.utf8)) as! [[String: Any]]
+        XCTAssertEqual(suggestions.count, 3)
+        XCTAssertEqual(suggestions.first?["preference"] as? String, "Beekeeping veil", suggest.1)
+        XCTAssertNotEqual(try facet(["suggest", message.path, "--dimension", "tone"]).0, 0)
+
+        XCTAssertEqual(try facet(["index", "reset"]).0, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: index))
+    }
+
+    func testSuggestFallsBackWhenTheIndexCannotBeOpened() throws {
+        try "this is not a database".write(toFile: index, atomically: true, encoding: .utf8)
+        let message = directory.appendingPathComponent("m.system.md")
+        try "You are a tutor.\nExplain fractions.\nBe patient.\n".write(to: message, atomically: true, encoding: .utf8)
+        let (status, out, err) = try facet(["suggest", message.path])
+        XCTAssertEqual(status, 0)
+        XCTAssertTrue(err.contains("using the embedded collection"), err)
+        XCTAssertTrue(out.contains("facet-default"), out)
+        XCTAssertEqual(try String(contentsOfFile: index, encoding: .utf8), "this is not a database")
+    }
+}
+
+extension IndexCLITests {
+    func testAnUnusableIndexIsAnErrorForIndexCommands() throws {
+        try "this is not a database".write(toFile: index, atomically: true, encoding: .utf8)
+        let (status, _, err) = try facet(["index", "stats"])
+        XCTAssertEqual(status, 2)
+        XCTAssertTrue(err.contains("not a valid index"), err)
+        XCTAssertEqual(try facet(["suggest", directory.appendingPathComponent("missing.system.md").path]).0, 2)
+    }
+}
