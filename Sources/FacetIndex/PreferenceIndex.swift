@@ -277,16 +277,6 @@ public final class PreferenceIndex: Sendable {
         }
     }
 
-    /// Candidates for ranking: text matches for the message's words, plus the most
-    /// stated preferences of each dimension the message does not cover.
-    public func candidates(for query: SuggestionQuery, dimension: String? = nil) throws -> [ScoredPreference] {
-        var result = try search(query.terms, dimension: dimension, limit: 120)
-        for missing in query.missingDimensions where dimension == nil || dimension == missing.rawValue {
-            result += try top(dimension: missing.rawValue, limit: 10)
-        }
-        return result
-    }
-
     /// Imported system messages sharing the most words with `words`.
     public func similarMessages(_ words: [String], limit: Int = 5) throws -> [SimilarMessage] {
         guard let pattern = FTSQuery.matchingAny(words) else { return [] }
@@ -367,12 +357,6 @@ struct IndexWriter {
     }
 
     /// Links a new message to a preference; a preference stated again counts one more.
-    func link(message: Int64, preference: (id: Int64, inserted: Bool)) throws {
-        if try addLink(message: message, preference: preference.id) && !preference.inserted {
-            try addToCount(preference.id, 1)
-        }
-    }
-
     /// Links a message to a preference; false when the link was there already.
     func addLink(message: Int64, preference: Int64) throws -> Bool {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO message_preference(message_id, preference_id) VALUES (?, ?)")

@@ -9,13 +9,15 @@ public enum Suggester {
         public var preferences: [ScoredPreference]
     }
 
+    /// Text matches for the message's words, plus the most stated preferences of
+    /// each dimension the message does not cover, from the index or, without one,
+    /// the embedded collection.
     public static func candidates(_ analysis: Analysis, index: PreferenceIndex?) throws -> Candidates {
         let query = SuggestionQuery(analysis)
-        if let index { return Candidates(query: query, preferences: try index.candidates(for: query)) }
         let matcher = PreferenceMatcher.embedded
-        var result = matcher.search(query.terms, limit: 120)
+        var result = try index?.search(query.terms, limit: 120) ?? matcher.search(query.terms, limit: 120)
         for missing in query.missingDimensions {
-            result += matcher.top(dimension: missing.rawValue, limit: 10)
+            result += try index?.top(dimension: missing.rawValue, limit: 10) ?? matcher.top(dimension: missing.rawValue, limit: 10)
         }
         return Candidates(query: query, preferences: result)
     }

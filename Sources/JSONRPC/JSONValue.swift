@@ -58,16 +58,4 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
     public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
-
-    /// Decodes this value as `T` (round-trips through JSON text; used for small values only).
-    public func decode<T: Decodable>(as type: T.Type) throws -> T {
-        let data = try JSONEncoder().encode(self)
-        return try JSONDecoder().decode(T.self, from: data)
-    }
-
-    /// Encodes any Encodable value into a JSONValue.
-    public static func from<T: Encodable>(_ value: T) throws -> JSONValue {
-        let data = try JSONEncoder().encode(value)
-        return try JSONDecoder().decode(JSONValue.self, from: data)
-    }
 }

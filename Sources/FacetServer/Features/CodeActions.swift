@@ -17,12 +17,11 @@ enum CodeActionFeature {
             WorkspaceEdit(changes: [snapshot.uri: edits.map { LSPTypes.TextEdit(range: mapping.range($0.range), newText: $0.newText) }])
         }
         // The editor's cursor may sit just after the flagged words, or it may name the diagnostics it means.
-        let named = Set(params.context.diagnostics.map { "\($0.code?.stringValue ?? "") \($0.range.start.line):\($0.range.start.character)-\($0.range.end.line):\($0.range.end.character)" })
         for finding in analysis.findings where wanted("quickfix") {
             let diagnostic = DiagnosticsFeature.diagnostic(finding, uri: snapshot.uri, mapping: mapping)
-            let r = diagnostic.range
             let touches = finding.range.lowerBound <= window.upperBound && window.lowerBound <= finding.range.upperBound
-            guard touches || named.contains("\(finding.rule) \(r.start.line):\(r.start.character)-\(r.end.line):\(r.end.character)") else { continue }
+            let named = params.context.diagnostics.contains { $0.code == diagnostic.code && $0.range == diagnostic.range }
+            guard touches || named else { continue }
             for (n, fix) in finding.fixes.enumerated() {
                 actions.append(CodeAction(title: fix.title, kind: "quickfix", diagnostics: [diagnostic], isPreferred: n == 0, edit: edit(fix.edits)))
             }
