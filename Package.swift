@@ -47,6 +47,19 @@ let package = Package(
             dependencies: ["FacetIndex", "FacetCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
+        // MARK: FacetPreview: previews from OpenAI-compatible endpoints (URLSession streaming, SQLite cache)
+        .target(
+            name: "FacetPreview",
+            dependencies: [
+                "FacetCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "FacetPreviewTests",
+            dependencies: ["FacetPreview", "FacetCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+
         // MARK: JSONRPC: Content-Length framing and JSON-RPC 2.0 messages (pure)
         .target(name: "JSONRPC"),
         .testTarget(
@@ -63,7 +76,7 @@ let package = Package(
         // MARK: FacetServer: the language server (`facet lsp`)
         .target(
             name: "FacetServer",
-            dependencies: ["FacetCore", "FacetFiles", "FacetIndex", "LSPTypes", "JSONRPC"]
+            dependencies: ["FacetCore", "FacetFiles", "FacetIndex", "FacetPreview", "LSPTypes", "JSONRPC"]
         ),
         .testTarget(
             name: "FacetServerTests",
@@ -78,6 +91,7 @@ let package = Package(
                 "FacetFiles",
                 "FacetServer",
                 "FacetIndex",
+                "FacetPreview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

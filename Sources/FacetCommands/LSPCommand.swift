@@ -24,6 +24,8 @@ struct LSPCommand: ParsableCommand {
 
     @Option(name: .long, help: "The preference index file (default: $FACET_INDEX, the editor's indexPath setting, else ~/.cache/facet/index.sqlite).")
     var index: String?
+    @Option(name: .customLong("preview-cache"), help: "The preview cache (default: the editor's preview.cacheFile setting, $FACET_PREVIEW_CACHE, else ~/.cache/facet/previews.sqlite).")
+    var previewCache: String?
 
     @Flag(name: .long, help: "Accepted for clients that pass it; stdio is the only transport.")
     var stdio = false
@@ -43,6 +45,7 @@ struct LSPCommand: ParsableCommand {
         options.diagnosticsDelay = diagnosticsDelay
         options.simulatedLatency = simulateLatency
         options.indexPath = index
+        options.previewCachePath = previewCache
         let log = Logger(level: Logger.Level(name: logLevel) ?? .warning)
         var trace: TraceFile?
         if let traceFile {

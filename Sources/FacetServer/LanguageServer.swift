@@ -1,6 +1,7 @@
 import FacetCore
 import FacetFiles
 import FacetIndex
+import FacetPreview
 import Foundation
 import JSONRPC
 import LSPTypes
@@ -17,6 +18,8 @@ public struct ServerOptions: Sendable {
     public var simulatedLatency = 0
     /// The preference index file (`facet lsp --index`); else `$FACET_INDEX`, the `indexPath` setting, the user cache.
     public var indexPath: String?
+    /// The preview cache (`facet lsp --preview-cache`); else the `preview.cacheFile` setting, `$FACET_PREVIEW_CACHE`, the user cache.
+    public var previewCachePath: String?
     public init() {}
 }
 
@@ -63,6 +66,8 @@ public final class LanguageServer: @unchecked Sendable {
     var nextOpenID = 1
     var workspaceFolders: [String] = []
     var awaitingClient: [RequestID: @Sendable (Result<JSONValue?, ResponseError>) -> Void] = [:]
+    var runningPreviews: [DocumentURI: PreviewFeature.Running] = [:]
+    var openPreviewCache: PreviewCache?
 
     enum Lifecycle { case uninitialized, running, shuttingDown }
 
@@ -91,7 +96,7 @@ public final class LanguageServer: @unchecked Sendable {
                 traceFile?.record(direction: "received", Data(body))
                 switch IncomingMessage.parse(body) {
                 case .failure(let failure):
-                    log.warning("bad message (\(failure.message)): \(MessageFramer.preview(body[...]))")
+                    log.warning("bad message (\(failure.message)): \(SecretScrubber.scrub(MessageFramer.preview(body[...])))")
                     output.send(OutgoingMessage.error(id: failure.id, ResponseError(failure.code, failure.message)))
                 case .success(let message):
                     accept(message)
@@ -199,6 +204,7 @@ public final class LanguageServer: @unchecked Sendable {
         "workspace/didChangeConfiguration": { try $0.didChangeConfiguration($1) },
         "workspace/didChangeWatchedFiles": { try $0.didChangeWatchedFiles($1) },
         "$/setTrace": { try $0.setTrace($1) },
+        "window/workDoneProgress/cancel": { try $0.cancelProgress($1) },
     ]
 
     // MARK: - Requests on documents
@@ -333,7 +339,7 @@ public final class LanguageServer: @unchecked Sendable {
         case .response(let id, _, _): text = "Received response '(\(id))'."
         }
         var verbose: String?
-        if trace == "verbose", case .request(_, _, let body) = message { verbose = String(decoding: body.prefix(2000), as: UTF8.self) }
+        if trace == "verbose", case .request(_, _, let body) = message { verbose = SecretScrubber.scrub(String(decoding: body.prefix(2000), as: UTF8.self)) }
         notify("$/logTrace", LogTraceParams(message: text, verbose: verbose))
     }
 }

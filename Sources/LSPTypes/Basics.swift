@@ -95,5 +95,5 @@ public struct WorkspaceEdit: Codable, Sendable, Hashable {
     public init(changes: [DocumentURI: [TextEdit]]) { self.changes = changes }
 }
 
-/// Progress and partial-result tokens are numbers or strings; Facet never asks for them.
+/// Progress and partial-result tokens are numbers or strings.
 public typealias ProgressToken = JSONValue

@@ -25,11 +25,15 @@ extension FacetConfiguration {
             throw ConfigurationError(file: file, line: error.line, message: error.message)
         }
         var configuration = base
-        for table in document.tables where table.name != "rules" {
-            throw ConfigurationError(file: file, line: table.line, message: "unknown table [\(table.name)]; known: [rules]")
+        for table in document.tables where table.name != "rules" && !PreviewTables.owns(table: table.name) {
+            throw ConfigurationError(file: file, line: table.line, message: "unknown table [\(table.name)]; known: [rules], [preview], [endpoints.NAME]")
         }
         for entry in document.entries {
             func fail(_ message: String) -> ConfigurationError { ConfigurationError(file: file, line: entry.line, message: message) }
+            if PreviewTables.owns(table: entry.table) {
+                try PreviewTables.apply(entry, to: &configuration.preview, file: file)
+                continue
+            }
             switch (entry.table, entry.key) {
             case ("rules", let rule):
                 guard RuleRegistry.rule(id: rule) != nil else {
@@ -64,7 +68,7 @@ extension FacetConfiguration {
                 configuration.inlayHints = b
             default:
                 let name = entry.table.isEmpty ? entry.key : "\(entry.table).\(entry.key)"
-                throw fail("unknown setting '\(name)'; known: \(knownKeys.joined(separator: ", ")), [rules]")
+                throw fail("unknown setting '\(name)'; known: \(knownKeys.joined(separator: ", ")), [rules], [preview], [endpoints.NAME]")
             }
         }
         return configuration

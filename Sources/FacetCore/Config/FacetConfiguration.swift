@@ -12,6 +12,8 @@ public struct FacetConfiguration: Sendable, Equatable {
     public var tokenBudget = 4000
     /// Editor setting: show facet labels as inlay hints.
     public var inlayHints = false
+    /// Where previews are sent (`[preview]` and `[endpoints.NAME]`); not used by the analysis.
+    public var preview = PreviewSettings()
 
     public static let `default` = FacetConfiguration()
 

@@ -68,6 +68,8 @@ public struct FrontMatter: Sendable {
     public var error: (message: String, offset: Int)?
     /// The parsed YAML as plain values (dictionaries, arrays, strings, numbers, booleans).
     public var values: [String: YAMLValue]
+    /// Where each item of `cases:` starts, for a code lens per preview case.
+    public var caseOffsets: [Int] = []
 }
 
 /// Plain YAML values, so later layers can read front matter without a YAML library.

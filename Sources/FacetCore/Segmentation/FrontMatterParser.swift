@@ -26,6 +26,9 @@ enum FrontMatterParser {
         for (key, value) in mapping {
             guard let name = key.string else { continue }
             frontMatter.values[name] = convert(value)
+            if name == "cases", case .sequence(let items) = value {
+                frontMatter.caseOffsets = items.map { nodeRange($0, bodyOffset: bodyOffset, lines: lines, length: 0).lowerBound }
+            }
             if name == "variables" {
                 var declared: [String] = []
                 switch value {

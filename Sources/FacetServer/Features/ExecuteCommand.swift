@@ -9,7 +9,7 @@ import LSPTypes
 enum ExecuteCommandFeature {
     static let showCoverage = "facet.showCoverage"
     static let similarMessages = "facet.similarMessages"
-    static let commands = [showCoverage, similarMessages]
+    static let commands = [showCoverage, similarMessages, PreviewFeature.command]
 
     /// Imported system messages most like this one, as (text excerpt, source).
     static func similar(_ snapshot: DocumentSnapshot) -> [SimilarMessage] {
@@ -49,6 +49,8 @@ extension LanguageServer {
                 self.notify("window/showMessage", ShowMessageParams(type: 3, message: summary))
                 self.reply(id, JSONValue.array(similar.map { .object(["text": .string($0.text), "source": .string($0.source), "score": .number($0.relevance)]) }))
             }
+        case PreviewFeature.command:
+            preview(id, params)
         default:
             fail(id, ResponseError(.invalidParams, "unknown command \(params.command); known: \(ExecuteCommandFeature.commands.joined(separator: ", "))"))
         }

@@ -29,4 +29,8 @@ struct ClientCapabilities: Sendable {
     var canRegisterFileWatchers: Bool {
         raw?[path: "workspace.didChangeWatchedFiles.dynamicRegistration"]?.boolValue == true
     }
+
+    var supportsWorkDoneProgress: Bool { raw?[path: "window.workDoneProgress"]?.boolValue == true }
+
+    var canShowDocument: Bool { raw?[path: "window.showDocument.support"]?.boolValue == true }
 }

@@ -25,6 +25,8 @@ struct EditorSettings: Equatable, Sendable {
     var pushDiagnostics: Bool?
     /// The preference index file (`$FACET_INDEX` wins over it).
     var indexPath: String?
+    /// Previews (`preview`): see `PreviewSettingsReader`. These win over `.facet.toml`.
+    var preview = EditorPreviewSettings()
 
     /// The settings object with any "facet" wrapper removed and kebab-case keys
     /// in camelCase, so layers from different sources merge key by key.
@@ -51,7 +53,7 @@ struct EditorSettings: Equatable, Sendable {
             for name in names { if let v = object[name], v != .null { return (name, v) } }
             return nil
         }
-        let known = ["rules", "requiredFacets", "minUnits", "tokenBudget", "inlayHints", "diagnosticsDelay", "pushDiagnostics", "indexPath"]
+        let known = ["rules", "requiredFacets", "minUnits", "tokenBudget", "inlayHints", "diagnosticsDelay", "pushDiagnostics", "indexPath", "preview"]
         for key in object.keys.sorted() where !known.contains(key) {
             problems.append("'\(key)' is not a Facet setting; known: \(known.joined(separator: ", "))")
         }
@@ -91,6 +93,11 @@ struct EditorSettings: Equatable, Sendable {
         }
         if let (name, path) = value("indexPath") {
             if let path = path.stringValue { settings.indexPath = path } else { problems.append("\(name) must be a file path") }
+        }
+        if let (_, preview) = value("preview") {
+            let (read, previewProblems) = EditorPreviewSettings.parse(preview)
+            settings.preview = read
+            problems += previewProblems
         }
         if let (name, b) = value("pushDiagnostics") {
             if let b = b.boolValue { settings.pushDiagnostics = b } else { problems.append("\(name) must be true or false") }

@@ -58,7 +58,7 @@ public final class TraceFile: @unchecked Sendable {
     public func record(direction: String, _ bytes: Data) {
         let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
         var entry = Data("--- \(direction) \(stamp) (\(bytes.count) bytes)\n".utf8)
-        entry.append(bytes)
+        entry.append(SecretScrubber.scrub(bytes))
         entry.append(Data("\n".utf8))
         lock.lock()
         handle.write(entry)

@@ -1,0 +1,189 @@
+import ArgumentParser
+import FacetCore
+import FacetFiles
+import FacetPreview
+import Foundation
+
+struct PreviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
+        abstract: "Send a system message with its test cases to a chat endpoint and stream the answers.",
+        discussion: """
+        Cases come from `cases:` in the file's front matter and from NAME.cases.yaml \
+        beside it (see docs/previews.md); a file without cases sends a probe question. \
+        The endpoint is a profile from [endpoints.NAME] in .facet.toml, or a built-in \
+        one (ollama, the default; llamacpp, vllm, lmstudio, openai). API keys are read \
+        from the environment variable the profile names (api-key-env), never from files. \
+        Unchanged cases are answered from the preview cache unless --no-cache is given. \
+        Ctrl-C stops the request in flight. Exit status: 0 when every answer finished, \
+        1 when one failed or stopped early, 2 on a usage or configuration error, 130 when interrupted.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Argument(help: "The system message file.")
+    var file: String
+    @Option(name: .customLong("case"), help: "Send only case N (1-based).")
+    var caseNumber: Int?
+    @Option(help: "The endpoint profile (default: [preview] endpoint in .facet.toml, else ollama).")
+    var endpoint: String?
+    @Option(help: "The model, over the profile's.")
+    var model: String?
+    @Option(name: .customLong("base-url"), help: "The endpoint's base URL, e.g. http://localhost:8080/v1, over the profile's.")
+    var baseURL: String?
+    @Option(help: "Sampling temperature, over the profile's.")
+    var temperature: Double?
+    @Option(name: .customLong("max-tokens"), help: "Longest answer in tokens, over the profile's.")
+    var maxTokens: Int?
+    @Option(help: "Seconds to wait for an answer to start, over the profile's.")
+    var timeout: Double?
+    @Flag(name: .customLong("no-cache"), help: "Send every case again instead of reusing cached answers.")
+    var noCache = false
+    @Option(name: .customLong("cache-file"), help: "The preview cache (default: $FACET_PREVIEW_CACHE, else ~/.cache/facet/previews.sqlite).")
+    var cacheFile: String?
+    @Option(help: "text streams answers as they arrive; json prints one document at the end.")
+    var format: Format = .text
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            FileHandle.standardError.write(Data("facet: \(file): cannot read the file\n".utf8))
+            throw ExitCode(2)
+        }
+        let directory = (file as NSString).deletingLastPathComponent
+        let settings: PreviewSettings
+        switch ConfigurationFinder().configuration(inDirectory: directory.isEmpty ? "." : directory) {
+        case .success(let configuration): settings = configuration.preview
+        case .failure(let error):
+            FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        var choices = PreviewSetup.Choices()
+        choices.endpoint = endpoint
+        choices.only = caseNumber
+        choices.readCache = !noCache
+        choices.override.model = model
+        choices.override.baseURL = baseURL
+        choices.override.temperature = temperature
+        choices.override.maxTokens = maxTokens
+        choices.override.timeout = timeout
+        var cache: PreviewCache?
+        do { cache = try PreviewCache.open(path: PreviewCache.location(explicit: cacheFile)) } catch {
+            FileHandle.standardError.write(Data("facet: \(error.message); previews are not cached\n".utf8))
+        }
+        let job: PreviewJob
+        switch PreviewSetup.job(text: String(decoding: data, as: UTF8.self), path: file, settings: settings, choices: choices, cache: cache) {
+        case .success(let made): job = made
+        case .failure(let error):
+            FileHandle.standardError.write(Data("facet: \(error.message)\n".utf8))
+            throw ExitCode(2)
+        }
+        for problem in job.plan.problems { FileHandle.standardError.write(Data("facet: \(file): \(problem)\n".utf8)) }
+        let results = runInterruptibly(job)
+        if format == .json { printJSON(job, results) }
+        if results.contains(where: { $0.status == .cancelled }) { throw ExitCode(130) }
+        if !results.allSatisfy({ $0.status == .done }) { throw ExitCode(1) }
+    }
+
+    /// Runs the preview on the cooperative pool while this thread waits; Ctrl-C cancels it.
+    private func runInterruptibly(_ job: PreviewJob) -> [CaseResult] {
+        let printer = TextPrinter(enabled: format == .text, plan: job.plan, profile: job.profile)
+        let box = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        let task = Task {
+            box.results = await PreviewRunner.run(job) { update, results in printer.show(update, results) }
+            done.signal()
+        }
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler {
+            FileHandle.standardError.write(Data("\nfacet: interrupted; stopping the request\n".utf8))
+            task.cancel()
+        }
+        interrupt.resume()
+        done.wait()
+        interrupt.cancel()
+        signal(SIGINT, SIG_DFL)
+        return box.results
+    }
+
+    private func printJSON(_ job: PreviewJob, _ results: [CaseResult]) {
+        struct Output: Encodable {
+            var file: String
+            var endpoint: String
+            var baseURL: String
+            var model: String
+            var systemMessage: String
+            var cases: [CaseResult]
+        }
+        let hash = job.plan.items.first.map { PreviewReport.hash($0.systemMessage) } ?? ""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let output = Output(file: file, endpoint: job.profile.name, baseURL: job.profile.baseURL, model: job.profile.model,
+                            systemMessage: hash, cases: results)
+        if let data = try? encoder.encode(output) {
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        }
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    var results: [CaseResult] = []
+}
+
+/// Writes answers to stdout as they arrive: a header per case, the text
+/// unbuffered, then a line of facts.
+private struct TextPrinter: Sendable {
+    var enabled: Bool
+    var plan: PreviewPlan
+    var profile: EndpointProfile
+
+    func show(_ update: PreviewUpdate, _ results: [CaseResult]) {
+        guard enabled else { return }
+        switch update {
+        case .caseStarted(let index):
+            write(header(index))
+        case .answerStarted(let index):
+            let answer = results[index].answers.last!
+            if results[index].answers.count > 1 { write("\n\n") }
+            if case .user(let text) = plan.items[index].previewCase.turns[answer.turn] {
+                write(PreviewReportText.quote(text) + "\n")
+            }
+        case .text(_, let text):
+            write(text)
+        case .retrying(_, let status, let seconds):
+            FileHandle.standardError.write(Data("facet: HTTP \(status); retrying in \(String(format: "%.1f", seconds)) s\n".utf8))
+        case .caseFinished(let index):
+            let result = results[index]
+            if result.cached {
+                write(header(index))
+                for answer in result.answers {
+                    if case .user(let text) = plan.items[index].previewCase.turns[answer.turn] { write(PreviewReportText.quote(text) + "\n") }
+                    write(answer.text + "\n")
+                }
+                write("[cached]\n\n")
+                return
+            }
+            let facts = result.answers.map { answer in
+                (answer.error ?? answer.finishReason ?? "done") + String(format: " · %.2f s", answer.seconds)
+            }
+            write("\n[\(facts.joined(separator: " | "))]\n\n")
+        }
+    }
+
+    private func header(_ index: Int) -> String {
+        let item = plan.items[index]
+        let title = item.number == 0 ? "probe" : PreviewReport.caseTitle(item)
+        return "── \(title) · \(profile.name) · \(profile.model) ──\n"
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+enum PreviewReportText {
+    static func quote(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n")
+    }
+}

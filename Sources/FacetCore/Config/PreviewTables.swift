@@ -1,0 +1,132 @@
+/// Reads the preview tables of `.facet.toml`:
+///
+/// ```toml
+/// [preview]
+/// endpoint = "local"            # the profile used when none is named
+///
+/// [endpoints.local]
+/// base-url = "http://localhost:8080/v1"
+/// model = "qwen2.5"
+/// api-key-env = "LOCAL_KEY"     # the variable's name, never the key
+/// timeout = 60                  # seconds for the response to start
+/// chunk-timeout = 30            # seconds allowed between chunks
+/// temperature = 0.2
+/// max-tokens = 512
+///
+/// [endpoints.local.headers]
+/// X-Project = "facet"
+/// ```
+enum PreviewTables {
+    static let endpointKeys = ["base-url", "model", "api-key-env", "timeout", "chunk-timeout", "temperature", "max-tokens", "stream", "retries"]
+
+    /// Whether a table name belongs to the preview settings.
+    static func owns(table name: String) -> Bool {
+        name == "preview" || name == "endpoints" || name.hasPrefix("endpoints.")
+    }
+
+    /// Applies one entry of a preview table; throws with the file and line on a bad key or value.
+    static func apply(_ entry: TOMLSubset.Entry, to settings: inout PreviewSettings, file: String) throws(ConfigurationError) {
+        func fail(_ message: String) -> ConfigurationError { ConfigurationError(file: file, line: entry.line, message: message) }
+        if entry.table == "preview" {
+            switch entry.key {
+            case "endpoint":
+                guard case .string(let name) = entry.value, !name.isEmpty else { throw fail("preview.endpoint takes the name of an endpoint profile") }
+                settings.defaultEndpoint = name
+            case "probe":
+                guard case .string(let text) = entry.value, !text.isEmpty else { throw fail("preview.probe takes the user message to send when a file has no cases") }
+                settings.probe = text
+            default:
+                throw fail("unknown setting 'preview.\(entry.key)'; known: endpoint, probe")
+            }
+            return
+        }
+        let path = entry.table.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard path.count >= 2, path[0] == "endpoints", !path[1].isEmpty else {
+            throw fail("put endpoint settings in a named table, e.g. [endpoints.local]")
+        }
+        let name = path[1]
+        var change = EndpointOverride()
+        if path.count == 3 && path[2] == "headers" {
+            guard case .string(let value) = entry.value else { throw fail("header '\(entry.key)' takes a string") }
+            if entry.key.lowercased() == "authorization" {
+                throw fail("do not put credentials in .facet.toml; name the environment variable holding the key with api-key-env")
+            }
+            change.headers[entry.key] = value
+        } else if path.count == 2 {
+            try read(entry, into: &change, fail: fail)
+        } else {
+            throw fail("unknown table [\(entry.table)]; endpoints take [endpoints.NAME] and [endpoints.NAME.headers]")
+        }
+        settings.override(name, with: change)
+    }
+
+    private static func read(_ entry: TOMLSubset.Entry, into change: inout EndpointOverride,
+                             fail: (String) -> ConfigurationError) throws(ConfigurationError) {
+        func seconds() throws(ConfigurationError) -> Double {
+            switch entry.value {
+            case .integer(let n) where n > 0: return Double(n)
+            case .float(let x) where x > 0: return x
+            default: throw fail("\(entry.key) takes a positive number of seconds")
+            }
+        }
+        switch entry.key {
+        case "base-url":
+            guard case .string(let url) = entry.value else { throw fail("base-url takes a URL string") }
+            if let problem = EndpointURL.problem(url) { throw fail(problem) }
+            change.baseURL = url
+        case "model":
+            guard case .string(let model) = entry.value, !model.isEmpty else { throw fail("model takes the model's name") }
+            change.model = model
+        case "api-key-env":
+            guard case .string(let name) = entry.value, EndpointURL.isVariableName(name) else {
+                throw fail("api-key-env takes the name of an environment variable (letters, digits, _), not the key itself")
+            }
+            change.apiKeyEnv = name
+        case "api-key", "key", "token":
+            throw fail("do not put API keys in .facet.toml; set api-key-env to the name of the environment variable holding it")
+        case "timeout":
+            change.timeout = try seconds()
+        case "chunk-timeout":
+            change.chunkTimeout = try seconds()
+        case "temperature":
+            switch entry.value {
+            case .integer(let n) where (0...2).contains(n): change.temperature = Double(n)
+            case .float(let x) where (0...2).contains(x): change.temperature = x
+            default: throw fail("temperature takes a number from 0 to 2")
+            }
+        case "max-tokens":
+            guard case .integer(let n) = entry.value, n > 0 else { throw fail("max-tokens takes a positive whole number") }
+            change.maxTokens = n
+        case "stream":
+            guard case .bool(let b) = entry.value else { throw fail("stream takes true or false") }
+            change.stream = b
+        case "retries":
+            guard case .integer(let n) = entry.value, (0...10).contains(n) else { throw fail("retries takes a whole number from 0 to 10") }
+            change.retries = n
+        default:
+            throw fail("unknown endpoint setting '\(entry.key)'; known: \(endpointKeys.joined(separator: ", ")), and a [\(entry.table).headers] table")
+        }
+    }
+}
+
+/// Checks on endpoint URLs shared by every configuration layer.
+public enum EndpointURL {
+    /// Why `text` cannot be an endpoint base URL, or nil when it can.
+    public static func problem(_ text: String) -> String? {
+        let lower = text.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+            return "base-url must start with http:// or https:// (got '\(text.prefix(60))')"
+        }
+        let rest = text.drop(while: { $0 != "/" }).dropFirst(2)
+        let host = rest.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" })
+        if host.isEmpty { return "base-url '\(text.prefix(60))' has no host" }
+        if host.contains("@") { return "base-url must not carry credentials; name the key's environment variable with api-key-env" }
+        if text.contains(where: { $0 == " " || $0 == "\n" }) { return "base-url must not contain spaces" }
+        return nil
+    }
+
+    public static func isVariableName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Why a preview request failed, with a message that says what to check.
+/// Messages never contain the API key (see `Redaction`).
+public struct PreviewError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        case configuration, invalidURL, missingKey
+        case connectionRefused, hostNotFound, tls, connectTimeout, chunkTimeout, transport
+        case unauthorized, forbidden, modelNotFound, notFound, rateLimited, serverError, httpError
+        case malformedEvent, invalidResponse, cancelled
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// Text from the network, shortened and on one line, for error messages.
+    static func excerpt(_ text: String, limit: Int = 200) -> String {
+        let flat = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\t" }).joined(separator: " ")
+        return flat.count > limit ? String(flat.prefix(limit)) + "…" : flat
+    }
+}
+
+/// Keeps a secret out of every text Facet writes: logs, errors, previews, caches.
+public struct Redaction: Sendable {
+    private let secrets: [String]
+
+    public init(_ secrets: [String?]) {
+        // Very short values would blank out ordinary words; keys are long.
+        self.secrets = secrets.compactMap { $0 }.filter { $0.count >= 6 }
+    }
+
+    public func apply(_ text: String) -> String {
+        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
+    }
+}

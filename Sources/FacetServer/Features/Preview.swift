@@ -1,0 +1,233 @@
+import FacetCore
+import FacetPreview
+import Foundation
+import JSONRPC
+import LSPTypes
+
+/// `facet.preview`: sends the document with its cases to the configured
+/// endpoint, streams the answers into `.facet/previews/NAME.md` (opened with
+/// `window/showDocument`) and reports `$/progress` as text arrives. Cancelling
+/// the progress or the request stops the HTTP request at once; a new preview
+/// of the same document replaces the one running.
+///
+/// Arguments: the document URI, then optionally `{ "case": N, "force": true, "endpoint": "name" }`.
+/// The answer, once finished: `{ "file": path, "cases": [{ "name", "status", "cached", "error" }] }`.
+enum PreviewFeature {
+    static let command = "facet.preview"
+
+    struct Arguments {
+        var uri: DocumentURI
+        var only: Int?
+        var force = false
+        var endpoint: String?
+
+        init?(_ arguments: [JSONValue]?) {
+            guard let uri = arguments?.first?.stringValue else { return nil }
+            self.uri = uri
+            guard let options = arguments?.dropFirst().first?.objectValue else { return }
+            only = options["case"]?.intValue
+            force = options["force"]?.boolValue ?? false
+            endpoint = options["endpoint"]?.stringValue
+        }
+    }
+
+    /// One running preview.
+    final class Running: @unchecked Sendable {
+        let serial: Int
+        let task: Task<Void, Never>
+        let token: ProgressToken?
+        init(serial: Int, task: Task<Void, Never>, token: ProgressToken?) {
+            self.serial = serial
+            self.task = task
+            self.token = token
+        }
+    }
+
+    /// Where the preview of `path` is written: `.facet/previews/` in the
+    /// workspace folder holding it (else beside it), named after the file.
+    static func previewFile(for path: String?, uri: DocumentURI, workspaceFolders: [String]) -> String {
+        guard let path else {
+            let name = uri.split(separator: "/").last.map(String.init) ?? "untitled"
+            return NSTemporaryDirectory() + "facet-previews/\(name).md"
+        }
+        let folder = workspaceFolders.filter { path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }.max(by: { $0.count < $1.count })
+            ?? (path as NSString).deletingLastPathComponent
+        var relative = String(path.dropFirst(folder.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        relative = (relative as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "--")
+        return (folder as NSString).appendingPathComponent(".facet/previews/\(relative).md")
+    }
+
+    /// The progress line: which case, how much text, and the latest words.
+    static func progressMessage(_ update: PreviewUpdate, _ results: [CaseResult]) -> String? {
+        let total = results.count
+        switch update {
+        case .caseStarted(let index), .answerStarted(let index):
+            return "case \(index + 1)/\(total): \(results[index].name)"
+        case .text(let index, _):
+            let answer = results[index].answers.last
+            let tail = answer.map { String($0.text.suffix(60)).replacingOccurrences(of: "\n", with: " ") } ?? ""
+            return "case \(index + 1)/\(total) · \(answer?.chunks ?? 0) chunks · …\(tail)"
+        case .retrying(let index, let status, let seconds):
+            return "case \(index + 1)/\(total): HTTP \(status), retrying in \(Int(seconds.rounded(.up))) s"
+        case .caseFinished(let index):
+            return "case \(index + 1)/\(total) \(results[index].cached ? "cached" : results[index].status.rawValue)"
+        }
+    }
+
+    static func summary(_ results: [CaseResult]) -> String {
+        let done = results.filter { $0.status == .done }.count
+        let cached = results.filter(\.cached).count
+        var text = "\(done) of \(results.count) case\(results.count == 1 ? "" : "s") answered"
+        if cached > 0 { text += " (\(cached) from the cache)" }
+        if let error = results.lazy.compactMap({ $0.answers.compactMap(\.error).first }).first { text += "; \(error)" }
+        return text
+    }
+}
+
+/// Rewrites the preview file as a preview runs: at most every 100 ms while
+/// text streams, and at once when a case starts or ends. Used by one task at a time.
+final class PreviewFileWriter: @unchecked Sendable {
+    let path: String
+    var report: PreviewReport
+    private let interval: UInt64 = 100_000_000
+    private var lastWrite: UInt64 = 0
+
+    init(path: String, report: PreviewReport) {
+        self.path = path
+        self.report = report
+    }
+
+    func write(_ results: [CaseResult], force: Bool) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard force || now - lastWrite >= interval else { return }
+        lastWrite = now
+        let text = report.markdown(results)
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}
+
+extension LanguageServer {
+    func preview(_ id: RequestID, _ params: ExecuteCommandParams) {
+        guard let arguments = PreviewFeature.Arguments(params.arguments), let document = documents[arguments.uri] else {
+            return fail(id, ResponseError(.invalidParams, "facet.preview takes the URI of an open document, then optionally {case, force, endpoint}"))
+        }
+        let configuration = configuration(for: document)
+        let editor = settings.preview
+        let settings = editor.apply(to: configuration.preview)
+        var choices = PreviewSetup.Choices()
+        choices.endpoint = arguments.endpoint
+        choices.only = arguments.only
+        choices.readCache = !arguments.force
+        choices.editorKey = editor.keys[arguments.endpoint ?? settings.defaultEndpoint]
+        let cache = previewCache()
+        let job: PreviewJob
+        switch PreviewSetup.job(text: document.source.text(0..<document.source.bytes.count), path: document.path,
+                                settings: settings, choices: choices, cache: cache) {
+        case .success(let made): job = made
+        case .failure(let error):
+            notify("window/showMessage", ShowMessageParams(type: MessageType.error.rawValue, message: "Facet preview: \(error.message)"))
+            return fail(id, ResponseError(.invalidParams, error.message))
+        }
+        for problem in job.plan.problems { reportProblem("preview cases: \(problem)", type: .warning, once: false) }
+
+        // A new preview of the same document replaces the one running.
+        if let running = runningPreviews.removeValue(forKey: arguments.uri) { running.task.cancel() }
+
+        let file = PreviewFeature.previewFile(for: document.path, uri: arguments.uri, workspaceFolders: workspaceFolders)
+        let title = document.path.map { ($0 as NSString).lastPathComponent } ?? arguments.uri
+        let writer = PreviewFileWriter(path: file, report: PreviewReport(title: title, plan: job.plan, profile: job.profile, started: Date(),
+                                                                         status: "running against \(job.profile.name)"))
+        writer.write([], force: true)
+        log.info("preview of \(arguments.uri): \(job.plan.items.count) case(s) to \(job.profile.name) (\(job.profile.baseURL), \(job.profile.model))")
+
+        let progress = startProgress(params.workDoneToken, title: "Facet preview: \(title)",
+                                     message: "\(job.plan.items.count) case\(job.plan.items.count == 1 ? "" : "s") to \(job.profile.name) · \(job.profile.model)")
+        if client.canShowDocument {
+            requestFromClient("window/showDocument", ShowDocumentParams(uri: URL(fileURLWithPath: file).absoluteString, takeFocus: false)) { _ in }
+        }
+        let uri = arguments.uri
+        let serial = nextOutgoingID
+        nextOutgoingID += 1
+        let task = Task {
+            let results = await PreviewRunner.run(job) { update, results in
+                let last: Bool
+                if case .caseFinished(let index) = update { last = index == results.count - 1 } else { last = false }
+                if case .caseFinished = update { writer.report.status = "running: \(PreviewFeature.summary(results))" }
+                writer.write(results, force: !update.isText)
+                if let message = PreviewFeature.progressMessage(update, results), let progress, !last {
+                    let finished = results.filter { $0.status != .waiting && $0.status != .running }.count
+                    self.notify("$/progress", ProgressParams(token: progress, value: .report(message, percentage: finished * 100 / max(1, results.count))))
+                }
+            }
+            let cancelled = Task.isCancelled || results.contains { $0.status == .cancelled }
+            let summary = cancelled ? "cancelled" : PreviewFeature.summary(results)
+            writer.report.status = summary
+            writer.write(results, force: true)
+            if let progress { self.notify("$/progress", ProgressParams(token: progress, value: .end(summary))) }
+            if !cancelled, let failure = results.lazy.compactMap({ $0.answers.compactMap(\.error).first }).first {
+                self.notify("window/showMessage", ShowMessageParams(type: MessageType.warning.rawValue, message: "Facet preview: \(failure)"))
+            }
+            self.queue.async {
+                if self.runningPreviews[uri]?.serial == serial { self.runningPreviews[uri] = nil }
+            }
+            let answer = JSONValue.object([
+                "file": .string(file),
+                "cases": .array(results.map { result in
+                    var fields: [String: JSONValue] = ["name": .string(result.name), "status": .string(result.status.rawValue), "cached": .bool(result.cached)]
+                    if let error = result.answers.compactMap(\.error).first { fields["error"] = .string(error) }
+                    return .object(fields)
+                }),
+            ])
+            self.reply(id, answer)
+        }
+        runningPreviews[uri] = PreviewFeature.Running(serial: serial, task: task, token: progress)
+        requests.whenCancelled(id) { task.cancel() }
+    }
+
+    /// Begins work-done progress on the client's token, or on one the server
+    /// creates when the client supports that; nil when the client shows none.
+    private func startProgress(_ clientToken: ProgressToken?, title: String, message: String) -> ProgressToken? {
+        let begin = WorkDoneProgress.begin(title, message: message, cancellable: true)
+        if let clientToken {
+            notify("$/progress", ProgressParams(token: clientToken, value: begin))
+            return clientToken
+        }
+        guard client.supportsWorkDoneProgress else { return nil }
+        let token = ProgressToken.string("facet-preview-\(nextOutgoingID)")
+        // The spec asks for the client's answer before the first report; a
+        // refusal is only logged, and reports to an unknown token are ignored.
+        requestFromClient("window/workDoneProgress/create", WorkDoneProgressCreateParams(token: token)) { result in
+            if case .failure(let error) = result { self.log.info("progress refused: \(error.message)") }
+        }
+        notify("$/progress", ProgressParams(token: token, value: begin))
+        return token
+    }
+
+    /// `window/workDoneProgress/cancel`: the user pressed cancel on a preview's progress.
+    func cancelProgress(_ body: Data) throws {
+        let params = try IncomingMessage.decodeParams(WorkDoneProgressCancelParams.self, from: body)
+        for (uri, running) in runningPreviews where running.token == params.token {
+            running.task.cancel()
+            runningPreviews[uri] = nil
+            log.info("preview of \(uri) cancelled from the editor")
+        }
+    }
+
+    /// The preview cache, opened on first use; nil (previews uncached) when it cannot be opened.
+    func previewCache() -> PreviewCache? {
+        let path = PreviewCache.location(explicit: options.previewCachePath ?? settings.preview.cacheFile)
+        if let open = openPreviewCache, open.path == path { return open }
+        do {
+            openPreviewCache = try PreviewCache.open(path: path)
+        } catch {
+            reportProblem("\(error.message); previews are not cached", type: .warning, once: true)
+            openPreviewCache = nil
+        }
+        return openPreviewCache
+    }
+}
+
+extension PreviewUpdate {
+    var isText: Bool { if case .text = self { return true } else { return false } }
+}

@@ -1,0 +1,88 @@
+import FacetCore
+import JSONRPC
+
+/// The editor's `preview` settings. Unlike the analysis settings they win over
+/// `.facet.toml`, so a user can point a shared project at their own endpoint:
+///
+/// ```json
+/// { "preview": { "endpoint": "local",
+///                "endpoints": { "local": { "baseUrl": "http://localhost:8080/v1", "model": "qwen2.5",
+///                                          "apiKeyEnv": "LOCAL_KEY", "apiKey": "...", "temperature": 0.2,
+///                                          "maxTokens": 512, "timeout": 60, "chunkTimeout": 30,
+///                                          "headers": { "X-Project": "facet" } } },
+///                "cacheFile": "/path/previews.sqlite" } }
+/// ```
+/// An `apiKey` given here is used for requests only: it is never logged or written.
+struct EditorPreviewSettings: Equatable, Sendable {
+    var endpoint: String?
+    var endpoints: [String: EndpointOverride] = [:]
+    var keys: [String: String] = [:]
+    var cacheFile: String?
+
+    static let endpointKeys = ["baseUrl", "model", "apiKeyEnv", "apiKey", "headers", "timeout", "chunkTimeout", "temperature", "maxTokens", "stream", "retries"]
+
+    static func parse(_ json: JSONValue) -> (EditorPreviewSettings, [String]) {
+        var settings = EditorPreviewSettings()
+        var problems: [String] = []
+        guard let object = json.objectValue else { return (settings, ["preview must be an object"]) }
+        for key in object.keys.sorted() where !["endpoint", "endpoints", "cacheFile"].contains(key) {
+            problems.append("preview.\(key) is not a preview setting; known: endpoint, endpoints, cacheFile")
+        }
+        if let endpoint = object["endpoint"] {
+            if let name = endpoint.stringValue, !name.isEmpty { settings.endpoint = name } else { problems.append("preview.endpoint must be the name of an endpoint profile") }
+        }
+        if let cacheFile = object["cacheFile"] {
+            if let path = cacheFile.stringValue { settings.cacheFile = path } else { problems.append("preview.cacheFile must be a file path") }
+        }
+        if let endpoints = object["endpoints"] {
+            guard let table = endpoints.objectValue else { return (settings, problems + ["preview.endpoints must be an object of name to settings"]) }
+            for (name, value) in table.sorted(by: { $0.key < $1.key }) {
+                guard let fields = value.objectValue else { problems.append("preview.endpoints.\(name) must be an object"); continue }
+                var change = EndpointOverride()
+                for (key, field) in fields.sorted(by: { $0.key < $1.key }) {
+                    let here = "preview.endpoints.\(name).\(key)"
+                    switch key {
+                    case "baseUrl":
+                        if let url = field.stringValue, EndpointURL.problem(url) == nil { change.baseURL = url } else {
+                            problems.append("\(here): \(field.stringValue.flatMap(EndpointURL.problem) ?? "must be an http:// or https:// URL")")
+                        }
+                    case "model":
+                        if let model = field.stringValue, !model.isEmpty { change.model = model } else { problems.append("\(here) must be a model name") }
+                    case "apiKeyEnv":
+                        if let variable = field.stringValue, EndpointURL.isVariableName(variable) { change.apiKeyEnv = variable } else { problems.append("\(here) must be an environment variable's name") }
+                    case "apiKey":
+                        if let key = field.stringValue, !key.isEmpty { settings.keys[name] = key } else { problems.append("\(here) must be a string") }
+                    case "headers":
+                        guard let headers = field.objectValue else { problems.append("\(here) must be an object of header name to value"); continue }
+                        for (header, text) in headers {
+                            if let text = text.stringValue { change.headers[header] = text } else { problems.append("\(here).\(header) must be a string") }
+                        }
+                    case "timeout", "chunkTimeout":
+                        guard case .number(let seconds) = field, seconds > 0 else { problems.append("\(here) must be a positive number of seconds"); continue }
+                        if key == "timeout" { change.timeout = seconds } else { change.chunkTimeout = seconds }
+                    case "temperature":
+                        if case .number(let t) = field, (0...2).contains(t) { change.temperature = t } else { problems.append("\(here) must be a number from 0 to 2") }
+                    case "maxTokens":
+                        if let n = field.intValue, n > 0 { change.maxTokens = n } else { problems.append("\(here) must be a positive whole number") }
+                    case "stream":
+                        if let b = field.boolValue { change.stream = b } else { problems.append("\(here) must be true or false") }
+                    case "retries":
+                        if let n = field.intValue, (0...10).contains(n) { change.retries = n } else { problems.append("\(here) must be a whole number from 0 to 10") }
+                    default:
+                        problems.append("\(here) is not an endpoint setting; known: \(endpointKeys.joined(separator: ", "))")
+                    }
+                }
+                settings.endpoints[name] = change
+            }
+        }
+        return (settings, problems)
+    }
+
+    /// `.facet.toml`'s preview settings with these applied over them.
+    func apply(to base: PreviewSettings) -> PreviewSettings {
+        var result = base
+        if let endpoint { result.defaultEndpoint = endpoint }
+        for (name, change) in endpoints { result.override(name, with: change) }
+        return result
+    }
+}
