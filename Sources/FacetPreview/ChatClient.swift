@@ -99,7 +99,7 @@ public struct ChatClient: Sendable {
                 // Without Retry-After, back off exponentially: 1, 2, 4, 8 s.
                 let wait = asked ?? min(8, Double(1 << (attempt - 1)))
                 guard attempt <= profile.retries else {
-                    throw PreviewError(.rateLimited, "\(status == 429 ? "rate limited" : "service unavailable") (HTTP \(status)) by \(profile.name) after \(profile.retries) \(profile.retries == 1 ? "retry" : "retries")\(serverMessage.map { ": \($0)" } ?? ""); try again later or lower the request rate")
+                    throw PreviewError(status == 429 ? .rateLimited : .unavailable, "\(status == 429 ? "rate limited" : "service unavailable") (HTTP \(status)) by \(profile.name) after \(profile.retries) \(profile.retries == 1 ? "retry" : "retries")\(serverMessage.map { ": \($0)" } ?? ""); try again later or lower the request rate")
                 }
                 guard wait <= maxRetryWait else {
                     throw PreviewError(.rateLimited, "rate limited (HTTP \(status)) by \(profile.name), which asks to wait \(Int(wait)) s\(serverMessage.map { ": \($0)" } ?? "")")

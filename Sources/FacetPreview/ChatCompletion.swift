@@ -30,7 +30,10 @@ struct ChatCompletionRequest: Encodable {
     var maxTokens: Int?
     var streamOptions: StreamOptions?
 
-    struct StreamOptions: Encodable { var includeUsage = true }
+    struct StreamOptions: Encodable {
+        var includeUsage = true
+        enum CodingKeys: String, CodingKey { case includeUsage = "include_usage" }
+    }
 
     enum CodingKeys: String, CodingKey {
         case model, messages, stream, temperature

@@ -6,7 +6,7 @@ public struct PreviewError: Error, Sendable, Equatable, CustomStringConvertible 
     public enum Kind: String, Sendable {
         case configuration, invalidURL, missingKey
         case connectionRefused, hostNotFound, tls, connectTimeout, chunkTimeout, transport
-        case unauthorized, forbidden, modelNotFound, notFound, rateLimited, serverError, httpError
+        case unauthorized, forbidden, modelNotFound, notFound, rateLimited, unavailable, serverError, httpError
         case malformedEvent, invalidResponse, cancelled
     }
 

@@ -36,7 +36,7 @@ public enum PreviewUpdate: Sendable, Equatable {
 public enum PreviewRunner {
     /// Errors that would repeat for every case: the rest are not sent.
     static let endpointWide: Set<PreviewError.Kind> = [.configuration, .invalidURL, .missingKey, .connectionRefused, .hostNotFound, .tls,
-                                                       .unauthorized, .forbidden, .modelNotFound, .notFound, .rateLimited, .connectTimeout]
+                                                       .unauthorized, .forbidden, .modelNotFound, .notFound, .rateLimited, .unavailable, .connectTimeout]
 
     public static func run(_ job: PreviewJob, onUpdate: @Sendable (PreviewUpdate, [CaseResult]) -> Void) async -> [CaseResult] {
         var results = job.plan.items.map { CaseResult(name: $0.previewCase.name, number: $0.number) }

@@ -61,6 +61,9 @@ extension LanguageServer {
         lifecycle = .shuttingDown
         for item in pendingDiagnostics.values { item.cancel() }
         pendingDiagnostics.removeAll()
+        // Running previews stop their HTTP requests and answer as cancelled.
+        for running in runningPreviews.values { running.task.cancel() }
+        runningPreviews.removeAll()
         reply(id, JSONValue?.none)
     }
 

@@ -36,33 +36,51 @@ enum PreviewFeature {
         let serial: Int
         let task: Task<Void, Never>
         let token: ProgressToken?
-        init(serial: Int, task: Task<Void, Never>, token: ProgressToken?) {
+        let writer: PreviewFileWriter
+        init(serial: Int, task: Task<Void, Never>, token: ProgressToken?, writer: PreviewFileWriter) {
             self.serial = serial
             self.task = task
             self.token = token
+            self.writer = writer
+        }
+
+        func stop() {
+            writer.retire()
+            task.cancel()
         }
     }
+
+    static let systemMessageSuffixes = [".system.md", ".prompt.md", ".system.txt", ".sysmsg"]
 
     /// Where the preview of `path` is written: `.facet/previews/` in the
     /// workspace folder holding it (else beside it), named after the file.
     static func previewFile(for path: String?, uri: DocumentURI, workspaceFolders: [String]) -> String {
         guard let path else {
             let name = uri.split(separator: "/").last.map(String.init) ?? "untitled"
-            return NSTemporaryDirectory() + "facet-previews/\(name).md"
+            return NSTemporaryDirectory() + "facet-previews/\(name).preview.md"
         }
         let folder = workspaceFolders.filter { path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }.max(by: { $0.count < $1.count })
             ?? (path as NSString).deletingLastPathComponent
         var relative = String(path.dropFirst(folder.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        relative = (relative as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "--")
-        return (folder as NSString).appendingPathComponent(".facet/previews/\(relative).md")
+        // "billing.system.md" gives "billing.preview.md": a name no editor set-up takes for a system message.
+        if let suffix = systemMessageSuffixes.first(where: { relative.hasSuffix($0) }) {
+            relative = String(relative.dropLast(suffix.count))
+        } else {
+            relative = (relative as NSString).deletingPathExtension
+        }
+        return (folder as NSString).appendingPathComponent(".facet/previews/\(relative.replacingOccurrences(of: "/", with: "--")).preview.md")
     }
 
     /// The progress line: which case, how much text, and the latest words.
     static func progressMessage(_ update: PreviewUpdate, _ results: [CaseResult]) -> String? {
         let total = results.count
         switch update {
-        case .caseStarted(let index), .answerStarted(let index):
+        case .caseStarted(let index):
             return "case \(index + 1)/\(total): \(results[index].name)"
+        case .answerStarted(let index):
+            // The first answer starts with its case, already reported.
+            let answers = results[index].answers.count
+            return answers > 1 ? "case \(index + 1)/\(total): \(results[index].name), answer \(answers)" : nil
         case .text(let index, _):
             let answer = results[index].answers.last
             let tail = answer.map { String($0.text.suffix(60)).replacingOccurrences(of: "\n", with: " ") } ?? ""
@@ -91,10 +109,19 @@ final class PreviewFileWriter: @unchecked Sendable {
     var report: PreviewReport
     private let interval: UInt64 = 100_000_000
     private var lastWrite: UInt64 = 0
+    private var retired = false
+    private let lock = NSLock()
 
     init(path: String, report: PreviewReport) {
         self.path = path
         self.report = report
+    }
+
+    /// A newer preview of the same document took over the file: write nothing more.
+    func retire() {
+        lock.lock()
+        retired = true
+        lock.unlock()
     }
 
     func write(_ results: [CaseResult], force: Bool) {
@@ -102,6 +129,10 @@ final class PreviewFileWriter: @unchecked Sendable {
         guard force || now - lastWrite >= interval else { return }
         lastWrite = now
         let text = report.markdown(results)
+        // Under the lock, so a retired preview's last write cannot land after the new one's first.
+        lock.lock()
+        defer { lock.unlock() }
+        guard !retired else { return }
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try? Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
@@ -132,7 +163,7 @@ extension LanguageServer {
         for problem in job.plan.problems { reportProblem("preview cases: \(problem)", type: .warning, once: false) }
 
         // A new preview of the same document replaces the one running.
-        if let running = runningPreviews.removeValue(forKey: arguments.uri) { running.task.cancel() }
+        if let running = runningPreviews.removeValue(forKey: arguments.uri) { running.stop() }
 
         let file = PreviewFeature.previewFile(for: document.path, uri: arguments.uri, workspaceFolders: workspaceFolders)
         let title = document.path.map { ($0 as NSString).lastPathComponent } ?? arguments.uri
@@ -157,14 +188,14 @@ extension LanguageServer {
                 writer.write(results, force: !update.isText)
                 if let message = PreviewFeature.progressMessage(update, results), let progress, !last {
                     let finished = results.filter { $0.status != .waiting && $0.status != .running }.count
-                    self.notify("$/progress", ProgressParams(token: progress, value: .report(message, percentage: finished * 100 / max(1, results.count))))
+                    progress.send(.report(message, percentage: finished * 100 / max(1, results.count)))
                 }
             }
             let cancelled = Task.isCancelled || results.contains { $0.status == .cancelled }
             let summary = cancelled ? "cancelled" : PreviewFeature.summary(results)
             writer.report.status = summary
             writer.write(results, force: true)
-            if let progress { self.notify("$/progress", ProgressParams(token: progress, value: .end(summary))) }
+            progress?.send(.end(summary))
             if !cancelled, let failure = results.lazy.compactMap({ $0.answers.compactMap(\.error).first }).first {
                 self.notify("window/showMessage", ShowMessageParams(type: MessageType.warning.rawValue, message: "Facet preview: \(failure)"))
             }
@@ -181,27 +212,31 @@ extension LanguageServer {
             ])
             self.reply(id, answer)
         }
-        runningPreviews[uri] = PreviewFeature.Running(serial: serial, task: task, token: progress)
+        runningPreviews[uri] = PreviewFeature.Running(serial: serial, task: task, token: progress?.token, writer: writer)
         requests.whenCancelled(id) { task.cancel() }
     }
 
     /// Begins work-done progress on the client's token, or on one the server
     /// creates when the client supports that; nil when the client shows none.
-    private func startProgress(_ clientToken: ProgressToken?, title: String, message: String) -> ProgressToken? {
+    private func startProgress(_ clientToken: ProgressToken?, title: String, message: String) -> PreviewProgress? {
         let begin = WorkDoneProgress.begin(title, message: message, cancellable: true)
         if let clientToken {
-            notify("$/progress", ProgressParams(token: clientToken, value: begin))
-            return clientToken
+            let progress = PreviewProgress(token: clientToken, server: self)
+            progress.accepted(begin)
+            return progress
         }
         guard client.supportsWorkDoneProgress else { return nil }
-        let token = ProgressToken.string("facet-preview-\(nextOutgoingID)")
-        // The spec asks for the client's answer before the first report; a
-        // refusal is only logged, and reports to an unknown token are ignored.
-        requestFromClient("window/workDoneProgress/create", WorkDoneProgressCreateParams(token: token)) { result in
-            if case .failure(let error) = result { self.log.info("progress refused: \(error.message)") }
+        let progress = PreviewProgress(token: .string("facet-preview-\(nextOutgoingID)"), server: self)
+        // Nothing is sent on the token until the client accepts it; after a refusal, nothing at all.
+        requestFromClient("window/workDoneProgress/create", WorkDoneProgressCreateParams(token: progress.token)) { result in
+            switch result {
+            case .success: progress.accepted(begin)
+            case .failure(let error):
+                self.log.info("progress refused: \(error.message)")
+                progress.refused()
+            }
         }
-        notify("$/progress", ProgressParams(token: token, value: begin))
-        return token
+        return progress
     }
 
     /// `window/workDoneProgress/cancel`: the user pressed cancel on a preview's progress.
@@ -225,6 +260,54 @@ extension LanguageServer {
             openPreviewCache = nil
         }
         return openPreviewCache
+    }
+}
+
+/// A preview's work-done progress: reports wait until the client has accepted
+/// the token (and are dropped if it refused), as the spec asks.
+final class PreviewProgress: @unchecked Sendable {
+    let token: ProgressToken
+    private let server: LanguageServer
+    private let lock = NSLock()
+    private var state: State = .pending([])
+
+    private enum State { case pending([WorkDoneProgress]), open, refused }
+
+    init(token: ProgressToken, server: LanguageServer) {
+        self.token = token
+        self.server = server
+    }
+
+    func send(_ value: WorkDoneProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        switch state {
+        case .pending(var held):
+            // Keep the begin, the latest report and the end; older reports are stale.
+            if value.kind == "report", let last = held.last, last.kind == "report" { held.removeLast() }
+            held.append(value)
+            state = .pending(held)
+        case .open:
+            server.notify("$/progress", ProgressParams(token: token, value: value))
+        case .refused:
+            break
+        }
+    }
+
+    /// The client accepted the token: send `begin` and whatever was held.
+    func accepted(_ begin: WorkDoneProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard case .pending(let held) = state else { return }
+        state = .open
+        server.notify("$/progress", ProgressParams(token: token, value: begin))
+        for value in held { server.notify("$/progress", ProgressParams(token: token, value: value)) }
+    }
+
+    func refused() {
+        lock.lock()
+        state = .refused
+        lock.unlock()
     }
 }
 

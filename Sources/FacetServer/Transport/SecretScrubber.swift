@@ -1,11 +1,11 @@
 import Foundation
 
 /// Blanks the values of secret-looking JSON keys (`apiKey`, `api-key`,
-/// `api_key`, `authorization`, `token`, `password`) in raw message text before
+/// `api_key`, `authorization`, `accessToken`, `password`, `secret`) in raw message text before
 /// it reaches a trace file or a log, so editor settings carrying a key stay secret.
 enum SecretScrubber {
     private static let pattern = try! NSRegularExpression(
-        pattern: #"("(?:api[-_]?key|authorization|token|password|secret)"\s*:\s*)"(?:[^"\\]|\\.)*""#,
+        pattern: #"("(?:api[-_]?key|authorization|access[-_]?token|password|secret)"\s*:\s*)"(?:[^"\\]|\\.)*""#,
         options: [.caseInsensitive])
 
     static func scrub(_ text: String) -> String {

@@ -42,7 +42,22 @@ done
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
 if [ "$status" -ne 0 ]; then
   echo "emacs e2e failed (exit $status) in ${elapsed} ms"
+  exit "$status"
+fi
+echo "emacs e2e passed in ${elapsed} ms"
+
+# facet-preview against Tests/Support/fake-openai (needs python3); once is enough,
+# the markdown-mode variants do not matter to it.
+echo "--- facet-preview"
+start=$(date +%s%N)
+timeout 60 emacs --batch -l "$here/test-preview.el" </dev/null 2>"$scratch/stderr.log" || status=$?
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+if [ "$status" -ne 0 ]; then
+  [ "$status" -eq 124 ] && echo "FAIL emacs: test-preview.el timed out after 60 s"
+  echo "last lines of Emacs's stderr:"
+  tail -n 15 "$scratch/stderr.log" | sed 's/^/    /'
+  echo "emacs preview e2e failed (exit $status) in ${elapsed} ms"
 else
-  echo "emacs e2e passed in ${elapsed} ms"
+  echo "emacs preview e2e passed in ${elapsed} ms"
 fi
 exit "$status"

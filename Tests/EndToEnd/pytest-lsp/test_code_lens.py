@@ -1,4 +1,5 @@
-"""textDocument/codeLens and the facet.showCoverage command it runs."""
+"""textDocument/codeLens and the facet.showCoverage command it runs. (The
+"▶ Preview" lenses beside it are covered in test_preview.py.)"""
 
 from __future__ import annotations
 
@@ -9,6 +10,13 @@ from helpers import Document, fixture_text, initialize, wait_until
 
 BASE = "file:///tmp/facet-e2e/lens"
 FACETS = ["role", "task", "background", "format", "style", "tool", "guardrail"]
+
+
+async def coverage_lens(client, doc: Document) -> types.CodeLens:
+    """The one coverage lens among the document's lenses."""
+    lenses = await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc.id))
+    [lens] = [lens for lens in lenses if lens.command is not None and lens.command.command == "facet.showCoverage"]
+    return lens
 
 
 def coverage(title: str) -> dict[str, bool]:
@@ -26,7 +34,7 @@ def coverage(title: str) -> dict[str, bool]:
 async def test_code_lens_shows_facet_coverage_at_the_top(client):
     await initialize(client)
     doc = Document(client, f"{BASE}/basic.system.md", fixture_text("basic.system.md")).open()
-    [lens] = await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc.id))
+    lens = await coverage_lens(client, doc)
     assert lens.range.start == types.Position(line=0, character=0)
     assert lens.command is not None
     assert lens.command.command == "facet.showCoverage"
@@ -40,7 +48,7 @@ async def test_code_lens_shows_facet_coverage_at_the_top(client):
 async def test_code_lens_shows_a_missing_role(client):
     await initialize(client)
     doc = Document(client, f"{BASE}/no-role.system.md", fixture_text("no-role.system.md")).open()
-    [lens] = await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc.id))
+    lens = await coverage_lens(client, doc)
     covered = coverage(lens.command.title)
     assert covered["role"] is False
     assert covered["task"] and covered["format"]
@@ -50,7 +58,7 @@ async def test_code_lens_shows_a_missing_role(client):
 async def test_running_the_lens_command_reports_unit_counts(client):
     await initialize(client)
     doc = Document(client, f"{BASE}/run.system.md", fixture_text("basic.system.md")).open()
-    [lens] = await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc.id))
+    lens = await coverage_lens(client, doc)
     result = await client.workspace_execute_command_async(
         types.ExecuteCommandParams(command=lens.command.command, arguments=lens.command.arguments)
     )

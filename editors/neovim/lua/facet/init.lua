@@ -8,6 +8,9 @@
 --     patterns = { '*.instructions.md' },          -- more files to give filetype "facet"
 --   })
 --
+--   :FacetPreview [N] [force] [endpoint=NAME]   -- run the "▶ Preview" of the current buffer
+--   :FacetPreviewCancel                          -- (lua/facet/preview.lua)
+--
 -- On Neovim 0.8+ clients are started with vim.lsp.start; on 0.7 with
 -- vim.lsp.start_client + vim.lsp.buf_attach_client. Either way there is one
 -- client per root directory (nearest .facet.toml or .git, else the file's folder).
@@ -25,7 +28,7 @@ local defaults = {
   patterns = {},
   root_markers = { '.facet.toml', '.git' },
   autostart = true,
-  -- on_attach, on_init, capabilities, handlers, cmd_env: passed through to the client.
+  -- on_attach, on_init, capabilities, handlers, commands, cmd_env: passed through to the client.
 }
 
 M.config = nil
@@ -101,6 +104,10 @@ function M.root_dir(bufnr, markers)
   end
 end
 
+local function preview()
+  return require('facet.preview')
+end
+
 --- The client configuration for a root directory.
 local function client_config(config, root)
   local c = {
@@ -109,8 +116,11 @@ local function client_config(config, root)
     cmd_env = config.cmd_env,
     root_dir = root,
     workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
-    capabilities = config.capabilities,
-    handlers = config.handlers,
+    -- window.showDocument lets the server open a preview's file as soon as it starts.
+    capabilities = preview().capabilities(config.capabilities),
+    handlers = vim.tbl_extend('keep', config.handlers or {}, { ['window/showDocument'] = preview().show_document }),
+    -- The "▶ Preview" code lenses run through :FacetPreview's code (vim.lsp.codelens.run).
+    commands = vim.tbl_extend('keep', config.commands or {}, { ['facet.preview'] = preview().lens_command }),
     on_init = config.on_init,
     on_attach = config.on_attach,
     flags = config.flags,
@@ -159,6 +169,17 @@ function M.attach(bufnr)
   return id
 end
 
+--- Runs facet.preview for a buffer: see lua/facet/preview.lua for `opts`
+--- (`bufnr`, `case`, `force`, `endpoint`, `on_done`). Returns the request id.
+function M.preview(opts)
+  return preview().preview(opts)
+end
+
+--- Cancels the running preview of a buffer (default: the current one).
+function M.preview_cancel(bufnr)
+  return preview().cancel(bufnr)
+end
+
 --- Configures Facet and starts it for buffers of `filetypes` (now and later).
 function M.setup(opts)
   opts = opts or {}
@@ -175,6 +196,13 @@ function M.setup(opts)
   -- again is harmless and covers set-ups that skip ftdetect (e.g. `nvim -u NONE`).
   M.add_patterns(M.default_patterns)
   M.add_patterns(config.patterns)
+
+  vim.api.nvim_create_user_command('FacetPreview', function(args)
+    preview().command(args.args, args.bang)
+  end, { nargs = '*', bang = true, desc = 'Facet: preview the buffer\'s cases ([N] [force] [endpoint=NAME])' })
+  vim.api.nvim_create_user_command('FacetPreviewCancel', function()
+    preview().cancel(0)
+  end, { nargs = 0, desc = 'Facet: stop the running preview of the buffer' })
 
   local group = vim.api.nvim_create_augroup('facet_lsp', { clear = true })
   if not config.autostart then

@@ -1,0 +1,240 @@
+import FacetCore
+@testable import FacetPreview
+import Foundation
+import XCTest
+
+/// The streaming client against the fake endpoint: normal streams, each fault
+/// it can inject, cancellation and retries.
+final class ChatClientTests: XCTestCase {
+    var fake: FakeEndpoint!
+
+    override func setUpWithError() throws {
+        fake = try FakeEndpoint()
+    }
+
+    override func tearDown() {
+        fake.stop()
+    }
+
+    func profile(_ model: String, _ change: (inout EndpointProfile) -> Void = { _ in }) -> EndpointProfile {
+        var profile = EndpointProfile(name: "fake", baseURL: fake.baseURL, model: model)
+        profile.timeout = 5
+        profile.chunkTimeout = 5
+        change(&profile)
+        return profile
+    }
+
+    static let hello = [ChatMessage(role: "system", content: "Be brief."), ChatMessage(role: "user", content: "hello there friend")]
+
+    struct Outcome: Sendable {
+        var events: [ChatEvent] = []
+        var error: PreviewError?
+        var text: String { events.compactMap { if case .text(let t) = $0 { return t } else { return nil } }.joined() }
+        var finished: (reason: String?, complete: Bool)? {
+            for event in events { if case .finished(let reason, let complete) = event { return (reason, complete) } }
+            return nil
+        }
+    }
+
+    /// Every event of one call, or its error; fails the test if it takes longer than `limit` seconds.
+    func collect(_ profile: EndpointProfile, apiKey: String? = nil, limit: Double = 15) async -> Outcome {
+        let task = Task { await ChatClientTests.gather(profile, apiKey) }
+        let watchdog = Task {
+            try await Task.sleep(nanoseconds: UInt64(limit * 1e9))
+            task.cancel()
+        }
+        let outcome = await task.value
+        watchdog.cancel()
+        return outcome
+    }
+
+    static func gather(_ profile: EndpointProfile, _ apiKey: String?) async -> Outcome {
+        var outcome = Outcome()
+        do {
+            for try await event in ChatClient(profile: profile, apiKey: apiKey).complete(hello) { outcome.events.append(event) }
+        } catch {
+            outcome.error = error as? PreviewError
+        }
+        return outcome
+    }
+
+    static func countTexts(_ profile: EndpointProfile) async -> Int {
+        var count = 0
+        do {
+            for try await event in ChatClient(profile: profile, apiKey: nil).complete(hello) {
+                if case .text = event { count += 1 }
+            }
+        } catch {}
+        return count
+    }
+
+    func testStreamsTheAnswerWithUsageAndDone() async throws {
+        let outcome = await collect(profile("fake"))
+        XCTAssertNil(outcome.error)
+        XCTAssertEqual(outcome.text, "Echo: hello there friend")
+        XCTAssertEqual(outcome.events.filter { if case .text = $0 { return true } else { return false } }.count, 4, "one event per streamed token")
+        XCTAssertEqual(outcome.finished?.reason, "stop")
+        XCTAssertEqual(outcome.finished?.complete, true)
+        XCTAssertTrue(outcome.events.contains(.usage(TokenUsage(promptTokens: 5, completionTokens: 4))))
+        let sent = try XCTUnwrap(fake.requests().last)
+        XCTAssertEqual(sent["stream"] as? Bool, true)
+        XCTAssertEqual(sent["max_tokens"] as? Int, 512)
+        XCTAssertEqual((sent["messages"] as? [[String: Any]])?.first?["content"] as? String, "Be brief.")
+    }
+
+    func testMaxTokensEndsWithLength() async {
+        let outcome = await collect(profile("fake") { $0.maxTokens = 2 })
+        XCTAssertEqual(outcome.text, "Echo: hello ")
+        XCTAssertEqual(outcome.finished?.reason, "length")
+    }
+
+    func testNonStreamingRequestAndEndpointThatIgnoresStream() async {
+        let plain = await collect(profile("fake") { $0.stream = false })
+        XCTAssertEqual(plain.text, "Echo: hello there friend")
+        XCTAssertEqual(plain.finished?.complete, true)
+        XCTAssertNotNil(plain.events.first { if case .usage = $0 { return true } else { return false } })
+        let ignoring = await collect(profile("no-stream-support"))
+        XCTAssertNil(ignoring.error)
+        XCTAssertEqual(ignoring.text, "Echo: hello there friend")
+    }
+
+    /// The first text reaches the caller while the server still holds the rest back.
+    func testStreamingIsIncremental() async throws {
+        let stream = ChatClient(profile: profile("gated"), apiKey: nil).complete(Self.hello)
+        var iterator = stream.makeAsyncIterator()
+        var first: ChatEvent?
+        let waited = Task { try await Task.sleep(nanoseconds: 10_000_000_000) }
+        first = try await iterator.next()
+        waited.cancel()
+        XCTAssertEqual(first, .text("Echo: "), "the first token arrived before the server was released")
+        try fake.release()
+        var rest = ""
+        while let event = try await iterator.next() { if case .text(let t) = event { rest += t } }
+        XCTAssertEqual(rest, "hello there friend")
+    }
+
+    /// Cancelling the consumer ends the stream at once and the server sees the connection close.
+    func testCancellationClosesTheConnection() async throws {
+        let before = try fake.stats()["disconnects"] as? Int ?? 0
+        let endless = profile("endless")
+        let consumer = Task { await ChatClientTests.countTexts(endless) }
+        // Let a few ticks arrive, then cancel.
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let cancelledAt = Date()
+        consumer.cancel()
+        let ticks = await consumer.value
+        XCTAssertGreaterThan(ticks, 2)
+        XCTAssertLessThan(Date().timeIntervalSince(cancelledAt), 1, "the stream ends promptly on cancellation")
+        var disconnects = before
+        for _ in 0..<40 where disconnects == before {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            disconnects = try fake.stats()["disconnects"] as? Int ?? 0
+        }
+        XCTAssertEqual(disconnects, before + 1, "the fake server saw the client go away")
+    }
+
+    func testRetriesHonourRetryAfter() async throws {
+        let started = Date()
+        let outcome = await collect(profile("fault-429-2"))
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertNil(outcome.error)
+        XCTAssertEqual(outcome.text, "Echo: hello there friend")
+        XCTAssertEqual(outcome.events.filter { if case .retrying(429, 1, _) = $0 { return true } else { return false } }.count, 2)
+        XCTAssertGreaterThanOrEqual(elapsed, 2.0, "waited Retry-After: 1 twice")
+        XCTAssertLessThan(elapsed, 6)
+        XCTAssertEqual(try fake.stats()["requests"] as? Int, 3)
+    }
+
+    func testRetriesAreBounded() async throws {
+        let outcome = await collect(profile("fault-429-always") { $0.retries = 1 })
+        XCTAssertEqual(outcome.error?.kind, .rateLimited)
+        XCTAssertTrue(outcome.error?.message.contains("after 1 retry") == true, outcome.error?.message ?? "")
+        XCTAssertTrue(outcome.error?.message.contains("Rate limit reached") == true)
+        XCTAssertEqual(try fake.stats()["requests"] as? Int, 2)
+    }
+
+    func testServiceUnavailableIsRetriedThenReported() async {
+        let outcome = await collect(profile("fault-503") { $0.retries = 1 })
+        XCTAssertEqual(outcome.error?.kind, .unavailable)
+        XCTAssertTrue(outcome.error?.message.contains("HTTP 503") == true)
+    }
+
+    func testAuthenticationErrorsNameTheSettingToCheck() async {
+        let unauthorized = await collect(profile("fault-401") { $0.apiKeyEnv = "FAKE_KEY" }, apiKey: "sk-test-0123456789")
+        XCTAssertEqual(unauthorized.error?.kind, .unauthorized)
+        XCTAssertTrue(unauthorized.error?.message.contains("$FAKE_KEY") == true, unauthorized.error?.message ?? "")
+        XCTAssertFalse(unauthorized.error?.message.contains("sk-test-0123456789") == true)
+        let forbidden = await collect(profile("fault-403"))
+        XCTAssertEqual(forbidden.error?.kind, .forbidden)
+        XCTAssertTrue(forbidden.error?.message.contains("api-key-env") == true, forbidden.error?.message ?? "")
+    }
+
+    func testModelNotFoundAndWrongBaseURL() async {
+        let model = await collect(profile("missing-model"))
+        XCTAssertEqual(model.error?.kind, .modelNotFound)
+        XCTAssertTrue(model.error?.message.contains("model 'missing-model' not found") == true, model.error?.message ?? "")
+        let path = await collect(profile("fake") { $0.baseURL = "http://127.0.0.1:\(self.fake.port)/v2" })
+        XCTAssertEqual(path.error?.kind, .notFound)
+        XCTAssertTrue(path.error?.message.contains("base-url") == true)
+    }
+
+    func testServerErrorCarriesTheServersMessage() async {
+        let outcome = await collect(profile("fault-500"))
+        XCTAssertEqual(outcome.error?.kind, .serverError)
+        XCTAssertTrue(outcome.error?.message.contains("HTTP 500: internal boom") == true, outcome.error?.message ?? "")
+    }
+
+    func testMalformedEventIsReportedWithItsText() async {
+        let outcome = await collect(profile("fault-malformed"))
+        XCTAssertEqual(outcome.text, "Echo: ", "text before the bad line still arrives")
+        XCTAssertEqual(outcome.error?.kind, .malformedEvent)
+        XCTAssertTrue(outcome.error?.message.contains(#"data: {"choices":[{"delta":{"content":"oops""#) == true, outcome.error?.message ?? "")
+    }
+
+    func testStreamEndingWithoutDoneKeepsTheTextMarkedIncomplete() async {
+        for model in ["fault-cut", "fault-cut-abrupt"] {
+            let outcome = await collect(profile(model))
+            XCTAssertNil(outcome.error, model)
+            XCTAssertEqual(outcome.text, "Echo: hello ", model)
+            XCTAssertEqual(outcome.finished?.complete, false, model)
+        }
+    }
+
+    func testChunkTimeoutAndResponseTimeout() async {
+        let stalled = await collect(profile("fault-stall") { $0.chunkTimeout = 0.5 })
+        XCTAssertEqual(stalled.text, "Echo: ")
+        XCTAssertEqual(stalled.error?.kind, .chunkTimeout)
+        let started = Date()
+        let hung = await collect(profile("fault-hang") { $0.timeout = 0.5 })
+        XCTAssertEqual(hung.error?.kind, .connectTimeout)
+        XCTAssertTrue(hung.error?.message.contains("did not start answering within 0.5 s") == true, hung.error?.message ?? "")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 3)
+    }
+
+    func testConnectionRefusedDNSAndTLSFailures() async {
+        let refused = await collect(profile("fake") { $0.baseURL = "http://127.0.0.1:\(FakeEndpoint.closedPort())/v1" })
+        XCTAssertEqual(refused.error?.kind, .connectionRefused)
+        let dns = await collect(profile("fake") { $0.baseURL = "http://facet-test.invalid/v1" })
+        XCTAssertEqual(dns.error?.kind, .hostNotFound)
+        let tls = await collect(profile("fake") { $0.baseURL = "https://127.0.0.1:\(self.fake.port)/v1" })
+        XCTAssertEqual(tls.error?.kind, .tls, tls.error?.message ?? "")
+        XCTAssertTrue(tls.error?.message.contains("http://") == true)
+    }
+
+    func testOnlyHTTPURLsAreAccepted() async {
+        let outcome = await collect(profile("fake") { $0.baseURL = "file:///etc/passwd" })
+        XCTAssertEqual(outcome.error?.kind, .invalidURL)
+    }
+
+    func testKeyIsSentAsBearerAndMissingKeyIsAClearError() async throws {
+        fake.stop()
+        fake = try FakeEndpoint(apiKey: "sk-fake-key-123456")
+        let outcome = await collect(profile("fake"), apiKey: "sk-fake-key-123456")
+        XCTAssertNil(outcome.error)
+        XCTAssertEqual(try fake.requests().last?["authorized"] as? Bool, true)
+        let missing = ChatClient.apiKey(for: profile("fake") { $0.apiKeyEnv = "FACET_TEST_UNSET_KEY" }, environment: [:])
+        guard case .failure(let error) = missing else { return XCTFail("expected a missing-key error") }
+        XCTAssertEqual(error.kind, .missingKey)
+        XCTAssertTrue(error.message.contains("$FACET_TEST_UNSET_KEY"))
+    }
+}
