@@ -1,0 +1,154 @@
+import Foundation
+import XCTest
+
+/// `facet preview` run as a user runs it: the real binary against the fake endpoint.
+final class PreviewCLITests: XCTestCase {
+    var fake: FakeEndpoint!
+    var directory: URL!
+    var file: String { directory.appendingPathComponent("support.system.md").path }
+
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["FACET_BIN"] { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("facet")
+    }
+
+    override func setUpWithError() throws {
+        fake = try FakeEndpoint()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("facet-preview-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try """
+        ---
+        cases:
+          - Hello there
+          - name: refund
+            user: I want a refund
+        ---
+        You are a support agent. Answer briefly.
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        try """
+        [preview]
+        endpoint = "fake"
+
+        [endpoints.fake]
+        base-url = "\(fake.baseURL)"
+        model = "fake"
+        """.write(to: directory.appendingPathComponent(".facet.toml"), atomically: true, encoding: .utf8)
+    }
+
+    override func tearDown() {
+        fake.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A started `facet preview`, with its output read as it arrives.
+    final class Run: @unchecked Sendable {
+        let process = Process()
+        private let lock = NSLock()
+        private var out = Data()
+        private var err = Data()
+
+        init(_ arguments: [String], cache: String) throws {
+            process.executableURL = PreviewCLITests.binary
+            process.arguments = ["preview"] + arguments
+            var environment = ProcessInfo.processInfo.environment
+            environment["FACET_PREVIEW_CACHE"] = cache  // never the user's cache
+            process.environment = environment
+            let outPipe = Pipe(), errPipe = Pipe()
+            process.standardOutput = outPipe
+            process.standardError = errPipe
+            outPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.append(handle.availableData, error: false) }
+            errPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.append(handle.availableData, error: true) }
+            try process.run()
+        }
+
+        private func append(_ data: Data, error: Bool) {
+            lock.lock()
+            if error { err.append(data) } else { out.append(data) }
+            lock.unlock()
+        }
+
+        var stdout: String { lock.lock(); defer { lock.unlock() }; return String(decoding: out, as: UTF8.self) }
+        var stderr: String { lock.lock(); defer { lock.unlock() }; return String(decoding: err, as: UTF8.self) }
+
+        /// Waits until `condition` holds on stdout; false after `seconds`.
+        func waitFor(_ seconds: Double, _ condition: (String) -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if condition(stdout) { return true }
+                usleep(10_000)
+            }
+            return condition(stdout)
+        }
+
+        func finish(within seconds: Double = 20) -> Int32? {
+            let deadline = Date().addingTimeInterval(seconds)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { process.terminate(); return nil }
+            usleep(50_000)  // let the readability handlers drain
+            return process.terminationStatus
+        }
+    }
+
+    var cache: String { directory.appendingPathComponent("previews.sqlite").path }
+
+    func testStreamsEachCaseThenServesThemFromTheCache() throws {
+        let first = try Run([file], cache: cache)
+        XCTAssertEqual(first.finish(), 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("── case 1 · fake · fake ──\n> Hello there\nEcho: Hello there\n[stop · "), first.stdout)
+        XCTAssertTrue(first.stdout.contains("── case 2: refund · fake · fake ──\n> I want a refund\nEcho: I want a refund\n"), first.stdout)
+        let second = try Run([file, "--case", "2"], cache: cache)
+        XCTAssertEqual(second.finish(), 0)
+        XCTAssertTrue(second.stdout.contains("Echo: I want a refund\n[cached]"), second.stdout)
+        XCTAssertEqual(try fake.stats()["requests"] as? Int, 2)
+        let forced = try Run([file, "--case", "2", "--no-cache"], cache: cache)
+        XCTAssertEqual(forced.finish(), 0)
+        XCTAssertEqual(try fake.stats()["requests"] as? Int, 3)
+    }
+
+    /// Text reaches stdout while the endpoint still holds the rest of the answer.
+    func testStreamsToTheTerminalAsTextArrives() throws {
+        let run = try Run([file, "--case", "1", "--model", "gated", "--no-cache"], cache: cache)
+        XCTAssertTrue(run.waitFor(10) { $0.contains("> Hello there\nEcho: ") }, run.stdout)
+        XCTAssertFalse(run.stdout.contains("[stop"), "the answer cannot be finished before the server is released")
+        try fake.release()
+        XCTAssertEqual(run.finish(), 0)
+        XCTAssertTrue(run.stdout.contains("Echo: Hello there\n[stop"), run.stdout)
+    }
+
+    func testJSONFormatAndExitStatuses() throws {
+        let json = try Run([file, "--format", "json", "--no-cache"], cache: cache)
+        XCTAssertEqual(json.finish(), 0, json.stderr)
+        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(document["model"] as? String, "fake")
+        XCTAssertTrue((document["systemMessage"] as? String)?.hasPrefix("sha256:") == true)
+        let cases = try XCTUnwrap(document["cases"] as? [[String: Any]])
+        XCTAssertEqual(cases.map { $0["status"] as? String }, ["done", "done"])
+        XCTAssertEqual((cases[1]["answers"] as? [[String: Any]])?.first?["text"] as? String, "Echo: I want a refund")
+
+        let failing = try Run([file, "--model", "fault-500", "--no-cache"], cache: cache)
+        XCTAssertEqual(failing.finish(), 1)
+        XCTAssertTrue(failing.stdout.contains("fake failed with HTTP 500: internal boom"), failing.stdout)
+
+        let unknown = try Run([file, "--endpoint", "nowhere"], cache: cache)
+        XCTAssertEqual(unknown.finish(), 2)
+        XCTAssertTrue(unknown.stderr.contains("no endpoint named 'nowhere'"), unknown.stderr)
+        let badCase = try Run([file, "--case", "9"], cache: cache)
+        XCTAssertEqual(badCase.finish(), 2)
+        XCTAssertTrue(badCase.stderr.contains("case 9 does not exist: the file declares 2 cases"), badCase.stderr)
+    }
+
+    /// Ctrl-C stops the request in flight: exit 130, and the endpoint sees the connection close.
+    func testInterruptStopsCleanly() throws {
+        let run = try Run([file, "--case", "1", "--model", "endless", "--no-cache"], cache: cache)
+        XCTAssertTrue(run.waitFor(10) { $0.contains("tick tick") }, run.stdout)
+        kill(run.process.processIdentifier, SIGINT)
+        XCTAssertEqual(run.finish(within: 5), 130)
+        XCTAssertTrue(run.stderr.contains("interrupted"), run.stderr)
+        var disconnects = 0
+        for _ in 0..<40 where disconnects == 0 {
+            usleep(50_000)
+            disconnects = try fake.stats()["disconnects"] as? Int ?? 0
+        }
+        XCTAssertEqual(disconnects, 1)
+    }
+}
