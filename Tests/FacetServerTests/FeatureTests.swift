@@ -87,13 +87,38 @@ final class FeatureTests: XCTestCase {
         XCTAssertEqual(role["position"]?["character"], 0)
     }
 
+    /// A preview to an endpoint that is not there fails fast with a clear message
+    /// and still writes its preview file. (Streaming is tested against the fake
+    /// endpoint in FacetPreviewTests and the end-to-end suites.)
+    func testPreviewToAClosedPortReportsTheFailure() throws {
+        let closed = "http://127.0.0.1:9/v1"  // the discard port: nothing listens on it here
+        let client = opened(options: ["preview": ["endpoints": ["ollama": ["baseUrl": .string(closed)]]]])
+        let result = try XCTUnwrap(client.request("workspace/executeCommand", ["command": "facet.preview", "arguments": [.string(uri)]]))
+        let first = try XCTUnwrap(result["cases"]?.arrayValue?.first)
+        XCTAssertEqual(first["name"], "probe")
+        XCTAssertEqual(first["status"], "failed")
+        XCTAssertTrue(first["error"]?.stringValue?.contains("connection refused by 127.0.0.1:9") == true, "\(first)")
+        let file = try XCTUnwrap(result["file"]?.stringValue)
+        XCTAssertEqual(file, "/tmp/facet-tests/.facet/previews/features.preview.md")
+        let markdown = try String(contentsOfFile: file, encoding: .utf8)
+        XCTAssertTrue(markdown.contains("| Endpoint | ollama (\(closed)) |"), markdown)
+        XCTAssertTrue(markdown.contains("connection refused"), markdown)
+        let shown = client.output.wait { $0["method"] == "window/showMessage" }?.message
+        XCTAssertTrue(shown?["params"]?["message"]?.stringValue?.contains("connection refused") == true)
+        let bad = client.start("workspace/executeCommand", ["command": "facet.preview", "arguments": [.string(uri), ["case": 3]]])
+        XCTAssertEqual(client.output.wait { $0["id"] == .number(Double(bad)) }?.message["error"]?["code"], -32602)
+    }
+
     func testCodeLensShowsCoverageAndItsCommandRuns() throws {
         let client = opened()
         let lenses = try XCTUnwrap(client.request("textDocument/codeLens", ["textDocument": TestClient.document(uri)])?.arrayValue)
-        let title = try XCTUnwrap(lenses.first?["command"]?["title"]?.stringValue)
+        XCTAssertEqual(lenses.first?["command"]?["title"], "▶ Preview")
+        XCTAssertEqual(lenses.first?["command"]?["command"], "facet.preview")
+        let coverage = try XCTUnwrap(lenses.first { $0["command"]?["command"] == "facet.showCoverage" })
+        let title = try XCTUnwrap(coverage["command"]?["title"]?.stringValue)
         XCTAssertTrue(title.hasPrefix("role ✓ task ✓"), title)
         XCTAssertTrue(title.contains("tool ✗"), title)
-        let command = try XCTUnwrap(lenses.first?["command"])
+        let command = try XCTUnwrap(coverage["command"])
         let summary = client.request("workspace/executeCommand", ["command": command["command"]!, "arguments": command["arguments"]!])
         XCTAssertTrue(summary?.stringValue?.contains("role: 2") == true, "\(String(describing: summary))")
         XCTAssertNotNil(client.output.wait { $0["method"] == "window/showMessage" })

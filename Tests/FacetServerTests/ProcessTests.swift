@@ -22,7 +22,8 @@ final class ServerProcess: @unchecked Sendable {
 
     init(_ arguments: [String] = []) throws {
         process.executableURL = Self.binary
-        process.arguments = ["lsp", "--diagnostics-delay", "0", "--index", TestClient.temporaryIndexPath()] + arguments
+        process.arguments = ["lsp", "--diagnostics-delay", "0", "--index", TestClient.temporaryIndexPath(),
+                             "--preview-cache", (TestClient.temporaryIndexPath() as NSString).deletingLastPathComponent + "/previews.sqlite"] + arguments
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr

@@ -80,11 +80,12 @@ final class TestClient: @unchecked Sendable {
         server = LanguageServer(options: options, output: output, log: logger) { code in events.exit(code) }
     }
 
-    /// No debounce, and a throwaway preference index (tests never touch the user's cache).
+    /// No debounce, a throwaway preference index and preview cache (tests never touch the user's cache).
     static var quickOptions: ServerOptions {
         var options = ServerOptions()
         options.diagnosticsDelay = 0
         options.indexPath = temporaryIndexPath()
+        options.previewCachePath = (temporaryIndexPath() as NSString).deletingLastPathComponent + "/previews.sqlite"
         return options
     }
 
