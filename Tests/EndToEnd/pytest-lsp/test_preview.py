@@ -1,7 +1,7 @@
 """facet.preview: the "▶ Preview" code lenses, and workspace/executeCommand
 facet.preview against Tests/Support/fake-openai (an OpenAI-compatible fake whose
 model name picks its behaviour): the answers stream into
-.facet/previews/NAME.md, $/progress begin/report/end, the cache, force,
+.facet/previews/NAME.preview.md, $/progress begin/report/end, the cache, force,
 cancellation ($/cancelRequest, window/workDoneProgress/cancel, a new preview of
 the same document), endpoint faults, and an API key from the editor's settings
 that never reaches a file or a log.
