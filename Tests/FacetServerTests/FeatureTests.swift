@@ -91,6 +91,7 @@ final class FeatureTests: XCTestCase {
     /// and still writes its preview file. (Streaming is tested against the fake
     /// endpoint in FacetPreviewTests and the end-to-end suites.)
     func testPreviewToAClosedPortReportsTheFailure() throws {
+        try? FileManager.default.removeItem(atPath: "/tmp/facet-tests/.facet")
         let closed = "http://127.0.0.1:9/v1"  // the discard port: nothing listens on it here
         let client = opened(options: ["preview": ["endpoints": ["ollama": ["baseUrl": .string(closed)]]]])
         let result = try XCTUnwrap(client.request("workspace/executeCommand", ["command": "facet.preview", "arguments": [.string(uri)]]))
@@ -100,6 +101,8 @@ final class FeatureTests: XCTestCase {
         XCTAssertTrue(first["error"]?.stringValue?.contains("connection refused by 127.0.0.1:9") == true, "\(first)")
         let file = try XCTUnwrap(result["file"]?.stringValue)
         XCTAssertEqual(file, "/tmp/facet-tests/.facet/previews/features.preview.md")
+        let ignore = try String(contentsOfFile: "/tmp/facet-tests/.facet/previews/.gitignore", encoding: .utf8)
+        XCTAssertTrue(ignore.hasSuffix("*\n"), "the previews folder keeps itself out of version control")
         let markdown = try String(contentsOfFile: file, encoding: .utf8)
         XCTAssertTrue(markdown.contains("| Endpoint | ollama (\(closed)) |"), markdown)
         XCTAssertTrue(markdown.contains("connection refused"), markdown)

@@ -133,7 +133,13 @@ final class PreviewFileWriter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !retired else { return }
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let folder = (path as NSString).deletingLastPathComponent
+        if !FileManager.default.fileExists(atPath: folder) {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            // Previews are output, not source: keep them out of the project's commits.
+            try? Data("# Facet previews: generated, not for version control.\n*\n".utf8)
+                .write(to: URL(fileURLWithPath: folder).appendingPathComponent(".gitignore"))
+        }
         try? Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }
