@@ -38,6 +38,7 @@ let package = Package(
             name: "FacetIndex",
             dependencies: [
                 "FacetCore",
+                "FacetFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -52,6 +53,7 @@ let package = Package(
             name: "FacetPreview",
             dependencies: [
                 "FacetCore",
+                "FacetFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -147,7 +147,7 @@ private struct TextPrinter: Sendable {
             let answer = results[index].answers.last!
             if results[index].answers.count > 1 { write("\n\n") }
             if case .user(let text) = plan.items[index].previewCase.turns[answer.turn] {
-                write(PreviewReportText.quote(text) + "\n")
+                write(PreviewReport.quoted(text) + "\n")
             }
         case .text(_, let text):
             write(text)
@@ -158,7 +158,7 @@ private struct TextPrinter: Sendable {
             if result.cached {
                 write(header(index))
                 for answer in result.answers {
-                    if case .user(let text) = plan.items[index].previewCase.turns[answer.turn] { write(PreviewReportText.quote(text) + "\n") }
+                    if case .user(let text) = plan.items[index].previewCase.turns[answer.turn] { write(PreviewReport.quoted(text) + "\n") }
                     write(answer.text + "\n")
                 }
                 write("[cached]\n\n")
@@ -179,11 +179,5 @@ private struct TextPrinter: Sendable {
 
     private func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
-    }
-}
-
-enum PreviewReportText {
-    static func quote(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n")
     }
 }

@@ -1,4 +1,5 @@
 import FacetCore
+import FacetFiles
 import Foundation
 import GRDB
 
@@ -46,8 +47,7 @@ public final class PreviewCache: Sendable {
     public static func location(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let explicit, !explicit.isEmpty { return explicit }
         if let fromEnvironment = environment["FACET_PREVIEW_CACHE"], !fromEnvironment.isEmpty { return fromEnvironment }
-        let base = environment["XDG_CACHE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.cache")
-        return base + "/facet/previews.sqlite"
+        return UserCache.directory(environment: environment) + "/previews.sqlite"
     }
 
     /// The cache key of one case sent to one endpoint.

@@ -100,7 +100,8 @@ public struct PreviewReport: Sendable {
         return name == "case \(item.number)" ? name : "case \(item.number): \(name)"
     }
 
-    static func quoted(_ text: String) -> String {
+    /// `text` as a Markdown block quote, "> " before every line.
+    public static func quoted(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n")
     }
 

@@ -43,6 +43,9 @@ public struct CaseResult: Sendable, Codable, Equatable {
         cached = false
     }
 
+    /// The first answer's error, if any answer failed.
+    public var error: String? { answers.lazy.compactMap(\.error).first }
+
     /// True when every answer finished normally (what the cache keeps).
     public var isCacheable: Bool { status == .done && answers.allSatisfy { $0.complete && $0.error == nil } }
 }

@@ -21,13 +21,11 @@ public struct PreviewPlan: Sendable {
                             only: Int? = nil) -> Result<PreviewPlan, PreviewSettingsError> {
         let fromFrontMatter = PreviewMessage.frontMatterCases(document) ?? PreviewCases()
         var all = fromFrontMatter
-        var fileProblems: [String] = []
         if let casesFile {
             all.cases += casesFile.cases
             all.variables = casesFile.variables
-            fileProblems = casesFile.problems
         }
-        let problems = fromFrontMatter.problems.map { "front matter: \($0)" } + fileProblems
+        let problems = fromFrontMatter.problems.map { "front matter: \($0)" } + (casesFile?.problems ?? [])
         var usesProbe = false
         var chosen = Array(all.cases.enumerated()).map { (number: $0.offset + 1, previewCase: $0.element) }
         if let only {

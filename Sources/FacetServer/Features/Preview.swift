@@ -97,7 +97,7 @@ enum PreviewFeature {
         let cached = results.filter(\.cached).count
         var text = "\(done) of \(results.count) case\(results.count == 1 ? "" : "s") answered"
         if cached > 0 { text += " (\(cached) from the cache)" }
-        if let error = results.lazy.compactMap({ $0.answers.compactMap(\.error).first }).first { text += "; \(error)" }
+        if let error = results.lazy.compactMap(\.error).first { text += "; \(error)" }
         return text
     }
 }
@@ -202,7 +202,7 @@ extension LanguageServer {
             writer.report.status = summary
             writer.write(results, force: true)
             progress?.send(.end(summary))
-            if !cancelled, let failure = results.lazy.compactMap({ $0.answers.compactMap(\.error).first }).first {
+            if !cancelled, let failure = results.lazy.compactMap(\.error).first {
                 self.notify("window/showMessage", ShowMessageParams(type: MessageType.warning.rawValue, message: "Facet preview: \(failure)"))
             }
             self.queue.async {
@@ -212,7 +212,7 @@ extension LanguageServer {
                 "file": .string(file),
                 "cases": .array(results.map { result in
                     var fields: [String: JSONValue] = ["name": .string(result.name), "status": .string(result.status.rawValue), "cached": .bool(result.cached)]
-                    if let error = result.answers.compactMap(\.error).first { fields["error"] = .string(error) }
+                    if let error = result.error { fields["error"] = .string(error) }
                     return .object(fields)
                 }),
             ])
