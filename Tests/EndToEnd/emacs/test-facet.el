@@ -19,41 +19,9 @@
 
 ;;; Code:
 
-(require 'cl-lib)
-(require 'subr-x)
+(load (expand-file-name "test-harness.el" (file-name-directory (or load-file-name buffer-file-name))) nil t)
 
-(defconst facet-test-dir
-  (file-name-directory (or load-file-name buffer-file-name)))
-(defconst facet-test-repo
-  (expand-file-name "../../../" facet-test-dir))
-(defconst facet-test-timeout
-  (let ((env (getenv "FACET_TEST_TIMEOUT")))
-    (if (and env (> (string-to-number env) 0)) (string-to-number env) 10)))
-
-(defvar facet-test-tmp nil)
-(defvar facet-test-trace nil)
 (defvar facet-test-markdown nil "Whether markdown-mode is available.")
-
-(defun facet-test-out (format-string &rest args)
-  "Print a line on stdout."
-  (princ (concat (apply #'format format-string args) "\n")))
-
-(define-error 'facet-test-failure "Check failed")
-
-(defun facet-test-fail (format-string &rest args)
-  (signal 'facet-test-failure (list (apply #'format format-string args))))
-
-(defmacro facet-test-check (condition format-string &rest args)
-  `(unless ,condition (facet-test-fail ,format-string ,@args)))
-
-(defun facet-test-wait (predicate what)
-  "Process events until PREDICATE returns non-nil; fail after the timeout."
-  (let ((deadline (+ (float-time) facet-test-timeout))
-        result)
-    (while (and (not (setq result (funcall predicate)))
-                (< (float-time) deadline))
-      (accept-process-output nil 0.02))
-    (or result (facet-test-fail "%s: nothing within %s s" what facet-test-timeout))))
 
 (defun facet-test-visit (name)
   "Visit NAME in the temp folder; return the buffer."
@@ -220,35 +188,6 @@
                           (process-status process) (process-exit-status process))
         (facet-test-out "ok  server exited with status 0 after shutdown and exit")))))
 
-(defun facet-test-print-trace ()
-  (when (and facet-test-trace (file-readable-p facet-test-trace))
-    (facet-test-out "--- last lines of the server trace (%s):" facet-test-trace)
-    (with-temp-buffer
-      (insert-file-contents facet-test-trace)
-      (let ((lines (split-string (buffer-string) "\n")))
-        (dolist (line (last lines 12))
-          (facet-test-out "    %s" (truncate-string-to-width line 300)))))))
-
-(let ((status 0))
-  (setq facet-test-tmp (make-temp-file "facet-emacs-" t)
-        facet-test-trace (expand-file-name "facet-trace.log" facet-test-tmp))
-  (condition-case err
-      (progn
-        (facet-test-run)
-        (facet-test-out "PASS emacs: all checks passed"))
-    (facet-test-failure
-     (facet-test-out "FAIL emacs: %s" (cadr err))
-     (facet-test-print-trace)
-     (setq status 1))
-    (error
-     (facet-test-out "FAIL emacs: unexpected error: %S" err)
-     (facet-test-print-trace)
-     (setq status 1)))
-  (dolist (b (buffer-list))
-    (when (buffer-file-name b)
-      (with-current-buffer b (set-buffer-modified-p nil))
-      (kill-buffer b)))
-  (ignore-errors (delete-directory facet-test-tmp t))
-  (kill-emacs status))
+(facet-test-main "emacs" "facet-emacs-")
 
 ;;; test-facet.el ends here

@@ -18,16 +18,7 @@
 
 ;;; Code:
 
-(require 'cl-lib)
-(require 'subr-x)
-
-(defconst facet-test-dir
-  (file-name-directory (or load-file-name buffer-file-name)))
-(defconst facet-test-repo
-  (expand-file-name "../../../" facet-test-dir))
-(defconst facet-test-timeout
-  (let ((env (getenv "FACET_TEST_TIMEOUT")))
-    (if (and env (> (string-to-number env) 0)) (string-to-number env) 10)))
+(load (expand-file-name "test-harness.el" (file-name-directory (or load-file-name buffer-file-name))) nil t)
 
 (defconst facet-test-cases
   '(("case 1" . "What is your refund policy for annual plans?")
@@ -35,30 +26,7 @@
     ("follow-up" . "The one from March."))
   "Each case of the message: its name and the user message the fake echoes.")
 
-(defvar facet-test-tmp nil)
-(defvar facet-test-trace nil)
 (defvar facet-test-fake nil "The fake endpoint's process.")
-
-(defun facet-test-out (format-string &rest args)
-  "Print a line on stdout."
-  (princ (concat (apply #'format format-string args) "\n")))
-
-(define-error 'facet-test-failure "Check failed")
-
-(defun facet-test-fail (format-string &rest args)
-  (signal 'facet-test-failure (list (apply #'format format-string args))))
-
-(defmacro facet-test-check (condition format-string &rest args)
-  `(unless ,condition (facet-test-fail ,format-string ,@args)))
-
-(defun facet-test-wait (predicate what &optional seconds)
-  "Process events until PREDICATE returns non-nil; fail after SECONDS (default the timeout)."
-  (let ((deadline (+ (float-time) (or seconds facet-test-timeout)))
-        result)
-    (while (and (not (setq result (funcall predicate)))
-                (< (float-time) deadline))
-      (accept-process-output nil 0.01))
-    (or result (facet-test-fail "%s: nothing within %s s" what (or seconds facet-test-timeout)))))
 
 (defun facet-test-start-fake ()
   "Start Tests/Support/fake-openai; return its port."
@@ -225,37 +193,10 @@ buffer seen while the preview ran, as (RUNNING-P . TEXT)."
           (jsonrpc-notify server :exit nil)
           (facet-test-wait (lambda () (not (process-live-p process))) "the server exiting after shutdown and exit"))))))
 
-(defun facet-test-print-trace ()
-  (when (and facet-test-trace (file-readable-p facet-test-trace))
-    (facet-test-out "--- last lines of the server trace (%s):" facet-test-trace)
-    (with-temp-buffer
-      (insert-file-contents facet-test-trace)
-      (dolist (line (last (split-string (buffer-string) "\n") 12))
-        (facet-test-out "    %s" (truncate-string-to-width line 300))))))
-
-(let ((status 0))
-  (setq facet-test-tmp (file-name-as-directory (make-temp-file "facet-emacs-preview-" t))
-        facet-test-trace (expand-file-name "facet-trace.log" facet-test-tmp))
-  (condition-case err
-      (progn
-        (facet-test-run)
-        (facet-test-out "PASS emacs preview: all checks passed"))
-    (facet-test-failure
-     (facet-test-out "FAIL emacs preview: %s" (cadr err))
-     (facet-test-print-trace)
-     (setq status 1))
-    (error
-     (facet-test-out "FAIL emacs preview: unexpected error: %S" err)
-     (facet-test-print-trace)
-     (setq status 1)))
-  (when (process-live-p facet-test-fake)
-    (process-send-eof facet-test-fake)
-    (delete-process facet-test-fake))
-  (dolist (b (buffer-list))
-    (when (buffer-file-name b)
-      (with-current-buffer b (set-buffer-modified-p nil))
-      (kill-buffer b)))
-  (ignore-errors (delete-directory facet-test-tmp t))
-  (kill-emacs status))
+(facet-test-main "emacs preview" "facet-emacs-preview-"
+                 (lambda ()
+                   (when (process-live-p facet-test-fake)
+                     (process-send-eof facet-test-fake)
+                     (delete-process facet-test-fake))))
 
 ;;; test-preview.el ends here

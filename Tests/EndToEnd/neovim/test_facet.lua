@@ -14,27 +14,9 @@
 --      offers one from the embedded collection;
 --   6. every system-message buffer in the folder shares one client; notes.md has none.
 
-local uv = vim.uv or vim.loop
-local script = debug.getinfo(1, 'S').source:gsub('^@', '')
-local here = vim.fn.fnamemodify(script, ':p:h')
-local repo = vim.fn.fnamemodify(here, ':h:h:h')
-local timeout = tonumber(vim.env.FACET_TEST_TIMEOUT_MS or '') or 10000
-
-local function out(line)
-  io.stdout:write(line .. '\n')
-  io.stdout:flush()
-end
-
-local Failure = {}
-local function fail(message)
-  error(setmetatable({ message = message }, Failure), 0)
-end
-
-local function check(ok, message)
-  if not ok then
-    fail(message)
-  end
-end
+local h = dofile(vim.fn.fnamemodify((debug.getinfo(1, 'S').source:gsub('^@', '')), ':p:h') .. '/harness.lua')
+local uv, repo, timeout = h.uv, h.repo, h.timeout
+local out, fail, check = h.out, h.fail, h.check
 
 local tmp = vim.fn.tempname() .. '-facet-nvim'
 local trace = tmp .. '/facet-trace.log'
@@ -226,25 +208,4 @@ local function run()
   out(('ok  completion offers %d preferences; harmlessness: %q'):format(#items, harmless.label))
 end
 
-local ok, err = xpcall(run, function(e)
-  if getmetatable(e) == Failure then
-    return e.message
-  end
-  return debug.traceback(tostring(e), 2)
-end)
-if ok then
-  out('PASS neovim: all checks passed')
-  vim.fn.delete(tmp, 'rf')
-  vim.cmd('qall!')
-else
-  out('FAIL neovim: ' .. tostring(err))
-  -- The temp folder goes away with Neovim, so show the end of the server's trace now.
-  if vim.fn.filereadable(trace) == 1 then
-    out('--- last lines of the server trace (' .. trace .. '):')
-    local lines = vim.fn.readfile(trace)
-    for i = math.max(1, #lines - 11), #lines do
-      out('    ' .. lines[i]:sub(1, 300))
-    end
-  end
-  vim.cmd('cquit 1')
-end
+h.finish('neovim', run, trace, tmp)

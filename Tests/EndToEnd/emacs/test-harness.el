@@ -1,0 +1,80 @@
+;;; test-harness.el --- Shared by the headless Emacs tests (test-*.el)  -*- lexical-binding: t; -*-
+
+;; Paths, the timeout, checks, waiting, and the end of a run.  Each test loads it
+;; from its own folder, defines `facet-test-run', and ends with `facet-test-main'.
+
+;;; Code:
+
+(require 'cl-lib)
+(require 'subr-x)
+
+(defconst facet-test-dir
+  (file-name-directory (or load-file-name buffer-file-name)))
+(defconst facet-test-repo
+  (expand-file-name "../../../" facet-test-dir))
+(defconst facet-test-timeout
+  (let ((env (getenv "FACET_TEST_TIMEOUT")))
+    (if (and env (> (string-to-number env) 0)) (string-to-number env) 10)))
+
+(defvar facet-test-tmp nil "The run's temp folder, removed at the end.")
+(defvar facet-test-trace nil "The server's trace file, shown when a check fails.")
+
+(defun facet-test-out (format-string &rest args)
+  "Print a line on stdout."
+  (princ (concat (apply #'format format-string args) "\n")))
+
+(define-error 'facet-test-failure "Check failed")
+
+(defun facet-test-fail (format-string &rest args)
+  (signal 'facet-test-failure (list (apply #'format format-string args))))
+
+(defmacro facet-test-check (condition format-string &rest args)
+  `(unless ,condition (facet-test-fail ,format-string ,@args)))
+
+(defun facet-test-wait (predicate what &optional seconds)
+  "Process events until PREDICATE returns non-nil; fail after SECONDS (default the timeout)."
+  (let ((deadline (+ (float-time) (or seconds facet-test-timeout)))
+        result)
+    (while (and (not (setq result (funcall predicate)))
+                (< (float-time) deadline))
+      (accept-process-output nil 0.01))
+    (or result (facet-test-fail "%s: nothing within %s s" what (or seconds facet-test-timeout)))))
+
+(defun facet-test-print-trace ()
+  (when (and facet-test-trace (file-readable-p facet-test-trace))
+    (facet-test-out "--- last lines of the server trace (%s):" facet-test-trace)
+    (with-temp-buffer
+      (insert-file-contents facet-test-trace)
+      (dolist (line (last (split-string (buffer-string) "\n") 12))
+        (facet-test-out "    %s" (truncate-string-to-width line 300))))))
+
+(defun facet-test-main (name prefix &optional cleanup)
+  "Run `facet-test-run' in a new temp folder named after PREFIX; print PASS or FAIL under NAME.
+Then call CLEANUP (if any), close file buffers, remove the folder and exit:
+0 when every check passed, else 1 (with the end of the server's trace)."
+  (let ((status 0))
+    (setq facet-test-tmp (file-name-as-directory (make-temp-file prefix t))
+          facet-test-trace (expand-file-name "facet-trace.log" facet-test-tmp))
+    (condition-case err
+        (progn
+          (facet-test-run)
+          (facet-test-out "PASS %s: all checks passed" name))
+      (facet-test-failure
+       (facet-test-out "FAIL %s: %s" name (cadr err))
+       (facet-test-print-trace)
+       (setq status 1))
+      (error
+       (facet-test-out "FAIL %s: unexpected error: %S" name err)
+       (facet-test-print-trace)
+       (setq status 1)))
+    (when cleanup (funcall cleanup))
+    (dolist (b (buffer-list))
+      (when (buffer-file-name b)
+        (with-current-buffer b (set-buffer-modified-p nil))
+        (kill-buffer b)))
+    (ignore-errors (delete-directory facet-test-tmp t))
+    (kill-emacs status)))
+
+(provide 'test-harness)
+
+;;; test-harness.el ends here
