@@ -44,8 +44,23 @@ struct PreviewCommand: ParsableCommand {
     var cacheFile: String?
     @Option(help: "text streams answers as they arrive; json prints one document at the end.")
     var format: Format = .text
+    @Option(help: "Preview on two or more endpoints side by side, comma-separated, the reference model last; scored when a judge is given or configured.")
+    var compare: String?
+    @Option(help: "With --compare: the judging endpoint (default: [judge] endpoint; without either, answers are not scored).")
+    var judge: String?
 
     func run() throws {
+        if compare != nil {
+            let options = EvalRun.Options(compare: compare, judge: judge, caseNumber: caseNumber, noCache: noCache, cacheFile: cacheFile)
+            let code = EvalRun(files: [file], options: options, endpoint: nil, limit: nil, format: format == .json ? .json : .text,
+                               skipJudge: true, failUnder: nil).execute()
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
+        if judge != nil {
+            FileHandle.standardError.write(Data("facet: --judge goes with --compare; to score one endpoint's answers use facet eval\n".utf8))
+            throw ExitCode(2)
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
             FileHandle.standardError.write(Data("facet: \(file): cannot read the file\n".utf8))
             throw ExitCode(2)
@@ -85,26 +100,10 @@ struct PreviewCommand: ParsableCommand {
         if !results.allSatisfy({ $0.status == .done }) { throw ExitCode(1) }
     }
 
-    /// Runs the preview on the cooperative pool while this thread waits; Ctrl-C cancels it.
+    /// Streams the answers to stdout (text format) as they arrive; Ctrl-C cancels.
     private func runInterruptibly(_ job: PreviewJob) -> [CaseResult] {
         let printer = TextPrinter(enabled: format == .text, plan: job.plan, profile: job.profile)
-        let box = ResultBox()
-        let done = DispatchSemaphore(value: 0)
-        let task = Task {
-            box.results = await PreviewRunner.run(job) { update, results in printer.show(update, results) }
-            done.signal()
-        }
-        signal(SIGINT, SIG_IGN)
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        interrupt.setEventHandler {
-            FileHandle.standardError.write(Data("\nfacet: interrupted; stopping the request\n".utf8))
-            task.cancel()
-        }
-        interrupt.resume()
-        done.wait()
-        interrupt.cancel()
-        signal(SIGINT, SIG_DFL)
-        return box.results
+        return Interruptible.run { await PreviewRunner.run(job) { update, results in printer.show(update, results) } }
     }
 
     private func printJSON(_ job: PreviewJob, _ results: [CaseResult]) {
@@ -125,10 +124,6 @@ struct PreviewCommand: ParsableCommand {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         }
     }
-}
-
-private final class ResultBox: @unchecked Sendable {
-    var results: [CaseResult] = []
 }
 
 /// Writes answers to stdout as they arrive: a header per case, the text

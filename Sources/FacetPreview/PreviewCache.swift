@@ -28,6 +28,15 @@ public final class PreviewCache: Sendable {
                     table.column("result", .text).notNull()
                 }
             }
+            migrator.registerMigration("judgements-1") { db in
+                // Judge replies (scores, written rubrics): keyed by the whole judge request, so any change re-judges.
+                try db.create(table: "judgement") { table in
+                    table.primaryKey("key", .text)
+                    table.column("created", .double).notNull()
+                    table.column("model", .text).notNull()
+                    table.column("reply", .text).notNull()
+                }
+            }
             try migrator.migrate(database)
             return PreviewCache(database: database, path: path)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
@@ -76,6 +85,25 @@ public final class PreviewCache: Sendable {
             try db.execute(sql: "INSERT OR REPLACE INTO preview (key, created, endpoint, model, caseName, result) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [key, Date().timeIntervalSince1970, profile.baseURL, profile.model, result.name, text])
         }
+    }
+
+    /// A judge reply stored under `key`, if any.
+    public func judgement(for key: String) -> String? {
+        try? database.read { db in try String.fetchOne(db, sql: "SELECT reply FROM judgement WHERE key = ?", arguments: [key]) }
+    }
+
+    public func storeJudgement(_ reply: String, key: String, model: String) throws {
+        try database.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO judgement (key, created, model, reply) VALUES (?, ?, ?, ?)",
+                           arguments: [key, Date().timeIntervalSince1970, model, reply])
+        }
+    }
+
+    /// The cache key of one judge request: what is sent, where, and which sample it is.
+    public static func judgementKey(kind: String, messages: [String], profile: EndpointProfile, sample: Int) -> String {
+        let parts = ["facet-\(kind)-1", profile.baseURL, profile.model, profile.temperature.map { String($0) } ?? "-",
+                     profile.maxTokens.map { String($0) } ?? "-", String(sample)] + messages
+        return SHA256.hex(parts.map { "\($0.utf8.count):\($0)" }.joined())
     }
 
     public func count() -> Int {

@@ -8,6 +8,8 @@ public struct PreviewAnswer: Sendable, Codable, Equatable {
     public var complete: Bool
     /// Why the answer failed, when it did (never holds the API key).
     public var error: String?
+    /// The `PreviewError.Kind` behind `error`, so callers can tell endpoint-wide faults from one-off ones.
+    public var failureKind: String?
     public var usage: TokenUsage?
     /// Seconds from sending to the first text.
     public var firstTextSeconds: Double?

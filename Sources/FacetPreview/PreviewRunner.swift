@@ -35,7 +35,7 @@ public enum PreviewUpdate: Sendable, Equatable {
 /// HTTP request in flight at once.
 public enum PreviewRunner {
     /// Errors that would repeat for every case: the rest are not sent.
-    static let endpointWide: Set<PreviewError.Kind> = [.configuration, .invalidURL, .missingKey, .connectionRefused, .hostNotFound, .tls,
+    public static let endpointWide: Set<PreviewError.Kind> = [.configuration, .invalidURL, .missingKey, .connectionRefused, .hostNotFound, .tls,
                                                        .unauthorized, .forbidden, .modelNotFound, .notFound, .rateLimited, .unavailable, .connectTimeout]
 
     public static func run(_ job: PreviewJob, onUpdate: @Sendable (PreviewUpdate, [CaseResult]) -> Void) async -> [CaseResult] {
@@ -131,6 +131,7 @@ public enum PreviewRunner {
         } catch {
             let failure = error as? PreviewError ?? PreviewError(.transport, String(describing: error))
             results[index].answers[last].error = failure.kind == .cancelled ? "cancelled" : failure.message
+            results[index].answers[last].failureKind = failure.kind.rawValue
             return failure
         }
     }

@@ -58,6 +58,8 @@ public final class LanguageServer: @unchecked Sendable {
     /// Settings by source, merged key by key into `settings` (later layers win).
     var settingsLayers: [String: JSONValue] = [:]
     var settingsGeneration = 0
+    /// Counts finished evaluations, so pulled diagnostics change when their findings do.
+    var evalGeneration = 0
     var trace = "off"
     var documents: [DocumentURI: OpenDocument] = [:]
     var pendingDiagnostics: [DocumentURI: DispatchWorkItem] = [:]
@@ -235,11 +237,14 @@ public final class LanguageServer: @unchecked Sendable {
 
     func snapshot(_ uri: DocumentURI) -> DocumentSnapshot? {
         guard let document = documents[uri] else { return nil }
+        var configuration = configuration(for: document)
+        // The editor's preview settings win over .facet.toml's (code lenses name the compared endpoints).
+        configuration.preview = settings.preview.apply(to: configuration.preview)
         return DocumentSnapshot(uri: uri, openID: document.openID, version: document.version, source: document.source,
-                                configuration: configuration(for: document), encoding: client.positionEncoding,
+                                configuration: configuration, encoding: client.positionEncoding,
                                 markdown: client.acceptsMarkdownHover,
                                 maxAnalysedBytes: options.maxAnalysedBytes, analyses: document.analyses,
-                                preferences: preferences)
+                                preferences: preferences, evalFindings: document.evalFindings)
     }
 
     /// Editor settings, then the nearest `.facet.toml` over them.

@@ -40,16 +40,16 @@ final class PreviewCLITests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// A started `facet preview`, with its output read as it arrives.
+    /// A started `facet preview` (or another command), with its output read as it arrives.
     final class Run: @unchecked Sendable {
         let process = Process()
         private let lock = NSLock()
         private var out = Data()
         private var err = Data()
 
-        init(_ arguments: [String], cache: String) throws {
+        init(_ arguments: [String], cache: String, command: String = "preview") throws {
             process.executableURL = PreviewCLITests.binary
-            process.arguments = ["preview"] + arguments
+            process.arguments = [command] + arguments
             var environment = ProcessInfo.processInfo.environment
             environment["FACET_PREVIEW_CACHE"] = cache  // never the user's cache
             process.environment = environment

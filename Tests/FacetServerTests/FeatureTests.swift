@@ -112,6 +112,36 @@ final class FeatureTests: XCTestCase {
         XCTAssertEqual(client.output.wait { $0["id"] == .number(Double(bad)) }?.message["error"]?["code"], -32602)
     }
 
+    func testEvaluateLensAndAnUnreachableEndpoint() throws {
+        try? FileManager.default.removeItem(atPath: "/tmp/facet-tests/.facet")
+        let closed = "http://127.0.0.1:9/v1"
+        let client = opened(options: ["preview": ["endpoints": ["ollama": ["baseUrl": .string(closed)], "vllm": ["baseUrl": .string(closed)]],
+                                                  "compare": ["ollama", "vllm"]]])
+        let lenses = try XCTUnwrap(client.request("textDocument/codeLens", ["textDocument": TestClient.document(uri)])?.arrayValue)
+        let lens = try XCTUnwrap(lenses.first { $0["command"]?["command"] == "facet.evaluate" })
+        XCTAssertEqual(lens["command"]?["title"], "★ Evaluate: ollama vs vllm")
+        let result = try XCTUnwrap(client.request("workspace/executeCommand", ["command": "facet.evaluate", "arguments": lens["command"]!["arguments"]!]))
+        XCTAssertEqual(result["cancelled"], false)
+        XCTAssertEqual(result["endpoints"]?.arrayValue?.map { $0["mean"] }, [.null, .null])
+        let file = try XCTUnwrap(result["file"]?.stringValue)
+        XCTAssertEqual(file, "/tmp/facet-tests/.facet/previews/features.eval.md")
+        let markdown = try String(contentsOfFile: file, encoding: .utf8)
+        XCTAssertTrue(markdown.contains("| Endpoints | ollama (llama3.2) vs vllm (default) — reference |"), markdown)
+        XCTAssertTrue(markdown.contains("connection refused"), markdown)
+        let bad = client.start("workspace/executeCommand", ["command": "facet.evaluate", "arguments": [.string(uri), ["compare": ["ollama", "nowhere"]]]])
+        let refused = client.output.wait { $0["id"] == .number(Double(bad)) }?.message
+        XCTAssertEqual(refused?["error"]?["code"], -32602)
+        XCTAssertTrue(refused?["error"]?["message"]?.stringValue?.contains("no endpoint named 'nowhere'") == true, "\(String(describing: refused))")
+    }
+
+    func testEvalFindingsFollowTheirSentenceUntilItIsEdited() {
+        let finding = EvalFinding(range: 11..<30, text: "Reply in JSON only.", rubric: "format", message: "not followed")
+        let original = SourceText("Be polite. Reply in JSON only.")
+        XCTAssertEqual(finding.located(in: original), 11..<30)
+        XCTAssertEqual(finding.located(in: SourceText("# Rules\nBe polite. Reply in JSON only.")), 19..<38)
+        XCTAssertNil(finding.located(in: SourceText("Be polite. Reply in YAML only.")))
+    }
+
     func testCodeLensShowsCoverageAndItsCommandRuns() throws {
         let client = opened()
         let lenses = try XCTUnwrap(client.request("textDocument/codeLens", ["textDocument": TestClient.document(uri)])?.arrayValue)

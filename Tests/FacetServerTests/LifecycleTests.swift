@@ -23,7 +23,7 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(capabilities["hoverProvider"], true)
         XCTAssertEqual(capabilities["semanticTokensProvider"]?["legend"]?["tokenTypes"],
                        ["role", "task", "background", "format", "style", "tool", "guardrail", "variable"])
-        XCTAssertEqual(capabilities["executeCommandProvider"]?["commands"], ["facet.showCoverage", "facet.similarMessages", "facet.preview"])
+        XCTAssertEqual(capabilities["executeCommandProvider"]?["commands"], ["facet.showCoverage", "facet.similarMessages", "facet.preview", "facet.evaluate"])
         XCTAssertEqual(result["serverInfo"]?["name"], "facet")
         // Every advertised request has a handler.
         for (key, method) in [("hoverProvider", "textDocument/hover"), ("completionProvider", "textDocument/completion"), ("codeActionProvider", "textDocument/codeAction"),

@@ -26,7 +26,7 @@ extension FacetConfiguration {
         }
         var configuration = base
         for table in document.tables where table.name != "rules" && !PreviewTables.owns(table: table.name) {
-            throw ConfigurationError(file: file, line: table.line, message: "unknown table [\(table.name)]; known: [rules], [preview], [endpoints.NAME]")
+            throw ConfigurationError(file: file, line: table.line, message: "unknown table [\(table.name)]; known: [rules], [preview], [judge], [endpoints.NAME]")
         }
         for entry in document.entries {
             func fail(_ message: String) -> ConfigurationError { ConfigurationError(file: file, line: entry.line, message: message) }

@@ -81,6 +81,10 @@ public struct PreviewSettings: Sendable, Equatable {
     public var endpoints: [String: EndpointProfile] = EndpointProfile.builtIn
     /// The user message sent when a system message declares no cases.
     public var probe = PreviewSettings.defaultProbe
+    /// Endpoints an evaluation compares by default, the reference (strong) model last.
+    public var compare: [String] = []
+    /// How answers are judged (`[judge]`).
+    public var judge = JudgeSettings()
 
     public static let defaultProbe = "Hello! Who are you, and what can you help me with?"
 

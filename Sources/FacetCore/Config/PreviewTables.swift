@@ -21,7 +21,7 @@ enum PreviewTables {
 
     /// Whether a table name belongs to the preview settings.
     static func owns(table name: String) -> Bool {
-        name == "preview" || name == "endpoints" || name.hasPrefix("endpoints.")
+        name == "preview" || name == "judge" || name == "endpoints" || name.hasPrefix("endpoints.")
     }
 
     /// Applies one entry of a preview table; throws with the file and line on a bad key or value.
@@ -35,9 +35,23 @@ enum PreviewTables {
             case "probe":
                 guard case .string(let text) = entry.value, !text.isEmpty else { throw fail("preview.probe takes the user message to send when a file has no cases") }
                 settings.probe = text
+            case "compare":
+                guard case .array(let items) = entry.value, items.count >= 2 else {
+                    throw fail("preview.compare takes two or more endpoint names, the reference model last, e.g. [\"local\", \"strong\"]")
+                }
+                var names: [String] = []
+                for item in items {
+                    guard case .string(let name) = item, !name.isEmpty else { throw fail("preview.compare takes endpoint names as strings") }
+                    names.append(name)
+                }
+                settings.compare = names
             default:
-                throw fail("unknown setting 'preview.\(entry.key)'; known: endpoint, probe")
+                throw fail("unknown setting 'preview.\(entry.key)'; known: endpoint, probe, compare")
             }
+            return
+        }
+        if entry.table == "judge" {
+            try JudgeTable.apply(entry, to: &settings.judge, fail: fail)
             return
         }
         let path = entry.table.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
@@ -128,5 +142,45 @@ public enum EndpointURL {
     public static func isVariableName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
         return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+    }
+}
+
+/// The `[judge]` table (see `JudgeSettings`).
+enum JudgeTable {
+    static let keys = ["endpoint", "repeats", "low", "gap", "tie", "drift", "rubrics", "concurrency"]
+
+    static func apply(_ entry: TOMLSubset.Entry, to judge: inout JudgeSettings,
+                      fail: (String) -> ConfigurationError) throws(ConfigurationError) {
+        func number(_ range: ClosedRange<Double>) throws(ConfigurationError) -> Double {
+            switch entry.value {
+            case .integer(let n) where range.contains(Double(n)): return Double(n)
+            case .float(let x) where range.contains(x): return x
+            default: throw fail("judge.\(entry.key) takes a number from \(range.lowerBound) to \(range.upperBound)")
+            }
+        }
+        switch entry.key {
+        case "endpoint":
+            guard case .string(let name) = entry.value, !name.isEmpty else { throw fail("judge.endpoint takes the name of an endpoint profile") }
+            judge.endpoint = name
+        case "repeats":
+            guard case .integer(let n) = entry.value, (1...10).contains(n) else { throw fail("judge.repeats takes a whole number from 1 to 10") }
+            judge.repeats = n
+        case "concurrency":
+            guard case .integer(let n) = entry.value, (1...64).contains(n) else { throw fail("judge.concurrency takes a whole number from 1 to 64") }
+            judge.concurrency = n
+        case "low": judge.low = try number(1...5)
+        case "gap": judge.gap = try number(0...4)
+        case "tie": judge.tie = try number(0...4)
+        case "drift": judge.drift = try number(0...4)
+        case "rubrics":
+            guard case .string(let mode) = entry.value, mode == "templates" || mode == "judge" else {
+                throw fail("judge.rubrics takes \"templates\" (derived from the analysis) or \"judge\" (written by the judge endpoint)")
+            }
+            judge.rubricsFromJudge = mode == "judge"
+        case "api-key", "key", "token":
+            throw fail("do not put API keys in .facet.toml; the judge uses its endpoint profile's api-key-env")
+        default:
+            throw fail("unknown setting 'judge.\(entry.key)'; known: \(keys.joined(separator: ", "))")
+        }
     }
 }

@@ -38,6 +38,8 @@ public struct PreviewCases: Sendable {
     public var variables: [String: String]
     /// Problems, each naming the case; cases with problems are left out.
     public var problems: [String]
+    /// Rubrics given alongside the cases (a cases file's own `rubrics:`).
+    public var rubrics = AuthorRubrics()
 
     public init(cases: [PreviewCase] = [], variables: [String: String] = [:], problems: [String] = []) {
         self.cases = cases
@@ -79,8 +81,14 @@ public struct PreviewCases: Sendable {
         case .array:
             return parse(value)
         case .mapping(let mapping):
-            guard let cases = mapping["cases"] else { return PreviewCases(problems: ["expected a list of cases, or a mapping with 'cases:'"]) }
-            var result = parse(cases)
+            guard mapping["cases"] != nil || mapping["rubrics"] != nil else {
+                return PreviewCases(problems: ["expected a list of cases, or a mapping with 'cases:' (and optionally 'variables:' and 'rubrics:')"])
+            }
+            var result = mapping["cases"].map(parse) ?? PreviewCases()
+            if let rubrics = mapping["rubrics"] {
+                // Its problems are reported by evaluations, which use rubrics; previews do not.
+                result.rubrics = AuthorRubrics.parse(rubrics)
+            }
             if let variables = mapping["variables"] {
                 switch stringMapping(variables) {
                 case .success(let values): result.variables = values

@@ -6,6 +6,12 @@ public struct PreviewMessage: Sendable, Equatable {
     /// Variables in the text that had no value and were sent as written.
     public var unfilled: [String]
 
+    /// A system message sent as given (a benchmark row's `system`).
+    public init(text: String) {
+        self.text = text
+        unfilled = []
+    }
+
     public init(document: Document, variables: [String: String]) {
         var cuts: [(range: Range<Int>, replacement: String)] = []
         if let frontMatter = document.frontMatter { cuts.append((frontMatter.range, "")) }

@@ -7,6 +7,12 @@ public struct PreviewPlan: Sendable {
         public var number: Int
         public var previewCase: PreviewCase
         public var systemMessage: PreviewMessage
+
+        public init(number: Int, previewCase: PreviewCase, systemMessage: PreviewMessage) {
+            self.number = number
+            self.previewCase = previewCase
+            self.systemMessage = systemMessage
+        }
     }
 
     public var items: [Item]
@@ -14,6 +20,12 @@ public struct PreviewPlan: Sendable {
     public var problems: [String]
     /// True when the file has no cases and the probe question is sent instead.
     public var usesProbe: Bool
+
+    public init(items: [Item], problems: [String] = [], usesProbe: Bool = false) {
+        self.items = items
+        self.problems = problems
+        self.usesProbe = usesProbe
+    }
 
     /// Cases from the front matter, then those of the cases file. With
     /// `only`, just that case (1-based); an out-of-range number is an error.

@@ -70,6 +70,8 @@ public struct FrontMatter: Sendable {
     public var values: [String: YAMLValue]
     /// Where each item of `cases:` starts, for a code lens per preview case.
     public var caseOffsets: [Int] = []
+    /// Where each item of `rubrics:` starts, for diagnostics on rubrics the models do not follow.
+    public var rubricOffsets: [Int] = []
 }
 
 /// Plain YAML values, so later layers can read front matter without a YAML library.

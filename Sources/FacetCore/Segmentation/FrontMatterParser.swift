@@ -29,6 +29,9 @@ enum FrontMatterParser {
             if name == "cases", case .sequence(let items) = value {
                 frontMatter.caseOffsets = items.map { nodeRange($0, bodyOffset: bodyOffset, lines: lines, length: 0).lowerBound }
             }
+            if name == "rubrics", case .sequence(let items) = value {
+                frontMatter.rubricOffsets = items.map { nodeRange($0, bodyOffset: bodyOffset, lines: lines, length: 0).lowerBound }
+            }
             if name == "variables" {
                 var declared: [String] = []
                 switch value {

@@ -19,6 +19,8 @@ struct DocumentSnapshot: Sendable {
     let analyses: AnalysisCache
     /// The preference index (opened on first use) for suggestions.
     let preferences: IndexHolder
+    /// Rubrics the last evaluation found not followed.
+    var evalFindings: [EvalFinding] = []
 
     /// Whether `document` still has the text this snapshot was taken from.
     func isCurrent(_ document: OpenDocument?) -> Bool {

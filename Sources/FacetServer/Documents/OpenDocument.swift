@@ -12,6 +12,8 @@ struct OpenDocument: Sendable {
     private(set) var source: SourceText
     /// Shared by every snapshot of the document, so one analysis per version serves all requests.
     let analyses = AnalysisCache()
+    /// Rubrics the last evaluation found not followed, shown as diagnostics until the next one.
+    var evalFindings: [EvalFinding] = []
 
     init(uri: DocumentURI, openID: Int, version: Int, text: String) {
         self.uri = uri

@@ -53,7 +53,7 @@ extension LanguageServer {
     }
 
     func pullDiagnostics(_ id: RequestID, _ body: Data) {
-        let generation = settingsGeneration
+        let generation = "\(settingsGeneration).\(evalGeneration)"
         documentRequest(id, body) { (params: DocumentDiagnosticParams, snapshot) -> DocumentDiagnosticReport in
             let resultId = "\(snapshot.openID).\(snapshot.version).\(generation)"
             if params.previousResultId == resultId { return .unchanged(resultId: resultId) }
@@ -72,6 +72,12 @@ enum DiagnosticsFeature {
         }
         let mapping = snapshot.mapping
         return snapshot.analysis.findings.map { diagnostic($0, uri: snapshot.uri, mapping: mapping) }
+            + snapshot.evalFindings.compactMap { finding in
+                finding.located(in: snapshot.source).map { range in
+                    Diagnostic(range: mapping.range(range), severity: 2, code: "not-followed", codeDescription: nil,
+                               source: "facet eval", message: finding.message, relatedInformation: nil, data: nil)
+                }
+            }
     }
 
     static func diagnostic(_ finding: Finding, uri: DocumentURI, mapping: PositionMapping) -> Diagnostic {

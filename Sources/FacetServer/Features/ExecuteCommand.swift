@@ -9,7 +9,7 @@ import LSPTypes
 enum ExecuteCommandFeature {
     static let showCoverage = "facet.showCoverage"
     static let similarMessages = "facet.similarMessages"
-    static let commands = [showCoverage, similarMessages, PreviewFeature.command]
+    static let commands = [showCoverage, similarMessages, PreviewFeature.command, EvaluateFeature.command]
 
     /// Imported system messages most like this one, as (text excerpt, source).
     static func similar(_ snapshot: DocumentSnapshot) -> [SimilarMessage] {
@@ -51,6 +51,8 @@ extension LanguageServer {
             }
         case PreviewFeature.command:
             preview(id, params)
+        case EvaluateFeature.command:
+            evaluate(id, params)
         default:
             fail(id, ResponseError(.invalidParams, "unknown command \(params.command); known: \(ExecuteCommandFeature.commands.joined(separator: ", "))"))
         }

@@ -36,8 +36,8 @@ enum PreviewFeature {
         let serial: Int
         let task: Task<Void, Never>
         let token: ProgressToken?
-        let writer: PreviewFileWriter
-        init(serial: Int, task: Task<Void, Never>, token: ProgressToken?, writer: PreviewFileWriter) {
+        let writer: ReportFileWriter
+        init(serial: Int, task: Task<Void, Never>, token: ProgressToken?, writer: ReportFileWriter) {
             self.serial = serial
             self.task = task
             self.token = token
@@ -50,7 +50,7 @@ enum PreviewFeature {
         }
     }
 
-    static let systemMessageSuffixes = [".system.md", ".prompt.md", ".system.txt", ".sysmsg"]
+    static let systemMessageSuffixes = CaseFiles.systemMessageSuffixes
 
     /// Where the preview of `path` is written: `.facet/previews/` in the
     /// workspace folder holding it (else beside it), named after the file.
@@ -102,34 +102,36 @@ enum PreviewFeature {
     }
 }
 
-/// Rewrites the preview file as a preview runs: at most every 100 ms while
-/// text streams, and at once when a case starts or ends. Used by one task at a time.
-final class PreviewFileWriter: @unchecked Sendable {
+/// Rewrites a preview or evaluation file as the work runs: at most every
+/// 100 ms while text streams, and at once when asked to (a case starts or
+/// ends). `status` is the line under the file's header. Used by one task at a time.
+final class ReportFileWriter: @unchecked Sendable {
     let path: String
-    var report: PreviewReport
+    var status: String
     private let interval: UInt64 = 100_000_000
     private var lastWrite: UInt64 = 0
     private var retired = false
     private let lock = NSLock()
 
-    init(path: String, report: PreviewReport) {
+    init(path: String, status: String) {
         self.path = path
-        self.report = report
+        self.status = status
     }
 
-    /// A newer preview of the same document took over the file: write nothing more.
+    /// A newer run for the same document took over the file: write nothing more.
     func retire() {
         lock.lock()
         retired = true
         lock.unlock()
     }
 
-    func write(_ results: [CaseResult], force: Bool) {
+    /// `render` turns the status line into the file's text; it is not called when the write is skipped.
+    func write(force: Bool, _ render: (String) -> String) {
         let now = DispatchTime.now().uptimeNanoseconds
         guard force || now - lastWrite >= interval else { return }
         lastWrite = now
-        let text = report.markdown(results)
-        // Under the lock, so a retired preview's last write cannot land after the new one's first.
+        let text = render(status)
+        // Under the lock, so a retired run's last write cannot land after the new one's first.
         lock.lock()
         defer { lock.unlock() }
         guard !retired else { return }
@@ -173,9 +175,9 @@ extension LanguageServer {
 
         let file = PreviewFeature.previewFile(for: document.path, uri: arguments.uri, workspaceFolders: workspaceFolders)
         let title = document.path.map { ($0 as NSString).lastPathComponent } ?? arguments.uri
-        let writer = PreviewFileWriter(path: file, report: PreviewReport(title: title, plan: job.plan, profile: job.profile, started: Date(),
-                                                                         status: "running against \(job.profile.name)"))
-        writer.write([], force: true)
+        let report = PreviewReport(title: title, plan: job.plan, profile: job.profile, started: Date(), status: "")
+        let writer = ReportFileWriter(path: file, status: "running against \(job.profile.name)")
+        writer.write(force: true) { report.with(status: $0).markdown([]) }
         log.info("preview of \(arguments.uri): \(job.plan.items.count) case(s) to \(job.profile.name) (\(job.profile.baseURL), \(job.profile.model))")
 
         let progress = startProgress(params.workDoneToken, title: "Facet preview: \(title)",
@@ -190,8 +192,8 @@ extension LanguageServer {
             let results = await PreviewRunner.run(job) { update, results in
                 let last: Bool
                 if case .caseFinished(let index) = update { last = index == results.count - 1 } else { last = false }
-                if case .caseFinished = update { writer.report.status = "running: \(PreviewFeature.summary(results))" }
-                writer.write(results, force: !update.isText)
+                if case .caseFinished = update { writer.status = "running: \(PreviewFeature.summary(results))" }
+                writer.write(force: !update.isText) { report.with(status: $0).markdown(results) }
                 if let message = PreviewFeature.progressMessage(update, results), let progress, !last {
                     let finished = results.filter { $0.status != .waiting && $0.status != .running }.count
                     progress.send(.report(message, percentage: finished * 100 / max(1, results.count)))
@@ -199,8 +201,8 @@ extension LanguageServer {
             }
             let cancelled = Task.isCancelled || results.contains { $0.status == .cancelled }
             let summary = cancelled ? "cancelled" : PreviewFeature.summary(results)
-            writer.report.status = summary
-            writer.write(results, force: true)
+            writer.status = summary
+            writer.write(force: true) { report.with(status: $0).markdown(results) }
             progress?.send(.end(summary))
             if !cancelled, let failure = results.lazy.compactMap(\.error).first {
                 self.notify("window/showMessage", ShowMessageParams(type: MessageType.warning.rawValue, message: "Facet preview: \(failure)"))
@@ -224,7 +226,7 @@ extension LanguageServer {
 
     /// Begins work-done progress on the client's token, or on one the server
     /// creates when the client supports that; nil when the client shows none.
-    private func startProgress(_ clientToken: ProgressToken?, title: String, message: String) -> PreviewProgress? {
+    func startProgress(_ clientToken: ProgressToken?, title: String, message: String) -> PreviewProgress? {
         let begin = WorkDoneProgress.begin(title, message: message, cancellable: true)
         if let clientToken {
             let progress = PreviewProgress(token: clientToken, server: self)
@@ -319,4 +321,12 @@ final class PreviewProgress: @unchecked Sendable {
 
 extension PreviewUpdate {
     var isText: Bool { if case .text = self { return true } else { return false } }
+}
+
+extension PreviewReport {
+    func with(status: String) -> PreviewReport {
+        var copy = self
+        copy.status = status
+        return copy
+    }
 }

@@ -10,7 +10,8 @@ import JSONRPC
 ///                                          "apiKeyEnv": "LOCAL_KEY", "apiKey": "...", "temperature": 0.2,
 ///                                          "maxTokens": 512, "timeout": 60, "chunkTimeout": 30,
 ///                                          "headers": { "X-Project": "facet" } } },
-///                "cacheFile": "/path/previews.sqlite" } }
+///                "cacheFile": "/path/previews.sqlite",
+///                "compare": ["local", "strong"], "judge": "strong" } }
 /// ```
 /// An `apiKey` given here is used for requests only: it is never logged or written.
 struct EditorPreviewSettings: Equatable, Sendable {
@@ -18,6 +19,10 @@ struct EditorPreviewSettings: Equatable, Sendable {
     var endpoints: [String: EndpointOverride] = [:]
     var keys: [String: String] = [:]
     var cacheFile: String?
+    /// Endpoints an evaluation compares, the reference last; over `[preview] compare`.
+    var compare: [String]?
+    /// The judging endpoint; over `[judge] endpoint`.
+    var judge: String?
 
     static let endpointKeys = ["baseUrl", "model", "apiKeyEnv", "apiKey", "headers", "timeout", "chunkTimeout", "temperature", "maxTokens", "stream", "retries"]
 
@@ -25,8 +30,17 @@ struct EditorPreviewSettings: Equatable, Sendable {
         var settings = EditorPreviewSettings()
         var problems: [String] = []
         guard let object = json.objectValue else { return (settings, ["preview must be an object"]) }
-        for key in object.keys.sorted() where !["endpoint", "endpoints", "cacheFile"].contains(key) {
-            problems.append("preview.\(key) is not a preview setting; known: endpoint, endpoints, cacheFile")
+        for key in object.keys.sorted() where !["endpoint", "endpoints", "cacheFile", "compare", "judge"].contains(key) {
+            problems.append("preview.\(key) is not a preview setting; known: endpoint, endpoints, cacheFile, compare, judge")
+        }
+        if let compare = object["compare"] {
+            let names = compare.arrayValue?.compactMap(\.stringValue).filter { !$0.isEmpty } ?? []
+            if names.count >= 2, names.count == compare.arrayValue?.count { settings.compare = names } else {
+                problems.append("preview.compare must list two or more endpoint names, the reference model last")
+            }
+        }
+        if let judge = object["judge"] {
+            if let name = judge.stringValue, !name.isEmpty { settings.judge = name } else { problems.append("preview.judge must be the name of an endpoint profile") }
         }
         if let endpoint = object["endpoint"] {
             if let name = endpoint.stringValue, !name.isEmpty { settings.endpoint = name } else { problems.append("preview.endpoint must be the name of an endpoint profile") }
@@ -82,6 +96,8 @@ struct EditorPreviewSettings: Equatable, Sendable {
     func apply(to base: PreviewSettings) -> PreviewSettings {
         var result = base
         if let endpoint { result.defaultEndpoint = endpoint }
+        if let compare { result.compare = compare }
+        if let judge { result.judge.endpoint = judge }
         for (name, change) in endpoints { result.override(name, with: change) }
         return result
     }

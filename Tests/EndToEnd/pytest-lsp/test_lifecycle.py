@@ -44,7 +44,7 @@ async def test_initialize_advertises_every_feature(client):
     assert caps.diagnostic_provider.workspace_diagnostics is False
 
     assert caps.execute_command_provider is not None
-    assert list(caps.execute_command_provider.commands) == ["facet.showCoverage", "facet.similarMessages", "facet.preview"]
+    assert list(caps.execute_command_provider.commands) == ["facet.showCoverage", "facet.similarMessages", "facet.preview", "facet.evaluate"]
 
 
 @pytest.mark.asyncio

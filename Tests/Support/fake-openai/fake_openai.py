@@ -101,6 +101,29 @@ anything else             normal stream                               normal JSO
                           from 0), then finish, [DONE]
 ========================  ==========================================  ===================================
 
+Answer quality and judging (the reply text changes; streaming is normal)
+------------------------------------------------------------------------
+``quality-SPEC``: a model of known quality. SPEC is one entry per answered
+turn, comma-separated, the last repeating; an entry is a score Q (1-5),
+optionally followed by ``+NAME=N`` for a criterion that scores differently.
+The reply is ``"Echo: <last user message> [quality Q] [NAME N]..."``; the
+turn is the number of user messages in the request. Examples: ``quality-5``,
+``quality-2+format=1``, ``quality-5,5,2`` (the third answer drops to 2).
+
+``judge``: a judge. For a request whose system message starts ``You write
+evaluation rubrics`` it replies with a fenced JSON array of two valid rubrics
+(ids ``format`` and ``tone``). Otherwise it reads the text between
+``###Response to evaluate:`` and the next ``###`` heading, and the rubric
+between ``###Score Rubrics:`` and ``Score 1:``; a ``[NAME N]`` marker in the
+response whose NAME occurs in the rubric gives the score N, else its
+``[quality Q]`` marker gives Q, else 3. It replies
+``"Feedback: The response meets the rubric at level N. [RESULT] N"``.
+``judge-colon`` ends ``Score: N/5`` instead; ``judge-noisy`` gives N the
+first time it sees a conversation and N-1 (at least 1) the second, and so on
+alternately (counted per identical message list, cleared by /__reset); ``judge-malformed`` replies
+``"I am unable to grade this response."`` and, asked for rubrics,
+``"Here are the rubrics you asked for."`` (no JSON).
+
 ``/__release`` releases every gated request that has started at that moment
 (a gated request takes its ticket before it sends anything, so once a client
 has seen the first token, a following /__release is guaranteed to free it).
@@ -248,6 +271,67 @@ def reply_text(messages: list) -> str:
     return "Echo: (no user message)"
 
 
+QUALITY_MODEL = re.compile(r"quality-(.+)")
+MARKER = re.compile(r"\[([A-Za-z_:-]+) ([1-5])\]")
+JUDGE_MODELS = frozenset({"judge", "judge-colon", "judge-noisy", "judge-malformed"})
+WRITTEN_RUBRICS = [
+    {"id": "format", "criteria": "Does the reply follow the requested format?",
+     "score_descriptions": {str(n): f"Format level {n}." for n in range(1, 6)}},
+    {"id": "tone", "criteria": "Does the reply keep the requested tone?",
+     "score_descriptions": {str(n): f"Tone level {n}." for n in range(1, 6)}},
+]
+
+
+def quality_text(spec: str, messages: list) -> str:
+    """The reply of a quality-SPEC model: the echo plus its markers for this turn."""
+    entries = spec.split(",")
+    turn = sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "user")
+    entry = entries[min(max(turn, 1), len(entries)) - 1]
+    parts = entry.split("+")
+    markers = [f"[quality {parts[0]}]"]
+    for extra in parts[1:]:
+        name, _, value = extra.partition("=")
+        markers.append(f"[{name} {value}]")
+    return reply_text(messages) + " " + " ".join(markers)
+
+
+def judge_text(model: str, messages: list, seen_before: int) -> str:
+    """The reply of a judge model (see the module docs)."""
+    system = next((content_text(m.get("content")) for m in messages
+                   if isinstance(m, dict) and m.get("role") == "system"), "")
+    prompt = next((content_text(m.get("content")) for m in reversed(messages)
+                   if isinstance(m, dict) and m.get("role") == "user"), "")
+    if system.startswith("You write evaluation rubrics"):
+        if model == "judge-malformed":
+            return "Here are the rubrics you asked for."
+        return "```json\n" + json.dumps(WRITTEN_RUBRICS) + "\n```"
+    if model == "judge-malformed":
+        return "I am unable to grade this response."
+    response = prompt.split("###Response to evaluate:")[-1].split("###")[0]
+    rubric = prompt.split("###Score Rubrics:")[-1].split("Score 1:")[0].lower()
+    markers = dict(MARKER.findall(response))
+    score = 3
+    named = [int(v) for k, v in markers.items() if k != "quality" and k.lower() in rubric]
+    if named:
+        score = named[0]
+    elif "quality" in markers:
+        score = int(markers["quality"])
+    if model == "judge-noisy" and seen_before % 2 == 1:
+        score = max(1, score - 1)
+    if model == "judge-colon":
+        return f"Feedback: The response meets the rubric at level {score}. Score: {score}/5"
+    return f"Feedback: The response meets the rubric at level {score}. [RESULT] {score}"
+
+
+def model_reply_text(model: str, messages: list, seen_before: int) -> str:
+    match = QUALITY_MODEL.fullmatch(model)
+    if match:
+        return quality_text(match.group(1), messages)
+    if model in JUDGE_MODELS:
+        return judge_text(model, messages, seen_before)
+    return reply_text(messages)
+
+
 def count_prompt_tokens(messages: list) -> int:
     return sum(len(content_text(m.get("content")).split())
                for m in messages if isinstance(m, dict))
@@ -271,10 +355,18 @@ class State:
             self.sent: collections.deque = collections.deque(maxlen=SENT_LIMIT)
             self.rate_limit_counts: dict[str, int] = {}
             self.completion_numbers = itertools.count(1)
+            self.seen: dict[str, int] = {}
 
     def record(self, entry: dict) -> None:
         with self.lock:
             self.requests.append(entry)
+
+    def count_seen(self, key: str) -> int:
+        """How many times these messages were sent before (judge-noisy alternates on it)."""
+        with self.lock:
+            count = self.seen.get(key, 0)
+            self.seen[key] = count + 1
+            return count
 
     def next_completion_id(self) -> str:
         with self.lock:
@@ -331,9 +423,10 @@ class Reply:
     include_usage: bool
 
     @classmethod
-    def from_request(cls, body: dict, completion_id: str) -> "Reply":
+    def from_request(cls, body: dict, completion_id: str, seen_before: int = 0) -> "Reply":
         messages = body["messages"]
-        tokens = tokenize(reply_text(messages))
+        model = body.get("model")
+        tokens = tokenize(model_reply_text(model if isinstance(model, str) else "", messages, seen_before))
         finish_reason = "stop"
         max_tokens = body.get("max_tokens")
         if (isinstance(max_tokens, int) and not isinstance(max_tokens, bool)
@@ -342,7 +435,6 @@ class Reply:
         stream_options = body.get("stream_options")
         include_usage = (isinstance(stream_options, dict)
                          and stream_options.get("include_usage") is True)
-        model = body.get("model")
         return cls(id=completion_id, created=int(time.time()),
                    model=model if isinstance(model, str) else "",
                    tokens=tokens, finish_reason=finish_reason,
@@ -635,7 +727,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send_json(400, openai_error(
                 "Missing required parameter: 'messages'.", "missing_required_parameter"))
         else:
-            reply = Reply.from_request(body, self.state.next_completion_id())
+            seen_before = self.state.count_seen(json.dumps(body["messages"], sort_keys=True))
+            reply = Reply.from_request(body, self.state.next_completion_id(), seen_before)
             self._run_mode(reply, body.get("stream") is True)
 
     def _record(self, body, authorized: bool) -> None:
