@@ -16,6 +16,11 @@ public final class PreviewCache: Sendable {
             if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
+            // A cache may lose its last entries in a crash, never its consistency: WAL with NORMAL sync
+            // saves an fsync per stored answer or judgement (an evaluation stores hundreds).
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+            }
             let database = try DatabaseQueue(path: path, configuration: configuration)
             var migrator = DatabaseMigrator()
             migrator.registerMigration("previews-1") { db in
