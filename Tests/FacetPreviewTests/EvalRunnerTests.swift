@@ -7,21 +7,7 @@ import XCTest
 /// different quality and a judge: scores, gaps, drift, unreadable replies,
 /// repeats, the cache, judge-written rubrics, faults, bounded concurrency,
 /// cancellation and benchmark rows.
-final class EvalRunnerTests: XCTestCase {
-    var fake: FakeEndpoint!
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        fake = try FakeEndpoint()
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("facet-eval-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        fake.stop()
-        try? FileManager.default.removeItem(at: folder)
-    }
-
+final class EvalRunnerTests: FakeEndpointTestCase {
     /// Three cases, the last a three-turn conversation; three derived rubrics (role, task, format).
     static let message = """
     ---
@@ -262,6 +248,17 @@ final class EvalRunnerTests: XCTestCase {
         XCTAssertEqual(result.subjects.map { $0.runs[0][0].score }, [4, 4])
         let prompts = try fake.requests().compactMap { (($0["messages"] as? [[String: Any]])?.last?["content"] as? String) }
         XCTAssertTrue(prompts.contains { $0.contains("###Reference Answer (Score 5):\nREFERENCE ANSWER") })
+    }
+
+    func testTheCasesFileOfASystemMessageDropsItsWholeSuffix() throws {
+        for (file, cases) in [("billing.system.md", "billing.cases.yaml"), ("notes.md", "notes.cases.yaml"),
+                              ("agent.sysmsg", "agent.cases.yml"), ("old.system.md", "old.system.cases.yaml")] {
+            let path = folder.appendingPathComponent(cases).path
+            try "cases: [hi]\n".write(toFile: path, atomically: true, encoding: .utf8)
+            XCTAssertEqual(CaseFiles.path(besides: folder.appendingPathComponent(file).path), path, file)
+            try FileManager.default.removeItem(atPath: path)
+        }
+        XCTAssertNil(CaseFiles.path(besides: folder.appendingPathComponent("none.system.md").path))
     }
 
     func waitFor(_ condition: @escaping () throws -> Bool) async throws {

@@ -85,3 +85,20 @@ final class FakeEndpoint: @unchecked Sendable {
         return port
     }
 }
+
+/// A test case with its own fake endpoint and a scratch folder (for caches and files), both gone after each test.
+class FakeEndpointTestCase: XCTestCase {
+    var fake: FakeEndpoint!
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        fake = try FakeEndpoint()
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("facet-\(type(of: self))-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        fake.stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+}

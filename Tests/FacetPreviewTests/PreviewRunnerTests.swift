@@ -5,21 +5,7 @@ import XCTest
 
 /// Whole previews against the fake endpoint: cases, multi-turn history,
 /// variables, the cache, stopping early, cancellation, and keys kept secret.
-final class PreviewRunnerTests: XCTestCase {
-    var fake: FakeEndpoint!
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        fake = try FakeEndpoint()
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("facet-preview-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        fake.stop()
-        try? FileManager.default.removeItem(at: folder)
-    }
-
+final class PreviewRunnerTests: FakeEndpointTestCase {
     static let message = """
     ---
     variables:

@@ -86,9 +86,7 @@ extension LanguageServer {
         guard let arguments = EvaluateFeature.Arguments(params.arguments), let document = documents[arguments.uri] else {
             return fail(id, ResponseError(.invalidParams, "facet.evaluate takes the URI of an open document, then optionally {compare, judge, endpoint, case, force}"))
         }
-        let configuration = configuration(for: document)
-        let editor = settings.preview
-        let settings = editor.apply(to: configuration.preview)
+        let (configuration, editor, settings) = previewSettings(for: document)
         var choices = EvalSetup.Choices()
         choices.endpoint = arguments.endpoint
         choices.compare = arguments.compare ?? settings.compare
@@ -129,9 +127,7 @@ extension LanguageServer {
         log.info("evaluation of \(arguments.uri): \(subject.plan.items.count) case(s) on \(names), judge \(judge?.profile.name ?? "none"), up to \(job.uncachedRequests) requests")
         let progress = startProgress(params.workDoneToken, title: "Facet evaluation: \(subject.title)",
                                      message: "\(subject.plan.items.count) case\(subject.plan.items.count == 1 ? "" : "s") on \(names) · \(subject.rubrics.count) rubrics")
-        if client.canShowDocument {
-            requestFromClient("window/showDocument", ShowDocumentParams(uri: URL(fileURLWithPath: file).absoluteString, takeFocus: false)) { _ in }
-        }
+        showGeneratedFile(file)
         let uri = arguments.uri
         let serial = nextOutgoingID
         nextOutgoingID += 1
@@ -148,8 +144,8 @@ extension LanguageServer {
             writer.write(force: true) { EvalReport(result: result, settings: judgeSettings, status: $0, lineOf: lineOf).markdown() }
             progress?.send(.end(cancelled ? "cancelled" : means))
             let findings = cancelled ? [] : EvaluateFeature.findings(summary, source: source)
+            self.untrack(key, serial: serial)
             self.queue.async {
-                if self.runningPreviews[key]?.serial == serial { self.runningPreviews[key] = nil }
                 guard !cancelled, var open = self.documents[uri] else { return }
                 open.evalFindings = findings
                 self.documents[uri] = open
@@ -169,7 +165,6 @@ extension LanguageServer {
                 "notFollowed": .array(summary.notFollowed.map { .string($0.message) }),
             ]))
         }
-        runningPreviews[key] = PreviewFeature.Running(serial: serial, task: task, token: progress?.token, writer: writer)
-        requests.whenCancelled(id) { task.cancel() }
+        track(key, PreviewFeature.Running(serial: serial, task: task, token: progress?.token, writer: writer), request: id)
     }
 }

@@ -151,9 +151,7 @@ extension LanguageServer {
         guard let arguments = PreviewFeature.Arguments(params.arguments), let document = documents[arguments.uri] else {
             return fail(id, ResponseError(.invalidParams, "facet.preview takes the URI of an open document, then optionally {case, force, endpoint}"))
         }
-        let configuration = configuration(for: document)
-        let editor = settings.preview
-        let settings = editor.apply(to: configuration.preview)
+        let (_, editor, settings) = previewSettings(for: document)
         var choices = PreviewSetup.Choices()
         choices.endpoint = arguments.endpoint
         choices.only = arguments.only
@@ -182,9 +180,7 @@ extension LanguageServer {
 
         let progress = startProgress(params.workDoneToken, title: "Facet preview: \(title)",
                                      message: "\(job.plan.items.count) case\(job.plan.items.count == 1 ? "" : "s") to \(job.profile.name) · \(job.profile.model)")
-        if client.canShowDocument {
-            requestFromClient("window/showDocument", ShowDocumentParams(uri: URL(fileURLWithPath: file).absoluteString, takeFocus: false)) { _ in }
-        }
+        showGeneratedFile(file)
         let uri = arguments.uri
         let serial = nextOutgoingID
         nextOutgoingID += 1
@@ -207,9 +203,7 @@ extension LanguageServer {
             if !cancelled, let failure = results.lazy.compactMap(\.error).first {
                 self.notify("window/showMessage", ShowMessageParams(type: MessageType.warning.rawValue, message: "Facet preview: \(failure)"))
             }
-            self.queue.async {
-                if self.runningPreviews[uri]?.serial == serial { self.runningPreviews[uri] = nil }
-            }
+            self.untrack(uri, serial: serial)
             let answer = JSONValue.object([
                 "file": .string(file),
                 "cases": .array(results.map { result in
@@ -220,8 +214,32 @@ extension LanguageServer {
             ])
             self.reply(id, answer)
         }
-        runningPreviews[uri] = PreviewFeature.Running(serial: serial, task: task, token: progress?.token, writer: writer)
-        requests.whenCancelled(id) { task.cancel() }
+        track(uri, PreviewFeature.Running(serial: serial, task: task, token: progress?.token, writer: writer), request: id)
+    }
+
+    /// The configuration for `document`, the editor's preview settings, and the two combined (the editor's win).
+    func previewSettings(for document: OpenDocument) -> (FacetConfiguration, EditorPreviewSettings, PreviewSettings) {
+        let configuration = configuration(for: document)
+        return (configuration, settings.preview, settings.preview.apply(to: configuration.preview))
+    }
+
+    /// Opens a preview or evaluation file beside the editor's window, without taking focus.
+    func showGeneratedFile(_ file: String) {
+        guard client.canShowDocument else { return }
+        requestFromClient("window/showDocument", ShowDocumentParams(uri: URL(fileURLWithPath: file).absoluteString, takeFocus: false)) { _ in }
+    }
+
+    /// Keeps a running preview or evaluation where cancelling (progress or request), replacing and shutdown reach it.
+    func track(_ key: String, _ running: PreviewFeature.Running, request id: RequestID) {
+        runningPreviews[key] = running
+        requests.whenCancelled(id) { running.task.cancel() }
+    }
+
+    /// Forgets a finished run, unless a newer one already took its place. Callable from any thread.
+    func untrack(_ key: String, serial: Int) {
+        queue.async {
+            if self.runningPreviews[key]?.serial == serial { self.runningPreviews[key] = nil }
+        }
     }
 
     /// Begins work-done progress on the client's token, or on one the server
