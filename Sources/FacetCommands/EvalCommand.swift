@@ -25,7 +25,7 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: "System message files, or Multifaceted Bench JSONL files.")
     var files: [String]
     @OptionGroup var options: EvalOptions
-    @Option(name: .customLong("endpoint"), help: "The answering endpoint (default: [preview] endpoint, else ollama); ignored with --compare.")
+    @Option(name: .customLong("endpoint"), help: "The answering endpoint alone (default: the [preview] compare endpoints if set, else [preview] endpoint, else ollama).")
     var endpoint: String?
     @Option(help: "Score every case with this judge; fail (exit 1) when an endpoint's mean score is below this.")
     var failUnder: Double?
@@ -116,7 +116,9 @@ struct EvalRun {
         }
         var choices = EvalSetup.Choices()
         choices.endpoint = endpoint
-        choices.compare = options.compare.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+        // --compare, else (unless one --endpoint is named) the configured comparison.
+        choices.compare = options.compare.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            ?? (endpoint == nil && !skipJudge ? settings.compare : [])
         if !choices.compare.isEmpty, choices.compare.count < 2 { return fail("--compare takes two or more endpoint names, e.g. local,openai") }
         choices.judge = options.judge
         choices.skipJudge = skipJudge && options.judge == nil && settings.judge.endpoint == nil

@@ -91,6 +91,10 @@ final class EvalCLITests: XCTestCase {
         let comparison = try XCTUnwrap((summary["comparisons"] as? [[String: Any]])?.first?["summary"] as? [String: Any])
         XCTAssertEqual(comparison["losses"] as? Int, 3)
         XCTAssertEqual((document["result"] as? [String: Any])?["requests"] as? Int, 0)
+        // With no endpoint named, the configured comparison runs.
+        let configured = try eval([file, "--case", "2"])
+        XCTAssertEqual(configured.finish(), 0, configured.stderr)
+        XCTAssertTrue(configured.stdout.contains("support.system.md — 1 case · small vs strong"), configured.stdout)
     }
 
     func testExitStatuses() throws {

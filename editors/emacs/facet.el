@@ -19,7 +19,9 @@
 ;; - an lsp-mode client, registered only once lsp-mode is loaded;
 ;; - `facet-preview' and `facet-preview-cancel' (with Eglot): run the
 ;;   server's facet.preview command for the buffer and show the preview
-;;   file it writes, reloading it while the answers stream in.
+;;   file it writes, reloading it while the answers stream in;
+;; - `facet-evaluate' and `facet-evaluate-cancel' (with Eglot): the same
+;;   for facet.evaluate, which has a judge score the answers.
 ;;
 ;; Set-up:
 ;;
@@ -108,46 +110,60 @@ Eglot calls this when it starts a server, so customizations apply."
   ;; The language id Eglot sends is "facet", from the mode's name.
   (add-to-list 'eglot-server-programs '(facet-mode . facet--eglot-contact)))
 
-;;;; Previews (with Eglot)
+;;;; Previews and evaluations (with Eglot)
 
 (defcustom facet-preview-refresh-interval 0.2
-  "Seconds between reloads of the preview buffer while a preview runs."
+  "Seconds between reloads of the report buffer while a preview or evaluation runs."
   :type 'number)
 
 (defcustom facet-preview-timeout nil
-  "Seconds to wait for a preview's answer; nil waits as long as it takes.
-Stop a long preview with \[facet-preview-cancel]."
+  "Seconds to wait for the answer of a preview or evaluation; nil: no limit.
+Stop a long run with \\[facet-preview-cancel] or \\[facet-evaluate-cancel]."
   :type '(choice (const :tag "No limit" nil) number))
 
 (defvar facet-preview-last-result nil
   "The answer of the last finished preview, a plist:
 \(:file FILE :cases [(:name NAME :status STATUS :cached BOOL [:error TEXT]) ...]).")
 
-(defvar facet--preview-serial 0 "Numbers the progress tokens of previews.")
+(defvar facet-evaluate-last-result nil
+  "The answer of the last finished evaluation, a plist:
+\(:file FILE :cancelled BOOL :requests N
+ :endpoints [(:endpoint NAME :mean NUMBER-OR-NIL) ...]
+ :notFollowed [MESSAGE ...]).")
 
-(defvar-local facet--preview-file nil
-  "In a system-message buffer: the file its previews are written to, once known.")
+(defvar facet--run-serial 0 "Numbers the progress tokens of previews and evaluations.")
 
-(defvar-local facet--preview-run nil
-  "In a system-message buffer: its running preview.
-A plist (:server SERVER :token TOKEN :timer TIMER).")
+(defvar-local facet--files nil
+  "In a system-message buffer: the files its runs write to, once known.
+An alist (KIND . FILE); KIND is `preview' or `evaluate'.")
+
+(defvar-local facet--runs nil
+  "In a system-message buffer: its running previews and evaluations.
+An alist (KIND . (:server SERVER :token TOKEN :timer TIMER)).")
+
+(defconst facet--kinds
+  '((preview :command "facet.preview" :label "preview"
+             :result facet-preview-last-result :summary facet--preview-summary)
+    (evaluate :command "facet.evaluate" :label "evaluation"
+              :result facet-evaluate-last-result :summary facet--evaluate-summary))
+  "What differs between `facet-preview' and `facet-evaluate'.")
 
 (declare-function eglot-current-server "ext:eglot")
 (declare-function eglot--TextDocumentIdentifier "ext:eglot")
 (declare-function jsonrpc-async-request "ext:jsonrpc")
 (declare-function jsonrpc-notify "ext:jsonrpc")
 
-(defun facet--preview-show (file)
+(defun facet--show (file)
   "Show FILE in another window, reverting it automatically; return its buffer."
-  ;; A buffer already visiting FILE is reloaded by `facet--preview-reload', not
-  ;; by `find-file-noselect' (which would ask whether to reread a changed file).
+  ;; A buffer already visiting FILE is reloaded by `facet--reload', not by
+  ;; `find-file-noselect' (which would ask whether to reread a changed file).
   (let ((buffer (or (get-file-buffer file) (find-file-noselect file))))
     (with-current-buffer buffer
       (auto-revert-mode 1))
     (display-buffer buffer '(nil (inhibit-same-window . t)))
     buffer))
 
-(defun facet--preview-reload (file)
+(defun facet--reload (file)
   "Reload the buffer visiting FILE if the file changed and the buffer has no edits."
   (let ((buffer (and file (get-file-buffer file))))
     (when (and buffer (not (buffer-modified-p buffer))
@@ -156,13 +172,99 @@ A plist (:server SERVER :token TOKEN :timer TIMER).")
       (with-current-buffer buffer
         (revert-buffer t t t)))))
 
-(defun facet--preview-finish (source)
-  "Forget the running preview of buffer SOURCE and stop its timer."
+(defun facet--file (kind &optional buffer)
+  "The file that runs of KIND in BUFFER (default: current) write to, once known."
+  (alist-get kind (buffer-local-value 'facet--files (or buffer (current-buffer)))))
+
+(defun facet--current-p (source kind token)
+  "Whether TOKEN is that of the running command of KIND in buffer SOURCE."
+  (and (buffer-live-p source)
+       (equal (plist-get (alist-get kind (buffer-local-value 'facet--runs source)) :token) token)))
+
+(defun facet--finish (source kind)
+  "Forget the running command of KIND in buffer SOURCE and stop its timer."
   (when (buffer-live-p source)
     (with-current-buffer source
-      (let ((timer (plist-get facet--preview-run :timer)))
+      (let ((timer (plist-get (alist-get kind facet--runs) :timer)))
         (when timer (cancel-timer timer)))
-      (setq facet--preview-run nil))))
+      (setf (alist-get kind facet--runs nil 'remove) nil))))
+
+(defun facet--options (&rest plist)
+  "PLIST without its nil values, or nil if none is left."
+  (cl-loop for (key value) on plist by #'cddr
+           when value append (list key value)))
+
+(defun facet--run (kind options)
+  "Run the server's command of KIND (`preview' or `evaluate') for this buffer.
+OPTIONS is the command's options plist, or nil.  The file the server
+writes is shown in another window and reloaded while the command runs;
+the answer is summed up in the echo area.  Return the progress token."
+  (require 'eglot)
+  (let* ((spec (alist-get kind facet--kinds))
+         (label (plist-get spec :label))
+         (server (or (eglot-current-server)
+                     (user-error "Facet: Eglot does not manage this buffer (M-x eglot)")))
+         (source (current-buffer))
+         (uri (plist-get (eglot--TextDocumentIdentifier) :uri))
+         ;; Our own progress token: cancelling it (window/workDoneProgress/cancel)
+         ;; stops the run and still gets its answer.
+         (token (format "facet-%s-emacs-%d-%d" kind (emacs-pid) (cl-incf facet--run-serial)))
+         (file (facet--file kind)))
+    ;; A new run replaces the running one of the same kind (the server answers
+    ;; the old request as cancelled).
+    (facet--finish source kind)
+    (when file
+      (facet--show file))
+    (setf (alist-get kind facet--runs)
+          (list :server server :token token
+                :timer (run-with-timer facet-preview-refresh-interval facet-preview-refresh-interval
+                                       (lambda ()
+                                         (when (buffer-live-p source)
+                                           (facet--reload (facet--file kind source)))))))
+    (jsonrpc-async-request
+     server :workspace/executeCommand
+     (list :command (plist-get spec :command)
+           :arguments (if options (vector uri options) (vector uri))
+           :workDoneToken token)
+     :timeout facet-preview-timeout
+     :success-fn
+     (lambda (result)
+       (when (facet--current-p source kind token)
+         (facet--finish source kind)
+         (let ((file (plist-get result :file)))
+           (with-current-buffer source
+             (setf (alist-get kind facet--files) file))
+           (set (plist-get spec :result) result)
+           (when file
+             (facet--show file)
+             (facet--reload file)))
+         (message "Facet %s: %s" label (funcall (plist-get spec :summary) result))))
+     :error-fn
+     (lambda (error)
+       (when (facet--current-p source kind token)
+         (facet--finish source kind)
+         (facet--reload (facet--file kind source)))
+       (message "Facet %s: %s" label (or (plist-get error :message) error)))
+     :timeout-fn
+     (lambda ()
+       (when (facet--current-p source kind token)
+         (facet--finish source kind))
+       (message "Facet %s: no answer within %s s" label facet-preview-timeout)))
+    (message "Facet %s: started" label)
+    token))
+
+(defun facet--cancel (kind)
+  "Stop the running command of KIND in this buffer."
+  (let ((run (alist-get kind facet--runs)))
+    (unless run
+      (user-error "Facet: no %s is running for this buffer" (plist-get (alist-get kind facet--kinds) :label)))
+    (jsonrpc-notify (plist-get run :server) :window/workDoneProgress/cancel
+                    (list :token (plist-get run :token)))))
+
+(defun facet--prefix-arguments ()
+  "CASE and FORCE from the prefix argument: a number is a case, \\[universal-argument] forces."
+  (list (and (integerp current-prefix-arg) current-prefix-arg)
+        (consp current-prefix-arg)))
 
 (defun facet--preview-summary (result)
   "A one-line summary of a preview's RESULT."
@@ -178,6 +280,18 @@ A plist (:server SERVER :token TOKEN :timer TIMER).")
               (if (> cached 0) (format " (%d from the cache)" cached) "")
               (if failure (format "; %s: %s" (plist-get failure :name) (plist-get failure :error)) "")))))
 
+(defun facet--evaluate-summary (result)
+  "A one-line summary of an evaluation's RESULT: each endpoint's mean score."
+  (let ((missed (length (plist-get result :notFollowed))))
+    (concat (if (eq (plist-get result :cancelled) t) "cancelled; " "")
+            (mapconcat (lambda (score)
+                         ;; The mean is null when no answer of the endpoint was judged.
+                         (let ((mean (plist-get score :mean)))
+                           (format "%s %s" (plist-get score :endpoint)
+                                   (if (numberp mean) (format "%.2f" mean) "–"))))
+                       (plist-get result :endpoints) ", ")
+            (if (> missed 0) (format "; %d not followed" missed) ""))))
+
 ;;;###autoload
 (defun facet-preview (&optional case force endpoint)
   "Preview the system message in this buffer: run Facet's facet.preview.
@@ -187,81 +301,53 @@ to the endpoint configured in .facet.toml and writes the answers to
 window and reloaded while the preview runs.
 
 CASE (a numeric prefix argument) previews only that case; FORCE (a
-plain \[universal-argument]) sends the cases again even when the
+plain \\[universal-argument]) sends the cases again even when the
 cache has answers; ENDPOINT names an endpoint profile other than the
-default.  Needs Eglot managing the buffer.  \[facet-preview-cancel]
+default.  Needs Eglot managing the buffer.  \\[facet-preview-cancel]
 stops it."
-  (interactive (list (and (integerp current-prefix-arg) current-prefix-arg)
-                     (consp current-prefix-arg)
-                     nil))
-  (require 'eglot)
-  (let* ((server (or (eglot-current-server)
-                     (user-error "Facet: Eglot does not manage this buffer (M-x eglot)")))
-         (source (current-buffer))
-         (uri (plist-get (eglot--TextDocumentIdentifier) :uri))
-         (options (append (and case (list :case case))
-                          (and force (list :force t))
-                          (and endpoint (list :endpoint endpoint))))
-         (token (format "facet-preview-emacs-%d-%d" (emacs-pid) (cl-incf facet--preview-serial)))
-         (file facet--preview-file))
-    ;; A new preview of the same buffer replaces the running one (the server
-    ;; answers the old request as cancelled).
-    (facet--preview-finish source)
-    (when file
-      (facet--preview-show file))
-    (setq facet--preview-run
-          (list :server server :token token
-                :timer (run-with-timer facet-preview-refresh-interval facet-preview-refresh-interval
-                                       (lambda ()
-                                         (when (buffer-live-p source)
-                                           (facet--preview-reload (buffer-local-value 'facet--preview-file source)))))))
-    (jsonrpc-async-request
-     server :workspace/executeCommand
-     (list :command "facet.preview"
-           :arguments (if options (vector uri options) (vector uri))
-           :workDoneToken token)
-     :timeout facet-preview-timeout
-     :success-fn
-     (lambda (result)
-       (when (buffer-live-p source)
-         (with-current-buffer source
-           (when (equal (plist-get facet--preview-run :token) token)
-             (facet--preview-finish source)
-             (let ((file (plist-get result :file)))
-               (setq facet--preview-file file
-                     facet-preview-last-result result)
-               (when file
-                 (facet--preview-show file)
-                 (facet--preview-reload file)))
-             (message "Facet preview: %s" (facet--preview-summary result))))))
-     :error-fn
-     (lambda (error)
-       (when (buffer-live-p source)
-         (with-current-buffer source
-           (when (equal (plist-get facet--preview-run :token) token)
-             (facet--preview-finish source)
-             (facet--preview-reload facet--preview-file))))
-       (message "Facet preview: %s" (or (plist-get error :message) error)))
-     :timeout-fn
-     (lambda ()
-       (facet--preview-finish source)
-       (message "Facet preview: no answer within %s s" facet-preview-timeout)))
-    (message "Facet preview: started")
-    token))
+  (interactive (facet--prefix-arguments))
+  (facet--run 'preview (facet--options :case case :force (and force t) :endpoint endpoint)))
+
+;;;###autoload
+(defun facet-evaluate (&optional case force endpoint compare judge)
+  "Evaluate the system message in this buffer: run Facet's facet.evaluate.
+The server sends every case to an endpoint, or to the endpoints of
+`compare' in .facet.toml side by side, has the judge endpoint score
+each answer on each rubric, and writes the scores to
+.facet/previews/NAME.eval.md, shown in another window.  Rubrics the
+models did not follow then show as diagnostics on their sentences.
+
+CASE (a numeric prefix argument) evaluates only that case; FORCE (a
+plain \\[universal-argument]) sends the requests again even when the
+cache has answers and scores.  From Lisp: ENDPOINT evaluates that
+endpoint profile alone, COMPARE is a list of profiles to compare, and
+JUDGE the profile that scores.  Needs Eglot managing the buffer.
+\\[facet-evaluate-cancel] stops it."
+  (interactive (facet--prefix-arguments))
+  (facet--run 'evaluate
+              (facet--options :case case :force (and force t) :endpoint endpoint
+                              :compare (and compare (vconcat compare))
+                              :judge judge)))
 
 (defun facet-preview-cancel ()
   "Stop the running preview of this buffer.
 The server ends the request at once and marks the cases cancelled."
   (interactive)
-  (let ((run facet--preview-run))
-    (unless run
-      (user-error "Facet: no preview is running for this buffer"))
-    (jsonrpc-notify (plist-get run :server) :window/workDoneProgress/cancel
-                    (list :token (plist-get run :token)))))
+  (facet--cancel 'preview))
+
+(defun facet-evaluate-cancel ()
+  "Stop the running evaluation of this buffer.
+The server ends the request at once; its file shows the evaluation cancelled."
+  (interactive)
+  (facet--cancel 'evaluate))
 
 (defun facet-preview-running-p (&optional buffer)
   "Whether a preview of BUFFER (default: the current buffer) is running."
-  (and (buffer-local-value 'facet--preview-run (or buffer (current-buffer))) t))
+  (and (alist-get 'preview (buffer-local-value 'facet--runs (or buffer (current-buffer)))) t))
+
+(defun facet-evaluate-running-p (&optional buffer)
+  "Whether an evaluation of BUFFER (default: the current buffer) is running."
+  (and (alist-get 'evaluate (buffer-local-value 'facet--runs (or buffer (current-buffer)))) t))
 
 ;;;; lsp-mode (registered only if lsp-mode is loaded)
 

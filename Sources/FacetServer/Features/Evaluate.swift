@@ -11,7 +11,8 @@ import LSPTypes
 /// ends, rubrics the models did not follow become diagnostics on the
 /// sentences they came from. Cancelled like a preview.
 ///
-/// Arguments: the URI, then optionally `{ "compare": [names], "judge": name, "endpoint": name, "case": N, "force": true }`.
+/// Arguments: the URI, then optionally `{ "compare": [names], "judge": name, "endpoint": name, "case": N, "force": true }`;
+/// without `compare` or `endpoint`, the configured `compare` endpoints (else the default endpoint).
 /// The answer: `{ "file", "cancelled", "requests", "endpoints": [{ "endpoint", "mean" }], "notFollowed": [message] }`.
 enum EvaluateFeature {
     static let command = "facet.evaluate"
@@ -89,7 +90,8 @@ extension LanguageServer {
         let (configuration, editor, settings) = previewSettings(for: document)
         var choices = EvalSetup.Choices()
         choices.endpoint = arguments.endpoint
-        choices.compare = arguments.compare ?? settings.compare
+        // A named endpoint is evaluated alone; otherwise the configured comparison, if any.
+        choices.compare = arguments.compare ?? (arguments.endpoint == nil ? settings.compare : [])
         choices.judge = arguments.judge
         choices.editorKeys = editor.keys
         choices.only = arguments.only

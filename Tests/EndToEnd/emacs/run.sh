@@ -46,18 +46,20 @@ if [ "$status" -ne 0 ]; then
 fi
 echo "emacs e2e passed in ${elapsed} ms"
 
-# facet-preview against Tests/Support/fake-openai (needs python3); once is enough,
-# the markdown-mode variants do not matter to it.
-echo "--- facet-preview"
-start=$(date +%s%N)
-timeout 60 emacs --batch -l "$here/test-preview.el" </dev/null 2>"$scratch/stderr.log" || status=$?
-elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
-if [ "$status" -ne 0 ]; then
-  [ "$status" -eq 124 ] && echo "FAIL emacs: test-preview.el timed out after 60 s"
-  echo "last lines of Emacs's stderr:"
-  tail -n 15 "$scratch/stderr.log" | sed 's/^/    /'
-  echo "emacs preview e2e failed (exit $status) in ${elapsed} ms"
-else
-  echo "emacs preview e2e passed in ${elapsed} ms"
-fi
+# facet-preview and facet-evaluate against Tests/Support/fake-openai (needs python3);
+# once each is enough, the markdown-mode variants do not matter to them.
+for test in test-preview.el test-evaluate.el; do
+  echo "--- $test"
+  start=$(date +%s%N)
+  timeout 60 emacs --batch -l "$here/$test" </dev/null 2>"$scratch/stderr.log" || status=$?
+  elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+  if [ "$status" -ne 0 ]; then
+    [ "$status" -eq 124 ] && echo "FAIL emacs: $test timed out after 60 s"
+    echo "last lines of Emacs's stderr:"
+    tail -n 15 "$scratch/stderr.log" | sed 's/^/    /'
+    echo "emacs e2e $test failed (exit $status) in ${elapsed} ms"
+    break
+  fi
+  echo "emacs e2e $test passed in ${elapsed} ms"
+done
 exit "$status"

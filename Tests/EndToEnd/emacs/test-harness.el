@@ -1,7 +1,8 @@
 ;;; test-harness.el --- Shared by the headless Emacs tests (test-*.el)  -*- lexical-binding: t; -*-
 
-;; Paths, the timeout, checks, waiting, and the end of a run.  Each test loads it
-;; from its own folder, defines `facet-test-run', and ends with `facet-test-main'.
+;; Paths, the timeout, checks, waiting, the fake endpoint, Eglot, and the end of
+;; a run.  Each test loads it from its own folder, defines `facet-test-run', and
+;; ends with `facet-test-main'.
 
 ;;; Code:
 
@@ -39,6 +40,66 @@
                 (< (float-time) deadline))
       (accept-process-output nil 0.01))
     (or result (facet-test-fail "%s: nothing within %s s" what (or seconds facet-test-timeout)))))
+
+(defvar facet-test-fake nil "The fake endpoint's process.")
+
+(defun facet-test-start-fake ()
+  "Start Tests/Support/fake-openai; return its port."
+  (let ((script (expand-file-name "Tests/Support/fake-openai/fake_openai.py" facet-test-repo))
+        (output ""))
+    (facet-test-check (file-readable-p script) "missing %s" script)
+    (facet-test-check (executable-find "python3") "python3 is not installed")
+    (setq facet-test-fake
+          (make-process :name "fake-openai" :connection-type 'pipe :noquery t
+                        :command (list "python3" script "--port" "0" "--exit-on-stdin-eof")
+                        :filter (lambda (_process text) (setq output (concat output text)))))
+    (facet-test-wait (lambda () (string-match "^PORT \\([0-9]+\\)" output)) "fake_openai.py printing its PORT")
+    (string-to-number (match-string 1 output))))
+
+(defun facet-test-text (buffer)
+  (with-current-buffer buffer (buffer-substring-no-properties (point-min) (point-max))))
+
+(defun facet-test-stop-fake ()
+  (when (process-live-p facet-test-fake)
+    (process-send-eof facet-test-fake)
+    (delete-process facet-test-fake)))
+
+(defun facet-test-load-facet ()
+  "Load Eglot and editors/emacs/facet.el, set to run FACET_BIN with the run's own
+trace file, preview cache and index (never the user's)."
+  (let ((bin (or (getenv "FACET_BIN") "")))
+    (when (string-empty-p bin)
+      (setq bin (expand-file-name ".build/debug/facet" facet-test-repo)))
+    (facet-test-check (file-executable-p bin) "FACET_BIN is not an executable file: %s" bin)
+    (unless (require 'eglot nil t)
+      (require 'package)
+      (package-initialize)
+      (facet-test-check (require 'eglot nil t) "eglot is not installed"))
+    (facet-test-out "emacs %s, facet at %s" emacs-version bin)
+    (add-to-list 'load-path (expand-file-name "editors/emacs" facet-test-repo))
+    (require 'facet)
+    (setq facet-executable bin
+          facet-server-arguments (list "lsp" "--trace-file" facet-test-trace
+                                       "--preview-cache" (expand-file-name "previews.sqlite" facet-test-tmp)
+                                       "--index" (expand-file-name "index.sqlite" facet-test-tmp)))))
+
+(defun facet-test-visit (file)
+  "Visit FILE with Eglot managing it; return its buffer."
+  (let ((source (find-file file)))
+    (facet-test-check (eq major-mode 'facet-mode) "%s: major mode is %s" (file-name-nondirectory file) major-mode)
+    (apply #'eglot (eglot--guess-contact))
+    (facet-test-wait (lambda () (and (eglot-current-server) (bound-and-true-p eglot--managed-mode)))
+                     (format "Eglot managing %s" (file-name-nondirectory file)))
+    (facet-test-out "ok  eglot manages %s" (file-name-nondirectory file))
+    source))
+
+(defun facet-test-shutdown (server)
+  "Shut Eglot's SERVER down the way the protocol says, and wait for it to exit."
+  (let ((process (jsonrpc--process server)))
+    (setf (eglot--shutdown-requested server) t)
+    (jsonrpc-request server :shutdown nil :timeout facet-test-timeout)
+    (jsonrpc-notify server :exit nil)
+    (facet-test-wait (lambda () (not (process-live-p process))) "the server exiting after shutdown and exit")))
 
 (defun facet-test-print-trace ()
   (when (and facet-test-trace (file-readable-p facet-test-trace))

@@ -26,24 +26,6 @@
     ("follow-up" . "The one from March."))
   "Each case of the message: its name and the user message the fake echoes.")
 
-(defvar facet-test-fake nil "The fake endpoint's process.")
-
-(defun facet-test-start-fake ()
-  "Start Tests/Support/fake-openai; return its port."
-  (let ((script (expand-file-name "Tests/Support/fake-openai/fake_openai.py" facet-test-repo))
-        (output ""))
-    (facet-test-check (file-readable-p script) "missing %s" script)
-    (facet-test-check (executable-find "python3") "python3 is not installed")
-    (setq facet-test-fake
-          (make-process :name "fake-openai" :connection-type 'pipe :noquery t
-                        :command (list "python3" script "--port" "0" "--exit-on-stdin-eof")
-                        :filter (lambda (_process text) (setq output (concat output text)))))
-    (facet-test-wait (lambda () (string-match "^PORT \\([0-9]+\\)" output)) "fake_openai.py printing its PORT")
-    (string-to-number (match-string 1 output))))
-
-(defun facet-test-text (buffer)
-  (with-current-buffer buffer (buffer-substring-no-properties (point-min) (point-max))))
-
 (defun facet-test-statuses (result)
   (mapcar (lambda (c) (list (plist-get c :name) (plist-get c :status) (plist-get c :cached)))
           (plist-get result :cases)))
@@ -59,7 +41,7 @@ buffer seen while the preview ran, as (RUNNING-P . TEXT)."
       (facet-test-check (facet-preview-running-p) "facet-preview started nothing")
       (facet-test-wait
        (lambda ()
-         (let* ((file (buffer-local-value 'facet--preview-file source))
+         (let* ((file (facet--file 'preview source))
                 (buffer (and file (get-file-buffer file))))
            (when buffer
              (let ((text (facet-test-text buffer)))
@@ -70,133 +52,102 @@ buffer seen while the preview ran, as (RUNNING-P . TEXT)."
     (cons facet-preview-last-result (nreverse versions))))
 
 (defun facet-test-run ()
-  (let ((bin (or (getenv "FACET_BIN") "")))
-    (when (string-empty-p bin)
-      (setq bin (expand-file-name ".build/debug/facet" facet-test-repo)))
-    (facet-test-check (file-executable-p bin) "FACET_BIN is not an executable file: %s" bin)
-    (unless (require 'eglot nil t)
-      (require 'package)
-      (package-initialize)
-      (facet-test-check (require 'eglot nil t) "eglot is not installed"))
-    (facet-test-out "emacs %s, facet at %s" emacs-version bin)
+  (facet-test-load-facet)
+  (facet-test-check (and (commandp 'facet-preview) (commandp 'facet-preview-cancel))
+                    "facet.el defines no facet-preview and facet-preview-cancel commands")
+  (let* ((port (facet-test-start-fake))
+         (base-url (format "http://127.0.0.1:%d/v1" port))
+         (file (expand-file-name "billing.system.md" facet-test-tmp)))
+    (with-temp-file (expand-file-name ".facet.toml" facet-test-tmp)
+      (insert "[preview]\nendpoint = \"fake\"\n"
+              "[endpoints.fake]\nbase-url = \"" base-url "\"\nmodel = \"slow-50\"\n"
+              "[endpoints.endless]\nbase-url = \"" base-url "\"\nmodel = \"endless\"\n"))
+    (with-temp-file file
+      (insert "---\ncases:\n"
+              "  - " (cdr (nth 0 facet-test-cases)) "\n"
+              "  - name: greeting\n    user: " (cdr (nth 1 facet-test-cases)) "\n"
+              "  - name: follow-up\n    turns:\n"
+              "      - user: My invoice is wrong.\n"
+              "      - assistant: Sorry to hear that. Which invoice is it?\n"
+              "      - user: " (cdr (nth 2 facet-test-cases)) "\n"
+              "---\n"
+              "You are Orbit's billing assistant for a software company.\n"
+              "Answer questions about invoices, refunds and plans.\n"
+              "Reply in at most three sentences.\n"))
+    (facet-test-out "ok  fake endpoint at %s; workspace %s" base-url facet-test-tmp)
 
-    (let* ((port (facet-test-start-fake))
-           (base-url (format "http://127.0.0.1:%d/v1" port))
-           (file (expand-file-name "billing.system.md" facet-test-tmp)))
-      (with-temp-file (expand-file-name ".facet.toml" facet-test-tmp)
-        (insert "[preview]\nendpoint = \"fake\"\n"
-                "[endpoints.fake]\nbase-url = \"" base-url "\"\nmodel = \"slow-50\"\n"
-                "[endpoints.endless]\nbase-url = \"" base-url "\"\nmodel = \"endless\"\n"))
-      (with-temp-file file
-        (insert "---\ncases:\n"
-                "  - " (cdr (nth 0 facet-test-cases)) "\n"
-                "  - name: greeting\n    user: " (cdr (nth 1 facet-test-cases)) "\n"
-                "  - name: follow-up\n    turns:\n"
-                "      - user: My invoice is wrong.\n"
-                "      - assistant: Sorry to hear that. Which invoice is it?\n"
-                "      - user: " (cdr (nth 2 facet-test-cases)) "\n"
-                "---\n"
-                "You are Orbit's billing assistant for a software company.\n"
-                "Answer questions about invoices, refunds and plans.\n"
-                "Reply in at most three sentences.\n"))
-      (facet-test-out "ok  fake endpoint at %s; workspace %s" base-url facet-test-tmp)
+    (let* ((source (facet-test-visit file))
+           (server (eglot-current-server)))
+      ;; 1. The first preview: the file is known from the answer (Eglot 1.9 has no window/showDocument).
+      (let* ((started (float-time))
+             (run (facet-test-preview-and-wait source))
+             (elapsed (* 1000 (- (float-time) started)))
+             (result (car run))
+             (preview-file (plist-get result :file))
+             (preview (and preview-file (get-file-buffer preview-file))))
+        (facet-test-check (equal (facet-test-statuses result)
+                                 (mapcar (lambda (c) (list (car c) "done" :json-false)) facet-test-cases))
+                          "the answer's cases: %S" (plist-get result :cases))
+        (facet-test-check (and preview-file (string-prefix-p (expand-file-name ".facet/previews/" facet-test-tmp) preview-file))
+                          "the preview file is %S, expected one in .facet/previews/" preview-file)
+        (facet-test-check (buffer-live-p preview) "no buffer visits %s" preview-file)
+        (facet-test-check (get-buffer-window preview) "no window shows the preview")
+        (facet-test-check (eq (window-buffer (selected-window)) source) "the selected window no longer shows the message")
+        (facet-test-check (buffer-local-value 'auto-revert-mode preview) "auto-revert-mode is off in the preview buffer")
+        (let ((text (facet-test-text preview)))
+          (dolist (c facet-test-cases)
+            (facet-test-check (string-search (concat "Echo: " (cdr c)) text)
+                              "the preview buffer lacks \"Echo: %s\":\n%s" (cdr c) text))
+          (facet-test-check (and (string-search (format "fake (%s)" base-url) text)
+                                 (string-search "| Model | slow-50 |" text))
+                            "the preview buffer does not name the endpoint and the model:\n%s" text))
+        (facet-test-out "ok  facet-preview answered in %.0f ms; %s shown in another window with the 3 answers, endpoint and model"
+                        elapsed (file-relative-name preview-file facet-test-tmp))
 
-      (add-to-list 'load-path (expand-file-name "editors/emacs" facet-test-repo))
-      (require 'facet)
-      (setq facet-executable bin
-            facet-server-arguments (list "lsp" "--trace-file" facet-test-trace
-                                         "--preview-cache" (expand-file-name "previews.sqlite" facet-test-tmp)
-                                         "--index" (expand-file-name "index.sqlite" facet-test-tmp)))
-      (facet-test-check (and (commandp 'facet-preview) (commandp 'facet-preview-cancel))
-                        "facet.el defines no facet-preview and facet-preview-cancel commands")
+        ;; 2. Forced: the known file is shown at once and reloaded as the answers stream.
+        (let* ((run (facet-test-preview-and-wait source nil t))
+               (versions (cdr run))
+               (streaming (cl-count-if (lambda (v) (and (car v) (string-search "streaming…" (cdr v)))) versions)))
+          (facet-test-check (equal (mapcar #'cl-third (facet-test-statuses (car run))) '(:json-false :json-false :json-false))
+                            "a forced preview came from the cache: %S" (plist-get (car run) :cases))
+          (facet-test-check (> streaming 0)
+                            "the preview buffer was not reloaded while the answers streamed (%d versions seen)" (length versions))
+          (facet-test-check (not (string-search "streaming…" (facet-test-text preview)))
+                            "the preview buffer was not reloaded after the end")
+          (facet-test-out "ok  a forced preview reloaded the buffer %d times as it streamed (%d versions while streaming)"
+                          (length versions) streaming))
 
-      (let ((source (find-file file))
-            server)
-        (facet-test-check (eq major-mode 'facet-mode) "billing.system.md: major mode is %s" major-mode)
-        (setq server (apply #'eglot (eglot--guess-contact)))
-        (facet-test-wait (lambda () (and (eglot-current-server) (bound-and-true-p eglot--managed-mode)))
-                         "Eglot managing billing.system.md")
-        (setq server (eglot-current-server))
-        (facet-test-out "ok  eglot manages billing.system.md")
+        ;; 3. One case, from the cache.
+        (let ((result (car (facet-test-preview-and-wait source 2))))
+          (facet-test-check (equal (facet-test-statuses result) '(("greeting" "done" t)))
+                            "case 2 alone, from the cache: got %S" (plist-get result :cases))
+          (facet-test-check (string-search "## Case 2: greeting (cached)" (facet-test-text preview))
+                            "the preview buffer does not show case 2 from the cache:\n%s" (facet-test-text preview))
+          (facet-test-out "ok  facet-preview with case 2: that case only, from the cache"))
 
-        ;; 1. The first preview: the file is known from the answer (Eglot 1.9 has no window/showDocument).
-        (let* ((started (float-time))
-               (run (facet-test-preview-and-wait source))
-               (elapsed (* 1000 (- (float-time) started)))
-               (result (car run))
-               (preview-file (plist-get result :file))
-               (preview (and preview-file (get-file-buffer preview-file))))
-          (facet-test-check (equal (facet-test-statuses result)
-                                   (mapcar (lambda (c) (list (car c) "done" :json-false)) facet-test-cases))
-                            "the answer's cases: %S" (plist-get result :cases))
-          (facet-test-check (and preview-file (string-prefix-p (expand-file-name ".facet/previews/" facet-test-tmp) preview-file))
-                            "the preview file is %S, expected one in .facet/previews/" preview-file)
-          (facet-test-check (buffer-live-p preview) "no buffer visits %s" preview-file)
-          (facet-test-check (get-buffer-window preview) "no window shows the preview")
-          (facet-test-check (eq (window-buffer (selected-window)) source) "the selected window no longer shows the message")
-          (facet-test-check (buffer-local-value 'auto-revert-mode preview) "auto-revert-mode is off in the preview buffer")
-          (let ((text (facet-test-text preview)))
-            (dolist (c facet-test-cases)
-              (facet-test-check (string-search (concat "Echo: " (cdr c)) text)
-                                "the preview buffer lacks \"Echo: %s\":\n%s" (cdr c) text))
-            (facet-test-check (and (string-search (format "fake (%s)" base-url) text)
-                                   (string-search "| Model | slow-50 |" text))
-                              "the preview buffer does not name the endpoint and the model:\n%s" text))
-          (facet-test-out "ok  facet-preview answered in %.0f ms; %s shown in another window with the 3 answers, endpoint and model"
-                          elapsed (file-relative-name preview-file facet-test-tmp))
+        ;; 4. Cancelling an endless answer.
+        (with-current-buffer source
+          (facet-preview nil t "endless"))
+        (facet-test-wait (lambda () (string-search "tick tick" (facet-test-text preview)))
+                         "the endless answer in the preview buffer")
+        (let ((cancelled-at (float-time)))
+          (with-current-buffer source (facet-preview-cancel))
+          (facet-test-wait (lambda () (not (facet-preview-running-p source))) "the preview stopping after facet-preview-cancel" 2)
+          (facet-test-check (equal (mapcar #'cl-second (facet-test-statuses facet-preview-last-result))
+                                   '("cancelled" "cancelled" "cancelled"))
+                            "the cancelled preview's cases: %S" (plist-get facet-preview-last-result :cases))
+          (facet-test-check (string-search "| Status | cancelled |" (facet-test-text preview))
+                            "the preview buffer does not show the cancelled preview:\n%s" (facet-test-text preview))
+          (facet-test-out "ok  facet-preview-cancel ended the endless preview in %.0f ms; the buffer shows it cancelled"
+                          (* 1000 (- (float-time) cancelled-at))))
 
-          ;; 2. Forced: the known file is shown at once and reloaded as the answers stream.
-          (let* ((run (facet-test-preview-and-wait source nil t))
-                 (versions (cdr run))
-                 (streaming (cl-count-if (lambda (v) (and (car v) (string-search "streaming…" (cdr v)))) versions)))
-            (facet-test-check (equal (mapcar #'cl-third (facet-test-statuses (car run))) '(:json-false :json-false :json-false))
-                              "a forced preview came from the cache: %S" (plist-get (car run) :cases))
-            (facet-test-check (> streaming 0)
-                              "the preview buffer was not reloaded while the answers streamed (%d versions seen)" (length versions))
-            (facet-test-check (not (string-search "streaming…" (facet-test-text preview)))
-                              "the preview buffer was not reloaded after the end")
-            (facet-test-out "ok  a forced preview reloaded the buffer %d times as it streamed (%d versions while streaming)"
-                            (length versions) streaming))
+        ;; billing.system.md's report is billing.preview.md, which facet-file-regexp does not match.
+        (facet-test-check (not (eq (buffer-local-value 'major-mode preview) 'facet-mode))
+                          "the preview buffer opened in facet-mode")
+        (facet-test-out "ok  the preview buffer is not in facet-mode"))
 
-          ;; 3. One case, from the cache.
-          (let ((result (car (facet-test-preview-and-wait source 2))))
-            (facet-test-check (equal (facet-test-statuses result) '(("greeting" "done" t)))
-                              "case 2 alone, from the cache: got %S" (plist-get result :cases))
-            (facet-test-check (string-search "## Case 2: greeting (cached)" (facet-test-text preview))
-                              "the preview buffer does not show case 2 from the cache:\n%s" (facet-test-text preview))
-            (facet-test-out "ok  facet-preview with case 2: that case only, from the cache"))
+      (facet-test-shutdown server))))
 
-          ;; 4. Cancelling an endless answer.
-          (with-current-buffer source
-            (facet-preview nil t "endless"))
-          (facet-test-wait (lambda () (string-search "tick tick" (facet-test-text preview)))
-                           "the endless answer in the preview buffer")
-          (let ((cancelled-at (float-time)))
-            (with-current-buffer source (facet-preview-cancel))
-            (facet-test-wait (lambda () (not (facet-preview-running-p source))) "the preview stopping after facet-preview-cancel" 2)
-            (facet-test-check (equal (mapcar #'cl-second (facet-test-statuses facet-preview-last-result))
-                                     '("cancelled" "cancelled" "cancelled"))
-                              "the cancelled preview's cases: %S" (plist-get facet-preview-last-result :cases))
-            (facet-test-check (string-search "| Status | cancelled |" (facet-test-text preview))
-                              "the preview buffer does not show the cancelled preview:\n%s" (facet-test-text preview))
-            (facet-test-out "ok  facet-preview-cancel ended the endless preview in %.0f ms; the buffer shows it cancelled"
-                            (* 1000 (- (float-time) cancelled-at))))
-
-          ;; billing.system.md's report is billing.preview.md, which facet-file-regexp does not match.
-          (facet-test-check (not (eq (buffer-local-value 'major-mode preview) 'facet-mode))
-                            "the preview buffer opened in facet-mode")
-          (facet-test-out "ok  the preview buffer is not in facet-mode"))
-
-        (let ((process (jsonrpc--process server)))
-          (setf (eglot--shutdown-requested server) t)
-          (jsonrpc-request server :shutdown nil :timeout facet-test-timeout)
-          (jsonrpc-notify server :exit nil)
-          (facet-test-wait (lambda () (not (process-live-p process))) "the server exiting after shutdown and exit"))))))
-
-(facet-test-main "emacs preview" "facet-emacs-preview-"
-                 (lambda ()
-                   (when (process-live-p facet-test-fake)
-                     (process-send-eof facet-test-fake)
-                     (delete-process facet-test-fake))))
+(facet-test-main "emacs preview" "facet-emacs-preview-" #'facet-test-stop-fake)
 
 ;;; test-preview.el ends here

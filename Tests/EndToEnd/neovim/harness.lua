@@ -1,5 +1,5 @@
 -- Shared by the headless Neovim tests (test_*.lua): paths, the timeout, reporting,
--- and the end of a run. Load it with dofile from the test's own folder.
+-- the fake endpoint, and the end of a run. Load it with dofile from the test's own folder.
 local M = {}
 
 M.uv = vim.uv or vim.loop
@@ -23,6 +23,28 @@ function M.check(ok, message)
   if not ok then
     M.fail(message)
   end
+end
+
+--- Starts Tests/Support/fake-openai; returns its port and job id (stop it with vim.fn.jobstop).
+function M.start_fake()
+  local fake = M.repo .. '/Tests/Support/fake-openai/fake_openai.py'
+  M.check(vim.fn.filereadable(fake) == 1, 'missing ' .. fake)
+  local port
+  local job = vim.fn.jobstart({ 'python3', fake, '--port', '0', '--exit-on-stdin-eof' }, {
+    on_stdout = function(_, data)
+      for _, line in ipairs(data) do
+        local n = line:match('^PORT (%d+)')
+        if n then port = tonumber(n) end
+      end
+    end,
+  })
+  M.check(job > 0, 'could not start python3 ' .. fake)
+  M.check(vim.wait(M.timeout, function() return port ~= nil end, 20), 'fake_openai.py printed no PORT line')
+  return port, job
+end
+
+function M.buffer_text(buf)
+  return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
 end
 
 --- Runs `run`, then `cleanup` (if any), and prints PASS or FAIL under `name`. On

@@ -22,10 +22,10 @@ export XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" \
        XDG_STATE_HOME="$scratch/state" XDG_CACHE_HOME="$scratch/cache"
 
 echo "neovim e2e: $(nvim --version | head -n 1), FACET_BIN=$FACET_BIN"
-# test_facet.lua: the plugin and the language features; test_preview.lua: :FacetPreview
-# against Tests/Support/fake-openai (needs python3).
+# test_facet.lua: the plugin and the language features; test_preview.lua: :FacetPreview and
+# test_evaluate.lua: :FacetEvaluate against Tests/Support/fake-openai (needs python3).
 status=0
-for test in test_facet.lua test_preview.lua; do
+for test in test_facet.lua test_preview.lua test_evaluate.lua; do
   start=$(date +%s%N)
   timeout 60 nvim --headless -u NONE -i NONE -n -c "luafile $here/$test" </dev/null || status=$?
   elapsed=$(( ($(date +%s%N) - start) / 1000000 ))

@@ -16,7 +16,7 @@
 
 local h = dofile(vim.fn.fnamemodify((debug.getinfo(1, 'S').source:gsub('^@', '')), ':p:h') .. '/harness.lua')
 local uv, repo, timeout = h.uv, h.repo, h.timeout
-local out, fail, check = h.out, h.fail, h.check
+local out, fail, check, buffer_text = h.out, h.fail, h.check, h.buffer_text
 
 local tmp = vim.fn.tempname() .. '-facet-nvim-preview'
 local trace = tmp .. '/facet-trace.log'
@@ -44,28 +44,6 @@ local MESSAGE = {
   'Reply in at most three sentences.',
 }
 
---- Starts the fake endpoint; returns its port.
-local function start_fake()
-  local fake = repo .. '/Tests/Support/fake-openai/fake_openai.py'
-  check(vim.fn.filereadable(fake) == 1, 'missing ' .. fake)
-  local port
-  fake_job = vim.fn.jobstart({ 'python3', fake, '--port', '0', '--exit-on-stdin-eof' }, {
-    on_stdout = function(_, data)
-      for _, line in ipairs(data) do
-        local n = line:match('^PORT (%d+)')
-        if n then port = tonumber(n) end
-      end
-    end,
-  })
-  check(fake_job > 0, 'could not start python3 ' .. fake)
-  check(vim.wait(timeout, function() return port ~= nil end, 20), 'fake_openai.py printed no PORT line')
-  return port
-end
-
-local function buffer_text(buf)
-  return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
-end
-
 local function run()
   local bin = vim.env.FACET_BIN
   if bin == nil or bin == '' then
@@ -76,7 +54,8 @@ local function run()
     .. ', facet at ' .. bin)
 
   vim.fn.mkdir(tmp, 'p')
-  local port = start_fake()
+  local port
+  port, fake_job = h.start_fake()
   local base_url = ('http://127.0.0.1:%d/v1'):format(port)
   vim.fn.writefile({
     '[preview]',

@@ -8,8 +8,10 @@
 --     patterns = { '*.instructions.md' },          -- more files to give filetype "facet"
 --   })
 --
---   :FacetPreview [N] [force] [endpoint=NAME]   -- run the "▶ Preview" of the current buffer
+--   :FacetPreview[!] [N] [endpoint=NAME]        -- run the "▶ Preview" of the current buffer
 --   :FacetPreviewCancel                          -- (lua/facet/preview.lua)
+--   :FacetEvaluate[!] [N] [endpoint=NAME] [compare=A,B] [judge=NAME]   -- the "★ Evaluate"
+--   :FacetEvaluateCancel
 --
 -- On Neovim 0.8+ clients are started with vim.lsp.start; on 0.7 with
 -- vim.lsp.start_client + vim.lsp.buf_attach_client. Either way there is one
@@ -119,8 +121,11 @@ local function client_config(config, root)
     -- window.showDocument lets the server open a preview's file as soon as it starts.
     capabilities = preview().capabilities(config.capabilities),
     handlers = vim.tbl_extend('keep', config.handlers or {}, { ['window/showDocument'] = preview().show_document }),
-    -- The "▶ Preview" code lenses run through :FacetPreview's code (vim.lsp.codelens.run).
-    commands = vim.tbl_extend('keep', config.commands or {}, { ['facet.preview'] = preview().lens_command }),
+    -- The "▶ Preview" and "★ Evaluate" code lenses run through the commands' code (vim.lsp.codelens.run).
+    commands = vim.tbl_extend('keep', config.commands or {}, {
+      ['facet.preview'] = preview().lens_command,
+      ['facet.evaluate'] = preview().evaluate_lens_command,
+    }),
     on_init = config.on_init,
     on_attach = config.on_attach,
     flags = config.flags,
@@ -180,6 +185,17 @@ function M.preview_cancel(bufnr)
   return preview().cancel(bufnr)
 end
 
+--- Runs facet.evaluate for a buffer: the options of `preview`, and `compare`
+--- (a list of endpoint profiles) and `judge` (a profile). Returns the request id.
+function M.evaluate(opts)
+  return preview().evaluate(opts)
+end
+
+--- Cancels the running evaluation of a buffer (default: the current one).
+function M.evaluate_cancel(bufnr)
+  return preview().evaluate_cancel(bufnr)
+end
+
 --- Configures Facet and starts it for buffers of `filetypes` (now and later).
 function M.setup(opts)
   opts = opts or {}
@@ -203,6 +219,13 @@ function M.setup(opts)
   vim.api.nvim_create_user_command('FacetPreviewCancel', function()
     preview().cancel(0)
   end, { nargs = 0, desc = 'Facet: stop the running preview of the buffer' })
+  vim.api.nvim_create_user_command('FacetEvaluate', function(args)
+    preview().evaluate_command(args.args, args.bang)
+  end, { nargs = '*', bang = true,
+         desc = 'Facet: score the answers to the buffer\'s cases ([N] [force] [endpoint=NAME] [compare=A,B] [judge=NAME])' })
+  vim.api.nvim_create_user_command('FacetEvaluateCancel', function()
+    preview().evaluate_cancel(0)
+  end, { nargs = 0, desc = 'Facet: stop the running evaluation of the buffer' })
 
   local group = vim.api.nvim_create_augroup('facet_lsp', { clear = true })
   if not config.autostart then
