@@ -49,6 +49,11 @@ public struct ChatClient: Sendable {
         profile.baseURL.hasSuffix("/") ? profile.baseURL + "chat/completions" : profile.baseURL + "/chat/completions"
     }
 
+    /// The cheap GET that opens the connection the completion request then reuses (see `HTTPTransfer`).
+    var modelsURL: String {
+        profile.baseURL.hasSuffix("/") ? profile.baseURL + "models" : profile.baseURL + "/models"
+    }
+
     /// Streams one answer to `messages`. Cancelling the consuming task, or
     /// dropping the stream, cancels the HTTP request at once.
     public func complete(_ messages: [ChatMessage]) -> AsyncThrowingStream<ChatEvent, Error> {
@@ -113,7 +118,7 @@ public struct ChatClient: Sendable {
     enum Outcome { case done, retry(status: Int, wait: Double?, message: String?) }
 
     private func attemptOnce(_ request: URLRequest, _ output: AsyncThrowingStream<ChatEvent, Error>.Continuation) async throws -> Outcome {
-        let transfer = HTTPTransfer(request: request, timeout: profile.timeout, chunkTimeout: profile.chunkTimeout)
+        let transfer = HTTPTransfer(request: request, warmUpURL: URL(string: modelsURL), timeout: profile.timeout, chunkTimeout: profile.chunkTimeout)
         defer { transfer.stop() }
         transfer.start()
         var reader: ResponseReader?

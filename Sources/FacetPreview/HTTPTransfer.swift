@@ -8,6 +8,20 @@ import FoundationNetworking
 /// the socket. A watchdog ends the transfer when the response does not start
 /// within `timeout`, or when no data arrives for `chunkTimeout`. Ending the
 /// consumer of `events` (or cancelling its task) cancels the request at once.
+///
+/// With a `warmUpURL`, a GET to it goes first on the same session and the
+/// request follows once it has finished, so that libcurl sends the request on
+/// that kept-alive connection. This is about CPU, not speed: FoundationNetworking
+/// (URLSession/libcurl/MultiHandle.swift, `_SocketSources.createSources`) only
+/// ever adds dispatch sources for a socket and cancels them when libcurl stops
+/// watching it (`CURL_POLL_REMOVE`). The write-readiness source made while a new
+/// connection is being opened (`CURL_POLL_OUT`) so stays armed after libcurl
+/// has gone over to `CURL_POLL_IN`, and fires for as long as the socket can be
+/// written to: about 70% of a core while the server thinks and between
+/// streamed chunks. A connection that already served a transfer was handed
+/// back with `CURL_POLL_REMOVE`; reused, it gets a read source only. When the
+/// warm-up fails to connect, that is the answer; when it is slow or fails
+/// otherwise, the request goes ahead anyway (on a new connection).
 final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     enum Event: Sendable {
         case response(HTTPURLResponse)
@@ -22,10 +36,16 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     private let lock = NSLock()
     private var session: URLSession?
     private var task: URLSessionDataTask?
+    private var warmUpTask: URLSessionDataTask?
+    private var warmUpTaskID: Int?
+    private var requestStarted = false
     private var watchdog: DispatchSourceTimer?
     private var watchdogError = PreviewError(.connectTimeout, "")
 
-    init(request: URLRequest, timeout: Double, chunkTimeout: Double) {
+    /// How long the request waits for the warm-up before it goes on a new connection.
+    static let warmUpWait = 1.0
+
+    init(request: URLRequest, warmUpURL: URL? = nil, timeout: Double, chunkTimeout: Double) {
         (events, continuation) = AsyncThrowingStream.makeStream(of: Event.self)
         self.timeout = timeout
         self.chunkTimeout = chunkTimeout
@@ -42,6 +62,18 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
         self.session = session
         task = session.dataTask(with: request)
+        if let warmUpURL {
+            var warmUp = URLRequest(url: warmUpURL)
+            warmUp.httpMethod = "GET"
+            // The same credentials and custom headers, so a gateway answers as it would the request.
+            for (name, value) in request.allHTTPHeaderFields ?? [:] where name.lowercased() != "content-type" {
+                warmUp.setValue(value, forHTTPHeaderField: name)
+            }
+            warmUp.setValue("application/json", forHTTPHeaderField: "Accept")
+            let warmUpTask = session.dataTask(with: warmUp)
+            self.warmUpTask = warmUpTask
+            warmUpTaskID = warmUpTask.taskIdentifier
+        }
         continuation.onTermination = { [weak self] _ in self?.stop() }
     }
 
@@ -59,8 +91,24 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         watchdog = timer
         watchdogError = PreviewError(.connectTimeout, "\(host) did not start answering within \(Self.seconds(timeout)) (timeout); is the server busy loading the model? Raise timeout in the endpoint settings if it needs longer")
         timer.schedule(deadline: .now() + timeout)
+        let warmUpTask = self.warmUpTask
+        self.warmUpTask = nil
         lock.unlock()
         timer.resume()
+        if let warmUpTask {
+            warmUpTask.resume()
+            DispatchQueue.global().asyncAfter(deadline: .now() + Self.warmUpWait) { [weak self] in self?.startRequest() }
+        } else {
+            startRequest()
+        }
+    }
+
+    /// Starts the request itself, once.
+    private func startRequest() {
+        lock.lock()
+        let task = requestStarted ? nil : self.task
+        requestStarted = true
+        lock.unlock()
         task?.resume()
     }
 
@@ -69,6 +117,8 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         lock.lock()
         let (task, session, watchdog) = (self.task, self.session, self.watchdog)
         self.task = nil
+        warmUpTask = nil
+        requestStarted = true
         self.session = nil
         self.watchdog = nil
         lock.unlock()
@@ -95,6 +145,8 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                     completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+        // The warm-up's answer is read to the end (and dropped) so its connection is kept.
+        if isWarmUp(dataTask) { return completionHandler(.allow) }
         armChunkTimeout()
         if let http = response as? HTTPURLResponse {
             continuation.yield(.response(http))
@@ -106,11 +158,26 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        if isWarmUp(dataTask) { return }
         armChunkTimeout()
         continuation.yield(.data(data))
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        if isWarmUp(task) {
+            lock.lock()
+            let started = requestStarted
+            lock.unlock()
+            if !started, let error, (error as? URLError)?.code != .cancelled {
+                let failure = Self.describe(error, host: host)
+                if [.connectionRefused, .hostNotFound, .tls].contains(failure.kind) {
+                    finish(throwing: failure)
+                    return
+                }
+            }
+            startRequest()
+            return
+        }
         lock.lock()
         let timer = watchdog
         watchdog = nil
@@ -122,6 +189,16 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
             continuation.finish()
         }
         session.finishTasksAndInvalidate()
+    }
+
+    private func isWarmUp(_ task: URLSessionTask) -> Bool {
+        task.taskIdentifier == warmUpTaskID
+    }
+
+    /// Ends `events` with `error` before the request started.
+    private func finish(throwing error: PreviewError) {
+        continuation.finish(throwing: error)
+        stop()
     }
 
     /// A transport failure as a `PreviewError` that says what to check.
