@@ -11,7 +11,10 @@ struct CheckCommand: ParsableCommand {
         discussion: """
         PATH may be a file, a directory (searched for *.system.md, *.sysmsg, *.prompt.md, \
         *.system.txt) or - for standard input. Settings come from the nearest .facet.toml \
-        above each file, or from --config.
+        above each file, or from --config. A .jsonl or .json file is a chat dataset: the \
+        system message of every row (OpenAI `messages`, ShareGPT `conversations`, or a \
+        Multifaceted Collection `system`) is checked on all cores, each finding named by its \
+        row, followed by coverage, finding, duplicate and length statistics (see docs/datasets.md).
         Exit status: 0 when no finding is an error, 1 when one is, 2 on usage or IO errors.
         """
     )
@@ -28,6 +31,15 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Colour the text output even when it is not a terminal.")
     var color = false
 
+    @Flag(name: .customLong("summary-only"), help: "Datasets: print only the statistics, not a line per finding.")
+    var summaryOnly = false
+
+    @Option(name: .long, help: "Datasets: also write a Markdown report with charts to this file.")
+    var report: String?
+
+    @Option(name: .long, help: "Datasets: also write an SVG chart of facet coverage to this file.")
+    var chart: String?
+
     func run() throws {
         let status = try execute(output: { FileHandle.standardOutput.write(Data($0.utf8)) })
         if status != 0 { throw ExitCode(status) }
@@ -35,6 +47,16 @@ struct CheckCommand: ParsableCommand {
 
     /// Runs the check, writing to `output`, and returns the exit status.
     func execute(output: (String) -> Void) throws -> Int32 {
+        let datasets = paths.filter(DatasetCheck.isDataset)
+        if !datasets.isEmpty {
+            guard datasets.count == paths.count else {
+                FileHandle.standardError.write(Data("facet: check datasets (.jsonl, .json) and system message files in separate runs\n".utf8))
+                return 2
+            }
+            var status: Int32 = 0
+            for dataset in datasets { status = max(status, checkDataset(dataset, output: output)) }
+            return status
+        }
         let inputs: [InputFiles.Input]
         let finder: ConfigurationFinder
         do {
@@ -60,5 +82,81 @@ struct CheckCommand: ParsableCommand {
         if reports.contains(where: { $0.error != nil }) { return 2 }
         let hasError = reports.contains { $0.analysis?.findings.contains { $0.severity == .error } ?? false }
         return hasError ? 1 : 0
+    }
+
+    /// One dataset: rows as they are checked, then the statistics (and the report and chart files if asked).
+    private func checkDataset(_ path: String, output: (String) -> Void) -> Int32 {
+        guard format != .sarif else {
+            FileHandle.standardError.write(Data("facet: datasets are reported as text or json, not sarif\n".utf8))
+            return 2
+        }
+        let configuration: FacetConfiguration
+        do {
+            let finder = try ConfigurationFinder(explicitPath: config)
+            let directory = (path as NSString).deletingLastPathComponent
+            switch finder.configuration(inDirectory: directory.isEmpty ? "." : directory) {
+            case .success(let found): configuration = found
+            case .failure(let error):
+                FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
+                return 2
+            }
+        } catch {
+            FileHandle.standardError.write(Data("facet: \(error)\n".utf8))
+            return 2
+        }
+        let colors = Colors(enabled: color || (isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil))
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let bar = DatasetProgressBar()
+        var first = true
+        if format == .json { output("{\"file\":" + String(decoding: JSONString.escape(path).quoted, as: UTF8.self) + ",\"rows\":[") }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let summary: DatasetSummary
+        do {
+            summary = try DatasetCheck.run(path: path, configuration: configuration, threads: threads, onRows: { results in
+                switch format {
+                case .json: output(DatasetReport.jsonRows(results, first: &first))
+                default: if !summaryOnly { output(DatasetReport.rowLines(results, file: path, colors: colors)) }
+                }
+            }, progress: bar.show)
+        } catch {
+            bar.finish()
+            FileHandle.standardError.write(Data("facet: \(path): cannot read the file\n".utf8))
+            return 2
+        }
+        bar.finish()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        switch format {
+        case .json: output(DatasetReport.jsonEnd(summary, seconds: seconds))
+        default: output(DatasetReport.text(summary, file: path, seconds: seconds, threads: threads))
+        }
+        if let report { try? Data(DatasetReport.markdown(summary, file: path, seconds: seconds).utf8).write(to: URL(fileURLWithPath: report)) }
+        if let chart { try? Data(DatasetReport.svg(summary, file: path).utf8).write(to: URL(fileURLWithPath: chart)) }
+        return summary.errors > 0 ? 1 : 0
+    }
+}
+
+/// Rows checked: a bar with rate and ETA on a terminal, a line every 2 s otherwise.
+final class DatasetProgressBar {
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    /// Plain lines start after 2 s, so short checks print none.
+    private var lastLine = Date()
+    private var drawn = false
+
+    func show(_ p: DatasetCheck.Progress) {
+        let rate = p.elapsed > 0 ? Double(p.rows) / p.elapsed : 0
+        let fraction = p.totalBytes > 0 ? min(1, Double(p.bytesRead) / Double(p.totalBytes)) : 0
+        let eta = fraction > 0.01 ? p.elapsed * (1 - fraction) / fraction : 0
+        if isTerminal {
+            let bar = DatasetReport.bar(Int(fraction * 1000), of: 1000, width: 24)
+            FileHandle.standardError.write(Data("\r\(bar) \(Int(fraction * 100))%  \(p.rows) rows  \(Int(rate)) rows/s  ETA \(ProgressBar.clock(eta))  ".utf8))
+            drawn = true
+        } else if Date().timeIntervalSince(lastLine) >= 2 {
+            lastLine = Date()
+            FileHandle.standardError.write(Data("facet check: \(p.rows) rows, \(Int(rate)) rows/s, \(Int(fraction * 100))%\n".utf8))
+        }
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }

@@ -3,22 +3,23 @@ import Foundation
 /// Reads the rows of a collection file one at a time, in constant memory:
 /// JSON Lines line by line, a JSON array element by element. Each row comes
 /// with the line it starts on, for error messages.
-struct RowReader {
-    struct RawRow {
-        var line: Int
-        var bytes: [UInt8]
+public struct RowReader {
+    public struct RawRow: Sendable {
+        public var line: Int
+        public var bytes: [UInt8]
     }
 
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
-    private(set) var bytesRead = 0
+    public private(set) var bytesRead = 0
     private var line = 1
-    private var isArray: Bool?
+    /// Known after the first row: whether the file is one JSON array (else JSON Lines).
+    public private(set) var isArray: Bool?
     private var finishedArray = false
 
-    init(path: String) throws {
+    public init(path: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
@@ -36,7 +37,7 @@ struct RowReader {
     }
 
     /// The next row; nil at the end of the file.
-    mutating func next() -> RawRow? {
+    public mutating func next() -> RawRow? {
         if isArray == nil {
             // A file whose first non-space byte is "[" is one JSON array; anything else is JSON Lines.
             while true {

@@ -1,0 +1,196 @@
+import ArgumentParser
+import FacetCore
+import FacetFiles
+import Foundation
+
+/// `facet tag` and `facet untag`: SysGen-style phrase tags (`«Role»…«/Role»`)
+/// in the system message of every row of a JSON Lines dataset.
+struct TagCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tag",
+        abstract: "Write a JSON Lines dataset back with each system message's phrases tagged by facet.",
+        discussion: """
+        Each unit of a row's system message gets its strongest facet as a tag: \
+        «Role»You are a tutor.«/Role» «Format»Reply in JSON.«/Format». Tags are inserted \
+        into the JSON string as it is written, so the rest of every row, blank lines and \
+        line endings stay byte for byte, and `facet untag` gives back the original file. \
+        Rows without a system message, or whose message already holds facet tags, are \
+        written unchanged and counted on standard error. Runs on all cores.
+        """
+    )
+
+    @Argument(help: "A JSON Lines dataset (OpenAI messages, ShareGPT conversations, or Multifaceted Collection rows).")
+    var file: String
+    @Option(name: .shortAndLong, help: "Write here instead of standard output (never over the input).")
+    var output: String?
+    @Option(name: .long, help: "Use this configuration file instead of searching for .facet.toml.")
+    var config: String?
+
+    func run() throws {
+        let configuration: FacetConfiguration
+        do {
+            let directory = (file as NSString).deletingLastPathComponent
+            switch try ConfigurationFinder(explicitPath: config).configuration(inDirectory: directory.isEmpty ? "." : directory) {
+            case .success(let found): configuration = found
+            case .failure(let error): throw ValidationError(error.description)
+            }
+        } catch let error as ConfigurationFinderError { throw ValidationError(error.description) }
+        let code = DatasetRewrite.run(file: file, output: output, verb: "tagged") { row in
+            guard case .success(let located) = SystemMessageLocator.locate(row) else { return .skipped("no system message") }
+            if FacetTags.containsTags(row[located.literal]) { return .skipped("already tagged") }
+            let decoded = JSONString.unescape(row[located.literal]).bytes
+            let analysis = Analyzer.analyze(SourceText(bytes: decoded), configuration: configuration)
+            return .changed(FacetTags.tag(row: row, literal: located.literal, analysis: analysis))
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+struct UntagCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "untag",
+        abstract: "Remove the facet tags `facet tag` wrote, giving back the original dataset.",
+        discussion: "Removes «Role», «/Role» and the other facet tags from each row's system message, nothing else."
+    )
+
+    @Argument(help: "A JSON Lines dataset written by facet tag.")
+    var file: String
+    @Option(name: .shortAndLong, help: "Write here instead of standard output (never over the input).")
+    var output: String?
+
+    func run() throws {
+        let code = DatasetRewrite.run(file: file, output: output, verb: "untagged") { row in
+            guard case .success(let located) = SystemMessageLocator.locate(row) else { return .skipped("no system message") }
+            guard FacetTags.containsTags(row[located.literal]) else { return .skipped("no tags") }
+            return .changed(FacetTags.untag(row: row, literal: located.literal))
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Rewrites a JSON Lines file line by line, in parallel waves, in order, in
+/// constant memory. Lines the transform does not change are copied as read.
+enum DatasetRewrite {
+    enum Outcome {
+        case changed([UInt8])
+        case skipped(String)
+    }
+
+    static let batchSize = 256
+
+    static func run(file: String, output: String?, verb: String, transform: @escaping @Sendable ([UInt8]) -> Outcome) -> Int32 {
+        func fail(_ message: String) -> Int32 {
+            FileHandle.standardError.write(Data("facet: \(message)\n".utf8))
+            return 2
+        }
+        guard let input = FileHandle(forReadingAtPath: file) else { return fail("\(file): cannot read the file") }
+        if let output, (output as NSString).standardizingPath == (file as NSString).standardizingPath {
+            return fail("write to another file than the input (-o)")
+        }
+        let sink: FileHandle
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: nil), let handle = FileHandle(forWritingAtPath: output) else {
+                return fail("\(output): cannot write the file")
+            }
+            sink = handle
+        } else {
+            sink = FileHandle.standardOutput
+        }
+        var lines = LineReader(input)
+        let wave = ProcessInfo.processInfo.activeProcessorCount * 4
+        var changed = 0
+        var skipped: [String: Int] = [:]
+        var firstLine = true
+        var pending = Data()
+        while true {
+            var batches: [[LineReader.Line]] = []
+            while batches.count < wave {
+                var batch: [LineReader.Line] = []
+                while batch.count < batchSize, let line = lines.next() { batch.append(line) }
+                if batch.isEmpty { break }
+                batches.append(batch)
+            }
+            if batches.isEmpty { break }
+            let results = Slots<[Outcome?]>(count: batches.count, empty: [])
+            let work = batches
+            DispatchQueue.concurrentPerform(iterations: work.count) { index in
+                results[index] = work[index].map { line in
+                    // Blank lines and a JSON array's brackets are not rows: copied as they are.
+                    line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) ? transform(line.bytes) : nil
+                }
+            }
+            if firstLine, let first = batches.first?.first, first.bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "[") {
+                return fail("\(file) is a JSON array; \(verb == "tagged" ? "tag" : "untag") works on JSON Lines (one row per line)")
+            }
+            firstLine = false
+            for (index, batch) in batches.enumerated() {
+                for (line, outcome) in zip(batch, results[index]) {
+                    switch outcome {
+                    case .changed(let bytes)?:
+                        changed += 1
+                        pending.append(contentsOf: bytes)
+                    case .skipped(let reason)?:
+                        skipped[reason, default: 0] += 1
+                        pending.append(contentsOf: line.bytes)
+                    case nil:
+                        pending.append(contentsOf: line.bytes)
+                    }
+                    if line.hasNewline { pending.append(0x0A) }
+                }
+            }
+            sink.write(pending)
+            pending.removeAll(keepingCapacity: true)
+        }
+        if output != nil { try? sink.close() }
+        var report = "facet: \(changed) rows \(verb)"
+        for (reason, count) in skipped.sorted(by: { $0.key < $1.key }) { report += ", \(count) unchanged (\(reason))" }
+        FileHandle.standardError.write(Data((report + "\n").utf8))
+        return 0
+    }
+}
+
+/// Lines of a file with whether each ended in a newline, read in 1 MiB chunks.
+struct LineReader {
+    struct Line: Sendable {
+        var bytes: [UInt8]
+        var hasNewline: Bool
+    }
+
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var atEnd = false
+
+    init(_ handle: FileHandle) { self.handle = handle }
+
+    mutating func next() -> Line? {
+        while true {
+            if let newline = buffer[position...].firstIndex(of: 0x0A) {
+                let line = Line(bytes: Array(buffer[position..<newline]), hasNewline: true)
+                position = newline + 1
+                return line
+            }
+            if atEnd {
+                guard position < buffer.count else { return nil }
+                let line = Line(bytes: Array(buffer[position...]), hasNewline: false)
+                position = buffer.count
+                return line
+            }
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { atEnd = true; continue }
+            buffer.removeSubrange(0..<position)
+            position = 0
+            buffer.append(contentsOf: chunk)
+        }
+    }
+}
+
+/// One slot per batch, each written by exactly one worker.
+final class Slots<T>: @unchecked Sendable {
+    private var slots: [T]
+    init(count: Int, empty: T) { slots = Array(repeating: empty, count: count) }
+    subscript(index: Int) -> T {
+        get { slots[index] }
+        set { slots.withUnsafeMutableBufferPointer { $0[index] = newValue } }
+    }
+}
