@@ -27,7 +27,7 @@ struct EvalCommand: ParsableCommand {
     @OptionGroup var options: EvalOptions
     @Option(name: .customLong("endpoint"), help: "The answering endpoint alone (default: the [preview] compare endpoints if set, else [preview] endpoint, else ollama).")
     var endpoint: String?
-    @Option(help: "Score every case with this judge; fail (exit 1) when an endpoint's mean score is below this.")
+    @Option(help: "Exit 1 when an endpoint's mean score is below this (for CI).")
     var failUnder: Double?
     @Option(help: "Only the first N rows of a benchmark file.")
     var limit: Int?
