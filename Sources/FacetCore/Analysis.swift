@@ -21,11 +21,14 @@ public enum Analyzer {
         let words = WordIndex(document)
         let facets = FacetClassifier().classify(document, words: words)
         let profile = DocumentProfile(document: document, facets: facets, words: words)
-        let context = LintContext(document: document, facets: facets, configuration: configuration, words: words, severity: .warning)
+        // One context for all rules, its severity set per rule (a copy per rule
+        // would retain every array of the document again).
+        var context = LintContext(document: document, facets: facets, configuration: configuration, words: words, severity: .warning)
         var findings: [Finding] = []
         for rule in RuleRegistry.all {
             guard let severity = configuration.severity(for: rule) else { continue }
-            findings += rule.check(context.with(severity: severity))
+            context.severity = severity
+            findings += rule.check(context)
         }
         findings = Suppressions(document).filter(findings)
         findings.sort { $0.range.lowerBound < $1.range.lowerBound || $0.range.lowerBound == $1.range.lowerBound && $0.rule < $1.rule }

@@ -42,10 +42,10 @@ public struct DatasetRowResult: Sendable {
         }
         result.format = located.format
         let source = SourceText(located.text)
-        result.characters = source.bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        result.characters = characterCount(source.bytes)
         result.hash = fnv1a(source.bytes)
         let analysis = Analyzer.analyze(source, configuration: configuration)
-        for (index, facet) in Facet.allCases.enumerated() where analysis.profile.covers(facet) { result.facetMask |= 1 << index }
+        for (facet, units) in analysis.profile.facetUnits where !units.isEmpty { result.facetMask |= 1 << facet.order }
         result.findings = analysis.findings.map { finding in
             let position = source.lines.position(of: finding.range.lowerBound)
             return RowFinding(rule: finding.rule, severity: finding.severity, message: finding.message, line: position.line + 1, column: position.column + 1)
@@ -55,12 +55,23 @@ public struct DatasetRowResult: Sendable {
     }
 
     static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100000001b3
+        bytes.withUnsafeBufferPointer { buffer in
+            var hash: UInt64 = 0xcbf29ce484222325
+            for byte in buffer {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100000001b3
+            }
+            return hash
         }
-        return hash
+    }
+
+    /// Characters (Unicode scalars): every byte that is not a UTF-8 continuation byte.
+    static func characterCount(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var count = 0
+            for byte in buffer where byte & 0xC0 != 0x80 { count += 1 }
+            return count
+        }
     }
 }
 

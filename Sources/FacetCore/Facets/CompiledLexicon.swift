@@ -17,8 +17,22 @@ struct CompiledLexicon: Sendable {
         var phrase: String
     }
 
+    /// What matching an entry needs, without its strings and arrays, so the
+    /// matching loop copies plain values: its words are
+    /// `wordHashes[hashStart..<hashStart + hashCount]`.
+    struct Probe: Sendable {
+        var facetOrder: Int
+        var hashStart: Int
+        var hashCount: Int
+        var weight: Double
+        var startOnly: Bool
+    }
+
     var entries: [Entry] = []
-    var byFirst = WordTable<[Int]>()
+    var probes: [Probe] = []
+    var wordHashes: [UInt64] = []
+    /// Entries by the hash of their first word (in `byFirst.items`).
+    var byFirst = WordLists([])
     var numberFirst: [Int] = []
     var substrings: [SubstringEntry] = []
 
@@ -27,6 +41,7 @@ struct CompiledLexicon: Sendable {
         substringSource: FacetLexicon.substringSource)
 
     init(wordSources: [String], substringSource: String) {
+        var firstWords: [(key: UInt64, value: Int)] = []
         for source in wordSources {
             for (facet, weight, startOnly, phrases) in Self.parse(source) {
                 for phrase in phrases {
@@ -34,10 +49,13 @@ struct CompiledLexicon: Sendable {
                     let hashes = words.map { $0 == "#" ? 0 : Self.hashWord($0) }
                     guard !hashes.isEmpty else { continue }
                     entries.append(Entry(facet: facet, weight: weight, startOnly: startOnly, hashes: hashes, phrase: phrase))
-                    if hashes[0] == 0 { numberFirst.append(entries.count - 1) } else { byFirst.update(hashes[0], default: []) { $0.append(entries.count - 1) } }
+                    probes.append(Probe(facetOrder: facet.order, hashStart: wordHashes.count, hashCount: hashes.count, weight: weight, startOnly: startOnly))
+                    wordHashes += hashes
+                    if hashes[0] == 0 { numberFirst.append(entries.count - 1) } else { firstWords.append((hashes[0], entries.count - 1)) }
                 }
             }
         }
+        byFirst = WordLists(firstWords)
         for (facet, weight, _, phrases) in Self.parse(substringSource) {
             for phrase in phrases { substrings.append(SubstringEntry(facet: facet, weight: weight, bytes: Array(phrase.utf8), phrase: phrase)) }
         }

@@ -4,7 +4,32 @@ public enum Facet: String, CaseIterable, Sendable, Codable, Comparable {
 
     public static func < (lhs: Facet, rhs: Facet) -> Bool { lhs.order < rhs.order }
 
-    var order: Int { Facet.allCases.firstIndex(of: self)! }
+    /// Position in `allCases`. A switch rather than `allCases.firstIndex(of:)`,
+    /// which builds the array on every call: this runs for every cue match and sort.
+    var order: Int {
+        switch self {
+        case .role: return 0
+        case .task: return 1
+        case .background: return 2
+        case .format: return 3
+        case .style: return 4
+        case .tool: return 5
+        case .guardrail: return 6
+        }
+    }
+
+    /// `allCases[order]`, without building the array.
+    static func at(_ order: Int) -> Facet {
+        switch order {
+        case 0: return .role
+        case 1: return .task
+        case 2: return .background
+        case 3: return .format
+        case 4: return .style
+        case 5: return .tool
+        default: return .guardrail
+        }
+    }
 
     /// One line for people: what the facet covers.
     public var summary: String {

@@ -17,9 +17,12 @@ public struct FacetClassifier: Sendable {
         var result = [UnitFacets](repeating: UnitFacets(), count: document.units.count)
         var own = [[FacetAssignment]](repeating: [], count: document.units.count)
         var sectionFacets: [String: [FacetAssignment]] = [:]
+        var scratch = Scratch()
         document.source.bytes.withUnsafeBufferPointer { buffer in
-            for (index, unit) in document.units.enumerated() where !unit.isExample {
-                own[index] = scoreUnit(buffer, unit, Array(words.of(index)))
+            words.tokens.withUnsafeBufferPointer { allTokens in
+                for (index, unit) in document.units.enumerated() where !unit.isExample {
+                    own[index] = scoreUnit(buffer, unit, UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]]), &scratch)
+                }
             }
         }
         // Headings and sections announce facets for what they contain.
@@ -58,9 +61,18 @@ public struct FacetClassifier: Sendable {
     /// The strongest facet, plus any other nearly as strong: most units express
     /// one facet, and weak secondary cues are noise more often than not.
     static func decisive(_ scores: [FacetAssignment]) -> [FacetAssignment] {
-        let passing = scores.filter { $0.confidence >= threshold }.sorted { $0.confidence > $1.confidence || $0.confidence == $1.confidence && $0.facet < $1.facet }
-        guard let top = passing.first else { return [] }
-        return [top] + passing.dropFirst().filter { $0.confidence >= secondaryThreshold && $0.confidence >= top.confidence - secondaryGap }
+        var passing = scores.filter { $0.confidence >= threshold }
+        guard passing.count > 1 else { return passing }
+        passing.sort { $0.confidence > $1.confidence || $0.confidence == $1.confidence && $0.facet < $1.facet }
+        // Keep the top one and, in place, the others close to it.
+        let top = passing[0].confidence
+        var kept = 1
+        for index in 1..<passing.count where passing[index].confidence >= secondaryThreshold && passing[index].confidence >= top - secondaryGap {
+            passing.swapAt(kept, index)
+            kept += 1
+        }
+        passing.removeSubrange(kept...)
+        return passing
     }
 
     static let secondaryThreshold = 0.9
@@ -82,90 +94,118 @@ public struct FacetClassifier: Sendable {
         return announced.map { FacetAssignment(facet: $0.facet, confidence: $0.confidence * weight, evidence: $0.evidence) }
     }
 
-    /// Cue evidence from the unit's own text.
-    func scoreUnit(_ buffer: UnsafeBufferPointer<UInt8>, _ unit: Unit, _ tokens: [Token]) -> [FacetAssignment] {
-        struct Match { var entry: Int; var start: Int; var end: Int; var weight: Double }
+    /// A cue phrase found in a unit: lexicon entry, token span, weight.
+    struct Match {
+        var entry: Int
+        var start: Int
+        var end: Int
+        var weight: Double
+    }
+
+    /// Buffers `scoreUnit` reuses from one unit to the next, so scoring a unit
+    /// allocates little more than its result.
+    struct Scratch {
         var matches: [Match] = []
+        var kept: [Match] = []
+        /// Per facet (by `order`): the product of (1 - weight) over its evidence.
+        var miss = [Double](repeating: 1, count: Facet.allCases.count)
+        /// Evidence in the order it was found, with its facet's `order`.
+        var evidence: [(facet: Int, phrase: String)] = []
+    }
+
+    /// Cue evidence from the unit's own text.
+    func scoreUnit(_ buffer: UnsafeBufferPointer<UInt8>, _ unit: Unit, _ tokens: UnsafeBufferPointer<Token>,
+                   _ scratch: inout Scratch) -> [FacetAssignment] {
+        scratch.matches.removeAll(keepingCapacity: true)
+        scratch.evidence.removeAll(keepingCapacity: true)
+        for order in scratch.miss.indices { scratch.miss[order] = 1 }
         let starts = startPositions(tokens)
-        for position in tokens.indices {
-            let token = tokens[position]
-            if let candidates = lexicon.byFirst[token.hash] {
-                for candidate in candidates { tryMatch(candidate, at: position) }
-            }
-            if token.isNumber { for candidate in lexicon.numberFirst { tryMatch(candidate, at: position) } }
-        }
+        let lexicon = self.lexicon
         func tryMatch(_ candidate: Int, at position: Int) {
-            let entry = lexicon.entries[candidate]
-            guard position + entry.hashes.count <= tokens.count else { return }
-            for (k, h) in entry.hashes.enumerated() {
+            let probe = lexicon.probes[candidate]
+            guard position + probe.hashCount <= tokens.count else { return }
+            for k in 0..<probe.hashCount {
+                let h = lexicon.wordHashes[probe.hashStart + k]
                 let token = tokens[position + k]
                 if h == 0 { if !token.isNumber { return } } else if token.hash != h { return }
             }
-            var weight = entry.weight
-            if entry.startOnly && !starts.contains(position) { weight *= 0.5 }
-            matches.append(Match(entry: candidate, start: position, end: position + entry.hashes.count, weight: weight))
+            var weight = probe.weight
+            if probe.startOnly && !starts.contains(position) { weight *= 0.5 }
+            scratch.matches.append(Match(entry: candidate, start: position, end: position + probe.hashCount, weight: weight))
+        }
+        for position in tokens.indices {
+            let token = tokens[position]
+            for k in lexicon.byFirst[token.hash] { tryMatch(lexicon.byFirst.items[k], at: position) }
+            if token.isNumber { for candidate in lexicon.numberFirst { tryMatch(candidate, at: position) } }
         }
         // A phrase inside a longer matched phrase is not separate evidence.
-        var kept: [Match] = []
-        for match in matches {
-            let covered = matches.contains { other in
+        scratch.kept.removeAll(keepingCapacity: true)
+        for match in scratch.matches {
+            let covered = scratch.matches.contains { other in
                 other.entry != match.entry && other.start <= match.start && other.end >= match.end
                     && (other.end - other.start) > (match.end - match.start)
             }
-            if !covered { kept.append(match) }
+            if !covered { scratch.kept.append(match) }
         }
-        var miss = [Double](repeating: 1, count: Facet.allCases.count)
-        var evidence = [[String]](repeating: [], count: Facet.allCases.count)
-        var seen = Set<Int>()
-        for match in kept where seen.insert(match.entry).inserted {
-            let entry = lexicon.entries[match.entry]
-            miss[entry.facet.order] *= 1 - match.weight
-            evidence[entry.facet.order].append(entry.phrase)
+        // Each entry counts once, where it is first kept.
+        for (index, match) in scratch.kept.enumerated() {
+            if scratch.kept[..<index].contains(where: { $0.entry == match.entry }) { continue }
+            // The probe, not the entry: copying an entry retains its array and string,
+            // and every thread retaining the same shared objects is slow.
+            let facet = lexicon.probes[match.entry].facetOrder
+            scratch.miss[facet] *= 1 - match.weight
+            scratch.evidence.append((facet, lexicon.entries[match.entry].phrase))
         }
         // Unspaced scripts (CJK): substring cues.
         if hasCJK(buffer, unit.range) {
             for entry in lexicon.substrings where contains(buffer, unit.range, entry.bytes) {
-                miss[entry.facet.order] *= 1 - entry.weight
-                evidence[entry.facet.order].append(entry.phrase)
+                scratch.miss[entry.facet.order] *= 1 - entry.weight
+                scratch.evidence.append((entry.facet.order, entry.phrase))
             }
         }
-        applyPatterns(buffer, tokens, starts, &miss, &evidence)
+        applyPatterns(buffer, tokens, starts, &scratch)
         var result: [FacetAssignment] = []
-        for facet in Facet.allCases where miss[facet.order] < 1 {
-            result.append(FacetAssignment(facet: facet, confidence: ((1 - miss[facet.order]) * 1000).rounded() / 1000, evidence: evidence[facet.order]))
+        for order in scratch.miss.indices where scratch.miss[order] < 1 {
+            var evidence: [String] = []
+            for item in scratch.evidence where item.facet == order { evidence.append(item.phrase) }
+            result.append(FacetAssignment(facet: Facet.at(order), confidence: ((1 - scratch.miss[order]) * 1000).rounded() / 1000, evidence: evidence))
         }
         return result
     }
 
     /// Sentence patterns that single phrases cannot express.
-    func applyPatterns(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: [Token], _ starts: ClosedRange<Int>,
-                       _ miss: inout [Double], _ evidence: inout [[String]]) {
+    func applyPatterns(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>, _ starts: ClosedRange<Int>,
+                       _ scratch: inout Scratch) {
         guard !tokens.isEmpty else { return }
+        // Static lets read once here, not once per token.
+        let you = Cue.you, your = Cue.your, are = Cue.are, youAre = Cue.youAre
         // "You are Aria, ..." names the assistant: a role.
-        for position in tokens.indices.dropLast() where tokens[position].hash == Cue.youAre
-            || (tokens[position].hash == Cue.you && position + 2 < tokens.count && tokens[position + 1].hash == Cue.are) {
-            let next = tokens[position].hash == Cue.youAre ? position + 1 : position + 2
+        for position in tokens.indices.dropLast() where tokens[position].hash == youAre
+            || (tokens[position].hash == you && position + 2 < tokens.count && tokens[position + 1].hash == are) {
+            let next = tokens[position].hash == youAre ? position + 1 : position + 2
             if next < tokens.count && tokens[next].startsUpper && starts.contains(position) {
-                miss[Facet.role.order] *= 0.15
-                evidence[Facet.role.order].append("you are <Name>")
+                scratch.miss[Facet.role.order] *= 0.15
+                scratch.evidence.append((Facet.role.order, "you are <Name>"))
             }
         }
         // No facet at all, a statement rather than an instruction: background.
-        if miss.allSatisfy({ $0 > 1 - Self.threshold }) {
-            let hasSecondPerson = tokens.contains { $0.hash == Cue.you || $0.hash == Cue.your }
-            let hasCopula = tokens.contains { Cue.copulas.contains($0.hash) }
+        if scratch.miss.allSatisfy({ $0 > 1 - Self.threshold }) {
+            let copulas = Cue.copulas
+            let hasSecondPerson = tokens.contains { $0.hash == you || $0.hash == your }
+            let hasCopula = tokens.contains { copulas.contains($0.hash) }
             if hasCopula && !hasSecondPerson && tokens.count >= 4 {
-                miss[Facet.background.order] *= 0.4
-                evidence[Facet.background.order].append("a statement of fact")
+                scratch.miss[Facet.background.order] *= 0.4
+                scratch.evidence.append((Facet.background.order, "a statement of fact"))
             }
         }
     }
 
     /// Token positions that count as the start of an instruction: the first word,
     /// and the word after leading adverbs and modals ("Always", "Please", "You should").
-    func startPositions(_ tokens: [Token]) -> ClosedRange<Int> {
+    func startPositions(_ tokens: UnsafeBufferPointer<Token>) -> ClosedRange<Int> {
         var k = 0
-        while k < tokens.count && k < 4 && Cue.leaders.contains(tokens[k].hash) { k += 1 }
+        let leaders = Cue.leaders
+        while k < tokens.count && k < 4 && leaders.contains(tokens[k].hash) { k += 1 }
         return 0...k
     }
 

@@ -25,6 +25,7 @@ enum Tokenizer {
 
     static func tokenize(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into tokens: inout [Token]) {
         tokens.removeAll(keepingCapacity: true)
+        let numberWords = Self.numberWords  // a static let, read once rather than per word
         var i = range.lowerBound
         let end = range.upperBound
         while i < end {

@@ -64,3 +64,32 @@ struct WordSet: Sendable {
 
     func contains(_ hash: UInt64) -> Bool { table[hash] != nil }
 }
+
+/// Word hash → a list of indices, all lists stored in one flat array. A lookup
+/// gives a range of `items` rather than an array, so the hot loops that walk
+/// candidates retain and release nothing.
+struct WordLists: Sendable {
+    private var ranges: WordTable<Range<Int>>
+    /// The lists, one after another; each key's values in the order they were added.
+    private(set) var items: [Int] = []
+
+    /// `pairs` in order; each key's list keeps its values in that order.
+    init(_ pairs: [(key: UInt64, value: Int)]) {
+        var order: [UInt64] = []
+        var lists: [UInt64: [Int]] = [:]
+        for (key, value) in pairs {
+            if lists[key] == nil { order.append(key) }
+            lists[key, default: []].append(value)
+        }
+        ranges = WordTable(minimumCapacity: order.count)
+        for key in order {
+            let start = items.count
+            items += lists[key]!
+            ranges.update(key, default: start..<items.count) { _ in }
+        }
+    }
+
+    /// Positions in `items` of the key's list; empty when the key has none.
+    @inline(__always)
+    subscript(key: UInt64) -> Range<Int> { ranges[key] ?? 0..<0 }
+}

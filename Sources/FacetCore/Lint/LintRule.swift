@@ -18,20 +18,24 @@ public struct LintContext: Sendable {
     public let configuration: FacetConfiguration
     let words: WordIndex
     /// Severity the rule's findings get under the current configuration.
-    public let severity: Severity
+    public internal(set) var severity: Severity
+    /// Units that are prose to analyse (not examples), found once for all rules.
+    public let proseUnits: [Int]
 
     public var source: SourceText { document.source }
 
-    func with(severity: Severity) -> LintContext {
-        LintContext(document: document, facets: facets, configuration: configuration, words: words, severity: severity)
+    init(document: Document, facets: [UnitFacets], configuration: FacetConfiguration, words: WordIndex, severity: Severity) {
+        self.document = document
+        self.facets = facets
+        self.configuration = configuration
+        self.words = words
+        self.severity = severity
+        self.proseUnits = document.units.indices.filter { !document.units[$0].isExample }
     }
 
     /// The words of a unit, as the classifier saw them.
     func tokens(_ unit: Int) -> ArraySlice<Token> { words.of(unit) }
     public func text(_ unit: Int) -> String { document.text(of: document.units[unit]) }
-
-    /// Units that are prose to analyse (not examples).
-    public var proseUnits: [Int] { document.units.indices.filter { !document.units[$0].isExample } }
 
     public func finding(_ rule: LintRule, _ message: String, range: Range<Int>, unit: Int? = nil,
                         related: [RelatedRange] = [], fixes: [Fix] = []) -> Finding {

@@ -11,18 +11,44 @@ struct PhraseMatcher: Sendable {
     }
 
     let phrases: [Phrase]
-    let byFirst: WordTable<[Int]>
+    /// Phrases by the hash of their first word (in `byFirst.items`).
+    let byFirst: WordLists
+    /// Every phrase's word hashes, one after another: phrase `i` is
+    /// `wordHashes[hashStarts[i]..<hashStarts[i + 1]]`. Plain values, so matching retains nothing.
+    let wordHashes: [UInt64]
+    let hashStarts: [Int]
 
     init(_ texts: [String]) {
         var phrases: [Phrase] = []
-        var byFirst = WordTable<[Int]>()
+        var firstWords: [(key: UInt64, value: Int)] = []
+        var wordHashes: [UInt64] = []
+        var hashStarts: [Int] = [0]
         for text in texts {
             let hashes = text.split(separator: " ").map { CompiledLexicon.hashWord(String($0)) }
             phrases.append(Phrase(text: text, hashes: hashes))
-            byFirst.update(hashes[0], default: []) { $0.append(phrases.count - 1) }
+            firstWords.append((hashes[0], phrases.count - 1))
+            wordHashes += hashes
+            hashStarts.append(wordHashes.count)
         }
         self.phrases = phrases
-        self.byFirst = byFirst
+        self.byFirst = WordLists(firstWords)
+        self.wordHashes = wordHashes
+        self.hashStarts = hashStarts
+    }
+
+    /// The longest phrase starting at `position`, as (phrase, word count).
+    @inline(__always)
+    private func longest(at position: Int, _ tokens: ArraySlice<Token>) -> (phrase: Int, count: Int)? {
+        var best: (phrase: Int, count: Int)?
+        for k in byFirst[tokens[position].hash] {
+            let candidate = byFirst.items[k]
+            let start = hashStarts[candidate], count = hashStarts[candidate + 1] - start
+            guard position + count <= tokens.endIndex else { continue }
+            var ok = true
+            for offset in 0..<count where tokens[position + offset].hash != wordHashes[start + offset] { ok = false; break }
+            if ok && (best == nil || count > best!.count) { best = (candidate, count) }
+        }
+        return best
     }
 
     func matches(_ tokens: ArraySlice<Token>) -> [Match] {
@@ -30,24 +56,21 @@ struct PhraseMatcher: Sendable {
         let base = tokens.startIndex
         var position = base
         while position < tokens.endIndex {
-            var best: Match?
-            for candidate in byFirst[tokens[position].hash] ?? [] {
-                let hashes = phrases[candidate].hashes
-                guard position + hashes.count <= tokens.endIndex else { continue }
-                var ok = true
-                for (k, h) in hashes.enumerated() where tokens[position + k].hash != h { ok = false; break }
-                if ok && (best == nil || hashes.count > phrases[best!.phrase].hashes.count) {
-                    best = Match(phrase: candidate, range: tokens[position].range.lowerBound..<tokens[position + hashes.count - 1].range.upperBound,
-                                 firstToken: position - base)
-                }
-            }
-            if let best {
-                result.append(best)
-                position += phrases[best.phrase].hashes.count
+            if let best = longest(at: position, tokens) {
+                result.append(Match(phrase: best.phrase, range: tokens[position].range.lowerBound..<tokens[position + best.count - 1].range.upperBound,
+                                    firstToken: position - base))
+                position += best.count
             } else {
                 position += 1
             }
         }
         return result
+    }
+
+    /// Whether `matches(tokens)` would find anything: some phrase starts at some
+    /// token (matching skips only tokens inside a match, so the first is always found).
+    func hasMatch(_ tokens: ArraySlice<Token>) -> Bool {
+        for position in tokens.indices where longest(at: position, tokens) != nil { return true }
+        return false
     }
 }

@@ -17,31 +17,43 @@ public struct DocumentProfile: Sendable {
     public var missingDimensions: [PreferenceDimension] { PreferenceDimension.allCases.filter { !covers($0) } }
 
     init(document: Document, facets: [UnitFacets], words: WordIndex) {
+        // Gathered in arrays by facet and dimension order, then put in the
+        // dictionaries once: hashing a facet hashes its name.
+        var byFacet = [[Int]](repeating: [], count: Facet.allCases.count)
+        var byDimension = [[Int]](repeating: [], count: 4)
+        let cues = DimensionCues.all
         for (index, unitFacets) in facets.enumerated() {
-            for facet in unitFacets.facets { facetUnits[facet, default: []].append(index) }
+            for assignment in unitFacets.assignments { byFacet[assignment.facet.order].append(index) }
             guard !document.units[index].isExample, document.units[index].kind != .heading else { continue }
-            let tokens = words.of(index)
-            if unitFacets.has(.style) || tokens.contains(where: { DimensionCues.style.contains($0.hash) }) {
-                dimensionUnits[.style, default: []].append(index)
-            }
-            if tokens.contains(where: { DimensionCues.backgroundKnowledge.contains($0.hash) }) {
-                dimensionUnits[.backgroundKnowledge, default: []].append(index)
-            }
-            if tokens.contains(where: { DimensionCues.informativeness.contains($0.hash) }) {
-                dimensionUnits[.informativeness, default: []].append(index)
-            }
-            if unitFacets.has(.guardrail) || tokens.contains(where: { DimensionCues.harmlessness.contains($0.hash) }) {
-                dimensionUnits[.harmlessness, default: []].append(index)
-            }
+            // Which dimensions the unit's words show, one lookup per word.
+            var shown: UInt8 = 0
+            for token in words.of(index) { shown |= cues[token.hash] ?? 0 }
+            if unitFacets.has(.style) || shown & DimensionCues.styleBit != 0 { byDimension[0].append(index) }
+            if shown & DimensionCues.backgroundKnowledgeBit != 0 { byDimension[1].append(index) }
+            if shown & DimensionCues.informativenessBit != 0 { byDimension[2].append(index) }
+            if unitFacets.has(.guardrail) || shown & DimensionCues.harmlessnessBit != 0 { byDimension[3].append(index) }
         }
+        for (order, units) in byFacet.enumerated() where !units.isEmpty { facetUnits[Facet.at(order)] = units }
+        let dimensions: [PreferenceDimension] = [.style, .backgroundKnowledge, .informativeness, .harmlessness]
+        for (order, units) in byDimension.enumerated() where !units.isEmpty { dimensionUnits[dimensions[order]] = units }
     }
 }
 
 /// Words that show a preference dimension in the text.
 enum DimensionCues {
-    static func set(_ words: String) -> WordSet { WordSet(words.split(separator: " ").map { Tokenizer.hash(String($0)) }) }
-    static let style = set("tone concise brief formal informal casual friendly warm vivid clear clarity jargon plain conversational professional playful")
-    static let backgroundKnowledge = set("novice novices beginner beginners expert experts advanced intermediate familiar familiarity background prior layperson laypeople newcomer newcomers non-technical technical level assume assumes understanding proficiency literacy")
-    static let informativeness = set("detail detailed depth in-depth comprehensive thorough practical actionable examples example relevant relevance efficient insight insights creative creativity specific specifics step-by-step")
-    static let harmlessness = set("safe safety harm harmful accurate accuracy ethical morality sensitive sensitivity trustworthy privacy bias biased inclusive respectful misinformation verify verified")
+    static let styleWords = "tone concise brief formal informal casual friendly warm vivid clear clarity jargon plain conversational professional playful"
+    static let backgroundKnowledgeWords = "novice novices beginner beginners expert experts advanced intermediate familiar familiarity background prior layperson laypeople newcomer newcomers non-technical technical level assume assumes understanding proficiency literacy"
+    static let informativenessWords = "detail detailed depth in-depth comprehensive thorough practical actionable examples example relevant relevance efficient insight insights creative creativity specific specifics step-by-step"
+    static let harmlessnessWords = "safe safety harm harmful accurate accuracy ethical morality sensitive sensitivity trustworthy privacy bias biased inclusive respectful misinformation verify verified"
+
+    static let styleBit: UInt8 = 1, backgroundKnowledgeBit: UInt8 = 2, informativenessBit: UInt8 = 4, harmlessnessBit: UInt8 = 8
+    /// The four lists in one table: word hash → the bits of the dimensions it shows.
+    static let all: WordTable<UInt8> = {
+        var table = WordTable<UInt8>()
+        for (words, bit) in [(styleWords, styleBit), (backgroundKnowledgeWords, backgroundKnowledgeBit),
+                             (informativenessWords, informativenessBit), (harmlessnessWords, harmlessnessBit)] {
+            for word in words.split(separator: " ") { table.update(Tokenizer.hash(String(word)), default: 0) { $0 |= bit } }
+        }
+        return table
+    }()
 }

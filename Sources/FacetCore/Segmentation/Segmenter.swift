@@ -101,6 +101,29 @@ struct SegmenterState {
         return true
     }
 
+    /// `hasPrefix` and `find` for a literal, read in place: these run per byte
+    /// or per line, where building an array from a string each time showed up.
+    func hasPrefix(_ literal: StaticString, at offset: Int, limit: Int? = nil) -> Bool {
+        literal.withUTF8Buffer { prefix in
+            let limit = limit ?? buffer.count
+            guard offset + prefix.count <= limit else { return false }
+            for k in 0..<prefix.count where buffer[offset + k] != prefix[k] { return false }
+            return true
+        }
+    }
+
+    func find(_ literal: StaticString, from: Int, to: Int) -> Int? {
+        let count = literal.utf8CodeUnitCount
+        guard count > 0, to - from >= count else { return nil }
+        let first = literal.utf8Start.pointee
+        var i = from
+        while i + count <= to {
+            if buffer[i] == first && hasPrefix(literal, at: i) { return i }
+            i += 1
+        }
+        return nil
+    }
+
     func find(_ needle: [UInt8], from: Int, to: Int) -> Int? {
         guard !needle.isEmpty, to - from >= needle.count else { return nil }
         var i = from
@@ -129,7 +152,7 @@ struct SegmenterState {
     mutating func parseFrontMatter() -> Int {
         var start = 0
         if hasPrefix([0xEF, 0xBB, 0xBF], at: 0) { start = 3 }
-        guard lines.lineCount > 1, hasPrefix(Array("---".utf8), at: start),
+        guard lines.lineCount > 1, hasPrefix("---", at: start),
               trimmed(start + 3..<lineEnd(0)).isEmpty
         else { return 0 }
         for line in 1..<lines.lineCount {
@@ -193,8 +216,8 @@ struct SegmenterState {
             // Comments may start anywhere on the line and run over several lines.
             var k = i
             var nextLine = line + 1
-            while let open = find(Array("<!--".utf8), from: k, to: end) {
-                let close = find(Array("-->".utf8), from: open + 4, to: buffer.count)
+            while let open = find("<!--", from: k, to: end) {
+                let close = find("-->", from: open + 4, to: buffer.count)
                 let commentEnd = close.map { $0 + 3 } ?? buffer.count
                 let body = close.map { string(open + 4..<$0) } ?? string(open + 4..<buffer.count)
                 comments.append(Comment(range: open..<commentEnd, body: body.trimmingWhitespace()))
@@ -419,7 +442,7 @@ struct SegmenterState {
         let n = buffer.count
         let limit = min(n, i + 256)
         if i + 1 < n && (buffer[i + 1] == UInt8(ascii: "{") || buffer[i + 1] == UInt8(ascii: "%")) {
-            let closer: [UInt8] = buffer[i + 1] == UInt8(ascii: "{") ? Array("}}".utf8) : Array("%}".utf8)
+            let closer: StaticString = buffer[i + 1] == UInt8(ascii: "{") ? "}}" : "%}"
             guard let close = find(closer, from: i + 2, to: limit) else { return nil }
             let span = i..<close + 2
             if buffer[i + 1] == UInt8(ascii: "%") { return (nil, span) }
@@ -464,7 +487,7 @@ struct SegmenterState {
 
     /// A URL up to white space, without trailing punctuation that ends a sentence.
     func urlSpan(at i: Int) -> Range<Int>? {
-        guard hasPrefix(Array("http://".utf8), at: i) || hasPrefix(Array("https://".utf8), at: i) || hasPrefix(Array("www.".utf8), at: i) else { return nil }
+        guard hasPrefix("http://", at: i) || hasPrefix("https://", at: i) || hasPrefix("www.", at: i) else { return nil }
         if i > 0 && ByteClass.isAlnum(buffer[i - 1]) { return nil }
         var j = i
         while j < buffer.count && !ByteClass.isWhitespace(buffer[j]) && buffer[j] != UInt8(ascii: "<") && buffer[j] != UInt8(ascii: ">") { j += 1 }
@@ -652,7 +675,7 @@ struct SegmenterState {
     /// A line that is only bold text, like `**Output format**` or `**Rules:**`.
     func boldHeading(_ content: Range<Int>) -> Range<Int>? {
         guard content.count >= 5 else { return nil }
-        let open2 = hasPrefix(Array("**".utf8), at: content.lowerBound) || hasPrefix(Array("__".utf8), at: content.lowerBound)
+        let open2 = hasPrefix("**", at: content.lowerBound) || hasPrefix("__", at: content.lowerBound)
         guard open2 else { return nil }
         var upper = content.upperBound
         if buffer[upper - 1] == UInt8(ascii: ":") { upper -= 1 }
@@ -660,7 +683,7 @@ struct SegmenterState {
               buffer[upper - 1] == buffer[content.lowerBound], buffer[upper - 2] == buffer[content.lowerBound]
         else { return nil }
         let inner = trimmed(content.lowerBound + 2..<upper - 2)
-        guard !inner.isEmpty, inner.count <= 80, find(Array("**".utf8), from: inner.lowerBound, to: inner.upperBound) == nil else { return nil }
+        guard !inner.isEmpty, inner.count <= 80, find("**", from: inner.lowerBound, to: inner.upperBound) == nil else { return nil }
         return inner
     }
 

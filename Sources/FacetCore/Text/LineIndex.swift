@@ -80,6 +80,8 @@ public struct LineIndex: Sendable {
                 var i = start
                 var units = 0
                 while i < stop {
+                    // ASCII, the common case, is one unit per byte: skip decoding it.
+                    if buffer[i] < 0x80 { units += 1; i += 1; continue }
                     let (scalar, length) = UTF8Scalar.decode(buffer, at: i)
                     if i + length > stop { break }  // offset inside a scalar rounds down
                     units += scalar > 0xFFFF ? 2 : 1

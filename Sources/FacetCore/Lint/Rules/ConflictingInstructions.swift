@@ -20,13 +20,23 @@ struct ConflictingInstructions: LintRule {
     brief unless the user asks for detail."
     """
 
-    struct Axis {
-        var name: String
-        var sideA: PhraseMatcher
-        var sideB: PhraseMatcher
-        var describeA: String
-        var describeB: String
-        var skipNegated: Bool
+    /// A class, so walking the axes retains one reference each rather than every array inside.
+    final class Axis: Sendable {
+        let name: String
+        let sideA: PhraseMatcher
+        let sideB: PhraseMatcher
+        let describeA: String
+        let describeB: String
+        let skipNegated: Bool
+
+        init(name: String, sideA: PhraseMatcher, sideB: PhraseMatcher, describeA: String, describeB: String, skipNegated: Bool) {
+            self.name = name
+            self.sideA = sideA
+            self.sideB = sideB
+            self.describeA = describeA
+            self.describeB = describeB
+            self.skipNegated = skipNegated
+        }
     }
 
     static let axes: [Axis] = [
@@ -64,15 +74,18 @@ struct ConflictingInstructions: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         var findings: [Finding] = []
         let units = context.proseUnits.filter { context.document.units[$0].kind != .heading }
+        // Whether each unit negates, found once rather than once per axis.
+        let negators = Self.negators
+        let negatedUnits = units.map { unit in context.tokens(unit).contains { negators.contains($0.hash) } }
         for axis in Self.axes {
             var firstA: Int?, firstB: Int?
             var count = 0
-            for unit in units {
+            for (position, unit) in units.enumerated() {
                 let tokens = context.tokens(unit)
-                let negated = axis.skipNegated && tokens.contains { Self.negators.contains($0.hash) }
+                let negated = axis.skipNegated && negatedUnits[position]
                 if negated { continue }
-                let a = !axis.sideA.matches(tokens).isEmpty
-                let b = !axis.sideB.matches(tokens).isEmpty
+                let a = axis.sideA.hasMatch(tokens)
+                let b = axis.sideB.hasMatch(tokens)
                 if a && b { continue }  // "concise but thorough" in one breath is a choice, not a conflict
                 if a, let earlier = firstB, count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, earlier, "asks for \(axis.describeA), but an earlier instruction asks for \(axis.describeB)"))
@@ -102,17 +115,21 @@ struct ConflictingInstructions: LintRule {
         var positive: [[UInt64]: Int] = [:]
         var negative: [[UInt64]: Int] = [:]
         var findings: [Finding] = []
+        let (always, never, dont, doWord, notWord) = (Self.always, Self.never, Self.dont, Self.doWord, Self.notWord)
         for unit in units {
-            let tokens = Array(context.tokens(unit))
-            for (i, token) in tokens.enumerated() {
+            // Indices from 0, as in an array of the unit's tokens.
+            let tokens = context.tokens(unit)
+            let base = tokens.startIndex
+            for i in 0..<tokens.count {
+                let token = tokens[base + i]
                 var polarity: Bool?
                 var next = i + 1
-                if token.hash == Self.always { polarity = true }
-                if token.hash == Self.never { polarity = false }
-                if token.hash == Self.dont { polarity = false }
-                if token.hash == Self.doWord && i + 1 < tokens.count && tokens[i + 1].hash == Self.notWord { polarity = false; next = i + 2 }
+                if token.hash == always { polarity = true }
+                if token.hash == never { polarity = false }
+                if token.hash == dont { polarity = false }
+                if token.hash == doWord && i + 1 < tokens.count && tokens[base + i + 1].hash == notWord { polarity = false; next = i + 2 }
                 guard let polarity, next + 1 < tokens.count else { continue }
-                let key = [tokens[next].hash, tokens[next + 1].hash]
+                let key = [tokens[base + next].hash, tokens[base + next + 1].hash]
                 if polarity {
                     if let other = negative[key], findings.count < Self.maximumPerAxis {
                         findings.append(conflict(context, unit, other, "says always, but an earlier instruction says never"))
@@ -133,11 +150,12 @@ struct ConflictingInstructions: LintRule {
     func replyLanguages(_ context: LintContext, _ units: [Int]) -> [Finding] {
         var first: (unit: Int, language: String)?
         var findings: [Finding] = []
+        let (languageVerbs, negators, inWord) = (Self.languageVerbs, Self.negators, Self.inWord)
         for unit in units {
-            let tokens = Array(context.tokens(unit))
-            guard tokens.contains(where: { Self.languageVerbs.contains($0.hash) }) else { continue }
-            if tokens.contains(where: { Self.negators.contains($0.hash) }) { continue }
-            for (i, token) in tokens.enumerated().dropLast() where token.hash == Self.inWord {
+            let tokens = context.tokens(unit)
+            guard tokens.contains(where: { languageVerbs.contains($0.hash) }) else { continue }
+            if tokens.contains(where: { negators.contains($0.hash) }) { continue }
+            for i in tokens.indices.dropLast() where tokens[i].hash == inWord {
                 guard let language = Self.languages[tokens[i + 1].hash] else { continue }
                 if let first, first.language != language, findings.count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, first.unit, "asks for replies in \(language), but an earlier instruction asks for \(first.language)"))

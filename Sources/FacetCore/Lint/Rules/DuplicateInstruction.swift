@@ -21,15 +21,22 @@ struct DuplicateInstruction: LintRule {
     """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { Tokenizer.hash(String($0)) })
 
     func check(_ context: LintContext) -> [Finding] {
+        let stopWords = Self.stopWords
+        let units = context.proseUnits.filter { context.document.units[$0].kind != .heading }
         // Each unit's content words as a sorted array without repeats.
         var signatures: [(unit: Int, words: [UInt64])] = []
-        var exact = WordTable<Int>()  // hash of a signature → its first index
-        var byWord = WordTable<[Int]>()
+        // Sized for every unit and word up front, so the tables never grow.
+        var exact = WordTable<Int>(minimumCapacity: units.count)  // hash of a signature → its first index
+        var byWord = WordTable<Int>(minimumCapacity: units.reduce(0) { $0 + context.tokens($1).count })  // word → its list in `postings`
+        var postings: [[Int]] = []  // per word, the signatures that hold it
+        var rarest: [(word: UInt64, count: Int)] = []
+        var counted: [Int] = []
         var findings: [Finding] = []
-        for unit in context.proseUnits where context.document.units[unit].kind != .heading {
-            var words = context.tokens(unit).map(\.hash).filter { !Self.stopWords.contains($0) }
+        for unit in units {
+            var words: [UInt64] = []
+            for token in context.tokens(unit) where !stopWords.contains(token.hash) { words.append(token.hash) }
             words.sort()
-            words = words.enumerated().filter { $0.offset == 0 || words[$0.offset - 1] != $0.element }.map(\.element)
+            Self.removeRepeats(&words)
             guard words.count >= 3 else { continue }
             let signature = words.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ $1) &* 0x100_0000_01b3 }
             var best: (unit: Int, score: Double)?
@@ -37,9 +44,14 @@ struct DuplicateInstruction: LintRule {
                 best = (signatures[same].unit, 1)
             } else {
                 // Near duplicates share most words, so they share this unit's rarest ones.
-                var counted = Set<Int>()
-                for word in words.sorted(by: { (byWord[$0]?.count ?? 0) < (byWord[$1]?.count ?? 0) }).prefix(3) {
-                    for candidate in (byWord[word] ?? []).suffix(16) where counted.insert(candidate).inserted {
+                rarest.removeAll(keepingCapacity: true)
+                for word in words { rarest.append((word, byWord[word].map { postings[$0].count } ?? 0)) }
+                rarest.sort { $0.count < $1.count }
+                counted.removeAll(keepingCapacity: true)
+                for (word, _) in rarest.prefix(3) {
+                    guard let list = byWord[word] else { continue }
+                    for candidate in postings[list].suffix(16) where !counted.contains(candidate) {
+                        counted.append(candidate)
                         let other = signatures[candidate].words
                         let shared = Self.sharedCount(words, other)
                         let score = Double(shared) / Double(words.count + other.count - shared)
@@ -59,9 +71,27 @@ struct DuplicateInstruction: LintRule {
             }
             signatures.append((unit, words))
             if exact[signature] == nil { exact.update(signature, default: signatures.count - 1) { _ in } }
-            for word in words { byWord.update(word, default: []) { $0.append(signatures.count - 1) } }
+            for word in words {
+                if let list = byWord[word] {
+                    postings[list].append(signatures.count - 1)
+                } else {
+                    byWord.update(word, default: postings.count) { _ in }
+                    postings.append([signatures.count - 1])
+                }
+            }
         }
         return findings
+    }
+
+    /// Removes repeats from a sorted array, in place.
+    static func removeRepeats(_ words: inout [UInt64]) {
+        guard words.count > 1 else { return }
+        var kept = 1
+        for index in 1..<words.count where words[index] != words[kept - 1] {
+            words[kept] = words[index]
+            kept += 1
+        }
+        words.removeSubrange(kept...)
     }
 
     /// How many words two sorted, repeat-free arrays share.

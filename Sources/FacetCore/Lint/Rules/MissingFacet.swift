@@ -26,10 +26,14 @@ struct MissingFacet: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         let prose = context.proseUnits.filter { context.document.units[$0].kind != .heading }
         guard prose.count >= context.configuration.minimumUnitsForMissingFacet, !prose.isEmpty else { return [] }
-        let present = Set(context.facets.flatMap(\.facets))
+        // Facets present, as bits by `order` (a Set<Facet> hashes each facet's name).
+        var present = 0
+        for unitFacets in context.facets {
+            for assignment in unitFacets.assignments { present |= 1 << assignment.facet.order }
+        }
         let first = context.document.units[prose[0]]
         var findings: [Finding] = []
-        for facet in context.configuration.requiredFacets where !present.contains(facet) {
+        for facet in context.configuration.requiredFacets where present & (1 << facet.order) == 0 {
             findings.append(context.finding(self, "no unit states the \(facet.rawValue) (\(facet.summary)); add one",
                                             range: first.range, fixes: [skeletonFix(context, facet: facet, before: first.range.lowerBound)]))
         }

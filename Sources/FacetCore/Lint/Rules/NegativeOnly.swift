@@ -19,25 +19,29 @@ struct NegativeOnly: LintRule {
     static let alternatives = WordSet(["instead", "rather", "but", "prefer", "unless", "except", "only"].map(Tokenizer.hash))
 
     func check(_ context: LintContext) -> [Finding] {
+        let (negators, alternatives, stopWords) = (Self.negators, Self.alternatives, DuplicateInstruction.stopWords)
         var prohibitions: [Int] = []
-        var positiveWords = Set<UInt64>()
+        // Content words of the other instructions; made a set only when there is a prohibition to check.
+        var positiveWords: [UInt64] = []
         for unit in context.proseUnits where context.document.units[unit].kind != .heading {
             let facets = context.facets[unit]
             guard facets.has(.task) || facets.has(.style) || facets.has(.format) else { continue }
             let tokens = context.tokens(unit)
             let lead = tokens.prefix(3)
-            if lead.contains(where: { Self.negators.contains($0.hash) }) && !facets.has(.guardrail) {
-                if !tokens.contains(where: { Self.alternatives.contains($0.hash) }) { prohibitions.append(unit) }
+            if lead.contains(where: { negators.contains($0.hash) }) && !facets.has(.guardrail) {
+                if !tokens.contains(where: { alternatives.contains($0.hash) }) { prohibitions.append(unit) }
             } else {
-                for token in tokens where !DuplicateInstruction.stopWords.contains(token.hash) { positiveWords.insert(token.hash) }
+                for token in tokens where !stopWords.contains(token.hash) { positiveWords.append(token.hash) }
             }
         }
+        guard !prohibitions.isEmpty else { return [] }
+        let positive = WordSet(positiveWords)
         var findings: [Finding] = []
         for unit in prohibitions {
             let content = context.tokens(unit).filter {
-                !DuplicateInstruction.stopWords.contains($0.hash) && !Self.negators.contains($0.hash) && $0.hash != Cue.doHash
+                !stopWords.contains($0.hash) && !negators.contains($0.hash) && $0.hash != Cue.doHash
             }
-            if content.contains(where: { positiveWords.contains($0.hash) }) { continue }
+            if content.contains(where: { positive.contains($0.hash) }) { continue }
             findings.append(context.finding(self, "this only says what not to do: add what the model should do instead",
                                             range: context.document.units[unit].range, unit: unit))
         }
