@@ -36,9 +36,9 @@ struct TagCommand: ParsableCommand {
             }
         } catch let error as ConfigurationFinderError { throw ValidationError(error.description) }
         let code = DatasetRewrite.run(file: file, output: output, verb: "tagged") { row in
-            guard case .success(let located) = SystemMessageLocator.locate(row) else { return .skipped("no system message") }
+            guard case .success(let located) = SystemMessageLocator.locate(row, decode: false) else { return .skipped("no system message") }
             if FacetTags.containsTags(row[located.literal]) { return .skipped("already tagged") }
-            let decoded = JSONString.unescape(row[located.literal]).bytes
+            let decoded = JSONString.bytes(row[located.literal])
             let analysis = Analyzer.analyze(SourceText(bytes: decoded), configuration: configuration)
             return .changed(FacetTags.tag(row: row, literal: located.literal, analysis: analysis))
         }
@@ -60,7 +60,7 @@ struct UntagCommand: ParsableCommand {
 
     func run() throws {
         let code = DatasetRewrite.run(file: file, output: output, verb: "untagged") { row in
-            guard case .success(let located) = SystemMessageLocator.locate(row) else { return .skipped("no system message") }
+            guard case .success(let located) = SystemMessageLocator.locate(row, decode: false) else { return .skipped("no system message") }
             guard FacetTags.containsTags(row[located.literal]) else { return .skipped("no tags") }
             return .changed(FacetTags.untag(row: row, literal: located.literal))
         }

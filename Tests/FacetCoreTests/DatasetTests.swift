@@ -67,6 +67,14 @@ final class DatasetTests: XCTestCase {
         XCTAssertTrue(String(decoding: tagged, as: UTF8.self).hasSuffix("\"}], \"n\": 1}"))
     }
 
+    func testRawOffsetsAgreeWithTheFullMap() {
+        let raw = Array(#"a\nb\"c\u00e9d\ud83d\ude00e\udc00f"#.utf8)
+        let full = JSONString.unescape(raw)
+        let targets = Array(0...full.bytes.count)
+        XCTAssertEqual(JSONString.rawOffsets(of: targets, in: raw[...]), full.rawOffsets)
+        XCTAssertEqual(JSONString.rawOffsets(of: [1, 2, full.bytes.count], in: raw[...]), [full.rawOffsets[1], full.rawOffsets[2], raw.count])
+    }
+
     func testEscapeWritesValidJSONStringContents() throws {
         let text = "quote \" backslash \\ newline \n tab \t bell \u{07} café"
         let literal = "\"" + String(decoding: JSONString.escape(text), as: UTF8.self) + "\""

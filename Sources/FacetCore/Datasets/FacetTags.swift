@@ -6,8 +6,10 @@
 public enum FacetTags {
     public static func name(_ facet: Facet) -> String { facet.rawValue.prefix(1).uppercased() + facet.rawValue.dropFirst() }
 
-    /// Every opening and closing tag, as UTF-8.
-    static let all: [[UInt8]] = Facet.allCases.flatMap { facet in [Array("«\(name(facet))»".utf8), Array("«/\(name(facet))»".utf8)] }
+    /// Opening and closing tag of each facet (in `Facet.allCases` order), as UTF-8.
+    static let opening: [[UInt8]] = Facet.allCases.map { Array("«\(name($0))»".utf8) }
+    static let closing: [[UInt8]] = Facet.allCases.map { Array("«/\(name($0))»".utf8) }
+    static let all: [[UInt8]] = opening + closing
 
     /// Whether the literal's raw bytes already hold one of the tags (tagging such a row could not be undone exactly).
     public static func containsTags(_ raw: ArraySlice<UInt8>) -> Bool {
@@ -18,17 +20,19 @@ public enum FacetTags {
     /// The row with tags inserted around each unit of `analysis` (which was
     /// made from the literal's decoded bytes).
     public static func tag(row: [UInt8], literal: Range<Int>, analysis: Analysis) -> [UInt8] {
-        let map = JSONString.unescape(row[literal]).rawOffsets
         var insertions: [(offset: Int, order: Int, bytes: [UInt8])] = []
         for (index, unit) in analysis.document.units.enumerated() {
             guard let facet = analysis.facets[index].assignments.first?.facet, unit.kind != .heading else { continue }
-            let tag = name(facet)
+            let which = Facet.allCases.firstIndex(of: facet)!
             // Closing tags sort before opening tags at the same offset, so adjacent units nest correctly.
-            insertions.append((map[unit.range.lowerBound], 1, Array("«\(tag)»".utf8)))
-            insertions.append((map[unit.range.upperBound], 0, Array("«/\(tag)»".utf8)))
+            insertions.append((unit.range.lowerBound, 1, opening[which]))
+            insertions.append((unit.range.upperBound, 0, closing[which]))
         }
         guard !insertions.isEmpty else { return row }
         insertions.sort { $0.offset != $1.offset ? $0.offset < $1.offset : $0.order < $1.order }
+        // Decoded offsets to offsets in the raw literal (escapes are longer than what they stand for).
+        let raw = JSONString.rawOffsets(of: insertions.map(\.offset), in: row[literal])
+        for index in insertions.indices { insertions[index].offset = raw[index] }
         var out: [UInt8] = []
         out.reserveCapacity(row.count + insertions.count * 10)
         out += row[..<literal.lowerBound]

@@ -117,7 +117,7 @@ struct JSONScanner {
     func decode(_ range: Range<Int>) -> String {
         let raw = UnsafeBufferPointer(rebasing: bytes[range])
         if !raw.contains(UInt8(ascii: "\\")) { return String(decoding: raw, as: UTF8.self) }
-        return String(decoding: JSONString.unescape(raw).bytes, as: UTF8.self)
+        return String(decoding: JSONString.decode(raw) { _, _ in }, as: UTF8.self)
     }
 }
 
@@ -126,15 +126,49 @@ struct JSONScanner {
 public enum JSONString {
     /// The decoded UTF-8 bytes of a literal's raw contents, and for each decoded
     /// byte (and one past the end) the raw offset it came from.
-    public static func unescape<C: Collection<UInt8>>(_ raw: C) -> (bytes: [UInt8], rawOffsets: [Int]) where C.Index == Int {
-        var out: [UInt8] = []
+    public static func unescape(_ raw: ArraySlice<UInt8>) -> (bytes: [UInt8], rawOffsets: [Int]) {
         var offsets: [Int] = []
-        out.reserveCapacity(raw.count)
         offsets.reserveCapacity(raw.count + 1)
-        let base = raw.startIndex
-        var i = raw.startIndex
+        let bytes = raw.withUnsafeBufferPointer { buffer in
+            decode(buffer) { decodedCount, rawOffset in
+                while offsets.count < decodedCount { offsets.append(rawOffset) }
+            }
+        }
+        offsets.append(raw.count)
+        return (bytes, offsets)
+    }
+
+    public static func unescape(_ raw: [UInt8]) -> (bytes: [UInt8], rawOffsets: [Int]) { unescape(raw[...]) }
+
+    /// The decoded UTF-8 bytes of a literal's raw contents.
+    public static func bytes(_ raw: ArraySlice<UInt8>) -> [UInt8] {
+        guard raw.contains(UInt8(ascii: "\\")) else { return Array(raw) }
+        return raw.withUnsafeBufferPointer { decode($0) { _, _ in } }
+    }
+
+    /// For decoded byte offsets (ascending), the raw offsets in the literal they come from.
+    public static func rawOffsets(of decoded: [Int], in raw: ArraySlice<UInt8>) -> [Int] {
+        // Without escapes, decoded and raw offsets are the same.
+        guard raw.contains(UInt8(ascii: "\\")) else { return decoded.map { Swift.min($0, raw.count) } }
+        var out: [Int] = []
+        out.reserveCapacity(decoded.count)
+        _ = raw.withUnsafeBufferPointer { buffer in
+            decode(buffer) { decodedCount, rawOffset in
+                // After each character: the decoded length so far, and the raw offset where the character began.
+                while out.count < decoded.count && decoded[out.count] < decodedCount { out.append(rawOffset) }
+            }
+        }
+        while out.count < decoded.count { out.append(raw.count) }
+        return out
+    }
+
+    /// Decodes the literal; after each character, `mark(decoded length, raw offset of that character)`.
+    static func decode(_ raw: UnsafeBufferPointer<UInt8>, mark: (Int, Int) -> Void) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = 0
         func hex(_ at: Int) -> UInt32? {
-            guard at + 4 <= raw.endIndex else { return nil }
+            guard at + 4 <= raw.count else { return nil }
             var value: UInt32 = 0
             for k in at..<(at + 4) {
                 let c = raw[k]
@@ -149,19 +183,18 @@ public enum JSONString {
             }
             return value
         }
-        while i < raw.endIndex {
-            let start = i - base
+        while i < raw.count {
+            let start = i
             let byte = raw[i]
-            guard byte == UInt8(ascii: "\\"), i + 1 < raw.endIndex else {
+            guard byte == UInt8(ascii: "\\"), i + 1 < raw.count else {
                 out.append(byte)
-                offsets.append(start)
+                mark(out.count, start)
                 i += 1
                 continue
             }
-            let code = raw[i + 1]
-            var scalar: UInt32?
+            var scalar: UInt32 = 0xFFFD
             var length = 2
-            switch code {
+            switch raw[i + 1] {
             case UInt8(ascii: "n"): scalar = 0x0A
             case UInt8(ascii: "t"): scalar = 0x09
             case UInt8(ascii: "r"): scalar = 0x0D
@@ -170,25 +203,40 @@ public enum JSONString {
             case UInt8(ascii: "u"):
                 length = 6
                 if let high = hex(i + 2) {
-                    if (0xD800...0xDBFF).contains(high), i + 12 <= raw.endIndex, raw[i + 6] == UInt8(ascii: "\\"), raw[i + 7] == UInt8(ascii: "u"),
+                    if (0xD800...0xDBFF).contains(high), i + 12 <= raw.count, raw[i + 6] == UInt8(ascii: "\\"), raw[i + 7] == UInt8(ascii: "u"),
                        let low = hex(i + 8), (0xDC00...0xDFFF).contains(low) {
                         scalar = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
                         length = 12
-                    } else {
-                        scalar = (0xD800...0xDFFF).contains(high) ? 0xFFFD : high
+                    } else if !(0xD800...0xDFFF).contains(high) {
+                        scalar = high
                     }
                 }
-            default: scalar = UInt32(code)  // \" \\ \/
+            case let code: scalar = UInt32(code)  // \" \\ \/
             }
-            let decoded = Unicode.Scalar(scalar ?? 0xFFFD) ?? "\u{FFFD}"
-            for unit in String(decoded).utf8 {
-                out.append(unit)
-                offsets.append(start)
-            }
+            appendUTF8(scalar, to: &out)
+            mark(out.count, start)
             i += length
         }
-        offsets.append(raw.count)
-        return (out, offsets)
+        return out
+    }
+
+    private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80:
+            out.append(UInt8(scalar))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | scalar >> 6))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | scalar >> 12))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | scalar >> 18))
+            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        }
     }
 
     /// `text` as the contents of a JSON string literal (no quotes): `"`, `\` and

@@ -38,17 +38,18 @@ public enum LocateError: Error, Sendable, Equatable, CustomStringConvertible {
 
 public enum SystemMessageLocator {
     /// The row's system message: a top-level `system` string first, then the
-    /// first system entry of `messages`, then of `conversations`.
-    public static func locate(_ row: [UInt8]) -> Result<LocatedMessage, LocateError> {
+    /// first system entry of `messages`, then of `conversations`. With
+    /// `decode: false` the text is left empty (for callers that work on the raw literal).
+    public static func locate(_ row: [UInt8], decode: Bool = true) -> Result<LocatedMessage, LocateError> {
         row.withUnsafeBufferPointer { buffer in
             var scanner = JSONScanner(buffer)
-            do { return try locate(&scanner) } catch let error as LocateError { return .failure(error) } catch {
+            do { return try locate(&scanner, decode: decode) } catch let error as LocateError { return .failure(error) } catch {
                 return .failure(.notJSON("\(error)"))
             }
         }
     }
 
-    private static func locate(_ s: inout JSONScanner) throws -> Result<LocatedMessage, LocateError> {
+    private static func locate(_ s: inout JSONScanner, decode: Bool) throws -> Result<LocatedMessage, LocateError> {
         s.skipSpace()
         guard s.peek == UInt8(ascii: "{") else {
             try s.skipValue()
@@ -93,8 +94,8 @@ public enum SystemMessageLocator {
         }
         s.skipSpace()
         guard s.atEnd else { throw LocateError.notJSON("unexpected text after the object at byte \(s.position)") }
-        if let system { return .success(LocatedMessage(format: .multifaceted, literal: system, text: s.decode(system))) }
-        if let (range, format) = fromMessages { return .success(LocatedMessage(format: format, literal: range, text: s.decode(range))) }
+        if let system { return .success(LocatedMessage(format: .multifaceted, literal: system, text: decode ? s.decode(system) : "")) }
+        if let (range, format) = fromMessages { return .success(LocatedMessage(format: format, literal: range, text: decode ? s.decode(range) : "")) }
         return .failure(problem ?? .noSystemMessage)
     }
 }
