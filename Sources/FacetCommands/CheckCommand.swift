@@ -135,28 +135,14 @@ struct CheckCommand: ParsableCommand {
     }
 }
 
-/// Rows checked: a bar with rate and ETA on a terminal, a line every 2 s otherwise.
+/// Rows checked, their rate, and how much of the file is read.
 final class DatasetProgressBar {
-    private let isTerminal = isatty(STDERR_FILENO) == 1
-    /// Plain lines start after 2 s, so short checks print none.
-    private var lastLine = Date()
-    private var drawn = false
+    private let line = ProgressLine(label: "facet check")
 
     func show(_ p: DatasetCheck.Progress) {
         let rate = p.elapsed > 0 ? Double(p.rows) / p.elapsed : 0
-        let fraction = p.totalBytes > 0 ? min(1, Double(p.bytesRead) / Double(p.totalBytes)) : 0
-        let eta = fraction > 0.01 ? p.elapsed * (1 - fraction) / fraction : 0
-        if isTerminal {
-            let bar = DatasetReport.bar(Int(fraction * 1000), of: 1000, width: 24)
-            FileHandle.standardError.write(Data("\r\(bar) \(Int(fraction * 100))%  \(p.rows) rows  \(Int(rate)) rows/s  ETA \(ProgressBar.clock(eta))  ".utf8))
-            drawn = true
-        } else if Date().timeIntervalSince(lastLine) >= 2 {
-            lastLine = Date()
-            FileHandle.standardError.write(Data("facet check: \(p.rows) rows, \(Int(rate)) rows/s, \(Int(fraction * 100))%\n".utf8))
-        }
+        line.show(fraction: p.totalBytes > 0 ? Double(p.bytesRead) / Double(p.totalBytes) : 0, detail: "\(p.rows) rows  \(Int(rate)) rows/s")
     }
 
-    func finish() {
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    }
+    func finish() { line.finish() }
 }

@@ -200,36 +200,14 @@ struct EvalRun {
     }
 }
 
-/// Requests done of those planned: a bar on a terminal, a line every 2 s otherwise.
+/// Requests done (sent or cached) of those planned, and what is being done.
 final class EvalProgressBar: @unchecked Sendable {
-    private let isTerminal = isatty(STDERR_FILENO) == 1
-    private let lock = NSLock()
-    private var lastLine = Date.distantPast
-    private var drawn = false
-    private let started = Date()
+    private let line = ProgressLine(label: "facet eval")
 
     func show(_ progress: EvalProgress) {
-        lock.lock()
-        defer { lock.unlock() }
         let fraction = progress.total > 0 ? Double(progress.done) / Double(progress.total) : 0
-        let elapsed = Date().timeIntervalSince(started)
-        let eta = fraction > 0.02 ? elapsed * (1 - fraction) / fraction : 0
-        if isTerminal {
-            let width = 20
-            let filled = min(width, Int(fraction * Double(width)))
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            let message = String(progress.message.prefix(60))
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(bar) \(progress.done)/\(progress.total) requests  ETA \(ProgressBar.clock(eta))  \(message)".utf8))
-            drawn = true
-        } else if Date().timeIntervalSince(lastLine) >= 2 {
-            lastLine = Date()
-            FileHandle.standardError.write(Data("facet eval: \(progress.done)/\(progress.total) requests · \(progress.message)\n".utf8))
-        }
+        line.show(fraction: fraction, detail: "\(progress.done)/\(progress.total) requests  \(progress.message.prefix(60))")
     }
 
-    func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    }
+    func finish() { line.finish() }
 }

@@ -193,38 +193,17 @@ final class InterruptFlag: @unchecked Sendable {
     var isSet: Bool { lock.lock(); defer { lock.unlock() }; return set }
 }
 
-/// Import progress: a bar with rows, rate and ETA on a terminal, plain lines otherwise.
+/// Import progress: rows, rate and how much of the file is read.
 final class ProgressBar {
-    let label: String
-    let isTerminal = isatty(STDERR_FILENO) == 1
-    private var lastLine = Date.distantPast
-    private var drawn = false
+    private let line: ProgressLine
 
-    init(label: String) { self.label = label }
+    init(label: String) { line = ProgressLine(label: label) }
 
     func update(_ p: ImportProgress) {
         let rate = p.elapsed > 0 ? Double(p.rows) / p.elapsed : 0
-        let fraction = p.totalBytes > 0 ? min(1, Double(p.bytesRead) / Double(p.totalBytes)) : 0
-        let eta = fraction > 0.01 ? p.elapsed * (1 - fraction) / fraction : 0
-        if isTerminal {
-            let width = 24
-            let filled = Int(fraction * Double(width))
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            let line = "\r\(label) \(bar) \(Int(fraction * 100))%  \(p.rows) rows  \(Int(rate)) rows/s  ETA \(Self.clock(eta))  "
-            FileHandle.standardError.write(Data(line.utf8))
-            drawn = true
-        } else if Date().timeIntervalSince(lastLine) >= 2 {
-            lastLine = Date()
-            FileHandle.standardError.write(Data("\(label): \(p.rows) rows, \(Int(rate)) rows/s, \(Int(fraction * 100))%\n".utf8))
-        }
+        let fraction = p.totalBytes > 0 ? Double(p.bytesRead) / Double(p.totalBytes) : 0
+        line.show(fraction: fraction, detail: "\(p.rows) rows  \(Int(rate)) rows/s")
     }
 
-    func finish() {
-        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
-
-    static func clock(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        return String(format: "%d:%02d", s / 60, s % 60)
-    }
+    func finish() { line.finish() }
 }

@@ -43,6 +43,43 @@ function M.start_fake()
   return port, job
 end
 
+--- Records vim.notify calls as a user would see them; returns the list and a finder.
+function M.capture_notifications()
+  local notes = {}
+  vim.notify = function(message, level)
+    notes[#notes + 1] = { message = message, level = level }
+  end
+  local function noted(pattern)
+    for _, n in ipairs(notes) do
+      if n.message:find(pattern, 1, true) then return n end
+    end
+    return nil
+  end
+  return notes, noted
+end
+
+--- Loads the shipped Neovim configuration, starts Facet with its own trace,
+--- preview cache and index under `tmp` (never the user's), opens `file` and
+--- waits for the client to attach. Returns the buffer, its window and the
+--- table of attached buffers (bufnr -> client id).
+function M.open_with_facet(bin, trace, tmp, file)
+  vim.opt.runtimepath:prepend(M.repo .. '/editors/neovim')
+  vim.cmd('filetype plugin on')
+  local attached = {}
+  require('facet').setup({
+    cmd = { bin, 'lsp', '--trace-file', trace, '--preview-cache', tmp .. '/previews.sqlite', '--index', tmp .. '/index.sqlite' },
+    on_attach = function(client, bufnr)
+      attached[bufnr] = client.id
+    end,
+  })
+  vim.cmd('edit ' .. vim.fn.fnameescape(file))
+  local source = vim.api.nvim_get_current_buf()
+  local source_win = vim.api.nvim_get_current_win()
+  M.check(vim.wait(M.timeout, function() return attached[source] ~= nil end, 20), 'Facet did not attach to ' .. file)
+  M.out('ok  Facet attached to ' .. vim.fn.fnamemodify(file, ':t'))
+  return source, source_win, attached
+end
+
 function M.buffer_text(buf)
   return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
 end

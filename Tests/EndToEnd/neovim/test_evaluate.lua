@@ -60,34 +60,10 @@ local function run()
   vim.fn.writefile(MESSAGE, file)
   out(('ok  fake endpoint at %s; workspace %s'):format(base_url, tmp))
 
-  local notes = {}
-  vim.notify = function(message, level)
-    notes[#notes + 1] = { message = message, level = level }
-  end
-  local function noted(pattern)
-    for _, n in ipairs(notes) do
-      if n.message:find(pattern, 1, true) then return n end
-    end
-    return nil
-  end
-
-  vim.opt.runtimepath:prepend(repo .. '/editors/neovim')
-  vim.cmd('filetype plugin on')
-  local attached = {}
-  require('facet').setup({
-    -- Its own preview cache (answers and scores) and index, never the user's.
-    cmd = { bin, 'lsp', '--trace-file', trace, '--preview-cache', tmp .. '/previews.sqlite', '--index', tmp .. '/index.sqlite' },
-    on_attach = function(client, bufnr)
-      attached[bufnr] = client.id
-    end,
-  })
+  local notes, noted = h.capture_notifications()
+  local source, source_win = h.open_with_facet(bin, trace, tmp, file)
   check(vim.fn.exists(':FacetEvaluate') == 2 and vim.fn.exists(':FacetEvaluateCancel') == 2,
     'setup did not define :FacetEvaluate and :FacetEvaluateCancel')
-  vim.cmd('edit ' .. vim.fn.fnameescape(file))
-  local source = vim.api.nvim_get_current_buf()
-  local source_win = vim.api.nvim_get_current_win()
-  check(vim.wait(timeout, function() return attached[source] ~= nil end, 20), 'Facet did not attach to ' .. file)
-  out('ok  Facet attached to billing.system.md')
 
   local preview = require('facet.preview')
   local function evaluating()

@@ -71,34 +71,10 @@ local function run()
   vim.fn.writefile(MESSAGE, file)
   out(('ok  fake endpoint at %s; workspace %s'):format(base_url, tmp))
 
-  -- Notifications, as a user would see them.
-  local notes = {}
-  vim.notify = function(message, level)
-    notes[#notes + 1] = { message = message, level = level }
-  end
-  local function noted(pattern)
-    for _, n in ipairs(notes) do
-      if n.message:find(pattern, 1, true) then return n end
-    end
-    return nil
-  end
-
-  vim.opt.runtimepath:prepend(repo .. '/editors/neovim')
-  vim.cmd('filetype plugin on')
-  local attached = {}
-  require('facet').setup({
-    cmd = { bin, 'lsp', '--trace-file', trace, '--preview-cache', tmp .. '/previews.sqlite', '--index', tmp .. '/index.sqlite' },
-    on_attach = function(client, bufnr)
-      attached[bufnr] = client.id
-    end,
-  })
+  local notes, noted = h.capture_notifications()
+  local source, source_win, attached = h.open_with_facet(bin, trace, tmp, file)
   check(vim.fn.exists(':FacetPreview') == 2 and vim.fn.exists(':FacetPreviewCancel') == 2,
     'setup did not define :FacetPreview and :FacetPreviewCancel')
-  vim.cmd('edit ' .. vim.fn.fnameescape(file))
-  local source = vim.api.nvim_get_current_buf()
-  local source_win = vim.api.nvim_get_current_win()
-  check(vim.wait(timeout, function() return attached[source] ~= nil end, 20), 'Facet did not attach to ' .. file)
-  out('ok  Facet attached to billing.system.md')
 
   local preview = require('facet.preview')
 
