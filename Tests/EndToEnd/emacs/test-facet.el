@@ -15,7 +15,13 @@
 ;;  5. hover on line 5 ("You are Nova, ...") says "Facet: this sentence is role"
 ;;     (with the asterisks of **role** when Eglot asks for Markdown);
 ;;  6. the other system-message buffers share the one server;
-;;  7. after shutdown and exit the server process ends with status 0.
+;;  7. `eglot-completion-at-point' on an empty line of a message without a harmlessness
+;;     preference offers one from the embedded collection, whose candidate is its
+;;     description; choosing it inserts that description;
+;;  8. `eglot-code-actions' at line 10 ("Try to solve ...") includes the preferred quick fix
+;;     "Remove \"Try to\""; `eglot--apply-workspace-edit' applies it, the line reads
+;;     "- Solve the problem in one reply." and weak-instruction leaves Flymake;
+;;  9. after shutdown and exit the server process ends with status 0.
 
 ;;; Code:
 
@@ -176,7 +182,86 @@
         (facet-test-check (null (eglot-current-server)) "notes.md is managed by Facet's server"))
       (facet-test-out "ok  %d system-message buffers share one server; notes.md has none" (1+ (length others)))
 
-      ;; 7. Clean shutdown. (`eglot-shutdown' kills the process right after sending
+      ;; 7. Completion of a preference from the embedded collection (nothing imported): on an
+      ;; empty line of a message with no harmlessness preference, Eglot's capf offers one, and
+      ;; choosing it inserts its description.
+      (write-region "You are a Python tutor for high-school students.\nExplain each concept with a short code example.\nKeep a friendly tone.\n\n"
+                    nil (expand-file-name "tutor.system.md" facet-test-tmp) nil 'silent)
+      (with-current-buffer (facet-test-visit "tutor.system.md")
+        (facet-test-wait (lambda () (and (eq (eglot-current-server) server) (bound-and-true-p eglot--managed-mode)))
+                         "the shared server managing tutor.system.md")
+        (goto-char (point-max))
+        (facet-test-check (= (facet-test-line (point)) 5) "tutor.system.md: point is on line %d, expected 5" (facet-test-line (point)))
+        (let* ((capf (eglot-completion-at-point))
+               (beg (nth 0 capf)) (end (nth 1 capf)) (table (nth 2 capf))
+               (exit (plist-get (nthcdr 3 capf) :exit-function))
+               (item-of (lambda (proxy) (get-text-property 0 'eglot--lsp-item proxy)))
+               (candidates (and capf (all-completions "" table)))
+               (harmless (cl-find-if (lambda (proxy)
+                                       (let ((detail (or (plist-get (funcall item-of proxy) :detail) "")))
+                                         (and (string-prefix-p "harmlessness/" detail)
+                                              (string-match-p "facet-default" detail))))
+                                     candidates)))
+          (facet-test-check capf "eglot-completion-at-point returned nothing on line 5 of tutor.system.md")
+          (facet-test-check harmless "no harmlessness preference among %d completion items: %S"
+                            (length candidates) (mapcar (lambda (c) (plist-get (funcall item-of c) :detail)) candidates))
+          (let ((item (funcall item-of harmless)))
+            (facet-test-check (and (equal (substring-no-properties harmless) (plist-get item :insertText))
+                                   (> (length harmless) 20))
+                              "the harmlessness preference %S does not insert its description: %S"
+                              (plist-get item :label) (substring-no-properties harmless))
+            ;; Choose it as `completion-in-region' does: replace the prefix, then run the exit function.
+            (delete-region beg end)
+            (goto-char beg)
+            (insert harmless)
+            (when exit (funcall exit harmless 'finished))
+            (facet-test-check (equal (buffer-substring-no-properties (line-beginning-position) (line-end-position))
+                                     (substring-no-properties harmless))
+                              "after completing, line 5 of tutor.system.md is %S"
+                              (buffer-substring-no-properties (line-beginning-position) (line-end-position)))
+            (facet-test-out "ok  completion offers %d preferences; harmlessness: %S, inserted on line 5"
+                            (length candidates) (plist-get item :label)))))
+
+      ;; 8. A code action: the actions `eglot-code-actions' finds at point on line 10 ("Try to
+      ;; solve ...", with Flymake's diagnostics there as context), and the chosen one's edit
+      ;; applied as Eglot's menu does.
+      (with-current-buffer buf
+        (let* ((fix-line 10) (want-title "Remove \"Try to\"") (want-text "- Solve the problem in one reply.")
+               (actions (save-excursion
+                          (goto-char (point-min))
+                          (forward-line (1- fix-line))
+                          (move-to-column 2)
+                          (eglot-code-actions (point) (point))))
+               (fix (cl-find want-title actions :key (lambda (a) (plist-get a :title)) :test #'equal)))
+          (facet-test-check fix "no %S action on line %d; got: %S" want-title fix-line
+                            (mapcar (lambda (a) (plist-get a :title)) actions))
+          (facet-test-check (and (equal (plist-get fix :kind) "quickfix") (eq (plist-get fix :isPreferred) t)
+                                 (plist-get fix :edit))
+                            "the fix is not a preferred quickfix with an edit: %S" fix)
+          (eglot--apply-workspace-edit (plist-get fix :edit))
+          (let ((fixed (save-excursion
+                         (goto-char (point-min))
+                         (forward-line (1- fix-line))
+                         (buffer-substring-no-properties (line-beginning-position) (line-end-position)))))
+            (facet-test-check (equal fixed want-text) "after the fix line %d is %S, expected %S" fix-line fixed want-text)
+            ;; Eglot sends the change from an idle timer, which batch mode never runs; send it now.
+            (eglot--signal-textDocument/didChange)
+            (let ((codes nil))
+              (facet-test-wait
+               (lambda ()
+                 (when (and (bound-and-true-p flymake-mode) (not (flymake-running-backends)))
+                   (flymake-start))
+                 (setq codes (mapcar (lambda (d)
+                                       (format "%s@%d"
+                                               (plist-get (alist-get 'eglot-lsp-diag (flymake-diagnostic-data d)) :code)
+                                               (facet-test-line (flymake-diagnostic-beg d))))
+                                     (flymake-diagnostics)))
+                 (and codes (not (cl-find-if (lambda (c) (string-prefix-p "weak-instruction@" c)) codes))))
+               "Flymake dropping weak-instruction after the fix")
+              (facet-test-out "ok  code action %S (of %d) applied: line %d reads %S; diagnostics now: %s"
+                              want-title (length actions) fix-line fixed (string-join codes ", "))))))
+
+      ;; 9. Clean shutdown. (`eglot-shutdown' kills the process right after sending
       ;; exit, so send shutdown and exit here and let the server end by itself.)
       (let ((process (jsonrpc--process server)))
         (setf (eglot--shutdown-requested server) t)

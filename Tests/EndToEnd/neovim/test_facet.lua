@@ -10,9 +10,12 @@
 --   3. Facet publishes diagnostics: weak-instruction (source "facet") on line 10 of the fixture;
 --   4. the settings passed to setup reach the server: vague-quantifier (line 11) is turned off;
 --   5. hover on line 5 ("You are Nova, ...") says "Facet: this sentence is **role**";
+--   6. every system-message buffer in the folder shares one client; notes.md has none;
 --   7. completion on an empty line of a message without a harmlessness preference
---      offers one from the embedded collection;
---   6. every system-message buffer in the folder shares one client; notes.md has none.
+--      offers one from the embedded collection, with its description as the inserted text;
+--   8. code actions at the cursor on line 10 ("Try to solve ...") include the preferred
+--      quick fix 'Remove "Try to"'; vim.lsp.util.apply_workspace_edit applies it, the line
+--      reads "- Solve the problem in one reply." and weak-instruction is no longer reported.
 
 local h = dofile(vim.fn.fnamemodify((debug.getinfo(1, 'S').source:gsub('^@', '')), ':p:h') .. '/harness.lua')
 local uv, repo, timeout = h.uv, h.repo, h.timeout
@@ -206,6 +209,48 @@ local function run()
     vim.inspect(vim.tbl_map(function(i) return i.detail end, items))))
   check(type(harmless.insertText) == 'string' and #harmless.insertText > 20, 'the preference inserts no description')
   out(('ok  completion offers %d preferences; harmlessness: %q'):format(#items, harmless.label))
+
+  -- 8. A code action, requested the way vim.lsp.buf.code_action() does (the cursor's range and
+  --    the line's diagnostics), and its edit applied through Neovim's own API.
+  vim.cmd('buffer ' .. buf)
+  local fix_line, want_fixed = 10, '- Solve the problem in one reply.'
+  vim.api.nvim_win_set_cursor(0, { fix_line, 2 })
+  local action_params = vim.lsp.util.make_range_params(nil, client.offset_encoding)
+  -- (get_line_diagnostics is what 0.7 uses; later versions keep the LSP diagnostic in user_data.)
+  local line_diagnostics = vim.lsp.diagnostic.get_line_diagnostics and vim.lsp.diagnostic.get_line_diagnostics(buf)
+    or vim.tbl_map(function(d) return d.user_data and d.user_data.lsp end, vim.diagnostic.get(buf, { lnum = fix_line - 1 }))
+  action_params.context = { diagnostics = line_diagnostics }
+  local action_responses, action_err = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', action_params, timeout)
+  check(action_responses ~= nil, 'code action request failed: ' .. tostring(action_err))
+  local actions = {}
+  for _, response in pairs(action_responses) do
+    check(response.err == nil, 'code action returned an error: ' .. vim.inspect(response.err))
+    for _, action in ipairs(response.result or {}) do table.insert(actions, action) end
+  end
+  local titles = vim.tbl_map(function(a) return a.title end, actions)
+  local fix
+  for _, action in ipairs(actions) do
+    if action.title == 'Remove "Try to"' then fix = action end
+  end
+  check(fix ~= nil, ('no "Remove \"Try to\"" action on line %d; got: %s'):format(fix_line, vim.inspect(titles)))
+  check(fix.kind == 'quickfix' and fix.isPreferred == true and type(fix.edit) == 'table',
+    'the fix is not a preferred quickfix with an edit: ' .. vim.inspect(fix))
+  vim.lsp.util.apply_workspace_edit(fix.edit, client.offset_encoding)
+  local fixed = vim.api.nvim_buf_get_lines(buf, fix_line - 1, fix_line, false)[1]
+  check(fixed == want_fixed, ('after the fix line %d is %q, expected %q'):format(fix_line, fixed, want_fixed))
+  local remaining
+  check(vim.wait(timeout, function()
+    remaining = facet_diagnostics()
+    if #remaining == 0 then return false end
+    for _, d in ipairs(remaining) do
+      if d.code == 'weak-instruction' then return false end
+    end
+    return true
+  end, 20), ('weak-instruction is still reported %d ms after the fix was applied'):format(timeout))
+  local after = {}
+  for _, d in ipairs(remaining) do after[#after + 1] = ('%s@%d'):format(tostring(d.code), d.lnum + 1) end
+  out(('ok  code action %q (of %d) applied: line %d reads %q; diagnostics now: %s'):format(fix.title, #actions,
+    fix_line, fixed, table.concat(after, ', ')))
 end
 
 h.finish('neovim', run, trace, tmp)
