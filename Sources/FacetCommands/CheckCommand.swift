@@ -92,9 +92,7 @@ struct CheckCommand: ParsableCommand {
         }
         let configuration: FacetConfiguration
         do {
-            let finder = try ConfigurationFinder(explicitPath: config)
-            let directory = (path as NSString).deletingLastPathComponent
-            switch finder.configuration(inDirectory: directory.isEmpty ? "." : directory) {
+            switch try ConfigurationFinder(explicitPath: config).configuration(besides: path) {
             case .success(let found): configuration = found
             case .failure(let error):
                 FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))

@@ -96,9 +96,9 @@ struct EvalRun {
             return 2
         }
         guard !files.isEmpty else { return fail("give at least one file") }
-        let first = (files[0] as NSString).deletingLastPathComponent
+        let finder = ConfigurationFinder()
         var settings: PreviewSettings
-        switch ConfigurationFinder().configuration(inDirectory: first.isEmpty ? "." : first) {
+        switch finder.configuration(besides: files[0]) {
         case .success(let configuration): settings = configuration.preview
         case .failure(let error): return fail(error.description)
         }
@@ -148,9 +148,8 @@ struct EvalRun {
                 continue
             }
             guard let data = FileManager.default.contents(atPath: file) else { return fail("\(file): cannot read the file") }
-            let directory = (file as NSString).deletingLastPathComponent
             let configuration: FacetConfiguration
-            switch ConfigurationFinder().configuration(inDirectory: directory.isEmpty ? "." : directory) {
+            switch finder.configuration(besides: file) {
             case .success(let found): configuration = found
             case .failure(let error): return fail(error.description)
             }

@@ -65,9 +65,8 @@ struct PreviewCommand: ParsableCommand {
             FileHandle.standardError.write(Data("facet: \(file): cannot read the file\n".utf8))
             throw ExitCode(2)
         }
-        let directory = (file as NSString).deletingLastPathComponent
         let settings: PreviewSettings
-        switch ConfigurationFinder().configuration(inDirectory: directory.isEmpty ? "." : directory) {
+        switch ConfigurationFinder().configuration(besides: file) {
         case .success(let configuration): settings = configuration.preview
         case .failure(let error):
             FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))

@@ -42,6 +42,13 @@ public final class ConfigurationFinder: @unchecked Sendable {
         }
     }
 
+    /// The configuration for `file`: the nearest `.facet.toml` above the folder holding it
+    /// (the current folder for a bare file name).
+    public func configuration(besides file: String, over base: FacetConfiguration = .default) -> Result<FacetConfiguration, ConfigurationError> {
+        let directory = (file as NSString).deletingLastPathComponent
+        return configuration(inDirectory: directory.isEmpty ? "." : directory, over: base)
+    }
+
     /// The path of the configuration file that applies to `directory`, if any.
     public func path(forDirectory directory: String) -> String? {
         explicitPath ?? locate(directory)?.path

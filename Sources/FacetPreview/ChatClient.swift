@@ -46,12 +46,17 @@ public struct ChatClient: Sendable {
 
     /// The URL requests go to.
     public var completionsURL: String {
-        profile.baseURL.hasSuffix("/") ? profile.baseURL + "chat/completions" : profile.baseURL + "/chat/completions"
+        url("chat/completions")
     }
 
     /// The cheap GET that opens the connection the completion request then reuses (see `HTTPTransfer`).
     var modelsURL: String {
-        profile.baseURL.hasSuffix("/") ? profile.baseURL + "models" : profile.baseURL + "/models"
+        url("models")
+    }
+
+    /// `path` under the profile's base URL, with one slash between.
+    private func url(_ path: String) -> String {
+        profile.baseURL.hasSuffix("/") ? profile.baseURL + path : profile.baseURL + "/" + path
     }
 
     /// Streams one answer to `messages`. Cancelling the consuming task, or

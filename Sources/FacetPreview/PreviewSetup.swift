@@ -18,20 +18,28 @@ public enum PreviewSetup {
         public init() {}
     }
 
+    /// The profile `name` (nil for the default) with `override` applied, its URL
+    /// checked, and its key: the editor's, else the profile's environment variable.
+    public static func endpoint(named name: String?, settings: PreviewSettings, override: EndpointOverride = EndpointOverride(),
+                                editorKey: String?, environment: [String: String]) -> Result<(EndpointProfile, String?), PreviewError> {
+        var profile: EndpointProfile
+        switch settings.profile(named: name) {
+        case .success(let found): profile = found
+        case .failure(let error): return .failure(PreviewError(.configuration, error.message))
+        }
+        override.apply(to: &profile)
+        if let problem = EndpointURL.problem(profile.baseURL) { return .failure(PreviewError(.invalidURL, "endpoint '\(profile.name)': \(problem)")) }
+        return ChatClient.apiKey(for: profile, editorKey: editorKey, environment: environment).map { (profile, $0) }
+    }
+
     /// `path` locates the cases file; `text` is the system message as the editor has it.
     public static func job(text: String, path: String?, settings: PreviewSettings, choices: Choices,
                            cache: PreviewCache?, environment: [String: String] = ProcessInfo.processInfo.environment)
         -> Result<PreviewJob, PreviewError> {
-        var profile: EndpointProfile
-        switch settings.profile(named: choices.endpoint) {
-        case .success(let found): profile = found
-        case .failure(let error): return .failure(PreviewError(.configuration, error.message))
-        }
-        choices.override.apply(to: &profile)
-        if let problem = EndpointURL.problem(profile.baseURL) { return .failure(PreviewError(.invalidURL, "endpoint '\(profile.name)': \(problem)")) }
+        let profile: EndpointProfile
         let apiKey: String?
-        switch ChatClient.apiKey(for: profile, editorKey: choices.editorKey, environment: environment) {
-        case .success(let key): apiKey = key
+        switch endpoint(named: choices.endpoint, settings: settings, override: choices.override, editorKey: choices.editorKey, environment: environment) {
+        case .success(let found): (profile, apiKey) = found
         case .failure(let error): return .failure(error)
         }
         let document = Segmenter.segment(SourceText(text))

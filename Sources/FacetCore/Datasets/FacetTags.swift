@@ -23,7 +23,7 @@ public enum FacetTags {
         var insertions: [(offset: Int, order: Int, bytes: [UInt8])] = []
         for (index, unit) in analysis.document.units.enumerated() {
             guard let facet = analysis.facets[index].assignments.first?.facet, unit.kind != .heading else { continue }
-            let which = Facet.allCases.firstIndex(of: facet)!
+            let which = facet.order
             // Closing tags sort before opening tags at the same offset, so adjacent units nest correctly.
             insertions.append((unit.range.lowerBound, 1, opening[which]))
             insertions.append((unit.range.upperBound, 0, closing[which]))

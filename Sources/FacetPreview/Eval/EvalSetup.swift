@@ -47,14 +47,9 @@ public enum EvalSetup {
 
     static func endpoint(_ name: String?, settings: PreviewSettings, editorKeys: [String: String],
                          environment: [String: String]) -> Result<EvalEndpoint, PreviewError> {
-        let profile: EndpointProfile
-        switch settings.profile(named: name) {
-        case .success(let found): profile = found
-        case .failure(let error): return .failure(PreviewError(.configuration, error.message))
-        }
-        if let problem = EndpointURL.problem(profile.baseURL) { return .failure(PreviewError(.invalidURL, "endpoint '\(profile.name)': \(problem)")) }
-        return ChatClient.apiKey(for: profile, editorKey: editorKeys[profile.name], environment: environment)
-            .map { EvalEndpoint(profile: profile, apiKey: $0) }
+        // The editor's keys are by profile name; the default profile's name is known only from the settings.
+        PreviewSetup.endpoint(named: name, settings: settings, editorKey: editorKeys[name ?? settings.defaultEndpoint], environment: environment)
+            .map { EvalEndpoint(profile: $0.0, apiKey: $0.1) }
     }
 
     /// A system message file: its cases, and rubrics derived from the analysis
