@@ -20,39 +20,17 @@ enum DatasetCheck {
                     onRows: ([DatasetRowResult]) -> Void, progress: (Progress) -> Void) throws -> DatasetSummary {
         var reader = try RowReader(path: path)
         let totalBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        let wave = max(1, threads) * 4
         let started = DispatchTime.now().uptimeNanoseconds
         var summary = DatasetSummary()
-        var row = 0
-        while true {
-            var batches: [[RowReader.RawRow]] = []
-            var firstRows: [Int] = []
-            while batches.count < wave {
-                var batch: [RowReader.RawRow] = []
-                batch.reserveCapacity(batchSize)
-                while batch.count < batchSize, let next = reader.next() { batch.append(next) }
-                if batch.isEmpty { break }
-                firstRows.append(row + 1)
-                row += batch.count
-                batches.append(batch)
-            }
-            if batches.isEmpty { break }
-            let results = Slots<[DatasetRowResult]>(count: batches.count, empty: [])
-            let (work, starts) = (batches, firstRows)
-            DispatchQueue.concurrentPerform(iterations: work.count) { index in
-                let first = starts[index]
-                results[index] = work[index].enumerated().map { offset, raw in
-                    DatasetRowResult.analyze(raw.bytes, row: first + offset, line: raw.line, configuration: configuration)
-                }
-            }
-            for index in batches.indices {
-                let batch = results[index]
-                for result in batch { summary.add(result) }
-                onRows(batch)
-            }
-            progress(Progress(rows: row, bytesRead: reader.bytesRead, totalBytes: totalBytes,
+        ParallelWaves.run(batchSize: batchSize, threads: threads, next: { reader.next() }, transform: { raw, index in
+            DatasetRowResult.analyze(raw.bytes, row: index + 1, line: raw.line, configuration: configuration)
+        }, consume: { _, results in
+            for result in results { summary.add(result) }
+            onRows(results)
+            progress(Progress(rows: summary.rows, bytesRead: reader.bytesRead, totalBytes: totalBytes,
                               elapsed: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
-        }
+            return true
+        })
         return summary
     }
 

@@ -29,8 +29,7 @@ struct TagCommand: ParsableCommand {
     func run() throws {
         let configuration: FacetConfiguration
         do {
-            let directory = (file as NSString).deletingLastPathComponent
-            switch try ConfigurationFinder(explicitPath: config).configuration(inDirectory: directory.isEmpty ? "." : directory) {
+            switch try ConfigurationFinder(explicitPath: config).configuration(besides: file) {
             case .success(let found): configuration = found
             case .failure(let error): throw ValidationError(error.description)
             }
@@ -71,7 +70,7 @@ struct UntagCommand: ParsableCommand {
 /// Rewrites a JSON Lines file line by line, in parallel waves, in order, in
 /// constant memory. Lines the transform does not change are copied as read.
 enum DatasetRewrite {
-    enum Outcome {
+    enum Outcome: Sendable {
         case changed([UInt8])
         case skipped(String)
     }
@@ -97,50 +96,37 @@ enum DatasetRewrite {
             sink = FileHandle.standardOutput
         }
         var lines = LineReader(input)
-        let wave = ProcessInfo.processInfo.activeProcessorCount * 4
         var changed = 0
         var skipped: [String: Int] = [:]
-        var firstLine = true
-        var pending = Data()
-        while true {
-            var batches: [[LineReader.Line]] = []
-            while batches.count < wave {
-                var batch: [LineReader.Line] = []
-                while batch.count < batchSize, let line = lines.next() { batch.append(line) }
-                if batch.isEmpty { break }
-                batches.append(batch)
+        var failure: Int32?
+        var firstBatch = true
+        ParallelWaves.run(batchSize: batchSize, next: { lines.next() }, transform: { line, _ in
+            // Blank lines are not rows: copied as they are.
+            line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) ? transform(line.bytes) : nil
+        }, consume: { batch, outcomes in
+            defer { firstBatch = false }
+            if firstBatch, let first = batch.first, first.bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "[") {
+                failure = fail("\(file) is a JSON array; \(verb == "tagged" ? "tag" : "untag") works on JSON Lines (one row per line)")
+                return false
             }
-            if batches.isEmpty { break }
-            let results = Slots<[Outcome?]>(count: batches.count, empty: [])
-            let work = batches
-            DispatchQueue.concurrentPerform(iterations: work.count) { index in
-                results[index] = work[index].map { line in
-                    // Blank lines and a JSON array's brackets are not rows: copied as they are.
-                    line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) ? transform(line.bytes) : nil
+            var pending = Data()
+            for (line, outcome) in zip(batch, outcomes) {
+                switch outcome {
+                case .changed(let bytes)?:
+                    changed += 1
+                    pending.append(contentsOf: bytes)
+                case .skipped(let reason)?:
+                    skipped[reason, default: 0] += 1
+                    pending.append(contentsOf: line.bytes)
+                case nil:
+                    pending.append(contentsOf: line.bytes)
                 }
-            }
-            if firstLine, let first = batches.first?.first, first.bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "[") {
-                return fail("\(file) is a JSON array; \(verb == "tagged" ? "tag" : "untag") works on JSON Lines (one row per line)")
-            }
-            firstLine = false
-            for (index, batch) in batches.enumerated() {
-                for (line, outcome) in zip(batch, results[index]) {
-                    switch outcome {
-                    case .changed(let bytes)?:
-                        changed += 1
-                        pending.append(contentsOf: bytes)
-                    case .skipped(let reason)?:
-                        skipped[reason, default: 0] += 1
-                        pending.append(contentsOf: line.bytes)
-                    case nil:
-                        pending.append(contentsOf: line.bytes)
-                    }
-                    if line.hasNewline { pending.append(0x0A) }
-                }
+                if line.hasNewline { pending.append(0x0A) }
             }
             sink.write(pending)
-            pending.removeAll(keepingCapacity: true)
-        }
+            return true
+        })
+        if let failure { return failure }
         if output != nil { try? sink.close() }
         var report = "facet: \(changed) rows \(verb)"
         for (reason, count) in skipped.sorted(by: { $0.key < $1.key }) { report += ", \(count) unchanged (\(reason))" }
@@ -182,15 +168,5 @@ struct LineReader {
             position = 0
             buffer.append(contentsOf: chunk)
         }
-    }
-}
-
-/// One slot per batch, each written by exactly one worker.
-final class Slots<T>: @unchecked Sendable {
-    private var slots: [T]
-    init(count: Int, empty: T) { slots = Array(repeating: empty, count: count) }
-    subscript(index: Int) -> T {
-        get { slots[index] }
-        set { slots.withUnsafeMutableBufferPointer { $0[index] = newValue } }
     }
 }
