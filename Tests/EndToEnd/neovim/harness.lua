@@ -43,6 +43,18 @@ function M.start_fake()
   return port, job
 end
 
+--- The facet binary under test ($FACET_BIN, else the debug build), checked and announced.
+function M.facet_bin()
+  local bin = vim.env.FACET_BIN
+  if bin == nil or bin == '' then
+    bin = M.repo .. '/.build/debug/facet'
+  end
+  M.check(vim.fn.executable(bin) == 1, 'FACET_BIN is not an executable file: ' .. bin)
+  M.out('nvim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch)
+    .. ', facet at ' .. bin)
+  return bin
+end
+
 --- Records vim.notify calls as a user would see them; returns the list and a finder.
 function M.capture_notifications()
   local notes = {}

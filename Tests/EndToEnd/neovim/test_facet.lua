@@ -25,13 +25,7 @@ local tmp = vim.fn.tempname() .. '-facet-nvim'
 local trace = tmp .. '/facet-trace.log'
 
 local function run()
-  local bin = vim.env.FACET_BIN
-  if bin == nil or bin == '' then
-    bin = repo .. '/.build/debug/facet'
-  end
-  check(vim.fn.executable(bin) == 1, 'FACET_BIN is not an executable file: ' .. bin)
-  out('nvim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch)
-    .. ', facet at ' .. bin)
+  local bin = h.facet_bin()
 
   -- The fixture, copied (never edit files in the repository).
   local fixture = repo .. '/examples/support-agent.system.md'

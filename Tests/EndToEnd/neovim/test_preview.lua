@@ -45,13 +45,7 @@ local MESSAGE = {
 }
 
 local function run()
-  local bin = vim.env.FACET_BIN
-  if bin == nil or bin == '' then
-    bin = repo .. '/.build/debug/facet'
-  end
-  check(vim.fn.executable(bin) == 1, 'FACET_BIN is not an executable file: ' .. bin)
-  out('nvim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch)
-    .. ', facet at ' .. bin)
+  local bin = h.facet_bin()
 
   vim.fn.mkdir(tmp, 'p')
   local port
