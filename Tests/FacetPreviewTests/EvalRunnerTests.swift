@@ -115,6 +115,9 @@ final class EvalRunnerTests: FakeEndpointTestCase {
         XCTAssertEqual(summary.drifts.count, 1)
         XCTAssertTrue(EvalReport(result: result, settings: JudgeSettings(), status: "done").text()
             .contains("conversation on drifty: turn 1 5 → turn 2 5 → turn 3 2 — ⚑ adherence drops by 3 at turn 3"))
+        // Under the case in the report file, the drift line is just the turns (case names hold ": " themselves).
+        XCTAssertTrue(EvalReport(result: result, settings: JudgeSettings(), status: "done").markdown()
+            .contains("\nDrift: turn 1 5 → turn 2 5 → turn 3 2 — ⚑ adherence drops by 3 at turn 3\n"))
     }
 
     func testAnUnreadableJudgeReplyIsReportedAndNotCached() async throws {

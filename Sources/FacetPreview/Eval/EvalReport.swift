@@ -95,14 +95,14 @@ public struct EvalReport: Sendable {
 
     func driftLine(_ drift: EvalSummary.Drift) -> String {
         let subject = result.subjects[drift.subject]
-        let turns = drift.report.scores.enumerated().map { "turn \($0.offset + 1) \($0.element.map(EvalSummary.format) ?? "–")" }.joined(separator: " → ")
-        var line = (result.subjects.count > 1 ? subject.title + " · " : "") + "\(subject.caseNames[drift.caseIndex]) on \(drift.endpoint): \(turns)"
-        if let at = drift.report.droppedAt, let drop = drift.report.drop {
-            line += " — ⚑ adherence drops by \(EvalSummary.format(drop)) at turn \(at + 1)"
-        } else {
-            line += " — steady"
-        }
-        return line
+        return (result.subjects.count > 1 ? subject.title + " · " : "") + "\(subject.caseNames[drift.caseIndex]) on \(drift.endpoint): " + turns(drift.report)
+    }
+
+    /// "turn 1 4.5 → turn 2 2 — ⚑ adherence drops by 2.5 at turn 2", or "… — steady".
+    func turns(_ report: DriftReport) -> String {
+        let line = report.scores.enumerated().map { "turn \($0.offset + 1) \($0.element.map(EvalSummary.format) ?? "–")" }.joined(separator: " → ")
+        guard let at = report.droppedAt, let drop = report.drop else { return line + " — steady" }
+        return line + " — ⚑ adherence drops by \(EvalSummary.format(drop)) at turn \(at + 1)"
     }
 
     private func location(_ note: EvalSummary.NotFollowed) -> String {
@@ -130,7 +130,7 @@ public struct EvalReport: Sendable {
                 if let judged = run.judged.first(where: { $0.turn == answer.turn }) { out += verdictTable(judged, rubrics: subject.rubrics) }
             }
             if let drift = summary.drifts.first(where: { $0.subject == s && $0.caseIndex == c && $0.endpoint == run.endpoint }) {
-                out += "Drift: " + driftLine(drift).components(separatedBy: ": ").dropFirst().joined(separator: ": ") + "\n\n"
+                out += "Drift: " + turns(drift.report) + "\n\n"
             }
         }
         for comparison in summary.comparisons {
