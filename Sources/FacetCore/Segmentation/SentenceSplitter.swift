@@ -136,16 +136,31 @@ enum SentenceSplitter {
         "z.b", "bzw", "usw", "ggf", "d.h", "u.a", "sra", "sr", "srta", "ud", "uds", "av", "p.ej", "mme", "mlle",
     ]
 
+    /// `abbreviations` packed as in `packed(_:_:_:)`, so a candidate is looked up
+    /// without building a String (this ran for every dot followed by a space).
+    static let packedAbbreviations: Set<UInt64> = Set(abbreviations.map { word in
+        let bytes = Array(word.utf8)
+        return bytes.withUnsafeBufferPointer { packed($0, 0, bytes.count)! }
+    })
+
+    /// Up to 8 ASCII bytes, lower-cased, in one integer (first byte lowest); nil
+    /// when longer. The bytes are letters and dots, never 0, so lengths cannot collide.
+    @inline(__always)
+    static func packed(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64? {
+        guard end - start <= 8 else { return nil }
+        var key: UInt64 = 0
+        for index in stride(from: end - 1, through: start, by: -1) { key = key << 8 | UInt64(ByteClass.lower(buffer[index])) }
+        return key
+    }
+
     /// The word before the dot at `dot` is an abbreviation or an initial.
     static func isAbbreviation(_ buffer: UnsafeBufferPointer<UInt8>, before dot: Int, from start: Int) -> Bool {
         var k = dot
         while k > start && (ByteClass.isAlpha(buffer[k - 1]) || buffer[k - 1] == UInt8(ascii: ".")) { k -= 1 }
         guard k < dot else { return false }
         if dot - k == 1 && ByteClass.isUpper(buffer[k]) { return true }  // an initial: "J. Smith"
-        var word = ""
-        word.reserveCapacity(dot - k)
-        for index in k..<dot { word.unicodeScalars.append(Unicode.Scalar(ByteClass.lower(buffer[index]))) }
-        return abbreviations.contains(word)
+        guard let key = packed(buffer, k, dot) else { return false }  // longer than any abbreviation
+        return packedAbbreviations.contains(key)
     }
 
     /// "etc." ends the sentence when a capitalised word follows it.
