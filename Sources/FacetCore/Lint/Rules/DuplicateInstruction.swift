@@ -23,39 +23,58 @@ struct DuplicateInstruction: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         let stopWords = Self.stopWords
         let units = context.proseUnits.filter { context.document.units[$0].kind != .heading }
-        // Each unit's content words as a sorted array without repeats.
-        var signatures: [(unit: Int, words: [UInt64])] = []
+        // Each kept unit's content words, sorted and without repeats, all in one
+        // flat array (signature `i` is `signatureWords[signatureStarts[i]..<signatureStarts[i + 1]]`):
+        // an array per unit was most of this rule's time.
+        var signatureUnits: [Int] = []
+        var signatureWords: [UInt64] = []
+        var signatureStarts: [Int] = [0]
+        // Per word, the signatures that hold it, newest first, as linked lists:
+        // `postingSignature[p]` and `postingNext[p]` (-1 ends a list), the word's
+        // newest posting in `lastPosting[list]` and its length in `postingCount[list]`.
+        var postingSignature: [Int] = []
+        var postingNext: [Int] = []
+        var lastPosting: [Int] = []
+        var postingCount: [Int] = []
         // Sized for every unit and word up front, so the tables never grow.
         var exact = WordTable<Int>(minimumCapacity: units.count)  // hash of a signature → its first index
-        var byWord = WordTable<Int>(minimumCapacity: units.reduce(0) { $0 + context.tokens($1).count })  // word → its list in `postings`
-        var postings: [[Int]] = []  // per word, the signatures that hold it
+        var byWord = WordTable<Int>(minimumCapacity: units.reduce(0) { $0 + context.tokens($1).count })  // word → its list
+        var words: [UInt64] = []
         var rarest: [(word: UInt64, count: Int)] = []
         var counted: [Int] = []
+        var recent: [Int] = []
         var findings: [Finding] = []
         for unit in units {
-            var words: [UInt64] = []
+            words.removeAll(keepingCapacity: true)
             for token in context.tokens(unit) where !stopWords.contains(token.hash) { words.append(token.hash) }
             words.sort()
             Self.removeRepeats(&words)
             guard words.count >= 3 else { continue }
             let signature = words.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ $1) &* 0x100_0000_01b3 }
             var best: (unit: Int, score: Double)?
-            if let same = exact[signature], signatures[same].words == words {
-                best = (signatures[same].unit, 1)
+            if let same = exact[signature], signatureWords[signatureStarts[same]..<signatureStarts[same + 1]].elementsEqual(words) {
+                best = (signatureUnits[same], 1)
             } else {
                 // Near duplicates share most words, so they share this unit's rarest ones.
                 rarest.removeAll(keepingCapacity: true)
-                for word in words { rarest.append((word, byWord[word].map { postings[$0].count } ?? 0)) }
+                for word in words { rarest.append((word, byWord[word].map { postingCount[$0] } ?? 0)) }
                 rarest.sort { $0.count < $1.count }
                 counted.removeAll(keepingCapacity: true)
                 for (word, _) in rarest.prefix(3) {
                     guard let list = byWord[word] else { continue }
-                    for candidate in postings[list].suffix(16) where !counted.contains(candidate) {
+                    // The word's 16 latest signatures, oldest first.
+                    recent.removeAll(keepingCapacity: true)
+                    var posting = lastPosting[list]
+                    while posting >= 0 && recent.count < 16 {
+                        recent.append(postingSignature[posting])
+                        posting = postingNext[posting]
+                    }
+                    for candidate in recent.reversed() where !counted.contains(candidate) {
                         counted.append(candidate)
-                        let other = signatures[candidate].words
-                        let shared = Self.sharedCount(words, other)
+                        let other = signatureWords[signatureStarts[candidate]..<signatureStarts[candidate + 1]]
+                        let shared = Self.sharedCount(words[...], other)
                         let score = Double(shared) / Double(words.count + other.count - shared)
-                        if score >= 0.8 && (best == nil || score > best!.score) { best = (signatures[candidate].unit, score) }
+                        if score >= 0.8 && (best == nil || score > best!.score) { best = (signatureUnits[candidate], score) }
                     }
                 }
             }
@@ -69,15 +88,25 @@ struct DuplicateInstruction: LintRule {
                                                 fixes: [removal(context, unit: unit)]))
                 if best.score == 1 { continue }  // the first copy already stands for this wording
             }
-            signatures.append((unit, words))
-            if exact[signature] == nil { exact.update(signature, default: signatures.count - 1) { _ in } }
+            let index = signatureUnits.count
+            signatureUnits.append(unit)
+            signatureWords += words
+            signatureStarts.append(signatureWords.count)
+            if exact[signature] == nil { exact.update(signature, default: index) { _ in } }
             for word in words {
-                if let list = byWord[word] {
-                    postings[list].append(signatures.count - 1)
+                let list: Int
+                if let existing = byWord[word] {
+                    list = existing
                 } else {
-                    byWord.update(word, default: postings.count) { _ in }
-                    postings.append([signatures.count - 1])
+                    list = lastPosting.count
+                    byWord.update(word, default: list) { _ in }
+                    lastPosting.append(-1)
+                    postingCount.append(0)
                 }
+                postingSignature.append(index)
+                postingNext.append(lastPosting[list])
+                lastPosting[list] = postingSignature.count - 1
+                postingCount[list] += 1
             }
         }
         return findings
@@ -95,9 +124,9 @@ struct DuplicateInstruction: LintRule {
     }
 
     /// How many words two sorted, repeat-free arrays share.
-    static func sharedCount(_ a: [UInt64], _ b: [UInt64]) -> Int {
-        var i = 0, j = 0, shared = 0
-        while i < a.count && j < b.count {
+    static func sharedCount(_ a: ArraySlice<UInt64>, _ b: ArraySlice<UInt64>) -> Int {
+        var i = a.startIndex, j = b.startIndex, shared = 0
+        while i < a.endIndex && j < b.endIndex {
             if a[i] == b[j] { shared += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
         }
         return shared
@@ -111,15 +140,30 @@ struct DuplicateInstruction: LintRule {
         let lineStart = lines.lineStarts[line]
         let lastLine = lines.line(containing: range.upperBound)
         let lineEnd = max(range.upperBound, lines.lineContentEnd(lastLine))
-        let before = context.source.text(lineStart..<range.lowerBound)
-        let after = context.source.text(range.upperBound..<lineEnd)
-        let markerOnly = before.allSatisfy { " \t-*+•0123456789.)".contains($0) }
-        if markerOnly && after.allSatisfy(\.isWhitespace) {
+        if Self.isMarkerOnly(context.source, lineStart..<range.lowerBound) && Self.isBlank(context.source, range.upperBound..<lineEnd) {
             let next = lastLine + 1 < lines.lineCount ? lines.lineStarts[lastLine + 1] : context.source.count
             return Fix(title: "Remove the repeated instruction", edits: [TextEdit(range: lineStart..<next, newText: "")])
         }
         var upper = range.upperBound
         while upper < lineEnd && context.source.bytes[upper] == UInt8(ascii: " ") { upper += 1 }
         return Fix(title: "Remove the repeated instruction", edits: [TextEdit(range: range.lowerBound..<upper, newText: "")])
+    }
+
+    /// Whether the text is only list-marker characters. ASCII text, the usual
+    /// case, is checked byte by byte; other text as Characters.
+    static func isMarkerOnly(_ source: SourceText, _ range: Range<Int>) -> Bool {
+        let bytes = source.bytes[range]
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            return bytes.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "*")
+                || $0 == UInt8(ascii: "+") || ByteClass.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ")") }
+        }
+        return source.text(range).allSatisfy { " \t-*+•0123456789.)".contains($0) }
+    }
+
+    /// Whether the text is only white space (ASCII checked byte by byte, as above).
+    static func isBlank(_ source: SourceText, _ range: Range<Int>) -> Bool {
+        let bytes = source.bytes[range]
+        if bytes.allSatisfy({ $0 < 0x80 }) { return bytes.allSatisfy(ByteClass.isWhitespace) }
+        return source.text(range).allSatisfy(\.isWhitespace)
     }
 }
