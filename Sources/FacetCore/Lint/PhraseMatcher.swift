@@ -36,6 +36,9 @@ struct PhraseMatcher: Sendable {
         self.hashStarts = hashStarts
     }
 
+    /// Each phrase's first word hash.
+    var firstWords: [UInt64] { hashStarts.dropLast().map { wordHashes[$0] } }
+
     /// The longest phrase starting at `position`, as (phrase, word count).
     @inline(__always)
     private func longest(at position: Int, _ tokens: ArraySlice<Token>) -> (phrase: Int, count: Int)? {

@@ -57,6 +57,17 @@ struct ConflictingInstructions: LintRule {
              describeA: "JSON only", describeB: "another output shape", skipNegated: true),
     ]
 
+    /// First word of any phrase of a side → a bit per side (axis `i`: side A is
+    /// bit `2i`, side B bit `2i + 1`). A side can match only in a unit holding one of its first words.
+    static let sideStarts: WordTable<UInt8> = {
+        var table = WordTable<UInt8>()
+        for (index, axis) in axes.enumerated() {
+            for word in axis.sideA.firstWords { table.update(word, default: 0) { $0 |= 1 << (2 * index) } }
+            for word in axis.sideB.firstWords { table.update(word, default: 0) { $0 |= 1 << (2 * index + 1) } }
+        }
+        return table
+    }()
+
     static let negators = WordSet(["not", "don't", "dont", "never", "avoid", "no", "without", "nor", "neither", "unless", "except", "instead"].map(Tokenizer.hash))
     static let always = Tokenizer.hash("always")
     static let never = Tokenizer.hash("never")
@@ -77,15 +88,20 @@ struct ConflictingInstructions: LintRule {
         // Whether each unit negates, found once rather than once per axis.
         let negators = Self.negators
         let negatedUnits = units.map { unit in context.tokens(unit).contains { negators.contains($0.hash) } }
-        for axis in Self.axes {
+        // Which sides could match in each unit, one lookup per word: most units
+        // hold no phrase of any side, and asking each side per word was most of this rule's time.
+        let sideStarts = Self.sideStarts
+        let possibleSides = units.map { unit in context.tokens(unit).reduce(0 as UInt8) { $0 | (sideStarts[$1.hash] ?? 0) } }
+        for (axisIndex, axis) in Self.axes.enumerated() {
+            let bitA: UInt8 = 1 << (2 * axisIndex), bitB: UInt8 = 1 << (2 * axisIndex + 1)
             var firstA: Int?, firstB: Int?
             var count = 0
             for (position, unit) in units.enumerated() {
                 let tokens = context.tokens(unit)
                 let negated = axis.skipNegated && negatedUnits[position]
                 if negated { continue }
-                let a = axis.sideA.hasMatch(tokens)
-                let b = axis.sideB.hasMatch(tokens)
+                let a = possibleSides[position] & bitA != 0 && axis.sideA.hasMatch(tokens)
+                let b = possibleSides[position] & bitB != 0 && axis.sideB.hasMatch(tokens)
                 if a && b { continue }  // "concise but thorough" in one breath is a choice, not a conflict
                 if a, let earlier = firstB, count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, earlier, "asks for \(axis.describeA), but an earlier instruction asks for \(axis.describeB)"))
@@ -112,8 +128,9 @@ struct ConflictingInstructions: LintRule {
 
     /// "Always use emojis" vs "Never use emojis": the same two words after opposite modals.
     func alwaysNever(_ context: LintContext, _ units: [Int]) -> [Finding] {
-        var positive: [[UInt64]: Int] = [:]
-        var negative: [[UInt64]: Int] = [:]
+        // Keyed by the two words as a pair of hashes: an array key allocated per modal.
+        var positive: [WordPair: Int] = [:]
+        var negative: [WordPair: Int] = [:]
         var findings: [Finding] = []
         let (always, never, dont, doWord, notWord) = (Self.always, Self.never, Self.dont, Self.doWord, Self.notWord)
         for unit in units {
@@ -129,7 +146,7 @@ struct ConflictingInstructions: LintRule {
                 if token.hash == dont { polarity = false }
                 if token.hash == doWord && i + 1 < tokens.count && tokens[base + i + 1].hash == notWord { polarity = false; next = i + 2 }
                 guard let polarity, next + 1 < tokens.count else { continue }
-                let key = [tokens[base + next].hash, tokens[base + next + 1].hash]
+                let key = WordPair(first: tokens[base + next].hash, second: tokens[base + next + 1].hash)
                 if polarity {
                     if let other = negative[key], findings.count < Self.maximumPerAxis {
                         findings.append(conflict(context, unit, other, "says always, but an earlier instruction says never"))
@@ -144,6 +161,11 @@ struct ConflictingInstructions: LintRule {
             }
         }
         return findings
+    }
+
+    struct WordPair: Hashable {
+        var first: UInt64
+        var second: UInt64
     }
 
     /// "Respond in English" and "Reply in French" in one message.
