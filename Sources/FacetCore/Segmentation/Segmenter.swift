@@ -55,9 +55,20 @@ struct SegmenterState {
     var boundaryTags: [Int: TagToken] = [:]
     /// Fence lines of prose fences: structure, like a blank line.
     var transparentFenceLines: Set<Int> = []
+    /// `opaque` as the line pass walks it.
+    var lineCursor = OpaqueCursor([])
 
     // Line-pass state.
-    var sectionStack: [(name: String, index: Int)] = []
+    var sectionStack: [(name: String, index: Int)] = [] {
+        // Every unit records these; worked out when the stack changes rather than
+        // once per unit, and the units share one array of names.
+        didSet {
+            currentSections = sectionStack.map(\.name)
+            inExample = sectionStack.contains { SectionNames.isExample($0.name) }
+        }
+    }
+    private(set) var currentSections: [String] = []
+    private(set) var inExample = false
     var headingStack: [(level: Int, unit: Int)] = []
     var blockCounter = 0
     var pendingLeadIn: Int?
@@ -135,16 +146,21 @@ struct SegmenterState {
         return nil
     }
 
-    func isOpaque(_ offset: Int) -> Range<Int>? {
-        // opaque is sorted and small; binary search keeps long files linear.
-        var low = 0
-        var high = opaque.count - 1
-        while low <= high {
-            let mid = (low + high) / 2
-            let r = opaque[mid]
-            if offset < r.lowerBound { high = mid - 1 } else if offset >= r.upperBound { low = mid + 1 } else { return r }
+    /// Walks `opaque` (sorted, never overlapping) along with a scan whose offset
+    /// never goes back, so each byte's test is O(1): a binary search per byte
+    /// was a sixth of segmentation.
+    struct OpaqueCursor {
+        let regions: [Range<Int>]
+        var index = 0
+
+        init(_ regions: [Range<Int>]) { self.regions = regions }
+
+        /// The region holding `offset`, if any; offsets must not decrease from call to call.
+        @inline(__always)
+        mutating func region(at offset: Int) -> Range<Int>? {
+            while index < regions.count && regions[index].upperBound <= offset { index += 1 }
+            return index < regions.count && regions[index].lowerBound <= offset ? regions[index] : nil
         }
-        return nil
     }
 
     // MARK: Front matter
@@ -271,8 +287,9 @@ struct SegmenterState {
         var i = bodyStart
         let n = buffer.count
         var inlineCode = false
+        var cursor = OpaqueCursor(opaque)
         while i < n {
-            if let region = isOpaque(i) { i = region.upperBound; inlineCode = false; continue }
+            if let region = cursor.region(at: i) { i = region.upperBound; inlineCode = false; continue }
             let b = buffer[i]
             if b == 0x0A || b == 0x0D { inlineCode = false; i += 1; continue }
             if b == UInt8(ascii: "`") { inlineCode.toggle(); i += 1; continue }
@@ -396,8 +413,9 @@ struct SegmenterState {
         let n = buffer.count
         var i = bodyStart
         var spans: [Range<Int>] = variables.map(\.range)
+        var cursor = OpaqueCursor(opaque)
         while i < n {
-            if let region = isOpaque(i) { i = region.upperBound; continue }
+            if let region = cursor.region(at: i) { i = region.upperBound; continue }
             let b = buffer[i]
             switch b {
             case UInt8(ascii: "`"):
@@ -498,6 +516,7 @@ struct SegmenterState {
     // MARK: Line pass
 
     mutating func linePass(from bodyStart: Int) {
+        lineCursor = OpaqueCursor(opaque)
         var line = bodyStart == 0 ? 0 : lines.line(containing: bodyStart)
         while line < lines.lineCount {
             let start = max(lineStart(line), bodyStart)
@@ -520,7 +539,7 @@ struct SegmenterState {
         var atLineStart = true
         var sawBoundary = false
         while i < lineRange.upperBound {
-            if let region = isOpaque(i) {
+            if let region = lineCursor.region(at: i) {
                 if pieceStart < i { handlePiece(pieceStart..<i, atLineStart: atLineStart) }
                 atLineStart = false
                 let isCode = codeBlocks.contains(region)
@@ -704,11 +723,6 @@ struct SegmenterState {
     }
 
     // MARK: Emitting units
-
-    var currentSections: [String] { sectionStack.map(\.name) }
-    var inExample: Bool {
-        sectionStack.contains { SectionNames.isExample($0.name) }
-    }
 
     mutating func makeUnit(_ range: Range<Int>, kind: UnitKind) -> Unit {
         var unit = Unit(range: range, kind: kind)
