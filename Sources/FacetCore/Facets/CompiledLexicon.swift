@@ -35,6 +35,11 @@ struct CompiledLexicon: Sendable {
     var byFirst = WordLists([])
     var numberFirst: [Int] = []
     var substrings: [SubstringEntry] = []
+    /// Substring entries by their first three bytes (one CJK character), so a
+    /// unit is read once rather than searched once per entry; shorter entries
+    /// are in `shortSubstrings`.
+    var substringsByPrefix = WordLists([])
+    var shortSubstrings: [Int] = []
 
     static let shared = CompiledLexicon(
         wordSources: [FacetLexicon.source, FacetLexicon.foreignSource],
@@ -59,6 +64,43 @@ struct CompiledLexicon: Sendable {
         for (facet, weight, _, phrases) in Self.parse(substringSource) {
             for phrase in phrases { substrings.append(SubstringEntry(facet: facet, weight: weight, bytes: Array(phrase.utf8), phrase: phrase)) }
         }
+        var prefixes: [(key: UInt64, value: Int)] = []
+        for (index, entry) in substrings.enumerated() {
+            if entry.bytes.count >= 3 {
+                prefixes.append((Self.prefixKey(entry.bytes[0], entry.bytes[1], entry.bytes[2]), index))
+            } else {
+                shortSubstrings.append(index)
+            }
+        }
+        substringsByPrefix = WordLists(prefixes)
+    }
+
+    @inline(__always)
+    static func prefixKey(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8) -> UInt64 { UInt64(b0) << 16 | UInt64(b1) << 8 | UInt64(b2) }
+
+    /// Indices of the substring entries found in `range`, in entry order.
+    func substringMatches(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [Int] {
+        var found = [Bool](repeating: false, count: substrings.count)
+        var i = range.lowerBound
+        while i + 3 <= range.upperBound {
+            for k in substringsByPrefix[Self.prefixKey(buffer[i], buffer[i + 1], buffer[i + 2])] {
+                let entry = substringsByPrefix.items[k]
+                if !found[entry] && Self.occurs(substrings[entry].bytes, at: i, buffer, range) { found[entry] = true }
+            }
+            i += 1
+        }
+        for entry in shortSubstrings where range.indices.contains(where: { Self.occurs(substrings[entry].bytes, at: $0, buffer, range) }) {
+            found[entry] = true
+        }
+        return found.indices.filter { found[$0] }
+    }
+
+    /// Whether `needle` (not empty) is in `buffer` at `start`, inside `range`.
+    @inline(__always)
+    static func occurs(_ needle: [UInt8], at start: Int, _ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard !needle.isEmpty, start + needle.count <= range.upperBound else { return false }
+        for k in needle.indices where buffer[start + k] != needle[k] { return false }
+        return true
     }
 
     /// Hashes a lexicon word exactly as the tokenizer hashes text.

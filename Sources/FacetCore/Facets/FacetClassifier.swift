@@ -158,7 +158,8 @@ public struct FacetClassifier: Sendable {
         }
         // Unspaced scripts (CJK): substring cues.
         if hasCJK(buffer, unit.range) {
-            for entry in lexicon.substrings where contains(buffer, unit.range, entry.bytes) {
+            for index in lexicon.substringMatches(buffer, unit.range) {
+                let entry = lexicon.substrings[index]
                 scratch.miss[entry.facet.order] *= 1 - entry.weight
                 scratch.evidence.append((entry.facet.order, entry.phrase))
             }
