@@ -21,6 +21,7 @@ struct WordTable<Value: Sendable>: Sendable {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
+    @inline(__always)  // called per word by the classifier and most rules
     subscript(key: UInt64) -> Value? {
         var i = slot(key)
         let mask = keys.count - 1
@@ -58,10 +59,11 @@ struct WordSet: Sendable {
     private var table: WordTable<Bool>
 
     init<S: Sequence>(_ hashes: S) where S.Element == UInt64 {
-        table = WordTable()
+        table = WordTable(minimumCapacity: hashes.underestimatedCount)  // sized up front: growing rehashes everything
         for hash in hashes { table.update(hash, default: true) { _ in } }
     }
 
+    @inline(__always)
     func contains(_ hash: UInt64) -> Bool { table[hash] != nil }
 }
 
