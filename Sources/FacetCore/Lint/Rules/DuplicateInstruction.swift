@@ -40,7 +40,7 @@ struct DuplicateInstruction: LintRule {
         var exact = WordTable<Int>(minimumCapacity: units.count)  // hash of a signature → its first index
         var byWord = WordTable<Int>(minimumCapacity: units.reduce(0) { $0 + context.tokens($1).count })  // word → its list
         var words: [UInt64] = []
-        var rarest: [(word: UInt64, count: Int)] = []
+        var rarest: [(list: Int?, count: Int)] = []
         var counted: [Int] = []
         var recent: [Int] = []
         var findings: [Finding] = []
@@ -55,13 +55,22 @@ struct DuplicateInstruction: LintRule {
             if let same = exact[signature], signatureWords[signatureStarts[same]..<signatureStarts[same + 1]].elementsEqual(words) {
                 best = (signatureUnits[same], 1)
             } else {
-                // Near duplicates share most words, so they share this unit's rarest ones.
+                // Near duplicates share most words, so they share this unit's three
+                // rarest ones: rarest first, ties in word order (as a stable sort
+                // would give), picked in one pass rather than by sorting every word.
                 rarest.removeAll(keepingCapacity: true)
-                for word in words { rarest.append((word, byWord[word].map { postingCount[$0] } ?? 0)) }
-                rarest.sort { $0.count < $1.count }
+                for word in words {
+                    let list = byWord[word]
+                    let count = list.map { postingCount[$0] } ?? 0
+                    var position = rarest.count
+                    while position > 0 && rarest[position - 1].count > count { position -= 1 }
+                    guard position < 3 else { continue }
+                    rarest.insert((list, count), at: position)
+                    if rarest.count > 3 { rarest.removeLast() }
+                }
                 counted.removeAll(keepingCapacity: true)
-                for (word, _) in rarest.prefix(3) {
-                    guard let list = byWord[word] else { continue }
+                for (list, _) in rarest {
+                    guard let list else { continue }
                     // The word's 16 latest signatures, oldest first.
                     recent.removeAll(keepingCapacity: true)
                     var posting = lastPosting[list]
