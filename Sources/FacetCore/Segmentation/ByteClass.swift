@@ -12,3 +12,17 @@ enum ByteClass {
     @inline(__always) static func isIdent(_ b: UInt8) -> Bool { isAlnum(b) || b == 0x5F }
     @inline(__always) static func lower(_ b: UInt8) -> UInt8 { isUpper(b) ? b | 0x20 : b }
 }
+
+/// A set of bytes as 256 flags, for scans that skip every byte not in it.
+struct ByteSet: Sendable {
+    private let flags: [Bool]
+
+    init(_ bytes: [UInt8]) {
+        var flags = [Bool](repeating: false, count: 256)
+        for b in bytes { flags[Int(b)] = true }
+        self.flags = flags
+    }
+
+    @inline(__always)
+    subscript(_ b: UInt8) -> Bool { flags[Int(b)] }
+}

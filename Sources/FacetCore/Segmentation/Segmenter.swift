@@ -161,7 +161,25 @@ struct SegmenterState {
             while index < regions.count && regions[index].upperBound <= offset { index += 1 }
             return index < regions.count && regions[index].lowerBound <= offset ? regions[index] : nil
         }
+
+        /// Where the next region starts, after `region(at:)` found none at an offset.
+        var nextStart: Int { index < regions.count ? regions[index].lowerBound : Int.max }
     }
+
+    /// The first offset in `start..<limit` whose byte is in `stops`, or `limit`:
+    /// the pre-pass scans skip plain text with it rather than running their
+    /// whole loop body per byte.
+    @inline(__always)
+    func skip(from start: Int, to limit: Int, until stops: ByteSet) -> Int {
+        var i = start
+        while i < limit && !stops[buffer[i]] { i += 1 }
+        return i
+    }
+
+    /// Bytes the tag scan acts on; it skips the rest.
+    static let tagScanStops = ByteSet([0x0A, 0x0D, UInt8(ascii: "`"), UInt8(ascii: "<")])
+    /// Bytes the variable and protected-span scan acts on.
+    static let variableScanStops = ByteSet([UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "$"), UInt8(ascii: "h"), UInt8(ascii: "w")])
 
     // MARK: Front matter
 
@@ -298,7 +316,7 @@ struct SegmenterState {
                 i = token.range.upperBound
                 continue
             }
-            i += 1
+            i = skip(from: i + 1, to: min(n, cursor.nextStart), until: Self.tagScanStops)
         }
         // Pair closes with the nearest open of the same name.
         var stack: [Int] = []
@@ -441,7 +459,8 @@ struct SegmenterState {
                     continue
                 }
             case UInt8(ascii: "h"), UInt8(ascii: "w"):
-                if let url = urlSpan(at: i) {
+                // Only at the start of a word (urlSpan checks it too, after its prefixes).
+                if i == 0 || !ByteClass.isAlnum(buffer[i - 1]), let url = urlSpan(at: i) {
                     spans.append(url)
                     i = url.upperBound
                     continue
@@ -449,7 +468,7 @@ struct SegmenterState {
             default:
                 break
             }
-            i += 1
+            i = skip(from: i + 1, to: min(n, cursor.nextStart), until: Self.variableScanStops)
         }
         variables.sort { $0.range.lowerBound < $1.range.lowerBound }
         protected = spans.sorted { $0.lowerBound < $1.lowerBound }

@@ -14,6 +14,7 @@ enum SentenceSplitter {
         var protectedIndex = lowerBoundIndex(protected, first.lowerBound)
         var unitStart = -1
         var lastContentEnd = -1
+        let sentenceStops = Self.sentenceStops
 
         func emit(_ end: Int) {
             if unitStart >= 0 {
@@ -88,7 +89,11 @@ enum SentenceSplitter {
                     i = k
                     continue
                 }
+                // Inside a unit only these bytes can end it: skip to the next one,
+                // stopping where the next protected span starts.
+                let limit = protectedIndex < protected.count ? min(end, protected[protectedIndex].lowerBound) : end
                 i += 1
+                while i < limit && !sentenceStops[buffer[i]] { i += 1 }
             }
             var contentEnd = end
             while contentEnd > line.lowerBound && ByteClass.isWhitespace(buffer[contentEnd - 1]) { contentEnd -= 1 }
@@ -97,6 +102,9 @@ enum SentenceSplitter {
         emit(last.upperBound)
         return result
     }
+
+    /// Lead bytes of what can end a sentence: . ! ? and 。！？ (0xE3, 0xEF).
+    static let sentenceStops = ByteSet([UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), 0xE3, 0xEF])
 
     static func lowerBoundIndex(_ spans: [Range<Int>], _ offset: Int) -> Int {
         var low = 0
