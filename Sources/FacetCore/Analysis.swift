@@ -23,7 +23,9 @@ public enum Analyzer {
         let profile = DocumentProfile(document: document, facets: facets, words: words)
         // One context for all rules, its severity set per rule (a copy per rule
         // would retain every array of the document again).
-        var context = LintContext(document: document, facets: facets, configuration: configuration, words: words, severity: .warning)
+        let estimatedTokens = TokenEstimate.count(document)
+        var context = LintContext(document: document, facets: facets, configuration: configuration, words: words,
+                                  estimatedTokens: estimatedTokens, severity: .warning)
         var findings: [Finding] = []
         for rule in RuleRegistry.all {
             guard let severity = configuration.severity(for: rule) else { continue }
@@ -33,7 +35,7 @@ public enum Analyzer {
         findings = Suppressions(document).filter(findings)
         findings.sort { $0.range.lowerBound < $1.range.lowerBound || $0.range.lowerBound == $1.range.lowerBound && $0.rule < $1.rule }
         return Analysis(document: document, facets: facets, profile: profile, findings: findings,
-                        configuration: configuration, estimatedTokens: TokenEstimate.count(document))
+                        configuration: configuration, estimatedTokens: estimatedTokens)
     }
 
     public static func analyze(_ text: String, configuration: FacetConfiguration = .default) -> Analysis {

@@ -17,6 +17,8 @@ public struct LintContext: Sendable {
     public let facets: [UnitFacets]
     public let configuration: FacetConfiguration
     let words: WordIndex
+    /// `TokenEstimate.count` of the whole message, counted once for the analysis.
+    public let estimatedTokens: Int
     /// Severity the rule's findings get under the current configuration.
     public internal(set) var severity: Severity
     /// Units that are prose to analyse (not examples), found once for all rules.
@@ -24,11 +26,12 @@ public struct LintContext: Sendable {
 
     public var source: SourceText { document.source }
 
-    init(document: Document, facets: [UnitFacets], configuration: FacetConfiguration, words: WordIndex, severity: Severity) {
+    init(document: Document, facets: [UnitFacets], configuration: FacetConfiguration, words: WordIndex, estimatedTokens: Int, severity: Severity) {
         self.document = document
         self.facets = facets
         self.configuration = configuration
         self.words = words
+        self.estimatedTokens = estimatedTokens
         self.severity = severity
         self.proseUnits = document.units.indices.filter { !document.units[$0].isExample }
     }

@@ -14,7 +14,7 @@ struct Overlong: LintRule {
     """
 
     func check(_ context: LintContext) -> [Finding] {
-        let tokens = TokenEstimate.count(context.source.bytes)
+        let tokens = context.estimatedTokens
         let budget = context.configuration.tokenBudget
         guard tokens > budget else { return [] }
         let firstLineEnd = context.source.lines.lineContentEnd(0)
