@@ -165,9 +165,12 @@ public struct FacetClassifier: Sendable {
             }
         }
         applyPatterns(buffer, tokens, starts, &scratch)
+        // Arrays sized up front, so each is allocated once rather than regrown as it fills.
         var result: [FacetAssignment] = []
+        result.reserveCapacity(scratch.miss.reduce(0) { $0 + ($1 < 1 ? 1 : 0) })
         for order in scratch.miss.indices where scratch.miss[order] < 1 {
             var evidence: [String] = []
+            evidence.reserveCapacity(scratch.evidence.reduce(0) { $0 + ($1.facet == order ? 1 : 0) })
             for item in scratch.evidence where item.facet == order { evidence.append(item.phrase) }
             result.append(FacetAssignment(facet: Facet.at(order), confidence: ((1 - scratch.miss[order]) * 1000).rounded() / 1000, evidence: evidence))
         }
