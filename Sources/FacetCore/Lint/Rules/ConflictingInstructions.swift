@@ -57,24 +57,32 @@ struct ConflictingInstructions: LintRule {
              describeA: "JSON only", describeB: "another output shape", skipNegated: true),
     ]
 
-    /// First word of any phrase of a side → a bit per side (axis `i`: side A is
-    /// bit `2i`, side B bit `2i + 1`). A side can match only in a unit holding one of its first words.
-    static let sideStarts: WordTable<UInt8> = {
+    /// Per word, what it tells about a unit that holds it: bit `2i` (`2i + 1`)
+    /// when a phrase of axis `i`'s side A (B) starts with it, `negatorBit` for a
+    /// negator, `replyVerbBit` for a reply verb. One lookup per word then says
+    /// which sides could match and whether the unit negates or names a reply verb;
+    /// asking each side and each set per word was most of this rule's time.
+    static let wordBits: WordTable<UInt8> = {
         var table = WordTable<UInt8>()
         for (index, axis) in axes.enumerated() {
             for word in axis.sideA.firstWords { table.update(word, default: 0) { $0 |= 1 << (2 * index) } }
             for word in axis.sideB.firstWords { table.update(word, default: 0) { $0 |= 1 << (2 * index + 1) } }
         }
+        for word in negatorWords { table.update(Tokenizer.hash(word), default: 0) { $0 |= negatorBit } }
+        for word in languageVerbWords { table.update(Tokenizer.hash(word), default: 0) { $0 |= replyVerbBit } }
         return table
     }()
+    static let negatorBit: UInt8 = 1 << 6
+    static let replyVerbBit: UInt8 = 1 << 7
 
-    static let negators = WordSet(["not", "don't", "dont", "never", "avoid", "no", "without", "nor", "neither", "unless", "except", "instead"].map(Tokenizer.hash))
+    static let negatorWords = ["not", "don't", "dont", "never", "avoid", "no", "without", "nor", "neither", "unless", "except", "instead"]
+    static let languageVerbWords = ["respond", "reply", "answer", "write", "speak", "communicate", "responses", "answers", "replies"]
+
     static let always = Tokenizer.hash("always")
     static let never = Tokenizer.hash("never")
     static let doWord = Tokenizer.hash("do")
     static let notWord = Tokenizer.hash("not")
     static let dont = Tokenizer.hash("don't")
-    static let languageVerbs = WordSet(["respond", "reply", "answer", "write", "speak", "communicate", "responses", "answers", "replies"].map(Tokenizer.hash))
     static let inWord = Tokenizer.hash("in")
     static let languages: [UInt64: String] = Dictionary(uniqueKeysWithValues: ["english", "spanish", "french", "german", "italian", "portuguese", "chinese", "mandarin", "japanese",
         "korean", "russian", "arabic", "hindi", "dutch", "swedish", "polish", "turkish", "greek", "hebrew", "vietnamese", "thai",
@@ -85,23 +93,19 @@ struct ConflictingInstructions: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         var findings: [Finding] = []
         let units = context.proseUnits.filter { context.document.units[$0].kind != .heading }
-        // Whether each unit negates, found once rather than once per axis.
-        let negators = Self.negators
-        let negatedUnits = units.map { unit in context.tokens(unit).contains { negators.contains($0.hash) } }
-        // Which sides could match in each unit, one lookup per word: most units
-        // hold no phrase of any side, and asking each side per word was most of this rule's time.
-        let sideStarts = Self.sideStarts
-        let possibleSides = units.map { unit in context.tokens(unit).reduce(0 as UInt8) { $0 | (sideStarts[$1.hash] ?? 0) } }
+        // Each unit's words' bits together, found once for all the checks below.
+        let wordBits = Self.wordBits
+        let unitBits = units.map { unit in context.tokens(unit).reduce(0 as UInt8) { $0 | (wordBits[$1.hash] ?? 0) } }
         for (axisIndex, axis) in Self.axes.enumerated() {
             let bitA: UInt8 = 1 << (2 * axisIndex), bitB: UInt8 = 1 << (2 * axisIndex + 1)
             var firstA: Int?, firstB: Int?
             var count = 0
             for (position, unit) in units.enumerated() {
                 let tokens = context.tokens(unit)
-                let negated = axis.skipNegated && negatedUnits[position]
+                let negated = axis.skipNegated && unitBits[position] & Self.negatorBit != 0
                 if negated { continue }
-                let a = possibleSides[position] & bitA != 0 && axis.sideA.hasMatch(tokens)
-                let b = possibleSides[position] & bitB != 0 && axis.sideB.hasMatch(tokens)
+                let a = unitBits[position] & bitA != 0 && axis.sideA.hasMatch(tokens)
+                let b = unitBits[position] & bitB != 0 && axis.sideB.hasMatch(tokens)
                 if a && b { continue }  // "concise but thorough" in one breath is a choice, not a conflict
                 if a, let earlier = firstB, count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, earlier, "asks for \(axis.describeA), but an earlier instruction asks for \(axis.describeB)"))
@@ -115,7 +119,7 @@ struct ConflictingInstructions: LintRule {
             }
         }
         findings += alwaysNever(context, units)
-        findings += replyLanguages(context, units)
+        findings += replyLanguages(context, units, unitBits)
         return findings
     }
 
@@ -169,14 +173,15 @@ struct ConflictingInstructions: LintRule {
     }
 
     /// "Respond in English" and "Reply in French" in one message.
-    func replyLanguages(_ context: LintContext, _ units: [Int]) -> [Finding] {
+    /// `unitBits`: each unit's `wordBits`, as `check` found them.
+    func replyLanguages(_ context: LintContext, _ units: [Int], _ unitBits: [UInt8]) -> [Finding] {
         var first: (unit: Int, language: String)?
         var findings: [Finding] = []
-        let (languageVerbs, negators, inWord) = (Self.languageVerbs, Self.negators, Self.inWord)
-        for unit in units {
+        let inWord = Self.inWord
+        for (position, unit) in units.enumerated() {
+            guard unitBits[position] & Self.replyVerbBit != 0 else { continue }
+            if unitBits[position] & Self.negatorBit != 0 { continue }
             let tokens = context.tokens(unit)
-            guard tokens.contains(where: { languageVerbs.contains($0.hash) }) else { continue }
-            if tokens.contains(where: { negators.contains($0.hash) }) { continue }
             for i in tokens.indices.dropLast() where tokens[i].hash == inWord {
                 guard let language = Self.languages[tokens[i + 1].hash] else { continue }
                 if let first, first.language != language, findings.count < Self.maximumPerAxis {
