@@ -36,9 +36,11 @@ struct DuplicateInstruction: LintRule {
         var postingNext: [Int] = []
         var lastPosting: [Int] = []
         var postingCount: [Int] = []
-        // Sized for every unit and word up front, so the tables never grow.
+        // `exact` sized for every unit, so it never grows; `byWord` for a quarter
+        // of the words (distinct content words are fewer; it grows if need be):
+        // sized for all of them it was mostly empty and slow to read.
         var exact = WordTable<Int>(minimumCapacity: units.count)  // hash of a signature → its first index
-        var byWord = WordTable<Int>(minimumCapacity: units.reduce(0) { $0 + context.tokens($1).count })  // word → its list
+        var byWord = WordTable<Int>(minimumCapacity: units.reduce(0) { $0 + context.tokens($1).count } / 4)  // word → its list
         var words: [UInt64] = []
         var rarest: [(list: Int?, count: Int)] = []
         var counted: [Int] = []
