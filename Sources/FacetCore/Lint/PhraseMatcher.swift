@@ -17,6 +17,9 @@ struct PhraseMatcher: Sendable {
     /// `wordHashes[hashStarts[i]..<hashStarts[i + 1]]`. Plain values, so matching retains nothing.
     let wordHashes: [UInt64]
     let hashStarts: [Int]
+    /// The `firstWordBit` of every phrase's first word: a word whose bit is clear
+    /// starts no phrase, which most words show without a table lookup.
+    let firstWordMask: UInt64
 
     init(_ texts: [String]) {
         var phrases: [Phrase] = []
@@ -34,7 +37,12 @@ struct PhraseMatcher: Sendable {
         self.byFirst = WordLists(firstWords)
         self.wordHashes = wordHashes
         self.hashStarts = hashStarts
+        self.firstWordMask = phrases.reduce(0) { $0 | Self.firstWordBit($1.hashes[0]) }
     }
+
+    /// One of 64 bits, picked by the top bits of a word's hash.
+    @inline(__always)
+    static func firstWordBit(_ hash: UInt64) -> UInt64 { 1 << (hash >> 58) }
 
     /// Each phrase's first word hash.
     var firstWords: [UInt64] { hashStarts.dropLast().map { wordHashes[$0] } }
@@ -42,6 +50,7 @@ struct PhraseMatcher: Sendable {
     /// The longest phrase starting at `position`, as (phrase, word count).
     @inline(__always)
     private func longest(at position: Int, _ tokens: ArraySlice<Token>) -> (phrase: Int, count: Int)? {
+        guard firstWordMask & Self.firstWordBit(tokens[position].hash) != 0 else { return nil }
         var best: (phrase: Int, count: Int)?
         for k in byFirst[tokens[position].hash] {
             let candidate = byFirst.items[k]
