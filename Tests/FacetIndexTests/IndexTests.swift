@@ -1,5 +1,6 @@
 @testable import FacetCore
 import Foundation
+import GRDB
 import XCTest
 @testable import FacetIndex
 
@@ -201,6 +202,16 @@ extension IndexTests {
         // Rows added one by one afterwards are indexed again by the restored triggers.
         XCTAssertEqual(try importer.importFile(try file("one.jsonl", collectionRow(system: "A kea.", preferences: [("style", "tone", "Kea", "Mention the kea.")]))).rows, 1)
         XCTAssertEqual(try index.search(["kea"]).first?.preference.name, "Kea")
+    }
+
+    func testABulkImportLeavesTheTextIndexSettingsAsTheyWere() throws {
+        let rows = (0..<5).map { collectionRow(system: "Message \($0).", preferences: [("style", "tone", "Setting \($0)", "Keep setting \($0).")]) }
+        let index = try openIndex()
+        var importer = CollectionImporter(index: index)
+        importer.bulkThreshold = 0
+        _ = try importer.importFile(try file("bulk.jsonl", rows.joined(separator: "\n")))
+        let settings = try index.database.read { try Row.fetchAll($0, sql: "SELECT k, v FROM preference_fts_config WHERE k IN ('automerge', 'hashsize')") }
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: settings.map { ($0["k"] as String, $0["v"] as Int) }), ["automerge": 4, "hashsize": 1 << 20])
     }
 
     func testABulkImportCutShortIsFinishedWhenTheIndexOpens() throws {
