@@ -40,6 +40,7 @@ let package = Package(
                 "FacetCore",
                 "FacetFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),  // the C API, for the import's inserts
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

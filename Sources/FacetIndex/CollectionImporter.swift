@@ -32,7 +32,9 @@ public struct ImportReport: Sendable {
 /// transaction, so an interrupted import leaves whole batches and nothing torn.
 public struct CollectionImporter {
     public let index: PreferenceIndex
-    public var batchSize = 5000
+    /// (Each transaction rewrites the pages of the key indexes it touched, which
+    /// are spread all over: fewer, larger ones write less.)
+    public var batchSize = 10000
     /// Files larger than this are imported in bulk mode: full-text indexes are
     /// rebuilt once at the end instead of row by row.
     public var bulkThreshold = 8 << 20
@@ -71,12 +73,14 @@ public struct CollectionImporter {
         var preferences: [Preference]
         var message: String?
         var keys: [Int64] = []
+        var messageKey: Int64?
 
         /// Applies a forced source and computes the keys (done on the parsing thread).
         func prepared(source: String?) -> Parsed {
             var copy = self
             if let source { copy.preferences = preferences.map { var p = $0; p.source = source; return p } }
             copy.keys = copy.preferences.map(IndexWriter.key)
+            copy.messageKey = message.map(IndexWriter.hash)
             return copy
         }
     }
@@ -139,7 +143,7 @@ public struct CollectionImporter {
                     }
                     added += ids.filter(\.inserted).count
                     guard let message = parsed.message else { continue }
-                    guard let id = try writer.insertMessage(text: message, source: parsed.preferences[0].source) else { continue }
+                    guard let id = try writer.insertMessage(text: message, source: parsed.preferences[0].source, key: parsed.messageKey) else { continue }
                     messages += 1
                     for preference in ids where try writer.addLink(message: id, preference: preference.id) && !preference.inserted {
                         counts[preference.id, default: 0] += 1
