@@ -49,8 +49,8 @@ public struct CollectionImporter {
     public init(index: PreferenceIndex) { self.index = index }
 
     /// One row as written in any of the three formats (unknown fields are ignored).
-    struct Row: Decodable {
-        struct Item: Decodable {
+    struct Row: Decodable, Equatable {
+        struct Item: Decodable, Equatable {
             var dimension: String?
             var subdimension: String?
             var preference: String?

@@ -204,6 +204,38 @@ extension IndexTests {
         XCTAssertEqual(try index.search(["kea"]).first?.preference.name, "Kea")
     }
 
+    func testTheFastRowPathReadsWhatJSONDecoderReads() throws {
+        let common = [
+            collectionRow(system: #"Tabs\t, \"quotes\", a \/ slash and a \\ backslash.\nNew line."#,
+                          preferences: [("style", "tone", "Warm", "Sound warm."), ("harmlessness", "safety", "Safe", "Café, naïve, 日本語.")]),
+            #"  {"dimension": "style", "subdimension": null, "preference": "Terse", "description": "Short.", "extra": null}  "#,
+            #"{"preference_set": [], "system": null}"#,
+            #"{"preference_set": null}"#,
+            "{}",
+        ]
+        let unusual = [
+            #"{"preference_set": "not a list"}"#,
+            #"{"system": "\u00e9t\u00e9", "preference_set": [{"dimension": "style", "preference": "P", "description": "D"}]}"#,
+            #"{"dimension": "style", "dimension": "harmlessness", "preference": "P", "description": "D"}"#,
+            #"{"dimension": "style", "preference": "P", "description": "D", "score": 5}"#,
+            #"{"dimension": "style", "preference": "P", "description": "D", "rubric": {"a": "b"}}"#,
+            #"{"broken": [1, 2"#,
+            #"{"dimension": "style"} trailing"#,
+            "{\"dimension\": \"a\u{01}b\"}",
+            "[1, 2]",
+            "",
+        ]
+        let decoder = JSONDecoder()
+        for text in common + unusual {
+            let bytes = Array(text.utf8)
+            let fast = RowFastPath.decode(bytes)
+            XCTAssertEqual(fast != nil, common.contains(text), text)
+            if let fast { XCTAssertEqual(fast, try decoder.decode(CollectionImporter.Row.self, from: Data(bytes)), text) }
+        }
+        // Bytes that are not UTF-8 are left to JSONDecoder too.
+        XCTAssertNil(RowFastPath.decode(Array(#"{"system": "a"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)))
+    }
+
     func testABulkImportLeavesTheTextIndexSettingsAsTheyWere() throws {
         let rows = (0..<5).map { collectionRow(system: "Message \($0).", preferences: [("style", "tone", "Setting \($0)", "Keep setting \($0).")]) }
         let index = try openIndex()
