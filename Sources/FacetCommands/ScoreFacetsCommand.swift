@@ -27,21 +27,36 @@ struct ScoreFacetsCommand: ParsableCommand {
     @Flag(help: "List the units the classifier got wrong.")
     var mistakes = false
 
+    @Option(help: "Write each unit's features and gold facets to this JSONL file (for bench/train-facets.py).")
+    var features: String?
+
     func run() throws {
         var total = FacetScores()
+        var featureLines: [String] = []
         for path in try taggedFiles() {
             let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
             let tagged: TaggedText
             do { tagged = try TaggedText.parse(bytes) } catch {
                 throw ValidationError("\(path): \(error)")
             }
-            let analysis = Analyzer.analyze(SourceText(bytes: tagged.plain))
-            total.add(FacetEvaluation.score(analysis: analysis, gold: tagged.spans, name: (path as NSString).lastPathComponent))
+            let name = (path as NSString).lastPathComponent
+            total.add(score(SourceText(bytes: tagged.plain), gold: tagged.spans, name: name, lines: &featureLines))
         }
-        if let labels { total.add(try scoreLabels(labels)) }
+        if let labels { total.add(try scoreLabels(labels, lines: &featureLines)) }
+        if let features {
+            let text = featureLines.joined(separator: "\n") + (featureLines.isEmpty ? "" : "\n")
+            try text.write(toFile: features, atomically: true, encoding: .utf8)
+        }
         guard total.documents > 0 else { throw ValidationError("no labelled files given") }
         print(Self.table(total))
         if mistakes { for line in total.mistakes { print(line) } }
+    }
+
+    /// Scores one document; with --features, adds its units' feature lines to `lines`.
+    func score(_ source: SourceText, gold: [TaggedText.Span], name: String, lines: inout [String]) -> FacetScores {
+        let document = Segmenter.segment(source)
+        if features != nil { lines += FacetEvaluation.featureLines(document: document, gold: gold, name: name) }
+        return FacetEvaluation.score(document: document, facets: FacetClassifier().classify(document), gold: gold, name: name)
     }
 
     func taggedFiles() throws -> [String] {
@@ -59,7 +74,7 @@ struct ScoreFacetsCommand: ParsableCommand {
         return files
     }
 
-    func scoreLabels(_ path: String) throws -> FacetScores {
+    func scoreLabels(_ path: String, lines: inout [String]) throws -> FacetScores {
         struct Label: Decodable { var source: String; var start: Int?; var end: Int?; var facets: [String]?; var prefix_bytes: Int? }
         var bySource: [String: (prefix: Int?, spans: [TaggedText.Span])] = [:]
         var order: [String] = []
@@ -77,8 +92,7 @@ struct ScoreFacetsCommand: ParsableCommand {
             let entry = bySource[source]!
             var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: (root as NSString).appendingPathComponent(source))))
             if let prefix = entry.prefix, prefix < bytes.count { bytes = Array(bytes[..<prefix]) }
-            let analysis = Analyzer.analyze(SourceText(bytes: bytes))
-            total.add(FacetEvaluation.score(analysis: analysis, gold: entry.spans, name: source))
+            total.add(score(SourceText(bytes: bytes), gold: entry.spans, name: source, lines: &lines))
         }
         return total
     }

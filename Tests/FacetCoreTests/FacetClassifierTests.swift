@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import FacetCore
 
@@ -112,5 +113,26 @@ final class FacetClassifierTests: XCTestCase {
         XCTAssertEqual(scores.falseNegatives[.guardrail], 1)
         XCTAssertEqual(scores.f1(.role), 1)
         XCTAssertEqual(scores.units, 2)
+    }
+
+    /// `facet score-facets --features`: one line per unit with its gold facets
+    /// and the classifier's evidence by name.
+    func testFeatureLinesCarryGoldFacetsAndCues() throws {
+        let tagged = try TaggedText.parse(Array("«role»You are a tax adviser.«/» «format»Reply in JSON.«/» It rains.".utf8))
+        let document = Segmenter.segment(SourceText(bytes: tagged.plain))
+        let lines = FacetEvaluation.featureLines(document: document, gold: tagged.spans, name: "t")
+        XCTAssertEqual(lines.count, 3)
+        let rows = try lines.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        XCTAssertEqual(rows.map { $0["gold"] as? [String] }, [["role"], ["format"], []])
+        let first = try XCTUnwrap(rows[0]["x"] as? [String: Double])
+        XCTAssertEqual(first["rule.role"], 1)
+        XCTAssertEqual(first["w0.you"], 1)
+        XCTAssertEqual(first["flag.first"], 1)
+        XCTAssertEqual(first["flag.you"], 1)
+        XCTAssertGreaterThan(first["own.role"] ?? 0, 0.5)
+        let second = try XCTUnwrap(rows[1]["x"] as? [String: Double])
+        XCTAssertEqual(second["rule.format"], 1)
+        XCTAssertEqual(second["w.json"], 1)
+        XCTAssertNil(second["flag.first"])
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Precision, recall and F1 of the facet classifier against labelled spans,
 /// counted over (unit, facet) pairs.
 public struct FacetScores: Sendable {
@@ -51,21 +53,18 @@ public enum FacetEvaluation {
     /// unit takes counts as missed.
     public static func score(analysis: Analysis, gold: [TaggedText.Span], name: String = "",
                              limit: Range<Int>? = nil) -> FacetScores {
+        score(document: analysis.document, facets: analysis.facets, gold: gold, name: name, limit: limit)
+    }
+
+    public static func score(document: Document, facets: [UnitFacets], gold: [TaggedText.Span], name: String = "",
+                             limit: Range<Int>? = nil) -> FacetScores {
         var scores = FacetScores()
         scores.documents = 1
         var claimed = [Bool](repeating: false, count: gold.count)
-        for (index, unit) in analysis.document.units.enumerated() {
+        for (index, unit) in document.units.enumerated() {
             if let limit, unit.range.upperBound > limit.upperBound { continue }
-            var expected = Set<Facet>()
-            for (g, span) in gold.enumerated() {
-                let overlap = min(unit.range.upperBound, span.range.upperBound) - max(unit.range.lowerBound, span.range.lowerBound)
-                guard overlap > 0 else { continue }
-                if overlap * 2 >= unit.range.count || overlap * 2 >= span.range.count {
-                    expected.formUnion(span.facets)
-                    claimed[g] = true
-                }
-            }
-            let predicted = Set(analysis.facets[index].facets)
+            let expected = expectedFacets(unit.range, gold: gold, claimed: &claimed)
+            let predicted = Set(facets[index].facets)
             scores.units += 1
             for facet in Facet.allCases {
                 let p = predicted.contains(facet), e = expected.contains(facet)
@@ -74,7 +73,7 @@ public enum FacetEvaluation {
                 if !p && e { scores.falseNegatives[facet, default: 0] += 1 }
             }
             if predicted != expected {
-                let text = analysis.document.text(of: unit).prefix(100)
+                let text = document.text(of: unit).prefix(100)
                 scores.mistakes.append("\(name): gold \(expected.sorted().map(\.rawValue)) got \(predicted.sorted().map(\.rawValue)): \(text)")
             }
         }
@@ -83,5 +82,36 @@ public enum FacetEvaluation {
             scores.mistakes.append("\(name): no unit for labelled span \(span.facets.sorted().map(\.rawValue)) at \(span.range)")
         }
         return scores
+    }
+
+    /// The gold facets of the unit at `range`: those of the labelled spans
+    /// covering most of it (or most of which it covers), marked as claimed.
+    public static func expectedFacets(_ range: Range<Int>, gold: [TaggedText.Span], claimed: inout [Bool]) -> Set<Facet> {
+        var expected = Set<Facet>()
+        for (g, span) in gold.enumerated() {
+            let overlap = min(range.upperBound, span.range.upperBound) - max(range.lowerBound, span.range.lowerBound)
+            guard overlap > 0 else { continue }
+            if overlap * 2 >= range.count || overlap * 2 >= span.range.count {
+                expected.formUnion(span.facets)
+                claimed[g] = true
+            }
+        }
+        return expected
+    }
+
+    /// One JSON line per classified unit: the document, the gold facets and the
+    /// model's features by name, for training the facet model.
+    public static func featureLines(document: Document, gold: [TaggedText.Span], name: String) -> [String] {
+        var claimed = [Bool](repeating: false, count: gold.count)
+        var lines: [String] = []
+        for (index, features) in FacetClassifier().namedFeatures(document).enumerated() {
+            guard let features else { continue }
+            let expected = expectedFacets(document.units[index].range, gold: gold, claimed: &claimed)
+            let object: [String: Any] = ["doc": name, "unit": index, "gold": expected.sorted().map(\.rawValue), "x": features]
+            if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+                lines.append(String(decoding: data, as: UTF8.self))
+            }
+        }
+        return lines
     }
 }

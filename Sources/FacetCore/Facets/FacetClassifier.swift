@@ -6,7 +6,6 @@ public struct FacetClassifier: Sendable {
     public static let threshold = 0.5
 
     let lexicon: CompiledLexicon
-
     public init() { self.lexicon = .shared }
 
     public func classify(_ document: Document) -> [UnitFacets] {
@@ -14,7 +13,39 @@ public struct FacetClassifier: Sendable {
     }
 
     func classify(_ document: Document, words: WordIndex) -> [UnitFacets] {
+        var result: [UnitFacets] = []
+        classify(document, words: words) { facets, _, _ in result = facets }
+        return result
+    }
+
+    /// What a learned layer over the classifier would see of each unit, by
+    /// name (nil for examples): `facet score-facets --features` writes it for
+    /// `bench/train-facets.py`.
+    public func namedFeatures(_ document: Document) -> [[String: Double]?] {
+        let words = WordIndex(document)
+        var named = [[String: Double]?](repeating: nil, count: document.units.count)
+        classify(document, words: words) { facets, own, announced in
+            var features = UnitFeatures()
+            document.source.bytes.withUnsafeBufferPointer { buffer in
+                words.tokens.withUnsafeBufferPointer { allTokens in
+                    for (index, unit) in document.units.enumerated() where !unit.isExample {
+                        let tokens = UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]])
+                        features.fill(buffer, unit: unit, index: index, tokens: tokens, own: own[index],
+                                      rule: facets[index].assignments, announced: announced[index])
+                        named[index] = features.named(buffer, tokens: tokens)
+                    }
+                }
+            }
+        }
+        return named
+    }
+
+    /// Cues, patterns, then what headings, sections and lead-in lines announce.
+    /// Hands over the facets, each unit's own cue scores, and what was announced to it.
+    func classify(_ document: Document, words: WordIndex,
+                  _ body: ([UnitFacets], [[FacetAssignment]], [[FacetAssignment]]) -> Void) {
         var result = [UnitFacets](repeating: UnitFacets(), count: document.units.count)
+        var announcedTo = [[FacetAssignment]](repeating: [], count: document.units.count)
         var own = [[FacetAssignment]](repeating: [], count: document.units.count)
         var sectionFacets: [String: [FacetAssignment]] = [:]
         var scratch = Scratch()
@@ -30,6 +61,7 @@ public struct FacetClassifier: Sendable {
             var assignments = Self.decisive(own[index])
             if unit.kind == .heading {
                 let named = HeadingLexicon.facets(forHeading: document.text(of: unit))
+                announcedTo[index] = named
                 // A short heading without a facet name is a title, whatever its words.
                 assignments = named.isEmpty ? (words.of(index).count >= 4 ? assignments : []) : mergeAnnounced(assignments, named, weight: 0.95)
             } else if unit.kind == .tableRow {
@@ -50,12 +82,13 @@ public struct FacetClassifier: Sendable {
                         return a
                     }
                 }
+                announcedTo[index] = announced
                 assignments = inherit(own: assignments, announced: announced)
             }
             assignments.sort { $0.confidence > $1.confidence || $0.confidence == $1.confidence && $0.facet < $1.facet }
             result[index] = UnitFacets(assignments: assignments)
         }
-        return result
+        body(result, own, announcedTo)
     }
 
     /// The strongest facet, plus any other nearly as strong: most units express
@@ -240,5 +273,6 @@ enum Cue {
     static let are = Tokenizer.hash("are")
     static let youAre = Tokenizer.hash("you're")
     static let copulas = WordSet(["is", "are", "was", "were", "has", "have", "had", "offers", "provides", "contains", "includes", "means", "uses", "runs", "sells", "serves"].map(Tokenizer.hash))
+    static let negations = WordSet(["never", "not", "don't", "no", "avoid", "cannot", "can't", "mustn't", "shouldn't", "won't", "without"].map(Tokenizer.hash))
     static let leaders = WordSet(["always", "please", "also", "then", "and", "now", "just", "simply", "carefully", "first", "finally", "next", "additionally", "you", "should", "must", "will", "can", "need", "to", "the", "assistant", "make", "sure", "then", "thereafter", "afterwards", "only", "briefly", "politely", "kindly", "instead"].map(Tokenizer.hash))
 }

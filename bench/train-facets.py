@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Measure whether a learned layer would improve the facet classifier: one
+L2-regularised logistic regression per facet over the features
+`facet score-facets --features` writes (the classifier's cue scores and
+decision, what the heading announces, the unit's shape, its words).
+
+    swift build -c release
+    python3 bench/train-facets.py      # rule-based vs cross-validated vs held-out figures
+
+Data: the development set (Tests/FacetCoreTests/Fixtures/devset) and the labels
+of public prompts in bench/labels/corpus-*.jsonl (byte ranges into
+../shared/corpus; the prompt text is not in this repository). bench/labels/test.jsonl
+is held out: the model scored on it is trained without it. Nothing is written;
+the product's classifier is the rule-based one (docs/devset.md says why).
+Needs Python 3 with numpy.
+"""
+import argparse, json, os, subprocess, sys, tempfile
+from collections import Counter
+
+try:
+    import numpy as np
+except ImportError:
+    sys.exit("train-facets.py needs numpy (python3 -m pip install numpy)")
+
+LEXICAL = ("w.", "w0.")  # word features: kept when seen in enough documents
+FACETS = ["role", "task", "background", "format", "style", "tool", "guardrail"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+def export(binary, args):
+    with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as f:
+        path = f.name
+    subprocess.run([binary, "score-facets", *args, "--features", path], check=True, stdout=subprocess.DEVNULL)
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    os.unlink(path)
+    return rows
+
+
+def load(binary, corpus):
+    sets = {"devset": export(binary, [os.path.join(REPO, "Tests/FacetCoreTests/Fixtures/devset")])}
+    labels = os.path.join(HERE, "labels")
+    for name in sorted(os.listdir(labels)):
+        if name.startswith(("corpus-", "test")):
+            sets[name[:-6]] = export(binary, ["--labels", os.path.join(labels, name), "--root", corpus])
+    return sets
+
+
+class Model:
+    def __init__(self, rows, min_docs, l2, iterations):
+        # Words seen in at least `min_docs` documents: rarer ones name a single prompt.
+        docs_of = Counter()
+        for word in {(r["doc"], k) for r in rows for k in r["x"] if k.startswith(LEXICAL)}:
+            docs_of[word[1]] += 1
+        self.names = sorted({k for r in rows for k in r["x"] if not k.startswith(LEXICAL)}
+                            | {k for k, n in docs_of.items() if n >= min_docs})
+        self.index = {n: i for i, n in enumerate(self.names)}
+        X, Y = self.matrix(rows), labels(rows)
+        self.W = np.zeros((X.shape[1], len(FACETS)))
+        penalty = np.full((X.shape[1], 1), l2)
+        penalty[self.index["bias"]] = 0
+        # Adam on the mean log loss plus the L2 penalty.
+        m = np.zeros_like(self.W); v = np.zeros_like(self.W)
+        for t in range(1, iterations + 1):
+            P = sigmoid(X @ self.W)
+            grad = X.T @ (P - Y) / len(rows) + penalty * self.W
+            m = 0.9 * m + 0.1 * grad
+            v = 0.999 * v + 0.001 * grad * grad
+            self.W -= 0.05 * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+
+    def matrix(self, rows):
+        X = np.zeros((len(rows), len(self.names)))
+        for i, r in enumerate(rows):
+            for k, value in r["x"].items():
+                j = self.index.get(k)
+                if j is not None:
+                    X[i, j] = value
+        return X
+
+    def predict(self, rows):
+        return sigmoid(self.matrix(rows) @ self.W)
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def labels(rows):
+    return np.array([[f in r["gold"] for f in FACETS] for r in rows], dtype=float)
+
+
+# A facet is assigned at this probability: chosen by cross-validation (at 0.5
+# recall was the weak side).
+THRESHOLD = 0.3
+
+
+def decide(P):
+    return P >= THRESHOLD
+
+
+def scores(Y, pred):
+    tp = (pred & (Y > 0)).sum(0); fp = (pred & (Y == 0)).sum(0); fn = (~pred & (Y > 0)).sum(0)
+    def f1(t, p, n):
+        return 2 * t / max(1, 2 * t + p + n)
+    return f1(tp.sum(), fp.sum(), fn.sum()), {f: f1(tp[i], fp[i], fn[i]) for i, f in enumerate(FACETS)}
+
+
+def report(name, Y, P, rule=False):
+    micro, per = scores(Y, P > 0 if rule else decide(P))
+    print(f"{name:<28} micro-F1 {micro:.3f}  " + "  ".join(f"{f} {v:.2f}" for f, v in per.items()))
+
+
+def cross_validate(rows, folds, **kw):
+    docs = sorted({r["doc"] for r in rows})
+    P = np.zeros((len(rows), len(FACETS)))
+    for k in range(folds):
+        held = set(docs[k::folds])
+        train = [r for r in rows if r["doc"] not in held]
+        test = [i for i, r in enumerate(rows) if r["doc"] in held]
+        P[test] = Model(train, **kw).predict([rows[i] for i in test])
+    return P
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bin", default=os.path.join(REPO, ".build/release/facet"))
+    parser.add_argument("--corpus", default=os.path.join(REPO, "../shared/corpus"))
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--min-docs", type=int, default=2)
+    parser.add_argument("--l2", type=float, default=3e-4)
+    parser.add_argument("--iterations", type=int, default=800)
+    args = parser.parse_args()
+    if not os.path.isdir(args.corpus):
+        sys.exit(f"no corpus at {args.corpus}: the labelled prompts live there")
+    kw = dict(min_docs=args.min_docs, l2=args.l2, iterations=args.iterations)
+    sets = load(args.bin, args.corpus)
+    train = [r for name, rows in sets.items() if name != "test" for r in rows]
+    test = sets.get("test", [])
+    print(f"training units {len(train)} ({len({r['doc'] for r in train})} documents), held-out units {len(test)} "
+          f"({len({r['doc'] for r in test})} documents)")
+    rule = lambda rows: np.array([[r["x"].get(f"rule.{f}", 0) for f in FACETS] for r in rows])
+    for name, rows in sets.items():
+        report(f"rule-based, {name}", labels(rows), rule(rows), rule=True)
+    report("rule-based, all but test", labels(train), rule(train), rule=True)
+    P = cross_validate(train, args.folds, **kw)
+    offset = 0
+    for name, rows in sets.items():
+        if name == "test":
+            continue
+        report(f"model {args.folds}-fold CV, {name}", labels(rows), P[offset:offset + len(rows)])
+        offset += len(rows)
+    report(f"model {args.folds}-fold CV, all", labels(train), P)
+    if test:
+        report("model, held-out test", labels(test), Model(train, **kw).predict(test))
+
+
+if __name__ == "__main__":
+    main()
