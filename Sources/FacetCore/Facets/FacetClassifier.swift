@@ -6,6 +6,7 @@ public struct FacetClassifier: Sendable {
     public static let threshold = 0.5
 
     let lexicon: CompiledLexicon
+
     public init() { self.lexicon = .shared }
 
     public func classify(_ document: Document) -> [UnitFacets] {
@@ -25,14 +26,12 @@ public struct FacetClassifier: Sendable {
         let words = WordIndex(document)
         var named = [[String: Double]?](repeating: nil, count: document.units.count)
         classify(document, words: words) { facets, own, announced in
-            var features = UnitFeatures()
             document.source.bytes.withUnsafeBufferPointer { buffer in
                 words.tokens.withUnsafeBufferPointer { allTokens in
                     for (index, unit) in document.units.enumerated() where !unit.isExample {
-                        let tokens = UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]])
-                        features.fill(buffer, unit: unit, index: index, tokens: tokens, own: own[index],
-                                      rule: facets[index].assignments, announced: announced[index])
-                        named[index] = features.named(buffer, tokens: tokens)
+                        named[index] = UnitFeatures.named(buffer, unit: unit, index: index,
+                                                          tokens: UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]]),
+                                                          own: own[index], rule: facets[index].assignments, announced: announced[index])
                     }
                 }
             }
