@@ -797,22 +797,20 @@ class Handler(BaseHTTPRequestHandler):
         self._abort_connection()
 
     def _mode_fault_cut(self, reply: Reply, stream: bool) -> None:
-        if not stream:
-            self._send_half_completion_then_close(reply)
-            return
-        self._start_stream()
-        self._send_role(reply)
-        self._send_tokens(reply, reply.tokens[:2])
-        self._end_body()
+        self._cut_after_two_tokens(reply, stream, self._end_body)
 
     def _mode_fault_cut_abrupt(self, reply: Reply, stream: bool) -> None:
+        self._cut_after_two_tokens(reply, stream, self._abort_connection)
+
+    def _cut_after_two_tokens(self, reply: Reply, stream: bool, finish) -> None:
+        """Two tokens of a stream, then `finish` (a clean end of the body, or a reset) without [DONE]."""
         if not stream:
             self._send_half_completion_then_close(reply)
             return
         self._start_stream()
         self._send_role(reply)
         self._send_tokens(reply, reply.tokens[:2])
-        self._abort_connection()
+        finish()
 
     def _mode_fault_stall(self, reply: Reply, stream: bool) -> None:
         if stream:
