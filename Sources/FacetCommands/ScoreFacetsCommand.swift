@@ -31,7 +31,7 @@ struct ScoreFacetsCommand: ParsableCommand {
     var features: String?
 
     func run() throws {
-        var total = FacetScores()
+        var documents: [FacetScores] = []
         var featureLines: [String] = []
         for path in try taggedFiles() {
             let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
@@ -40,15 +40,19 @@ struct ScoreFacetsCommand: ParsableCommand {
                 throw ValidationError("\(path): \(error)")
             }
             let name = (path as NSString).lastPathComponent
-            total.add(score(SourceText(bytes: tagged.plain), gold: tagged.spans, name: name, lines: &featureLines))
+            documents.append(score(SourceText(bytes: tagged.plain), gold: tagged.spans, name: name, lines: &featureLines))
         }
-        if let labels { total.add(try scoreLabels(labels, lines: &featureLines)) }
+        if let labels { documents += try scoreLabels(labels, lines: &featureLines) }
         if let features {
             let text = featureLines.joined(separator: "\n") + (featureLines.isEmpty ? "" : "\n")
             try text.write(toFile: features, atomically: true, encoding: .utf8)
         }
-        guard total.documents > 0 else { throw ValidationError("no labelled files given") }
+        guard !documents.isEmpty else { throw ValidationError("no labelled files given") }
+        var total = FacetScores()
+        for document in documents { total.add(document) }
         print(Self.table(total))
+        let interval = BootstrapInterval(documents: documents)
+        print(String(format: "micro-F1 95%% interval %.3f-%.3f (documents resampled %d times)", interval.lower, interval.upper, interval.samples))
         if mistakes { for line in total.mistakes { print(line) } }
     }
 
@@ -74,7 +78,8 @@ struct ScoreFacetsCommand: ParsableCommand {
         return files
     }
 
-    func scoreLabels(_ path: String, lines: inout [String]) throws -> FacetScores {
+    /// Scores each labelled source file, in the order the labels name them.
+    func scoreLabels(_ path: String, lines: inout [String]) throws -> [FacetScores] {
         struct Label: Decodable { var source: String; var start: Int?; var end: Int?; var facets: [String]?; var prefix_bytes: Int? }
         var bySource: [String: (prefix: Int?, spans: [TaggedText.Span])] = [:]
         var order: [String] = []
@@ -87,14 +92,14 @@ struct ScoreFacetsCommand: ParsableCommand {
                 bySource[label.source]!.spans.append(TaggedText.Span(range: start..<end, facets: Set(facets.compactMap(Facet.init(rawValue:)))))
             }
         }
-        var total = FacetScores()
+        var documents: [FacetScores] = []
         for source in order {
             let entry = bySource[source]!
             var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: (root as NSString).appendingPathComponent(source))))
             if let prefix = entry.prefix, prefix < bytes.count { bytes = Array(bytes[..<prefix]) }
-            total.add(score(SourceText(bytes: bytes), gold: entry.spans, name: source, lines: &lines))
+            documents.append(score(SourceText(bytes: bytes), gold: entry.spans, name: source, lines: &lines))
         }
-        return total
+        return documents
     }
 
     static func table(_ s: FacetScores) -> String {
