@@ -1,18 +1,19 @@
 #!/usr/bin/env python3
-"""Measure whether a learned layer would improve the facet classifier: one
+"""Train and measure the classifier's learned layer (FacetModel): one
 L2-regularised logistic regression per facet over the features
-`facet score-facets --features` writes (the classifier's cue scores and
-decision, what the heading announces, the unit's shape, its words).
+`facet score-facets --features` writes (the rules' cue scores and decision,
+what the heading announces, the unit's shape, its words).
 
     swift build -c release
-    python3 bench/train-facets.py      # rule-based vs cross-validated vs held-out figures
+    python3 bench/train-facets.py           # rule-based vs cross-validated vs held-out figures
+    python3 bench/train-facets.py --write   # also rewrites Sources/FacetCore/Facets/FacetModelWeights.swift
 
 Data: the development set (Tests/FacetCoreTests/Fixtures/devset) and the labels
-of public prompts in bench/labels/corpus-*.jsonl (byte ranges into
-../shared/corpus; the prompt text is not in this repository). bench/labels/test.jsonl
-is held out: the model scored on it is trained without it. Nothing is written;
-the product's classifier is the rule-based one (docs/devset.md says why).
-Needs Python 3 with numpy.
+of public prompts in bench/labels/*.jsonl (byte ranges into ../shared/corpus;
+the prompt text is not in this repository). bench/labels/test-2.jsonl is held
+out: neither the model scored on it nor the one --write ships is trained on it.
+As in the product, a facet counts only where the rules found evidence for it
+(the unit's own cues or what its heading announces). Needs Python 3 with numpy.
 """
 import argparse, json, os, subprocess, sys, tempfile
 from collections import Counter
@@ -24,6 +25,7 @@ except ImportError:
 
 LEXICAL = ("w.", "w0.")  # word features: kept when seen in enough documents
 FACETS = ["role", "task", "background", "format", "style", "tool", "guardrail"]
+HELD_OUT = "test-2"  # labelled after the layer was designed; never trained on
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 
@@ -94,8 +96,20 @@ def labels(rows):
 THRESHOLD = 0.3
 
 
-def decide(P):
-    return P >= THRESHOLD
+# A facet the rules gave for a cue of the unit's own at least this strong is
+# kept down to a lower probability (FacetModel.strongCue and strongCueFloor).
+STRONG_CUE, STRONG_CUE_FLOOR = 0.75, 0.1
+
+
+def final(P, rows):
+    """The product's decision (FacetClassifier.weigh): only facets the rules found
+    evidence for (own cues or what the heading announces), at THRESHOLD, or at
+    STRONG_CUE_FLOOR for a strong cue the rules acted on."""
+    x = lambda prefix: np.array([[r["x"].get(prefix + f, 0) for f in FACETS] for r in rows])
+    own, announced, rule = x("own."), x("ann."), x("rule.")
+    evidence = (own > 0) | (announced > 0)
+    strong = (own >= STRONG_CUE) & (rule > 0) & (P >= STRONG_CUE_FLOOR)
+    return evidence & ((P >= THRESHOLD) | strong)
 
 
 def scores(Y, pred):
@@ -106,7 +120,7 @@ def scores(Y, pred):
 
 
 def report(name, Y, P, rule=False):
-    micro, per = scores(Y, P > 0 if rule else decide(P))
+    micro, per = scores(Y, P > 0 if rule else P)
     print(f"{name:<28} micro-F1 {micro:.3f}  " + "  ".join(f"{f} {v:.2f}" for f, v in per.items()))
 
 
@@ -129,29 +143,49 @@ def main():
     parser.add_argument("--min-docs", type=int, default=2)
     parser.add_argument("--l2", type=float, default=3e-4)
     parser.add_argument("--iterations", type=int, default=800)
+    parser.add_argument("--write", action="store_true", help="rewrite FacetModelWeights.swift from a model trained on all but the held-out set")
     args = parser.parse_args()
     if not os.path.isdir(args.corpus):
         sys.exit(f"no corpus at {args.corpus}: the labelled prompts live there")
     kw = dict(min_docs=args.min_docs, l2=args.l2, iterations=args.iterations)
     sets = load(args.bin, args.corpus)
-    train = [r for name, rows in sets.items() if name != "test" for r in rows]
-    test = sets.get("test", [])
+    train = [r for name, rows in sets.items() if name != HELD_OUT for r in rows]
+    test = sets.get(HELD_OUT, [])
     print(f"training units {len(train)} ({len({r['doc'] for r in train})} documents), held-out units {len(test)} "
           f"({len({r['doc'] for r in test})} documents)")
     rule = lambda rows: np.array([[r["x"].get(f"rule.{f}", 0) for f in FACETS] for r in rows])
     for name, rows in sets.items():
         report(f"rule-based, {name}", labels(rows), rule(rows), rule=True)
-    report("rule-based, all but test", labels(train), rule(train), rule=True)
+    report(f"rule-based, all but {HELD_OUT}", labels(train), rule(train), rule=True)
     P = cross_validate(train, args.folds, **kw)
     offset = 0
     for name, rows in sets.items():
-        if name == "test":
+        if name == HELD_OUT:
             continue
-        report(f"model {args.folds}-fold CV, {name}", labels(rows), P[offset:offset + len(rows)])
+        report(f"model {args.folds}-fold CV, {name}", labels(rows), final(P[offset:offset + len(rows)], rows))
         offset += len(rows)
-    report(f"model {args.folds}-fold CV, all", labels(train), P)
+    report(f"model {args.folds}-fold CV, all", labels(train), final(P, train))
+    model = Model(train, **kw)
     if test:
-        report("model, held-out test", labels(test), Model(train, **kw).predict(test))
+        report(f"model, held out: {HELD_OUT}", labels(test), final(model.predict(test), test))
+    if args.write:
+        write_weights(model, os.path.join(REPO, "Sources/FacetCore/Facets/FacetModelWeights.swift"))
+
+
+def write_weights(model, path):
+    """One line per feature with a weight that matters: name, tab, a weight per facet."""
+    lines = [f"threshold {THRESHOLD}"]
+    for i, name in enumerate(model.names):
+        w = model.W[i]
+        if np.abs(w).max() >= 5e-4:
+            lines.append(name + "\t" + " ".join(f"{v:.4f}" for v in w))
+    with open(path, "w") as f:
+        f.write("// Generated by bench/train-facets.py --write; do not edit by hand.\n")
+        f.write("// One line per feature: its name, a tab, a weight per facet (role task background format style tool guardrail).\n")
+        f.write("enum FacetModelWeights {\n    static let text = #\"\"\"\n")
+        f.write("\n".join(lines) + "\n")
+        f.write("\"\"\"#\n}\n")
+    print(f"wrote {len(lines) - 1} features to {os.path.relpath(path, REPO)}")
 
 
 if __name__ == "__main__":

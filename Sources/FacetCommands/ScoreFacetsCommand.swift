@@ -30,6 +30,9 @@ struct ScoreFacetsCommand: ParsableCommand {
     @Option(help: "Write each unit's features and gold facets to this JSONL file (for bench/train-facets.py).")
     var features: String?
 
+    @Flag(help: "Score the rules alone, without the learned layer.")
+    var ruleBased = false
+
     func run() throws {
         var documents: [FacetScores] = []
         var featureLines: [String] = []
@@ -60,7 +63,8 @@ struct ScoreFacetsCommand: ParsableCommand {
     func score(_ source: SourceText, gold: [TaggedText.Span], name: String, lines: inout [String]) -> FacetScores {
         let document = Segmenter.segment(source)
         if features != nil { lines += FacetEvaluation.featureLines(document: document, gold: gold, name: name) }
-        return FacetEvaluation.score(document: document, facets: FacetClassifier().classify(document), gold: gold, name: name)
+        let classifier = ruleBased ? FacetClassifier.ruleBased : FacetClassifier()
+        return FacetEvaluation.score(document: document, facets: classifier.classify(document), gold: gold, name: name)
     }
 
     func taggedFiles() throws -> [String] {

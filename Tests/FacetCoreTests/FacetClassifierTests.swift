@@ -81,20 +81,24 @@ final class FacetClassifierTests: XCTestCase {
         return names.filter { $0.hasSuffix(".tagged.md") }.sorted().map { base.appendingPathComponent($0) }
     }
 
+    /// The rules alone: the learned layer is trained on the development set, so
+    /// its figure there says little (bench/train-facets.py gives the held-out one),
+    /// but the rules' is a fair check that a lexicon change did not break them.
     func testDevsetMicroF1() throws {
         let files = devsetFiles()
         XCTAssertGreaterThanOrEqual(files.count, 10, "dev set not found in the bundle")
-        var total = FacetScores()
+        var rules = FacetScores(), layered = FacetScores()
         for url in files {
             let tagged = try TaggedText.parse(Array(try Data(contentsOf: url)))
             XCTAssertFalse(tagged.spans.isEmpty, url.lastPathComponent)
-            let analysis = Analyzer.analyze(SourceText(bytes: tagged.plain))
-            total.add(FacetEvaluation.score(analysis: analysis, gold: tagged.spans, name: url.lastPathComponent))
+            let document = Segmenter.segment(SourceText(bytes: tagged.plain))
+            rules.add(FacetEvaluation.score(document: document, facets: FacetClassifier.ruleBased.classify(document), gold: tagged.spans, name: url.lastPathComponent))
+            layered.add(FacetEvaluation.score(analysis: Analyzer.analyze(SourceText(bytes: tagged.plain)), gold: tagged.spans, name: url.lastPathComponent))
         }
-        XCTAssertEqual(total.documents, files.count)
-        let f1 = total.f1(nil)
-        XCTAssertGreaterThanOrEqual(f1, devsetMicroF1Floor,
-                                    "micro F1 \(f1) below the floor; first mistakes:\n" + total.mistakes.prefix(15).joined(separator: "\n"))
+        XCTAssertEqual(rules.documents, files.count)
+        XCTAssertGreaterThanOrEqual(rules.f1(nil), devsetMicroF1Floor,
+                                    "rules' micro F1 \(rules.f1(nil)) below the floor; first mistakes:\n" + rules.mistakes.prefix(15).joined(separator: "\n"))
+        XCTAssertGreaterThan(layered.f1(nil), rules.f1(nil), "the analysis uses the learned layer")
     }
 
     func testTaggedTextParse() throws {

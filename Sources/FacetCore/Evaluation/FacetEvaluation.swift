@@ -104,7 +104,7 @@ public enum FacetEvaluation {
     public static func featureLines(document: Document, gold: [TaggedText.Span], name: String) -> [String] {
         var claimed = [Bool](repeating: false, count: gold.count)
         var lines: [String] = []
-        for (index, features) in FacetClassifier().namedFeatures(document).enumerated() {
+        for (index, features) in FacetClassifier.ruleBased.namedFeatures(document).enumerated() {
             guard let features else { continue }
             let expected = expectedFacets(document.units[index].range, gold: gold, claimed: &claimed)
             let object: [String: Any] = ["doc": name, "unit": index, "gold": expected.sorted().map(\.rawValue), "x": features]

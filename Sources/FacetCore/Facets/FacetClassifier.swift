@@ -1,13 +1,24 @@
 /// Gives each unit its facets: cue phrases from the lexicon, a few sentence
-/// patterns, then what its heading, XML section or lead-in line announces.
-/// Deterministic and offline; measured with `facet score-facets`.
+/// patterns, then what its heading, XML section or lead-in line announces;
+/// then a learned layer (`FacetModel`) weighs that evidence. Deterministic and
+/// offline; measured with `facet score-facets`.
 public struct FacetClassifier: Sendable {
-    /// A facet is assigned when its combined confidence reaches this.
+    /// The rules assign a facet when its combined cue confidence reaches this.
     public static let threshold = 0.5
 
     let lexicon: CompiledLexicon
+    /// nil: the rules' facets as they are (what the model is trained on).
+    let model: FacetModel?
 
-    public init() { self.lexicon = .shared }
+    public init() { self.init(model: .shared) }
+
+    /// Cues, patterns and headings alone, without the learned layer.
+    public static let ruleBased = FacetClassifier(model: nil)
+
+    init(model: FacetModel?) {
+        self.lexicon = .shared
+        self.model = model
+    }
 
     public func classify(_ document: Document) -> [UnitFacets] {
         classify(document, words: WordIndex(document))
@@ -15,7 +26,46 @@ public struct FacetClassifier: Sendable {
 
     func classify(_ document: Document, words: WordIndex) -> [UnitFacets] {
         var result: [UnitFacets] = []
-        classify(document, words: words) { facets, _, _ in result = facets }
+        applyRules(document, words: words) { facets, own, announced in
+            result = model.map { weigh(document, words: words, model: $0, rule: facets, own: own, announced: announced) } ?? facets
+        }
+        return result
+    }
+
+    /// The learned layer's say: of the facets the unit's own cues or its heading
+    /// gave evidence for, those the model finds likely enough, with the model's
+    /// probability as confidence and the rules' evidence.
+    func weigh(_ document: Document, words: WordIndex, model: FacetModel, rule: [UnitFacets],
+               own: [[FacetAssignment]], announced: [[FacetAssignment]]) -> [UnitFacets] {
+        var result = rule
+        var scratch = FacetModel.Scratch(model)
+        model.withTables { tables in
+            document.source.bytes.withUnsafeBufferPointer { buffer in
+                words.tokens.withUnsafeBufferPointer { allTokens in
+                    for (index, unit) in document.units.enumerated() where !unit.isExample {
+                        let cues = own[index], heard = announced[index]
+                        // No evidence, nothing to weigh: the rules gave it nothing either.
+                        if cues.isEmpty && heard.isEmpty { continue }
+                        FacetModel.probabilities(tables, buffer, unit: unit, index: index, tokens: UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]]),
+                                                 own: cues, rule: rule[index].assignments, announced: heard, scratch: &scratch)
+                        var assignments: [FacetAssignment] = []
+                        for facet in Facet.allCases {
+                            let p = scratch.probabilities[facet.order]
+                            guard p >= FacetModel.strongCueFloor else { continue }
+                            let cue = cues.first { $0.facet == facet && $0.confidence > 0 }
+                            guard let evidence = cue?.evidence ?? heard.first(where: { $0.facet == facet && $0.confidence > 0 })?.evidence
+                            else { continue }
+                            // A strong cue the rules acted on stands unless the model finds it very unlikely.
+                            let strongCue = (cue?.confidence ?? 0) >= FacetModel.strongCue && rule[index].has(facet)
+                            guard p >= model.threshold || strongCue else { continue }
+                            assignments.append(FacetAssignment(facet: facet, confidence: (p * 1000).rounded() / 1000, evidence: evidence))
+                        }
+                        assignments.sort { $0.confidence > $1.confidence || $0.confidence == $1.confidence && $0.facet < $1.facet }
+                        result[index] = UnitFacets(assignments: assignments)
+                    }
+                }
+            }
+        }
         return result
     }
 
@@ -25,7 +75,7 @@ public struct FacetClassifier: Sendable {
     public func namedFeatures(_ document: Document) -> [[String: Double]?] {
         let words = WordIndex(document)
         var named = [[String: Double]?](repeating: nil, count: document.units.count)
-        classify(document, words: words) { facets, own, announced in
+        applyRules(document, words: words) { facets, own, announced in
             document.source.bytes.withUnsafeBufferPointer { buffer in
                 words.tokens.withUnsafeBufferPointer { allTokens in
                     for (index, unit) in document.units.enumerated() where !unit.isExample {
@@ -41,8 +91,8 @@ public struct FacetClassifier: Sendable {
 
     /// Cues, patterns, then what headings, sections and lead-in lines announce.
     /// Hands over the facets, each unit's own cue scores, and what was announced to it.
-    func classify(_ document: Document, words: WordIndex,
-                  _ body: ([UnitFacets], [[FacetAssignment]], [[FacetAssignment]]) -> Void) {
+    func applyRules(_ document: Document, words: WordIndex,
+                    _ body: ([UnitFacets], [[FacetAssignment]], [[FacetAssignment]]) -> Void) {
         var result = [UnitFacets](repeating: UnitFacets(), count: document.units.count)
         var announcedTo = [[FacetAssignment]](repeating: [], count: document.units.count)
         var own = [[FacetAssignment]](repeating: [], count: document.units.count)
@@ -273,5 +323,5 @@ enum Cue {
     static let youAre = Tokenizer.hash("you're")
     static let copulas = WordSet(["is", "are", "was", "were", "has", "have", "had", "offers", "provides", "contains", "includes", "means", "uses", "runs", "sells", "serves"].map(Tokenizer.hash))
     static let negations = WordSet(["never", "not", "don't", "no", "avoid", "cannot", "can't", "mustn't", "shouldn't", "won't", "without"].map(Tokenizer.hash))
-    static let leaders = WordSet(["always", "please", "also", "then", "and", "now", "just", "simply", "carefully", "first", "finally", "next", "additionally", "you", "should", "must", "will", "can", "need", "to", "the", "assistant", "make", "sure", "then", "thereafter", "afterwards", "only", "briefly", "politely", "kindly", "instead"].map(Tokenizer.hash))
+    static let leaders = WordSet(["always", "please", "also", "then", "and", "now", "just", "simply", "carefully", "first", "finally", "next", "additionally", "you", "should", "must", "will", "can", "need", "to", "the", "assistant", "make", "sure", "then", "thereafter", "afterwards", "only", "briefly", "politely", "kindly", "instead", "maybe", "perhaps", "possibly", "ideally", "try"].map(Tokenizer.hash))
 }

@@ -1,46 +1,118 @@
-/// What a learned layer over the classifier would see of one unit, by name: the
-/// cue scores of its own words (`own.task`), the classifier's decision
-/// (`rule.task`), what its heading or section announces (`ann.task`), its shape
-/// (`kind.heading`, `len.4-8`, `flag.you`, ...) and its words (`w.json`, and
-/// `w0.write` for the first). `facet score-facets --features` writes them for
-/// `bench/train-facets.py`.
+/// What the learned layer (`FacetModel`) sees of one unit: the cue scores of
+/// its own words (`own.task`), the rules' decision (`rule.task`), what its
+/// heading or section announces (`ann.task`), its shape (`kind.heading`,
+/// `len.4-8`, `flag.you`, ...) and its words (`w.json`, and `w0.write` for the
+/// first). One definition serves both the model and the export that trains it
+/// (`facet score-facets --features`), so the two cannot drift apart.
 enum UnitFeatures {
-    static func named(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
-                      own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment]) -> [String: Double] {
-        var result: [String: Double] = ["bias": 1, "kind.\(unit.kind.rawValue)": 1]
-        for a in own { result["own.\(a.facet.rawValue)"] = a.confidence }
-        for a in rule { result["rule.\(a.facet.rawValue)"] = 1 }
-        for a in announced { result["ann.\(a.facet.rawValue)"] = a.confidence }
-        let n = tokens.count
-        result[n <= 3 ? "len.1-3" : n <= 8 ? "len.4-8" : n <= 20 ? "len.9-20" : "len.21+"] = 1
-        func flag(_ name: String, _ isSet: Bool) { if isSet { result["flag.\(name)"] = 1 } }
+    /// A feature other than a word, as a dense slot so inference needs no strings.
+    enum Fixed {
+        static let facets = Facet.allCases.count
+        static let kinds = UnitKind.allCases
+        static let lengths = ["len.1-3", "len.4-8", "len.9-20", "len.21+"]
+        static let flags = ["first", "caps", "colon", "question", "under-heading", "in-section", "lead-in", "you", "negation", "number"]
+
+        static let bias = 0
+        static func kind(_ kind: UnitKind) -> Int { 1 + kinds.firstIndex(of: kind)! }
+        static func own(_ facet: Facet) -> Int { 1 + kinds.count + facet.order }
+        static func rule(_ facet: Facet) -> Int { 1 + kinds.count + facets + facet.order }
+        static func announced(_ facet: Facet) -> Int { 1 + kinds.count + 2 * facets + facet.order }
+        static func length(_ tokens: Int) -> Int {
+            1 + kinds.count + 3 * facets + (tokens <= 3 ? 0 : tokens <= 8 ? 1 : tokens <= 20 ? 2 : 3)
+        }
+        static func flag(_ name: String) -> Int { 1 + kinds.count + 3 * facets + lengths.count + flags.firstIndex(of: name)! }
+        static let count = 1 + kinds.count + 3 * facets + lengths.count + flags.count
+
+        /// Each slot's name, as the export writes it and the weights file reads it.
+        static let names: [String] = {
+            var names = [String](repeating: "", count: count)
+            names[bias] = "bias"
+            for k in kinds { names[kind(k)] = "kind.\(k.rawValue)" }
+            for f in Facet.allCases {
+                names[own(f)] = "own.\(f.rawValue)"
+                names[rule(f)] = "rule.\(f.rawValue)"
+                names[announced(f)] = "ann.\(f.rawValue)"
+            }
+            for (i, name) in lengths.enumerated() { names[1 + kinds.count + 3 * facets + i] = name }
+            for name in flags { names[flag(name)] = "flag.\(name)" }
+            return names
+        }()
+
+        static let you = flag("you"), negation = flag("negation"), number = flag("number")
+    }
+
+    /// Calls `fixed(slot, value)` for each fixed feature and `word(token, isFirst)`
+    /// for each word (the first word twice, as first and as a word). A word
+    /// feature is present or not: the caller counts a repeated word once.
+    @inline(__always)
+    static func visit(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
+                      own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
+                      fixed: (Int, Double) -> Void, word: (Token, Bool) -> Void) {
+        fixed(Fixed.bias, 1)
+        fixed(Fixed.kind(unit.kind), 1)
+        for a in own { fixed(Fixed.own(a.facet), a.confidence) }
+        for a in rule { fixed(Fixed.rule(a.facet), 1) }
+        for a in announced { fixed(Fixed.announced(a.facet), a.confidence) }
+        fixed(Fixed.length(tokens.count), 1)
         var hasUpper = false, hasLower = false
         for i in unit.range {
             let b = buffer[i]
             if ByteClass.isUpper(b) { hasUpper = true } else if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { hasLower = true }
         }
         let last = unit.range.isEmpty ? 0 : buffer[unit.range.upperBound - 1]
-        flag("first", index == 0)
-        flag("caps", hasUpper && !hasLower)
-        flag("colon", last == UInt8(ascii: ":"))
-        flag("question", last == UInt8(ascii: "?"))
-        flag("under-heading", unit.parentHeading != nil)
-        flag("in-section", !unit.sections.isEmpty)
-        flag("lead-in", unit.leadIn != nil)
+        if index == 0 { fixed(Fixed.flag("first"), 1) }
+        if hasUpper && !hasLower { fixed(Fixed.flag("caps"), 1) }
+        if last == UInt8(ascii: ":") { fixed(Fixed.flag("colon"), 1) }
+        if last == UInt8(ascii: "?") { fixed(Fixed.flag("question"), 1) }
+        if unit.parentHeading != nil { fixed(Fixed.flag("under-heading"), 1) }
+        if !unit.sections.isEmpty { fixed(Fixed.flag("in-section"), 1) }
+        if unit.leadIn != nil { fixed(Fixed.flag("lead-in"), 1) }
+        var you = false, negation = false, number = false
         for (position, token) in tokens.enumerated() {
-            flag("you", token.hash == Cue.you || token.hash == Cue.your)
-            flag("negation", position < 3 && Cue.negations.contains(token.hash))
-            flag("number", token.isNumber)
-            let word = wordText(buffer, token)
-            result["w.\(word)"] = 1
-            if position == 0 { result["w0.\(word)"] = 1 }
+            you = you || token.hash == Cue.you || token.hash == Cue.your
+            negation = negation || (position < 3 && Cue.negations.contains(token.hash))
+            number = number || token.isNumber
+            if position == 0 { word(token, true) }
+            word(token, false)
         }
+        if you { fixed(Fixed.you, 1) }
+        if negation { fixed(Fixed.negation, 1) }
+        if number { fixed(Fixed.number, 1) }
+    }
+
+    /// The features by name, as `facet score-facets --features` writes them.
+    static func named(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
+                      own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment]) -> [String: Double] {
+        var result: [String: Double] = [:]
+        visit(buffer, unit: unit, index: index, tokens: tokens, own: own, rule: rule, announced: announced,
+              fixed: { slot, value in result[Fixed.names[slot]] = value },
+              word: { token, isFirst in result[(isFirst ? "w0." : "w.") + wordText(buffer, token)] = 1 })
         return result
     }
 
-    /// A token's text, lower-cased as the tokenizer folds it.
+    /// A token's text folded exactly as the tokenizer folds it before hashing
+    /// (ASCII and Latin-1 capitals to small, ’ to '), so `Tokenizer.hash` of
+    /// the text is the token's hash and a weights file can name words.
     static func wordText(_ buffer: UnsafeBufferPointer<UInt8>, _ token: Token) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: buffer[token.range]), as: UTF8.self).lowercased()
-            .replacingOccurrences(of: "’", with: "'")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(token.range.count)
+        var i = token.range.lowerBound
+        while i < token.range.upperBound {
+            let c = buffer[i]
+            if c < 0x80 {
+                bytes.append(ByteClass.lower(c))
+                i += 1
+            } else if c == 0xE2 && i + 2 < token.range.upperBound && buffer[i + 1] == 0x80 && buffer[i + 2] == 0x99 {
+                bytes.append(UInt8(ascii: "'"))
+                i += 3
+            } else if c == 0xC3 && i + 1 < token.range.upperBound && buffer[i + 1] >= 0x80 && buffer[i + 1] <= 0x9E && buffer[i + 1] != 0x97 {
+                bytes += [c, buffer[i + 1] + 0x20]
+                i += 2
+            } else {
+                bytes.append(c)
+                i += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -16,7 +16,7 @@ struct MissingFacet: LintRule {
     static let skeletons: [Facet: String] = [
         .role: "You are a [describe the assistant's role and expertise].",
         .task: "Your task is to [describe what the assistant does for the user].",
-        .background: "Context: [describe the users, the product and what they need].",
+        .background: "Context: [who the users are, what the product is and what they need].",
         .format: "Format each answer as [describe the output: length, structure, Markdown or JSON].",
         .style: "Use a [describe the tone, e.g. friendly and concise] tone.",
         .tool: "Use [tool name] to [describe when and why to call it].",

@@ -1,0 +1,142 @@
+import Foundation
+
+/// The learned layer over the rules: one logistic regression per facet over a
+/// unit's features (`UnitFeatures`), trained by `bench/train-facets.py` on
+/// labelled system messages (docs/devset.md). It only weighs the facets the
+/// rules found evidence for, the unit's own cues or what its heading announces,
+/// so it never gives a facet to text with no cue at all, and every facet it
+/// keeps still has evidence a person can check.
+struct FacetModel: Sendable {
+    static let facets = Facet.allCases.count
+
+    /// A facet is kept when its probability reaches this,
+    let threshold: Double
+    /// or, when the rules gave it for a cue of the unit's own at least this
+    /// strong, when its probability reaches `strongCueFloor` (chosen with the
+    /// threshold by cross-validation in bench/train-facets.py).
+    static let strongCue = 0.75
+    static let strongCueFloor = 0.1
+    /// `facets` weights per fixed feature slot (zeros for slots the file omits).
+    let fixed: [Double]
+    /// Word hash → row of `wordWeights`, for "w.<word>" and "w0.<first word>".
+    let words: WordTable<Int>
+    let firstWords: WordTable<Int>
+    let wordWeights: [Double]
+    /// Names in the weights file that no feature has: a stale file (a test keeps it at 0).
+    let unknownNames: [String]
+
+    static let shared = FacetModel(weights: FacetModelWeights.text)
+
+    /// Reads the weights file: a `threshold T` line, then per feature its name,
+    /// a tab, and one weight per facet in `Facet.allCases` order.
+    init(weights text: String) {
+        var threshold = 0.5
+        var fixed = [Double](repeating: 0, count: UnitFeatures.Fixed.count * Self.facets)
+        var words = WordTable<Int>(minimumCapacity: 4096), firstWords = WordTable<Int>(minimumCapacity: 1024)
+        var wordWeights: [Double] = []
+        var unknown: [String] = []
+        let slots = Dictionary(uniqueKeysWithValues: UnitFeatures.Fixed.names.enumerated().map { ($1, $0) })
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("threshold ") { threshold = Double(line.dropFirst(10)) ?? threshold; continue }
+            let parts = line.split(separator: "\t")
+            guard parts.count == 2 else { continue }
+            let values = parts[1].split(separator: " ").compactMap { Double($0) }
+            guard values.count == Self.facets else { unknown.append(String(parts[0])); continue }
+            let name = String(parts[0])
+            if name.hasPrefix("w0.") || name.hasPrefix("w.") {
+                let isFirst = name.hasPrefix("w0.")
+                let hash = Tokenizer.hash(String(name.dropFirst(isFirst ? 3 : 2)))
+                let row = wordWeights.count / Self.facets
+                wordWeights += values
+                if isFirst { firstWords.update(hash, default: row) { $0 = row } } else { words.update(hash, default: row) { $0 = row } }
+            } else if let slot = slots[name] {
+                fixed.replaceSubrange(slot * Self.facets..<(slot + 1) * Self.facets, with: values)
+            } else {
+                unknown.append(name)
+            }
+        }
+        self.threshold = threshold
+        self.fixed = fixed
+        self.words = words
+        self.firstWords = firstWords
+        self.wordWeights = wordWeights
+        self.unknownNames = unknown
+    }
+
+    /// What `probabilities` reuses from one unit to the next.
+    struct Scratch {
+        var probabilities = [Double](repeating: 0, count: FacetModel.facets)
+        /// Per word row, the unit that last counted it: a repeated word counts once.
+        var counted: [Int]
+        var unit = 0
+
+        init(_ model: FacetModel) { counted = [Int](repeating: -1, count: model.wordWeights.count / FacetModel.facets) }
+    }
+
+    /// The weights as raw buffers, taken once per document: passing the model's
+    /// arrays to every unit retained and released them each time.
+    struct Tables {
+        let fixed: UnsafeBufferPointer<Double>
+        let wordWeights: UnsafeBufferPointer<Double>
+        let words: WordTable<Int>
+        let firstWords: WordTable<Int>
+    }
+
+    func withTables<R>(_ body: (Tables) -> R) -> R {
+        fixed.withUnsafeBufferPointer { fixed in
+            wordWeights.withUnsafeBufferPointer { wordWeights in
+                body(Tables(fixed: fixed, wordWeights: wordWeights, words: words, firstWords: firstWords))
+            }
+        }
+    }
+
+    /// Each facet's probability for one unit, into `scratch.probabilities` (by `Facet.order`).
+    static func probabilities(_ tables: Tables, _ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
+                              own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
+                              scratch: inout Scratch) {
+        scratch.unit += 1
+        let stamp = scratch.unit
+        var z = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        @inline(__always) func add(_ weights: UnsafeBufferPointer<Double>, _ start: Int, _ value: Double) {
+            z.0 += weights[start] * value; z.1 += weights[start + 1] * value; z.2 += weights[start + 2] * value
+            z.3 += weights[start + 3] * value; z.4 += weights[start + 4] * value; z.5 += weights[start + 5] * value
+            z.6 += weights[start + 6] * value
+        }
+        scratch.counted.withUnsafeMutableBufferPointer { counted in
+            UnitFeatures.visit(buffer, unit: unit, index: index, tokens: tokens, own: own, rule: rule, announced: announced,
+                fixed: { slot, value in add(tables.fixed, slot * facets, value) },
+                word: { token, isFirst in
+                    guard let row = isFirst ? tables.firstWords[token.hash] : tables.words[token.hash] else { return }
+                    // Only words with weights need telling apart, and their rows do it.
+                    if !isFirst {
+                        if counted[row] == stamp { return }
+                        counted[row] = stamp
+                    }
+                    add(tables.wordWeights, row * facets, 1)
+                })
+        }
+        let logistic = { (x: Double) in 1 / (1 + exp(-x)) }
+        scratch.probabilities[0] = logistic(z.0); scratch.probabilities[1] = logistic(z.1); scratch.probabilities[2] = logistic(z.2)
+        scratch.probabilities[3] = logistic(z.3); scratch.probabilities[4] = logistic(z.4); scratch.probabilities[5] = logistic(z.5)
+        scratch.probabilities[6] = logistic(z.6)
+    }
+
+    /// The same probabilities from features by name (what the export writes):
+    /// the reference the fast path is tested against.
+    func probabilities(named features: [String: Double]) -> [Double] {
+        var z = [Double](repeating: 0, count: Self.facets)
+        for (name, value) in features {
+            var row: (weights: [Double], start: Int)?
+            if name.hasPrefix("w0.") || name.hasPrefix("w.") {
+                let isFirst = name.hasPrefix("w0.")
+                let hash = Tokenizer.hash(String(name.dropFirst(isFirst ? 3 : 2)))
+                if let r = isFirst ? firstWords[hash] : words[hash] { row = (wordWeights, r * Self.facets) }
+            } else if let slot = UnitFeatures.Fixed.names.firstIndex(of: name) {
+                row = (fixed, slot * Self.facets)
+            }
+            guard let row else { continue }
+            for f in 0..<Self.facets { z[f] += row.weights[row.start + f] * value }
+        }
+        return z.map { 1 / (1 + exp(-$0)) }
+    }
+}
