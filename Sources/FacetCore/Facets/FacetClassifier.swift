@@ -201,7 +201,7 @@ public struct FacetClassifier: Sendable {
         scratch.matches.removeAll(keepingCapacity: true)
         scratch.evidence.removeAll(keepingCapacity: true)
         for order in scratch.miss.indices { scratch.miss[order] = 1 }
-        let starts = startPositions(tokens)
+        let starts = startPositions(buffer, tokens)
         let lexicon = self.lexicon
         func tryMatch(_ candidate: Int, at position: Int) {
             let probe = lexicon.probes[candidate]
@@ -260,7 +260,7 @@ public struct FacetClassifier: Sendable {
     }
 
     /// Sentence patterns that single phrases cannot express.
-    func applyPatterns(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>, _ starts: ClosedRange<Int>,
+    func applyPatterns(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>, _ starts: InstructionStarts,
                        _ scratch: inout Scratch) {
         guard !tokens.isEmpty else { return }
         // Static lets read once here, not once per token.
@@ -287,12 +287,23 @@ public struct FacetClassifier: Sendable {
     }
 
     /// Token positions that count as the start of an instruction: the first word,
-    /// and the word after leading adverbs and modals ("Always", "Please", "You should").
-    func startPositions(_ tokens: UnsafeBufferPointer<Token>) -> ClosedRange<Int> {
-        var k = 0
+    /// and the word after leading adverbs and modals ("Always", "Please", "You should");
+    /// the same again after a short label ending in ":" ("Step 2: Give ...", "Note: always ...").
+    func startPositions(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>) -> InstructionStarts {
         let leaders = Cue.leaders
-        while k < tokens.count && k < 4 && leaders.contains(tokens[k].hash) { k += 1 }
-        return 0...k
+        func afterLeaders(_ start: Int) -> ClosedRange<Int> {
+            var k = start
+            while k < tokens.count && k < start + 4 && leaders.contains(tokens[k].hash) { k += 1 }
+            return start...k
+        }
+        var label: ClosedRange<Int>?
+        search: for k in stride(from: 1, to: min(tokens.count, 7), by: 1) {
+            for i in tokens[k - 1].range.upperBound..<tokens[k].range.lowerBound where buffer[i] == UInt8(ascii: ":") {
+                label = afterLeaders(k)
+                break search
+            }
+        }
+        return InstructionStarts(first: afterLeaders(0), afterLabel: label)
     }
 
     func hasCJK(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
@@ -312,6 +323,16 @@ public struct FacetClassifier: Sendable {
             i += 1
         }
         return false
+    }
+}
+
+/// Where an instruction's verb may stand in a unit's words.
+struct InstructionStarts {
+    var first: ClosedRange<Int>
+    var afterLabel: ClosedRange<Int>?
+
+    @inline(__always) func contains(_ position: Int) -> Bool {
+        first.contains(position) || afterLabel?.contains(position) == true
     }
 }
 
