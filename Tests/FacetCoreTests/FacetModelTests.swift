@@ -16,6 +16,7 @@ final class FacetModelTests: XCTestCase {
         XCTAssertEqual(Array(model.fixed[0..<7]), [1, 2, 3, 4, 5, 6, 7])
         XCTAssertEqual(model.words[Tokenizer.hash("json")].map { model.wordWeights[$0 * 7 + 3] }, 1)
         XCTAssertEqual(model.firstWords[Tokenizer.hash("write")].map { model.wordWeights[$0 * 7 + 1] }, 1)
+        XCTAssertNil(model.words[Tokenizer.hash("write")], "a first word is not any word")
         XCTAssertEqual(model.unknownNames, ["own.nope", "w.short"])
     }
 
@@ -64,6 +65,28 @@ final class FacetModelTests: XCTestCase {
         for unit in prompt.facets { for a in unit.assignments { XCTAssertFalse(a.evidence.isEmpty, "\(a.facet)") } }
         XCTAssertTrue(prompt.facets[0].has(.role))
         XCTAssertTrue(prompt.facets[2].has(.format))
+    }
+
+    /// A heading that names no facet still has a subject, what a third or more
+    /// of its units are; the layer hears it, the rules' facets do not change.
+    func testSectionSubjectIsAnnouncedToTheLayerOnly() {
+        let text = "## canmore\n- Call create_textdoc to make a document.\n- Use the update_textdoc tool for edits.\n- Call the comment_textdoc function for comments.\n- Never paste the whole document back.\n"
+        let document = Segmenter.segment(SourceText(bytes: Array(text.utf8)))
+        var heard: [[FacetAssignment]] = []
+        var rules: [UnitFacets] = []
+        FacetClassifier.ruleBased.applyRules(document, words: WordIndex(document)) { facets, _, announced in
+            rules = facets
+            heard = announced
+        }
+        XCTAssertEqual(heard.count, 5)
+        XCTAssertEqual(heard[0], [], "the heading itself names nothing")
+        XCTAssertEqual(heard[4].map(\.facet), [.tool])
+        XCTAssertEqual(heard[4].first?.evidence, ["tool is the subject of \"canmore\""])
+        XCTAssertFalse(rules[4].has(.tool), "the rules' own answer is unchanged")
+        // Fewer than three units: too few to have a subject.
+        let short = Segmenter.segment(SourceText(bytes: Array("## canmore\n- Call create_textdoc.\n- Keep it short.\n".utf8)))
+        FacetClassifier.ruleBased.applyRules(short, words: WordIndex(short)) { _, _, announced in heard = announced }
+        XCTAssertEqual(heard.map(\.count), [0, 0, 0])
     }
 
     /// Where the layer changes the rules' answer on text written by others:

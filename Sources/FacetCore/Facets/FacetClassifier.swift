@@ -49,15 +49,17 @@ public struct FacetClassifier: Sendable {
                         FacetModel.probabilities(tables, buffer, unit: unit, index: index, tokens: UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]]),
                                                  own: cues, rule: rule[index].assignments, announced: heard, scratch: &scratch)
                         var assignments: [FacetAssignment] = []
+                        // Indices, not copies: copying an assignment retains its evidence.
                         for facet in Facet.allCases {
                             let p = scratch.probabilities[facet.order]
                             guard p >= FacetModel.strongCueFloor else { continue }
-                            let cue = cues.first { $0.facet == facet && $0.confidence > 0 }
-                            guard let evidence = cue?.evidence ?? heard.first(where: { $0.facet == facet && $0.confidence > 0 })?.evidence
-                            else { continue }
+                            let cue = cues.firstIndex { $0.facet == facet && $0.confidence > 0 }
+                            let echo = cue == nil ? heard.firstIndex { $0.facet == facet && $0.confidence > 0 } : nil
+                            guard cue != nil || echo != nil else { continue }
                             // A strong cue the rules acted on stands unless the model finds it very unlikely.
-                            let strongCue = (cue?.confidence ?? 0) >= FacetModel.strongCue && rule[index].has(facet)
+                            let strongCue = cue.map { cues[$0].confidence >= FacetModel.strongCue && rule[index].has(facet) } ?? false
                             guard p >= model.threshold || strongCue else { continue }
+                            let evidence = cue.map { cues[$0].evidence } ?? heard[echo!].evidence
                             assignments.append(FacetAssignment(facet: facet, confidence: (p * 1000).rounded() / 1000, evidence: evidence))
                         }
                         assignments.sort { $0.confidence > $1.confidence || $0.confidence == $1.confidence && $0.facet < $1.facet }
@@ -137,7 +139,41 @@ public struct FacetClassifier: Sendable {
             assignments.sort { $0.confidence > $1.confidence || $0.confidence == $1.confidence && $0.facet < $1.facet }
             result[index] = UnitFacets(assignments: assignments)
         }
+        announceSectionSubjects(document, result, &announcedTo)
         body(result, own, announcedTo)
+    }
+
+    /// A heading or XML section that names no facet ("## canmore", `<bookings>`)
+    /// still has a subject: a facet a third or more of the units in it have.
+    /// It is announced to those that heard nothing else, as evidence for the
+    /// learned layer only; the rules' own facets do not change.
+    func announceSectionSubjects(_ document: Document, _ result: [UnitFacets], _ announcedTo: inout [[FacetAssignment]]) {
+        // Grouped by heading (its unit index), else by XML section name.
+        var groups: [(heading: Int?, section: String?, units: [Int])] = []
+        var byHeading: [Int: Int] = [:], bySection: [String: Int] = [:]
+        for (index, unit) in document.units.enumerated()
+        where !unit.isExample && unit.kind != .heading && unit.kind != .tableRow && unit.leadIn == nil && announcedTo[index].isEmpty {
+            if let heading = unit.parentHeading {
+                if byHeading[heading] == nil { byHeading[heading] = groups.count; groups.append((heading, nil, [])) }
+                groups[byHeading[heading]!].units.append(index)
+            } else if let section = unit.sections.last {
+                if bySection[section] == nil { bySection[section] = groups.count; groups.append((nil, section, [])) }
+                groups[bySection[section]!].units.append(index)
+            }
+        }
+        for group in groups {
+            let units = group.units
+            guard units.count >= 3 else { continue }
+            let name = group.heading.map { "\"\(document.text(of: document.units[$0]))\"" } ?? "<\(group.section ?? "")>"
+            var counts = [Int](repeating: 0, count: Facet.allCases.count)
+            for index in units { for a in result[index].assignments { counts[a.facet.order] += 1 } }
+            let subjects = Facet.allCases.filter { counts[$0.order] * 3 >= units.count }
+            let announced = subjects.map { facet in
+                FacetAssignment(facet: facet, confidence: (Double(counts[facet.order]) / Double(units.count) * 1000).rounded() / 1000,
+                                evidence: ["\(facet.rawValue) is the subject of \(name)"])
+            }
+            for index in units { announcedTo[index] = announced }
+        }
     }
 
     /// The strongest facet, plus any other nearly as strong: most units express

@@ -13,7 +13,16 @@ enum UnitFeatures {
         static let flags = ["first", "caps", "colon", "question", "under-heading", "in-section", "lead-in", "you", "negation", "number"]
 
         static let bias = 0
-        static func kind(_ kind: UnitKind) -> Int { 1 + kinds.firstIndex(of: kind)! }
+        static func kind(_ kind: UnitKind) -> Int {
+            switch kind {  // not a search of `kinds`: this runs once per unit
+            case .sentence: return 1 + kindIndex.sentence
+            case .listItem: return 1 + kindIndex.listItem
+            case .heading: return 1 + kindIndex.heading
+            case .tableRow: return 1 + kindIndex.tableRow
+            }
+        }
+        static let kindIndex = (sentence: kinds.firstIndex(of: .sentence)!, listItem: kinds.firstIndex(of: .listItem)!,
+                                heading: kinds.firstIndex(of: .heading)!, tableRow: kinds.firstIndex(of: .tableRow)!)
         static func own(_ facet: Facet) -> Int { 1 + kinds.count + facet.order }
         static func rule(_ facet: Facet) -> Int { 1 + kinds.count + facets + facet.order }
         static func announced(_ facet: Facet) -> Int { 1 + kinds.count + 2 * facets + facet.order }
@@ -38,7 +47,10 @@ enum UnitFeatures {
             return names
         }()
 
+        // Slots looked up once, not by name per unit.
         static let you = flag("you"), negation = flag("negation"), number = flag("number")
+        static let first = flag("first"), caps = flag("caps"), colon = flag("colon"), question = flag("question")
+        static let underHeading = flag("under-heading"), inSection = flag("in-section"), leadIn = flag("lead-in")
     }
 
     /// Calls `fixed(slot, value)` for each fixed feature and `word(token, isFirst)`
@@ -50,23 +62,25 @@ enum UnitFeatures {
                       fixed: (Int, Double) -> Void, word: (Token, Bool) -> Void) {
         fixed(Fixed.bias, 1)
         fixed(Fixed.kind(unit.kind), 1)
-        for a in own { fixed(Fixed.own(a.facet), a.confidence) }
-        for a in rule { fixed(Fixed.rule(a.facet), 1) }
-        for a in announced { fixed(Fixed.announced(a.facet), a.confidence) }
+        // By index, reading two fields: copying an assignment would retain its evidence.
+        for i in own.indices { fixed(Fixed.own(own[i].facet), own[i].confidence) }
+        for i in rule.indices { fixed(Fixed.rule(rule[i].facet), 1) }
+        for i in announced.indices { fixed(Fixed.announced(announced[i].facet), announced[i].confidence) }
         fixed(Fixed.length(tokens.count), 1)
         var hasUpper = false, hasLower = false
         for i in unit.range {
             let b = buffer[i]
             if ByteClass.isUpper(b) { hasUpper = true } else if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { hasLower = true }
+            if hasUpper && hasLower { break }  // most units: by the second letter
         }
         let last = unit.range.isEmpty ? 0 : buffer[unit.range.upperBound - 1]
-        if index == 0 { fixed(Fixed.flag("first"), 1) }
-        if hasUpper && !hasLower { fixed(Fixed.flag("caps"), 1) }
-        if last == UInt8(ascii: ":") { fixed(Fixed.flag("colon"), 1) }
-        if last == UInt8(ascii: "?") { fixed(Fixed.flag("question"), 1) }
-        if unit.parentHeading != nil { fixed(Fixed.flag("under-heading"), 1) }
-        if !unit.sections.isEmpty { fixed(Fixed.flag("in-section"), 1) }
-        if unit.leadIn != nil { fixed(Fixed.flag("lead-in"), 1) }
+        if index == 0 { fixed(Fixed.first, 1) }
+        if hasUpper && !hasLower { fixed(Fixed.caps, 1) }
+        if last == UInt8(ascii: ":") { fixed(Fixed.colon, 1) }
+        if last == UInt8(ascii: "?") { fixed(Fixed.question, 1) }
+        if unit.parentHeading != nil { fixed(Fixed.underHeading, 1) }
+        if !unit.sections.isEmpty { fixed(Fixed.inSection, 1) }
+        if unit.leadIn != nil { fixed(Fixed.leadIn, 1) }
         var you = false, negation = false, number = false
         for (position, token) in tokens.enumerated() {
             you = you || token.hash == Cue.you || token.hash == Cue.your
