@@ -44,7 +44,7 @@ final class FacetModelTests: XCTestCase {
                                 FacetModel.probabilities(tables, buffer, unit: unit, index: index, tokens: UnsafeBufferPointer(rebasing: tokens[words.ranges[index]]),
                                                          own: own[index], rule: rule[index].assignments, announced: announced[index], scratch: &scratch)
                             }
-                            let fast = scratch.probabilities
+                            let fast = scratch.logits.map(FacetModel.probability)
                             let reference = model.probabilities(named: named[index]!)
                             for f in 0..<FacetModel.facets { XCTAssertEqual(fast[f], reference[f], accuracy: 1e-9, document.text(of: unit)) }
                             compared += 1

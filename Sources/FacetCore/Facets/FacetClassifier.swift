@@ -51,11 +51,11 @@ public struct FacetClassifier: Sendable {
                         var assignments: [FacetAssignment] = []
                         // Indices, not copies: copying an assignment retains its evidence.
                         for facet in Facet.allCases {
-                            let p = scratch.probabilities[facet.order]
-                            guard p >= FacetModel.strongCueFloor else { continue }
                             let cue = cues.firstIndex { $0.facet == facet && $0.confidence > 0 }
                             let echo = cue == nil ? heard.firstIndex { $0.facet == facet && $0.confidence > 0 } : nil
                             guard cue != nil || echo != nil else { continue }
+                            let p = FacetModel.probability(scratch.logits[facet.order])
+                            guard p >= FacetModel.strongCueFloor else { continue }
                             // A strong cue the rules acted on stands unless the model finds it very unlikely.
                             let strongCue = cue.map { cues[$0].confidence >= FacetModel.strongCue && rule[index].has(facet) } ?? false
                             guard p >= model.threshold || strongCue else { continue }

@@ -65,7 +65,8 @@ struct FacetModel: Sendable {
 
     /// What `probabilities` reuses from one unit to the next.
     struct Scratch {
-        var probabilities = [Double](repeating: 0, count: FacetModel.facets)
+        /// Per facet (by `Facet.order`), the model's log-odds for the last unit.
+        var logits = [Double](repeating: 0, count: FacetModel.facets)
         /// Per word row, the unit that last counted it: a repeated word counts once.
         var counted: [Int]
         var unit = 0
@@ -90,7 +91,8 @@ struct FacetModel: Sendable {
         }
     }
 
-    /// Each facet's probability for one unit, into `scratch.probabilities` (by `Facet.order`).
+    /// Each facet's log-odds for one unit, into `scratch.logits` (by `Facet.order`);
+    /// `probability` turns one into a probability, for the few facets that need it.
     static func probabilities(_ tables: Tables, _ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
                               own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
                               scratch: inout Scratch) {
@@ -115,11 +117,11 @@ struct FacetModel: Sendable {
                     add(tables.wordWeights, row * facets, 1)
                 })
         }
-        let logistic = { (x: Double) in 1 / (1 + exp(-x)) }
-        scratch.probabilities[0] = logistic(z.0); scratch.probabilities[1] = logistic(z.1); scratch.probabilities[2] = logistic(z.2)
-        scratch.probabilities[3] = logistic(z.3); scratch.probabilities[4] = logistic(z.4); scratch.probabilities[5] = logistic(z.5)
-        scratch.probabilities[6] = logistic(z.6)
+        scratch.logits[0] = z.0; scratch.logits[1] = z.1; scratch.logits[2] = z.2; scratch.logits[3] = z.3
+        scratch.logits[4] = z.4; scratch.logits[5] = z.5; scratch.logits[6] = z.6
     }
+
+    static func probability(_ logit: Double) -> Double { 1 / (1 + exp(-logit)) }
 
     /// The same probabilities from features by name (what the export writes):
     /// the reference the fast path is tested against.
