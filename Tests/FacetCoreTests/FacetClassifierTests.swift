@@ -15,6 +15,15 @@ final class FacetClassifierTests: XCTestCase {
     }
 
     func testRole() { XCTAssertTrue(single("You are a senior tax accountant.").contains(.role)) }
+    /// An item that takes its facet from the line introducing the list says so,
+    /// rather than showing that line's cue words as its own.
+    func testLeadInIsTheEvidence() {
+        let document = Segmenter.segment(SourceText(bytes: Array("Formatting rules:\n- Nothing fancy.\n- Keep it plain.\n".utf8)))
+        let facets = FacetClassifier.ruleBased.classify(document)
+        XCTAssertEqual(facets[1].assignments.map(\.facet), [.format])
+        XCTAssertEqual(facets[1].assignments.first?.evidence, ["lead-in \"Formatting rules:\""])
+    }
+
     /// After a short label ("Step 2:", "日本語の先生:") the verb still starts the instruction.
     func testImperativeAfterALabel() {
         for text in ["Step 2: Give a few examples.", "😀 日本語の先生: Give a few examples.", "Note: always cite the source."] {

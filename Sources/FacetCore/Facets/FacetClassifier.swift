@@ -99,6 +99,7 @@ public struct FacetClassifier: Sendable {
         var announcedTo = [[FacetAssignment]](repeating: [], count: document.units.count)
         var own = [[FacetAssignment]](repeating: [], count: document.units.count)
         var sectionFacets: [String: [FacetAssignment]] = [:]
+        var leadInFacets: [Int: [FacetAssignment]] = [:]
         var scratch = Scratch()
         document.source.bytes.withUnsafeBufferPointer { buffer in
             words.tokens.withUnsafeBufferPointer { allTokens in
@@ -119,7 +120,19 @@ public struct FacetClassifier: Sendable {
                 // Table rows are data; they say what their own words say.
             } else {
                 var announced: [FacetAssignment] = []
-                if let leadIn = unit.leadIn, leadIn < index { announced = result[leadIn].assignments }
+                if let leadIn = unit.leadIn, leadIn < index {
+                    // Once per lead-in line; its own cue words would read as this unit's.
+                    if leadInFacets[leadIn] == nil {
+                        let text = document.text(of: document.units[leadIn])
+                        let evidence = ["lead-in \"\(text.count > 48 ? text.prefix(47) + "…" : text)\""]
+                        leadInFacets[leadIn] = result[leadIn].assignments.map { a in
+                            var a = a
+                            a.evidence = evidence
+                            return a
+                        }
+                    }
+                    announced = leadInFacets[leadIn]!
+                }
                 if announced.isEmpty, let heading = unit.parentHeading { announced = result[heading].assignments.map { a in
                     var a = a
                     a.evidence = ["heading \"\(document.text(of: document.units[heading]))\""]
