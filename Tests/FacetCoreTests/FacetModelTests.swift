@@ -10,6 +10,13 @@ final class FacetModelTests: XCTestCase {
         XCTAssertEqual(model.threshold, 0.3)
     }
 
+    func testEveryFixedSlotHasItsOwnName() {
+        let names = UnitFeatures.Fixed.names
+        XCTAssertEqual(names.count, UnitFeatures.Fixed.count)
+        XCTAssertFalse(names.contains(""))
+        XCTAssertEqual(Set(names).count, names.count)
+    }
+
     func testWeightsFileParsing() {
         let model = FacetModel(weights: "threshold 0.4\nbias\t1 2 3 4 5 6 7\nw.json\t0 0 0 1 0 0 0\nw0.write\t0 1 0 0 0 0 0\nown.nope\t0 0 0 0 0 0 0\nw.short\t1 2\n")
         XCTAssertEqual(model.threshold, 0.4)
@@ -41,7 +48,7 @@ final class FacetModelTests: XCTestCase {
                     words.tokens.withUnsafeBufferPointer { tokens in
                         for (index, unit) in document.units.enumerated() where !unit.isExample {
                             model.withTables { tables in
-                                FacetModel.probabilities(tables, buffer, unit: unit, index: index, tokens: UnsafeBufferPointer(rebasing: tokens[words.ranges[index]]),
+                                FacetModel.logits(tables, buffer, unit: unit, index: index, tokens: UnsafeBufferPointer(rebasing: tokens[words.ranges[index]]),
                                                          own: own[index], rule: rule[index].assignments, announced: announced[index], scratch: &scratch)
                             }
                             let fast = scratch.logits.map(FacetModel.probability)

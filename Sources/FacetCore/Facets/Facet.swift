@@ -49,8 +49,19 @@ public enum Facet: String, CaseIterable, Sendable, Codable, Comparable {
 public struct FacetAssignment: Sendable, Hashable {
     public var facet: Facet
     public var confidence: Double
-    /// The cue words, heading or section that led to it.
+    /// The cue words, heading, section or lead-in line that led to it.
     public var evidence: [String]
+
+    /// Strongest first; ties in facet order, so output never depends on the order found.
+    static func strongerFirst(_ a: FacetAssignment, _ b: FacetAssignment) -> Bool {
+        a.confidence > b.confidence || a.confidence == b.confidence && a.facet < b.facet
+    }
+
+    /// The same facets, credited to what passed them on (a heading, a section, a lead-in line).
+    static func passedOn(_ assignments: [FacetAssignment], by evidence: String) -> [FacetAssignment] {
+        let evidence = [evidence]
+        return assignments.map { FacetAssignment(facet: $0.facet, confidence: $0.confidence, evidence: evidence) }
+    }
 }
 
 /// The facets of one unit, strongest first. Empty for examples and for units

@@ -46,7 +46,7 @@ public struct FacetClassifier: Sendable {
                         let cues = own[index], heard = announced[index]
                         // No evidence, nothing to weigh: the rules gave it nothing either.
                         if cues.isEmpty && heard.isEmpty { continue }
-                        FacetModel.probabilities(tables, buffer, unit: unit, index: index, tokens: UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]]),
+                        FacetModel.logits(tables, buffer, unit: unit, index: index, tokens: UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]]),
                                                  own: cues, rule: rule[index].assignments, announced: heard, scratch: &scratch)
                         var assignments: [FacetAssignment] = []
                         // Indices, not copies: copying an assignment retains its evidence.
@@ -62,7 +62,7 @@ public struct FacetClassifier: Sendable {
                             let evidence = cue.map { cues[$0].evidence } ?? heard[echo!].evidence
                             assignments.append(FacetAssignment(facet: facet, confidence: (p * 1000).rounded() / 1000, evidence: evidence))
                         }
-                        assignments.sort { $0.confidence > $1.confidence || $0.confidence == $1.confidence && $0.facet < $1.facet }
+                        assignments.sort(by: FacetAssignment.strongerFirst)
                         result[index] = UnitFacets(assignments: assignments)
                     }
                 }
@@ -124,32 +124,22 @@ public struct FacetClassifier: Sendable {
                     // Once per lead-in line; its own cue words would read as this unit's.
                     if leadInFacets[leadIn] == nil {
                         let text = document.text(of: document.units[leadIn])
-                        let evidence = ["lead-in \"\(text.count > 48 ? text.prefix(47) + "…" : text)\""]
-                        leadInFacets[leadIn] = result[leadIn].assignments.map { a in
-                            var a = a
-                            a.evidence = evidence
-                            return a
-                        }
+                        leadInFacets[leadIn] = FacetAssignment.passedOn(result[leadIn].assignments,
+                                                                        by: "lead-in \"\(text.count > 48 ? text.prefix(47) + "…" : text)\"")
                     }
                     announced = leadInFacets[leadIn]!
                 }
-                if announced.isEmpty, let heading = unit.parentHeading { announced = result[heading].assignments.map { a in
-                    var a = a
-                    a.evidence = ["heading \"\(document.text(of: document.units[heading]))\""]
-                    return a
-                } }
+                if announced.isEmpty, let heading = unit.parentHeading {
+                    announced = FacetAssignment.passedOn(result[heading].assignments, by: "heading \"\(document.text(of: document.units[heading]))\"")
+                }
                 if announced.isEmpty, let section = unit.sections.last {
                     if sectionFacets[section] == nil { sectionFacets[section] = HeadingLexicon.facets(forHeading: section) }
-                    announced = sectionFacets[section]!.map { a in
-                        var a = a
-                        a.evidence = ["section <\(section)>"]
-                        return a
-                    }
+                    announced = FacetAssignment.passedOn(sectionFacets[section]!, by: "section <\(section)>")
                 }
                 announcedTo[index] = announced
                 assignments = inherit(own: assignments, announced: announced)
             }
-            assignments.sort { $0.confidence > $1.confidence || $0.confidence == $1.confidence && $0.facet < $1.facet }
+            assignments.sort(by: FacetAssignment.strongerFirst)
             result[index] = UnitFacets(assignments: assignments)
         }
         announceSectionSubjects(document, result, &announcedTo)
@@ -194,7 +184,7 @@ public struct FacetClassifier: Sendable {
     static func decisive(_ scores: [FacetAssignment]) -> [FacetAssignment] {
         var passing = scores.filter { $0.confidence >= threshold }
         guard passing.count > 1 else { return passing }
-        passing.sort { $0.confidence > $1.confidence || $0.confidence == $1.confidence && $0.facet < $1.facet }
+        passing.sort(by: FacetAssignment.strongerFirst)
         // Keep the top one and, in place, the others close to it.
         let top = passing[0].confidence
         var kept = 1

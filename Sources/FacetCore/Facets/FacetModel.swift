@@ -43,12 +43,10 @@ struct FacetModel: Sendable {
             let values = parts[1].split(separator: " ").compactMap { Double($0) }
             guard values.count == Self.facets else { unknown.append(String(parts[0])); continue }
             let name = String(parts[0])
-            if name.hasPrefix("w0.") || name.hasPrefix("w.") {
-                let isFirst = name.hasPrefix("w0.")
-                let hash = Tokenizer.hash(String(name.dropFirst(isFirst ? 3 : 2)))
+            if let word = Self.word(name) {
                 let row = wordWeights.count / Self.facets
                 wordWeights += values
-                if isFirst { firstWords.update(hash, default: row) { $0 = row } } else { words.update(hash, default: row) { $0 = row } }
+                if word.isFirst { firstWords.update(word.hash, default: row) { $0 = row } } else { words.update(word.hash, default: row) { $0 = row } }
             } else if let slot = slots[name] {
                 fixed.replaceSubrange(slot * Self.facets..<(slot + 1) * Self.facets, with: values)
             } else {
@@ -63,7 +61,14 @@ struct FacetModel: Sendable {
         self.unknownNames = unknown
     }
 
-    /// What `probabilities` reuses from one unit to the next.
+    /// "w.json" → the hash of "json"; "w0.write" → that of "write", as a first word; nil for other features.
+    static func word(_ name: String) -> (hash: UInt64, isFirst: Bool)? {
+        guard name.hasPrefix("w.") || name.hasPrefix("w0.") else { return nil }
+        let isFirst = name.hasPrefix("w0.")
+        return (Tokenizer.hash(String(name.dropFirst(isFirst ? 3 : 2))), isFirst)
+    }
+
+    /// What `logits` reuses from one unit to the next.
     struct Scratch {
         /// Per facet (by `Facet.order`), the model's log-odds for the last unit.
         var logits = [Double](repeating: 0, count: FacetModel.facets)
@@ -93,7 +98,7 @@ struct FacetModel: Sendable {
 
     /// Each facet's log-odds for one unit, into `scratch.logits` (by `Facet.order`);
     /// `probability` turns one into a probability, for the few facets that need it.
-    static func probabilities(_ tables: Tables, _ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
+    static func logits(_ tables: Tables, _ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
                               own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
                               scratch: inout Scratch) {
         scratch.unit += 1
@@ -123,22 +128,20 @@ struct FacetModel: Sendable {
 
     static func probability(_ logit: Double) -> Double { 1 / (1 + exp(-logit)) }
 
-    /// The same probabilities from features by name (what the export writes):
+    /// Each facet's probability from features by name (what the export writes):
     /// the reference the fast path is tested against.
     func probabilities(named features: [String: Double]) -> [Double] {
         var z = [Double](repeating: 0, count: Self.facets)
         for (name, value) in features {
             var row: (weights: [Double], start: Int)?
-            if name.hasPrefix("w0.") || name.hasPrefix("w.") {
-                let isFirst = name.hasPrefix("w0.")
-                let hash = Tokenizer.hash(String(name.dropFirst(isFirst ? 3 : 2)))
-                if let r = isFirst ? firstWords[hash] : words[hash] { row = (wordWeights, r * Self.facets) }
+            if let word = Self.word(name) {
+                if let r = word.isFirst ? firstWords[word.hash] : words[word.hash] { row = (wordWeights, r * Self.facets) }
             } else if let slot = UnitFeatures.Fixed.names.firstIndex(of: name) {
                 row = (fixed, slot * Self.facets)
             }
             guard let row else { continue }
             for f in 0..<Self.facets { z[f] += row.weights[row.start + f] * value }
         }
-        return z.map { 1 / (1 + exp(-$0)) }
+        return z.map(Self.probability)
     }
 }

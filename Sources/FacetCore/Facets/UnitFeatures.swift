@@ -14,23 +14,20 @@ enum UnitFeatures {
 
         static let bias = 0
         static func kind(_ kind: UnitKind) -> Int {
-            switch kind {  // not a search of `kinds`: this runs once per unit
-            case .sentence: return 1 + kindIndex.sentence
-            case .listItem: return 1 + kindIndex.listItem
-            case .heading: return 1 + kindIndex.heading
-            case .tableRow: return 1 + kindIndex.tableRow
+            switch kind {  // a switch, not a search of `kinds`: this runs once per unit
+            case .sentence: return 1
+            case .listItem: return 2
+            case .heading: return 3
+            case .tableRow: return 4
             }
         }
-        static let kindIndex = (sentence: kinds.firstIndex(of: .sentence)!, listItem: kinds.firstIndex(of: .listItem)!,
-                                heading: kinds.firstIndex(of: .heading)!, tableRow: kinds.firstIndex(of: .tableRow)!)
         static func own(_ facet: Facet) -> Int { 1 + kinds.count + facet.order }
         static func rule(_ facet: Facet) -> Int { 1 + kinds.count + facets + facet.order }
         static func announced(_ facet: Facet) -> Int { 1 + kinds.count + 2 * facets + facet.order }
-        static func length(_ tokens: Int) -> Int {
-            1 + kinds.count + 3 * facets + (tokens <= 3 ? 0 : tokens <= 8 ? 1 : tokens <= 20 ? 2 : 3)
-        }
-        static func flag(_ name: String) -> Int { 1 + kinds.count + 3 * facets + lengths.count + flags.firstIndex(of: name)! }
-        static let count = 1 + kinds.count + 3 * facets + lengths.count + flags.count
+        static let lengthBase = 1 + kinds.count + 3 * facets
+        static func length(_ tokens: Int) -> Int { lengthBase + (tokens <= 3 ? 0 : tokens <= 8 ? 1 : tokens <= 20 ? 2 : 3) }
+        static func flag(_ name: String) -> Int { lengthBase + lengths.count + flags.firstIndex(of: name)! }
+        static let count = lengthBase + lengths.count + flags.count
 
         /// Each slot's name, as the export writes it and the weights file reads it.
         static let names: [String] = {
@@ -42,7 +39,7 @@ enum UnitFeatures {
                 names[rule(f)] = "rule.\(f.rawValue)"
                 names[announced(f)] = "ann.\(f.rawValue)"
             }
-            for (i, name) in lengths.enumerated() { names[1 + kinds.count + 3 * facets + i] = name }
+            for (i, name) in lengths.enumerated() { names[lengthBase + i] = name }
             for name in flags { names[flag(name)] = "flag.\(name)" }
             return names
         }()
