@@ -12,16 +12,19 @@ Data: the development set (Tests/FacetCoreTests/Fixtures/devset) and the labels
 of public prompts in bench/labels/*.jsonl (byte ranges into ../shared/corpus;
 the prompt text is not in this repository). bench/labels/test-2.jsonl is held
 out: neither the model scored on it nor the one --write ships is trained on it.
-As in the product, a facet counts only where the rules found evidence for it
-(the unit's own cues or what its heading announces). Needs Python 3 with numpy.
+As in the product, a facet the rules found no evidence for (the unit's own
+cues or what its heading announces) needs a higher probability. Labels in
+records-*.jsonl point into messages bench/extract-records.py takes out of the
+corpus's CSV and JSON files. Needs Python 3 with numpy and scipy.
 """
-import argparse, json, os, subprocess, sys, tempfile
+import argparse, json, os, shutil, subprocess, sys, tempfile
 from collections import Counter
 
 try:
     import numpy as np
+    from scipy import sparse
 except ImportError:
-    sys.exit("train-facets.py needs numpy (python3 -m pip install numpy)")
+    sys.exit("train-facets.py needs numpy and scipy (python3 -m pip install numpy scipy)")
 
 LEXICAL = ("w.", "w0.")  # word features: kept when seen in enough documents
 FACETS = ["role", "task", "background", "format", "style", "tool", "guardrail"]
@@ -42,14 +45,20 @@ def export(binary, args):
 def load(binary, corpus):
     sets = {"devset": export(binary, [os.path.join(REPO, "Tests/FacetCoreTests/Fixtures/devset")])}
     labels = os.path.join(HERE, "labels")
+    # records-*.jsonl point into messages that extract-records.py takes out of the corpus's datasets.
+    records = tempfile.mkdtemp(prefix="facet-records-")
+    subprocess.run([sys.executable, os.path.join(HERE, "extract-records.py"), "--corpus", corpus, "--out", records],
+                   check=True, stdout=subprocess.DEVNULL)
     for name in sorted(os.listdir(labels)):
-        if name.startswith(("corpus-", "test")):
-            sets[name[:-6]] = export(binary, ["--labels", os.path.join(labels, name), "--root", corpus])
+        if name.startswith(("corpus-", "test", "records-")):
+            root = records if name.startswith("records-") else corpus
+            sets[name[:-6]] = export(binary, ["--labels", os.path.join(labels, name), "--root", root])
+    shutil.rmtree(records)
     return sets
 
 
 class Model:
-    def __init__(self, rows, min_docs, l2, iterations):
+    def __init__(self, rows, min_docs, l2, iterations, doc_cap=None):
         # Words seen in at least `min_docs` documents: rarer ones name a single prompt.
         docs_of = Counter()
         for word in {(r["doc"], k) for r in rows for k in r["x"] if k.startswith(LEXICAL)}:
@@ -58,6 +67,11 @@ class Model:
                             | {k for k, n in docs_of.items() if n >= min_docs})
         self.index = {n: i for i, n in enumerate(self.names)}
         X, Y = self.matrix(rows), labels(rows)
+        # A long document counts as at most `doc_cap` units, so one prompt's habits
+        # (a 500-unit guide under "IDENTITY and PURPOSE") do not become the rule.
+        size = Counter(r["doc"] for r in rows)
+        weight = np.array([[min(1.0, doc_cap / size[r["doc"]]) if doc_cap else 1.0] for r in rows])
+        weight *= len(rows) / weight.sum()
         self.W = np.zeros((X.shape[1], len(FACETS)))
         penalty = np.full((X.shape[1], 1), l2)
         penalty[self.index["bias"]] = 0
@@ -65,19 +79,20 @@ class Model:
         m = np.zeros_like(self.W); v = np.zeros_like(self.W)
         for t in range(1, iterations + 1):
             P = sigmoid(X @ self.W)
-            grad = X.T @ (P - Y) / len(rows) + penalty * self.W
+            grad = X.T @ (weight * (P - Y)) / len(rows) + penalty * self.W
             m = 0.9 * m + 0.1 * grad
             v = 0.999 * v + 0.001 * grad * grad
             self.W -= 0.05 * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
 
     def matrix(self, rows):
-        X = np.zeros((len(rows), len(self.names)))
+        # Sparse: a unit has a few dozen of the thousands of features.
+        data, row_of, column = [], [], []
         for i, r in enumerate(rows):
             for k, value in r["x"].items():
                 j = self.index.get(k)
                 if j is not None:
-                    X[i, j] = value
-        return X
+                    data.append(value); row_of.append(i); column.append(j)
+        return sparse.csr_matrix((data, (row_of, column)), shape=(len(rows), len(self.names)))
 
     def predict(self, rows):
         return sigmoid(self.matrix(rows) @ self.W)
@@ -100,16 +115,20 @@ THRESHOLD = 0.3
 # kept down to a lower probability (FacetModel.strongCue and strongCueFloor).
 STRONG_CUE, STRONG_CUE_FLOOR = 0.75, 0.1
 
+# A facet the rules found no evidence for is kept at this probability
+# (FacetModel.unsupported): higher than THRESHOLD, as it has no cue to show.
+UNSUPPORTED = 0.6
+
 
 def final(P, rows):
-    """The product's decision (FacetClassifier.weigh): only facets the rules found
-    evidence for (own cues or what the heading announces), at THRESHOLD, or at
-    STRONG_CUE_FLOOR for a strong cue the rules acted on."""
+    """The product's decision (FacetClassifier.weigh): facets the rules found
+    evidence for (own cues or what the heading announces) at THRESHOLD, or at
+    STRONG_CUE_FLOOR for a strong cue the rules acted on; others at UNSUPPORTED."""
     x = lambda prefix: np.array([[r["x"].get(prefix + f, 0) for f in FACETS] for r in rows])
     own, announced, rule = x("own."), x("ann."), x("rule.")
     evidence = (own > 0) | (announced > 0)
     strong = (own >= STRONG_CUE) & (rule > 0) & (P >= STRONG_CUE_FLOOR)
-    return evidence & ((P >= THRESHOLD) | strong)
+    return (evidence & ((P >= THRESHOLD) | strong)) | (~evidence & (P >= UNSUPPORTED))
 
 
 def scores(Y, pred):
@@ -141,13 +160,14 @@ def main():
     parser.add_argument("--corpus", default=os.path.join(REPO, "../shared/corpus"))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--min-docs", type=int, default=2)
-    parser.add_argument("--l2", type=float, default=3e-4)
+    parser.add_argument("--l2", type=float, default=1e-4)
     parser.add_argument("--iterations", type=int, default=800)
+    parser.add_argument("--doc-cap", type=int, default=200, help="a longer document counts as this many units")
     parser.add_argument("--write", action="store_true", help="rewrite FacetModelWeights.swift from a model trained on all but the held-out set")
     args = parser.parse_args()
     if not os.path.isdir(args.corpus):
         sys.exit(f"no corpus at {args.corpus}: the labelled prompts live there")
-    kw = dict(min_docs=args.min_docs, l2=args.l2, iterations=args.iterations)
+    kw = dict(min_docs=args.min_docs, l2=args.l2, iterations=args.iterations, doc_cap=args.doc_cap)
     sets = load(args.bin, args.corpus)
     train = [r for name, rows in sets.items() if name != HELD_OUT for r in rows]
     test = sets.get(HELD_OUT, [])
@@ -174,7 +194,7 @@ def main():
 
 def write_weights(model, path):
     """One line per feature with a weight that matters: name, tab, a weight per facet."""
-    lines = [f"threshold {THRESHOLD}"]
+    lines = [f"threshold {THRESHOLD}", f"unsupported {UNSUPPORTED}"]
     for i, name in enumerate(model.names):
         w = model.W[i]
         if np.abs(w).max() >= 5e-4:

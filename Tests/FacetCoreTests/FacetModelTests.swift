@@ -8,6 +8,7 @@ final class FacetModelTests: XCTestCase {
         XCTAssertEqual(model.unknownNames, [], "FacetModelWeights.swift names features UnitFeatures no longer has: retrain (bench/train-facets.py --write)")
         XCTAssertGreaterThan(model.wordWeights.count / FacetModel.facets, 1000)
         XCTAssertEqual(model.threshold, 0.3)
+        XCTAssertEqual(model.unsupported, 0.6)
     }
 
     func testEveryFixedSlotHasItsOwnName() {
@@ -18,8 +19,10 @@ final class FacetModelTests: XCTestCase {
     }
 
     func testWeightsFileParsing() {
-        let model = FacetModel(weights: "threshold 0.4\nbias\t1 2 3 4 5 6 7\nw.json\t0 0 0 1 0 0 0\nw0.write\t0 1 0 0 0 0 0\nown.nope\t0 0 0 0 0 0 0\nw.short\t1 2\n")
+        let model = FacetModel(weights: "threshold 0.4\nunsupported 0.6\nbias\t1 2 3 4 5 6 7\nw.json\t0 0 0 1 0 0 0\nw0.write\t0 1 0 0 0 0 0\nown.nope\t0 0 0 0 0 0 0\nw.short\t1 2\n")
         XCTAssertEqual(model.threshold, 0.4)
+        XCTAssertEqual(model.unsupported, 0.6)
+        XCTAssertEqual(FacetModel(weights: "threshold 0.4\n").unsupported, 1, "without the line, no facet without evidence")
         XCTAssertEqual(Array(model.fixed[0..<7]), [1, 2, 3, 4, 5, 6, 7])
         XCTAssertEqual(model.words[Tokenizer.hash("json")].map { model.wordWeights[$0 * 7 + 3] }, 1)
         XCTAssertEqual(model.firstWords[Tokenizer.hash("write")].map { model.wordWeights[$0 * 7 + 1] }, 1)
@@ -43,13 +46,15 @@ final class FacetModelTests: XCTestCase {
             let words = WordIndex(document)
             let named = classifier.namedFeatures(document)
             classifier.applyRules(document, words: words) { rule, own, announced in
+                let masks = UnitFeatures.Neighbours.masks(document, rule: rule)
                 var scratch = FacetModel.Scratch(model)
                 document.source.bytes.withUnsafeBufferPointer { buffer in
                     words.tokens.withUnsafeBufferPointer { tokens in
                         for (index, unit) in document.units.enumerated() where !unit.isExample {
                             model.withTables { tables in
                                 FacetModel.logits(tables, buffer, unit: unit, index: index, tokens: UnsafeBufferPointer(rebasing: tokens[words.ranges[index]]),
-                                                         own: own[index], rule: rule[index].assignments, announced: announced[index], scratch: &scratch)
+                                                         own: own[index], rule: rule[index].assignments, announced: announced[index],
+                                                  neighbours: .of(index, in: masks), scratch: &scratch)
                             }
                             let fast = scratch.logits.map(FacetModel.probability)
                             let reference = model.probabilities(named: named[index]!)
@@ -63,8 +68,8 @@ final class FacetModelTests: XCTestCase {
         XCTAssertGreaterThan(compared, 500)
     }
 
-    /// The layer only weighs what the rules found: text with no cue and no
-    /// heading gets no facet, and every facet keeps evidence a person can check.
+    /// Text with no cue and no heading gets no facet unless the model is sure
+    /// (`unsupported`), and every facet keeps evidence a person can check.
     func testLayerNeverInventsAFacet() {
         let analysis = Analyzer.analyze("It rains a lot.\nBirds sing in the morning.\n")
         XCTAssertEqual(analysis.facets.map(\.facets), [[], []])
@@ -72,6 +77,42 @@ final class FacetModelTests: XCTestCase {
         for unit in prompt.facets { for a in unit.assignments { XCTAssertFalse(a.evidence.isEmpty, "\(a.facet)") } }
         XCTAssertTrue(prompt.facets[0].has(.role))
         XCTAssertTrue(prompt.facets[2].has(.format))
+    }
+
+    /// A facet the model keeps without the rules' evidence needs the higher
+    /// probability and names words of the unit that weighed for it.
+    func testAFacetWithoutCuesNamesTheWordsItWasLearnedFrom() throws {
+        let base = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/devset")
+        let names = try FileManager.default.contentsOfDirectory(atPath: base.path).filter { $0.hasSuffix(".tagged.md") }.sorted()
+        let model = FacetModel.shared
+        var learned = 0
+        for name in names {
+            let text = try TaggedText.parse(Array(Data(contentsOf: base.appendingPathComponent(name)))).plain
+            let analysis = Analyzer.analyze(SourceText(bytes: text))
+            for (unit, facets) in zip(analysis.document.units, analysis.facets) {
+                for a in facets.assignments where a.evidence.first?.hasPrefix("learned from") == true {
+                    learned += 1
+                    XCTAssertGreaterThanOrEqual(a.confidence, model.unsupported)
+                    let unitText = analysis.document.text(of: unit).lowercased()
+                    let quoted = a.evidence[0].split(separator: "\"").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+                    for word in quoted { XCTAssertTrue(unitText.contains(word), "\(word) in \(unitText)") }
+                }
+            }
+        }
+        XCTAssertGreaterThan(learned, 0, "the development set has facets only the model finds")
+    }
+
+    /// FIXME: the layer overrules a plain instruction under a "# Role" heading:
+    /// in the labelled prompts, sentences under a role heading are persona
+    /// description or background, rarely tasks, so "Give a few ..." loses its
+    /// task (and with it the vague-quantifier finding). Under a neutral heading it keeps it.
+    func testInstructionUnderRoleHeadingLosesItsTask() {
+        let underRole = Analyzer.analyze("# Role\nYou are a support assistant for Lumen Energy.\nGive a few troubleshooting steps when the inverter shows an error.\n")
+        XCTAssertEqual(underRole.facets[2].facets, [], "FIXME: should be task")
+        XCTAssertFalse(underRole.findings.contains { $0.rule == "vague-quantifier" })
+        let neutral = Analyzer.analyze("# Lumen support\nYou are a support assistant for Lumen Energy.\nGive a few troubleshooting steps when the inverter shows an error.\n")
+        XCTAssertTrue(neutral.facets[2].has(.task))
+        XCTAssertTrue(neutral.findings.contains { $0.rule == "vague-quantifier" })
     }
 
     /// A heading that names no facet still has a subject, what a third or more

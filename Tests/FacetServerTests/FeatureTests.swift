@@ -153,7 +153,7 @@ final class FeatureTests: XCTestCase {
         XCTAssertTrue(title.contains("tool ✗"), title)
         let command = try XCTUnwrap(coverage["command"])
         let summary = client.request("workspace/executeCommand", ["command": command["command"]!, "arguments": command["arguments"]!])
-        XCTAssertTrue(summary?.stringValue?.contains("role: 2") == true, "\(String(describing: summary))")
+        XCTAssertTrue(summary?.stringValue?.contains("role: 1") == true, "\(String(describing: summary))")
         XCTAssertNotNil(client.output.wait { $0["method"] == "window/showMessage" })
         let unknown = client.start("workspace/executeCommand", ["command": "facet.nothing"])
         XCTAssertEqual(client.response(unknown)?["error"]?["code"], -32602)

@@ -184,7 +184,7 @@ extension Array where Element == JSONValue {
 /// A short system message with known findings:
 /// line 2 "Try to" (weak-instruction), line 3 "a few" (vague-quantifier).
 let sampleMessage = """
-# Role
+# Lumen support
 You are a support assistant for Lumen Energy.
 Try to answer every question in one reply.
 Give a few troubleshooting steps when the inverter shows an error.

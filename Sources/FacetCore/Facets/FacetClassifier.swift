@@ -32,34 +32,43 @@ public struct FacetClassifier: Sendable {
         return result
     }
 
-    /// The learned layer's say: of the facets the unit's own cues or its heading
-    /// gave evidence for, those the model finds likely enough, with the model's
-    /// probability as confidence and the rules' evidence.
+    /// The learned layer's say: the facets the model finds likely enough, with
+    /// the model's probability as confidence. A facet keeps the rules' evidence
+    /// (the unit's own cues, else what was announced to it); one the rules found
+    /// no evidence for needs a higher probability and shows the words it was learned from.
     func weigh(_ document: Document, words: WordIndex, model: FacetModel, rule: [UnitFacets],
                own: [[FacetAssignment]], announced: [[FacetAssignment]]) -> [UnitFacets] {
         var result = rule
         var scratch = FacetModel.Scratch(model)
+        let masks = UnitFeatures.Neighbours.masks(document, rule: rule)
         model.withTables { tables in
             document.source.bytes.withUnsafeBufferPointer { buffer in
                 words.tokens.withUnsafeBufferPointer { allTokens in
                     for (index, unit) in document.units.enumerated() where !unit.isExample {
                         let cues = own[index], heard = announced[index]
-                        // No evidence, nothing to weigh: the rules gave it nothing either.
-                        if cues.isEmpty && heard.isEmpty { continue }
-                        FacetModel.logits(tables, buffer, unit: unit, index: index, tokens: UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]]),
-                                                 own: cues, rule: rule[index].assignments, announced: heard, scratch: &scratch)
+                        let tokens = UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]])
+                        FacetModel.logits(tables, buffer, unit: unit, index: index, tokens: tokens,
+                                          own: cues, rule: rule[index].assignments, announced: heard,
+                                          neighbours: .of(index, in: masks), scratch: &scratch)
                         var assignments: [FacetAssignment] = []
                         // Indices, not copies: copying an assignment retains its evidence.
-                        for facet in Facet.allCases {
+                        for facet in Facet.allCases where scratch.logits[facet.order] >= FacetModel.floorLogit {
+                            let p = FacetModel.probability(scratch.logits[facet.order])
                             let cue = cues.firstIndex { $0.facet == facet && $0.confidence > 0 }
                             let echo = cue == nil ? heard.firstIndex { $0.facet == facet && $0.confidence > 0 } : nil
-                            guard cue != nil || echo != nil else { continue }
-                            let p = FacetModel.probability(scratch.logits[facet.order])
-                            guard p >= FacetModel.strongCueFloor else { continue }
-                            // A strong cue the rules acted on stands unless the model finds it very unlikely.
-                            let strongCue = cue.map { cues[$0].confidence >= FacetModel.strongCue && rule[index].has(facet) } ?? false
-                            guard p >= model.threshold || strongCue else { continue }
-                            let evidence = cue.map { cues[$0].evidence } ?? heard[echo!].evidence
+                            let evidence: [String]
+                            if let cue {
+                                // A strong cue the rules acted on stands unless the model finds it very unlikely.
+                                let strongCue = cues[cue].confidence >= FacetModel.strongCue && rule[index].has(facet)
+                                guard p >= model.threshold || strongCue else { continue }
+                                evidence = cues[cue].evidence
+                            } else if let echo {
+                                guard p >= model.threshold else { continue }
+                                evidence = heard[echo].evidence
+                            } else {
+                                guard p >= model.unsupported else { continue }
+                                evidence = [FacetModel.learnedEvidence(tables, buffer, tokens: tokens, facet: facet)]
+                            }
                             assignments.append(FacetAssignment(facet: facet, confidence: (p * 1000).rounded() / 1000, evidence: evidence))
                         }
                         assignments.sort(by: FacetAssignment.strongerFirst)
@@ -78,12 +87,14 @@ public struct FacetClassifier: Sendable {
         let words = WordIndex(document)
         var named = [[String: Double]?](repeating: nil, count: document.units.count)
         applyRules(document, words: words) { facets, own, announced in
+            let masks = UnitFeatures.Neighbours.masks(document, rule: facets)
             document.source.bytes.withUnsafeBufferPointer { buffer in
                 words.tokens.withUnsafeBufferPointer { allTokens in
                     for (index, unit) in document.units.enumerated() where !unit.isExample {
                         named[index] = UnitFeatures.named(buffer, unit: unit, index: index,
                                                           tokens: UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]]),
-                                                          own: own[index], rule: facets[index].assignments, announced: announced[index])
+                                                          own: own[index], rule: facets[index].assignments, announced: announced[index],
+                                                          neighbours: .of(index, in: masks))
                     }
                 }
             }
@@ -100,6 +111,7 @@ public struct FacetClassifier: Sendable {
         var own = [[FacetAssignment]](repeating: [], count: document.units.count)
         var sectionFacets: [String: [FacetAssignment]] = [:]
         var leadInFacets: [Int: [FacetAssignment]] = [:]
+        var headingFacets: [Int: [FacetAssignment]] = [:]
         var scratch = Scratch()
         document.source.bytes.withUnsafeBufferPointer { buffer in
             words.tokens.withUnsafeBufferPointer { allTokens in
@@ -130,7 +142,12 @@ public struct FacetClassifier: Sendable {
                     announced = leadInFacets[leadIn]!
                 }
                 if announced.isEmpty, let heading = unit.parentHeading {
-                    announced = FacetAssignment.passedOn(result[heading].assignments, by: "heading \"\(document.text(of: document.units[heading]))\"")
+                    // Once per heading, not once per unit under it.
+                    if headingFacets[heading] == nil {
+                        headingFacets[heading] = FacetAssignment.passedOn(result[heading].assignments,
+                                                                          by: "heading \"\(document.text(of: document.units[heading]))\"")
+                    }
+                    announced = headingFacets[heading]!
                 }
                 if announced.isEmpty, let section = unit.sections.last {
                     if sectionFacets[section] == nil { sectionFacets[section] = HeadingLexicon.facets(forHeading: section) }
@@ -182,6 +199,9 @@ public struct FacetClassifier: Sendable {
     /// The strongest facet, plus any other nearly as strong: most units express
     /// one facet, and weak secondary cues are noise more often than not.
     static func decisive(_ scores: [FacetAssignment]) -> [FacetAssignment] {
+        // The usual cases, without building a new array.
+        if !scores.contains(where: { $0.confidence >= threshold }) { return [] }
+        if scores.count == 1 { return scores }
         var passing = scores.filter { $0.confidence >= threshold }
         guard passing.count > 1 else { return passing }
         passing.sort(by: FacetAssignment.strongerFirst)

@@ -2,20 +2,25 @@ import Foundation
 
 /// The learned layer over the rules: one logistic regression per facet over a
 /// unit's features (`UnitFeatures`), trained by `bench/train-facets.py` on
-/// labelled system messages (docs/devset.md). It only weighs the facets the
-/// rules found evidence for, the unit's own cues or what its heading announces,
-/// so it never gives a facet to text with no cue at all, and every facet it
-/// keeps still has evidence a person can check.
+/// labelled system messages (docs/devset.md). A facet the rules found evidence
+/// for (the unit's own cues or what its heading announces) is kept at
+/// `threshold`; one they found none for only at the stricter `unsupported`,
+/// and then the words that weighed most for it are its evidence, so every
+/// facet still has something a person can check.
 struct FacetModel: Sendable {
     static let facets = Facet.allCases.count
 
-    /// A facet is kept when its probability reaches this,
+    /// A facet the rules found evidence for is kept when its probability reaches this,
     let threshold: Double
     /// or, when the rules gave it for a cue of the unit's own at least this
     /// strong, when its probability reaches `strongCueFloor` (chosen with the
     /// threshold by cross-validation in bench/train-facets.py).
     static let strongCue = 0.75
     static let strongCueFloor = 0.1
+    /// A facet the rules found no evidence for is kept when its probability reaches this.
+    let unsupported: Double
+    /// Below this log-odds no facet is kept, whatever its evidence: most are, and need no `exp`.
+    static let floorLogit = log(strongCueFloor / (1 - strongCueFloor))
     /// `facets` weights per fixed feature slot (zeros for slots the file omits).
     let fixed: [Double]
     /// Word hash → row of `wordWeights`, for "w.<word>" and "w0.<first word>".
@@ -27,10 +32,10 @@ struct FacetModel: Sendable {
 
     static let shared = FacetModel(weights: FacetModelWeights.text)
 
-    /// Reads the weights file: a `threshold T` line, then per feature its name,
-    /// a tab, and one weight per facet in `Facet.allCases` order.
+    /// Reads the weights file: `threshold T` and `unsupported U` lines, then per
+    /// feature its name, a tab, and one weight per facet in `Facet.allCases` order.
     init(weights text: String) {
-        var threshold = 0.5
+        var threshold = 0.5, unsupported = 1.0
         var fixed = [Double](repeating: 0, count: UnitFeatures.Fixed.count * Self.facets)
         var words = WordTable<Int>(minimumCapacity: 4096), firstWords = WordTable<Int>(minimumCapacity: 1024)
         var wordWeights: [Double] = []
@@ -38,6 +43,7 @@ struct FacetModel: Sendable {
         let slots = Dictionary(uniqueKeysWithValues: UnitFeatures.Fixed.names.enumerated().map { ($1, $0) })
         for line in text.split(separator: "\n") {
             if line.hasPrefix("threshold ") { threshold = Double(line.dropFirst(10)) ?? threshold; continue }
+            if line.hasPrefix("unsupported ") { unsupported = Double(line.dropFirst(12)) ?? unsupported; continue }
             let parts = line.split(separator: "\t")
             guard parts.count == 2 else { continue }
             let values = parts[1].split(separator: " ").compactMap { Double($0) }
@@ -54,6 +60,7 @@ struct FacetModel: Sendable {
             }
         }
         self.threshold = threshold
+        self.unsupported = unsupported
         self.fixed = fixed
         self.words = words
         self.firstWords = firstWords
@@ -63,9 +70,11 @@ struct FacetModel: Sendable {
 
     /// "w.json" → the hash of "json"; "w0.write" → that of "write", as a first word; nil for other features.
     static func word(_ name: String) -> (hash: UInt64, isFirst: Bool)? {
-        guard name.hasPrefix("w.") || name.hasPrefix("w0.") else { return nil }
-        let isFirst = name.hasPrefix("w0.")
-        return (Tokenizer.hash(String(name.dropFirst(isFirst ? 3 : 2))), isFirst)
+        // By bytes: a word may begin with a combining mark, which would join "." as one Character.
+        let bytes = Array(name.utf8)
+        let isFirst = bytes.starts(with: "w0.".utf8)
+        guard isFirst || bytes.starts(with: "w.".utf8) else { return nil }
+        return (Tokenizer.hash(String(decoding: bytes.dropFirst(isFirst ? 3 : 2), as: UTF8.self)), isFirst)
     }
 
     /// What `logits` reuses from one unit to the next.
@@ -100,7 +109,7 @@ struct FacetModel: Sendable {
     /// `probability` turns one into a probability, for the few facets that need it.
     static func logits(_ tables: Tables, _ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
                               own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
-                              scratch: inout Scratch) {
+                              neighbours: UnitFeatures.Neighbours, scratch: inout Scratch) {
         scratch.unit += 1
         let stamp = scratch.unit
         var z = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
@@ -111,6 +120,7 @@ struct FacetModel: Sendable {
         }
         scratch.counted.withUnsafeMutableBufferPointer { counted in
             UnitFeatures.visit(buffer, unit: unit, index: index, tokens: tokens, own: own, rule: rule, announced: announced,
+                               neighbours: neighbours,
                 fixed: { slot, value in add(tables.fixed, slot * facets, value) },
                 word: { token, isFirst in
                     guard let row = isFirst ? tables.firstWords[token.hash] : tables.words[token.hash] else { return }
@@ -127,6 +137,23 @@ struct FacetModel: Sendable {
     }
 
     static func probability(_ logit: Double) -> Double { 1 / (1 + exp(-logit)) }
+
+    /// Evidence for a facet the model keeps with no cue or heading behind it:
+    /// the (at most three) words of the unit that weigh most for it.
+    static func learnedEvidence(_ tables: Tables, _ buffer: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<Token>,
+                                facet: Facet) -> String {
+        var strongest: [(weight: Double, token: Token)] = []
+        for token in tokens {
+            guard let row = tables.words[token.hash] else { continue }
+            let weight = tables.wordWeights[row * facets + facet.order]
+            guard weight > 0, !strongest.contains(where: { $0.token.hash == token.hash }) else { continue }
+            strongest.append((weight, token))
+            strongest.sort { $0.weight > $1.weight }
+            if strongest.count > 3 { strongest.removeLast() }
+        }
+        guard !strongest.isEmpty else { return "learned from the units around it" }
+        return "learned from " + strongest.map { "\"\(UnitFeatures.wordText(buffer, $0.token))\"" }.joined(separator: ", ")
+    }
 
     /// Each facet's probability from features by name (what the export writes):
     /// the reference the fast path is tested against.

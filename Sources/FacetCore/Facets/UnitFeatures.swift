@@ -1,9 +1,11 @@
 /// What the learned layer (`FacetModel`) sees of one unit: the cue scores of
 /// its own words (`own.task`), the rules' decision (`rule.task`), what its
-/// heading or section announces (`ann.task`), its shape (`kind.heading`,
-/// `len.4-8`, `flag.you`, ...) and its words (`w.json`, and `w0.write` for the
-/// first). One definition serves both the model and the export that trains it
-/// (`facet score-facets --features`), so the two cannot drift apart.
+/// heading or section announces (`ann.task`), the rules' decision on the
+/// units before and after it (`p.rule.task`, `n.rule.task`), its shape
+/// (`kind.heading`, `len.4-8`, `flag.you`, ...) and its words (`w.json`, and
+/// `w0.write` for the first). One definition serves both the model and the
+/// export that trains it (`facet score-facets --features`), so the two cannot
+/// drift apart.
 enum UnitFeatures {
     /// A feature other than a word, as a dense slot so inference needs no strings.
     enum Fixed {
@@ -24,7 +26,9 @@ enum UnitFeatures {
         static func own(_ facet: Facet) -> Int { 1 + kinds.count + facet.order }
         static func rule(_ facet: Facet) -> Int { 1 + kinds.count + facets + facet.order }
         static func announced(_ facet: Facet) -> Int { 1 + kinds.count + 2 * facets + facet.order }
-        static let lengthBase = 1 + kinds.count + 3 * facets
+        static let previousRuleBase = 1 + kinds.count + 3 * facets
+        static let nextRuleBase = 1 + kinds.count + 4 * facets
+        static let lengthBase = 1 + kinds.count + 5 * facets
         static func length(_ tokens: Int) -> Int { lengthBase + (tokens <= 3 ? 0 : tokens <= 8 ? 1 : tokens <= 20 ? 2 : 3) }
         static func flag(_ name: String) -> Int { lengthBase + lengths.count + flags.firstIndex(of: name)! }
         static let count = lengthBase + lengths.count + flags.count
@@ -38,6 +42,8 @@ enum UnitFeatures {
                 names[own(f)] = "own.\(f.rawValue)"
                 names[rule(f)] = "rule.\(f.rawValue)"
                 names[announced(f)] = "ann.\(f.rawValue)"
+                names[previousRuleBase + f.order] = "p.rule.\(f.rawValue)"
+                names[nextRuleBase + f.order] = "n.rule.\(f.rawValue)"
             }
             for (i, name) in lengths.enumerated() { names[lengthBase + i] = name }
             for name in flags { names[flag(name)] = "flag.\(name)" }
@@ -50,12 +56,31 @@ enum UnitFeatures {
         static let underHeading = flag("under-heading"), inSection = flag("in-section"), leadIn = flag("lead-in")
     }
 
+    /// The rules' facets on the units either side, as bit masks (bit `Facet.order`;
+    /// nil: no unit there, or an example): units in a run tend to share a facet.
+    struct Neighbours {
+        var previous: UInt8?
+        var next: UInt8?
+
+        /// Each unit's facets as a mask, taken once per document: reading the
+        /// neighbours' arrays for every unit retained and released them.
+        static func masks(_ document: Document, rule: [UnitFacets]) -> [UInt8?] {
+            document.units.indices.map { i in
+                document.units[i].isExample ? nil : rule[i].assignments.reduce(UInt8(0)) { $0 | 1 << $1.facet.order }
+            }
+        }
+
+        static func of(_ index: Int, in masks: [UInt8?]) -> Neighbours {
+            Neighbours(previous: index > 0 ? masks[index - 1] : nil, next: index + 1 < masks.count ? masks[index + 1] : nil)
+        }
+    }
+
     /// Calls `fixed(slot, value)` for each fixed feature and `word(token, isFirst)`
     /// for each word (the first word twice, as first and as a word). A word
     /// feature is present or not: the caller counts a repeated word once.
     @inline(__always)
     static func visit(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
-                      own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
+                      own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment], neighbours: Neighbours,
                       fixed: (Int, Double) -> Void, word: (Token, Bool) -> Void) {
         fixed(Fixed.bias, 1)
         fixed(Fixed.kind(unit.kind), 1)
@@ -63,6 +88,11 @@ enum UnitFeatures {
         for i in own.indices { fixed(Fixed.own(own[i].facet), own[i].confidence) }
         for i in rule.indices { fixed(Fixed.rule(rule[i].facet), 1) }
         for i in announced.indices { fixed(Fixed.announced(announced[i].facet), announced[i].confidence) }
+        let previous = neighbours.previous ?? 0, next = neighbours.next ?? 0
+        for order in 0..<Fixed.facets {
+            if previous & 1 << order != 0 { fixed(Fixed.previousRuleBase + order, 1) }
+            if next & 1 << order != 0 { fixed(Fixed.nextRuleBase + order, 1) }
+        }
         fixed(Fixed.length(tokens.count), 1)
         var hasUpper = false, hasLower = false
         for i in unit.range {
@@ -93,9 +123,10 @@ enum UnitFeatures {
 
     /// The features by name, as `facet score-facets --features` writes them.
     static func named(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
-                      own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment]) -> [String: Double] {
+                      own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
+                      neighbours: Neighbours) -> [String: Double] {
         var result: [String: Double] = [:]
-        visit(buffer, unit: unit, index: index, tokens: tokens, own: own, rule: rule, announced: announced,
+        visit(buffer, unit: unit, index: index, tokens: tokens, own: own, rule: rule, announced: announced, neighbours: neighbours,
               fixed: { slot, value in result[Fixed.names[slot]] = value },
               word: { token, isFirst in result[(isFirst ? "w0." : "w.") + wordText(buffer, token)] = 1 })
         return result

@@ -17,7 +17,7 @@ struct MissingFacet: LintRule {
         .role: "You are a [describe the assistant's role and expertise].",
         .task: "Your task is to [describe what the assistant does for the user].",
         .background: "Context: [who the users are, what the product is and what they need].",
-        .format: "Format each answer as [describe the output: length, structure, Markdown or JSON].",
+        .format: "Reply in this format: [describe the output: length, structure, Markdown or JSON].",
         .style: "Use a [describe the tone, e.g. friendly and concise] tone.",
         .tool: "Use [tool name] to [describe when and why to call it].",
         .guardrail: "Do not [describe what the assistant must never do]; instead, [say what it should do].",
