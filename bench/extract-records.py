@@ -33,7 +33,8 @@ def records(corpus):
     # Most rows are one paragraph; the structured ones are longer (kept under 6,000 characters).
     text = [r["prompt"] for r in rows if r["type"] == "TEXT" and len(r["prompt"]) < 4000]
     structured = [r["prompt"] for r in rows if r["type"] == "STRUCTURED" and len(r["prompt"]) < 6000]
-    yield "role-prompts", rng.sample(distinct(text), 100) + rng.sample(distinct(structured), 20)
+    first = rng.sample(distinct(text), 100)
+    yield "role-prompts", first + rng.sample(distinct(structured), 20)
     with open(os.path.join(corpus, INJECTION), encoding="utf-8") as f:
         injection = distinct(r["test_case_prompt"] for r in json.load(f))
     yield "prompt-injection", rng.sample(injection, 40)
@@ -41,6 +42,9 @@ def records(corpus):
         yield "judge-prompts", distinct(json.loads(line)["system_prompt"] for line in f if line.strip())
     with open(os.path.join(corpus, FINE_TUNING), encoding="utf-8") as f:
         yield "fine-tuning", distinct(json.loads(line)["messages"][0]["content"] for line in f if line.strip())
+    # A second sample (records-2), drawn after the first so the first stays as it was.
+    taken = set(first)
+    yield "role-prompts-2", rng.sample([t for t in distinct(text) if t not in taken], 150)
 
 
 def extract(corpus, out):

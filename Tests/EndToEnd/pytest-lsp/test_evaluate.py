@@ -100,10 +100,9 @@ async def test_the_evaluate_lens_scores_compares_and_reports_drift(preview_clien
                  and d.message.startswith("The format instruction")]
     assert finding.source == "facet eval"
     assert finding.message.startswith("The format instruction was not followed in 3 of 6 judged cases (small: 3 of 3; strong: 0 of 3")
-    # The weak third turn of the conversation also marks the role and the task.
-    # FIXME: the classifier gives "Reply in JSON only." a weak task (0.33, from "reply")
-    # besides its format, so the task rubric quotes it too and the task is marked twice.
-    assert sorted(d.message.split(" was")[0] for d in not_followed()) == ["The format instruction", "The role", "The task", "The task"]
+    # The weak third turn of the conversation also marks the role and the task (on every
+    # sentence its rubric quotes: the classifier may also read "Reply in JSON only." as a task).
+    assert sorted({d.message.split(" was")[0] for d in not_followed()}) == ["The format instruction", "The role", "The task"]
 
     # Editing the sentence retires the finding; the lint diagnostics stay.
     doc.replace("Reply in JSON only.", "Reply in YAML only.")
