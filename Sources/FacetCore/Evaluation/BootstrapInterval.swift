@@ -34,8 +34,9 @@ public struct BootstrapInterval: Sendable, Equatable {
 }
 
 /// A small, fixed pseudo-random sequence (Steele, Lea and Flood's SplitMix64),
-/// so a measurement printed today can be reproduced tomorrow.
-struct SplitMix64 {
+/// so a measurement printed today, or a randomised test's failure, can be
+/// reproduced tomorrow.
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
 
     init(seed: UInt64) { state = seed }

@@ -369,20 +369,6 @@ public struct FacetClassifier: Sendable {
         for i in range where buffer[i] >= 0xE3 && buffer[i] <= 0xED { return true }
         return false
     }
-
-    func contains(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, range.count >= needle.count else { return false }
-        var i = range.lowerBound
-        while i + needle.count <= range.upperBound {
-            if buffer[i] == first {
-                var k = 1
-                while k < needle.count && buffer[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return true }
-            }
-            i += 1
-        }
-        return false
-    }
 }
 
 /// Where an instruction's verb may stand in a unit's words.
