@@ -60,9 +60,8 @@ final class FacetClassifierTests: XCTestCase {
         let analysis = Analyzer.analyze("You are a helper.\n" + alone)
         XCTAssertTrue(analysis.facets[1].has(.format), "\(analysis.facets[1])")
         XCTAssertEqual(analysis.facets[1].assignments.first?.evidence, ["section <output_format>"])
-        // FIXME: as the only unit of a message the learned layer drops it (p 0.26):
-        // a first unit is rarely format in the labelled prompts.
-        XCTAssertFalse(Analyzer.analyze(alone).facets[0].has(.format))
+        // As the only unit of a message too (the layer once dropped it: a first unit is rarely format).
+        XCTAssertTrue(Analyzer.analyze(alone).facets[0].has(.format))
     }
 
     func testConfidenceInRangeAndEvidenceNonEmpty() {

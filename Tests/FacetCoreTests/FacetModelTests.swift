@@ -19,15 +19,64 @@ final class FacetModelTests: XCTestCase {
     }
 
     func testWeightsFileParsing() {
-        let model = FacetModel(weights: "threshold 0.4\nunsupported 0.6\nbias\t1 2 3 4 5 6 7\nw.json\t0 0 0 1 0 0 0\nw0.write\t0 1 0 0 0 0 0\nown.nope\t0 0 0 0 0 0 0\nw.short\t1 2\n")
+        let model = FacetModel(weights: "threshold 0.4\nunsupported 0.6\nbias\t1 2 3 4 5 6 7\nw.json\t0 0 0 1 0 0 0\nw0.write\t0 1 0 0 0 0 0\n"
+                                   + "pw.tools\t0 0 0 0 0 -0.25 0\nnw.json\t0 0 0 2.5 0 0 0\nw2.reply in\t0 0 0 0.125 0 0 0\nown.nope\t0 0 0 0 0 0 0\nw.short\t1 2\nw.bad\t1 2 x 4 5 6 7\n")
         XCTAssertEqual(model.threshold, 0.4)
         XCTAssertEqual(model.unsupported, 0.6)
         XCTAssertEqual(FacetModel(weights: "threshold 0.4\n").unsupported, 1, "without the line, no facet without evidence")
         XCTAssertEqual(Array(model.fixed[0..<7]), [1, 2, 3, 4, 5, 6, 7])
-        XCTAssertEqual(model.words[Tokenizer.hash("json")].map { model.wordWeights[$0 * 7 + 3] }, 1)
-        XCTAssertEqual(model.firstWords[Tokenizer.hash("write")].map { model.wordWeights[$0 * 7 + 1] }, 1)
-        XCTAssertNil(model.words[Tokenizer.hash("write")], "a first word is not any word")
-        XCTAssertEqual(model.unknownNames, ["own.nope", "w.short"])
+        func weight(_ word: String, _ place: UnitFeatures.Place, _ facet: Facet) -> Double? {
+            guard let row = model.words[Tokenizer.hash(word)]?[place], row >= 0 else { return nil }
+            return model.wordWeights[Int(row) * 7 + facet.order]
+        }
+        XCTAssertEqual(weight("json", .own, .format), 1)
+        XCTAssertEqual(weight("write", .first, .task), 1)
+        XCTAssertNil(weight("write", .own, .task), "a first word is not any word")
+        XCTAssertEqual(weight("tools", .previous, .tool), -0.25)
+        XCTAssertEqual(weight("json", .next, .format), 2.5, "the same word has a row per place")
+        XCTAssertNil(weight("json", .previous, .format))
+        let pair = model.pairs[FacetModel.pairHash(Tokenizer.hash("reply"), Tokenizer.hash("in"))]
+        XCTAssertEqual(pair.map { model.wordWeights[$0 * 7 + 3] }, 0.125)
+        XCTAssertNil(model.pairs[FacetModel.pairHash(Tokenizer.hash("in"), Tokenizer.hash("reply"))], "a pair is ordered")
+        XCTAssertEqual(model.unknownNames, ["own.nope", "w.short", "w.bad"])
+    }
+
+    /// The weights are read by bytes; every number must come out as `Double` reads it.
+    func testWeightsAreReadAsDoubleReadsThem() {
+        var compared = 0
+        for line in FacetModelWeights.text.split(separator: "\n") {
+            guard let tab = line.firstIndex(of: "\t") else { continue }
+            for field in line[line.index(after: tab)...].split(separator: " ") {
+                let bytes = Array(field.utf8)
+                let read = bytes.withUnsafeBufferPointer { FacetModel.number($0[...]) }
+                XCTAssertEqual(read, Double(field), String(field))
+                compared += 1
+            }
+        }
+        XCTAssertGreaterThan(compared, 50_000)
+        for odd in ["1e-3", "-", "", "1.2.3", "abc", "12345678901234567890.5"] {
+            let read = Array(odd.utf8).withUnsafeBufferPointer { FacetModel.number($0[...]) }
+            XCTAssertEqual(read, Double(odd), odd)
+        }
+    }
+
+    /// Most units carry one facet: a second is kept only when it is likely in its own right.
+    func testASecondFacetNeedsItsOwnProbability() throws {
+        let base = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/devset")
+        let names = try FileManager.default.contentsOfDirectory(atPath: base.path).filter { $0.hasSuffix(".tagged.md") }.sorted()
+        var seconds = 0
+        for name in names {
+            let text = try TaggedText.parse(Array(Data(contentsOf: base.appendingPathComponent(name)))).plain
+            for unit in Analyzer.analyze(SourceText(bytes: text)).facets where unit.assignments.count > 1 {
+                for second in unit.assignments.dropFirst() {
+                    XCTAssertGreaterThanOrEqual(second.confidence, FacetModel.secondary)
+                    seconds += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(seconds, 0, "some units still carry two facets")
+        let ruleBased = FacetClassifier.ruleBased.classify(Segmenter.segment(SourceText("Summarize the article in three bullet points.\n")))
+        XCTAssertEqual(ruleBased[0].facets.count, 2, "the rules alone give both: the layer decides")
     }
 
     /// Inference reads words by hash and fixed features by slot; the export names
@@ -47,12 +96,12 @@ final class FacetModelTests: XCTestCase {
             let named = classifier.namedFeatures(document)
             classifier.applyRules(document, words: words) { rule, own, announced in
                 let masks = UnitFeatures.Neighbours.masks(document, rule: rule)
-                var scratch = FacetModel.Scratch(model)
+                var scratch = FacetModel.Scratch(model, tokens: words.tokens)
                 document.source.bytes.withUnsafeBufferPointer { buffer in
                     words.tokens.withUnsafeBufferPointer { tokens in
                         for (index, unit) in document.units.enumerated() where !unit.isExample {
                             model.withTables { tables in
-                                FacetModel.logits(tables, buffer, unit: unit, index: index, tokens: UnsafeBufferPointer(rebasing: tokens[words.ranges[index]]),
+                                FacetModel.logits(tables, buffer, unit: unit, index: index, words: UnitFeatures.Words(index, in: document, words, tokens),
                                                          own: own[index], rule: rule[index].assignments, announced: announced[index],
                                                   neighbours: .of(index, in: masks), scratch: &scratch)
                             }

@@ -39,15 +39,16 @@ public struct FacetClassifier: Sendable {
     func weigh(_ document: Document, words: WordIndex, model: FacetModel, rule: [UnitFacets],
                own: [[FacetAssignment]], announced: [[FacetAssignment]]) -> [UnitFacets] {
         var result = rule
-        var scratch = FacetModel.Scratch(model)
+        var scratch = FacetModel.Scratch(model, tokens: words.tokens)
         let masks = UnitFeatures.Neighbours.masks(document, rule: rule)
         model.withTables { tables in
             document.source.bytes.withUnsafeBufferPointer { buffer in
                 words.tokens.withUnsafeBufferPointer { allTokens in
                     for (index, unit) in document.units.enumerated() where !unit.isExample {
                         let cues = own[index], heard = announced[index]
-                        let tokens = UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]])
-                        FacetModel.logits(tables, buffer, unit: unit, index: index, tokens: tokens,
+                        let unitWords = UnitFeatures.Words(index, in: document, words, allTokens)
+                        let tokens = unitWords.ownTokens
+                        FacetModel.logits(tables, buffer, unit: unit, index: index, words: unitWords,
                                           own: cues, rule: rule[index].assignments, announced: heard,
                                           neighbours: .of(index, in: masks), scratch: &scratch)
                         var assignments: [FacetAssignment] = []
@@ -72,6 +73,11 @@ public struct FacetClassifier: Sendable {
                             assignments.append(FacetAssignment(facet: facet, confidence: (p * 1000).rounded() / 1000, evidence: evidence))
                         }
                         assignments.sort(by: FacetAssignment.strongerFirst)
+                        // The most likely facet, and others only when they are likely in their own right.
+                        if assignments.count > 1 {
+                            let top = assignments[0].facet
+                            assignments.removeAll { $0.facet != top && $0.confidence < FacetModel.secondary }
+                        }
                         result[index] = UnitFacets(assignments: assignments)
                     }
                 }
@@ -92,7 +98,7 @@ public struct FacetClassifier: Sendable {
                 words.tokens.withUnsafeBufferPointer { allTokens in
                     for (index, unit) in document.units.enumerated() where !unit.isExample {
                         named[index] = UnitFeatures.named(buffer, unit: unit, index: index,
-                                                          tokens: UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]]),
+                                                          words: UnitFeatures.Words(index, in: document, words, allTokens),
                                                           own: own[index], rule: facets[index].assignments, announced: announced[index],
                                                           neighbours: .of(index, in: masks))
                     }

@@ -19,13 +19,18 @@ struct FacetModel: Sendable {
     static let strongCueFloor = 0.1
     /// A facet the rules found no evidence for is kept when its probability reaches this.
     let unsupported: Double
+    /// A unit keeps its most likely facet, and another only when its probability
+    /// reaches this: most units carry one facet (nine in ten labelled ones).
+    static let secondary = 0.5
     /// Below this log-odds no facet is kept, whatever its evidence: most are, and need no `exp`.
     static let floorLogit = log(strongCueFloor / (1 - strongCueFloor))
     /// `facets` weights per fixed feature slot (zeros for slots the file omits).
     let fixed: [Double]
-    /// Word hash → row of `wordWeights`, for "w.<word>" and "w0.<first word>".
-    let words: WordTable<Int>
-    let firstWords: WordTable<Int>
+    /// Word hash → its rows of `wordWeights`, one per `UnitFeatures.Place`
+    /// ("w.<word>", "w0.<first word>", "pw.<word before>", "nw.<word after>"),
+    /// and `pairHash` → row for "w2.<word> <word>".
+    let words: WordTable<WordRows>
+    let pairs: WordTable<Int>
     let wordWeights: [Double]
     /// Names in the weights file that no feature has: a stale file (a test keeps it at 0).
     let unknownNames: [String]
@@ -34,58 +39,147 @@ struct FacetModel: Sendable {
 
     /// Reads the weights file: `threshold T` and `unsupported U` lines, then per
     /// feature its name, a tab, and one weight per facet in `Facet.allCases` order.
+    /// By bytes, not Strings: the file has tens of thousands of lines and is read at every start.
     init(weights text: String) {
         var threshold = 0.5, unsupported = 1.0
         var fixed = [Double](repeating: 0, count: UnitFeatures.Fixed.count * Self.facets)
-        var words = WordTable<Int>(minimumCapacity: 4096), firstWords = WordTable<Int>(minimumCapacity: 1024)
+        var words = WordTable<WordRows>(minimumCapacity: 8192), pairs = WordTable<Int>(minimumCapacity: 8192)
         var wordWeights: [Double] = []
         var unknown: [String] = []
         let slots = Dictionary(uniqueKeysWithValues: UnitFeatures.Fixed.names.enumerated().map { ($1, $0) })
-        for line in text.split(separator: "\n") {
-            if line.hasPrefix("threshold ") { threshold = Double(line.dropFirst(10)) ?? threshold; continue }
-            if line.hasPrefix("unsupported ") { unsupported = Double(line.dropFirst(12)) ?? unsupported; continue }
-            let parts = line.split(separator: "\t")
-            guard parts.count == 2 else { continue }
-            let values = parts[1].split(separator: " ").compactMap { Double($0) }
-            guard values.count == Self.facets else { unknown.append(String(parts[0])); continue }
-            let name = String(parts[0])
-            if let word = Self.word(name) {
-                let row = wordWeights.count / Self.facets
-                wordWeights += values
-                if word.isFirst { firstWords.update(word.hash, default: row) { $0 = row } } else { words.update(word.hash, default: row) { $0 = row } }
-            } else if let slot = slots[name] {
-                fixed.replaceSubrange(slot * Self.facets..<(slot + 1) * Self.facets, with: values)
-            } else {
-                unknown.append(name)
+        var values: [Double] = []
+        var text = text
+        text.withUTF8 { bytes in
+            for line in bytes.split(separator: UInt8(ascii: "\n")) {
+                let line = UnsafeBufferPointer(rebasing: line)
+                if line.starts(with: "threshold ".utf8) { threshold = Self.number(line.dropFirst(10)) ?? threshold; continue }
+                if line.starts(with: "unsupported ".utf8) { unsupported = Self.number(line.dropFirst(12)) ?? unsupported; continue }
+                guard let tab = line.firstIndex(of: UInt8(ascii: "\t")) else { continue }
+                let name = UnsafeBufferPointer(rebasing: line[..<tab])
+                values.removeAll(keepingCapacity: true)
+                for field in line[(tab + 1)...].split(separator: UInt8(ascii: " ")) {
+                    guard let value = Self.number(field) else { break }
+                    values.append(value)
+                }
+                guard values.count == Self.facets else { unknown.append(String(decoding: name, as: UTF8.self)); continue }
+                if let word = Self.word(name) {
+                    let row = wordWeights.count / Self.facets
+                    wordWeights += values
+                    if let place = word.place {
+                        words.update(word.hash, default: WordRows()) { $0[place] = Int32(row) }
+                    } else {
+                        pairs.update(word.hash, default: row) { $0 = row }
+                    }
+                } else if let slot = slots[String(decoding: name, as: UTF8.self)] {
+                    fixed.replaceSubrange(slot * Self.facets..<(slot + 1) * Self.facets, with: values)
+                } else {
+                    unknown.append(String(decoding: name, as: UTF8.self))
+                }
             }
         }
         self.threshold = threshold
         self.unsupported = unsupported
         self.fixed = fixed
         self.words = words
-        self.firstWords = firstWords
+        self.pairs = pairs
         self.wordWeights = wordWeights
         self.unknownNames = unknown
     }
 
-    /// "w.json" → the hash of "json"; "w0.write" → that of "write", as a first word; nil for other features.
-    static func word(_ name: String) -> (hash: UInt64, isFirst: Bool)? {
-        // By bytes: a word may begin with a combining mark, which would join "." as one Character.
-        let bytes = Array(name.utf8)
-        let isFirst = bytes.starts(with: "w0.".utf8)
-        guard isFirst || bytes.starts(with: "w.".utf8) else { return nil }
-        return (Tokenizer.hash(String(decoding: bytes.dropFirst(isFirst ? 3 : 2), as: UTF8.self)), isFirst)
+    /// A word's rows of `wordWeights`, one per place it can stand in (-1: no weights there).
+    struct WordRows: Sendable {
+        var rows: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+
+        subscript(place: UnitFeatures.Place) -> Int32 {
+            get {
+                switch place {
+                case .own: return rows.0
+                case .first: return rows.1
+                case .previous: return rows.2
+                case .next: return rows.3
+                }
+            }
+            set {
+                switch place {
+                case .own: rows.0 = newValue
+                case .first: rows.1 = newValue
+                case .previous: rows.2 = newValue
+                case .next: rows.3 = newValue
+                }
+            }
+        }
     }
 
-    /// What `logits` reuses from one unit to the next.
+    /// "w.json" → the hash of "json" and its place (`own`); "w0.write",
+    /// "pw.tools", "nw.json" likewise; "w2.reply in" → `pairHash` of the two
+    /// words and no place; nil for other features.
+    static func word(_ name: String) -> (hash: UInt64, place: UnitFeatures.Place?)? {
+        Array(name.utf8).withUnsafeBufferPointer { word($0) }
+    }
+
+    // By bytes: a word may begin with a combining mark, which would join "." as one Character.
+    static func word(_ name: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, place: UnitFeatures.Place?)? {
+        func hash(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64 { bytes.reduce(Tokenizer.fnvOffset, Tokenizer.mix) }
+        for place in [UnitFeatures.Place.own, .first, .previous, .next] where name.starts(with: place.prefix.utf8) {
+            return (hash(name.dropFirst(place.prefix.utf8.count)), place)
+        }
+        guard name.starts(with: "w2.".utf8) else { return nil }
+        let two = name.dropFirst(3).split(separator: UInt8(ascii: " "))
+        guard two.count == 2 else { return nil }
+        return (pairHash(hash(two[0]), hash(two[1])), nil)
+    }
+
+    /// A decimal as the weights file writes it ("-0.1234", "1"); others through `Double`.
+    static func number(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Double? {
+        var digits: Int64 = 0, scale = 1.0, seenPoint = false, count = 0
+        let negative = bytes.first == UInt8(ascii: "-")
+        for b in bytes.dropFirst(negative ? 1 : 0) {
+            if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") && count < 15 {
+                digits = digits * 10 + Int64(b - UInt8(ascii: "0"))
+                count += 1
+                if seenPoint { scale *= 10 }
+            } else if b == UInt8(ascii: "."), !seenPoint {
+                seenPoint = true
+            } else {
+                return Double(String(decoding: bytes, as: UTF8.self))  // exponents, long digit runs, junk (nil)
+            }
+        }
+        guard count > 0 else { return nil }
+        // Both exact, so the quotient is the correctly rounded value, as `Double("...")` gives.
+        return (negative ? -1 : 1) * Double(digits) / scale
+    }
+
+    /// One hash for two adjacent words, in order.
+    @inline(__always)
+    static func pairHash(_ first: UInt64, _ second: UInt64) -> UInt64 {
+        (first &* 0x9E37_79B9_7F4A_7C15) ^ second
+    }
+
+    /// What `logits` reuses from one unit to the next, for one document.
     struct Scratch {
         /// Per facet (by `Facet.order`), the model's log-odds for the last unit.
         var logits = [Double](repeating: 0, count: FacetModel.facets)
-        /// Per word row, the unit that last counted it: a repeated word counts once.
-        var counted: [Int]
-        var unit = 0
+        /// The word rows the current unit has counted, as a small open-addressing
+        /// set (-1: empty): a repeated word counts once. Sized per unit, as a
+        /// table over all rows would be cleared for every document.
+        var counted: [Int32] = []
+        /// Each of the document's tokens' rows, looked up once: a word is read
+        /// as its unit's, and again as its neighbours' words before and after.
+        var rows: [WordRows]
 
-        init(_ model: FacetModel) { counted = [Int](repeating: -1, count: model.wordWeights.count / FacetModel.facets) }
+        init(_ model: FacetModel, tokens: [Token]) {
+            rows = tokens.map { model.words[$0.hash] ?? WordRows() }
+        }
+
+        /// Empties `counted`, with room for `words` rows at most half full; returns its mask.
+        mutating func clearCounted(for words: Int) -> Int {
+            var size = 64
+            while size < words * 2 { size *= 2 }
+            if counted.count < size { counted = [Int32](repeating: -1, count: size) } else {
+                counted.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
+            }
+            return counted.count - 1
+        }
     }
 
     /// The weights as raw buffers, taken once per document: passing the model's
@@ -93,44 +187,48 @@ struct FacetModel: Sendable {
     struct Tables {
         let fixed: UnsafeBufferPointer<Double>
         let wordWeights: UnsafeBufferPointer<Double>
-        let words: WordTable<Int>
-        let firstWords: WordTable<Int>
+        let words: WordTable<WordRows>
+        let pairs: WordTable<Int>
     }
 
     func withTables<R>(_ body: (Tables) -> R) -> R {
         fixed.withUnsafeBufferPointer { fixed in
             wordWeights.withUnsafeBufferPointer { wordWeights in
-                body(Tables(fixed: fixed, wordWeights: wordWeights, words: words, firstWords: firstWords))
+                body(Tables(fixed: fixed, wordWeights: wordWeights, words: words, pairs: pairs))
             }
         }
     }
 
     /// Each facet's log-odds for one unit, into `scratch.logits` (by `Facet.order`);
     /// `probability` turns one into a probability, for the few facets that need it.
-    static func logits(_ tables: Tables, _ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
+    static func logits(_ tables: Tables, _ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, words: UnitFeatures.Words,
                               own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
                               neighbours: UnitFeatures.Neighbours, scratch: inout Scratch) {
-        scratch.unit += 1
-        let stamp = scratch.unit
+        let mask = scratch.clearCounted(for: 2 * words.own.count + words.previous.count + words.next.count)
         var z = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         @inline(__always) func add(_ weights: UnsafeBufferPointer<Double>, _ start: Int, _ value: Double) {
             z.0 += weights[start] * value; z.1 += weights[start + 1] * value; z.2 += weights[start + 2] * value
             z.3 += weights[start + 3] * value; z.4 += weights[start + 4] * value; z.5 += weights[start + 5] * value
             z.6 += weights[start + 6] * value
         }
+        let rows = scratch.rows
         scratch.counted.withUnsafeMutableBufferPointer { counted in
-            UnitFeatures.visit(buffer, unit: unit, index: index, tokens: tokens, own: own, rule: rule, announced: announced,
+            // Only words with weights need telling apart, and their rows do it.
+            @inline(__always) func count(_ row: Int) {
+                guard row >= 0 else { return }
+                var i = (row &* 0x9E37_79B9) & mask
+                while counted[i] >= 0 {
+                    if counted[i] == Int32(row) { return }
+                    i = (i + 1) & mask
+                }
+                counted[i] = Int32(row)
+                add(tables.wordWeights, row * facets, 1)
+            }
+            UnitFeatures.visit(buffer, unit: unit, index: index, words: words, own: own, rule: rule, announced: announced,
                                neighbours: neighbours,
                 fixed: { slot, value in add(tables.fixed, slot * facets, value) },
-                word: { token, isFirst in
-                    guard let row = isFirst ? tables.firstWords[token.hash] : tables.words[token.hash] else { return }
-                    // Only words with weights need telling apart, and their rows do it.
-                    if !isFirst {
-                        if counted[row] == stamp { return }
-                        counted[row] = stamp
-                    }
-                    add(tables.wordWeights, row * facets, 1)
-                })
+                word: { at, place in count(Int(rows[at][place])) },
+                pair: { a, b in count(tables.pairs[pairHash(words.all[a].hash, words.all[b].hash)] ?? -1) })
         }
         scratch.logits[0] = z.0; scratch.logits[1] = z.1; scratch.logits[2] = z.2; scratch.logits[3] = z.3
         scratch.logits[4] = z.4; scratch.logits[5] = z.5; scratch.logits[6] = z.6
@@ -144,7 +242,7 @@ struct FacetModel: Sendable {
                                 facet: Facet) -> String {
         var strongest: [(weight: Double, token: Token)] = []
         for token in tokens {
-            guard let row = tables.words[token.hash] else { continue }
+            guard let row = tables.words[token.hash].map({ Int($0[.own]) }), row >= 0 else { continue }
             let weight = tables.wordWeights[row * facets + facet.order]
             guard weight > 0, !strongest.contains(where: { $0.token.hash == token.hash }) else { continue }
             strongest.append((weight, token))
@@ -162,7 +260,8 @@ struct FacetModel: Sendable {
         for (name, value) in features {
             var row: (weights: [Double], start: Int)?
             if let word = Self.word(name) {
-                if let r = word.isFirst ? firstWords[word.hash] : words[word.hash] { row = (wordWeights, r * Self.facets) }
+                let r = word.place.map { place in words[word.hash].map { Int($0[place]) } ?? -1 } ?? pairs[word.hash] ?? -1
+                if r >= 0 { row = (wordWeights, r * Self.facets) }
             } else if let slot = UnitFeatures.Fixed.names.firstIndex(of: name) {
                 row = (fixed, slot * Self.facets)
             }

@@ -2,8 +2,10 @@
 /// its own words (`own.task`), the rules' decision (`rule.task`), what its
 /// heading or section announces (`ann.task`), the rules' decision on the
 /// units before and after it (`p.rule.task`, `n.rule.task`), its shape
-/// (`kind.heading`, `len.4-8`, `flag.you`, ...) and its words (`w.json`, and
-/// `w0.write` for the first). One definition serves both the model and the
+/// (`kind.heading`, `len.4-8`, `flag.you`, ...), its words (`w.json`, and
+/// `w0.write` for the first), its pairs of adjacent words (`w2.reply in`),
+/// and the words of the units before and after it (`pw.tools`, `nw.json`):
+/// a unit is often read by what surrounds it. One definition serves both the model and the
 /// export that trains it (`facet score-facets --features`), so the two cannot
 /// drift apart.
 enum UnitFeatures {
@@ -75,13 +77,54 @@ enum UnitFeatures {
         }
     }
 
-    /// Calls `fixed(slot, value)` for each fixed feature and `word(token, isFirst)`
-    /// for each word (the first word twice, as first and as a word). A word
-    /// feature is present or not: the caller counts a repeated word once.
+    /// Where a word feature's word stands, relative to the unit.
+    enum Place {
+        case first, own, previous, next
+        /// The feature name's prefix, as the export writes it.
+        var prefix: String {
+            switch self {
+            case .first: return "w0."
+            case .own: return "w."
+            case .previous: return "pw."
+            case .next: return "nw."
+            }
+        }
+    }
+
+    /// A unit's words and those of the units either side (empty: none, or an
+    /// example), as ranges of the document's tokens (`WordIndex.tokens`), so a
+    /// caller can keep what it knows of each token in an array beside them.
+    struct Words {
+        var all: UnsafeBufferPointer<Token>
+        var own: Range<Int>
+        var previous: Range<Int>
+        var next: Range<Int>
+
+        var ownTokens: UnsafeBufferPointer<Token> { UnsafeBufferPointer(rebasing: all[own]) }
+
+        /// The words of the unit at `index` and of its neighbours.
+        init(_ index: Int, in document: Document, _ words: WordIndex, _ all: UnsafeBufferPointer<Token>) {
+            func of(_ i: Int) -> Range<Int> {
+                guard i >= 0, i < document.units.count, !document.units[i].isExample else { return 0..<0 }
+                return words.ranges[i]
+            }
+            self.all = all
+            own = of(index)
+            previous = of(index - 1)
+            next = of(index + 1)
+        }
+    }
+
+    /// Calls `fixed(slot, value)` for each fixed feature, `word(token, place)`
+    /// for each word (the first word twice, as first and as its own) and for
+    /// each word of the units either side, and `pair(a, b)` for each two
+    /// adjacent words; tokens by their index in `words.all`. A word or pair
+    /// feature is present or not: the caller counts a repeated one once.
     @inline(__always)
-    static func visit(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
+    static func visit(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, words: Words,
                       own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment], neighbours: Neighbours,
-                      fixed: (Int, Double) -> Void, word: (Token, Bool) -> Void) {
+                      fixed: (Int, Double) -> Void, word: (Int, Place) -> Void, pair: (Int, Int) -> Void) {
+        let tokens = words.ownTokens
         fixed(Fixed.bias, 1)
         fixed(Fixed.kind(unit.kind), 1)
         // By index, reading two fields: copying an assignment would retain its evidence.
@@ -113,22 +156,26 @@ enum UnitFeatures {
             you = you || token.hash == Cue.you || token.hash == Cue.your
             negation = negation || (position < 3 && Cue.negations.contains(token.hash))
             number = number || token.isNumber
-            if position == 0 { word(token, true) }
-            word(token, false)
+            let at = words.own.lowerBound + position
+            if position == 0 { word(at, .first) } else { pair(at - 1, at) }
+            word(at, .own)
         }
+        for at in words.previous { word(at, .previous) }
+        for at in words.next { word(at, .next) }
         if you { fixed(Fixed.you, 1) }
         if negation { fixed(Fixed.negation, 1) }
         if number { fixed(Fixed.number, 1) }
     }
 
     /// The features by name, as `facet score-facets --features` writes them.
-    static func named(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
+    static func named(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, words: Words,
                       own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
                       neighbours: Neighbours) -> [String: Double] {
         var result: [String: Double] = [:]
-        visit(buffer, unit: unit, index: index, tokens: tokens, own: own, rule: rule, announced: announced, neighbours: neighbours,
+        visit(buffer, unit: unit, index: index, words: words, own: own, rule: rule, announced: announced, neighbours: neighbours,
               fixed: { slot, value in result[Fixed.names[slot]] = value },
-              word: { token, isFirst in result[(isFirst ? "w0." : "w.") + wordText(buffer, token)] = 1 })
+              word: { at, place in result[place.prefix + wordText(buffer, words.all[at])] = 1 },
+              pair: { a, b in result["w2." + wordText(buffer, words.all[a]) + " " + wordText(buffer, words.all[b])] = 1 })
         return result
     }
 
