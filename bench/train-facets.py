@@ -2,7 +2,8 @@
 """Train and measure the classifier's learned layer (FacetModel): one
 L2-regularised logistic regression per facet over the features
 `facet score-facets --features` writes (the rules' cue scores and decision,
-what the heading announces, the unit's shape, its words).
+what the heading announces, the unit's shape, its words and word pairs,
+its neighbours' words).
 
     swift build -c release
     python3 bench/train-facets.py           # rule-based vs cross-validated vs held-out figures
