@@ -100,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FacetCommandsTests",
-            dependencies: ["FacetCommands", "FacetCore"]
+            dependencies: ["FacetCommands", "FacetCore", "FacetFiles"]
         ),
 
         // MARK: facet: the executable (@main only)

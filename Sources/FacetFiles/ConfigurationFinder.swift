@@ -33,7 +33,7 @@ public final class ConfigurationFinder: @unchecked Sendable {
     /// The configuration for a file in `directory`: the nearest `.facet.toml`
     /// read over `base`, `base` itself when there is none, or the file's error.
     public func configuration(inDirectory directory: String, over base: FacetConfiguration = .default) -> Result<FacetConfiguration, ConfigurationError> {
-        guard let entry = explicitPath.map(Self.read) ?? locate(directory) else { return .success(base) }
+        guard let entry = explicitPath.map(Self.read) ?? locate(Self.absolute(directory)) else { return .success(base) }
         switch entry.text {
         case .failure(let error):
             return .failure(error)
@@ -51,7 +51,13 @@ public final class ConfigurationFinder: @unchecked Sendable {
 
     /// The path of the configuration file that applies to `directory`, if any.
     public func path(forDirectory directory: String) -> String? {
-        explicitPath ?? locate(directory)?.path
+        explicitPath ?? locate(Self.absolute(directory))?.path
+    }
+
+    /// An absolute folder path, so the walk up reaches the root: a relative one
+    /// stops at "." (and Foundation on Linux traps on the parent of ".").
+    static func absolute(_ directory: String) -> String {
+        URL(fileURLWithPath: directory.isEmpty ? "." : directory, isDirectory: true).standardizedFileURL.path
     }
 
     /// Forgets what was read, after a configuration file changed on disk.

@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 @testable import FacetCommands
+import FacetFiles
 @testable import FacetCore
 
 /// `facet check DATA.jsonl`, `facet tag` and `facet untag` run as the CLI runs them.
@@ -95,6 +96,26 @@ final class DatasetCommandTests: XCTestCase {
         try "[rules]\nweak-instruction = \"error\"\n".write(to: directory.appendingPathComponent(".facet.toml"), atomically: true, encoding: .utf8)
         let strict = try file("strict.jsonl", #"{"system": "Try to be helpful if possible."}"# + "\n")
         XCTAssertEqual(try check([strict]).status, 1)
+    }
+
+    /// A file named relative to the current folder ("data.jsonl", "./data.jsonl")
+    /// finds the configuration above that folder too. Walking up a relative path
+    /// once reached ".", whose parent Foundation on Linux traps on: check, suggest,
+    /// tag and preview crashed on such paths.
+    func testRelativePathsFindTheConfigurationAbove() throws {
+        try "[rules]\nweak-instruction = \"error\"\n".write(to: directory.appendingPathComponent(".facet.toml"), atomically: true, encoding: .utf8)
+        let sub = directory.appendingPathComponent("sub")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        try Data((#"{"system": "Try to be helpful if possible."}"# + "\n").utf8).write(to: sub.appendingPathComponent("strict.jsonl"))
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(sub.path))
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        for name in ["strict.jsonl", "./strict.jsonl", "../sub/strict.jsonl"] {
+            XCTAssertEqual(try check([name]).status, 1, name)
+        }
+        let finder = ConfigurationFinder()
+        XCTAssertEqual(finder.path(forDirectory: "."), directory.appendingPathComponent(".facet.toml").standardizedFileURL.path)
+        XCTAssertEqual(finder.path(forDirectory: ""), finder.path(forDirectory: "."))
     }
 
     func testTagThenUntagGivesBackTheSameBytes() throws {
