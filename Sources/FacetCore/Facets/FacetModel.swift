@@ -93,14 +93,20 @@ struct FacetModel: Sendable {
     struct Tables {
         let fixed: UnsafeBufferPointer<Double>
         let wordWeights: UnsafeBufferPointer<Double>
-        let words: WordTable<Int>
-        let firstWords: WordTable<Int>
+        /// Rows of `wordWeights` by token id (`Vocabulary.modelRows`, `modelFirstRows`).
+        let rows: UnsafeBufferPointer<Int32>
+        let firstRows: UnsafeBufferPointer<Int32>
     }
 
     func withTables<R>(_ body: (Tables) -> R) -> R {
-        fixed.withUnsafeBufferPointer { fixed in
+        let vocabulary = Vocabulary.shared
+        return fixed.withUnsafeBufferPointer { fixed in
             wordWeights.withUnsafeBufferPointer { wordWeights in
-                body(Tables(fixed: fixed, wordWeights: wordWeights, words: words, firstWords: firstWords))
+                vocabulary.modelRows.withUnsafeBufferPointer { rows in
+                    vocabulary.modelFirstRows.withUnsafeBufferPointer { firstRows in
+                        body(Tables(fixed: fixed, wordWeights: wordWeights, rows: rows, firstRows: firstRows))
+                    }
+                }
             }
         }
     }
@@ -123,7 +129,8 @@ struct FacetModel: Sendable {
                                neighbours: neighbours,
                 fixed: { slot, value in add(tables.fixed, slot * facets, value) },
                 word: { token, isFirst in
-                    guard let row = isFirst ? tables.firstWords[token.hash] : tables.words[token.hash] else { return }
+                    let row = Int(isFirst ? tables.firstRows[Int(token.id)] : tables.rows[Int(token.id)])
+                    guard row >= 0 else { return }
                     // Only words with weights need telling apart, and their rows do it.
                     if !isFirst {
                         if counted[row] == stamp { return }
@@ -144,7 +151,8 @@ struct FacetModel: Sendable {
                                 facet: Facet) -> String {
         var strongest: [(weight: Double, token: Token)] = []
         for token in tokens {
-            guard let row = tables.words[token.hash] else { continue }
+            let row = Int(tables.rows[Int(token.id)])
+            guard row >= 0 else { continue }
             let weight = tables.wordWeights[row * facets + facet.order]
             guard weight > 0, !strongest.contains(where: { $0.token.hash == token.hash }) else { continue }
             strongest.append((weight, token))

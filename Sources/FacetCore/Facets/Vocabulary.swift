@@ -1,0 +1,40 @@
+/// The words the classifier and the rules look up, each with a dense id that
+/// `WordIndex` gives every token once. What a part of the analysis knows about
+/// a word is then an array read by id, rather than a probe of that part's own
+/// hash table for every word (a token used to be looked up in several).
+/// Id 0 is every word the vocabulary does not know; its entries say "nothing".
+struct Vocabulary: Sendable {
+    static let unknown: Int32 = 0
+
+    private let ids: WordTable<Int32>
+    /// Per id: the cue entries that begin with the word (positions in `CompiledLexicon.byFirst.items`).
+    let cueEntries: [Range<Int>]
+    /// Per id: the learned layer's row of weights for the word, and for it as a
+    /// unit's first word (-1: none). The rows are those of `FacetModel.shared`,
+    /// the only model the classifier runs.
+    let modelRows: [Int32]
+    let modelFirstRows: [Int32]
+    /// Per id: whether duplicate detection leaves the word out (`DuplicateInstruction.stopWords`).
+    let isStopWord: [Bool]
+
+    static let shared = Vocabulary(lexicon: .shared, model: .shared)
+
+    init(lexicon: CompiledLexicon, model: FacetModel) {
+        var hashes: [UInt64] = [0]  // id 0: unknown
+        let known = lexicon.byFirst.allKeys + model.words.allKeys + model.firstWords.allKeys + DuplicateInstruction.stopWordHashes
+        var ids = WordTable<Int32>(minimumCapacity: known.count)
+        for hash in known where ids[hash] == nil {
+            ids.update(hash, default: Int32(hashes.count)) { _ in }
+            hashes.append(hash)
+        }
+        self.ids = ids
+        cueEntries = hashes.enumerated().map { $0 == 0 ? 0..<0 : lexicon.byFirst[$1] }
+        modelRows = hashes.enumerated().map { $0 == 0 ? -1 : model.words[$1].map(Int32.init) ?? -1 }
+        modelFirstRows = hashes.enumerated().map { $0 == 0 ? -1 : model.firstWords[$1].map(Int32.init) ?? -1 }
+        isStopWord = hashes.enumerated().map { $0 != 0 && DuplicateInstruction.stopWords.contains($1) }
+    }
+
+    /// The id of a word's hash; `unknown` for a word no table knows.
+    @inline(__always)
+    func id(_ hash: UInt64) -> Int32 { ids[hash] ?? Self.unknown }
+}
