@@ -14,14 +14,19 @@ struct Vocabulary: Sendable {
     /// the only model the classifier runs.
     let modelRows: [Int32]
     let modelFirstRows: [Int32]
-    /// Per id: whether duplicate detection leaves the word out (`DuplicateInstruction.stopWords`).
+    /// Per id: whether duplicate detection leaves the word out (`DuplicateInstruction.stopWordHashes`).
     let isStopWord: [Bool]
+    /// Per id: the preference dimensions the word shows (`DimensionCues.all`).
+    let dimensionBits: [UInt8]
+    /// Per id: what the word tells `ConflictingInstructions` (its `wordBits`).
+    let conflictBits: [UInt8]
 
     static let shared = Vocabulary(lexicon: .shared, model: .shared)
 
     init(lexicon: CompiledLexicon, model: FacetModel) {
         var hashes: [UInt64] = [0]  // id 0: unknown
         let known = lexicon.byFirst.allKeys + model.words.allKeys + model.firstWords.allKeys + DuplicateInstruction.stopWordHashes
+            + DimensionCues.all.allKeys + ConflictingInstructions.wordBits.allKeys
         var ids = WordTable<Int32>(minimumCapacity: known.count)
         for hash in known where ids[hash] == nil {
             ids.update(hash, default: Int32(hashes.count)) { _ in }
@@ -31,7 +36,10 @@ struct Vocabulary: Sendable {
         cueEntries = hashes.enumerated().map { $0 == 0 ? 0..<0 : lexicon.byFirst[$1] }
         modelRows = hashes.enumerated().map { $0 == 0 ? -1 : model.words[$1].map(Int32.init) ?? -1 }
         modelFirstRows = hashes.enumerated().map { $0 == 0 ? -1 : model.firstWords[$1].map(Int32.init) ?? -1 }
-        isStopWord = hashes.enumerated().map { $0 != 0 && DuplicateInstruction.stopWords.contains($1) }
+        let stopWords = Set(DuplicateInstruction.stopWordHashes)
+        isStopWord = hashes.enumerated().map { $0 != 0 && stopWords.contains($1) }
+        dimensionBits = hashes.enumerated().map { $0 == 0 ? 0 : DimensionCues.all[$1] ?? 0 }
+        conflictBits = hashes.enumerated().map { $0 == 0 ? 0 : ConflictingInstructions.wordBits[$1] ?? 0 }
     }
 
     /// The id of a word's hash; `unknown` for a word no table knows.

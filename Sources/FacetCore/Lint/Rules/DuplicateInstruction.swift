@@ -19,7 +19,6 @@ struct DuplicateInstruction: LintRule {
     i we our they them their he she his her do does did will would should must can could may might not no yes if then \
     so than too very just also all any each every some such into about over under up down out only own same other
     """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { Tokenizer.hash(String($0)) }
-    static let stopWords = WordSet(stopWordHashes)
 
     func check(_ context: LintContext) -> [Finding] {
         let isStopWord = Vocabulary.shared.isStopWord
