@@ -50,11 +50,13 @@ public struct WordIndex: Sendable {
 
     init(_ document: Document) {
         var scratch: [Token] = []
+        let vocabulary = Vocabulary.shared
         ranges.reserveCapacity(document.units.count)
         tokens.reserveCapacity(document.source.count / 5)
         document.source.bytes.withUnsafeBufferPointer { buffer in
             for unit in document.units {
                 Tokenizer.tokenize(buffer, unit.range, into: &scratch)
+                for i in scratch.indices { scratch[i].id = vocabulary.id(scratch[i].hash) }
                 let start = tokens.count
                 tokens.append(contentsOf: scratch)
                 ranges.append(start..<tokens.count)

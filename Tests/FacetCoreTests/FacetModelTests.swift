@@ -96,7 +96,7 @@ final class FacetModelTests: XCTestCase {
             let named = classifier.namedFeatures(document)
             classifier.applyRules(document, words: words) { rule, own, announced in
                 let masks = UnitFeatures.Neighbours.masks(document, rule: rule)
-                var scratch = FacetModel.Scratch(model, tokens: words.tokens)
+                var scratch = FacetModel.Scratch()
                 document.source.bytes.withUnsafeBufferPointer { buffer in
                     words.tokens.withUnsafeBufferPointer { tokens in
                         for (index, unit) in document.units.enumerated() where !unit.isExample {

@@ -7,6 +7,7 @@ public struct FacetClassifier: Sendable {
     public static let threshold = 0.5
 
     let lexicon: CompiledLexicon
+    let vocabulary: Vocabulary
     /// nil: the rules' facets as they are (what the model is trained on).
     let model: FacetModel?
 
@@ -17,6 +18,7 @@ public struct FacetClassifier: Sendable {
 
     init(model: FacetModel?) {
         self.lexicon = .shared
+        self.vocabulary = .shared
         self.model = model
     }
 
@@ -39,7 +41,7 @@ public struct FacetClassifier: Sendable {
     func weigh(_ document: Document, words: WordIndex, model: FacetModel, rule: [UnitFacets],
                own: [[FacetAssignment]], announced: [[FacetAssignment]]) -> [UnitFacets] {
         var result = rule
-        var scratch = FacetModel.Scratch(model, tokens: words.tokens)
+        var scratch = FacetModel.Scratch()
         let masks = UnitFeatures.Neighbours.masks(document, rule: rule)
         model.withTables { tables in
             document.source.bytes.withUnsafeBufferPointer { buffer in
@@ -282,7 +284,7 @@ public struct FacetClassifier: Sendable {
         }
         for position in tokens.indices {
             let token = tokens[position]
-            for k in lexicon.byFirst[token.hash] { tryMatch(lexicon.byFirst.items[k], at: position) }
+            for k in vocabulary.cueEntries[Int(token.id)] { tryMatch(lexicon.byFirst.items[k], at: position) }
             if token.isNumber { for candidate in lexicon.numberFirst { tryMatch(candidate, at: position) } }
         }
         // A phrase inside a longer matched phrase is not separate evidence.

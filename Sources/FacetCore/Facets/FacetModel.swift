@@ -155,7 +155,7 @@ struct FacetModel: Sendable {
         (first &* 0x9E37_79B9_7F4A_7C15) ^ second
     }
 
-    /// What `logits` reuses from one unit to the next, for one document.
+    /// What `logits` reuses from one unit to the next.
     struct Scratch {
         /// Per facet (by `Facet.order`), the model's log-odds for the last unit.
         var logits = [Double](repeating: 0, count: FacetModel.facets)
@@ -163,13 +163,6 @@ struct FacetModel: Sendable {
         /// set (-1: empty): a repeated word counts once. Sized per unit, as a
         /// table over all rows would be cleared for every document.
         var counted: [Int32] = []
-        /// Each of the document's tokens' rows, looked up once: a word is read
-        /// as its unit's, and again as its neighbours' words before and after.
-        var rows: [WordRows]
-
-        init(_ model: FacetModel, tokens: [Token]) {
-            rows = tokens.map { model.words[$0.hash] ?? WordRows() }
-        }
 
         /// Empties `counted`, with room for `words` rows at most half full; returns its mask.
         mutating func clearCounted(for words: Int) -> Int {
@@ -187,14 +180,18 @@ struct FacetModel: Sendable {
     struct Tables {
         let fixed: UnsafeBufferPointer<Double>
         let wordWeights: UnsafeBufferPointer<Double>
-        let words: WordTable<WordRows>
+        /// Each word's rows of `wordWeights` by token id (`Vocabulary.modelRows`).
+        let rows: UnsafeBufferPointer<WordRows>
         let pairs: WordTable<Int>
     }
 
     func withTables<R>(_ body: (Tables) -> R) -> R {
-        fixed.withUnsafeBufferPointer { fixed in
+        let vocabulary = Vocabulary.shared
+        return fixed.withUnsafeBufferPointer { fixed in
             wordWeights.withUnsafeBufferPointer { wordWeights in
-                body(Tables(fixed: fixed, wordWeights: wordWeights, words: words, pairs: pairs))
+                vocabulary.modelRows.withUnsafeBufferPointer { rows in
+                    body(Tables(fixed: fixed, wordWeights: wordWeights, rows: rows, pairs: pairs))
+                }
             }
         }
     }
@@ -211,7 +208,6 @@ struct FacetModel: Sendable {
             z.3 += weights[start + 3] * value; z.4 += weights[start + 4] * value; z.5 += weights[start + 5] * value
             z.6 += weights[start + 6] * value
         }
-        let rows = scratch.rows
         scratch.counted.withUnsafeMutableBufferPointer { counted in
             // Only words with weights need telling apart, and their rows do it.
             @inline(__always) func count(_ row: Int) {
@@ -227,7 +223,7 @@ struct FacetModel: Sendable {
             UnitFeatures.visit(buffer, unit: unit, index: index, words: words, own: own, rule: rule, announced: announced,
                                neighbours: neighbours,
                 fixed: { slot, value in add(tables.fixed, slot * facets, value) },
-                word: { at, place in count(Int(rows[at][place])) },
+                word: { at, place in count(Int(tables.rows[Int(words.all[at].id)][place])) },
                 pair: { a, b in count(tables.pairs[pairHash(words.all[a].hash, words.all[b].hash)] ?? -1) })
         }
         scratch.logits[0] = z.0; scratch.logits[1] = z.1; scratch.logits[2] = z.2; scratch.logits[3] = z.3
@@ -242,7 +238,8 @@ struct FacetModel: Sendable {
                                 facet: Facet) -> String {
         var strongest: [(weight: Double, token: Token)] = []
         for token in tokens {
-            guard let row = tables.words[token.hash].map({ Int($0[.own]) }), row >= 0 else { continue }
+            let row = Int(tables.rows[Int(token.id)][.own])
+            guard row >= 0 else { continue }
             let weight = tables.wordWeights[row * facets + facet.order]
             guard weight > 0, !strongest.contains(where: { $0.token.hash == token.hash }) else { continue }
             strongest.append((weight, token))

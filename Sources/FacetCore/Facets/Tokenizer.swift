@@ -4,6 +4,8 @@ struct Token {
     var range: Range<Int>
     var isNumber: Bool
     var startsUpper: Bool
+    /// The word's id in `Vocabulary.shared`, given by `WordIndex` (else `Vocabulary.unknown`).
+    var id = Vocabulary.unknown
 }
 
 /// Splits text into words: ASCII letters and digits, apostrophes and hyphens or

@@ -16,6 +16,9 @@ struct WordTable<Value: Sendable>: Sendable {
         shift = UInt64(64 - capacity.trailingZeroBitCount)
     }
 
+    /// Every key in the table, in slot order.
+    var allKeys: [UInt64] { zip(keys, values).compactMap { $1 == nil ? nil : $0 } }
+
     @inline(__always)
     private func slot(_ key: UInt64) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
@@ -90,6 +93,9 @@ struct WordLists: Sendable {
             ranges.update(key, default: start..<items.count) { _ in }
         }
     }
+
+    /// Every key that has a list.
+    var allKeys: [UInt64] { ranges.allKeys }
 
     /// Positions in `items` of the key's list; empty when the key has none.
     @inline(__always)

@@ -21,13 +21,13 @@ public struct DocumentProfile: Sendable {
         // dictionaries once: hashing a facet hashes its name.
         var byFacet = [[Int]](repeating: [], count: Facet.allCases.count)
         var byDimension = [[Int]](repeating: [], count: 4)
-        let cues = DimensionCues.all
+        let cues = Vocabulary.shared.dimensionBits
         for (index, unitFacets) in facets.enumerated() {
             for assignment in unitFacets.assignments { byFacet[assignment.facet.order].append(index) }
             guard !document.units[index].isExample, document.units[index].kind != .heading else { continue }
             // Which dimensions the unit's words show, one lookup per word.
             var shown: UInt8 = 0
-            for token in words.of(index) { shown |= cues[token.hash] ?? 0 }
+            for token in words.of(index) { shown |= cues[Int(token.id)] }
             if unitFacets.has(.style) || shown & DimensionCues.styleBit != 0 { byDimension[0].append(index) }
             if shown & DimensionCues.backgroundKnowledgeBit != 0 { byDimension[1].append(index) }
             if shown & DimensionCues.informativenessBit != 0 { byDimension[2].append(index) }

@@ -94,8 +94,8 @@ struct ConflictingInstructions: LintRule {
         var findings: [Finding] = []
         let units = context.proseUnits.filter { context.document.units[$0].kind != .heading }
         // Each unit's words' bits together, found once for all the checks below.
-        let wordBits = Self.wordBits
-        let unitBits = units.map { unit in context.tokens(unit).reduce(0 as UInt8) { $0 | (wordBits[$1.hash] ?? 0) } }
+        let wordBits = Vocabulary.shared.conflictBits
+        let unitBits = units.map { unit in context.tokens(unit).reduce(0 as UInt8) { $0 | wordBits[Int($1.id)] } }
         for (axisIndex, axis) in Self.axes.enumerated() {
             let bitA: UInt8 = 1 << (2 * axisIndex), bitB: UInt8 = 1 << (2 * axisIndex + 1)
             var firstA: Int?, firstB: Int?

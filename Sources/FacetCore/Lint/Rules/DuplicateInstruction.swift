@@ -14,14 +14,14 @@ struct DuplicateInstruction: LintRule {
     Fix: removes the later copy.
     """
 
-    static let stopWords = WordSet("""
+    static let stopWordHashes = """
     a an the and or but of to in on at for with by from as is are be been being it its this that these those you your \
     i we our they them their he she his her do does did will would should must can could may might not no yes if then \
     so than too very just also all any each every some such into about over under up down out only own same other
-    """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { Tokenizer.hash(String($0)) })
+    """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { Tokenizer.hash(String($0)) }
 
     func check(_ context: LintContext) -> [Finding] {
-        let stopWords = Self.stopWords
+        let isStopWord = Vocabulary.shared.isStopWord
         let units = context.proseUnits.filter { context.document.units[$0].kind != .heading }
         // Each kept unit's content words, sorted and without repeats, all in one
         // flat array (signature `i` is `signatureWords[signatureStarts[i]..<signatureStarts[i + 1]]`):
@@ -48,7 +48,7 @@ struct DuplicateInstruction: LintRule {
         var findings: [Finding] = []
         for unit in units {
             words.removeAll(keepingCapacity: true)
-            for token in context.tokens(unit) where !stopWords.contains(token.hash) { words.append(token.hash) }
+            for token in context.tokens(unit) where !isStopWord[Int(token.id)] { words.append(token.hash) }
             words.sort()
             Self.removeRepeats(&words)
             guard words.count >= 3 else { continue }

@@ -19,7 +19,7 @@ struct NegativeOnly: LintRule {
     static let alternatives = WordSet(["instead", "rather", "but", "prefer", "unless", "except", "only"].map(Tokenizer.hash))
 
     func check(_ context: LintContext) -> [Finding] {
-        let (negators, alternatives, stopWords) = (Self.negators, Self.alternatives, DuplicateInstruction.stopWords)
+        let (negators, alternatives, isStopWord) = (Self.negators, Self.alternatives, Vocabulary.shared.isStopWord)
         var prohibitions: [Int] = []
         // Content words of the other instructions; made a set only when there is a prohibition to check.
         var positiveWords: [UInt64] = []
@@ -31,7 +31,7 @@ struct NegativeOnly: LintRule {
             if lead.contains(where: { negators.contains($0.hash) }) && !facets.has(.guardrail) {
                 if !tokens.contains(where: { alternatives.contains($0.hash) }) { prohibitions.append(unit) }
             } else {
-                for token in tokens where !stopWords.contains(token.hash) { positiveWords.append(token.hash) }
+                for token in tokens where !isStopWord[Int(token.id)] { positiveWords.append(token.hash) }
             }
         }
         guard !prohibitions.isEmpty else { return [] }
@@ -39,7 +39,7 @@ struct NegativeOnly: LintRule {
         var findings: [Finding] = []
         for unit in prohibitions {
             let content = context.tokens(unit).filter {
-                !stopWords.contains($0.hash) && !negators.contains($0.hash) && $0.hash != Cue.doHash
+                !isStopWord[Int($0.id)] && !negators.contains($0.hash) && $0.hash != Cue.doHash
             }
             if content.contains(where: { positive.contains($0.hash) }) { continue }
             findings.append(context.finding(self, "this only says what not to do: add what the model should do instead",

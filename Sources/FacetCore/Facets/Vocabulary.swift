@@ -1,0 +1,46 @@
+/// The words the classifier and the rules look up, each with a dense id that
+/// `WordIndex` gives every token once. What a part of the analysis knows about
+/// a word is then an array read by id, rather than a probe of that part's own
+/// hash table for every word (a token used to be looked up in several).
+/// Id 0 is every word the vocabulary does not know; its entries say "nothing".
+struct Vocabulary: Sendable {
+    static let unknown: Int32 = 0
+
+    private let ids: WordTable<Int32>
+    /// Per id: the cue entries that begin with the word (positions in `CompiledLexicon.byFirst.items`).
+    let cueEntries: [Range<Int>]
+    /// Per id: the learned layer's rows of weights for the word, one per place
+    /// it can stand in (its unit's word, first word, a neighbour's word). The
+    /// rows are those of `FacetModel.shared`, the only model the classifier runs.
+    let modelRows: [FacetModel.WordRows]
+    /// Per id: whether duplicate detection leaves the word out (`DuplicateInstruction.stopWordHashes`).
+    let isStopWord: [Bool]
+    /// Per id: the preference dimensions the word shows (`DimensionCues.all`).
+    let dimensionBits: [UInt8]
+    /// Per id: what the word tells `ConflictingInstructions` (its `wordBits`).
+    let conflictBits: [UInt8]
+
+    static let shared = Vocabulary(lexicon: .shared, model: .shared)
+
+    init(lexicon: CompiledLexicon, model: FacetModel) {
+        var hashes: [UInt64] = [0]  // id 0: unknown
+        let known = lexicon.byFirst.allKeys + model.words.allKeys + DuplicateInstruction.stopWordHashes
+            + DimensionCues.all.allKeys + ConflictingInstructions.wordBits.allKeys
+        var ids = WordTable<Int32>(minimumCapacity: known.count)
+        for hash in known where ids[hash] == nil {
+            ids.update(hash, default: Int32(hashes.count)) { _ in }
+            hashes.append(hash)
+        }
+        self.ids = ids
+        cueEntries = hashes.enumerated().map { $0 == 0 ? 0..<0 : lexicon.byFirst[$1] }
+        modelRows = hashes.enumerated().map { $0 == 0 ? FacetModel.WordRows() : model.words[$1] ?? FacetModel.WordRows() }
+        let stopWords = Set(DuplicateInstruction.stopWordHashes)
+        isStopWord = hashes.enumerated().map { $0 != 0 && stopWords.contains($1) }
+        dimensionBits = hashes.enumerated().map { $0 == 0 ? 0 : DimensionCues.all[$1] ?? 0 }
+        conflictBits = hashes.enumerated().map { $0 == 0 ? 0 : ConflictingInstructions.wordBits[$1] ?? 0 }
+    }
+
+    /// The id of a word's hash; `unknown` for a word no table knows.
+    @inline(__always)
+    func id(_ hash: UInt64) -> Int32 { ids[hash] ?? Self.unknown }
+}
