@@ -30,7 +30,7 @@ struct SuggestCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let directory = input.isStandardInput ? FileManager.default.currentDirectoryPath : (file as NSString).deletingLastPathComponent
-        let configuration = (try? ConfigurationFinder().configuration(inDirectory: directory.isEmpty ? "." : directory).get()) ?? .default
+        let configuration = (try? ConfigurationFinder().configuration(inDirectory: directory).get()) ?? .default
         let analysis = Analyzer.analyze(SourceText(bytes: bytes), configuration: configuration)
         var index: PreferenceIndex?
         do { index = try PreferenceIndex.open(path: location.path) } catch {

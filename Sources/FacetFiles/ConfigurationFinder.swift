@@ -46,7 +46,7 @@ public final class ConfigurationFinder: @unchecked Sendable {
     /// (the current folder for a bare file name).
     public func configuration(besides file: String, over base: FacetConfiguration = .default) -> Result<FacetConfiguration, ConfigurationError> {
         let directory = (file as NSString).deletingLastPathComponent
-        return configuration(inDirectory: directory.isEmpty ? "." : directory, over: base)
+        return configuration(inDirectory: directory, over: base)
     }
 
     /// The path of the configuration file that applies to `directory`, if any.

@@ -88,25 +88,11 @@ struct FacetModel: Sendable {
 
     /// A word's rows of `wordWeights`, one per place it can stand in (-1: no weights there).
     struct WordRows: Sendable {
-        var rows: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+        var rows = SIMD4<Int32>(repeating: -1)
 
         subscript(place: UnitFeatures.Place) -> Int32 {
-            get {
-                switch place {
-                case .own: return rows.0
-                case .first: return rows.1
-                case .previous: return rows.2
-                case .next: return rows.3
-                }
-            }
-            set {
-                switch place {
-                case .own: rows.0 = newValue
-                case .first: rows.1 = newValue
-                case .previous: rows.2 = newValue
-                case .next: rows.3 = newValue
-                }
-            }
+            get { rows[place.rawValue] }
+            set { rows[place.rawValue] = newValue }
         }
     }
 
@@ -119,14 +105,13 @@ struct FacetModel: Sendable {
 
     // By bytes: a word may begin with a combining mark, which would join "." as one Character.
     static func word(_ name: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, place: UnitFeatures.Place?)? {
-        func hash(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64 { bytes.reduce(Tokenizer.fnvOffset, Tokenizer.mix) }
-        for place in [UnitFeatures.Place.own, .first, .previous, .next] where name.starts(with: place.prefix.utf8) {
-            return (hash(name.dropFirst(place.prefix.utf8.count)), place)
+        for place in UnitFeatures.Place.allCases where name.starts(with: place.prefix.utf8) {
+            return (Tokenizer.hash(bytes: name.dropFirst(place.prefix.utf8.count)), place)
         }
         guard name.starts(with: "w2.".utf8) else { return nil }
         let two = name.dropFirst(3).split(separator: UInt8(ascii: " "))
         guard two.count == 2 else { return nil }
-        return (pairHash(hash(two[0]), hash(two[1])), nil)
+        return (pairHash(Tokenizer.hash(bytes: two[0]), Tokenizer.hash(bytes: two[1])), nil)
     }
 
     /// A decimal as the weights file writes it ("-0.1234", "1"); others through `Double`.
@@ -164,14 +149,16 @@ struct FacetModel: Sendable {
         /// table over all rows would be cleared for every document.
         var counted: [Int32] = []
 
-        /// Empties `counted`, with room for `words` rows at most half full; returns its mask.
+        /// Empties the start of `counted` with room for `words` rows at most half
+        /// full, and returns the mask of that part: only it is cleared, so one long
+        /// unit does not make every later unit clear a large table.
         mutating func clearCounted(for words: Int) -> Int {
             var size = 64
             while size < words * 2 { size *= 2 }
             if counted.count < size { counted = [Int32](repeating: -1, count: size) } else {
-                counted.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
+                counted.withUnsafeMutableBufferPointer { UnsafeMutableBufferPointer(rebasing: $0[..<size]).update(repeating: -1) }
             }
-            return counted.count - 1
+            return size - 1
         }
     }
 

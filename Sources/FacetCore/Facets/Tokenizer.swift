@@ -19,10 +19,11 @@ enum Tokenizer {
 
     static let numberWords = WordSet(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "fifteen", "twenty", "fifty", "hundred", "single", "a couple"].map { hash($0) })
 
-    static func hash(_ word: String) -> UInt64 {
-        var h = fnvOffset
-        for b in word.utf8 { h = mix(h, b) }
-        return h
+    static func hash(_ word: String) -> UInt64 { hash(bytes: word.utf8) }
+
+    /// The hash of a word's (already folded) UTF-8 bytes.
+    static func hash<Bytes: Sequence>(bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+        bytes.reduce(fnvOffset, mix)
     }
 
     static func tokenize(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into tokens: inout [Token]) {

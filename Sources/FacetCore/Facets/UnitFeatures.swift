@@ -78,8 +78,8 @@ enum UnitFeatures {
     }
 
     /// Where a word feature's word stands, relative to the unit.
-    enum Place {
-        case first, own, previous, next
+    enum Place: Int, CaseIterable {
+        case own, first, previous, next
         /// The feature name's prefix, as the export writes it.
         var prefix: String {
             switch self {
