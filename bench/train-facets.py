@@ -10,15 +10,17 @@ its neighbours' words).
     python3 bench/train-facets.py --write   # also rewrites Sources/FacetCore/Facets/FacetModelWeights.swift
 
 Data: the development set (Tests/FacetCoreTests/Fixtures/devset) and the labels
-of public prompts in bench/labels/*.jsonl (byte ranges into ../shared/corpus;
-the prompt text is not in this repository). bench/labels/test-2.jsonl is held
-out: neither the model scored on it nor the one --write ships is trained on it.
+of public prompts in bench/labels/*.jsonl (byte ranges into ../shared/corpus,
+or into the prompt package bench/prompt-forge.py fetches for forge-*.jsonl and
+test-3.jsonl; the prompt text is not in this repository). test-2.jsonl and
+test-3.jsonl are held out: neither the model scored on them nor the one --write
+ships is trained on them.
 As in the product, a facet the rules found no evidence for (the unit's own
 cues or what its heading announces) needs a higher probability. Labels in
 records-*.jsonl point into messages bench/extract-records.py takes out of the
 corpus's CSV and JSON files. Needs Python 3 with numpy and scipy.
 """
-import argparse, json, os, shutil, subprocess, sys, tempfile
+import argparse, importlib.util, json, os, shutil, subprocess, sys, tempfile
 from collections import Counter
 
 try:
@@ -29,9 +31,14 @@ except ImportError:
 
 LEXICAL = ("w.", "w0.", "w2.", "pw.", "nw.")  # word, pair and neighbour-word features: kept when seen in enough documents
 FACETS = ["role", "task", "background", "format", "style", "tool", "guardrail"]
-HELD_OUT = "test-2"  # labelled after the layer was designed; never trained on
+# Labelled after the layer was designed, and never trained on: test-2 from
+# ../shared/corpus, test-3 from the prompt package (bench/prompt-forge.py).
+HELD_OUT = ("test-2", "test-3")
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
+_spec = importlib.util.spec_from_file_location("prompt_forge", os.path.join(HERE, "prompt-forge.py"))
+prompt_forge = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(prompt_forge)
 
 
 def export(binary, args):
@@ -50,9 +57,17 @@ def load(binary, corpus):
     records = tempfile.mkdtemp(prefix="facet-records-")
     subprocess.run([sys.executable, os.path.join(HERE, "extract-records.py"), "--corpus", corpus, "--out", records],
                    check=True, stdout=subprocess.DEVNULL)
+    # forge-*.jsonl and test-3.jsonl point into the prompt package bench/prompt-forge.py fetches.
+    try:
+        forge = prompt_forge.prompts_folder()
+    except RuntimeError as error:
+        forge = None
+        print(f"skipping forge-*.jsonl and test-3.jsonl: {error}", file=sys.stderr)
     for name in sorted(os.listdir(labels)):
-        if name.startswith(("corpus-", "test", "records-")):
-            root = records if name.startswith("records-") else corpus
+        if not name.startswith(("corpus-", "test", "records-", "forge-")):
+            continue
+        root = records if name.startswith("records-") else forge if name.startswith(("forge-", "test-3")) else corpus
+        if root:
             sets[name[:-6]] = export(binary, ["--labels", os.path.join(labels, name), "--root", root])
     shutil.rmtree(records)
     return sets
@@ -174,31 +189,31 @@ def main():
     parser.add_argument("--l2", type=float, default=2e-4)
     parser.add_argument("--iterations", type=int, default=800)
     parser.add_argument("--doc-cap", type=int, default=200, help="a longer document counts as this many units")
-    parser.add_argument("--write", action="store_true", help="rewrite FacetModelWeights.swift from a model trained on all but the held-out set")
+    parser.add_argument("--write", action="store_true", help="rewrite FacetModelWeights.swift from a model trained on all but the held-out sets")
     args = parser.parse_args()
     if not os.path.isdir(args.corpus):
         sys.exit(f"no corpus at {args.corpus}: the labelled prompts live there")
     kw = dict(min_docs=args.min_docs, l2=args.l2, iterations=args.iterations, doc_cap=args.doc_cap)
     sets = load(args.bin, args.corpus)
-    train = [r for name, rows in sets.items() if name != HELD_OUT for r in rows]
-    test = sets.get(HELD_OUT, [])
-    print(f"training units {len(train)} ({len({r['doc'] for r in train})} documents), held-out units {len(test)} "
-          f"({len({r['doc'] for r in test})} documents)")
+    train = [r for name, rows in sets.items() if name not in HELD_OUT for r in rows]
+    held = {name: sets[name] for name in HELD_OUT if name in sets}
+    print(f"training units {len(train)} ({len({r['doc'] for r in train})} documents); held out: "
+          + ", ".join(f"{name} {len(rows)} units ({len({r['doc'] for r in rows})} documents)" for name, rows in held.items()))
     rule = lambda rows: np.array([[r["x"].get(f"rule.{f}", 0) for f in FACETS] for r in rows])
     for name, rows in sets.items():
         report(f"rule-based, {name}", labels(rows), rule(rows), rule=True)
-    report(f"rule-based, all but {HELD_OUT}", labels(train), rule(train), rule=True)
+    report("rule-based, all but held out", labels(train), rule(train), rule=True)
     P = cross_validate(train, args.folds, **kw)
     offset = 0
     for name, rows in sets.items():
-        if name == HELD_OUT:
+        if name in HELD_OUT:
             continue
         report(f"model {args.folds}-fold CV, {name}", labels(rows), final(P[offset:offset + len(rows)], rows))
         offset += len(rows)
     report(f"model {args.folds}-fold CV, all", labels(train), final(P, train))
     model = Model(train, **kw)
-    if test:
-        report(f"model, held out: {HELD_OUT}", labels(test), final(model.predict(test), test))
+    for name, rows in held.items():
+        report(f"model, held out: {name}", labels(rows), final(model.predict(rows), rows))
     if args.write:
         write_weights(model, os.path.join(REPO, "Sources/FacetCore/Facets/FacetModelWeights.swift"))
 

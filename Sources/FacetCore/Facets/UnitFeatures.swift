@@ -14,7 +14,7 @@ enum UnitFeatures {
         static let facets = Facet.allCases.count
         static let kinds = UnitKind.allCases
         static let lengths = ["len.1-3", "len.4-8", "len.9-20", "len.21+"]
-        static let flags = ["first", "caps", "colon", "question", "under-heading", "in-section", "lead-in", "you", "negation", "number"]
+        static let flags = ["first", "caps", "colon", "question", "under-heading", "in-section", "lead-in", "you", "negation", "number", "placeholder"]
 
         static let bias = 0
         static func kind(_ kind: UnitKind) -> Int {
@@ -56,6 +56,7 @@ enum UnitFeatures {
         static let you = flag("you"), negation = flag("negation"), number = flag("number")
         static let first = flag("first"), caps = flag("caps"), colon = flag("colon"), question = flag("question")
         static let underHeading = flag("under-heading"), inSection = flag("in-section"), leadIn = flag("lead-in")
+        static let placeholder = flag("placeholder")
     }
 
     /// The rules' facets on the units either side, as bit masks (bit `Facet.order`;
@@ -151,6 +152,7 @@ enum UnitFeatures {
         if unit.parentHeading != nil { fixed(Fixed.underHeading, 1) }
         if !unit.sections.isEmpty { fixed(Fixed.inSection, 1) }
         if unit.leadIn != nil { fixed(Fixed.leadIn, 1) }
+        if hasPlaceholder(buffer, unit.range) { fixed(Fixed.placeholder, 1) }
         var you = false, negation = false, number = false
         for (position, token) in tokens.enumerated() {
             you = you || token.hash == Cue.you || token.hash == Cue.your
@@ -165,6 +167,29 @@ enum UnitFeatures {
         if you { fixed(Fixed.you, 1) }
         if negation { fixed(Fixed.negation, 1) }
         if number { fixed(Fixed.number, 1) }
+    }
+
+    /// A bracketed blank for the reader to fill, as output templates have
+    /// ("**App Title**: [Optimized title]", "[Action] → [Owner]"): "[" then a
+    /// letter and at least one more byte, and "]" within 80 bytes not followed
+    /// by "(" (a Markdown link); "[x]" is a ticked box, not a blank.
+    static func hasPlaceholder(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        while i + 2 < range.upperBound {
+            if buffer[i] == UInt8(ascii: "["), ByteClass.isAlpha(buffer[i + 1]) || buffer[i + 1] >= 0x80 {
+                var j = i + 2
+                let limit = min(range.upperBound, i + 80)
+                while j < limit && buffer[j] != UInt8(ascii: "]") && buffer[j] != UInt8(ascii: "[") { j += 1 }
+                if j < limit && buffer[j] == UInt8(ascii: "]") && j > i + 2
+                    && (j + 1 == range.upperBound || buffer[j + 1] != UInt8(ascii: "(")) {
+                    return true
+                }
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        return false
     }
 
     /// The features by name, as `facet score-facets --features` writes them.
