@@ -36,7 +36,7 @@ final class FacetModelTests: XCTestCase {
         XCTAssertEqual(weight("json", .next, .format), 2.5, "the same word has a row per place")
         XCTAssertNil(weight("json", .previous, .format))
         let pair = model.pairs[FacetModel.pairHash(Tokenizer.hash("reply"), Tokenizer.hash("in"))]
-        XCTAssertEqual(pair.map { model.wordWeights[$0 * 7 + 3] }, 0.125)
+        XCTAssertEqual(pair.map { model.wordWeights[Int($0) * 7 + 3] }, 0.125)
         XCTAssertNil(model.pairs[FacetModel.pairHash(Tokenizer.hash("in"), Tokenizer.hash("reply"))], "a pair is ordered")
         XCTAssertEqual(model.unknownNames, ["own.nope", "w.short", "w.bad"])
     }
@@ -82,6 +82,19 @@ final class FacetModelTests: XCTestCase {
     /// Inference reads words by hash and fixed features by slot; the export names
     /// them. Both must give the same probabilities on every unit, including
     /// capitals, curly apostrophes, accents and CJK.
+    /// The packed rows `logits` reads give back every weight to the bit, and
+    /// the pair filter lets every pair with weights through.
+    func testPackedWeightsAndPairFilterLoseNothing() {
+        let model = FacetModel.shared
+        XCTAssertEqual(model.packed.rows.count * FacetModel.facets, model.wordWeights.count)
+        for (row, packed) in model.packed.rows.enumerated() {
+            for f in 0..<FacetModel.facets {
+                XCTAssertEqual(model.packed.values[Int(packed[f])].bitPattern, model.wordWeights[row * FacetModel.facets + f].bitPattern)
+            }
+        }
+        for key in model.pairs.allKeys { XCTAssertTrue(model.pairFilter.mayContain(key)) }
+    }
+
     func testInferenceMatchesTheNamedFeaturesItWasTrainedOn() throws {
         let base = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/devset")
         let names = try FileManager.default.contentsOfDirectory(atPath: base.path).filter { $0.hasSuffix(".tagged.md") }.sorted()

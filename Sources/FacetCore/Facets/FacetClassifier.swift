@@ -40,7 +40,9 @@ public struct FacetClassifier: Sendable {
     /// no evidence for needs a higher probability and shows the words it was learned from.
     func weigh(_ document: Document, words: WordIndex, model: FacetModel, rule: [UnitFacets],
                own: [[FacetAssignment]], announced: [[FacetAssignment]]) -> [UnitFacets] {
-        var result = rule
+        // Examples have no facets, in the rules as here; every other unit is set below.
+        // (A copy of `rule` would be copied again, element by element, at the first change.)
+        var result = [UnitFacets](repeating: UnitFacets(), count: rule.count)
         var scratch = FacetModel.Scratch()
         let masks = UnitFeatures.Neighbours.masks(document, rule: rule)
         model.withTables { tables in
@@ -117,7 +119,7 @@ public struct FacetClassifier: Sendable {
         var result = [UnitFacets](repeating: UnitFacets(), count: document.units.count)
         var announcedTo = [[FacetAssignment]](repeating: [], count: document.units.count)
         var own = [[FacetAssignment]](repeating: [], count: document.units.count)
-        var sectionFacets: [String: [FacetAssignment]] = [:]
+        var sectionFacets: [String: [FacetAssignment]] = [:]  // announced to the units in a section, by its name
         var leadInFacets: [Int: [FacetAssignment]] = [:]
         var headingFacets: [Int: [FacetAssignment]] = [:]
         var scratch = Scratch()
@@ -158,13 +160,17 @@ public struct FacetClassifier: Sendable {
                     announced = headingFacets[heading]!
                 }
                 if announced.isEmpty, let section = unit.sections.last {
-                    if sectionFacets[section] == nil { sectionFacets[section] = HeadingLexicon.facets(forHeading: section) }
-                    announced = FacetAssignment.passedOn(sectionFacets[section]!, by: "section <\(section)>")
+                    // Once per section name, not once per unit in it.
+                    if sectionFacets[section] == nil {
+                        sectionFacets[section] = FacetAssignment.passedOn(HeadingLexicon.facets(forHeading: section), by: "section <\(section)>")
+                    }
+                    announced = sectionFacets[section]!
                 }
                 announcedTo[index] = announced
                 assignments = inherit(own: assignments, announced: announced)
             }
-            assignments.sort(by: FacetAssignment.strongerFirst)
+            // A lone facet needs no sorting, and sorting would copy the array it shares with `own`.
+            if assignments.count > 1 { assignments.sort(by: FacetAssignment.strongerFirst) }
             result[index] = UnitFacets(assignments: assignments)
         }
         announceSectionSubjects(document, result, &announcedTo)
