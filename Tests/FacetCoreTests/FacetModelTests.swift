@@ -82,17 +82,29 @@ final class FacetModelTests: XCTestCase {
     /// Inference reads words by hash and fixed features by slot; the export names
     /// them. Both must give the same probabilities on every unit, including
     /// capitals, curly apostrophes, accents and CJK.
-    /// The packed rows `logits` reads give back every weight to the bit, and
-    /// the pair filter lets every pair with weights through.
+    /// The packed rows `logits` reads give back every weight of every word
+    /// and pair to the bit, and the pair filter lets every pair with weights through.
     func testPackedWeightsAndPairFilterLoseNothing() {
         let model = FacetModel.shared
-        XCTAssertEqual(model.packed.rows.count * FacetModel.facets, model.wordWeights.count)
-        for (row, packed) in model.packed.rows.enumerated() {
-            for f in 0..<FacetModel.facets {
-                XCTAssertEqual(model.packed.values[Int(packed[f])].bitPattern, model.wordWeights[row * FacetModel.facets + f].bitPattern)
+        func same(_ packedRow: Int, _ row: Int) -> Bool {
+            (0..<FacetModel.facets).allSatisfy {
+                model.packed.weight(row: packedRow, facet: $0).bitPattern == model.wordWeights[row * FacetModel.facets + $0].bitPattern
             }
         }
-        for key in model.pairs.allKeys { XCTAssertTrue(model.pairFilter.mayContain(key)) }
+        var compared = 0
+        for hash in model.words.allKeys {
+            let rows = model.words[hash]!, packed = model.packed.words[hash]!
+            for place in UnitFeatures.Place.allCases {
+                XCTAssertEqual(rows[place] < 0, packed[place] < 0)
+                if rows[place] >= 0 { XCTAssertTrue(same(Int(packed[place]), Int(rows[place]))); compared += 1 }
+            }
+        }
+        for key in model.pairs.allKeys {
+            XCTAssertTrue(model.pairFilter.mayContain(key))
+            XCTAssertTrue(same(Int(model.packed.pairs[key]!), Int(model.pairs[key]!)))
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 20_000)
     }
 
     func testInferenceMatchesTheNamedFeaturesItWasTrainedOn() throws {

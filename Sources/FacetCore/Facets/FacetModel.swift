@@ -31,10 +31,10 @@ struct FacetModel: Sendable {
     /// and `pairHash` → row for "w2.<word> <word>".
     let words: WordTable<WordRows>
     let pairs: WordTable<Int32>  // 16-byte slots: the table is probed per pair of words
-    /// The keys of `pairs`, to skip probing it for most pairs, which have no weights.
+    /// The keys of `pairs`, to skip probing `packed.pairs` for most pairs, which have no weights.
     let pairFilter: HashFilter
     let wordWeights: [Double]
-    /// `wordWeights` as `logits` reads them.
+    /// `words`, `pairs` and `wordWeights` as `logits` reads them.
     let packed: PackedWeights
     /// Names in the weights file that no feature has: a stale file (a test keeps it at 0).
     let unknownNames: [String]
@@ -88,7 +88,7 @@ struct FacetModel: Sendable {
         self.pairs = pairs
         self.pairFilter = HashFilter(pairs.allKeys)
         self.wordWeights = wordWeights
-        self.packed = PackedWeights(wordWeights, facets: Self.facets)
+        self.packed = PackedWeights(wordWeights, facets: Self.facets, words: words, pairs: pairs)
         self.unknownNames = unknown
     }
 
@@ -175,7 +175,7 @@ struct FacetModel: Sendable {
         /// `PackedWeights.values` and `rows`.
         let values: UnsafeBufferPointer<Double>
         let packedRows: UnsafeBufferPointer<SIMD8<UInt16>>
-        /// Each word's rows of `wordWeights` by token id (`Vocabulary.modelRows`).
+        /// Each word's rows of `packedRows` by token id (`Vocabulary.modelRows`).
         let wordRows: UnsafeBufferPointer<WordRows>
         let pairs: WordTable<Int32>
         let pairFilter: HashFilter
@@ -187,7 +187,7 @@ struct FacetModel: Sendable {
             packed.values.withUnsafeBufferPointer { values in
                 packed.rows.withUnsafeBufferPointer { packedRows in
                     vocabulary.modelRows.withUnsafeBufferPointer { wordRows in
-                        body(Tables(fixed: fixed, values: values, packedRows: packedRows, wordRows: wordRows, pairs: pairs, pairFilter: pairFilter))
+                        body(Tables(fixed: fixed, values: values, packedRows: packedRows, wordRows: wordRows, pairs: packed.pairs, pairFilter: pairFilter))
                     }
                 }
             }
