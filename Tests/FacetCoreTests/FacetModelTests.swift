@@ -86,9 +86,9 @@ final class FacetModelTests: XCTestCase {
     /// and pair to the bit, and the pair filter lets every pair with weights through.
     func testPackedWeightsAndPairFilterLoseNothing() {
         let model = FacetModel.shared
-        func same(_ packedRow: Int, _ row: Int) -> Bool {
+        func same(_ packed: SIMD8<UInt16>, _ row: Int) -> Bool {
             (0..<FacetModel.facets).allSatisfy {
-                model.packed.weight(row: packedRow, facet: $0).bitPattern == model.wordWeights[row * FacetModel.facets + $0].bitPattern
+                model.packed.values[Int(packed[$0])].bitPattern == model.wordWeights[row * FacetModel.facets + $0].bitPattern
             }
         }
         var compared = 0
@@ -96,12 +96,12 @@ final class FacetModelTests: XCTestCase {
             let rows = model.words[hash]!, packed = model.packed.words[hash]!
             for place in UnitFeatures.Place.allCases {
                 XCTAssertEqual(rows[place] < 0, packed[place] < 0)
-                if rows[place] >= 0 { XCTAssertTrue(same(Int(packed[place]), Int(rows[place]))); compared += 1 }
+                if rows[place] >= 0 { XCTAssertTrue(same(model.packed.rows[Int(packed[place])], Int(rows[place]))); compared += 1 }
             }
         }
         for key in model.pairs.allKeys {
             XCTAssertTrue(model.pairFilter.mayContain(key))
-            XCTAssertTrue(same(Int(model.packed.pairs[key]!), Int(model.pairs[key]!)))
+            XCTAssertTrue(same(model.packed.pairs[key]!.weights, Int(model.pairs[key]!)))
             compared += 1
         }
         XCTAssertGreaterThan(compared, 20_000)

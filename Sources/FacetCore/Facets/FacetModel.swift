@@ -177,7 +177,7 @@ struct FacetModel: Sendable {
         let packedRows: UnsafeBufferPointer<SIMD8<UInt16>>
         /// Each word's rows of `packedRows` by token id (`Vocabulary.modelRows`).
         let wordRows: UnsafeBufferPointer<WordRows>
-        let pairs: WordTable<Int32>
+        let pairs: PairRows
         let pairFilter: HashFilter
     }
 
@@ -204,9 +204,7 @@ struct FacetModel: Sendable {
             var sum = Sum(tables: tables, all: words.all, counted: counted, mask: mask)
             UnitFeatures.visit(buffer, unit: unit, index: index, words: words, own: own, rule: rule, announced: announced,
                                neighbours: neighbours, into: &sum)
-            let z = sum.z
-            scratch.logits[0] = z.0; scratch.logits[1] = z.1; scratch.logits[2] = z.2; scratch.logits[3] = z.3
-            scratch.logits[4] = z.4; scratch.logits[5] = z.5; scratch.logits[6] = z.6
+            for f in 0..<facets { scratch.logits[f] = sum.z[f] }
         }
     }
 
@@ -219,32 +217,34 @@ struct FacetModel: Sendable {
         /// The word rows counted so far (`Scratch.counted`) and its mask.
         let counted: UnsafeMutableBufferPointer<Int32>
         let mask: Int
-        var z = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        /// Per facet (lanes 0-6) the sum so far. Lane by lane, a vector add is
+        /// the same add as facet by facet, in half the registers.
+        var z = SIMD8<Double>()
 
         @inline(__always)
         mutating func fixed(_ slot: Int, _ value: Double) {
             let weights = tables.fixed, start = slot * facets
-            z.0 += weights[start] * value; z.1 += weights[start + 1] * value; z.2 += weights[start + 2] * value
-            z.3 += weights[start + 3] * value; z.4 += weights[start + 4] * value; z.5 += weights[start + 5] * value
-            z.6 += weights[start + 6] * value
+            let row = SIMD8<Double>(weights[start], weights[start + 1], weights[start + 2], weights[start + 3],
+                                    weights[start + 4], weights[start + 5], weights[start + 6], 0)
+            z += row * value
         }
 
         @inline(__always)
         mutating func word(_ at: Int, _ place: UnitFeatures.Place) {
-            count(Int(tables.wordRows[Int(all[at].id)][place]))
+            let row = Int(tables.wordRows[Int(all[at].id)][place])
+            if row >= 0 { add(row, tables.packedRows[row]) }
         }
 
         @inline(__always)
         mutating func pair(_ a: Int, _ b: Int) {
             let hash = pairHash(all[a].hash, all[b].hash)
-            if tables.pairFilter.mayContain(hash) { count(Int(tables.pairs[hash] ?? -1)) }
+            if tables.pairFilter.mayContain(hash), let row = tables.pairs[hash] { add(Int(row.number), row.weights) }
         }
 
-        /// Adds a word's row once, however often the word occurs. Only words
-        /// with weights need telling apart, and their rows do it.
+        /// Adds a word's or pair's row (`weights`) once, however often it
+        /// occurs. Only those with weights need telling apart, and their row numbers do it.
         @inline(__always)
-        mutating func count(_ row: Int) {
-            guard row >= 0 else { return }
+        mutating func add(_ row: Int, _ w: SIMD8<UInt16>) {
             var i = (row &* 0x9E37_79B9) & mask
             while counted[i] >= 0 {
                 if counted[i] == Int32(row) { return }
@@ -252,9 +252,10 @@ struct FacetModel: Sendable {
             }
             counted[i] = Int32(row)
             // A word's value is 1, and w * 1 is w: the same sums as multiplying.
-            let w = tables.packedRows[row], values = tables.values
-            z.0 += values[Int(w[0])]; z.1 += values[Int(w[1])]; z.2 += values[Int(w[2])]; z.3 += values[Int(w[3])]
-            z.4 += values[Int(w[4])]; z.5 += values[Int(w[5])]; z.6 += values[Int(w[6])]
+            let values = tables.values
+            let row = SIMD8<Double>(values[Int(w[0])], values[Int(w[1])], values[Int(w[2])], values[Int(w[3])],
+                                    values[Int(w[4])], values[Int(w[5])], values[Int(w[6])], 0)
+            z += row
         }
     }
 

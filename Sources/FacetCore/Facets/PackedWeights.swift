@@ -6,6 +6,7 @@
 /// - A word's four rows (own, first, previous, next word) side by side: the
 ///   unit before reads a word's `next` row, its own unit its `own` row, the
 ///   unit after its `previous` row, and the block is fetched once for all three.
+///   A pair's row is in its slot of `pairs`.
 ///
 /// Summing a unit's rows is bound by these memory reads. The values are the
 /// weights exactly as read, so the sums are the same to the last bit.
@@ -16,8 +17,8 @@ struct PackedWeights: Sendable {
     let rows: [SIMD8<UInt16>]
     /// Word hash → its packed rows, one per place (-1: none there).
     let words: WordTable<FacetModel.WordRows>
-    /// Pair hash (`FacetModel.pairHash`) → its packed row.
-    let pairs: WordTable<Int32>
+    /// Pair hash (`FacetModel.pairHash`) → its row, numbered after `rows`.
+    let pairs: PairRows
 
     /// `weights` holds `facets` values per row, row after row; `words` and
     /// `pairs` give rows of it, as `FacetModel` reads them from the file.
@@ -54,17 +55,12 @@ struct PackedWeights: Sendable {
             }
             packedWords.update(hash, default: packed) { _ in }
         }
-        var packedPairs = WordTable<Int32>(minimumCapacity: pairs.count)
-        for hash in pairs.allKeys {
-            packedPairs.update(hash, default: Int32(rows.count)) { _ in }
-            rows.append(pack(Int(pairs[hash]!)))
-        }
+        let packedPairs = PairRows(pairs.allKeys.enumerated().map { index, hash in
+            (hash, PairRows.Row(number: Int32(rows.count + index), weights: pack(Int(pairs[hash]!))))
+        })
         self.values = values
         self.rows = rows
         self.words = packedWords
         self.pairs = packedPairs
     }
-
-    /// A packed row's weight for one facet, as the file gives it.
-    func weight(row: Int, facet: Int) -> Double { values[Int(rows[row][facet])] }
 }
