@@ -86,7 +86,7 @@ struct FacetModel: Sendable {
         self.fixed = fixed
         self.words = words
         self.pairs = pairs
-        self.pairFilter = HashFilter(pairs.allKeys)
+        self.pairFilter = HashFilter(pairs.allKeys, bitCount: 1 << 18)  // 32 KB
         self.wordWeights = wordWeights
         self.packed = PackedWeights(wordWeights, facets: Self.facets, words: words, pairs: pairs)
         self.unknownNames = unknown

@@ -71,6 +71,8 @@ struct WordSet: Sendable {
 
     @inline(__always)
     func contains(_ hash: UInt64) -> Bool { table[hash] != nil }
+
+    var hashes: [UInt64] { table.allKeys }
 }
 
 /// Word hash → a list of indices, all lists stored in one flat array. A lookup
