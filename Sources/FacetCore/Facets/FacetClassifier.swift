@@ -278,15 +278,18 @@ public struct FacetClassifier: Sendable {
         let lexicon = self.lexicon
         func tryMatch(_ candidate: Int, at position: Int) {
             let probe = lexicon.probes[candidate]
-            guard position + probe.hashCount <= tokens.count else { return }
-            for k in 0..<probe.hashCount {
-                let h = lexicon.wordHashes[probe.hashStart + k]
-                let token = tokens[position + k]
-                if h == 0 { if !token.isNumber { return } } else if token.hash != h { return }
+            let count = Int(probe.hashCount)
+            guard position + count <= tokens.count else { return }
+            // The first word matches: candidates are the entries that begin with this
+            // token's word (or with "#", tried only on a number).
+            @inline(__always) func matches(_ h: UInt64, _ token: Token) -> Bool { h == 0 ? token.isNumber : token.hash == h }
+            guard count < 2 || matches(probe.second, tokens[position + 1]) else { return }
+            for k in stride(from: 2, to: count, by: 1) where !matches(lexicon.wordHashes[Int(probe.hashStart) + k], tokens[position + k]) {
+                return
             }
             var weight = probe.weight
             if probe.startOnly && !starts.contains(position) { weight *= 0.5 }
-            scratch.matches.append(Match(entry: candidate, start: position, end: position + probe.hashCount, weight: weight))
+            scratch.matches.append(Match(entry: candidate, start: position, end: position + count, weight: weight))
         }
         for position in tokens.indices {
             let token = tokens[position]
@@ -307,7 +310,7 @@ public struct FacetClassifier: Sendable {
             if scratch.kept[..<index].contains(where: { $0.entry == match.entry }) { continue }
             // The probe, not the entry: copying an entry retains its array and string,
             // and every thread retaining the same shared objects is slow.
-            let facet = lexicon.probes[match.entry].facetOrder
+            let facet = Int(lexicon.probes[match.entry].facetOrder)
             scratch.miss[facet] *= 1 - match.weight
             scratch.evidence.append((facet, lexicon.entries[match.entry].phrase))
         }
