@@ -48,6 +48,7 @@ public struct FacetClassifier: Sendable {
         model.withTables { tables in
             document.source.bytes.withUnsafeBufferPointer { buffer in
                 words.tokens.withUnsafeBufferPointer { allTokens in
+                    let floorLogit = FacetModel.floorLogit  // a static let, read once rather than per facet
                     for (index, unit) in document.units.enumerated() where !unit.isExample {
                         let cues = own[index], heard = announced[index]
                         let unitWords = UnitFeatures.Words(index, in: document, words, allTokens)
@@ -57,8 +58,10 @@ public struct FacetClassifier: Sendable {
                                           neighbours: .of(index, in: masks), scratch: &scratch)
                         var assignments: [FacetAssignment] = []
                         // Indices, not copies: copying an assignment retains its evidence.
-                        for facet in Facet.allCases where scratch.logits[facet.order] >= FacetModel.floorLogit {
-                            let p = FacetModel.probability(scratch.logits[facet.order])
+                        // By order, not `Facet.allCases`, which builds an array per unit.
+                        for order in 0..<FacetModel.facets where scratch.logits[order] >= floorLogit {
+                            let facet = Facet.at(order)
+                            let p = FacetModel.probability(scratch.logits[order])
                             let cue = cues.firstIndex { $0.facet == facet && $0.confidence > 0 }
                             let echo = cue == nil ? heard.firstIndex { $0.facet == facet && $0.confidence > 0 } : nil
                             let evidence: [String]

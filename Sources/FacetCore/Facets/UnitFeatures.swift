@@ -162,9 +162,10 @@ enum UnitFeatures {
         if !unit.sections.isEmpty { fixed(Fixed.inSection, 1) }
         if unit.leadIn != nil { fixed(Fixed.leadIn, 1) }
         var you = false, negation = false, number = false
+        let youHash = Cue.you, yourHash = Cue.your, negations = Cue.negations  // static lets, read once rather than per word
         for (position, token) in tokens.enumerated() {
-            you = you || token.hash == Cue.you || token.hash == Cue.your
-            negation = negation || (position < 3 && Cue.negations.contains(token.hash))
+            you = you || token.hash == youHash || token.hash == yourHash
+            negation = negation || (position < 3 && negations.contains(token.hash))
             number = number || token.isNumber
             let at = words.own.lowerBound + position
             if position == 0 { word(at, .first) } else { pair(at - 1, at) }
