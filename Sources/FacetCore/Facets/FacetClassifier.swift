@@ -123,8 +123,9 @@ public struct FacetClassifier: Sendable {
         var announcedTo = [[FacetAssignment]](repeating: [], count: document.units.count)
         var own = [[FacetAssignment]](repeating: [], count: document.units.count)
         var sectionFacets: [String: [FacetAssignment]] = [:]  // announced to the units in a section, by its name
-        var leadInFacets: [Int: [FacetAssignment]] = [:]
-        var headingFacets: [Int: [FacetAssignment]] = [:]
+        // By unit index: arrays, not dictionaries, as they are read for nearly every unit.
+        var leadInFacets = [[FacetAssignment]?](repeating: nil, count: document.units.count)
+        var headingFacets = [[FacetAssignment]?](repeating: nil, count: document.units.count)
         var scratch = Scratch()
         document.source.bytes.withUnsafeBufferPointer { buffer in
             words.tokens.withUnsafeBufferPointer { allTokens in
@@ -147,27 +148,33 @@ public struct FacetClassifier: Sendable {
                 var announced: [FacetAssignment] = []
                 if let leadIn = unit.leadIn, leadIn < index {
                     // Once per lead-in line; its own cue words would read as this unit's.
-                    if leadInFacets[leadIn] == nil {
+                    if let passedOn = leadInFacets[leadIn] {
+                        announced = passedOn
+                    } else {
                         let text = document.text(of: document.units[leadIn])
-                        leadInFacets[leadIn] = FacetAssignment.passedOn(result[leadIn].assignments,
-                                                                        by: "lead-in \"\(text.count > 48 ? text.prefix(47) + "…" : text)\"")
+                        announced = FacetAssignment.passedOn(result[leadIn].assignments,
+                                                             by: "lead-in \"\(text.count > 48 ? text.prefix(47) + "…" : text)\"")
+                        leadInFacets[leadIn] = announced
                     }
-                    announced = leadInFacets[leadIn]!
                 }
                 if announced.isEmpty, let heading = unit.parentHeading {
                     // Once per heading, not once per unit under it.
-                    if headingFacets[heading] == nil {
-                        headingFacets[heading] = FacetAssignment.passedOn(result[heading].assignments,
-                                                                          by: "heading \"\(document.text(of: document.units[heading]))\"")
+                    if let passedOn = headingFacets[heading] {
+                        announced = passedOn
+                    } else {
+                        announced = FacetAssignment.passedOn(result[heading].assignments,
+                                                             by: "heading \"\(document.text(of: document.units[heading]))\"")
+                        headingFacets[heading] = announced
                     }
-                    announced = headingFacets[heading]!
                 }
                 if announced.isEmpty, let section = unit.sections.last {
                     // Once per section name, not once per unit in it.
-                    if sectionFacets[section] == nil {
-                        sectionFacets[section] = FacetAssignment.passedOn(HeadingLexicon.facets(forHeading: section), by: "section <\(section)>")
+                    if let passedOn = sectionFacets[section] {
+                        announced = passedOn
+                    } else {
+                        announced = FacetAssignment.passedOn(HeadingLexicon.facets(forHeading: section), by: "section <\(section)>")
+                        sectionFacets[section] = announced
                     }
-                    announced = sectionFacets[section]!
                 }
                 announcedTo[index] = announced
                 assignments = inherit(own: assignments, announced: announced)
