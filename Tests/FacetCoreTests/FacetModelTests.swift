@@ -53,7 +53,7 @@ final class FacetModelTests: XCTestCase {
         XCTAssertEqual(weight("json", .next, .format), 2.5, "the same word has a row per place")
         XCTAssertNil(weight("json", .previous, .format))
         let pair = model.pairs[FacetModel.pairHash(Tokenizer.hash("reply"), Tokenizer.hash("in"))]
-        XCTAssertEqual(pair.map { model.wordWeights[$0 * 7 + 3] }, 0.125)
+        XCTAssertEqual(pair.map { model.wordWeights[Int($0) * 7 + 3] }, 0.125)
         XCTAssertNil(model.pairs[FacetModel.pairHash(Tokenizer.hash("in"), Tokenizer.hash("reply"))], "a pair is ordered")
         XCTAssertEqual(model.unknownNames, ["own.nope", "w.short", "w.bad"])
     }
@@ -99,6 +99,31 @@ final class FacetModelTests: XCTestCase {
     /// Inference reads words by hash and fixed features by slot; the export names
     /// them. Both must give the same probabilities on every unit, including
     /// capitals, curly apostrophes, accents and CJK.
+    /// The packed rows `logits` reads give back every weight of every word
+    /// and pair to the bit, and the pair filter lets every pair with weights through.
+    func testPackedWeightsAndPairFilterLoseNothing() {
+        let model = FacetModel.shared
+        func same(_ packed: SIMD8<UInt16>, _ row: Int) -> Bool {
+            (0..<FacetModel.facets).allSatisfy {
+                model.packed.values[Int(packed[$0])].bitPattern == model.wordWeights[row * FacetModel.facets + $0].bitPattern
+            }
+        }
+        var compared = 0
+        for hash in model.words.allKeys {
+            let rows = model.words[hash]!, packed = model.packed.words[hash]!
+            for place in UnitFeatures.Place.allCases {
+                XCTAssertEqual(rows[place] < 0, packed[place] < 0)
+                if rows[place] >= 0 { XCTAssertTrue(same(model.packed.rows[Int(packed[place])], Int(rows[place]))); compared += 1 }
+            }
+        }
+        for key in model.pairs.allKeys {
+            XCTAssertTrue(model.pairFilter.mayContain(key))
+            XCTAssertTrue(same(model.packed.pairs[key]!.weights, Int(model.pairs[key]!)))
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 20_000)
+    }
+
     func testInferenceMatchesTheNamedFeaturesItWasTrainedOn() throws {
         let base = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/devset")
         let names = try FileManager.default.contentsOfDirectory(atPath: base.path).filter { $0.hasSuffix(".tagged.md") }.sorted()

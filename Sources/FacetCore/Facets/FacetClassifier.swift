@@ -40,12 +40,15 @@ public struct FacetClassifier: Sendable {
     /// no evidence for needs a higher probability and shows the words it was learned from.
     func weigh(_ document: Document, words: WordIndex, model: FacetModel, rule: [UnitFacets],
                own: [[FacetAssignment]], announced: [[FacetAssignment]]) -> [UnitFacets] {
-        var result = rule
+        // Examples have no facets, in the rules as here; every other unit is set below.
+        // (A copy of `rule` would be copied again, element by element, at the first change.)
+        var result = [UnitFacets](repeating: UnitFacets(), count: rule.count)
         var scratch = FacetModel.Scratch()
         let masks = UnitFeatures.Neighbours.masks(document, rule: rule)
         model.withTables { tables in
             document.source.bytes.withUnsafeBufferPointer { buffer in
                 words.tokens.withUnsafeBufferPointer { allTokens in
+                    let floorLogit = FacetModel.floorLogit  // a static let, read once rather than per facet
                     for (index, unit) in document.units.enumerated() where !unit.isExample {
                         let cues = own[index], heard = announced[index]
                         let unitWords = UnitFeatures.Words(index, in: document, words, allTokens)
@@ -55,8 +58,10 @@ public struct FacetClassifier: Sendable {
                                           neighbours: .of(index, in: masks), scratch: &scratch)
                         var assignments: [FacetAssignment] = []
                         // Indices, not copies: copying an assignment retains its evidence.
-                        for facet in Facet.allCases where scratch.logits[facet.order] >= FacetModel.floorLogit {
-                            let p = FacetModel.probability(scratch.logits[facet.order])
+                        // By order, not `Facet.allCases`, which builds an array per unit.
+                        for order in 0..<FacetModel.facets where scratch.logits[order] >= floorLogit {
+                            let facet = Facet.at(order)
+                            let p = FacetModel.probability(scratch.logits[order])
                             let cue = cues.firstIndex { $0.facet == facet && $0.confidence > 0 }
                             let echo = cue == nil ? heard.firstIndex { $0.facet == facet && $0.confidence > 0 } : nil
                             let evidence: [String]
@@ -117,9 +122,10 @@ public struct FacetClassifier: Sendable {
         var result = [UnitFacets](repeating: UnitFacets(), count: document.units.count)
         var announcedTo = [[FacetAssignment]](repeating: [], count: document.units.count)
         var own = [[FacetAssignment]](repeating: [], count: document.units.count)
-        var sectionFacets: [String: [FacetAssignment]] = [:]
-        var leadInFacets: [Int: [FacetAssignment]] = [:]
-        var headingFacets: [Int: [FacetAssignment]] = [:]
+        var sectionFacets: [String: [FacetAssignment]] = [:]  // announced to the units in a section, by its name
+        // By unit index: arrays, not dictionaries, as they are read for nearly every unit.
+        var leadInFacets = [[FacetAssignment]?](repeating: nil, count: document.units.count)
+        var headingFacets = [[FacetAssignment]?](repeating: nil, count: document.units.count)
         var scratch = Scratch()
         document.source.bytes.withUnsafeBufferPointer { buffer in
             words.tokens.withUnsafeBufferPointer { allTokens in
@@ -142,29 +148,39 @@ public struct FacetClassifier: Sendable {
                 var announced: [FacetAssignment] = []
                 if let leadIn = unit.leadIn, leadIn < index {
                     // Once per lead-in line; its own cue words would read as this unit's.
-                    if leadInFacets[leadIn] == nil {
+                    if let passedOn = leadInFacets[leadIn] {
+                        announced = passedOn
+                    } else {
                         let text = document.text(of: document.units[leadIn])
-                        leadInFacets[leadIn] = FacetAssignment.passedOn(result[leadIn].assignments,
-                                                                        by: "lead-in \"\(text.count > 48 ? text.prefix(47) + "…" : text)\"")
+                        announced = FacetAssignment.passedOn(result[leadIn].assignments,
+                                                             by: "lead-in \"\(text.count > 48 ? text.prefix(47) + "…" : text)\"")
+                        leadInFacets[leadIn] = announced
                     }
-                    announced = leadInFacets[leadIn]!
                 }
                 if announced.isEmpty, let heading = unit.parentHeading {
                     // Once per heading, not once per unit under it.
-                    if headingFacets[heading] == nil {
-                        headingFacets[heading] = FacetAssignment.passedOn(result[heading].assignments,
-                                                                          by: "heading \"\(document.text(of: document.units[heading]))\"")
+                    if let passedOn = headingFacets[heading] {
+                        announced = passedOn
+                    } else {
+                        announced = FacetAssignment.passedOn(result[heading].assignments,
+                                                             by: "heading \"\(document.text(of: document.units[heading]))\"")
+                        headingFacets[heading] = announced
                     }
-                    announced = headingFacets[heading]!
                 }
                 if announced.isEmpty, let section = unit.sections.last {
-                    if sectionFacets[section] == nil { sectionFacets[section] = HeadingLexicon.facets(forHeading: section) }
-                    announced = FacetAssignment.passedOn(sectionFacets[section]!, by: "section <\(section)>")
+                    // Once per section name, not once per unit in it.
+                    if let passedOn = sectionFacets[section] {
+                        announced = passedOn
+                    } else {
+                        announced = FacetAssignment.passedOn(HeadingLexicon.facets(forHeading: section), by: "section <\(section)>")
+                        sectionFacets[section] = announced
+                    }
                 }
                 announcedTo[index] = announced
                 assignments = inherit(own: assignments, announced: announced)
             }
-            assignments.sort(by: FacetAssignment.strongerFirst)
+            // A lone facet needs no sorting, and sorting would copy the array it shares with `own`.
+            if assignments.count > 1 { assignments.sort(by: FacetAssignment.strongerFirst) }
             result[index] = UnitFacets(assignments: assignments)
         }
         announceSectionSubjects(document, result, &announcedTo)
@@ -272,15 +288,18 @@ public struct FacetClassifier: Sendable {
         let lexicon = self.lexicon
         func tryMatch(_ candidate: Int, at position: Int) {
             let probe = lexicon.probes[candidate]
-            guard position + probe.hashCount <= tokens.count else { return }
-            for k in 0..<probe.hashCount {
-                let h = lexicon.wordHashes[probe.hashStart + k]
-                let token = tokens[position + k]
-                if h == 0 { if !token.isNumber { return } } else if token.hash != h { return }
+            let count = Int(probe.hashCount)
+            guard position + count <= tokens.count else { return }
+            // The first word matches: candidates are the entries that begin with this
+            // token's word (or with "#", tried only on a number).
+            @inline(__always) func matches(_ h: UInt64, _ token: Token) -> Bool { h == 0 ? token.isNumber : token.hash == h }
+            guard count < 2 || matches(probe.second, tokens[position + 1]) else { return }
+            for k in stride(from: 2, to: count, by: 1) where !matches(lexicon.wordHashes[Int(probe.hashStart) + k], tokens[position + k]) {
+                return
             }
             var weight = probe.weight
             if probe.startOnly && !starts.contains(position) { weight *= 0.5 }
-            scratch.matches.append(Match(entry: candidate, start: position, end: position + probe.hashCount, weight: weight))
+            scratch.matches.append(Match(entry: candidate, start: position, end: position + count, weight: weight))
         }
         for position in tokens.indices {
             let token = tokens[position]
@@ -301,7 +320,7 @@ public struct FacetClassifier: Sendable {
             if scratch.kept[..<index].contains(where: { $0.entry == match.entry }) { continue }
             // The probe, not the entry: copying an entry retains its array and string,
             // and every thread retaining the same shared objects is slow.
-            let facet = lexicon.probes[match.entry].facetOrder
+            let facet = Int(lexicon.probes[match.entry].facetOrder)
             scratch.miss[facet] *= 1 - match.weight
             scratch.evidence.append((facet, lexicon.entries[match.entry].phrase))
         }

@@ -30,8 +30,12 @@ struct FacetModel: Sendable {
     /// ("w.<word>", "w0.<first word>", "pw.<word before>", "nw.<word after>"),
     /// and `pairHash` → row for "w2.<word> <word>".
     let words: WordTable<WordRows>
-    let pairs: WordTable<Int>
+    let pairs: WordTable<Int32>  // 16-byte slots: the table is probed per pair of words
+    /// The keys of `pairs`, to skip probing `packed.pairs` for most pairs, which have no weights.
+    let pairFilter: HashFilter
     let wordWeights: [Double]
+    /// `words`, `pairs` and `wordWeights` as `logits` reads them.
+    let packed: PackedWeights
     /// Names in the weights file that no feature has: a stale file (a test keeps it at 0).
     let unknownNames: [String]
 
@@ -43,7 +47,7 @@ struct FacetModel: Sendable {
     init(weights text: String) {
         var threshold = 0.5, unsupported = 1.0
         var fixed = [Double](repeating: 0, count: UnitFeatures.Fixed.count * Self.facets)
-        var words = WordTable<WordRows>(minimumCapacity: 8192), pairs = WordTable<Int>(minimumCapacity: 8192)
+        var words = WordTable<WordRows>(minimumCapacity: 8192), pairs = WordTable<Int32>(minimumCapacity: 8192)
         var wordWeights: [Double] = []
         var unknown: [String] = []
         let slots = Dictionary(uniqueKeysWithValues: UnitFeatures.Fixed.names.enumerated().map { ($1, $0) })
@@ -68,7 +72,7 @@ struct FacetModel: Sendable {
                     if let place = word.place {
                         words.update(word.hash, default: WordRows()) { $0[place] = Int32(row) }
                     } else {
-                        pairs.update(word.hash, default: row) { $0 = row }
+                        pairs.update(word.hash, default: Int32(row)) { $0 = Int32(row) }
                     }
                 } else if let slot = slots[String(decoding: name, as: UTF8.self)] {
                     fixed.replaceSubrange(slot * Self.facets..<(slot + 1) * Self.facets, with: values)
@@ -82,7 +86,9 @@ struct FacetModel: Sendable {
         self.fixed = fixed
         self.words = words
         self.pairs = pairs
+        self.pairFilter = HashFilter(pairs.allKeys, bitCount: 1 << 18)  // 32 KB
         self.wordWeights = wordWeights
+        self.packed = PackedWeights(wordWeights, facets: Self.facets, words: words, pairs: pairs)
         self.unknownNames = unknown
     }
 
@@ -166,18 +172,23 @@ struct FacetModel: Sendable {
     /// arrays to every unit retained and released them each time.
     struct Tables {
         let fixed: UnsafeBufferPointer<Double>
-        let wordWeights: UnsafeBufferPointer<Double>
-        /// Each word's rows of `wordWeights` by token id (`Vocabulary.modelRows`).
-        let rows: UnsafeBufferPointer<WordRows>
-        let pairs: WordTable<Int>
+        /// `PackedWeights.values` and `rows`.
+        let values: UnsafeBufferPointer<Double>
+        let packedRows: UnsafeBufferPointer<SIMD8<UInt16>>
+        /// Each word's rows of `packedRows` by token id (`Vocabulary.modelRows`).
+        let wordRows: UnsafeBufferPointer<WordRows>
+        let pairs: PairRows
+        let pairFilter: HashFilter
     }
 
     func withTables<R>(_ body: (Tables) -> R) -> R {
         let vocabulary = Vocabulary.shared
         return fixed.withUnsafeBufferPointer { fixed in
-            wordWeights.withUnsafeBufferPointer { wordWeights in
-                vocabulary.modelRows.withUnsafeBufferPointer { rows in
-                    body(Tables(fixed: fixed, wordWeights: wordWeights, rows: rows, pairs: pairs))
+            packed.values.withUnsafeBufferPointer { values in
+                packed.rows.withUnsafeBufferPointer { packedRows in
+                    vocabulary.modelRows.withUnsafeBufferPointer { wordRows in
+                        body(Tables(fixed: fixed, values: values, packedRows: packedRows, wordRows: wordRows, pairs: packed.pairs, pairFilter: pairFilter))
+                    }
                 }
             }
         }
@@ -189,32 +200,63 @@ struct FacetModel: Sendable {
                               own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
                               neighbours: UnitFeatures.Neighbours, scratch: inout Scratch) {
         let mask = scratch.clearCounted(for: 2 * words.own.count + words.previous.count + words.next.count)
-        var z = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        @inline(__always) func add(_ weights: UnsafeBufferPointer<Double>, _ start: Int, _ value: Double) {
-            z.0 += weights[start] * value; z.1 += weights[start + 1] * value; z.2 += weights[start + 2] * value
-            z.3 += weights[start + 3] * value; z.4 += weights[start + 4] * value; z.5 += weights[start + 5] * value
-            z.6 += weights[start + 6] * value
-        }
         scratch.counted.withUnsafeMutableBufferPointer { counted in
-            // Only words with weights need telling apart, and their rows do it.
-            @inline(__always) func count(_ row: Int) {
-                guard row >= 0 else { return }
-                var i = (row &* 0x9E37_79B9) & mask
-                while counted[i] >= 0 {
-                    if counted[i] == Int32(row) { return }
-                    i = (i + 1) & mask
-                }
-                counted[i] = Int32(row)
-                add(tables.wordWeights, row * facets, 1)
-            }
+            var sum = Sum(tables: tables, all: words.all, counted: counted, mask: mask)
             UnitFeatures.visit(buffer, unit: unit, index: index, words: words, own: own, rule: rule, announced: announced,
-                               neighbours: neighbours,
-                fixed: { slot, value in add(tables.fixed, slot * facets, value) },
-                word: { at, place in count(Int(tables.rows[Int(words.all[at].id)][place])) },
-                pair: { a, b in count(tables.pairs[pairHash(words.all[a].hash, words.all[b].hash)] ?? -1) })
+                               neighbours: neighbours, into: &sum)
+            for f in 0..<facets { scratch.logits[f] = sum.z[f] }
         }
-        scratch.logits[0] = z.0; scratch.logits[1] = z.1; scratch.logits[2] = z.2; scratch.logits[3] = z.3
-        scratch.logits[4] = z.4; scratch.logits[5] = z.5; scratch.logits[6] = z.6
+    }
+
+    /// Adds up one unit's features, facet by facet, as `visit` finds them. A
+    /// struct, not closures: its sums can stay in registers, where closures
+    /// kept them in memory and every add waited on the last one's store.
+    struct Sum: UnitFeatures.Sink {
+        let tables: Tables
+        let all: UnsafeBufferPointer<Token>
+        /// The word rows counted so far (`Scratch.counted`) and its mask.
+        let counted: UnsafeMutableBufferPointer<Int32>
+        let mask: Int
+        /// Per facet (lanes 0-6) the sum so far. Lane by lane, a vector add is
+        /// the same add as facet by facet, in half the registers.
+        var z = SIMD8<Double>()
+
+        @inline(__always)
+        mutating func fixed(_ slot: Int, _ value: Double) {
+            let weights = tables.fixed, start = slot * facets
+            let row = SIMD8<Double>(weights[start], weights[start + 1], weights[start + 2], weights[start + 3],
+                                    weights[start + 4], weights[start + 5], weights[start + 6], 0)
+            z += row * value
+        }
+
+        @inline(__always)
+        mutating func word(_ at: Int, _ place: UnitFeatures.Place) {
+            let row = Int(tables.wordRows[Int(all[at].id)][place])
+            if row >= 0 { add(row, tables.packedRows[row]) }
+        }
+
+        @inline(__always)
+        mutating func pair(_ a: Int, _ b: Int) {
+            let hash = pairHash(all[a].hash, all[b].hash)
+            if tables.pairFilter.mayContain(hash), let row = tables.pairs[hash] { add(Int(row.number), row.weights) }
+        }
+
+        /// Adds a word's or pair's row (`weights`) once, however often it
+        /// occurs. Only those with weights need telling apart, and their row numbers do it.
+        @inline(__always)
+        mutating func add(_ row: Int, _ w: SIMD8<UInt16>) {
+            var i = (row &* 0x9E37_79B9) & mask
+            while counted[i] >= 0 {
+                if counted[i] == Int32(row) { return }
+                i = (i + 1) & mask
+            }
+            counted[i] = Int32(row)
+            // A word's value is 1, and w * 1 is w: the same sums as multiplying.
+            let values = tables.values
+            let row = SIMD8<Double>(values[Int(w[0])], values[Int(w[1])], values[Int(w[2])], values[Int(w[3])],
+                                    values[Int(w[4])], values[Int(w[5])], values[Int(w[6])], 0)
+            z += row
+        }
     }
 
     static func probability(_ logit: Double) -> Double { 1 / (1 + exp(-logit)) }
@@ -225,9 +267,9 @@ struct FacetModel: Sendable {
                                 facet: Facet) -> String {
         var strongest: [(weight: Double, token: Token)] = []
         for token in tokens {
-            let row = Int(tables.rows[Int(token.id)][.own])
+            let row = Int(tables.wordRows[Int(token.id)][.own])
             guard row >= 0 else { continue }
-            let weight = tables.wordWeights[row * facets + facet.order]
+            let weight = tables.values[Int(tables.packedRows[row][facet.order])]
             guard weight > 0, !strongest.contains(where: { $0.token.hash == token.hash }) else { continue }
             strongest.append((weight, token))
             strongest.sort { $0.weight > $1.weight }
@@ -244,7 +286,7 @@ struct FacetModel: Sendable {
         for (name, value) in features {
             var row: (weights: [Double], start: Int)?
             if let word = Self.word(name) {
-                let r = word.place.map { place in words[word.hash].map { Int($0[place]) } ?? -1 } ?? pairs[word.hash] ?? -1
+                let r = word.place.map { place in words[word.hash].map { Int($0[place]) } ?? -1 } ?? pairs[word.hash].map(Int.init) ?? -1
                 if r >= 0 { row = (wordWeights, r * Self.facets) }
             } else if let slot = UnitFeatures.Fixed.names.firstIndex(of: name) {
                 row = (fixed, slot * Self.facets)

@@ -18,6 +18,8 @@ enum Tokenizer {
     @inline(__always) static func mix(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* fnvPrime }
 
     static let numberWords = WordSet(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "fifteen", "twenty", "fifty", "hundred", "single", "a couple"].map { hash($0) })
+    /// Most words are not number words, and the filter says so without a probe.
+    static let numberWordFilter = HashFilter(numberWords.hashes, bitCount: 1024)
 
     static func hash(_ word: String) -> UInt64 { hash(bytes: word.utf8) }
 
@@ -28,7 +30,7 @@ enum Tokenizer {
 
     static func tokenize(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into tokens: inout [Token]) {
         tokens.removeAll(keepingCapacity: true)
-        let numberWords = Self.numberWords  // a static let, read once rather than per word
+        let numberWords = Self.numberWords, numberWordFilter = Self.numberWordFilter  // static lets, read once rather than per word
         var i = range.lowerBound
         let end = range.upperBound
         while i < end {
@@ -76,7 +78,7 @@ enum Tokenizer {
                 }
             }
             if i == start { i += 1; continue }
-            let isNumberWord = !isNumber && numberWords.contains(h)
+            let isNumberWord = !isNumber && numberWordFilter.mayContain(h) && numberWords.contains(h)
             tokens.append(Token(hash: h, range: start..<i, isNumber: isNumber || isNumberWord, startsUpper: startsUpper))
         }
     }

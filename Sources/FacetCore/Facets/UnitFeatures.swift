@@ -116,15 +116,25 @@ enum UnitFeatures {
         }
     }
 
+    /// What `visit` hands a unit's features to.
+    protocol Sink {
+        mutating func fixed(_ slot: Int, _ value: Double)
+        mutating func word(_ at: Int, _ place: Place)
+        mutating func pair(_ a: Int, _ b: Int)
+    }
+
     /// Calls `fixed(slot, value)` for each fixed feature, `word(token, place)`
     /// for each word (the first word twice, as first and as its own) and for
     /// each word of the units either side, and `pair(a, b)` for each two
     /// adjacent words; tokens by their index in `words.all`. A word or pair
-    /// feature is present or not: the caller counts a repeated one once.
+    /// feature is present or not: the sink counts a repeated one once.
     @inline(__always)
-    static func visit(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, words: Words,
-                      own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment], neighbours: Neighbours,
-                      fixed: (Int, Double) -> Void, word: (Int, Place) -> Void, pair: (Int, Int) -> Void) {
+    static func visit<S: Sink>(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, words: Words,
+                               own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment], neighbours: Neighbours,
+                               into sink: inout S) {
+        @inline(__always) func fixed(_ slot: Int, _ value: Double) { sink.fixed(slot, value) }
+        @inline(__always) func word(_ at: Int, _ place: Place) { sink.word(at, place) }
+        @inline(__always) func pair(_ a: Int, _ b: Int) { sink.pair(a, b) }
         let tokens = words.ownTokens
         fixed(Fixed.bias, 1)
         fixed(Fixed.kind(unit.kind), 1)
@@ -154,9 +164,10 @@ enum UnitFeatures {
         if unit.leadIn != nil { fixed(Fixed.leadIn, 1) }
         if hasPlaceholder(buffer, unit.range) { fixed(Fixed.placeholder, 1) }
         var you = false, negation = false, number = false
+        let youHash = Cue.you, yourHash = Cue.your, negations = Cue.negations  // static lets, read once rather than per word
         for (position, token) in tokens.enumerated() {
-            you = you || token.hash == Cue.you || token.hash == Cue.your
-            negation = negation || (position < 3 && Cue.negations.contains(token.hash))
+            you = you || token.hash == youHash || token.hash == yourHash
+            negation = negation || (position < 3 && negations.contains(token.hash))
             number = number || token.isNumber
             let at = words.own.lowerBound + position
             if position == 0 { word(at, .first) } else { pair(at - 1, at) }
@@ -196,12 +207,21 @@ enum UnitFeatures {
     static func named(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, words: Words,
                       own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
                       neighbours: Neighbours) -> [String: Double] {
-        var result: [String: Double] = [:]
+        var named = Named(buffer: buffer, all: words.all)
         visit(buffer, unit: unit, index: index, words: words, own: own, rule: rule, announced: announced, neighbours: neighbours,
-              fixed: { slot, value in result[Fixed.names[slot]] = value },
-              word: { at, place in result[place.prefix + wordText(buffer, words.all[at])] = 1 },
-              pair: { a, b in result["w2." + wordText(buffer, words.all[a]) + " " + wordText(buffer, words.all[b])] = 1 })
-        return result
+              into: &named)
+        return named.result
+    }
+
+    /// Collects features by name.
+    struct Named: Sink {
+        let buffer: UnsafeBufferPointer<UInt8>
+        let all: UnsafeBufferPointer<Token>
+        var result: [String: Double] = [:]
+
+        mutating func fixed(_ slot: Int, _ value: Double) { result[Fixed.names[slot]] = value }
+        mutating func word(_ at: Int, _ place: Place) { result[place.prefix + wordText(buffer, all[at])] = 1 }
+        mutating func pair(_ a: Int, _ b: Int) { result["w2." + wordText(buffer, all[a]) + " " + wordText(buffer, all[b])] = 1 }
     }
 
     /// A token's text folded exactly as the tokenizer folds it before hashing

@@ -10,8 +10,8 @@ struct Vocabulary: Sendable {
     /// Per id: the cue entries that begin with the word (positions in `CompiledLexicon.byFirst.items`).
     let cueEntries: [Range<Int>]
     /// Per id: the learned layer's rows of weights for the word, one per place
-    /// it can stand in (its unit's word, first word, a neighbour's word). The
-    /// rows are those of `FacetModel.shared`, the only model the classifier runs.
+    /// it can stand in (its unit's word, first word, a neighbour's word), in
+    /// `PackedWeights.rows` of `FacetModel.shared`, the only model the classifier runs.
     let modelRows: [FacetModel.WordRows]
     /// Per id: whether duplicate detection leaves the word out (`DuplicateInstruction.stopWordHashes`).
     let isStopWord: [Bool]
@@ -33,7 +33,7 @@ struct Vocabulary: Sendable {
         }
         self.ids = ids
         cueEntries = hashes.enumerated().map { $0 == 0 ? 0..<0 : lexicon.byFirst[$1] }
-        modelRows = hashes.enumerated().map { $0 == 0 ? FacetModel.WordRows() : model.words[$1] ?? FacetModel.WordRows() }
+        modelRows = hashes.enumerated().map { $0 == 0 ? FacetModel.WordRows() : model.packed.words[$1] ?? FacetModel.WordRows() }
         let stopWords = Set(DuplicateInstruction.stopWordHashes)
         isStopWord = hashes.enumerated().map { $0 != 0 && stopWords.contains($1) }
         dimensionBits = hashes.enumerated().map { $0 == 0 ? 0 : DimensionCues.all[$1] ?? 0 }

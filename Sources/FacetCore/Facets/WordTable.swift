@@ -3,21 +3,26 @@
 /// (Fibonacci) probe replaces the SipHash that `Dictionary` and `Set` run on
 /// every lookup, which was a fifth of the analysis time.
 struct WordTable<Value: Sendable>: Sendable {
-    private var keys: [UInt64]
-    private var values: [Value?]
+    /// A key beside its value (nil: an empty slot), so a probe reads one
+    /// cache line rather than one in each of two arrays.
+    private struct Slot: Sendable {
+        var key: UInt64 = 0
+        var value: Value?
+    }
+
+    private var slots: [Slot]
     private var shift: UInt64
     private(set) var count = 0
 
     init(minimumCapacity: Int = 8) {
         var capacity = 8
         while capacity < minimumCapacity * 2 { capacity *= 2 }
-        keys = Array(repeating: 0, count: capacity)
-        values = Array(repeating: nil, count: capacity)
+        slots = Array(repeating: Slot(), count: capacity)
         shift = UInt64(64 - capacity.trailingZeroBitCount)
     }
 
     /// Every key in the table, in slot order.
-    var allKeys: [UInt64] { zip(keys, values).compactMap { $1 == nil ? nil : $0 } }
+    var allKeys: [UInt64] { slots.compactMap { $0.value == nil ? nil : $0.key } }
 
     @inline(__always)
     private func slot(_ key: UInt64) -> Int {
@@ -27,9 +32,9 @@ struct WordTable<Value: Sendable>: Sendable {
     @inline(__always)  // called per word by the classifier and most rules
     subscript(key: UInt64) -> Value? {
         var i = slot(key)
-        let mask = keys.count - 1
-        while let value = values[i] {
-            if keys[i] == key { return value }
+        let mask = slots.count - 1
+        while let value = slots[i].value {
+            if slots[i].key == key { return value }
             i = (i + 1) & mask
         }
         return nil
@@ -37,22 +42,20 @@ struct WordTable<Value: Sendable>: Sendable {
 
     /// Sets the value for `key` to `transform(current ?? initial)`.
     mutating func update(_ key: UInt64, default initial: Value, _ transform: (inout Value) -> Void) {
-        if (count + 1) * 2 > keys.count { grow() }
+        if (count + 1) * 2 > slots.count { grow() }
         var i = slot(key)
-        let mask = keys.count - 1
-        while values[i] != nil && keys[i] != key { i = (i + 1) & mask }
-        if values[i] == nil { count += 1; keys[i] = key }
-        var value = values[i] ?? initial
-        values[i] = nil  // so `value` is the only reference and grows in place
+        let mask = slots.count - 1
+        while slots[i].value != nil && slots[i].key != key { i = (i + 1) & mask }
+        if slots[i].value == nil { count += 1; slots[i].key = key }
+        var value = slots[i].value ?? initial
+        slots[i].value = nil  // so `value` is the only reference and grows in place
         transform(&value)
-        values[i] = value
+        slots[i].value = value
     }
 
     private mutating func grow() {
-        var bigger = WordTable(minimumCapacity: keys.count)
-        for (key, value) in zip(keys, values) where value != nil {
-            bigger.update(key, default: value!) { _ in }
-        }
+        var bigger = WordTable(minimumCapacity: slots.count)
+        for slot in slots { if let value = slot.value { bigger.update(slot.key, default: value) { _ in } } }
         self = bigger
     }
 }
@@ -68,6 +71,8 @@ struct WordSet: Sendable {
 
     @inline(__always)
     func contains(_ hash: UInt64) -> Bool { table[hash] != nil }
+
+    var hashes: [UInt64] { table.allKeys }
 }
 
 /// Word hash → a list of indices, all lists stored in one flat array. A lookup

@@ -17,9 +17,10 @@ struct PhraseMatcher: Sendable {
     /// `wordHashes[hashStarts[i]..<hashStarts[i + 1]]`. Plain values, so matching retains nothing.
     let wordHashes: [UInt64]
     let hashStarts: [Int]
-    /// The `firstWordBit` of every phrase's first word: a word whose bit is clear
-    /// starts no phrase, which most words show without a table lookup.
-    let firstWordMask: UInt64
+    /// Every phrase's first word: most words start no phrase, and the filter
+    /// says so without a table lookup (a 64-bit mask, one bit per word, let
+    /// through about half the words for the longer phrase lists).
+    let firstWordFilter: HashFilter
 
     init(_ texts: [String]) {
         var phrases: [Phrase] = []
@@ -37,12 +38,8 @@ struct PhraseMatcher: Sendable {
         self.byFirst = WordLists(firstWords)
         self.wordHashes = wordHashes
         self.hashStarts = hashStarts
-        self.firstWordMask = phrases.reduce(0) { $0 | Self.firstWordBit($1.hashes[0]) }
+        self.firstWordFilter = HashFilter(phrases.map { $0.hashes[0] }, bitCount: 1024)
     }
-
-    /// One of 64 bits, picked by the top bits of a word's hash.
-    @inline(__always)
-    static func firstWordBit(_ hash: UInt64) -> UInt64 { 1 << (hash >> 58) }
 
     /// Each phrase's first word hash.
     var firstWords: [UInt64] { hashStarts.dropLast().map { wordHashes[$0] } }
@@ -50,7 +47,7 @@ struct PhraseMatcher: Sendable {
     /// The longest phrase starting at `position`, as (phrase, word count).
     @inline(__always)
     private func longest(at position: Int, _ tokens: ArraySlice<Token>) -> (phrase: Int, count: Int)? {
-        guard firstWordMask & Self.firstWordBit(tokens[position].hash) != 0 else { return nil }
+        guard firstWordFilter.mayContain(tokens[position].hash) else { return nil }
         var best: (phrase: Int, count: Int)?
         for k in byFirst[tokens[position].hash] {
             let candidate = byFirst.items[k]

@@ -26,6 +26,7 @@ struct DuplicateInstruction: LintRule {
         // Each kept unit's content words, sorted and without repeats, all in one
         // flat array (signature `i` is `signatureWords[signatureStarts[i]..<signatureStarts[i + 1]]`):
         // an array per unit was most of this rule's time.
+        let wordCount = units.reduce(0) { $0 + context.tokens($1).count }
         var signatureUnits: [Int] = []
         var signatureWords: [UInt64] = []
         var signatureStarts: [Int] = [0]
@@ -40,7 +41,13 @@ struct DuplicateInstruction: LintRule {
         // of the words (distinct content words are fewer; it grows if need be):
         // sized for all of them it was mostly empty and slow to read.
         var exact = WordTable<Int>(minimumCapacity: units.count)  // hash of a signature → its first index
-        var byWord = WordTable<Int>(minimumCapacity: units.reduce(0) { $0 + context.tokens($1).count } / 4)  // word → its list
+        var byWord = WordTable<Int>(minimumCapacity: wordCount / 4)  // word → its list
+        // Sized up front for every unit and word, so they are not regrown as they fill.
+        signatureUnits.reserveCapacity(units.count)
+        signatureStarts.reserveCapacity(units.count + 1)
+        signatureWords.reserveCapacity(wordCount)
+        postingSignature.reserveCapacity(wordCount)
+        postingNext.reserveCapacity(wordCount)
         var words: [UInt64] = []
         var rarest: [(list: Int?, count: Int)] = []
         var counted: [Int] = []
