@@ -3,7 +3,7 @@
 enum FacetModelWeights {
     static let text = #"""
 threshold 0.3
-unsupported 0.6
+unsupported 0.5
 ann.background	0.0578 -0.3714 1.0993 -0.5527 -0.3909 -0.3556 0.3004
 ann.format	-0.3296 -1.0445 0.0345 1.4594 0.4033 -1.3454 -0.6499
 ann.guardrail	-0.4427 -0.6715 -0.4366 -0.1271 -0.2663 -1.0082 1.6274
