@@ -392,8 +392,16 @@ public struct FacetClassifier: Sendable {
         return InstructionStarts(first: afterLeaders(0), afterLabel: label)
     }
 
+    /// Whether a byte in the range leads a 3-byte CJK character (E3–ED).
     func hasCJK(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        for i in range where buffer[i] >= 0xE3 && buffer[i] <= 0xED { return true }
+        var i = range.lowerBound
+        // Eight bytes at a time while none has its high bit set: most units are
+        // ASCII, and this ran byte by byte over every unit.
+        while i + 8 <= range.upperBound
+            && UnsafeRawPointer(buffer.baseAddress! + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            i += 8
+        }
+        for i in i..<range.upperBound where buffer[i] >= 0xE3 && buffer[i] <= 0xED { return true }
         return false
     }
 }
