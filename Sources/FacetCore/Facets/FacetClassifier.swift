@@ -394,14 +394,9 @@ public struct FacetClassifier: Sendable {
 
     /// Whether a byte in the range leads a 3-byte CJK character (E3–ED).
     func hasCJK(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        var i = range.lowerBound
-        // Eight bytes at a time while none has its high bit set: most units are
-        // ASCII, and this ran byte by byte over every unit.
-        while i + 8 <= range.upperBound
-            && UnsafeRawPointer(buffer.baseAddress! + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-            i += 8
-        }
-        for i in i..<range.upperBound where buffer[i] >= 0xE3 && buffer[i] <= 0xED { return true }
+        // Past the leading ASCII first: most units are ASCII, and this runs over every unit.
+        let start = ASCIIRun.end(buffer, from: range.lowerBound, to: range.upperBound)
+        for i in start..<range.upperBound where buffer[i] >= 0xE3 && buffer[i] <= 0xED { return true }
         return false
     }
 }

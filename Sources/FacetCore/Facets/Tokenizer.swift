@@ -48,6 +48,13 @@ enum Tokenizer {
             let startsUpper = ByteClass.isUpper(b) || (b == 0xC3 && i + 1 < end && buffer[i + 1] >= 0x80 && buffer[i + 1] <= 0x9E)
             while i < end {
                 let c = buffer[i]
+                // Most bytes of a word are small letters: one test, not the general ones below.
+                if ByteClass.isLower(c) {
+                    h = mix(h, c)
+                    isNumber = false
+                    i += 1
+                    continue
+                }
                 if c < 0x80 {
                     if ByteClass.isAlnum(c) || c == UInt8(ascii: "_") {
                         h = mix(h, ByteClass.lower(c))
