@@ -30,6 +30,11 @@ enum Tokenizer {
 
     static func tokenize(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into tokens: inout [Token]) {
         tokens.removeAll(keepingCapacity: true)
+        append(buffer, range, to: &tokens)
+    }
+
+    /// The words of the range, after those already in `tokens`.
+    static func append(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to tokens: inout [Token]) {
         let numberWords = Self.numberWords, numberWordFilter = Self.numberWordFilter  // static lets, read once rather than per word
         var i = range.lowerBound
         let end = range.upperBound
