@@ -49,16 +49,16 @@ public struct WordIndex: Sendable {
     var ranges: [Range<Int>] = []
 
     init(_ document: Document) {
-        var scratch: [Token] = []
         let vocabulary = Vocabulary.shared
         ranges.reserveCapacity(document.units.count)
         tokens.reserveCapacity(document.source.count / 5)
         document.source.bytes.withUnsafeBufferPointer { buffer in
-            for unit in document.units {
-                Tokenizer.tokenize(buffer, unit.range, into: &scratch)
-                for i in scratch.indices { scratch[i].id = vocabulary.id(scratch[i].hash) }
+            // By index: iterating the units copies each, retaining its section names.
+            for index in document.units.indices {
+                // Straight into `tokens`, not via a scratch array copied over.
                 let start = tokens.count
-                tokens.append(contentsOf: scratch)
+                Tokenizer.append(buffer, document.units[index].range, to: &tokens)
+                for i in start..<tokens.count { tokens[i].id = vocabulary.id(tokens[i].hash) }
                 ranges.append(start..<tokens.count)
             }
         }

@@ -49,11 +49,12 @@ public struct FacetClassifier: Sendable {
             document.source.bytes.withUnsafeBufferPointer { buffer in
                 words.tokens.withUnsafeBufferPointer { allTokens in
                     let floorLogit = FacetModel.floorLogit  // a static let, read once rather than per facet
-                    for (index, unit) in document.units.enumerated() where !unit.isExample {
+                    // By index: `enumerated()` copies each unit, retaining and releasing its section names.
+                    for index in document.units.indices where !document.units[index].isExample {
                         let cues = own[index], heard = announced[index]
                         let unitWords = UnitFeatures.Words(index, in: document, words, allTokens)
                         let tokens = unitWords.ownTokens
-                        FacetModel.logits(tables, buffer, unit: unit, index: index, words: unitWords,
+                        FacetModel.logits(tables, buffer, unit: document.units[index], index: index, words: unitWords,
                                           own: cues, rule: rule[index].assignments, announced: heard,
                                           neighbours: .of(index, in: masks), scratch: &scratch)
                         var assignments: [FacetAssignment] = []
@@ -129,13 +130,15 @@ public struct FacetClassifier: Sendable {
         var scratch = Scratch()
         document.source.bytes.withUnsafeBufferPointer { buffer in
             words.tokens.withUnsafeBufferPointer { allTokens in
-                for (index, unit) in document.units.enumerated() where !unit.isExample {
-                    own[index] = scoreUnit(buffer, unit, UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]]), &scratch)
+                // By index, as in `weigh`.
+                for index in document.units.indices where !document.units[index].isExample {
+                    own[index] = scoreUnit(buffer, document.units[index].range, UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]]), &scratch)
                 }
             }
         }
         // Headings and sections announce facets for what they contain.
-        for (index, unit) in document.units.enumerated() where !unit.isExample {
+        for index in document.units.indices where !document.units[index].isExample {
+            let unit = document.units[index]
             var assignments = Self.decisive(own[index])
             if unit.kind == .heading {
                 let named = HeadingLexicon.facets(forHeading: document.text(of: unit))
@@ -279,7 +282,7 @@ public struct FacetClassifier: Sendable {
     }
 
     /// Cue evidence from the unit's own text.
-    func scoreUnit(_ buffer: UnsafeBufferPointer<UInt8>, _ unit: Unit, _ tokens: UnsafeBufferPointer<Token>,
+    func scoreUnit(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ tokens: UnsafeBufferPointer<Token>,
                    _ scratch: inout Scratch) -> [FacetAssignment] {
         scratch.matches.removeAll(keepingCapacity: true)
         scratch.evidence.removeAll(keepingCapacity: true)
@@ -325,8 +328,8 @@ public struct FacetClassifier: Sendable {
             scratch.evidence.append((facet, lexicon.entries[match.entry].phrase))
         }
         // Unspaced scripts (CJK): substring cues.
-        if hasCJK(buffer, unit.range) {
-            for index in lexicon.substringMatches(buffer, unit.range) {
+        if hasCJK(buffer, range) {
+            for index in lexicon.substringMatches(buffer, range) {
                 let entry = lexicon.substrings[index]
                 scratch.miss[entry.facet.order] *= 1 - entry.weight
                 scratch.evidence.append((entry.facet.order, entry.phrase))
@@ -392,8 +395,11 @@ public struct FacetClassifier: Sendable {
         return InstructionStarts(first: afterLeaders(0), afterLabel: label)
     }
 
+    /// Whether a byte in the range leads a 3-byte CJK character (E3–ED).
     func hasCJK(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        for i in range where buffer[i] >= 0xE3 && buffer[i] <= 0xED { return true }
+        // Past the leading ASCII first: most units are ASCII, and this runs over every unit.
+        let start = ASCIIRun.end(buffer, from: range.lowerBound, to: range.upperBound)
+        for i in start..<range.upperBound where buffer[i] >= 0xE3 && buffer[i] <= 0xED { return true }
         return false
     }
 }

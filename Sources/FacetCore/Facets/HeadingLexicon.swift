@@ -20,19 +20,43 @@ enum HeadingLexicon {
         })
     }
 
+    /// The names in `compiled`, flattened, with their facet's `order`.
+    static let names: [(facet: Int, words: [UInt64], substring: [UInt8]?)] = compiled.flatMap { facet, names in
+        names.map { (facet.order, $0.words, $0.substring) }
+    }
+
+    /// Indices into `names` by first word: a heading's words are looked up,
+    /// rather than every name searched for in them.
+    static let byFirstWord = WordLists(names.indices.compactMap { index in
+        names[index].words.first.map { (key: $0, value: index) }
+    })
+
     static func facets(forHeading text: String) -> [FacetAssignment] {
         // `output_format` and `output-format` read as "output format".
         let bytes = text.utf8.map { $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") ? UInt8(ascii: " ") : $0 }
         let hasNonASCII = bytes.contains { $0 >= 0x80 }
         var tokens: [Token] = []
         bytes.withUnsafeBufferPointer { Tokenizer.tokenize($0, 0..<$0.count, into: &tokens) }
-        let hashes = tokens.map(\.hash)
-        var result: [FacetAssignment] = []
-        for (facet, names) in compiled {
-            for name in names where contains(hashes, name.words) || (hasNonASCII && name.substring.map { contains(bytes, $0) } == true) {
-                result.append(FacetAssignment(facet: facet, confidence: 0.9, evidence: ["heading \"\(text)\""]))
-                break
+        let names = Self.names, byFirstWord = Self.byFirstWord  // static lets, read once
+        // Which facets (by `order`) a name of theirs is found for.
+        var found: UInt8 = 0
+        for start in tokens.indices {
+            for k in byFirstWord[tokens[start].hash] {
+                let words = names[byFirstWord.items[k]].words
+                guard start + words.count <= tokens.count else { continue }
+                if words.indices.allSatisfy({ tokens[start + $0].hash == words[$0] }) { found |= 1 << names[byFirstWord.items[k]].facet }
             }
+        }
+        if hasNonASCII {
+            for name in names where found & (1 << name.facet) == 0 {
+                if let substring = name.substring, contains(bytes, substring) { found |= 1 << name.facet }
+            }
+        }
+        guard found != 0 else { return [] }
+        let evidence = ["heading \"\(text)\""]
+        var result: [FacetAssignment] = []
+        for order in 0..<FacetModel.facets where found & (1 << order) != 0 {
+            result.append(FacetAssignment(facet: Facet.at(order), confidence: 0.9, evidence: evidence))
         }
         // Mixed headings ("Rules and output format") keep at most two facets.
         if result.count > 2 { result = Array(result.prefix(2)) }

@@ -30,6 +30,11 @@ enum Tokenizer {
 
     static func tokenize(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into tokens: inout [Token]) {
         tokens.removeAll(keepingCapacity: true)
+        append(buffer, range, to: &tokens)
+    }
+
+    /// The words of the range, after those already in `tokens`.
+    static func append(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to tokens: inout [Token]) {
         let numberWords = Self.numberWords, numberWordFilter = Self.numberWordFilter  // static lets, read once rather than per word
         var i = range.lowerBound
         let end = range.upperBound
@@ -48,6 +53,13 @@ enum Tokenizer {
             let startsUpper = ByteClass.isUpper(b) || (b == 0xC3 && i + 1 < end && buffer[i + 1] >= 0x80 && buffer[i + 1] <= 0x9E)
             while i < end {
                 let c = buffer[i]
+                // Most bytes of a word are small letters: one test, not the general ones below.
+                if ByteClass.isLower(c) {
+                    h = mix(h, c)
+                    isNumber = false
+                    i += 1
+                    continue
+                }
                 if c < 0x80 {
                     if ByteClass.isAlnum(c) || c == UInt8(ascii: "_") {
                         h = mix(h, ByteClass.lower(c))

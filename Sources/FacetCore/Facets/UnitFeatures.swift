@@ -1,3 +1,5 @@
+import Foundation  // memchr
+
 /// What the learned layer (`FacetModel`) sees of one unit: the cue scores of
 /// its own words (`own.task`), the rules' decision (`rule.task`), what its
 /// heading or section announces (`ann.task`), the rules' decision on the
@@ -187,7 +189,10 @@ enum UnitFeatures {
     static func hasPlaceholder(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         var i = range.lowerBound
         while i + 2 < range.upperBound {
-            if buffer[i] == UInt8(ascii: "["), ByteClass.isAlpha(buffer[i + 1]) || buffer[i + 1] >= 0x80 {
+            // Straight to the next "[" (memchr, not a byte loop: this scans every unit).
+            guard let bracket = memchr(buffer.baseAddress! + i, Int32(UInt8(ascii: "[")), range.upperBound - 2 - i) else { return false }
+            i = buffer.baseAddress!.distance(to: bracket.assumingMemoryBound(to: UInt8.self))
+            if ByteClass.isAlpha(buffer[i + 1]) || buffer[i + 1] >= 0x80 {
                 var j = i + 2
                 let limit = min(range.upperBound, i + 80)
                 while j < limit && buffer[j] != UInt8(ascii: "]") && buffer[j] != UInt8(ascii: "[") { j += 1 }

@@ -1,3 +1,4 @@
+import Foundation  // memchr
 import Yams
 
 /// Splits a system message into units and structure, in one pass over lines
@@ -127,10 +128,10 @@ struct SegmenterState {
         let count = literal.utf8CodeUnitCount
         guard count > 0, to - from >= count else { return nil }
         let first = literal.utf8Start.pointee
-        var i = from
+        var i = next(first, from: from, to: to - count + 1)
         while i + count <= to {
-            if buffer[i] == first && hasPrefix(literal, at: i) { return i }
-            i += 1
+            if hasPrefix(literal, at: i) { return i }
+            i = next(first, from: i + 1, to: to - count + 1)
         }
         return nil
     }
@@ -139,9 +140,10 @@ struct SegmenterState {
         guard !needle.isEmpty, to - from >= needle.count else { return nil }
         var i = from
         let first = needle[0]
+        i = next(first, from: i, to: to - needle.count + 1)
         while i + needle.count <= to {
-            if buffer[i] == first && hasPrefix(needle, at: i) { return i }
-            i += 1
+            if hasPrefix(needle, at: i) { return i }
+            i = next(first, from: i + 1, to: to - needle.count + 1)
         }
         return nil
     }
@@ -174,6 +176,15 @@ struct SegmenterState {
         var i = start
         while i < limit && !stops[buffer[i]] { i += 1 }
         return i
+    }
+
+    /// The first offset in `start..<limit` holding `byte`, or `limit`. By memchr:
+    /// the line pass and `find` run this over most of the text.
+    @inline(__always)
+    func next(_ byte: UInt8, from start: Int, to limit: Int) -> Int {
+        guard start < limit, let base = buffer.baseAddress else { return max(start, limit) }
+        guard let found = memchr(base + start, Int32(byte), limit - start) else { return limit }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
     /// Bytes the tag scan acts on; it skips the rest.
@@ -580,7 +591,8 @@ struct SegmenterState {
                 pieceStart = i
                 continue
             }
-            i += 1
+            // Nothing happens before the next "<" or opaque region: straight to it.
+            i = next(UInt8(ascii: "<"), from: i + 1, to: min(lineRange.upperBound, lineCursor.nextStart))
         }
         if pieceStart < lineRange.upperBound || (pieceStart == lineRange.upperBound && atLineStart) {
             handlePiece(pieceStart..<lineRange.upperBound, atLineStart: atLineStart)

@@ -51,7 +51,7 @@ enum UTF8Scalar {
         bytes.withUnsafeBufferPointer { buffer in
             var i = 0
             while i < buffer.count {
-                if buffer[i] < 0x80 { i += 1; continue }
+                if buffer[i] < 0x80 { i = max(i + 1, ASCIIRun.end(buffer, from: i, to: buffer.count)); continue }
                 guard let length = validLength(buffer, at: i) else { return i }
                 i += length
             }
