@@ -151,32 +151,22 @@ public struct FacetClassifier: Sendable {
                 var announced: [FacetAssignment] = []
                 if let leadIn = unit.leadIn, leadIn < index {
                     // Once per lead-in line; its own cue words would read as this unit's.
-                    if let passedOn = leadInFacets[leadIn] {
-                        announced = passedOn
-                    } else {
+                    announced = Self.once(&leadInFacets[leadIn]) {
                         let text = document.text(of: document.units[leadIn])
-                        announced = FacetAssignment.passedOn(result[leadIn].assignments,
-                                                             by: "lead-in \"\(text.count > 48 ? text.prefix(47) + "…" : text)\"")
-                        leadInFacets[leadIn] = announced
+                        return FacetAssignment.passedOn(result[leadIn].assignments,
+                                                        by: "lead-in \"\(text.count > 48 ? text.prefix(47) + "…" : text)\"")
                     }
                 }
                 if announced.isEmpty, let heading = unit.parentHeading {
                     // Once per heading, not once per unit under it.
-                    if let passedOn = headingFacets[heading] {
-                        announced = passedOn
-                    } else {
-                        announced = FacetAssignment.passedOn(result[heading].assignments,
-                                                             by: "heading \"\(document.text(of: document.units[heading]))\"")
-                        headingFacets[heading] = announced
+                    announced = Self.once(&headingFacets[heading]) {
+                        FacetAssignment.passedOn(result[heading].assignments, by: "heading \"\(document.text(of: document.units[heading]))\"")
                     }
                 }
                 if announced.isEmpty, let section = unit.sections.last {
                     // Once per section name, not once per unit in it.
-                    if let passedOn = sectionFacets[section] {
-                        announced = passedOn
-                    } else {
-                        announced = FacetAssignment.passedOn(HeadingLexicon.facets(forHeading: section), by: "section <\(section)>")
-                        sectionFacets[section] = announced
+                    announced = Self.once(&sectionFacets[section]) {
+                        FacetAssignment.passedOn(HeadingLexicon.facets(forHeading: section), by: "section <\(section)>")
                     }
                 }
                 announcedTo[index] = announced
@@ -221,6 +211,16 @@ public struct FacetClassifier: Sendable {
             }
             for index in units { announcedTo[index] = announced }
         }
+    }
+
+    /// What a lead-in, heading or section passes on, made the first time one of
+    /// its units asks and kept in `cache` for the others.
+    @inline(__always)
+    static func once(_ cache: inout [FacetAssignment]?, _ make: () -> [FacetAssignment]) -> [FacetAssignment] {
+        if let made = cache { return made }
+        let made = make()
+        cache = made
+        return made
     }
 
     /// The strongest facet, plus any other nearly as strong: most units express

@@ -18,29 +18,25 @@ struct PairRows: Sendable {
     }
 
     private var slots: [Slot]
-    private let shift: UInt64
+    private let buckets: HashBuckets
 
     /// `rows` by pair hash (`FacetModel.pairHash`); numbers must be >= 0.
     init(_ rows: [(key: UInt64, row: Row)]) {
         var capacity = 8
         while capacity < rows.count * 2 { capacity *= 2 }  // at most half full: probes stay short
         slots = Array(repeating: Slot(), count: capacity)
-        shift = UInt64(64 - capacity.trailingZeroBitCount)
+        buckets = HashBuckets(count: capacity)
         for (key, row) in rows {
-            var i = slot(key)
+            var i = buckets.of(key)
             while slots[i].number >= 0 && slots[i].key != key { i = (i + 1) & (capacity - 1) }
             slots[i] = Slot(weights: row.weights, key: key, number: row.number)
         }
     }
 
-    @inline(__always)
-    private func slot(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-    }
 
     @inline(__always)
     subscript(key: UInt64) -> Row? {
-        var i = slot(key)
+        var i = buckets.of(key)
         let mask = slots.count - 1
         while slots[i].number >= 0 {
             if slots[i].key == key { return Row(number: slots[i].number, weights: slots[i].weights) }

@@ -1,5 +1,3 @@
-import Foundation  // memchr
-
 /// What the learned layer (`FacetModel`) sees of one unit: the cue scores of
 /// its own words (`own.task`), the rules' decision (`rule.task`), what its
 /// heading or section announces (`ann.task`), the rules' decision on the
@@ -189,9 +187,9 @@ enum UnitFeatures {
     static func hasPlaceholder(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         var i = range.lowerBound
         while i + 2 < range.upperBound {
-            // Straight to the next "[" (memchr, not a byte loop: this scans every unit).
-            guard let bracket = memchr(buffer.baseAddress! + i, Int32(UInt8(ascii: "[")), range.upperBound - 2 - i) else { return false }
-            i = buffer.baseAddress!.distance(to: bracket.assumingMemoryBound(to: UInt8.self))
+            // Straight to the next "[": this scans every unit.
+            guard let bracket = ByteSearch.first(UInt8(ascii: "["), in: buffer, from: i, to: range.upperBound - 2) else { return false }
+            i = bracket
             if ByteClass.isAlpha(buffer[i + 1]) || buffer[i + 1] >= 0x80 {
                 var j = i + 2
                 let limit = min(range.upperBound, i + 80)

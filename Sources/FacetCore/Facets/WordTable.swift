@@ -11,27 +11,23 @@ struct WordTable<Value: Sendable>: Sendable {
     }
 
     private var slots: [Slot]
-    private var shift: UInt64
+    private var buckets: HashBuckets
     private(set) var count = 0
 
     init(minimumCapacity: Int = 8) {
         var capacity = 8
         while capacity < minimumCapacity * 2 { capacity *= 2 }
         slots = Array(repeating: Slot(), count: capacity)
-        shift = UInt64(64 - capacity.trailingZeroBitCount)
+        buckets = HashBuckets(count: capacity)
     }
 
     /// Every key in the table, in slot order.
     var allKeys: [UInt64] { slots.compactMap { $0.value == nil ? nil : $0.key } }
 
-    @inline(__always)
-    private func slot(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-    }
 
     @inline(__always)  // called per word by the classifier and most rules
     subscript(key: UInt64) -> Value? {
-        var i = slot(key)
+        var i = buckets.of(key)
         let mask = slots.count - 1
         while let value = slots[i].value {
             if slots[i].key == key { return value }
@@ -43,7 +39,7 @@ struct WordTable<Value: Sendable>: Sendable {
     /// Sets the value for `key` to `transform(current ?? initial)`.
     mutating func update(_ key: UInt64, default initial: Value, _ transform: (inout Value) -> Void) {
         if (count + 1) * 2 > slots.count { grow() }
-        var i = slot(key)
+        var i = buckets.of(key)
         let mask = slots.count - 1
         while slots[i].value != nil && slots[i].key != key { i = (i + 1) & mask }
         if slots[i].value == nil { count += 1; slots[i].key = key }

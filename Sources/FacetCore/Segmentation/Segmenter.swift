@@ -1,4 +1,3 @@
-import Foundation  // memchr
 import Yams
 
 /// Splits a system message into units and structure, in one pass over lines
@@ -178,13 +177,11 @@ struct SegmenterState {
         return i
     }
 
-    /// The first offset in `start..<limit` holding `byte`, or `limit`. By memchr:
-    /// the line pass and `find` run this over most of the text.
+    /// The first offset in `start..<limit` holding `byte`, or `limit` (`start`
+    /// when that is past it): the line pass and `find` run this over most of the text.
     @inline(__always)
     func next(_ byte: UInt8, from start: Int, to limit: Int) -> Int {
-        guard start < limit, let base = buffer.baseAddress else { return max(start, limit) }
-        guard let found = memchr(base + start, Int32(byte), limit - start) else { return limit }
-        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        ByteSearch.first(byte, in: buffer, from: start, to: limit) ?? max(start, limit)
     }
 
     /// Bytes the tag scan acts on; it skips the rest.

@@ -1,5 +1,3 @@
-import Foundation  // memchr
-
 /// A document's bytes with its line index. Offsets everywhere in the core are
 /// UTF-8 byte offsets into `bytes`; ranges are half-open.
 public struct SourceText: Sendable {
@@ -29,10 +27,7 @@ public struct SourceText: Sendable {
 
     /// Offset of the first NUL byte, the usual mark of a binary file.
     public var firstNULOffset: Int? {
-        // memchr rather than `firstIndex(of:)`, which went byte by byte over every document.
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress, let nul = memchr(base, 0, buffer.count) else { return nil }
-            return base.distance(to: nul.assumingMemoryBound(to: UInt8.self))
-        }
+        // Not `firstIndex(of:)`, which went byte by byte over every document.
+        bytes.withUnsafeBufferPointer { ByteSearch.first(0, in: $0, from: 0, to: $0.count) }
     }
 }
