@@ -90,7 +90,20 @@ final class TestClient: @unchecked Sendable {
     }
 
     static func temporaryIndexPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("facet-test-index-\(UUID().uuidString)/index.sqlite").path
+        "\(testRunFolder)/\(UUID().uuidString)/index.sqlite"
+    }
+
+    /// One folder for this test process's throwaway indexes and caches, removed when the process exits,
+    /// so hundreds of test servers leave nothing behind in the temporary directory.
+    private static let testRunFolder: String = {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("facet-server-tests-\(ProcessInfo.processInfo.processIdentifier)").path
+        atexit { TestClient.removeTestRunFolder() }
+        return folder
+    }()
+
+    private static func removeTestRunFolder() {
+        try? FileManager.default.removeItem(atPath: testRunFolder)
     }
 
     func exitCode(timeout: TimeInterval = 5) -> Int32? {
