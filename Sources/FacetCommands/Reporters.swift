@@ -146,28 +146,25 @@ enum JSONReporter {
 
     static func coverage(_ w: inout JSONWriter, _ analysis: Analysis) {
         w.beginObject()
-        w.key("facets")
-        w.beginObject()
-        for facet in Facet.allCases {
-            w.key(facet.rawValue)
-            w.beginArray()
-            for unit in analysis.profile.facetUnits[facet] ?? [] { w.int(unit) }
-            w.endArray()
-        }
-        w.endObject()
-        w.key("dimensions")
-        w.beginObject()
-        for dimension in PreferenceDimension.allCases {
-            w.key(dimension.rawValue)
-            w.beginArray()
-            for unit in analysis.profile.dimensionUnits[dimension] ?? [] { w.int(unit) }
-            w.endArray()
-        }
-        w.endObject()
+        unitLists(&w, "facets", Facet.allCases.map { ($0.rawValue, analysis.profile.facetUnits[$0] ?? []) })
+        unitLists(&w, "dimensions", PreferenceDimension.allCases.map { ($0.rawValue, analysis.profile.dimensionUnits[$0] ?? []) })
         w.key("missing")
         w.beginArray()
         for facet in Facet.allCases where !analysis.profile.covers(facet) { w.string(facet.rawValue) }
         w.endArray()
+        w.endObject()
+    }
+
+    /// `"key": {"name": [unit indices], ...}`, in the order given.
+    private static func unitLists(_ w: inout JSONWriter, _ key: String, _ lists: [(name: String, units: [Int])]) {
+        w.key(key)
+        w.beginObject()
+        for (name, units) in lists {
+            w.key(name)
+            w.beginArray()
+            for unit in units { w.int(unit) }
+            w.endArray()
+        }
         w.endObject()
     }
 }

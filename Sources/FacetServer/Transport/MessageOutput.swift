@@ -48,7 +48,8 @@ public final class TraceFile: @unchecked Sendable {
     private let lock = NSLock()
 
     public init(path: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        // A failure shows as the handle that does not open, below.
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
