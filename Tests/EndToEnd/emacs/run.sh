@@ -2,18 +2,7 @@
 # Headless Emacs + Eglot end-to-end test of editors/emacs/facet.el with a real `facet lsp`.
 # Usage: [FACET_BIN=/path/to/facet] Tests/EndToEnd/emacs/run.sh   (from any directory)
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../../.." && pwd)"
-export FACET_BIN="${FACET_BIN:-$repo/.build/debug/facet}"
-
-if ! command -v emacs >/dev/null 2>&1; then
-  echo "FAIL emacs: emacs is not installed" >&2
-  exit 1
-fi
-if [ ! -x "$FACET_BIN" ]; then
-  echo "FAIL emacs: FACET_BIN is not an executable file: $FACET_BIN" >&2
-  exit 1
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../prologue.sh" emacs emacs
 
 # A throw-away HOME: no user init, no ~/.emacs.d state (Eglot's events, auto-saves).
 # --batch already skips the init file; not -Q, since Debian's site-start puts elpa-eglot on load-path.

@@ -2,18 +2,7 @@
 # Headless Neovim end-to-end test of editors/neovim with a real `facet lsp`.
 # Usage: [FACET_BIN=/path/to/facet] Tests/EndToEnd/neovim/run.sh   (from any directory)
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../../.." && pwd)"
-export FACET_BIN="${FACET_BIN:-$repo/.build/debug/facet}"
-
-if ! command -v nvim >/dev/null 2>&1; then
-  echo "FAIL neovim: nvim is not installed" >&2
-  exit 1
-fi
-if [ ! -x "$FACET_BIN" ]; then
-  echo "FAIL neovim: FACET_BIN is not an executable file: $FACET_BIN" >&2
-  exit 1
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../prologue.sh" neovim nvim
 
 # Keep Neovim's state, logs and swap files out of the user's home.
 scratch="$(mktemp -d)"
