@@ -96,9 +96,6 @@ final class FacetModelTests: XCTestCase {
         XCTAssertEqual(ruleBased[0].facets.count, 2, "the rules alone give both: the layer decides")
     }
 
-    /// Inference reads words by hash and fixed features by slot; the export names
-    /// them. Both must give the same probabilities on every unit, including
-    /// capitals, curly apostrophes, accents and CJK.
     /// The packed rows `logits` reads give back every weight of every word
     /// and pair to the bit, and the pair filter lets every pair with weights through.
     func testPackedWeightsAndPairFilterLoseNothing() {
@@ -124,6 +121,9 @@ final class FacetModelTests: XCTestCase {
         XCTAssertGreaterThan(compared, 20_000)
     }
 
+    /// Inference reads words by hash and fixed features by slot; the export names
+    /// them. Both must give the same probabilities on every unit, including
+    /// capitals, curly apostrophes, accents and CJK.
     func testInferenceMatchesTheNamedFeaturesItWasTrainedOn() throws {
         let base = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/devset")
         let names = try FileManager.default.contentsOfDirectory(atPath: base.path).filter { $0.hasSuffix(".tagged.md") }.sorted()

@@ -16,7 +16,6 @@ struct HashFilter: Sendable {
         for key in keys { let bit = buckets.of(key); words[bit >> 6] |= 1 << UInt64(bit & 63) }
     }
 
-
     @inline(__always)
     func mayContain(_ key: UInt64) -> Bool {
         let bit = buckets.of(key)

@@ -33,7 +33,6 @@ struct PairRows: Sendable {
         }
     }
 
-
     @inline(__always)
     subscript(key: UInt64) -> Row? {
         var i = buckets.of(key)

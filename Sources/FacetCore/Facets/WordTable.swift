@@ -24,7 +24,6 @@ struct WordTable<Value: Sendable>: Sendable {
     /// Every key in the table, in slot order.
     var allKeys: [UInt64] { slots.compactMap { $0.value == nil ? nil : $0.key } }
 
-
     @inline(__always)  // called per word by the classifier and most rules
     subscript(key: UInt64) -> Value? {
         var i = buckets.of(key)

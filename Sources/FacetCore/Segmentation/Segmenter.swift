@@ -137,9 +137,8 @@ struct SegmenterState {
 
     func find(_ needle: [UInt8], from: Int, to: Int) -> Int? {
         guard !needle.isEmpty, to - from >= needle.count else { return nil }
-        var i = from
         let first = needle[0]
-        i = next(first, from: i, to: to - needle.count + 1)
+        var i = next(first, from: from, to: to - needle.count + 1)
         while i + needle.count <= to {
             if hasPrefix(needle, at: i) { return i }
             i = next(first, from: i + 1, to: to - needle.count + 1)
