@@ -342,7 +342,8 @@ public struct FacetClassifier: Sendable {
         for order in scratch.miss.indices where scratch.miss[order] < 1 {
             var evidence: [String] = []
             evidence.reserveCapacity(scratch.evidence.reduce(0) { $0 + ($1.facet == order ? 1 : 0) })
-            for item in scratch.evidence where item.facet == order { evidence.append(item.phrase) }
+            // A phrase listed under two weights ("answer" anywhere and at the start) is shown once.
+            for item in scratch.evidence where item.facet == order && !evidence.contains(item.phrase) { evidence.append(item.phrase) }
             result.append(FacetAssignment(facet: Facet.at(order), confidence: ((1 - scratch.miss[order]) * 1000).rounded() / 1000, evidence: evidence))
         }
         return result
