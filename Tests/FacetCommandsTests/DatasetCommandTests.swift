@@ -109,7 +109,7 @@ final class DatasetCommandTests: XCTestCase {
         try Data((#"{"system": "Try to be helpful if possible."}"# + "\n").utf8).write(to: sub.appendingPathComponent("strict.jsonl"))
         let previous = FileManager.default.currentDirectoryPath
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(sub.path))
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         for name in ["strict.jsonl", "./strict.jsonl", "../sub/strict.jsonl"] {
             XCTAssertEqual(try check([name]).status, 1, name)
         }

@@ -141,7 +141,7 @@ final class EvalRunnerTests: FakeEndpointTestCase {
         let colon = await EvalRunner.run(try job(Self.message, models: ["model": "quality-4", "judge": "judge-colon"], endpoint: "model",
                                                  judgeSettings: judgeSettings))
         XCTAssertEqual(colon.subjects[0].runs[0][0].judged[0].verdicts[0].samples.map(\.score), [4, 4])
-        try fake.control("/__reset", method: "POST")
+        _ = try fake.control("/__reset", method: "POST")
         let noisy = await EvalRunner.run(try job(models: ["model": "quality-4", "judge": "judge-noisy"], endpoint: "model", judgeSettings: judgeSettings))
         let verdict = noisy.subjects[0].runs[0][0].judged[0].verdicts[0]
         XCTAssertEqual(Set(verdict.samples.compactMap(\.score)), [3, 4])
@@ -194,7 +194,7 @@ final class EvalRunnerTests: FakeEndpointTestCase {
         XCTAssertEqual(refused.subjects[0].runs.map { $0[1].score }, [5, 5, 5])
         XCTAssertEqual(EvalSummary(refused, settings: JudgeSettings()).comparisons[0].cases.count, 0)
 
-        try fake.control("/__reset", method: "POST")
+        _ = try fake.control("/__reset", method: "POST")
         var judgeSettings = JudgeSettings()
         judgeSettings.concurrency = 1
         let badJudge = await EvalRunner.run(try job(models: ["model": "quality-5", "judge": "fault-401"], endpoint: "model", judgeSettings: judgeSettings))

@@ -91,7 +91,7 @@ final class LifecycleTests: XCTestCase {
         let client = TestClient()
         client.initialize()
         client.notify("$/setTrace", ["value": "messages"])
-        client.request("shutdown")
+        _ = client.request("shutdown")
         let trace = client.output.wait { $0["method"] == "$/logTrace" }
         XCTAssertEqual(trace?.message["params"]?["message"]?.stringValue?.contains("shutdown"), true)
     }

@@ -73,7 +73,7 @@ final class SuggestionTests: XCTestCase {
         XCTAssertTrue("\(registration)".contains(".facet/collection"))
         // Started without a workspace folder; a second server gets the folder.
         let workspace = TestClient()
-        workspace.request("initialize", ["processId": nil, "rootUri": .string(folder.absoluteString), "capabilities": [:]])
+        _ = workspace.request("initialize", ["processId": nil, "rootUri": .string(folder.absoluteString), "capabilities": [:]])
         workspace.notify("initialized")
         workspace.open(uri, "You are a wildlife guide.\nAnswer questions about quokka behaviour.\n\n")
         func labels() -> [String] {
@@ -108,7 +108,7 @@ final class SuggestionTests: XCTestCase {
         try #"{"preference_set":[{"dimension":"style","subdimension":"tone","preference":"Patient","description":"Be patient with beginners."}],"system":"You are a patient Python tutor who explains loops to teenagers."}"#
             .write(to: rows, atomically: true, encoding: .utf8)
         let client = TestClient()
-        client.request("initialize", ["processId": nil, "rootUri": .string(folder.absoluteString), "capabilities": [:]])
+        _ = client.request("initialize", ["processId": nil, "rootUri": .string(folder.absoluteString), "capabilities": [:]])
         client.notify("initialized")
         client.open(uri, message)
         XCTAssertTrue(waitUntil {
