@@ -18,7 +18,7 @@ struct Vocabulary: Sendable {
     /// Per id: the preference dimensions the word shows (`DimensionCues.all`).
     let dimensionBits: [UInt8]
     /// Per id: what the word tells `ConflictingInstructions` (its `wordBits`).
-    let conflictBits: [UInt8]
+    let conflictBits: [UInt16]
 
     static let shared = Vocabulary(lexicon: .shared, model: .shared)
 

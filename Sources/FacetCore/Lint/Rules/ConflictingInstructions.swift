@@ -9,15 +9,21 @@ struct ConflictingInstructions: LintRule {
     points at the earlier one.
 
     Detected pairs:
-    - length: "be brief", "concise", "one sentence" vs "in detail", "explain every step", "thorough";
+    - length of the reply: "be brief", "keep answers short", "concise \
+    responses" vs "explain every step", "in detail", "be thorough", \
+    "comprehensive answers" (a length word about something else, "a concise \
+    summary field", "short headers", is not about the reply and is not counted);
     - register: "formal" vs "casual", "informal", "slang";
     - output: "only JSON" vs "bullet points", "Markdown", "a table";
-    - "always X" vs "never X" (or "do not X") on the same words;
+    - "always X" vs "never X" (or "do not X") on the same two words, little \
+    words ("the", "a", "your") aside;
     - two different reply languages ("respond in English" vs "reply in French").
 
-    A unit that negates a cue ("don't be brief") is not counted for length or \
-    register. Resolve the conflict by deciding which applies when, e.g. "Be \
-    brief unless the user asks for detail."
+    A unit that negates its cue ("don't be brief") or says when it applies \
+    ("if", "when", "unless") is not counted: saying when is the fix this rule \
+    asks for. Nor, for length, is a unit that only describes ("the search tool \
+    returns detailed responses"). Resolve the conflict by deciding which applies \
+    when, e.g. "Be brief unless the user asks for detail."
     """
 
     /// A class, so walking the axes retains one reference each rather than every array inside.
@@ -28,8 +34,12 @@ struct ConflictingInstructions: LintRule {
         let describeA: String
         let describeB: String
         let skipNegated: Bool
+        /// The phrases must be about the reply (`ReplyLength.asksFor`), in a unit that is not a description.
+        let aboutTheReply: Bool
 
-        init(name: String, sideA: PhraseMatcher, sideB: PhraseMatcher, describeA: String, describeB: String, skipNegated: Bool) {
+        init(name: String, sideA: PhraseMatcher, sideB: PhraseMatcher, describeA: String, describeB: String, skipNegated: Bool,
+             aboutTheReply: Bool = false) {
+            self.aboutTheReply = aboutTheReply
             self.name = name
             self.sideA = sideA
             self.sideB = sideB
@@ -40,12 +50,8 @@ struct ConflictingInstructions: LintRule {
     }
 
     static let axes: [Axis] = [
-        Axis(name: "length",
-             sideA: PhraseMatcher(["be brief", "brief", "briefly", "concise", "concisely", "succinct", "short answers", "keep it short",
-                                   "keep answers short", "keep responses short", "one sentence", "terse", "extremely brief", "as short as possible", "minimal"]),
-             sideB: PhraseMatcher(["in detail", "in great detail", "detailed", "explain every step", "every step", "thorough", "thoroughly",
-                                   "comprehensive", "exhaustive", "in depth", "in-depth", "elaborate", "at length", "long answers"]),
-             describeA: "brevity", describeB: "detail", skipNegated: true),
+        Axis(name: "length", sideA: PhraseMatcher(ReplyLength.brief), sideB: PhraseMatcher(ReplyLength.detailed),
+             describeA: "brevity", describeB: "detail", skipNegated: true, aboutTheReply: true),
         Axis(name: "register",
              sideA: PhraseMatcher(["formal", "formally", "formal tone"]),
              sideB: PhraseMatcher(["casual", "casually", "informal", "informally", "slang", "colloquial", "laid-back", "laid back"]),
@@ -58,24 +64,43 @@ struct ConflictingInstructions: LintRule {
     ]
 
     /// Per word, what it tells about a unit that holds it: bit `2i` (`2i + 1`)
-    /// when a phrase of axis `i`'s side A (B) starts with it, `negatorBit` for a
-    /// negator, `replyVerbBit` for a reply verb. One lookup per word then says
-    /// which sides could match and whether the unit negates or names a reply verb;
-    /// asking each side and each set per word was most of this rule's time.
-    static let wordBits: WordTable<UInt8> = {
-        var table = WordTable<UInt8>()
+    /// when a phrase of axis `i`'s side A (B) starts with it (for the reply's
+    /// length, holds it: `ReplyLength`'s key words), `negatorBit` for a
+    /// negator, `conditionBit` for a condition, `replyVerbBit` for a reply verb.
+    /// One lookup per word then says which sides could match and whether the unit
+    /// negates, sets a condition or names a reply verb; asking each side and each
+    /// set per word was most of this rule's time.
+    static let wordBits: WordTable<UInt16> = {
+        var table = WordTable<UInt16>()
         for (index, axis) in axes.enumerated() {
-            for word in axis.sideA.firstWords { table.update(word, default: 0) { $0 |= 1 << (2 * index) } }
-            for word in axis.sideB.firstWords { table.update(word, default: 0) { $0 |= 1 << (2 * index + 1) } }
+            let wordsA = axis.aboutTheReply ? ReplyLength.briefKeyWords.map(CompiledLexicon.hashWord) : axis.sideA.firstWords
+            let wordsB = axis.aboutTheReply ? ReplyLength.detailedKeyWords.map(CompiledLexicon.hashWord) : axis.sideB.firstWords
+            for word in wordsA { table.update(word, default: 0) { $0 |= 1 << (2 * index) } }
+            for word in wordsB { table.update(word, default: 0) { $0 |= 1 << (2 * index + 1) } }
         }
         for word in negatorWords { table.update(Tokenizer.hash(word), default: 0) { $0 |= negatorBit } }
         for word in languageVerbWords { table.update(Tokenizer.hash(word), default: 0) { $0 |= replyVerbBit } }
+        for word in conditionWords { table.update(Tokenizer.hash(word), default: 0) { $0 |= conditionBit } }
+        for word in ReplyLength.briefAdjectives { table.update(CompiledLexicon.hashWord(word), default: 0) { $0 |= briefAdjectiveBit } }
+        for word in ReplyLength.detailedAdjectives { table.update(CompiledLexicon.hashWord(word), default: 0) { $0 |= detailedAdjectiveBit } }
+        for word in ReplyLength.briefAdverbs { table.update(Tokenizer.hash(word), default: 0) { $0 |= briefAdverbBit } }
+        for word in ReplyLength.detailedAdverbs { table.update(Tokenizer.hash(word), default: 0) { $0 |= detailedAdverbBit } }
+        for word in ReplyLength.replyVerbs { table.update(Tokenizer.hash(word), default: 0) { $0 |= lengthVerbBit } }
         return table
     }()
-    static let negatorBit: UInt8 = 1 << 6
-    static let replyVerbBit: UInt8 = 1 << 7
+    static let negatorBit: UInt16 = 1 << 6
+    static let replyVerbBit: UInt16 = 1 << 7
+    static let conditionBit: UInt16 = 1 << 8
+    static let briefAdverbBit: UInt16 = 1 << 9
+    static let detailedAdverbBit: UInt16 = 1 << 10
+    static let lengthVerbBit: UInt16 = 1 << 11
+    static let briefAdjectiveBit: UInt16 = 1 << 12
+    static let detailedAdjectiveBit: UInt16 = 1 << 13
 
     static let negatorWords = ["not", "don't", "dont", "never", "avoid", "no", "without", "nor", "neither", "unless", "except", "instead"]
+    /// A unit with one of these says when it applies ("Be brief when the user is in a hurry"):
+    /// deciding which applies when is what the finding asks for, and it is done.
+    static let conditionWords = ["if", "when", "whenever", "unless", "except", "otherwise", "depending"]
     static let languageVerbWords = ["respond", "reply", "answer", "write", "speak", "communicate", "responses", "answers", "replies"]
 
     static let always = Tokenizer.hash("always")
@@ -95,17 +120,23 @@ struct ConflictingInstructions: LintRule {
         let units = context.proseUnits.filter { context.document.units[$0].kind != .heading }
         // Each unit's words' bits together, found once for all the checks below.
         let wordBits = Vocabulary.shared.conflictBits
-        let unitBits = units.map { unit in context.tokens(unit).reduce(0 as UInt8) { $0 | wordBits[Int($1.id)] } }
+        let unitBits = units.map { unit in context.tokens(unit).reduce(0 as UInt16) { $0 | wordBits[Int($1.id)] } }
+        let qualified = Self.negatorBit | Self.conditionBit
         for (axisIndex, axis) in Self.axes.enumerated() {
-            let bitA: UInt8 = 1 << (2 * axisIndex), bitB: UInt8 = 1 << (2 * axisIndex + 1)
+            let bitA: UInt16 = 1 << (2 * axisIndex), bitB: UInt16 = 1 << (2 * axisIndex + 1)
             var firstA: Int?, firstB: Int?
             var count = 0
             for (position, unit) in units.enumerated() {
                 let tokens = context.tokens(unit)
-                let negated = axis.skipNegated && unitBits[position] & Self.negatorBit != 0
-                if negated { continue }
-                let a = unitBits[position] & bitA != 0 && axis.sideA.hasMatch(tokens)
-                let b = unitBits[position] & bitB != 0 && axis.sideB.hasMatch(tokens)
+                if axis.skipNegated && unitBits[position] & qualified != 0 { continue }
+                guard unitBits[position] & (bitA | bitB) != 0 else { continue }
+                if axis.aboutTheReply && Self.describes(context.facets[unit]) { continue }
+                let a = unitBits[position] & bitA != 0 && (axis.aboutTheReply
+                    ? ReplyLength.asksFor(axis.sideA, adjectiveBit: Self.briefAdjectiveBit, adverbBit: Self.briefAdverbBit, in: tokens, bits: wordBits)
+                    : axis.sideA.hasMatch(tokens))
+                let b = unitBits[position] & bitB != 0 && (axis.aboutTheReply
+                    ? ReplyLength.asksFor(axis.sideB, adjectiveBit: Self.detailedAdjectiveBit, adverbBit: Self.detailedAdverbBit, in: tokens, bits: wordBits)
+                    : axis.sideB.hasMatch(tokens))
                 if a && b { continue }  // "concise but thorough" in one breath is a choice, not a conflict
                 if a, let earlier = firstB, count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, earlier, "asks for \(axis.describeA), but an earlier instruction asks for \(axis.describeB)"))
@@ -118,9 +149,15 @@ struct ConflictingInstructions: LintRule {
                 if b && firstB == nil { firstB = unit }
             }
         }
-        findings += alwaysNever(context, units)
+        findings += alwaysNever(context, units, unitBits)
         findings += replyLanguages(context, units, unitBits)
         return findings
+    }
+
+    /// A unit that only describes (background, a tool) and asks nothing: "The tool
+    /// returns detailed responses", "Users are too busy to read long explanations".
+    static func describes(_ facets: UnitFacets) -> Bool {
+        (facets.has(.background) || facets.has(.tool)) && !facets.has(.task) && !facets.has(.style) && !facets.has(.format)
     }
 
     func conflict(_ context: LintContext, _ unit: Int, _ earlier: Int, _ message: String) -> Finding {
@@ -130,14 +167,16 @@ struct ConflictingInstructions: LintRule {
                                related: [RelatedRange(range: context.document.units[earlier].range, message: "the conflicting instruction")])
     }
 
-    /// "Always use emojis" vs "Never use emojis": the same two words after opposite modals.
-    func alwaysNever(_ context: LintContext, _ units: [Int]) -> [Finding] {
+    /// "Always use emojis" vs "Never use emojis": the same two words after opposite
+    /// modals, not counting little words ("always use the latest file" and "never
+    /// use the word" share only "use the"). A unit with a condition is skipped.
+    func alwaysNever(_ context: LintContext, _ units: [Int], _ unitBits: [UInt16]) -> [Finding] {
         // Keyed by the two words as a pair of hashes: an array key allocated per modal.
         var positive: [WordPair: Int] = [:]
         var negative: [WordPair: Int] = [:]
         var findings: [Finding] = []
         let (always, never, dont, doWord, notWord) = (Self.always, Self.never, Self.dont, Self.doWord, Self.notWord)
-        for unit in units {
+        for (position, unit) in units.enumerated() where unitBits[position] & Self.conditionBit == 0 {
             // Indices from 0, as in an array of the unit's tokens.
             let tokens = context.tokens(unit)
             let base = tokens.startIndex
@@ -149,8 +188,14 @@ struct ConflictingInstructions: LintRule {
                 if token.hash == never { polarity = false }
                 if token.hash == dont { polarity = false }
                 if token.hash == doWord && i + 1 < tokens.count && tokens[base + i + 1].hash == notWord { polarity = false; next = i + 2 }
-                guard let polarity, next + 1 < tokens.count else { continue }
-                let key = WordPair(first: tokens[base + next].hash, second: tokens[base + next + 1].hash)
+                guard let polarity else { continue }
+                var words: [UInt64] = []
+                for k in next..<tokens.count where !Self.littleWords.contains(tokens[base + k].hash) {
+                    words.append(tokens[base + k].hash)
+                    if words.count == 2 { break }
+                }
+                guard words.count == 2 else { continue }
+                let key = WordPair(first: words[0], second: words[1])
                 if polarity {
                     if let other = negative[key], findings.count < Self.maximumPerAxis {
                         findings.append(conflict(context, unit, other, "says always, but an earlier instruction says never"))
@@ -167,6 +212,8 @@ struct ConflictingInstructions: LintRule {
         return findings
     }
 
+    static let littleWords = Set(["the", "a", "an", "this", "that", "these", "those", "your", "my", "our", "their", "its", "any", "to", "of"].map(Tokenizer.hash))
+
     struct WordPair: Hashable {
         var first: UInt64
         var second: UInt64
@@ -174,13 +221,13 @@ struct ConflictingInstructions: LintRule {
 
     /// "Respond in English" and "Reply in French" in one message.
     /// `unitBits`: each unit's `wordBits`, as `check` found them.
-    func replyLanguages(_ context: LintContext, _ units: [Int], _ unitBits: [UInt8]) -> [Finding] {
+    func replyLanguages(_ context: LintContext, _ units: [Int], _ unitBits: [UInt16]) -> [Finding] {
         var first: (unit: Int, language: String)?
         var findings: [Finding] = []
         let inWord = Self.inWord
         for (position, unit) in units.enumerated() {
             guard unitBits[position] & Self.replyVerbBit != 0 else { continue }
-            if unitBits[position] & Self.negatorBit != 0 { continue }
+            if unitBits[position] & (Self.negatorBit | Self.conditionBit) != 0 { continue }
             let tokens = context.tokens(unit)
             for i in tokens.indices.dropLast() where tokens[i].hash == inWord {
                 guard let language = Self.languages[tokens[i + 1].hash] else { continue }
