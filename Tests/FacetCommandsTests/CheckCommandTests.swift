@@ -160,7 +160,7 @@ final class CheckCommandTests: XCTestCase {
     }
 
     func testSARIFFormat() throws {
-        let path = try write("s.system.md", "Be brief.\nExplain every step in detail.\n<instructions>\n")
+        let path = try write("s.system.md", "Be brief.\nExplain every step in detail.\n<instructions>\nAnswer in French.\n")
         let (status, output) = try run([path, "--format", "sarif"])
         XCTAssertEqual(status, 1)
         let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])

@@ -334,9 +334,9 @@ struct SegmenterState {
                     tokens[open].partner = index
                     tokens[index].partner = open
                     stack.removeSubrange(position...)
-                } else {
+                } else if tokens[index].atLineStart && tokens[index].restOfLineBlank {
                     tokens[index].role = .strayClose
-                }
+                }  // else markup named in a sentence ("before </body>"): inline
             } else {
                 stack.append(index)
             }
@@ -350,7 +350,8 @@ struct SegmenterState {
             } else if token.partner != nil {
                 token.role = token.atLineStart ? .sectionOpen : .inline
             } else if token.atLineStart && token.restOfLineBlank {
-                token.role = .unclosedOpen
+                // The very last thing in the message is a tag left open for the model to fill.
+                token.role = onlySpaceAfter(token.range.upperBound) ? .inline : .unclosedOpen
             } else if !token.hasAttributes {
                 token.role = .variable
             }
@@ -392,12 +393,19 @@ struct SegmenterState {
         let nameStart = i
         while i < n && (ByteClass.isIdent(buffer[i]) || buffer[i] == UInt8(ascii: "-") || buffer[i] == UInt8(ascii: ".") || buffer[i] == UInt8(ascii: ":")) { i += 1 }
         let nameEnd = i
+        // HTML's empty elements (<br>, <img src=...>) never close: markup, not sections.
+        if Self.emptyElements.contains(string(nameStart..<nameEnd).lowercased()) { return nil }
         var hasAttributes = false
         if i < n && ByteClass.isSpace(buffer[i]) {
-            // Attributes: anything up to '>' on the same line, no '<'.
-            while i < n && buffer[i] != UInt8(ascii: ">") && buffer[i] != UInt8(ascii: "<") && !ByteClass.isNewline(buffer[i]) { i += 1 }
+            // Attributes: anything up to '>' on the same line, no '<'; at least one "=".
+            // Words without one are a placeholder ("<insert the topic here>"), not a tag.
+            var sawEquals = false
+            while i < n && buffer[i] != UInt8(ascii: ">") && buffer[i] != UInt8(ascii: "<") && !ByteClass.isNewline(buffer[i]) {
+                if buffer[i] == UInt8(ascii: "=") { sawEquals = true }
+                i += 1
+            }
             hasAttributes = true
-            if isClose { return nil }
+            if isClose || !sawEquals { return nil }
         }
         guard i < n else { return nil }
         if buffer[i] == UInt8(ascii: "/") { return nil }  // self-closing: not a section
@@ -418,6 +426,16 @@ struct SegmenterState {
         let rest = trimmed(end..<max(end, lineEnd(line)))
         return TagToken(name: string(nameStart..<nameEnd), range: start..<end, isClose: isClose,
                         hasAttributes: hasAttributes, atLineStart: atLineStart, restOfLineBlank: rest.isEmpty)
+    }
+
+    static let emptyElements: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                                             "track", "wbr"]
+
+    /// Whether nothing but white space follows `offset`.
+    func onlySpaceAfter(_ offset: Int) -> Bool {
+        var i = offset
+        while i < buffer.count && (ByteClass.isSpace(buffer[i]) || ByteClass.isNewline(buffer[i])) { i += 1 }
+        return i == buffer.count
     }
 
     /// Whether everything in [from, to) is tags and spaces (so a tag after them starts the line).

@@ -15,8 +15,12 @@ struct UnbalancedSection: LintRule {
     ```
 
     A tag counts as a section when it starts a line; `<name>` inside a sentence \
-    is read as a template variable. Fixes: add the closing tag at the end, or \
-    remove the stray closing tag.
+    is read as a template variable. Not sections either: HTML's empty elements \
+    (`<br>`, `<img src="...">`), a placeholder with words and no attributes \
+    (`<insert the article here>`), a closing tag named inside a sentence \
+    ("before </body>"), and a tag on the last line of the message, left open \
+    for the model to fill. Fixes: add the closing tag at the end, or remove the \
+    stray closing tag.
     """
 
     func check(_ context: LintContext) -> [Finding] {
