@@ -14,7 +14,11 @@ struct VagueQuantifier: LintRule {
 
     Better: "Give two examples of each step." Only instructions are checked (units \
     with a task, format or style facet); a statement of fact such as "Some customers \
-    pay yearly" is left alone. There is no automatic fix: only you know the number.
+    pay yearly" is left alone. "Some" counts before a plural ("some examples"), not \
+    where it means "a" ("some other format"); "etc." counts in a list the \
+    instruction itself makes, not at the end of examples in parentheses or after \
+    "e.g.", "such as", "including" or "like". There is no automatic fix: only you \
+    know the number.
     """
 
     static let phrases: [(String, String)] = [
@@ -32,12 +36,53 @@ struct VagueQuantifier: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         var findings: [Finding] = []
         for unit in context.proseUnits where isInstruction(context.facets[unit]) {
-            for match in Self.matcher.matches(context.tokens(unit)) {
+            let tokens = context.tokens(unit)
+            for match in Self.matcher.matches(tokens) {
                 let (phrase, advice) = Self.phrases[match.phrase]
+                let at = tokens.startIndex + match.firstToken
+                if phrase == "some" && !Self.beforePlural(context.source.bytes, tokens, at) { continue }
+                if phrase == "etc" && Self.endsExamples(context, unit: unit, tokens, at) { continue }
                 findings.append(context.finding(self, "\"\(phrase)\" is vague: \(advice)", range: match.range, unit: unit))
             }
         }
         return findings
+    }
+
+    static let some = Tokenizer.hash("some")
+    /// Words ending in "s" that are not plurals.
+    static let notPlurals = WordSet(["is", "was", "has", "does", "this", "its", "his", "as", "us", "thus", "less", "unless", "across",
+                                     "process", "access", "analysis", "basis", "class", "business", "success", "address"].map(Tokenizer.hash))
+    /// "Some" asks for a quantity before a plural ("some examples"); before a
+    /// singular it means "a" ("some piece of text", "some other format").
+    static func beforePlural(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
+        guard at + 1 < tokens.endIndex else { return false }
+        let next = tokens[at + 1]
+        let last = bytes[next.range.upperBound - 1]
+        return next.range.count > 3 && (last == UInt8(ascii: "s") || last == UInt8(ascii: "S")) && !notPlurals.contains(next.hash)
+    }
+
+    static let examplesMarkers = WordSet(["including", "like", "eg"].map(Tokenizer.hash))
+    static let such = Tokenizer.hash("such"), asWord = Tokenizer.hash("as"), forWord = Tokenizer.hash("for"), example = Tokenizer.hash("example")
+    static let e = Tokenizer.hash("e"), g = Tokenizer.hash("g")  // "e.g." is two words to the tokenizer
+
+    /// Whether "etc." at `at` ends examples, not a list the instruction makes:
+    /// inside parentheses, or after "e.g.", "such as", "for example", "including", "like".
+    static func endsExamples(_ context: LintContext, unit: Int, _ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
+        let before = tokens[tokens.startIndex..<at]
+        for (k, token) in zip(before.indices, before) {
+            if examplesMarkers.contains(token.hash) { return true }
+            if k + 1 < at, case let next = tokens[k + 1].hash,
+               token.hash == such && next == asWord || token.hash == forWord && next == example || token.hash == e && next == g {
+                return true
+            }
+        }
+        // An open parenthesis not closed before it.
+        let bytes = context.source.bytes
+        var depth = 0
+        for i in context.document.units[unit].range.lowerBound..<tokens[at].range.lowerBound {
+            if bytes[i] == UInt8(ascii: "(") { depth += 1 } else if bytes[i] == UInt8(ascii: ")") && depth > 0 { depth -= 1 }
+        }
+        return depth > 0
     }
 
     func isInstruction(_ facets: UnitFacets) -> Bool {

@@ -14,27 +14,49 @@ struct WeakInstruction: LintRule {
 
     Fix: removes the hedge ("Answer in under 100 words.") and a comma next to it. \
     "try to" counts only at the start of an instruction, so "users who try to \
-    bypass the rules" is left alone.
+    bypass the rules" is left alone. A hedge whose unit, or the next, says what \
+    to do otherwise ("If possible, call the user by name; otherwise say 'you'") \
+    is optional on purpose and is left alone too.
     """
 
     /// Hedges that count anywhere, and those that count only where an instruction starts.
     static let anywhere = ["if possible", "where possible", "when possible", "whenever possible", "if you can",
                            "maybe", "perhaps", "you might want to", "you may want to", "ideally", "it would be nice if",
                            "should probably", "it might be good to", "possibly"]
-    static let atStart = ["try to", "try and", "attempt to", "consider"]
+    static let atStart = ["try to", "try and", "attempt to"]
     static let matcher = PhraseMatcher(anywhere + atStart)
     static let leaders = WordSet(["please", "always", "also", "you", "should", "must", "and", "then", "so"].map(Tokenizer.hash))
 
+    /// Words that say what to do when the hedged thing cannot be done.
+    static let fallbacks = WordSet(["otherwise", "else", "fallback", "instead"].map(Tokenizer.hash))
+    static let fallbackPairs: Set<[UInt64]> = Set([["if", "not"], ["fall", "back"], ["you", "cannot"], ["you", "can't"], ["if", "unavailable"]]
+        .map { $0.map(Tokenizer.hash) })
+
+    /// Whether `tokens` give a fallback: "otherwise ...", "if not, ...", "if you cannot, ...".
+    static func givesFallback(_ tokens: ArraySlice<Token>) -> Bool {
+        for i in tokens.indices {
+            if fallbacks.contains(tokens[i].hash) { return true }
+            if i + 1 < tokens.endIndex && fallbackPairs.contains([tokens[i].hash, tokens[i + 1].hash]) { return true }
+        }
+        return false
+    }
+
     func check(_ context: LintContext) -> [Finding] {
         var findings: [Finding] = []
-        for unit in context.proseUnits where context.document.units[unit].kind != .heading {
+        let units = context.proseUnits
+        for (position, unit) in units.enumerated() where context.document.units[unit].kind != .heading {
             let tokens = context.tokens(unit)
+            var fallback: Bool?  // looked up once a hedge is found
             for match in Self.matcher.matches(tokens) {
                 let phrase = Self.matcher.phrases[match.phrase].text
                 if Self.atStart.contains(phrase) {
                     let before = tokens.prefix(match.firstToken)
                     guard before.allSatisfy({ Self.leaders.contains($0.hash) }) else { continue }
                 }
+                if fallback == nil {
+                    fallback = Self.givesFallback(tokens) || position + 1 < units.count && Self.givesFallback(context.tokens(units[position + 1]))
+                }
+                if fallback == true { continue }
                 let fix = removalFix(context, unit: unit, phrase: match.range)
                 findings.append(context.finding(self, "\"\(phrase)\" makes this optional: state the instruction directly, or say when it applies",
                                                 range: match.range, unit: unit, fixes: fix.map { [$0] } ?? []))
