@@ -24,7 +24,7 @@ struct NegativeOnly: LintRule {
 
     func check(_ context: LintContext) -> [Finding] {
         let (negators, alternatives, isStopWord) = (Self.negators, Self.alternatives, Vocabulary.shared.isStopWord)
-        var prohibitions: [Int] = []
+        var prohibitions: [(unit: Int, at: Int)] = []  // `at`: its place in `sequence`
         // Content words of the other instructions; made a set only when there is a prohibition to check.
         var positiveWords: [UInt64] = []
         // Prose units in order, each a positive instruction or not: a prohibition next to one is answered.
@@ -38,7 +38,9 @@ struct NegativeOnly: LintRule {
             // "If not, change it." sets a condition; it forbids nothing.
             if lead.contains(where: { negators.contains($0.hash) }) && tokens.first?.hash != Self.ifHash {
                 sequence.append((unit, false))
-                if !facets.has(.guardrail) && !tokens.contains(where: { alternatives.contains($0.hash) }) { prohibitions.append(unit) }
+                if !facets.has(.guardrail) && !tokens.contains(where: { alternatives.contains($0.hash) }) {
+                    prohibitions.append((unit, sequence.count - 1))
+                }
             } else {
                 sequence.append((unit, true))
                 for token in tokens where !isStopWord[Int(token.id)] { positiveWords.append(token.hash) }
@@ -46,10 +48,8 @@ struct NegativeOnly: LintRule {
         }
         guard !prohibitions.isEmpty else { return [] }
         let positive = WordSet(positiveWords)
-        let position = Dictionary(uniqueKeysWithValues: sequence.enumerated().map { ($1.unit, $0) })
         var findings: [Finding] = []
-        for unit in prohibitions {
-            let at = position[unit]!
+        for (unit, at) in prohibitions {
             if at > 0 && sequence[at - 1].positive || at + 1 < sequence.count && sequence[at + 1].positive { continue }
             let content = context.tokens(unit).filter {
                 !isStopWord[Int($0.id)] && !negators.contains($0.hash) && $0.hash != Cue.doHash
