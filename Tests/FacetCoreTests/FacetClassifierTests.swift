@@ -26,7 +26,7 @@ final class FacetClassifierTests: XCTestCase {
 
     /// After a short label ("Step 2:", "日本語の先生:") the verb still starts the instruction.
     func testImperativeAfterALabel() {
-        for text in ["Step 2: Give a few examples.", "😀 日本語の先生: Give a few examples.", "Note: always cite the source."] {
+        for text in ["Step 2: Give a few examples.", "😀 日本語の先生: Give a few examples.", "Note: always ask for the order number."] {
             let document = Segmenter.segment(SourceText(bytes: Array(text.utf8)))
             XCTAssertTrue(FacetClassifier.ruleBased.classify(document).first?.has(.task) ?? false, text)
             XCTAssertTrue(single(text).contains(.task), text)

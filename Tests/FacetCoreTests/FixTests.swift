@@ -110,6 +110,9 @@ final class SkeletonTests: XCTestCase {
             let skeleton = MissingFacet.skeletons[facet]!
             let analysis = Analyzer.analyze(skeleton)
             XCTAssertEqual(analysis.facets.first?.facets.first, facet, "\(facet): \(skeleton) → \(analysis.facets.map(\.facets))")
+            // As the fix leaves it: after the message's own text.
+            let inserted = Analyzer.analyze("Greet the user by name.\n" + skeleton + "\n")
+            XCTAssertEqual(inserted.facets.last?.facets.first, facet, "\(facet) after a sentence: \(inserted.facets.map(\.facets))")
         }
     }
 }

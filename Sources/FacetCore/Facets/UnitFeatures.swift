@@ -155,7 +155,8 @@ enum UnitFeatures {
             if hasUpper && hasLower { break }  // most units: by the second letter
         }
         let last = unit.range.isEmpty ? 0 : buffer[unit.range.upperBound - 1]
-        if index == 0 { fixed(Fixed.first, 1) }
+        // First of several: a title or the role. A one-unit message is the whole message, not its title.
+        if index == 0 && neighbours.next != nil { fixed(Fixed.first, 1) }
         if hasUpper && !hasLower { fixed(Fixed.caps, 1) }
         if last == UInt8(ascii: ":") { fixed(Fixed.colon, 1) }
         if last == UInt8(ascii: "?") { fixed(Fixed.question, 1) }

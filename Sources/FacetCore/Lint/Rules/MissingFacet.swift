@@ -20,7 +20,7 @@ struct MissingFacet: LintRule {
         .format: "Reply in this format: [describe the output: length, structure, Markdown or JSON].",
         .style: "Use a [describe the tone, e.g. friendly and concise] tone.",
         .tool: "Use [tool name] to [describe when and why to call it].",
-        .guardrail: "Refuse to [describe what the assistant must never do]; instead, [say what it should do].",
+        .guardrail: "Politely decline requests to [describe what the assistant must never do] and suggest [what it can do instead].",
     ]
 
     func check(_ context: LintContext) -> [Finding] {
