@@ -364,6 +364,13 @@ public struct FacetClassifier: Sendable {
                 scratch.evidence.append((Facet.role.order, "you are <Name>"))
             }
         }
+        // "I am Sage, ..." at the start of a unit: the assistant naming itself, a role
+        // (persona prompts written in the first person).
+        let iAmName = tokens[0].hash == Cue.iAm ? 1 : tokens[0].hash == Cue.i && tokens.count > 2 && tokens[1].hash == Cue.am ? 2 : 0
+        if iAmName > 0 && iAmName < tokens.count && tokens[iAmName].startsUpper {
+            scratch.miss[Facet.role.order] *= 0.15
+            scratch.evidence.append((Facet.role.order, "I am <Name>"))
+        }
         // No facet at all, a statement rather than an instruction: background.
         if scratch.miss.allSatisfy({ $0 > 1 - Self.threshold }) {
             let copulas = Cue.copulas
@@ -421,6 +428,7 @@ enum Cue {
     static let your = Tokenizer.hash("your")
     static let are = Tokenizer.hash("are")
     static let youAre = Tokenizer.hash("you're")
+    static let i = Tokenizer.hash("i"), am = Tokenizer.hash("am"), iAm = Tokenizer.hash("i'm")
     static let copulas = WordSet(["is", "are", "was", "were", "has", "have", "had", "offers", "provides", "contains", "includes", "means", "uses", "runs", "sells", "serves"].map(Tokenizer.hash))
     static let negations = WordSet(["never", "not", "don't", "no", "avoid", "cannot", "can't", "mustn't", "shouldn't", "won't", "without"].map(Tokenizer.hash))
     static let leaders = WordSet(["always", "please", "also", "then", "and", "now", "just", "simply", "carefully", "first", "finally", "next", "additionally", "you", "should", "must", "will", "can", "need", "to", "the", "assistant", "make", "sure", "then", "thereafter", "afterwards", "only", "briefly", "politely", "kindly", "instead", "maybe", "perhaps", "possibly", "ideally", "try"].map(Tokenizer.hash))
