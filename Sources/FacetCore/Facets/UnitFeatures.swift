@@ -64,6 +64,8 @@ enum UnitFeatures {
     struct Neighbours {
         var previous: UInt8?
         var next: UInt8?
+        /// Whether any unit follows (`next` is also nil when the one that follows is an example).
+        var hasNext: Bool
 
         /// Each unit's facets as a mask, taken once per document: reading the
         /// neighbours' arrays for every unit retained and released them.
@@ -74,7 +76,8 @@ enum UnitFeatures {
         }
 
         static func of(_ index: Int, in masks: [UInt8?]) -> Neighbours {
-            Neighbours(previous: index > 0 ? masks[index - 1] : nil, next: index + 1 < masks.count ? masks[index + 1] : nil)
+            Neighbours(previous: index > 0 ? masks[index - 1] : nil, next: index + 1 < masks.count ? masks[index + 1] : nil,
+                       hasNext: index + 1 < masks.count)
         }
     }
 
@@ -156,7 +159,7 @@ enum UnitFeatures {
         }
         let last = unit.range.isEmpty ? 0 : buffer[unit.range.upperBound - 1]
         // First of several: a title or the role. A one-unit message is the whole message, not its title.
-        if index == 0 && neighbours.next != nil { fixed(Fixed.first, 1) }
+        if index == 0 && neighbours.hasNext { fixed(Fixed.first, 1) }
         if hasUpper && !hasLower { fixed(Fixed.caps, 1) }
         if last == UInt8(ascii: ":") { fixed(Fixed.colon, 1) }
         if last == UInt8(ascii: "?") { fixed(Fixed.question, 1) }
