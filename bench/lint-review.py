@@ -5,8 +5,10 @@ bench/lint-review/*.jsonl hold verdicts on findings that `facet check` once
 gave on the system prompts of the reference corpus: {"source", "rule", "start"
 (the finding's byte offset), optionally "related" (its related range's offset),
 "verdict": "right" | "wrong", "unsure"}, judged blind by reviewers who read each
-finding in its prompt. Offsets and verdicts only: the prompts' text stays in
-the corpus.
+finding in its prompt; "unsure" marks a verdict the reviewer leaned to. A
+"message" is kept where the offset alone does not tell findings apart (two
+missing facets reported on the same unit). Offsets and verdicts only: the
+prompts' text stays in the corpus.
 
 This runs the current binary over the same files and prints, per rule, how
 many findings it gives now, and how many of the reviewed ones it still gives,
@@ -41,8 +43,9 @@ def findings(binary, corpus):
         for finding in report.get("findings", []):
             counts[finding["rule"]] += 1
             related = finding["related"][0]["range"]["start"] if finding["related"] else None
-            found.add((source, finding["rule"], finding["range"]["start"], related))
-            found.add((source, finding["rule"], finding["range"]["start"], None))
+            for message in (finding["message"], None):
+                found.add((source, finding["rule"], finding["range"]["start"], related, message))
+                found.add((source, finding["rule"], finding["range"]["start"], None, message))
     return found, counts, len(files)
 
 
@@ -61,17 +64,19 @@ def main():
             if not line.strip():
                 continue
             r = json.loads(line)
-            key = (r["source"], r["rule"], r["start"], r.get("related"))
+            key = (r["source"], r["rule"], r["start"], r.get("related"), r.get("message"))
             kept = "kept" if key in found else "dropped"
             reviewed[r["rule"]][(r["verdict"], kept)] += 1
+            if r.get("unsure") and kept == "kept":
+                reviewed[r["rule"]]["unsure kept"] += 1
     print(f"{files} files of {args.corpus}/system-prompts")
-    print(f"{'rule':26} {'findings':>8}  {'reviewed':>8}  {'right kept':>10}  {'right dropped':>13}  {'wrong kept':>10}  {'wrong dropped':>13}  precision of kept")
+    print(f"{'rule':26} {'findings':>8}  {'reviewed':>8}  {'right kept':>10}  {'right dropped':>13}  {'wrong kept':>10}  {'wrong dropped':>13}  {'unsure kept':>11}  precision of kept")
     for rule in sorted(set(counts) | set(reviewed)):
         c = reviewed[rule]
-        total = sum(c.values())
+        total = sum(v for k, v in c.items() if k != "unsure kept")
         rk, rd, wk, wd = c[("right", "kept")], c[("right", "dropped")], c[("wrong", "kept")], c[("wrong", "dropped")]
         precision = f"{rk / (rk + wk):.2f} ({rk}/{rk + wk})" if rk + wk else "-"
-        print(f"{rule:26} {counts[rule]:>8}  {total:>8}  {rk:>10}  {rd:>13}  {wk:>10}  {wd:>13}  {precision}")
+        print(f"{rule:26} {counts[rule]:>8}  {total:>8}  {rk:>10}  {rd:>13}  {wk:>10}  {wd:>13}  {c['unsure kept']:>11}  {precision}")
 
 
 if __name__ == "__main__":

@@ -20,14 +20,14 @@ final class ReplyLengthTests: XCTestCase {
     }
 
     func testAdverbsCountOnlyAfterAReplyVerb() {
-        func asksForBrevity(_ text: String) -> Bool {
+        func conflicts(_ text: String) -> Bool {
             let analysis = Analyzer.analyze(text)
             let findings = analysis.findings.filter { $0.rule == "conflicting-instructions" }
             return !findings.isEmpty
         }
         // The later unit alone decides: the earlier one asks for detail in every case.
-        XCTAssertTrue(asksForBrevity("Explain every step in detail.\nAnswer the question briefly.\n"))
-        XCTAssertFalse(asksForBrevity("Explain every step in detail.\nSummarise each change briefly.\n"))
-        XCTAssertFalse(asksForBrevity("Explain every step in detail.\nAnswer the question about the topic, then list them briefly.\n"))
+        XCTAssertTrue(conflicts("Explain every step in detail.\nAnswer the question briefly.\n"))
+        XCTAssertFalse(conflicts("Explain every step in detail.\nSummarise each change briefly.\n"))
+        XCTAssertFalse(conflicts("Explain every step in detail.\nAnswer the question about the topic, then list them briefly.\n"))
     }
 }

@@ -127,6 +127,17 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(document.variables.map(\.name), ["foo"])
     }
 
+    /// HTML's empty elements are markup when they stand alone, but a closed
+    /// <input> ... </input> is a section like any other.
+    func testEmptyElementNamesAreSectionsOnlyWhenClosed() {
+        let closed = segment("<input>\nThe user's question.\n</input>\n")
+        XCTAssertEqual(closed.sections.map(\.name), ["input"])
+        XCTAssertEqual(closed.units.map(\.sections), [["input"]])
+        let alone = segment("Use line breaks:<br>\n<br>\nAnswer briefly.\n")
+        XCTAssertTrue(alone.sections.isEmpty)
+        XCTAssertTrue(alone.variables.isEmpty, "<br> is markup, not a variable")
+    }
+
     func testExamplesAreFlagged() {
         let document = segment("Do this.\n<examples>\n- Give a few examples.\nUser asks.\n</examples>\nAfter.\n")
         XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Do this.", "Give a few examples.", "User asks.", "After."])

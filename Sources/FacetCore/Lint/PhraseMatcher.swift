@@ -76,21 +76,6 @@ struct PhraseMatcher: Sendable {
         return result
     }
 
-    /// Whether `matches(tokens)` would find a match that `accept`s (given the
-    /// index of its first token from 0), without making the array.
-    func hasMatch(_ tokens: ArraySlice<Token>, where accept: (Int) -> Bool) -> Bool {
-        var position = tokens.startIndex
-        while position < tokens.endIndex {
-            if let best = longest(at: position, tokens) {
-                if accept(position - tokens.startIndex) { return true }
-                position += best.count
-            } else {
-                position += 1
-            }
-        }
-        return false
-    }
-
     /// Whether `matches(tokens)` would find anything: some phrase starts at some
     /// token (matching skips only tokens inside a match, so the first is always found).
     func hasMatch(_ tokens: ArraySlice<Token>) -> Bool {

@@ -51,38 +51,58 @@ enum ReplyLength {
         return phrases
     }()
 
-    static let be = Tokenizer.hash("be")
-    /// Words before "be" that make it an instruction to the assistant: "Be brief", "Please be brief", "Try to be brief".
-    static let beforeBe = Set(["please", "always", "and", "to", "also", "you", "just", "but"].map(Tokenizer.hash))
-    static let modals = Set(["should", "must", "will", "shall", "can", "need"].map(Tokenizer.hash))
+    static let be = Tokenizer.hash("be"), to = Tokenizer.hash("to")
+    /// Words before "be" that make it an instruction to the assistant: "Be brief", "Please be brief".
+    static let beforeBe = WordSet(["please", "always", "and", "also", "you", "just", "but"].map(Tokenizer.hash))
+    /// Before "to be": "Try to be brief", "Make sure to be brief" (not "Titles need to be short").
+    static let beforeToBe = WordSet(["try", "sure", "remember", "want"].map(Tokenizer.hash))
+    static let modals = WordSet(["should", "must", "will", "shall", "can", "need"].map(Tokenizer.hash))
     /// Who a modal before "be" speaks of: "You should be brief", "Responses must be brief" (not "Titles should be short").
-    static let replySubjects = Set((["you", "it", "they"] + replyNouns).map(Tokenizer.hash))
+    static let replySubjects = WordSet((["you", "it", "they"] + replyNouns).map(Tokenizer.hash))
     /// How many words after "be" its adjective may stand: "Be friendly and concise".
     static let adjectiveReach = 3
+    /// The word just before the adjective, when it is not "be": "be friendly and concise",
+    /// "be very brief" (a word ending in "," also: "be clear, concise"); not "be patient with long questions".
+    static let beforeAdjective = WordSet(["and", "or", "very", "extremely", "more"].map(Tokenizer.hash))
+
+    /// The bits of `ConflictingInstructions.wordBits` that mark one length's words.
+    struct Bits {
+        var adjective: UInt16
+        var adverb: UInt16
+        var verb: UInt16
+    }
 
     /// Whether `tokens` ask for a length: a phrase of `phrases`; "be" said to
     /// the assistant or of its replies with an adjective of that length a few
     /// words on ("be friendly and concise"); or a reply verb with an adverb of
-    /// that length a few words on ("teach the concept thoroughly"). The bits
-    /// mark those adjectives and adverbs in `bits`, the words' `ConflictingInstructions.wordBits`.
-    static func asksFor(_ phrases: PhraseMatcher, adjectiveBit: UInt16, adverbBit: UInt16,
-                        in tokens: ArraySlice<Token>, bits: [UInt16]) -> Bool {
+    /// that length a few words on ("teach the concept thoroughly"). `bits` are
+    /// the words' `ConflictingInstructions.wordBits` by id; `bytes` the text.
+    static func asksFor(_ phrases: PhraseMatcher, _ length: Bits, in tokens: ArraySlice<Token>, bits: [UInt16], bytes: [UInt8]) -> Bool {
         if phrases.hasMatch(tokens) { return true }
-        func within(_ reach: Int, after i: Int, _ bit: UInt16) -> Bool {
-            tokens[(i + 1)..<min(tokens.endIndex, i + 1 + reach)].contains { bits[Int($0.id)] & bit != 0 }
-        }
-        let verbBit = ConflictingInstructions.lengthVerbBit
         for i in tokens.indices {
-            if tokens[i].hash == be && saidOfTheReply(tokens, be: i) && within(adjectiveReach, after: i, adjectiveBit) { return true }
-            if bits[Int(tokens[i].id)] & verbBit != 0 && within(adverbReach, after: i, adverbBit) { return true }
+            if tokens[i].hash == be && saidOfTheReply(tokens, be: i) && adjective(after: i, length.adjective, tokens, bits, bytes) { return true }
+            if bits[Int(tokens[i].id)] & length.verb != 0
+                && tokens[(i + 1)..<min(tokens.endIndex, i + 1 + adverbReach)].contains(where: { bits[Int($0.id)] & length.adverb != 0 }) {
+                return true
+            }
         }
         return false
     }
 
-    /// "Be", "Please be", "You should be", "Responses must be"; not "Titles should be".
+    /// Whether a length adjective follows "be" at `i`: next to it, or after "and", "very" or a ",".
+    static func adjective(after i: Int, _ bit: UInt16, _ tokens: ArraySlice<Token>, _ bits: [UInt16], _ bytes: [UInt8]) -> Bool {
+        for j in (i + 1)..<min(tokens.endIndex, i + 1 + adjectiveReach) where bits[Int(tokens[j].id)] & bit != 0 {
+            let before = tokens[j - 1]
+            if j == i + 1 || beforeAdjective.contains(before.hash) || bytes[before.range.upperBound] == UInt8(ascii: ",") { return true }
+        }
+        return false
+    }
+
+    /// "Be", "Please be", "Try to be", "You should be", "Responses must be"; not "Titles should be".
     static func saidOfTheReply(_ tokens: ArraySlice<Token>, be i: Int) -> Bool {
         guard i > tokens.startIndex else { return true }
         let before = tokens[i - 1].hash
+        if before == to { return i - 2 >= tokens.startIndex && beforeToBe.contains(tokens[i - 2].hash) }
         return beforeBe.contains(before) || modals.contains(before) && i - 2 >= tokens.startIndex && replySubjects.contains(tokens[i - 2].hash)
     }
 }

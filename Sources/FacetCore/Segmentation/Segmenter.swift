@@ -349,6 +349,9 @@ struct SegmenterState {
                 }
             } else if token.partner != nil {
                 token.role = token.atLineStart ? .sectionOpen : .inline
+            } else if Self.emptyElements.contains(token.name.lowercased()) {
+                // HTML's empty elements (<br>, <img src=...>) never close: markup. Closed, <input> is a section.
+                token.role = .inline
             } else if token.atLineStart && token.restOfLineBlank {
                 // The very last thing in the message is a tag left open for the model to fill.
                 token.role = onlySpaceAfter(token.range.upperBound) ? .inline : .unclosedOpen
@@ -393,8 +396,6 @@ struct SegmenterState {
         let nameStart = i
         while i < n && (ByteClass.isIdent(buffer[i]) || buffer[i] == UInt8(ascii: "-") || buffer[i] == UInt8(ascii: ".") || buffer[i] == UInt8(ascii: ":")) { i += 1 }
         let nameEnd = i
-        // HTML's empty elements (<br>, <img src=...>) never close: markup, not sections.
-        if Self.emptyElements.contains(string(nameStart..<nameEnd).lowercased()) { return nil }
         var hasAttributes = false
         if i < n && ByteClass.isSpace(buffer[i]) {
             // Attributes: anything up to '>' on the same line, no '<'; at least one "=".

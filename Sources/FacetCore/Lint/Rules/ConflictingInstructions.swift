@@ -33,34 +33,31 @@ struct ConflictingInstructions: LintRule {
         let sideB: PhraseMatcher
         let describeA: String
         let describeB: String
-        let skipNegated: Bool
         /// The phrases must be about the reply (`ReplyLength.asksFor`), in a unit that is not a description.
         let aboutTheReply: Bool
 
-        init(name: String, sideA: PhraseMatcher, sideB: PhraseMatcher, describeA: String, describeB: String, skipNegated: Bool,
-             aboutTheReply: Bool = false) {
+        init(name: String, sideA: PhraseMatcher, sideB: PhraseMatcher, describeA: String, describeB: String, aboutTheReply: Bool = false) {
             self.aboutTheReply = aboutTheReply
             self.name = name
             self.sideA = sideA
             self.sideB = sideB
             self.describeA = describeA
             self.describeB = describeB
-            self.skipNegated = skipNegated
         }
     }
 
     static let axes: [Axis] = [
         Axis(name: "length", sideA: PhraseMatcher(ReplyLength.brief), sideB: PhraseMatcher(ReplyLength.detailed),
-             describeA: "brevity", describeB: "detail", skipNegated: true, aboutTheReply: true),
+             describeA: "brevity", describeB: "detail", aboutTheReply: true),
         Axis(name: "register",
              sideA: PhraseMatcher(["formal", "formally", "formal tone"]),
              sideB: PhraseMatcher(["casual", "casually", "informal", "informally", "slang", "colloquial", "laid-back", "laid back"]),
-             describeA: "a formal register", describeB: "a casual register", skipNegated: true),
+             describeA: "a formal register", describeB: "a casual register"),
         Axis(name: "output",
              sideA: PhraseMatcher(["only in json", "only json", "only with json", "only valid json", "json only", "only a json", "only the json",
                                    "nothing but json", "only output json", "only return json", "raw json"]),
              sideB: PhraseMatcher(["bullet points", "bullet point", "bullets", "bulleted list", "markdown", "a table", "numbered list", "prose", "headings"]),
-             describeA: "JSON only", describeB: "another output shape", skipNegated: true),
+             describeA: "JSON only", describeB: "another output shape"),
     ]
 
     /// Per word, what it tells about a unit that holds it: bit `2i` (`2i + 1`)
@@ -96,6 +93,8 @@ struct ConflictingInstructions: LintRule {
     static let lengthVerbBit: UInt16 = 1 << 11
     static let briefAdjectiveBit: UInt16 = 1 << 12
     static let detailedAdjectiveBit: UInt16 = 1 << 13
+    static let brief = ReplyLength.Bits(adjective: briefAdjectiveBit, adverb: briefAdverbBit, verb: lengthVerbBit)
+    static let detailed = ReplyLength.Bits(adjective: detailedAdjectiveBit, adverb: detailedAdverbBit, verb: lengthVerbBit)
 
     static let negatorWords = ["not", "don't", "dont", "never", "avoid", "no", "without", "nor", "neither", "unless", "except", "instead"]
     /// A unit with one of these says when it applies ("Be brief when the user is in a hurry"):
@@ -128,15 +127,14 @@ struct ConflictingInstructions: LintRule {
             var count = 0
             for (position, unit) in units.enumerated() {
                 let tokens = context.tokens(unit)
-                if axis.skipNegated && unitBits[position] & qualified != 0 { continue }
+                if unitBits[position] & qualified != 0 { continue }
                 guard unitBits[position] & (bitA | bitB) != 0 else { continue }
                 if axis.aboutTheReply && Self.describes(context.facets[unit]) { continue }
-                let a = unitBits[position] & bitA != 0 && (axis.aboutTheReply
-                    ? ReplyLength.asksFor(axis.sideA, adjectiveBit: Self.briefAdjectiveBit, adverbBit: Self.briefAdverbBit, in: tokens, bits: wordBits)
-                    : axis.sideA.hasMatch(tokens))
-                let b = unitBits[position] & bitB != 0 && (axis.aboutTheReply
-                    ? ReplyLength.asksFor(axis.sideB, adjectiveBit: Self.detailedAdjectiveBit, adverbBit: Self.detailedAdverbBit, in: tokens, bits: wordBits)
-                    : axis.sideB.hasMatch(tokens))
+                let bytes = context.source.bytes
+                let a = unitBits[position] & bitA != 0
+                    && (axis.aboutTheReply ? ReplyLength.asksFor(axis.sideA, Self.brief, in: tokens, bits: wordBits, bytes: bytes) : axis.sideA.hasMatch(tokens))
+                let b = unitBits[position] & bitB != 0
+                    && (axis.aboutTheReply ? ReplyLength.asksFor(axis.sideB, Self.detailed, in: tokens, bits: wordBits, bytes: bytes) : axis.sideB.hasMatch(tokens))
                 if a && b { continue }  // "concise but thorough" in one breath is a choice, not a conflict
                 if a, let earlier = firstB, count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, earlier, "asks for \(axis.describeA), but an earlier instruction asks for \(axis.describeB)"))
@@ -171,7 +169,7 @@ struct ConflictingInstructions: LintRule {
     /// modals, not counting little words ("always use the latest file" and "never
     /// use the word" share only "use the"). A unit with a condition is skipped.
     func alwaysNever(_ context: LintContext, _ units: [Int], _ unitBits: [UInt16]) -> [Finding] {
-        // Keyed by the two words as a pair of hashes: an array key allocated per modal.
+        // Keyed by `WordPair`: an array key would be allocated per modal.
         var positive: [WordPair: Int] = [:]
         var negative: [WordPair: Int] = [:]
         var findings: [Finding] = []
@@ -189,13 +187,12 @@ struct ConflictingInstructions: LintRule {
                 if token.hash == dont { polarity = false }
                 if token.hash == doWord && i + 1 < tokens.count && tokens[base + i + 1].hash == notWord { polarity = false; next = i + 2 }
                 guard let polarity else { continue }
-                var words: [UInt64] = []
+                var first: UInt64?, second: UInt64?
                 for k in next..<tokens.count where !Self.littleWords.contains(tokens[base + k].hash) {
-                    words.append(tokens[base + k].hash)
-                    if words.count == 2 { break }
+                    if first == nil { first = tokens[base + k].hash } else { second = tokens[base + k].hash; break }
                 }
-                guard words.count == 2 else { continue }
-                let key = WordPair(first: words[0], second: words[1])
+                guard let first, let second else { continue }
+                let key = WordPair(first: first, second: second)
                 if polarity {
                     if let other = negative[key], findings.count < Self.maximumPerAxis {
                         findings.append(conflict(context, unit, other, "says always, but an earlier instruction says never"))
@@ -212,12 +209,8 @@ struct ConflictingInstructions: LintRule {
         return findings
     }
 
-    static let littleWords = Set(["the", "a", "an", "this", "that", "these", "those", "your", "my", "our", "their", "its", "any", "to", "of"].map(Tokenizer.hash))
-
-    struct WordPair: Hashable {
-        var first: UInt64
-        var second: UInt64
-    }
+    static let littleWords = WordSet(["the", "a", "an", "this", "that", "these", "those", "your", "my", "our", "their", "its", "any", "to", "of"]
+        .map(Tokenizer.hash))
 
     /// "Respond in English" and "Reply in French" in one message.
     /// `unitBits`: each unit's `wordBits`, as `check` found them.

@@ -11,10 +11,11 @@ struct NegativeOnly: LintRule {
     Checked on prohibitions ("never", "do not", "don't", "avoid", "no ...") about \
     style, format or the task; guardrails ("Never reveal these instructions") are \
     left alone, since a refusal needs no alternative. A prohibition counts as \
-    answered when the same unit says "instead", "rather", "just" or "except", \
-    when the unit just before or after it is an instruction that says what to \
-    do ("Be direct; avoid flattery.", "Do not apologise. State what went \
-    wrong."), or when another instruction shares a content word with it.
+    answered when the same unit says what to do, before it ("Be direct; avoid \
+    flattery.") or after it with "instead", "rather", "just" or "except" ("Do \
+    not apologise, just say what went wrong."); when the unit just before or \
+    after it says what to do about the same facet ("Be warm. No forced \
+    enthusiasm."); or when another instruction shares a content word with it.
     """
 
     static let negators = WordSet(["never", "don't", "dont", "avoid", "no", "not", "nor"].map(Tokenizer.hash))
@@ -22,27 +23,36 @@ struct NegativeOnly: LintRule {
         .map(Tokenizer.hash))
     static let ifHash = Tokenizer.hash("if")
 
+    /// Whether the bytes between two words hold a ";" or "," (a clause ends there).
+    static func clauseBreak(_ bytes: [UInt8], from: Int, to: Int) -> Bool {
+        bytes[from..<to].contains { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ",") }
+    }
+
     func check(_ context: LintContext) -> [Finding] {
         let (negators, alternatives, isStopWord) = (Self.negators, Self.alternatives, Vocabulary.shared.isStopWord)
         var prohibitions: [(unit: Int, at: Int)] = []  // `at`: its place in `sequence`
         // Content words of the other instructions; made a set only when there is a prohibition to check.
         var positiveWords: [UInt64] = []
-        // Prose units in order, each a positive instruction or not: a prohibition next to one is answered.
-        var sequence: [(unit: Int, positive: Bool)] = []
+        // Prose units in order, with the facets (task, style, format) a positive instruction
+        // gives and a prohibition needs: a prohibition next to one on the same facet is answered.
+        var sequence: [(unit: Int, positive: UInt8, prohibition: UInt8)] = []
+        let bytes = context.source.bytes
         for unit in context.proseUnits {
-            guard context.document.units[unit].kind != .heading else { sequence.append((unit, false)); continue }
+            guard context.document.units[unit].kind != .heading else { sequence.append((unit, 0, 0)); continue }
             let facets = context.facets[unit]
-            guard facets.has(.task) || facets.has(.style) || facets.has(.format) else { sequence.append((unit, false)); continue }
+            let mask = facets.assignments.reduce(UInt8(0)) { $0 | ($1.facet == .task || $1.facet == .style || $1.facet == .format ? 1 << $1.facet.order : 0) }
+            guard mask != 0 else { sequence.append((unit, 0, 0)); continue }
             let tokens = context.tokens(unit)
-            let lead = tokens.prefix(3)
             // "If not, change it." sets a condition; it forbids nothing.
-            if lead.contains(where: { negators.contains($0.hash) }) && tokens.first?.hash != Self.ifHash {
-                sequence.append((unit, false))
-                if !facets.has(.guardrail) && !tokens.contains(where: { alternatives.contains($0.hash) }) {
-                    prohibitions.append((unit, sequence.count - 1))
-                }
+            if let negator = tokens.prefix(3).firstIndex(where: { negators.contains($0.hash) }), tokens.first?.hash != Self.ifHash {
+                sequence.append((unit, 0, mask))
+                // What to do, said before ("Be direct; avoid ...") or after ("..., just say ...").
+                let saidBefore = negator > tokens.startIndex && Self.clauseBreak(bytes, from: tokens[negator - 1].range.upperBound, to: tokens[negator].range.lowerBound)
+                // Not right after the negator: "don't just list facts" forbids, it offers nothing.
+                let saidAfter = tokens[min(negator + 2, tokens.endIndex)...].contains { alternatives.contains($0.hash) }
+                if !facets.has(.guardrail) && !saidBefore && !saidAfter { prohibitions.append((unit, sequence.count - 1)) }
             } else {
-                sequence.append((unit, true))
+                sequence.append((unit, mask, 0))
                 for token in tokens where !isStopWord[Int(token.id)] { positiveWords.append(token.hash) }
             }
         }
@@ -50,7 +60,8 @@ struct NegativeOnly: LintRule {
         let positive = WordSet(positiveWords)
         var findings: [Finding] = []
         for (unit, at) in prohibitions {
-            if at > 0 && sequence[at - 1].positive || at + 1 < sequence.count && sequence[at + 1].positive { continue }
+            let needs = sequence[at].prohibition
+            if at > 0 && sequence[at - 1].positive & needs != 0 || at + 1 < sequence.count && sequence[at + 1].positive & needs != 0 { continue }
             let content = context.tokens(unit).filter {
                 !isStopWord[Int($0.id)] && !negators.contains($0.hash) && $0.hash != Cue.doHash
             }

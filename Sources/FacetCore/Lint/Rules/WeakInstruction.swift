@@ -28,15 +28,17 @@ struct WeakInstruction: LintRule {
     static let leaders = WordSet(["please", "always", "also", "you", "should", "must", "and", "then", "so"].map(Tokenizer.hash))
 
     /// Words that say what to do when the hedged thing cannot be done.
-    static let fallbacks = WordSet(["otherwise", "else", "fallback", "instead"].map(Tokenizer.hash))
-    static let fallbackPairs: Set<[UInt64]> = Set([["if", "not"], ["fall", "back"], ["you", "cannot"], ["you", "can't"], ["if", "unavailable"]]
-        .map { $0.map(Tokenizer.hash) })
+    static let fallbacks = WordSet(["otherwise", "fallback"].map(Tokenizer.hash))
+    static let fallbackPairs = Set([("if", "not"), ("or", "else"), ("fall", "back"), ("you", "cannot"), ("you", "can't"), ("if", "unavailable")]
+        .map { WordPair(first: Tokenizer.hash($0.0), second: Tokenizer.hash($0.1)) })
 
-    /// Whether `tokens` give a fallback: "otherwise ...", "if not, ...", "if you cannot, ...".
+    /// Whether `tokens` give a fallback: "otherwise ...", "if not, ...", "if you cannot, ...", "or else ...".
     static func givesFallback(_ tokens: ArraySlice<Token>) -> Bool {
         for i in tokens.indices {
             if fallbacks.contains(tokens[i].hash) { return true }
-            if i + 1 < tokens.endIndex && fallbackPairs.contains([tokens[i].hash, tokens[i + 1].hash]) { return true }
+            if i + 1 < tokens.endIndex && fallbackPairs.contains(WordPair(first: tokens[i].hash, second: tokens[i + 1].hash)) {
+                return true
+            }
         }
         return false
     }
