@@ -121,6 +121,7 @@ struct ConflictingInstructions: LintRule {
         let wordBits = Vocabulary.shared.conflictBits
         let unitBits = units.map { unit in context.tokens(unit).reduce(0 as UInt16) { $0 | wordBits[Int($1.id)] } }
         let qualified = Self.negatorBit | Self.conditionBit
+        let bytes = context.source.bytes
         for (axisIndex, axis) in Self.axes.enumerated() {
             let bitA: UInt16 = 1 << (2 * axisIndex), bitB: UInt16 = 1 << (2 * axisIndex + 1)
             var firstA: Int?, firstB: Int?
@@ -130,7 +131,6 @@ struct ConflictingInstructions: LintRule {
                 if unitBits[position] & qualified != 0 { continue }
                 guard unitBits[position] & (bitA | bitB) != 0 else { continue }
                 if axis.aboutTheReply && Self.describes(context.facets[unit]) { continue }
-                let bytes = context.source.bytes
                 let a = unitBits[position] & bitA != 0
                     && (axis.aboutTheReply ? ReplyLength.asksFor(axis.sideA, Self.brief, in: tokens, bits: wordBits, bytes: bytes) : axis.sideA.hasMatch(tokens))
                 let b = unitBits[position] & bitB != 0
@@ -207,6 +207,11 @@ struct ConflictingInstructions: LintRule {
             }
         }
         return findings
+    }
+
+    struct WordPair: Hashable {
+        var first: UInt64
+        var second: UInt64
     }
 
     static let littleWords = WordSet(["the", "a", "an", "this", "that", "these", "those", "your", "my", "our", "their", "its", "any", "to", "of"]

@@ -48,7 +48,6 @@ struct VagueQuantifier: LintRule {
         return findings
     }
 
-    static let some = Tokenizer.hash("some")
     /// Words ending in "s" that are not plurals.
     static let notPlurals = WordSet(["is", "was", "has", "does", "this", "its", "his", "as", "us", "thus", "less", "unless", "across",
                                      "process", "access", "analysis", "basis", "class", "business", "success", "address"].map(Tokenizer.hash))
@@ -61,21 +60,13 @@ struct VagueQuantifier: LintRule {
         return next.range.count > 3 && (last == UInt8(ascii: "s") || last == UInt8(ascii: "S")) && !notPlurals.contains(next.hash)
     }
 
-    static let examplesMarkers = WordSet(["including", "like", "eg"].map(Tokenizer.hash))
-    static let such = Tokenizer.hash("such"), asWord = Tokenizer.hash("as"), forWord = Tokenizer.hash("for"), example = Tokenizer.hash("example")
-    static let e = Tokenizer.hash("e"), g = Tokenizer.hash("g")  // "e.g." is two words to the tokenizer
+    /// What introduces examples ("e.g." is two words to the tokenizer).
+    static let examplesMarkers = PhraseMatcher(["including", "like", "eg", "e g", "such as", "for example"])
 
     /// Whether "etc." at `at` ends examples, not a list the instruction makes:
     /// inside parentheses, or after "e.g.", "such as", "for example", "including", "like".
     static func endsExamples(_ context: LintContext, unit: Int, _ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
-        let before = tokens[tokens.startIndex..<at]
-        for (k, token) in zip(before.indices, before) {
-            if examplesMarkers.contains(token.hash) { return true }
-            if k + 1 < at, case let next = tokens[k + 1].hash,
-               token.hash == such && next == asWord || token.hash == forWord && next == example || token.hash == e && next == g {
-                return true
-            }
-        }
+        if examplesMarkers.hasMatch(tokens[tokens.startIndex..<at]) { return true }
         // An open parenthesis not closed before it.
         let bytes = context.source.bytes
         var depth = 0

@@ -27,21 +27,9 @@ struct WeakInstruction: LintRule {
     static let matcher = PhraseMatcher(anywhere + atStart)
     static let leaders = WordSet(["please", "always", "also", "you", "should", "must", "and", "then", "so"].map(Tokenizer.hash))
 
-    /// Words that say what to do when the hedged thing cannot be done.
-    static let fallbacks = WordSet(["otherwise", "fallback"].map(Tokenizer.hash))
-    static let fallbackPairs = Set([("if", "not"), ("or", "else"), ("fall", "back"), ("you", "cannot"), ("you", "can't"), ("if", "unavailable")]
-        .map { WordPair(first: Tokenizer.hash($0.0), second: Tokenizer.hash($0.1)) })
-
-    /// Whether `tokens` give a fallback: "otherwise ...", "if not, ...", "if you cannot, ...", "or else ...".
-    static func givesFallback(_ tokens: ArraySlice<Token>) -> Bool {
-        for i in tokens.indices {
-            if fallbacks.contains(tokens[i].hash) { return true }
-            if i + 1 < tokens.endIndex && fallbackPairs.contains(WordPair(first: tokens[i].hash, second: tokens[i + 1].hash)) {
-                return true
-            }
-        }
-        return false
-    }
+    /// Words that say what to do when the hedged thing cannot be done:
+    /// "otherwise ...", "if not, ...", "if you cannot, ...", "or else ...".
+    static let fallbacks = PhraseMatcher(["otherwise", "fallback", "if not", "or else", "fall back", "you cannot", "you can't", "if unavailable"])
 
     func check(_ context: LintContext) -> [Finding] {
         var findings: [Finding] = []
@@ -56,7 +44,7 @@ struct WeakInstruction: LintRule {
                     guard before.allSatisfy({ Self.leaders.contains($0.hash) }) else { continue }
                 }
                 if fallback == nil {
-                    fallback = Self.givesFallback(tokens) || position + 1 < units.count && Self.givesFallback(context.tokens(units[position + 1]))
+                    fallback = Self.fallbacks.hasMatch(tokens) || position + 1 < units.count && Self.fallbacks.hasMatch(context.tokens(units[position + 1]))
                 }
                 if fallback == true { continue }
                 let fix = removalFix(context, unit: unit, phrase: match.range)
