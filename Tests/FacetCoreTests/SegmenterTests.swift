@@ -146,6 +146,45 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(headed.units.map(\.isExample), [true, true, false, false])
     }
 
+    func testDialogueTurnsAreExamples() {
+        // A quoted request after "User:" is an example even with no assistant in sight.
+        // The turn is its block: the lines up to a blank line.
+        let quoted = segment("Plan first for large changes.\nUser: \"Add a dark mode.\"\n\nFix typos directly.\n")
+        XCTAssertEqual(quoted.units.map { quoted.text(of: $0) }, ["Plan first for large changes.", "User: \"Add a dark mode.\"", "Fix typos directly."])
+        XCTAssertEqual(quoted.units.map(\.isExample), [false, true, false])
+        // "User: ubuntu" alone is a key and a value, not a dialogue.
+        let keyValue = segment("Environment:\nUser: ubuntu, with sudo rights.\n")
+        XCTAssertEqual(keyValue.units.map(\.isExample), [false, false])
+        // With both sides labelled, each labelled block is a turn; the text after it is not.
+        let dialogue = segment("Greet the user.\n\nUser: Hi there.\nAssistant: Hello! How can I help?\n\nAlways be polite.\n")
+        XCTAssertEqual(dialogue.units.map { dialogue.text(of: $0) },
+                       ["Greet the user.", "User: Hi there.", "Assistant: Hello!", "How can I help?", "Always be polite."])
+        XCTAssertEqual(dialogue.units.map(\.isExample), [false, true, true, true, false])
+        // Lower case is running text, not a label.
+        XCTAssertEqual(segment("user: hi.\nassistant: hello.\n").units.map(\.isExample), [false, false])
+    }
+
+    func testBareSpeakerLabelsOpenATurnUntilTheNextLabelOrHeading() {
+        let text = "SYSTEM\nAnswer in a consistent style.\nUSER\nTeach me about patience.\n\nKeep it short.\nASSISTANT\nThe river carves.\n# Rules\nBe kind.\n"
+        let document = segment(text)
+        // The labels themselves are structure; SYSTEM's text is not a turn.
+        XCTAssertEqual(document.units.map { document.text(of: $0) },
+                       ["Answer in a consistent style.", "Teach me about patience.", "Keep it short.", "The river carves.", "Rules", "Be kind."])
+        XCTAssertEqual(document.units.map(\.isExample), [false, true, true, true, false, false])
+        // A closing tag ends the turn too.
+        let tagged = segment("<chat>\nUSER\nHello.\n</chat>\nBe kind.\n")
+        XCTAssertEqual(tagged.units.map(\.isExample), [true, false])
+    }
+
+    func testQuotedPromptsAreRecorded() {
+        let fence = "```markdown\nYou are a helpful assistant for travel questions.\nAnswer briefly.\n```\n"
+        let document = segment("Two prompts:\n\n" + fence + "\n" + fence)
+        XCTAssertEqual(document.quotedPrompts.count, 2)
+        XCTAssertEqual(document.quotedPrompts.map { document.source.text($0) },
+                       Array(repeating: "You are a helpful assistant for travel questions.\nAnswer briefly.\n", count: 2))
+        XCTAssertEqual(document.units.count, 5)
+    }
+
     // MARK: Excluded regions
 
     func testFencedCodeAndQuotesAreNotUnits() {

@@ -102,6 +102,9 @@ public struct Document: Sendable {
     /// `</name>` tags with no opening tag.
     public internal(set) var strayClosingTags: [Section] = []
     public internal(set) var codeBlocks: [Range<Int>] = []
+    /// Contents of prose fences (```markdown blocks that quote a whole prompt),
+    /// in order: read as prose, but each is a text of its own.
+    public internal(set) var quotedPrompts: [Range<Int>] = []
     public internal(set) var quotes: [Range<Int>] = []
     public internal(set) var comments: [Comment] = []
     public internal(set) var variables: [TemplateVariable] = []

@@ -13,6 +13,7 @@ public enum Segmenter {
             document.sections = state.sections
             document.strayClosingTags = state.strayCloses
             document.codeBlocks = state.codeBlocks
+            document.quotedPrompts = state.quotedPrompts
             document.quotes = state.quotes
             document.comments = state.comments
             document.variables = state.variables
@@ -42,6 +43,7 @@ struct SegmenterState {
     var sections: [Section] = []
     var strayCloses: [Section] = []
     var codeBlocks: [Range<Int>] = []
+    var quotedPrompts: [Range<Int>] = []
     var quotes: [Range<Int>] = []
     var comments: [Comment] = []
     var variables: [TemplateVariable] = []
@@ -73,6 +75,14 @@ struct SegmenterState {
     var blockCounter = 0
     var pendingLeadIn: Int?
     var paragraph: [Range<Int>] = []
+    /// Inside a user's or assistant's turn of a written-out dialogue, whose
+    /// units are examples. "User: …" covers its own block; a label alone on its
+    /// line ("USER") covers what follows, blank lines too, until the next label,
+    /// heading, rule or closing tag.
+    enum Turn { case none, block, open }
+    var turn = Turn.none
+    /// Both a user and an assistant speak somewhere: "User: …" lines are then a dialogue.
+    var hasDialogue = false
     var listItem: (content: [Range<Int>], indent: Int)?
 
     init(buffer: UnsafeBufferPointer<UInt8>, lines: LineIndex) {
@@ -85,6 +95,7 @@ struct SegmenterState {
         findOpaqueRegions(from: bodyStart)
         findTags(from: bodyStart)
         findVariablesAndProtectedSpans(from: bodyStart)
+        hasDialogue = bothSpeakersLabelled(from: bodyStart)
         linePass(from: bodyStart)
     }
 
@@ -235,6 +246,7 @@ struct SegmenterState {
                         // Prompt collections wrap whole prompts in ```markdown fences: read them as prose.
                         transparentFenceLines.insert(open.line)
                         transparentFenceLines.insert(line)
+                        quotedPrompts.append(contentRange)
                     } else {
                         codeBlocks.append(open.start..<blockEnd)
                         opaque.append(open.start..<blockEnd)
@@ -277,6 +289,7 @@ struct SegmenterState {
             let contentStart = open.line + 1 < lines.lineCount ? lineStart(open.line + 1) : buffer.count
             if isProseFence(info: open.info, content: contentStart..<buffer.count) {
                 transparentFenceLines.insert(open.line)
+                quotedPrompts.append(contentStart..<buffer.count)
             } else {
                 codeBlocks.append(open.start..<buffer.count)
                 opaque.append(open.start..<buffer.count)
@@ -626,6 +639,7 @@ struct SegmenterState {
             let index = sections.firstIndex { $0.openRange == tag.range } ?? -1
             sectionStack.append((tag.name, index))
         case .sectionClose:
+            turn = .none
             if let position = sectionStack.lastIndex(where: { $0.name == tag.name }) {
                 sectionStack.removeSubrange(position...)
             }
@@ -656,6 +670,7 @@ struct SegmenterState {
             }
             if isThematicBreak(content) {
                 flushAll()
+                turn = .none
                 return
             }
             if first == UInt8(ascii: ">") {
@@ -686,8 +701,30 @@ struct SegmenterState {
                 }
                 flushAll()
             }
+            if let speaker = SpeakerLabel.parse(buffer, content) {
+                // A label starts a turn, so a new paragraph.
+                flushAll()
+                let isExample = speaker.side != .system && (speaker.bare || speaker.quoted || hasDialogue)
+                turn = !isExample ? .none : speaker.bare ? .open : .block
+                if speaker.bare { return }  // the label alone is structure, like a heading
+            }
         }
         paragraph.append(content)
+    }
+
+    /// Whether some line is labelled as the user's turn and another as the assistant's.
+    func bothSpeakersLabelled(from bodyStart: Int) -> Bool {
+        var sides: (user: Bool, assistant: Bool) = (false, false)
+        for line in (bodyStart == 0 ? 0 : lines.line(containing: bodyStart))..<lines.lineCount {
+            let content = trimmed(max(lineStart(line), bodyStart)..<lineEnd(line))
+            // Only lines that start with a capital can hold a label: most are skipped at their first byte.
+            guard !content.isEmpty, ByteClass.isUpper(buffer[content.lowerBound]),
+                  let speaker = SpeakerLabel.parse(buffer, content) else { continue }
+            if speaker.side == .user { sides.user = true }
+            if speaker.side == .assistant { sides.assistant = true }
+            if sides.user && sides.assistant { return true }
+        }
+        return false
     }
 
     struct ListMarker { var text: Range<Int> }
@@ -782,6 +819,7 @@ struct SegmenterState {
     mutating func addHeading(_ range: Range<Int>, level: Int) {
         blockCounter += 1
         while let last = headingStack.last, last.level >= level { headingStack.removeLast() }
+        turn = .none
         var unit = makeUnit(range, kind: .heading)
         unit.headingLevel = level
         if SectionNames.isExample(string(range)) { unit.isExample = true }
@@ -810,9 +848,10 @@ struct SegmenterState {
             for piece in pieces {
                 var unit = makeUnit(piece, kind: .listItem)
                 unit.leadIn = pendingLeadIn
-                unit.isExample = unit.isExample || headingIsExample
+                unit.isExample = unit.isExample || headingIsExample || turn != .none
                 units.append(unit)
             }
+            if turn == .block { turn = .none }
         }
         if !paragraph.isEmpty {
             let ranges = paragraph
@@ -821,9 +860,10 @@ struct SegmenterState {
             let pieces = SentenceSplitter.split(buffer: buffer, ranges: ranges, protected: protected)
             for piece in pieces {
                 var unit = makeUnit(piece, kind: .sentence)
-                unit.isExample = unit.isExample || headingIsExample
+                unit.isExample = unit.isExample || headingIsExample || turn != .none
                 units.append(unit)
             }
+            if turn == .block { turn = .none }
             // A short line ending in ":" introduces what follows ("Output format:").
             if let last = pieces.last, buffer[last.upperBound - 1] == UInt8(ascii: ":") {
                 pendingLeadIn = units.count - 1

@@ -8,8 +8,18 @@ struct DuplicateInstruction: LintRule {
     message longer, and when one copy is later edited the two drift apart.
 
     Two units count as duplicates when their content words (stop words \
-    removed, at least three) are the same set, or overlap by 80% or more \
-    (Jaccard). Headings and examples are not compared.
+    removed, at least three) are the same set, or when one copy's words hold \
+    all of the other's and the two overlap by 80% or more (Jaccard). A word \
+    swapped for another ("use Tailwind" against "use CSS") or a negation on \
+    one side only ("must" against "must not") makes a different instruction. \
+    The names of template variables are not counted: `{{name}}` may stand \
+    for something else each time.
+
+    Not compared: headings, examples (including the turns of a written-out \
+    dialogue), lead-ins ending in ":", `<…>` delimiters, and schema or code \
+    lines (a `//` comment, `=>`), which repeat by nature. A prompt quoted in \
+    a ```markdown fence is compared only with itself: files that collect \
+    several prompts repeat lines on purpose.
 
     Fix: removes the later copy.
     """
@@ -20,14 +30,28 @@ struct DuplicateInstruction: LintRule {
     so than too very just also all any each every some such into about over under up down out only own same other
     """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { Tokenizer.hash(String($0)) }
 
+    /// Words that turn an instruction around ("must" against "must not"); most
+    /// are stop words, so whether a unit holds one is kept beside its words.
+    static let negators = WordSet(["not", "no", "never", "nor", "don't", "dont", "doesn't", "didn't", "cannot", "can't",
+                                   "won't", "shouldn't", "mustn't", "isn't", "aren't", "without"].map(Tokenizer.hash))
+
     func check(_ context: LintContext) -> [Finding] {
         let isStopWord = Vocabulary.shared.isStopWord
-        let units = context.proseUnits.filter { context.document.units[$0].kind != .heading }
+        let units = context.source.bytes.withUnsafeBufferPointer { bytes in
+            context.proseUnits.filter {
+                context.document.units[$0].kind != .heading && !Self.repeatsByNature(bytes, context.document.units[$0].range)
+            }
+        }
+        let scopes = Self.quotedPromptScopes(units, context.document)
+        let variables = context.document.variables.map(\.range)  // sorted by start, as units are
+        var nextVariable = 0
         // Each kept unit's content words, sorted and without repeats, all in one
         // flat array (signature `i` is `signatureWords[signatureStarts[i]..<signatureStarts[i + 1]]`):
         // an array per unit was most of this rule's time.
         let wordCount = units.reduce(0) { $0 + context.tokens($1).count }
         var signatureUnits: [Int] = []
+        var signatureScopes: [Int] = []
+        var signatureNegated: [Bool] = []
         var signatureWords: [UInt64] = []
         var signatureStarts: [Int] = [0]
         // Per word, the signatures that hold it, newest first, as linked lists:
@@ -53,15 +77,26 @@ struct DuplicateInstruction: LintRule {
         var counted: [Int] = []
         var recent: [Int] = []
         var findings: [Finding] = []
-        for unit in units {
+        for (position, unit) in units.enumerated() {
+            let scope = scopes[position]
             words.removeAll(keepingCapacity: true)
-            for token in context.tokens(unit) where !isStopWord[Int(token.id)] { words.append(token.hash) }
+            var negated = false
+            for token in context.tokens(unit) {
+                if Self.negators.contains(token.hash) { negated = true }
+                // A variable's name is not its value: "In past conversations {{REDACTED}}" twice may differ.
+                while nextVariable < variables.count && variables[nextVariable].upperBound <= token.range.lowerBound { nextVariable += 1 }
+                if nextVariable < variables.count && variables[nextVariable].lowerBound < token.range.upperBound { continue }
+                if !isStopWord[Int(token.id)] { words.append(token.hash) }
+            }
             words.sort()
             Self.removeRepeats(&words)
             guard words.count >= 3 else { continue }
-            let signature = words.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ $1) &* 0x100_0000_01b3 }
+            // Scope and negation are part of the signature: the same words in another
+            // quoted prompt, or with "not", are no match.
+            let seed = UInt64(0xcbf2_9ce4_8422_2325) ^ UInt64(scope) &* 2 ^ (negated ? 1 : 0)
+            let signature = words.reduce(seed) { ($0 ^ $1) &* 0x100_0000_01b3 }
             var best: (unit: Int, score: Double)?
-            if let same = exact[signature], signatureWords[signatureStarts[same]..<signatureStarts[same + 1]].elementsEqual(words) {
+            if let same = exact[signature], signatureScopes[same] == scope, signatureNegated[same] == negated, signatureWords[signatureStarts[same]..<signatureStarts[same + 1]].elementsEqual(words) {
                 best = (signatureUnits[same], 1)
             } else {
                 // Near duplicates share most words, so they share this unit's three
@@ -89,8 +124,11 @@ struct DuplicateInstruction: LintRule {
                     }
                     for candidate in recent.reversed() where !counted.contains(candidate) {
                         counted.append(candidate)
+                        guard signatureScopes[candidate] == scope, signatureNegated[candidate] == negated else { continue }
                         let other = signatureWords[signatureStarts[candidate]..<signatureStarts[candidate + 1]]
                         let shared = Self.sharedCount(words[...], other)
+                        // One copy adds words to the other; a word swapped on both sides is another instruction.
+                        guard shared == words.count || shared == other.count else { continue }
                         let score = Double(shared) / Double(words.count + other.count - shared)
                         if score >= 0.8 && (best == nil || score > best!.score) { best = (signatureUnits[candidate], score) }
                     }
@@ -108,6 +146,8 @@ struct DuplicateInstruction: LintRule {
             }
             let index = signatureUnits.count
             signatureUnits.append(unit)
+            signatureScopes.append(scope)
+            signatureNegated.append(negated)
             signatureWords += words
             signatureStarts.append(signatureWords.count)
             if exact[signature] == nil { exact.update(signature, default: index) { _ in } }
@@ -128,6 +168,42 @@ struct DuplicateInstruction: LintRule {
             }
         }
         return findings
+    }
+
+    /// Units whose words repeat without repeating an instruction: a lead-in
+    /// ("Expects a JSON string that adheres to this schema:") introduces
+    /// something different each time, a `<…>` line is a delimiter or a
+    /// placeholder, and schema or code lines (a `//` comment, `=>`) share fields.
+    static func repeatsByNature(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard let first = range.first, let last = range.last else { return false }
+        if bytes[last] == UInt8(ascii: ":") { return true }
+        if bytes[first] == UInt8(ascii: "<") && bytes[last] == UInt8(ascii: ">") { return true }
+        // "//" but not the one in "https://"; most units hold neither "/" nor "=", found by memchr.
+        var i = first
+        while let slash = ByteSearch.first(UInt8(ascii: "/"), in: bytes, from: i, to: last) {
+            if bytes[slash + 1] == UInt8(ascii: "/") && (slash == first || bytes[slash - 1] != UInt8(ascii: ":")) { return true }
+            i = slash + 1
+        }
+        i = first
+        while let equals = ByteSearch.first(UInt8(ascii: "="), in: bytes, from: i, to: last) {
+            if bytes[equals + 1] == UInt8(ascii: ">") { return true }
+            i = equals + 1
+        }
+        return false
+    }
+
+    /// Per unit, 1 + the index of the quoted prompt (prose fence) it sits in, or 0.
+    static func quotedPromptScopes(_ units: [Int], _ document: Document) -> [Int] {
+        let quoted = document.quotedPrompts
+        var scopes = [Int](repeating: 0, count: units.count)
+        guard !quoted.isEmpty else { return scopes }
+        var next = 0
+        for (position, unit) in units.enumerated() {
+            let start = document.units[unit].range.lowerBound
+            while next < quoted.count && quoted[next].upperBound <= start { next += 1 }
+            if next < quoted.count && quoted[next].contains(start) { scopes[position] = next + 1 }
+        }
+        return scopes
     }
 
     /// Removes repeats from a sorted array, in place.
