@@ -14,14 +14,17 @@ struct NegativeOnly: LintRule {
     answered when the same unit says what to do, before it ("Be direct; avoid \
     flattery.") or after it with "instead", "rather", "just" or "except" ("Do \
     not apologise, just say what went wrong."); when the unit just before or \
-    after it says what to do about the same facet ("Be warm. No forced \
-    enthusiasm."); or when another instruction shares a content word with it.
+    after it, or after the run of prohibitions it belongs to, says what to do \
+    about the same facet ("Be warm. No forced enthusiasm. Don't be sarcastic."); or \
+    when another instruction shares a content word with it.
     """
 
     static let negators = WordSet(["never", "don't", "dont", "avoid", "no", "not", "nor"].map(Tokenizer.hash))
     static let alternatives = WordSet(["instead", "rather", "but", "prefer", "unless", "except", "apart", "only", "just", "simply"]
         .map(Tokenizer.hash))
     static let ifHash = Tokenizer.hash("if")
+    /// Marks a prohibition whose facets are none of task, style and format.
+    static let otherFacetBit: UInt8 = 1 << 7
 
     /// Whether the bytes between two words hold a ";" or "," (a clause ends there).
     static func clauseBreak(_ bytes: [UInt8], from: Int, to: Int) -> Bool {
@@ -41,10 +44,16 @@ struct NegativeOnly: LintRule {
             guard context.document.units[unit].kind != .heading else { sequence.append((unit, 0, 0)); continue }
             let facets = context.facets[unit]
             let mask = facets.assignments.reduce(UInt8(0)) { $0 | ($1.facet == .task || $1.facet == .style || $1.facet == .format ? 1 << $1.facet.order : 0) }
-            guard mask != 0 else { sequence.append((unit, 0, 0)); continue }
             let tokens = context.tokens(unit)
             // "If not, change it." sets a condition; it forbids nothing.
-            if let negator = tokens.prefix(3).firstIndex(where: { negators.contains($0.hash) }), tokens.first?.hash != Self.ifHash {
+            let negator = tokens.first?.hash == Self.ifHash ? nil : tokens.prefix(3).firstIndex { negators.contains($0.hash) }
+            guard mask != 0 else {
+                // A prohibition of another facet ("Do not water down the answer.", a guardrail)
+                // needs no alternative, but it still belongs to the run around it.
+                sequence.append((unit, 0, negator == nil ? 0 : Self.otherFacetBit))
+                continue
+            }
+            if let negator {
                 sequence.append((unit, 0, mask))
                 // What to do, said before ("Be direct; avoid ...") or after ("..., just say ...").
                 let saidBefore = negator > tokens.startIndex && Self.clauseBreak(bytes, from: tokens[negator - 1].range.upperBound, to: tokens[negator].range.lowerBound)
@@ -61,7 +70,12 @@ struct NegativeOnly: LintRule {
         var findings: [Finding] = []
         for (unit, at) in prohibitions {
             let needs = sequence[at].prohibition
-            if at > 0 && sequence[at - 1].positive & needs != 0 || at + 1 < sequence.count && sequence[at + 1].positive & needs != 0 { continue }
+            // A run of prohibitions shares the instructions around it: "Be warm. Don't be sarcastic.
+            // No forced enthusiasm." answers both, so look past the others of the run.
+            var before = at - 1, after = at + 1
+            while before >= 0 && sequence[before].prohibition != 0 { before -= 1 }
+            while after < sequence.count && sequence[after].prohibition != 0 { after += 1 }
+            if before >= 0 && sequence[before].positive & needs != 0 || after < sequence.count && sequence[after].positive & needs != 0 { continue }
             let content = context.tokens(unit).filter {
                 !isStopWord[Int($0.id)] && !negators.contains($0.hash) && $0.hash != Cue.doHash
             }
