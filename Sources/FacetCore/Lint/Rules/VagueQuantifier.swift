@@ -17,7 +17,9 @@ struct VagueQuantifier: LintRule {
     pay yearly" is left alone. "Some" counts before a plural ("some examples"), not \
     where it means "a" ("some other format"); "etc." counts in a list the \
     instruction itself makes, not at the end of examples in parentheses or after \
-    "e.g.", "such as", "including" or "like". There is no automatic fix: only you \
+    "e.g.", "such as", "including" or "like". "How many" and "as many as" are \
+    left alone: one asks for the number, the other sets it. There is no \
+    automatic fix: only you \
     know the number.
     """
 
@@ -42,11 +44,15 @@ struct VagueQuantifier: LintRule {
                 let at = tokens.startIndex + match.firstToken
                 if phrase == "some" && !Self.beforePlural(context.source.bytes, tokens, at) { continue }
                 if phrase == "etc" && Self.endsExamples(context, unit: unit, tokens, at) { continue }
+                // "how many" asks for the number; "as many ... as possible" sets it.
+                if phrase == "many" && at > tokens.startIndex && Self.settlesMany.contains(tokens[at - 1].hash) { continue }
                 findings.append(context.finding(self, "\"\(phrase)\" is vague: \(advice)", range: match.range, unit: unit))
             }
         }
         return findings
     }
+
+    static let settlesMany = WordSet(["how", "as"].map(Tokenizer.hash))
 
     /// Words ending in "s" that are not plurals.
     static let notPlurals = WordSet(["is", "was", "has", "does", "this", "its", "his", "as", "us", "thus", "less", "unless", "across",
