@@ -164,16 +164,37 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(segment("user: hi.\nassistant: hello.\n").units.map(\.isExample), [false, false])
     }
 
-    func testBareSpeakerLabelsOpenATurnUntilTheNextLabelOrHeading() {
-        let text = "SYSTEM\nAnswer in a consistent style.\nUSER\nTeach me about patience.\n\nKeep it short.\nASSISTANT\nThe river carves.\n# Rules\nBe kind.\n"
+    func testSettingsAndCodeAreNotADialogue() {
+        // "Model:" is a setting, so this is not a dialogue.
+        let settings = segment("Session info:\nUser: {{username}}\nModel: Claude\n\nAnswer all questions in English.\n")
+        XCTAssertEqual(settings.units.map(\.isExample), [false, false, false, false])
+        // A dialogue inside a code block does not make "User: ubuntu" a turn.
+        let fenced = segment("Example conversation:\n```\nUser: hi\nAssistant: hello\n```\n\nEnvironment:\nUser: ubuntu, with sudo rights.\n\nAlways run commands with sudo.\n")
+        XCTAssertEqual(fenced.units.map(\.isExample), [false, false, false, false])
+        // A label alone on its line is a lead-in when nobody answers.
+        let leadIn = segment("You are a support agent.\n\nCustomer:\n- Name: {{name}}\n\nAlways greet the customer by name.\n")
+        XCTAssertEqual(leadIn.units.map(\.isExample), [false, false, false])
+    }
+
+    func testBareSpeakerLabelsOpenATurnUpToTheNextLabel() {
+        let text = "SYSTEM\nAnswer in a consistent style.\nUSER\nTeach me about patience.\n\nKeep it short.\nASSISTANT\n\nThe river carves.\n# Rules\nBe kind.\n"
         let document = segment(text)
-        // The labels themselves are structure; SYSTEM's text is not a turn.
+        // The labels themselves are structure and SYSTEM's text is not a turn; a turn runs
+        // over blank lines to the next label, and the last one to the end of its block.
         XCTAssertEqual(document.units.map { document.text(of: $0) },
                        ["Answer in a consistent style.", "Teach me about patience.", "Keep it short.", "The river carves.", "Rules", "Be kind."])
         XCTAssertEqual(document.units.map(\.isExample), [false, true, true, true, false, false])
-        // A closing tag ends the turn too.
-        let tagged = segment("<chat>\nUSER\nHello.\n</chat>\nBe kind.\n")
+        let last = segment("USER\nHi.\nASSISTANT\nHello.\n\nAlways be polite.\n")
+        XCTAssertEqual(last.units.map(\.isExample), [true, true, false])
+        // A tag or a quoted prompt's fence ends a turn whose block has not started.
+        let tagged = segment("USER\nHi.\nASSISTANT\n<rules>\nAlways be kind to people.\n</rules>\n")
         XCTAssertEqual(tagged.units.map(\.isExample), [true, false])
+        let fences = segment("```markdown\nYou are a patient tutor for children who learn fractions.\nUSER\n```\n\n```markdown\nYou are a travel agent who plans trips in Europe.\nASSISTANT\n```\nPlan the trip step by step.\n")
+        XCTAssertEqual(fences.quotedPrompts.count, 2)
+        XCTAssertEqual(fences.units.map(\.isExample), [false, false, false])
+        // Table rows in a turn are examples too.
+        let table = segment("USER: Show me.\nASSISTANT\n| a | b |\n|---|---|\n| 1 | 2 |\n\nAlways be kind.\n")
+        XCTAssertEqual(table.units.map(\.isExample), [true, true, true, false])
     }
 
     func testQuotedPromptsAreRecorded() {

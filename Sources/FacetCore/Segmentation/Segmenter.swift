@@ -75,14 +75,23 @@ struct SegmenterState {
     var blockCounter = 0
     var pendingLeadIn: Int?
     var paragraph: [Range<Int>] = []
-    /// Inside a user's or assistant's turn of a written-out dialogue, whose
-    /// units are examples. "User: …" covers its own block; a label alone on its
-    /// line ("USER") covers what follows, blank lines too, until the next label,
-    /// heading, rule or closing tag.
-    enum Turn { case none, block, open }
-    var turn = Turn.none
+    /// The next block (paragraph, list item or table) is a user's or
+    /// assistant's turn of a written-out dialogue, so its units are examples.
+    /// "User: …" opens its own block; a label alone on its line ("USER") opens
+    /// the blocks after it up to the next label, or only the next block when
+    /// no label follows (the last turn does not swallow the instructions after
+    /// it). Structure (a heading, a rule, a tag, a quoted prompt's fence) ends
+    /// the turn.
+    var inTurn = false
+    var turnSpansBlocks = false
+    /// Lines of prose that start with a speaker label, in order.
+    var speakerLines: [Int] = []
+    /// The rows of a table in a turn are its block: the turn ends with the table.
+    var tableInTurn = false
     /// Both a user and an assistant speak somewhere: "User: …" lines are then a dialogue.
     var hasDialogue = false
+    /// Which sides the labels of `speakerLines` speak for.
+    var speakerSides: (user: Bool, assistant: Bool) = (false, false)
     var listItem: (content: [Range<Int>], indent: Int)?
 
     init(buffer: UnsafeBufferPointer<UInt8>, lines: LineIndex) {
@@ -95,7 +104,7 @@ struct SegmenterState {
         findOpaqueRegions(from: bodyStart)
         findTags(from: bodyStart)
         findVariablesAndProtectedSpans(from: bodyStart)
-        hasDialogue = bothSpeakersLabelled(from: bodyStart)
+        findSpeakerLines(from: bodyStart)
         linePass(from: bodyStart)
     }
 
@@ -582,6 +591,7 @@ struct SegmenterState {
             if start >= buffer.count && start >= end { break }
             if transparentFenceLines.contains(line) {
                 flushAll()
+                inTurn = false  // each quoted prompt is a text of its own
             } else {
                 processLine(start..<end)
             }
@@ -634,12 +644,12 @@ struct SegmenterState {
     mutating func handleTag(_ tag: TagToken) {
         flushAll()
         pendingLeadIn = nil
+        if tag.role != .inline && tag.role != .variable { inTurn = false }
         switch tag.role {
         case .sectionOpen, .unclosedOpen:
             let index = sections.firstIndex { $0.openRange == tag.range } ?? -1
             sectionStack.append((tag.name, index))
         case .sectionClose:
-            turn = .none
             if let position = sectionStack.lastIndex(where: { $0.name == tag.name }) {
                 sectionStack.removeSubrange(position...)
             }
@@ -651,6 +661,9 @@ struct SegmenterState {
     /// One piece of a line: blank, heading, rule, quote, table row, list item or prose.
     mutating func handlePiece(_ range: Range<Int>, atLineStart: Bool) {
         let content = trimmed(range)
+        if tableInTurn && (content.isEmpty || buffer[content.lowerBound] != UInt8(ascii: "|")) {
+            (inTurn, tableInTurn) = (false, false)
+        }
         if content.isEmpty {
             if atLineStart { flushAll() }
             return
@@ -670,7 +683,7 @@ struct SegmenterState {
             }
             if isThematicBreak(content) {
                 flushAll()
-                turn = .none
+                inTurn = false
                 return
             }
             if first == UInt8(ascii: ">") {
@@ -704,27 +717,30 @@ struct SegmenterState {
             if let speaker = SpeakerLabel.parse(buffer, content) {
                 // A label starts a turn, so a new paragraph.
                 flushAll()
-                let isExample = speaker.side != .system && (speaker.bare || speaker.quoted || hasDialogue)
-                turn = !isExample ? .none : speaker.bare ? .open : .block
+                // `User: "…"` quotes a request; otherwise it takes both sides labelled somewhere.
+                inTurn = speaker.side != .system && (speaker.quoted || hasDialogue)
+                turnSpansBlocks = inTurn && speaker.bare && speakerLines.last.map { $0 > lines.line(containing: content.lowerBound) } == true
                 if speaker.bare { return }  // the label alone is structure, like a heading
             }
         }
         paragraph.append(content)
     }
 
-    /// Whether some line is labelled as the user's turn and another as the assistant's.
-    func bothSpeakersLabelled(from bodyStart: Int) -> Bool {
-        var sides: (user: Bool, assistant: Bool) = (false, false)
+    /// Records the lines of prose that start with a speaker label, and whether
+    /// both a user and an assistant speak (a dialogue inside a code block does not count).
+    mutating func findSpeakerLines(from bodyStart: Int) {
+        var cursor = OpaqueCursor(opaque)
         for line in (bodyStart == 0 ? 0 : lines.line(containing: bodyStart))..<lines.lineCount {
             let content = trimmed(max(lineStart(line), bodyStart)..<lineEnd(line))
             // Only lines that start with a capital can hold a label: most are skipped at their first byte.
             guard !content.isEmpty, ByteClass.isUpper(buffer[content.lowerBound]),
+                  cursor.region(at: content.lowerBound) == nil,
                   let speaker = SpeakerLabel.parse(buffer, content) else { continue }
-            if speaker.side == .user { sides.user = true }
-            if speaker.side == .assistant { sides.assistant = true }
-            if sides.user && sides.assistant { return true }
+            speakerLines.append(line)
+            if speaker.side == .user { speakerSides.user = true }
+            if speaker.side == .assistant { speakerSides.assistant = true }
         }
-        return false
+        hasDialogue = speakerSides.user && speakerSides.assistant
     }
 
     struct ListMarker { var text: Range<Int> }
@@ -819,7 +835,7 @@ struct SegmenterState {
     mutating func addHeading(_ range: Range<Int>, level: Int) {
         blockCounter += 1
         while let last = headingStack.last, last.level >= level { headingStack.removeLast() }
-        turn = .none
+        inTurn = false
         var unit = makeUnit(range, kind: .heading)
         unit.headingLevel = level
         if SectionNames.isExample(string(range)) { unit.isExample = true }
@@ -831,8 +847,9 @@ struct SegmenterState {
     mutating func addTableRow(_ range: Range<Int>) {
         blockCounter += 1
         var unit = makeUnit(range, kind: .tableRow)
-        unit.isExample = unit.isExample || headingIsExample
+        unit.isExample = unit.isExample || headingIsExample || inTurn
         units.append(unit)
+        tableInTurn = inTurn && !turnSpansBlocks
     }
 
     var headingIsExample: Bool {
@@ -848,10 +865,10 @@ struct SegmenterState {
             for piece in pieces {
                 var unit = makeUnit(piece, kind: .listItem)
                 unit.leadIn = pendingLeadIn
-                unit.isExample = unit.isExample || headingIsExample || turn != .none
+                unit.isExample = unit.isExample || headingIsExample || inTurn
                 units.append(unit)
             }
-            if turn == .block { turn = .none }
+            if !turnSpansBlocks { inTurn = false }
         }
         if !paragraph.isEmpty {
             let ranges = paragraph
@@ -860,10 +877,10 @@ struct SegmenterState {
             let pieces = SentenceSplitter.split(buffer: buffer, ranges: ranges, protected: protected)
             for piece in pieces {
                 var unit = makeUnit(piece, kind: .sentence)
-                unit.isExample = unit.isExample || headingIsExample || turn != .none
+                unit.isExample = unit.isExample || headingIsExample || inTurn
                 units.append(unit)
             }
-            if turn == .block { turn = .none }
+            if !turnSpansBlocks { inTurn = false }
             // A short line ending in ":" introduces what follows ("Output format:").
             if let last = pieces.last, buffer[last.upperBound - 1] == UInt8(ascii: ":") {
                 pendingLeadIn = units.count - 1

@@ -16,7 +16,8 @@ struct SpeakerLabel {
     static let labels: [(word: [UInt8], side: Side)] = {
         let named: [(String, Side)] = [
             ("user", .user), ("human", .user), ("customer", .user),
-            ("assistant", .assistant), ("ai", .assistant), ("model", .assistant), ("bot", .assistant),
+            // Not "model": "Model: gpt-4o" is a setting far more often than a speaker.
+        ("assistant", .assistant), ("ai", .assistant), ("bot", .assistant),
             ("system", .system),
         ]
         return named.map { (Array($0.0.utf8), $0.1) }

@@ -12,8 +12,9 @@ struct DuplicateInstruction: LintRule {
     all of the other's and the two overlap by 80% or more (Jaccard). A word \
     swapped for another ("use Tailwind" against "use CSS") or a negation on \
     one side only ("must" against "must not") makes a different instruction. \
-    The names of template variables are not counted: `{{name}}` may stand \
-    for something else each time.
+    A unit needs three such words besides the names of its template \
+    variables: "In past conversations {{memory}}" twice may hold two \
+    different memories.
 
     Not compared: headings, examples (including the turns of a written-out \
     dialogue), lead-ins ending in ":", `<…>` delimiters, and schema or code \
@@ -81,16 +82,20 @@ struct DuplicateInstruction: LintRule {
             let scope = scopes[position]
             words.removeAll(keepingCapacity: true)
             var negated = false
+            var literalWords = 0
             for token in context.tokens(unit) {
-                if Self.negators.contains(token.hash) { negated = true }
-                // A variable's name is not its value: "In past conversations {{REDACTED}}" twice may differ.
                 while nextVariable < variables.count && variables[nextVariable].upperBound <= token.range.lowerBound { nextVariable += 1 }
-                if nextVariable < variables.count && variables[nextVariable].lowerBound < token.range.upperBound { continue }
-                if !isStopWord[Int(token.id)] { words.append(token.hash) }
+                let inVariable = nextVariable < variables.count && variables[nextVariable].lowerBound < token.range.upperBound
+                if !inVariable && Self.negators.contains(token.hash) { negated = true }
+                guard !isStopWord[Int(token.id)] else { continue }
+                words.append(token.hash)
+                if !inVariable { literalWords += 1 }
             }
             words.sort()
             Self.removeRepeats(&words)
-            guard words.count >= 3 else { continue }
+            // Three words of its own, not counting variables' names: "In past conversations
+            // {{REDACTED}}" twice may hold two different memories.
+            guard words.count >= 3, literalWords >= 3 else { continue }
             // Scope and negation are part of the signature: the same words in another
             // quoted prompt, or with "not", are no match.
             let seed = UInt64(0xcbf2_9ce4_8422_2325) ^ UInt64(scope) &* 2 ^ (negated ? 1 : 0)

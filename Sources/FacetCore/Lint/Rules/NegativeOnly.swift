@@ -14,7 +14,7 @@ struct NegativeOnly: LintRule {
     answered when the same unit says what to do, before it ("Be direct; avoid \
     flattery.") or after it with "instead", "rather", "just" or "except" ("Do \
     not apologise, just say what went wrong."); when the unit just before or \
-    after it, or after the run of prohibitions it belongs to, says what to do \
+    after it, or just before or after the run of prohibitions it belongs to, says what to do \
     about the same facet ("Be warm. No forced enthusiasm. Don't be sarcastic."); or \
     when another instruction shares a content word with it.
     """

@@ -17,8 +17,9 @@ struct VagueQuantifier: LintRule {
     pay yearly" is left alone. "Some" counts before a plural ("some examples"), not \
     where it means "a" ("some other format"); "etc." counts in a list the \
     instruction itself makes, not at the end of examples in parentheses or after \
-    "e.g.", "such as", "including" or "like". "How many" and "as many as" are \
-    left alone: one asks for the number, the other sets it. There is no \
+    "e.g.", "such as", "including" or "like". "How many" and "as many … as" are \
+    left alone: one asks for the number, the other ties it to a bound ("as \
+    many as the user asks for", "as many as possible"). There is no \
     automatic fix: only you \
     know the number.
     """
@@ -44,15 +45,21 @@ struct VagueQuantifier: LintRule {
                 let at = tokens.startIndex + match.firstToken
                 if phrase == "some" && !Self.beforePlural(context.source.bytes, tokens, at) { continue }
                 if phrase == "etc" && Self.endsExamples(context, unit: unit, tokens, at) { continue }
-                // "how many" asks for the number; "as many ... as possible" sets it.
-                if phrase == "many" && at > tokens.startIndex && Self.settlesMany.contains(tokens[at - 1].hash) { continue }
+                if phrase == "many" && Self.asksOrBoundsMany(tokens, at) { continue }
                 findings.append(context.finding(self, "\"\(phrase)\" is vague: \(advice)", range: match.range, unit: unit))
             }
         }
         return findings
     }
 
-    static let settlesMany = WordSet(["how", "as"].map(Tokenizer.hash))
+    static let (howHash, asHash) = (Tokenizer.hash("how"), Tokenizer.hash("as"))
+    /// "how many" asks for the number; "as many … as" ties it to a bound ("as
+    /// many as the user asks for", "as many as possible": all there are).
+    static func asksOrBoundsMany(_ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
+        guard at > tokens.startIndex else { return false }
+        let before = tokens[at - 1].hash
+        return before == howHash || before == asHash && tokens[(at + 1)...].contains { $0.hash == asHash }
+    }
 
     /// Words ending in "s" that are not plurals.
     static let notPlurals = WordSet(["is", "was", "has", "does", "this", "its", "his", "as", "us", "thus", "less", "unless", "across",
