@@ -15,6 +15,8 @@ struct Vocabulary: Sendable {
     let modelRows: [FacetModel.WordRows]
     /// Per id: whether duplicate detection leaves the word out (`DuplicateInstruction.stopWordHashes`).
     let isStopWord: [Bool]
+    /// Per id: whether the word turns an instruction around (`DuplicateInstruction.negatorHashes`).
+    let isNegator: [Bool]
     /// Per id: the preference dimensions the word shows (`DimensionCues.all`).
     let dimensionBits: [UInt8]
     /// Per id: what the word tells `ConflictingInstructions` (its `wordBits`).
@@ -24,7 +26,7 @@ struct Vocabulary: Sendable {
 
     init(lexicon: CompiledLexicon, model: FacetModel) {
         var hashes: [UInt64] = [0]  // id 0: unknown
-        let known = lexicon.byFirst.allKeys + model.words.allKeys + DuplicateInstruction.stopWordHashes
+        let known = lexicon.byFirst.allKeys + model.words.allKeys + DuplicateInstruction.stopWordHashes + DuplicateInstruction.negatorHashes
             + DimensionCues.all.allKeys + ConflictingInstructions.wordBits.allKeys
         var ids = WordTable<Int32>(minimumCapacity: known.count)
         for hash in known where ids[hash] == nil {
@@ -36,6 +38,8 @@ struct Vocabulary: Sendable {
         modelRows = hashes.enumerated().map { $0 == 0 ? FacetModel.WordRows() : model.packed.words[$1] ?? FacetModel.WordRows() }
         let stopWords = Set(DuplicateInstruction.stopWordHashes)
         isStopWord = hashes.enumerated().map { $0 != 0 && stopWords.contains($1) }
+        let negators = Set(DuplicateInstruction.negatorHashes)
+        isNegator = hashes.enumerated().map { $0 != 0 && negators.contains($1) }
         dimensionBits = hashes.enumerated().map { $0 == 0 ? 0 : DimensionCues.all[$1] ?? 0 }
         conflictBits = hashes.enumerated().map { $0 == 0 ? 0 : ConflictingInstructions.wordBits[$1] ?? 0 }
     }

@@ -33,11 +33,11 @@ struct DuplicateInstruction: LintRule {
 
     /// Words that turn an instruction around ("must" against "must not"); most
     /// are stop words, so whether a unit holds one is kept beside its words.
-    static let negators = WordSet(["not", "no", "never", "nor", "don't", "dont", "doesn't", "didn't", "cannot", "can't",
-                                   "won't", "shouldn't", "mustn't", "isn't", "aren't", "without"].map(Tokenizer.hash))
+    static let negatorHashes = ["not", "no", "never", "nor", "don't", "dont", "doesn't", "didn't", "cannot", "can't",
+                                "won't", "shouldn't", "mustn't", "isn't", "aren't", "without"].map(Tokenizer.hash)
 
     func check(_ context: LintContext) -> [Finding] {
-        let isStopWord = Vocabulary.shared.isStopWord
+        let (isStopWord, isNegator) = (Vocabulary.shared.isStopWord, Vocabulary.shared.isNegator)
         let units = context.source.bytes.withUnsafeBufferPointer { bytes in
             context.proseUnits.filter {
                 context.document.units[$0].kind != .heading && !Self.repeatsByNature(bytes, context.document.units[$0].range)
@@ -86,7 +86,7 @@ struct DuplicateInstruction: LintRule {
             for token in context.tokens(unit) {
                 while nextVariable < variables.count && variables[nextVariable].upperBound <= token.range.lowerBound { nextVariable += 1 }
                 let inVariable = nextVariable < variables.count && variables[nextVariable].lowerBound < token.range.upperBound
-                if !inVariable && Self.negators.contains(token.hash) { negated = true }
+                if !inVariable && isNegator[Int(token.id)] { negated = true }
                 guard !isStopWord[Int(token.id)] else { continue }
                 words.append(token.hash)
                 if !inVariable { literalWords += 1 }
