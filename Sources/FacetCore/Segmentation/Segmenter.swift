@@ -84,14 +84,12 @@ struct SegmenterState {
     /// the turn.
     var inTurn = false
     var turnSpansBlocks = false
-    /// Lines of prose that start with a speaker label, in order.
-    var speakerLines: [Int] = []
+    /// Where the last line of prose that starts with a speaker label starts; nil when none does.
+    var lastSpeakerLabel: Int?
     /// The rows of a table in a turn are its block: the turn ends with the table.
     var tableInTurn = false
     /// Both a user and an assistant speak somewhere: "User: …" lines are then a dialogue.
     var hasDialogue = false
-    /// Which sides the labels of `speakerLines` speak for.
-    var speakerSides: (user: Bool, assistant: Bool) = (false, false)
     var listItem: (content: [Range<Int>], indent: Int)?
 
     init(buffer: UnsafeBufferPointer<UInt8>, lines: LineIndex) {
@@ -719,24 +717,25 @@ struct SegmenterState {
                 flushAll()
                 // `User: "…"` quotes a request; otherwise it takes both sides labelled somewhere.
                 inTurn = speaker.side != .system && (speaker.quoted || hasDialogue)
-                turnSpansBlocks = inTurn && speaker.bare && speakerLines.last.map { $0 > lines.line(containing: content.lowerBound) } == true
+                turnSpansBlocks = inTurn && speaker.bare && lastSpeakerLabel.map { $0 > content.lowerBound } == true
                 if speaker.bare { return }  // the label alone is structure, like a heading
             }
         }
         paragraph.append(content)
     }
 
-    /// Records the lines of prose that start with a speaker label, and whether
+    /// Finds the last line of prose that starts with a speaker label, and whether
     /// both a user and an assistant speak (a dialogue inside a code block does not count).
     mutating func findSpeakerLines(from bodyStart: Int) {
         var cursor = OpaqueCursor(opaque)
+        var speakerSides: (user: Bool, assistant: Bool) = (false, false)
         for line in (bodyStart == 0 ? 0 : lines.line(containing: bodyStart))..<lines.lineCount {
             let content = trimmed(max(lineStart(line), bodyStart)..<lineEnd(line))
             // Only lines that start with a capital can hold a label: most are skipped at their first byte.
             guard !content.isEmpty, ByteClass.isUpper(buffer[content.lowerBound]),
                   cursor.region(at: content.lowerBound) == nil,
                   let speaker = SpeakerLabel.parse(buffer, content) else { continue }
-            speakerLines.append(line)
+            lastSpeakerLabel = content.lowerBound
             if speaker.side == .user { speakerSides.user = true }
             if speaker.side == .assistant { speakerSides.assistant = true }
         }
