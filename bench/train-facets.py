@@ -29,7 +29,7 @@ try:
 except ImportError:
     sys.exit("train-facets.py needs numpy and scipy (python3 -m pip install numpy scipy)")
 
-LEXICAL = ("w.", "w0.", "w2.", "pw.", "nw.")  # word, pair and neighbour-word features: kept when seen in enough documents
+LEXICAL = ("w.", "w0.", "w2.", "pw.", "nw.", "hw.")  # word, pair, neighbour- and heading-word features: kept when seen in enough documents
 FACETS = ["role", "task", "background", "format", "style", "tool", "guardrail"]
 # Labelled after the layer was designed, and never trained on: test-2 from
 # ../shared/corpus, test-3 from the prompt package (bench/prompt-forge.py).

@@ -35,6 +35,31 @@ final class FacetModelTests: XCTestCase {
         }
     }
 
+    /// A unit sees the words of the heading it sits under (a heading does not
+    /// see its parent's), and every unit sees the share of the document's
+    /// units the rules gave each facet; examples count in neither.
+    func testUnitSeesItsHeadingAndTheDocumentsShare() throws {
+        let text = "# Learning and Memory\n\nRemember the patterns that worked.\n\n## Tools\n\nCall the search tool first.\n\n```\nexample\n```\n"
+        let document = Segmenter.segment(SourceText(text))
+        let named = FacetClassifier.ruleBased.namedFeatures(document)
+        let texts = document.units.map { document.text(of: $0) }
+        let remember = try XCTUnwrap(named[try XCTUnwrap(texts.firstIndex { $0.hasPrefix("Remember") })])
+        XCTAssertEqual(remember["hw.learning"], 1)
+        XCTAssertEqual(remember["hw.memory"], 1)
+        XCTAssertNil(remember["hw.tools"])
+        let call = try XCTUnwrap(named[try XCTUnwrap(texts.firstIndex { $0.hasPrefix("Call") })])
+        XCTAssertEqual(call["hw.tools"], 1)
+        XCTAssertNil(call["hw.memory"])
+        let subheading = try XCTUnwrap(named[try XCTUnwrap(texts.firstIndex { $0 == "Tools" })])
+        XCTAssertFalse(subheading.keys.contains { $0.hasPrefix("hw.") }, "\(subheading.keys.sorted())")
+        // Four units besides the example; the rules gave "Call the search tool first." a tool.
+        let prose = named.compactMap { $0 }
+        XCTAssertEqual(prose.count, 4)
+        let tools = prose.filter { $0["rule.tool"] != nil }.count
+        XCTAssertGreaterThan(tools, 0)
+        for features in prose { XCTAssertEqual(features["doc.tool"] ?? 0, Double(tools) / 4, accuracy: 1e-12) }
+    }
+
     func testWeightsFileParsing() {
         let model = FacetModel(weights: "threshold 0.4\nunsupported 0.6\nbias\t1 2 3 4 5 6 7\nw.json\t0 0 0 1 0 0 0\nw0.write\t0 1 0 0 0 0 0\n"
                                    + "pw.tools\t0 0 0 0 0 -0.25 0\nnw.json\t0 0 0 2.5 0 0 0\nw2.reply in\t0 0 0 0.125 0 0 0\nown.nope\t0 0 0 0 0 0 0\nw.short\t1 2\nw.bad\t1 2 x 4 5 6 7\n")
@@ -138,6 +163,7 @@ final class FacetModelTests: XCTestCase {
             let named = classifier.namedFeatures(document)
             classifier.applyRules(document, words: words) { rule, own, announced in
                 let masks = UnitFeatures.Neighbours.masks(document, rule: rule)
+                let share = UnitFeatures.documentShare(masks)
                 var scratch = FacetModel.Scratch()
                 document.source.bytes.withUnsafeBufferPointer { buffer in
                     words.tokens.withUnsafeBufferPointer { tokens in
@@ -145,7 +171,7 @@ final class FacetModelTests: XCTestCase {
                             model.withTables { tables in
                                 FacetModel.logits(tables, buffer, unit: unit, index: index, words: UnitFeatures.Words(index, in: document, words, tokens),
                                                          own: own[index], rule: rule[index].assignments, announced: announced[index],
-                                                  neighbours: .of(index, in: masks), scratch: &scratch)
+                                                  neighbours: .of(index, in: masks), documentShare: share, scratch: &scratch)
                             }
                             let fast = scratch.logits.map(FacetModel.probability)
                             let reference = model.probabilities(named: named[index]!)

@@ -45,6 +45,7 @@ public struct FacetClassifier: Sendable {
         var result = [UnitFacets](repeating: UnitFacets(), count: rule.count)
         var scratch = FacetModel.Scratch()
         let masks = UnitFeatures.Neighbours.masks(document, rule: rule)
+        let documentShare = UnitFeatures.documentShare(masks)
         model.withTables { tables in
             document.source.bytes.withUnsafeBufferPointer { buffer in
                 words.tokens.withUnsafeBufferPointer { allTokens in
@@ -56,7 +57,7 @@ public struct FacetClassifier: Sendable {
                         let tokens = unitWords.ownTokens
                         FacetModel.logits(tables, buffer, unit: document.units[index], index: index, words: unitWords,
                                           own: cues, rule: rule[index].assignments, announced: heard,
-                                          neighbours: .of(index, in: masks), scratch: &scratch)
+                                          neighbours: .of(index, in: masks), documentShare: documentShare, scratch: &scratch)
                         var assignments: [FacetAssignment] = []
                         // Indices, not copies: copying an assignment retains its evidence.
                         // By order, not `Facet.allCases`, which builds an array per unit.
@@ -102,13 +103,14 @@ public struct FacetClassifier: Sendable {
         var named = [[String: Double]?](repeating: nil, count: document.units.count)
         applyRules(document, words: words) { facets, own, announced in
             let masks = UnitFeatures.Neighbours.masks(document, rule: facets)
+            let documentShare = UnitFeatures.documentShare(masks)
             document.source.bytes.withUnsafeBufferPointer { buffer in
                 words.tokens.withUnsafeBufferPointer { allTokens in
                     for (index, unit) in document.units.enumerated() where !unit.isExample {
                         named[index] = UnitFeatures.named(buffer, unit: unit, index: index,
                                                           words: UnitFeatures.Words(index, in: document, words, allTokens),
                                                           own: own[index], rule: facets[index].assignments, announced: announced[index],
-                                                          neighbours: .of(index, in: masks))
+                                                          neighbours: .of(index, in: masks), documentShare: documentShare)
                     }
                 }
             }

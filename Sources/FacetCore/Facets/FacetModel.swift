@@ -27,7 +27,8 @@ struct FacetModel: Sendable {
     /// `facets` weights per fixed feature slot (zeros for slots the file omits).
     let fixed: [Double]
     /// Word hash → its rows of `wordWeights`, one per `UnitFeatures.Place`
-    /// ("w.<word>", "w0.<first word>", "pw.<word before>", "nw.<word after>"),
+    /// ("w.<word>", "w0.<first word>", "pw.<word before>", "nw.<word after>",
+    /// "hw.<word of the heading above>"),
     /// and `pairHash` → row for "w2.<word> <word>".
     let words: WordTable<WordRows>
     let pairs: WordTable<Int32>  // 16-byte slots: the table is probed per pair of words
@@ -94,7 +95,7 @@ struct FacetModel: Sendable {
 
     /// A word's rows of `wordWeights`, one per place it can stand in (-1: no weights there).
     struct WordRows: Sendable {
-        var rows = SIMD4<Int32>(repeating: -1)
+        var rows = SIMD8<Int32>(repeating: -1)  // five places used
 
         subscript(place: UnitFeatures.Place) -> Int32 {
             get { rows[place.rawValue] }
@@ -103,7 +104,7 @@ struct FacetModel: Sendable {
     }
 
     /// "w.json" → the hash of "json" and its place (`own`); "w0.write",
-    /// "pw.tools", "nw.json" likewise; "w2.reply in" → `pairHash` of the two
+    /// "pw.tools", "nw.json", "hw.memory" likewise; "w2.reply in" → `pairHash` of the two
     /// words and no place; nil for other features.
     static func word(_ name: String) -> (hash: UInt64, place: UnitFeatures.Place?)? {
         Array(name.utf8).withUnsafeBufferPointer { word($0) }
@@ -198,12 +199,12 @@ struct FacetModel: Sendable {
     /// `probability` turns one into a probability, for the few facets that need it.
     static func logits(_ tables: Tables, _ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, words: UnitFeatures.Words,
                               own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
-                              neighbours: UnitFeatures.Neighbours, scratch: inout Scratch) {
-        let mask = scratch.clearCounted(for: 2 * words.own.count + words.previous.count + words.next.count)
+                              neighbours: UnitFeatures.Neighbours, documentShare: SIMD8<Double>, scratch: inout Scratch) {
+        let mask = scratch.clearCounted(for: 2 * words.own.count + words.previous.count + words.next.count + words.heading.count)
         scratch.counted.withUnsafeMutableBufferPointer { counted in
             var sum = Sum(tables: tables, all: words.all, counted: counted, mask: mask)
             UnitFeatures.visit(buffer, unit: unit, index: index, words: words, own: own, rule: rule, announced: announced,
-                               neighbours: neighbours, into: &sum)
+                               neighbours: neighbours, documentShare: documentShare, into: &sum)
             for f in 0..<facets { scratch.logits[f] = sum.z[f] }
         }
     }

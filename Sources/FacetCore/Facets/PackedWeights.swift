@@ -6,7 +6,9 @@
 /// - A word's four rows (own, first, previous, next word) side by side: the
 ///   unit before reads a word's `next` row, its own unit its `own` row, the
 ///   unit after its `previous` row, and the block is fetched once for all three.
-///   A pair's row is in its slot of `pairs`.
+///   Its row as a heading's word (`UnitFeatures.Place.heading`), read by the
+///   units under that heading, comes after all the blocks, and only when it
+///   has weights. A pair's row is in its slot of `pairs`.
 ///
 /// Summing a unit's rows is bound by these memory reads. The values are the
 /// weights exactly as read, so the sums are the same to the last bit.
@@ -45,15 +47,20 @@ struct PackedWeights: Sendable {
         }
         var rows: [SIMD8<UInt16>] = []
         var packedWords = WordTable<FacetModel.WordRows>(minimumCapacity: words.count)
-        for hash in words.allKeys {
+        let keys = words.allKeys
+        for hash in keys {
             let original = words[hash]!
             var packed = FacetModel.WordRows()
-            for place in UnitFeatures.Place.allCases {
+            for place in UnitFeatures.Place.block {
                 // A row for every place, weights or not, so each block stays four rows (64 bytes).
                 if original[place] >= 0 { packed[place] = Int32(rows.count) }
                 rows.append(original[place] >= 0 ? pack(Int(original[place])) : SIMD8())
             }
             packedWords.update(hash, default: packed) { _ in }
+        }
+        for hash in keys where words[hash]![.heading] >= 0 {
+            packedWords.update(hash, default: FacetModel.WordRows()) { $0[.heading] = Int32(rows.count) }
+            rows.append(pack(Int(words[hash]![.heading])))
         }
         let packedPairs = PairRows(pairs.allKeys.enumerated().map { index, hash in
             (hash, PairRows.Row(number: Int32(rows.count + index), weights: pack(Int(pairs[hash]!))))

@@ -4,8 +4,11 @@
 /// units before and after it (`p.rule.task`, `n.rule.task`), its shape
 /// (`kind.heading`, `len.4-8`, `flag.you`, ...), its words (`w.json`, and
 /// `w0.write` for the first), its pairs of adjacent words (`w2.reply in`),
-/// and the words of the units before and after it (`pw.tools`, `nw.json`):
-/// a unit is often read by what surrounds it. One definition serves both the model and the
+/// the words of the units before and after it (`pw.tools`, `nw.json`) and of
+/// the heading it sits under (`hw.memory`), and the share of the document's
+/// units the rules gave each facet (`doc.tool`): a unit is often read by what
+/// surrounds it, and "Remember:" means one thing in a tool manual and another
+/// in a persona. One definition serves both the model and the
 /// export that trains it (`facet score-facets --features`), so the two cannot
 /// drift apart.
 enum UnitFeatures {
@@ -30,7 +33,8 @@ enum UnitFeatures {
         static func announced(_ facet: Facet) -> Int { 1 + kinds.count + 2 * facets + facet.order }
         static let previousRuleBase = 1 + kinds.count + 3 * facets
         static let nextRuleBase = 1 + kinds.count + 4 * facets
-        static let lengthBase = 1 + kinds.count + 5 * facets
+        static let documentShareBase = 1 + kinds.count + 5 * facets
+        static let lengthBase = 1 + kinds.count + 6 * facets
         static func length(_ tokens: Int) -> Int { lengthBase + (tokens <= 3 ? 0 : tokens <= 8 ? 1 : tokens <= 20 ? 2 : 3) }
         static func flag(_ name: String) -> Int { lengthBase + lengths.count + flags.firstIndex(of: name)! }
         static let count = lengthBase + lengths.count + flags.count
@@ -46,6 +50,7 @@ enum UnitFeatures {
                 names[announced(f)] = "ann.\(f.rawValue)"
                 names[previousRuleBase + f.order] = "p.rule.\(f.rawValue)"
                 names[nextRuleBase + f.order] = "n.rule.\(f.rawValue)"
+                names[documentShareBase + f.order] = "doc.\(f.rawValue)"
             }
             for (i, name) in lengths.enumerated() { names[lengthBase + i] = name }
             for name in flags { names[flag(name)] = "flag.\(name)" }
@@ -81,9 +86,23 @@ enum UnitFeatures {
         }
     }
 
+    /// Per facet (lane `Facet.order`), the share of the document's units,
+    /// examples aside, the rules gave it: a unit of a tool manual or of a
+    /// persona is read in that light.
+    static func documentShare(_ masks: [UInt8?]) -> SIMD8<Double> {
+        var counts = SIMD8<Double>(), units = 0.0
+        for case let mask? in masks {
+            units += 1
+            for order in 0..<Fixed.facets where mask & 1 << order != 0 { counts[order] += 1 }
+        }
+        return units > 0 ? counts / units : counts
+    }
+
     /// Where a word feature's word stands, relative to the unit.
     enum Place: Int, CaseIterable {
-        case own, first, previous, next
+        case own, first, previous, next, heading
+        /// The places `PackedWeights` keeps side by side, as three units read them.
+        static let block: [Place] = [.own, .first, .previous, .next]
         /// The feature name's prefix, as the export writes it.
         var prefix: String {
             switch self {
@@ -91,18 +110,22 @@ enum UnitFeatures {
             case .own: return "w."
             case .previous: return "pw."
             case .next: return "nw."
+            case .heading: return "hw."
             }
         }
     }
 
-    /// A unit's words and those of the units either side (empty: none, or an
-    /// example), as ranges of the document's tokens (`WordIndex.tokens`), so a
-    /// caller can keep what it knows of each token in an array beside them.
+    /// A unit's words, those of the units either side and of the heading it
+    /// sits under (empty: none, or an example), as ranges of the document's
+    /// tokens (`WordIndex.tokens`), so a caller can keep what it knows of each
+    /// token in an array beside them.
     struct Words {
         var all: UnsafeBufferPointer<Token>
         var own: Range<Int>
         var previous: Range<Int>
         var next: Range<Int>
+        /// Empty for a heading: its own words say what it is.
+        var heading: Range<Int>
 
         var ownTokens: UnsafeBufferPointer<Token> { UnsafeBufferPointer(rebasing: all[own]) }
 
@@ -116,6 +139,8 @@ enum UnitFeatures {
             own = of(index)
             previous = of(index - 1)
             next = of(index + 1)
+            let unit = document.units[index]
+            heading = unit.kind == .heading ? 0..<0 : unit.parentHeading.map(of) ?? 0..<0
         }
     }
 
@@ -134,7 +159,7 @@ enum UnitFeatures {
     @inline(__always)
     static func visit<S: Sink>(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, words: Words,
                                own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment], neighbours: Neighbours,
-                               into sink: inout S) {
+                               documentShare: SIMD8<Double>, into sink: inout S) {
         @inline(__always) func fixed(_ slot: Int, _ value: Double) { sink.fixed(slot, value) }
         @inline(__always) func word(_ at: Int, _ place: Place) { sink.word(at, place) }
         @inline(__always) func pair(_ a: Int, _ b: Int) { sink.pair(a, b) }
@@ -149,6 +174,7 @@ enum UnitFeatures {
         for order in 0..<Fixed.facets {
             if previous & 1 << order != 0 { fixed(Fixed.previousRuleBase + order, 1) }
             if next & 1 << order != 0 { fixed(Fixed.nextRuleBase + order, 1) }
+            if documentShare[order] > 0 { fixed(Fixed.documentShareBase + order, documentShare[order]) }
         }
         fixed(Fixed.length(tokens.count), 1)
         var hasUpper = false, hasLower = false
@@ -179,6 +205,7 @@ enum UnitFeatures {
         }
         for at in words.previous { word(at, .previous) }
         for at in words.next { word(at, .next) }
+        for at in words.heading { word(at, .heading) }
         if you { fixed(Fixed.you, 1) }
         if negation { fixed(Fixed.negation, 1) }
         if number { fixed(Fixed.number, 1) }
@@ -213,10 +240,10 @@ enum UnitFeatures {
     /// The features by name, as `facet score-facets --features` writes them.
     static func named(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, words: Words,
                       own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
-                      neighbours: Neighbours) -> [String: Double] {
+                      neighbours: Neighbours, documentShare: SIMD8<Double>) -> [String: Double] {
         var named = Named(buffer: buffer, all: words.all)
         visit(buffer, unit: unit, index: index, words: words, own: own, rule: rule, announced: announced, neighbours: neighbours,
-              into: &named)
+              documentShare: documentShare, into: &named)
         return named.result
     }
 
