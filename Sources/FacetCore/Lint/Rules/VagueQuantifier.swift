@@ -19,9 +19,11 @@ struct VagueQuantifier: LintRule {
     instruction itself makes, not at the end of examples in parentheses or after \
     "e.g.", "such as", "including" or "like". "How many" and "as many … as" are \
     left alone: one asks for the number, the other ties it to a bound ("as \
-    many as the user asks for", "as many as possible"). There is no \
-    automatic fix: only you \
-    know the number.
+    many as the user asks for", "as many as possible"). So are quantities \
+    in quotation marks or `code` (words to say or show verbatim) and in a \
+    condition's clause ("If many results are in another language, ..."), \
+    which describes the situation rather than asking for an amount. There is \
+    no automatic fix: only you know the number.
     """
 
     static let phrases: [(String, String)] = [
@@ -46,10 +48,30 @@ struct VagueQuantifier: LintRule {
                 if phrase == "some" && !Self.beforePlural(context.source.bytes, tokens, at) { continue }
                 if phrase == "etc" && Self.endsExamples(context, unit: unit, tokens, at) { continue }
                 if phrase == "many" && Self.asksOrBoundsMany(tokens, at) { continue }
+                let unitRange = context.document.units[unit].range
+                if QuotedSpan.contains(context.source.bytes, unit: unitRange, at: match.range.lowerBound) { continue }
+                if Self.inCondition(context.source.bytes, tokens, at) { continue }
                 findings.append(context.finding(self, "\"\(phrase)\" is vague: \(advice)", range: match.range, unit: unit))
             }
         }
         return findings
+    }
+
+    /// Words that open a condition ("if many results are in another language, ...").
+    static let conditions = WordSet(["if", "unless", "when", "whenever", "once", "because"].map(Tokenizer.hash))
+
+    /// Whether the quantity is in a condition's clause: it describes the
+    /// situation ("Even if many of the results are in another language,
+    /// answer in the user's"), and the instruction is the clause after it.
+    static func inCondition(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
+        var i = at - 1
+        while i >= tokens.startIndex {
+            let gap = tokens[i].range.upperBound..<tokens[i + 1].range.lowerBound
+            if bytes[gap].contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":") }) { return false }
+            if conditions.contains(tokens[i].hash) { return true }
+            i -= 1
+        }
+        return false
     }
 
     static let (howHash, asHash) = (Tokenizer.hash("how"), Tokenizer.hash("as"))

@@ -16,11 +16,15 @@ struct WeakInstruction: LintRule {
     "try to" counts only at the start of an instruction, so "users who try to \
     bypass the rules" is left alone. A hedge whose unit, or the next, says what \
     to do otherwise ("If possible, call the user by name; otherwise say 'you'") \
-    is optional on purpose and is left alone too.
+    is optional on purpose and is left alone too, as is a hedge in quotation \
+    marks or `code` (words to say verbatim). "When possible", "where \
+    possible" and "whenever possible" are not reported: they say when the \
+    instruction applies ("use the `--no-pager` flag when possible"), and \
+    reviewers of real prompts found nearly all of them deliberate.
     """
 
     /// Hedges that count anywhere, and those that count only where an instruction starts.
-    static let anywhere = ["if possible", "where possible", "when possible", "whenever possible", "if you can",
+    static let anywhere = ["if possible", "if you can",
                            "maybe", "perhaps", "you might want to", "you may want to", "ideally", "it would be nice if",
                            "should probably", "it might be good to", "possibly"]
     static let atStart = ["try to", "try and", "attempt to"]
@@ -47,6 +51,7 @@ struct WeakInstruction: LintRule {
                     fallback = Self.fallbacks.hasMatch(tokens) || position + 1 < units.count && Self.fallbacks.hasMatch(context.tokens(units[position + 1]))
                 }
                 if fallback == true { continue }
+                if QuotedSpan.contains(context.source.bytes, unit: context.document.units[unit].range, at: match.range.lowerBound) { continue }
                 let fix = removalFix(context, unit: unit, phrase: match.range)
                 findings.append(context.finding(self, "\"\(phrase)\" makes this optional: state the instruction directly, or say when it applies",
                                                 range: match.range, unit: unit, fixes: fix.map { [$0] } ?? []))
