@@ -22,7 +22,9 @@ struct VagueQuantifier: LintRule {
     many as the user asks for", "as many as possible"). So are quantities \
     in quotation marks or `code` (words to say or show verbatim) and in a \
     condition's clause ("If many results are in another language, ..."), \
-    which describes the situation rather than asking for an amount. There is \
+    which describes the situation rather than asking for an amount, and \
+    after "Here are" or "Below are" ("Here are some guidelines:"), where what \
+    follows gives the number. There is \
     no automatic fix: only you know the number.
     """
 
@@ -51,6 +53,7 @@ struct VagueQuantifier: LintRule {
                 let unitRange = context.document.units[unit].range
                 if QuotedSpan.contains(context.source.bytes, unit: unitRange, at: match.range.lowerBound) { continue }
                 if Self.inCondition(context.source.bytes, tokens, at) { continue }
+                if Self.announcesWhatFollows(tokens, at) { continue }
                 findings.append(context.finding(self, "\"\(phrase)\" is vague: \(advice)", range: match.range, unit: unit))
             }
         }
@@ -72,6 +75,15 @@ struct VagueQuantifier: LintRule {
             i -= 1
         }
         return false
+    }
+
+    static let (hereHash, belowHash, areHash, isHash) = (Tokenizer.hash("here"), Tokenizer.hash("below"), Tokenizer.hash("are"), Tokenizer.hash("is"))
+    /// "Here are some guidelines:" announces what follows, and what follows
+    /// is the number: the list or the examples after it.
+    static func announcesWhatFollows(_ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
+        guard at - 2 >= tokens.startIndex else { return false }
+        let (first, second) = (tokens[at - 2].hash, tokens[at - 1].hash)
+        return (first == hereHash || first == belowHash) && (second == areHash || second == isHash)
     }
 
     static let (howHash, asHash) = (Tokenizer.hash("how"), Tokenizer.hash("as"))
