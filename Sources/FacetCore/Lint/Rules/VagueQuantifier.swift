@@ -42,39 +42,78 @@ struct VagueQuantifier: LintRule {
 
     func check(_ context: LintContext) -> [Finding] {
         var findings: [Finding] = []
+        let bytes = context.source.bytes
         for unit in context.proseUnits where isInstruction(context.facets[unit]) {
             let tokens = context.tokens(unit)
-            for match in Self.matcher.matches(tokens) {
+            let matches = Self.matcher.matches(tokens)
+            guard !matches.isEmpty else { continue }
+            // Read once per unit, however many matches it holds.
+            let unitRange = context.document.units[unit].range
+            let quoted = QuotedSpans(bytes, unit: unitRange)
+            var before = Before(bytes, tokens, unitStart: unitRange.lowerBound)
+            let examplesEnd = Self.examplesMarkers.matches(tokens).first.map {
+                tokens.startIndex + $0.firstToken + Self.examplesMarkers.phrases[$0.phrase].hashes.count
+            }
+            for match in matches {
                 let (phrase, advice) = Self.phrases[match.phrase]
                 let at = tokens.startIndex + match.firstToken
-                if phrase == "some" && !Self.beforePlural(context.source.bytes, tokens, at) { continue }
-                if phrase == "etc" && Self.endsExamples(context, unit: unit, tokens, at) { continue }
+                before.read(upTo: at)
+                if phrase == "some" && !Self.beforePlural(bytes, tokens, at) { continue }
+                // "etc." ending examples: after "e.g.", "such as", ... or in parentheses.
+                if phrase == "etc" && (examplesEnd.map { $0 <= at } ?? false || before.parentheses > 0) { continue }
                 if phrase == "many" && Self.asksOrBoundsMany(tokens, at) { continue }
-                let unitRange = context.document.units[unit].range
-                if QuotedSpan.contains(context.source.bytes, unit: unitRange, at: match.range.lowerBound) { continue }
-                if Self.inCondition(context.source.bytes, tokens, at) { continue }
-                if Self.announcesWhatFollows(tokens, at) { continue }
+                if quoted.contains(match.range.lowerBound) || before.inCondition || Self.announcesWhatFollows(tokens, at) { continue }
                 findings.append(context.finding(self, "\"\(phrase)\" is vague: \(advice)", range: match.range, unit: unit))
             }
         }
         return findings
     }
 
-    /// Words that open a condition ("if many results are in another language, ...").
-    static let conditions = WordSet(["if", "unless", "when", "whenever", "once", "because"].map(Tokenizer.hash))
+    /// Words that open a condition at the start of a clause ("If many results
+    /// are in another language, ..."); "unless" opens one anywhere.
+    static let conditions = WordSet(["if", "unless", "when", "whenever", "because"].map(Tokenizer.hash))
+    static let unlessHash = Tokenizer.hash("unless")
+    /// Words a clause may begin with before its condition ("Even if ...", "but only when ...").
+    static let clauseLeaders = WordSet(["even", "only", "and", "but", "or", "so", "then", "also"].map(Tokenizer.hash))
 
-    /// Whether the quantity is in a condition's clause: it describes the
-    /// situation ("Even if many of the results are in another language,
-    /// answer in the user's"), and the instruction is the clause after it.
-    static func inCondition(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
-        var i = at - 1
-        while i >= tokens.startIndex {
-            let gap = tokens[i].range.upperBound..<tokens[i + 1].range.lowerBound
-            if bytes[gap].contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":") }) { return false }
-            if conditions.contains(tokens[i].hash) { return true }
-            i -= 1
+    /// What the text before a match says, read forward once per unit as the
+    /// matches come (in order): whether the match is in a condition's clause,
+    /// which describes the situation ("Even if many of the results are in
+    /// another language, answer in the user's") rather than asking for an
+    /// amount, and how many parentheses are open. A clause ends at , ; : or |.
+    struct Before {
+        let bytes: [UInt8]
+        let tokens: ArraySlice<Token>
+        let unitStart: Int
+        private var next: Int  // the first token not read yet
+        private var byte: Int  // the first byte not read yet
+        private(set) var parentheses = 0
+        private(set) var inCondition = false
+        private var clauseStart = true  // only leaders read since the clause began
+
+        init(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, unitStart: Int) {
+            (self.bytes, self.tokens, self.unitStart) = (bytes, tokens, unitStart)
+            (next, byte) = (tokens.startIndex, unitStart)
         }
-        return false
+
+        mutating func read(upTo at: Int) {
+            if at < next { self = Before(bytes, tokens, unitStart: unitStart) }
+            while next <= at {
+                let word = tokens[next]
+                for i in byte..<word.range.lowerBound {
+                    let b = bytes[i]
+                    if b == UInt8(ascii: "(") { parentheses += 1 } else if b == UInt8(ascii: ")") && parentheses > 0 { parentheses -= 1 }
+                    if b == UInt8(ascii: ",") || b == UInt8(ascii: ";") || b == UInt8(ascii: ":") || b == UInt8(ascii: "|") {
+                        (inCondition, clauseStart) = (false, true)
+                    }
+                }
+                byte = word.range.lowerBound
+                if next == at { return }  // the match's own words are not before it
+                if word.hash == unlessHash || clauseStart && conditions.contains(word.hash) { inCondition = true }
+                if !clauseLeaders.contains(word.hash) { clauseStart = false }
+                next += 1
+            }
+        }
     }
 
     static let (hereHash, belowHash, areHash, isHash) = (Tokenizer.hash("here"), Tokenizer.hash("below"), Tokenizer.hash("are"), Tokenizer.hash("is"))
@@ -109,19 +148,6 @@ struct VagueQuantifier: LintRule {
 
     /// What introduces examples ("e.g." is two words to the tokenizer).
     static let examplesMarkers = PhraseMatcher(["including", "like", "eg", "e g", "such as", "for example"])
-
-    /// Whether "etc." at `at` ends examples, not a list the instruction makes:
-    /// inside parentheses, or after "e.g.", "such as", "for example", "including", "like".
-    static func endsExamples(_ context: LintContext, unit: Int, _ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
-        if examplesMarkers.hasMatch(tokens[tokens.startIndex..<at]) { return true }
-        // An open parenthesis not closed before it.
-        let bytes = context.source.bytes
-        var depth = 0
-        for i in context.document.units[unit].range.lowerBound..<tokens[at].range.lowerBound {
-            if bytes[i] == UInt8(ascii: "(") { depth += 1 } else if bytes[i] == UInt8(ascii: ")") && depth > 0 { depth -= 1 }
-        }
-        return depth > 0
-    }
 
     func isInstruction(_ facets: UnitFacets) -> Bool {
         facets.has(.task) || facets.has(.format) || facets.has(.style)

@@ -41,6 +41,7 @@ struct WeakInstruction: LintRule {
         for (position, unit) in units.enumerated() where context.document.units[unit].kind != .heading {
             let tokens = context.tokens(unit)
             var fallback: Bool?  // looked up once a hedge is found
+            var quoted: QuotedSpans?  // likewise
             for match in Self.matcher.matches(tokens) {
                 let phrase = Self.matcher.phrases[match.phrase].text
                 if Self.atStart.contains(phrase) {
@@ -51,7 +52,8 @@ struct WeakInstruction: LintRule {
                     fallback = Self.fallbacks.hasMatch(tokens) || position + 1 < units.count && Self.fallbacks.hasMatch(context.tokens(units[position + 1]))
                 }
                 if fallback == true { continue }
-                if QuotedSpan.contains(context.source.bytes, unit: context.document.units[unit].range, at: match.range.lowerBound) { continue }
+                if quoted == nil { quoted = QuotedSpans(context.source.bytes, unit: context.document.units[unit].range) }
+                if quoted!.contains(match.range.lowerBound) { continue }
                 let fix = removalFix(context, unit: unit, phrase: match.range)
                 findings.append(context.finding(self, "\"\(phrase)\" makes this optional: state the instruction directly, or say when it applies",
                                                 range: match.range, unit: unit, fixes: fix.map { [$0] } ?? []))
