@@ -47,8 +47,8 @@ struct PackedWeights: Sendable {
         }
         var rows: [SIMD8<UInt16>] = []
         var packedWords = WordTable<FacetModel.WordRows>(minimumCapacity: words.count)
-        let keys = words.allKeys
-        for hash in keys {
+        var headingRows: [(hash: UInt64, row: Int32)] = []  // placed after all the blocks
+        for hash in words.allKeys {
             let original = words[hash]!
             var packed = FacetModel.WordRows()
             for place in UnitFeatures.Place.block {
@@ -56,11 +56,12 @@ struct PackedWeights: Sendable {
                 if original[place] >= 0 { packed[place] = Int32(rows.count) }
                 rows.append(original[place] >= 0 ? pack(Int(original[place])) : SIMD8())
             }
+            if original[.heading] >= 0 { headingRows.append((hash, original[.heading])) }
             packedWords.update(hash, default: packed) { _ in }
         }
-        for hash in keys where words[hash]![.heading] >= 0 {
+        for (hash, row) in headingRows {
             packedWords.update(hash, default: FacetModel.WordRows()) { $0[.heading] = Int32(rows.count) }
-            rows.append(pack(Int(words[hash]![.heading])))
+            rows.append(pack(Int(row)))
         }
         let packedPairs = PairRows(pairs.allKeys.enumerated().map { index, hash in
             (hash, PairRows.Row(number: Int32(rows.count + index), weights: pack(Int(pairs[hash]!))))

@@ -139,8 +139,8 @@ enum UnitFeatures {
             own = of(index)
             previous = of(index - 1)
             next = of(index + 1)
-            let unit = document.units[index]
-            heading = unit.kind == .heading ? 0..<0 : unit.parentHeading.map(of) ?? 0..<0
+            // Fields read in place: a copy of the unit would retain its section names, for every unit.
+            heading = document.units[index].kind == .heading ? 0..<0 : document.units[index].parentHeading.map(of) ?? 0..<0
         }
     }
 

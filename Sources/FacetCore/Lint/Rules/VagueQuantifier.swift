@@ -51,16 +51,23 @@ struct VagueQuantifier: LintRule {
             let unitRange = context.document.units[unit].range
             let quoted = QuotedSpans(bytes, unit: unitRange)
             var before = Before(bytes, tokens, unitStart: unitRange.lowerBound)
-            let examplesEnd = Self.examplesMarkers.matches(tokens).first.map {
-                tokens.startIndex + $0.firstToken + Self.examplesMarkers.phrases[$0.phrase].hashes.count
-            }
+            // Where the first "e.g.", "such as", ... ends: looked up at the first "etc.", once.
+            var examplesEnd: Int?, examplesLookedUp = false
             for match in matches {
                 let (phrase, advice) = Self.phrases[match.phrase]
                 let at = tokens.startIndex + match.firstToken
                 before.read(upTo: at)
                 if phrase == "some" && !Self.beforePlural(bytes, tokens, at) { continue }
                 // "etc." ending examples: after "e.g.", "such as", ... or in parentheses.
-                if phrase == "etc" && (examplesEnd.map { $0 <= at } ?? false || before.parentheses > 0) { continue }
+                if phrase == "etc" {
+                    if !examplesLookedUp {
+                        examplesEnd = Self.examplesMarkers.matches(tokens).first.map {
+                            tokens.startIndex + $0.firstToken + Self.examplesMarkers.phrases[$0.phrase].hashes.count
+                        }
+                        examplesLookedUp = true
+                    }
+                    if examplesEnd.map({ $0 <= at }) ?? false || before.parentheses > 0 { continue }
+                }
                 if phrase == "many" && Self.asksOrBoundsMany(tokens, at) { continue }
                 if quoted.contains(match.range.lowerBound) || before.inCondition || Self.announcesWhatFollows(tokens, at) { continue }
                 findings.append(context.finding(self, "\"\(phrase)\" is vague: \(advice)", range: match.range, unit: unit))
@@ -84,7 +91,6 @@ struct VagueQuantifier: LintRule {
     struct Before {
         let bytes: [UInt8]
         let tokens: ArraySlice<Token>
-        let unitStart: Int
         private var next: Int  // the first token not read yet
         private var byte: Int  // the first byte not read yet
         private(set) var parentheses = 0
@@ -92,12 +98,13 @@ struct VagueQuantifier: LintRule {
         private var clauseStart = true  // only leaders read since the clause began
 
         init(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, unitStart: Int) {
-            (self.bytes, self.tokens, self.unitStart) = (bytes, tokens, unitStart)
+            (self.bytes, self.tokens) = (bytes, tokens)
             (next, byte) = (tokens.startIndex, unitStart)
         }
 
+        /// `PhraseMatcher.matches` gives matches in order, so `at` never goes back.
         mutating func read(upTo at: Int) {
-            if at < next { self = Before(bytes, tokens, unitStart: unitStart) }
+            assert(at >= next, "matches out of order")
             while next <= at {
                 let word = tokens[next]
                 for i in byte..<word.range.lowerBound {
