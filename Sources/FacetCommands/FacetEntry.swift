@@ -1,5 +1,6 @@
 import ArgumentParser
 import FacetCore
+import Foundation
 
 /// The `facet` command line: one subcommand per file in this folder.
 public struct FacetEntry: ParsableCommand {
@@ -11,5 +12,20 @@ public struct FacetEntry: ParsableCommand {
     )
 
     public init() {}
+
+    /// Parses the arguments and runs the command. A usage error (an unknown
+    /// option, a bad value, a failed validation) exits with 2, the code the
+    /// README and docs give for it, not ArgumentParser's 64.
+    public static func runAndExit(_ arguments: [String]? = nil) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            exit(withError: ExitCode(2))
+        }
+        exit()
+    }
 }
 

@@ -1,3 +1,3 @@
 import FacetCommands
 
-FacetEntry.main()
+FacetEntry.runAndExit()

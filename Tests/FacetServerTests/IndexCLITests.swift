@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 
-/// `facet index ...` and `facet suggest` run as a user runs them: the real binary.
+/// `facet index ...`, `facet suggest` and the command line's exit codes, run as
+/// a user runs them: the real binary.
 final class IndexCLITests: XCTestCase {
     var directory: URL!
     var index: String { directory.appendingPathComponent("index.sqlite").path }
@@ -90,5 +91,21 @@ extension IndexCLITests {
         XCTAssertEqual(status, 2)
         XCTAssertTrue(err.contains("not a valid index"), err)
         XCTAssertEqual(try facet(["suggest", directory.appendingPathComponent("missing.system.md").path]).0, 2)
+    }
+
+    /// The README gives 2 for a usage error; ArgumentParser's own code is 64.
+    func testUsageErrorsExitTwoWithTheReason() throws {
+        let message = directory.appendingPathComponent("ok.system.md")
+        try "You are a chef.\n".write(to: message, atomically: true, encoding: .utf8)
+        let badFormat = try facet(["check", "--format", "yaml", message.path])
+        XCTAssertEqual(badFormat.0, 2)
+        XCTAssertTrue(badFormat.2.contains("'yaml' is invalid for '--format"), badFormat.2)
+        XCTAssertEqual(try facet(["check"]).0, 2, "no path")
+        XCTAssertEqual(try facet(["no-such-command"]).0, 2)
+        XCTAssertEqual(try facet(["bench", "--passes", "0"]).0, 2)
+        XCTAssertEqual(try facet(["check", message.path]).0, 0, "a good run still exits 0")
+        let help = try facet(["check", "--help"])
+        XCTAssertEqual(help.0, 0)
+        XCTAssertTrue(help.1.contains("USAGE: facet check"), help.1)
     }
 }
