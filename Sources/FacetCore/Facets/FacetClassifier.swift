@@ -373,6 +373,12 @@ public struct FacetClassifier: Sendable {
             scratch.miss[Facet.role.order] *= 0.15
             scratch.evidence.append((Facet.role.order, "I am <Name>"))
         }
+        // "As a seasoned editor, you ..." opens with the identity the assistant
+        // takes on: a role (a common opening of flowing, Janus-style messages).
+        if let addressed = Self.asIdentityThenYou(buffer, tokens) {
+            scratch.miss[Facet.role.order] *= 0.1  // as strong as "you are a": kept beside the task that usually follows
+            scratch.evidence.append((Facet.role.order, addressed))
+        }
         // No facet at all, a statement rather than an instruction: background.
         if scratch.miss.allSatisfy({ $0 > 1 - Self.threshold }) {
             let copulas = Cue.copulas
@@ -383,6 +389,19 @@ public struct FacetClassifier: Sendable {
                 scratch.evidence.append((Facet.background.order, "a statement of fact"))
             }
         }
+    }
+
+    /// "As a/an/the <up to ten words>, you|your|I ...": the evidence to show, else nil.
+    static func asIdentityThenYou(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>) -> String? {
+        guard tokens.count >= 4, tokens[0].hash == Cue.as, Cue.articles.contains(tokens[1].hash) else { return nil }
+        for k in 3..<min(tokens.count, 13) {
+            // "As a rule, you ...", "As a result, your ...": a way of speaking, not an identity.
+            if Cue.notIdentities.contains(tokens[k - 1].hash) { return nil }
+            // The comma closing the "As ..." phrase sits between two words.
+            guard buffer[tokens[k - 1].range.upperBound..<tokens[k].range.lowerBound].contains(UInt8(ascii: ",")) else { continue }
+            return Cue.addressed.contains(tokens[k].hash) ? "As <identity>, you" : nil
+        }
+        return nil
     }
 
     /// Token positions that count as the start of an instruction: the first word,
@@ -431,6 +450,13 @@ enum Cue {
     static let are = Tokenizer.hash("are")
     static let youAre = Tokenizer.hash("you're")
     static let i = Tokenizer.hash("i"), am = Tokenizer.hash("am"), iAm = Tokenizer.hash("i'm")
+    static let `as` = Tokenizer.hash("as")
+    static let articles = WordSet(["a", "an", "the"].map(Tokenizer.hash))
+    /// Who an "As a ..., " opening goes on to address: the assistant.
+    static let notIdentities = WordSet(["rule", "result", "reminder", "example", "note", "default", "fallback", "whole",
+                                        "consequence", "precaution", "courtesy", "resort", "matter", "first", "last", "final",
+                                        "next", "reference", "aside", "alternative", "guideline", "side", "bonus", "tip"].map(Tokenizer.hash))
+    static let addressed = WordSet(["you", "your", "you'll", "you're", "i", "my", "i'm", "i'll"].map(Tokenizer.hash))
     static let copulas = WordSet(["is", "are", "was", "were", "has", "have", "had", "offers", "provides", "contains", "includes", "means", "uses", "runs", "sells", "serves"].map(Tokenizer.hash))
     static let negations = WordSet(["never", "not", "don't", "no", "avoid", "cannot", "can't", "mustn't", "shouldn't", "won't", "without"].map(Tokenizer.hash))
     static let leaders = WordSet(["always", "please", "also", "then", "and", "now", "just", "simply", "carefully", "first", "finally", "next", "additionally", "you", "should", "must", "will", "can", "need", "to", "the", "assistant", "make", "sure", "then", "thereafter", "afterwards", "only", "briefly", "politely", "kindly", "instead", "maybe", "perhaps", "possibly", "ideally", "try"].map(Tokenizer.hash))
