@@ -41,7 +41,7 @@ struct CheckCommand: ParsableCommand {
     var chart: String?
 
     func run() throws {
-        let status = try execute(output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+        let status = try execute(output: { StandardStreams.write($0) })
         if status != 0 { throw ExitCode(status) }
     }
 

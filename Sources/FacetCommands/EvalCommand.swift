@@ -175,8 +175,8 @@ struct EvalRun {
         let report = EvalReport(result: result, settings: settings.judge, status: result.cancelled ? "cancelled" : "done",
                                 lineOf: { subject, offset in lines[subject].map { $0.lines.line(containing: offset) + 1 } })
         switch format {
-        case .text: FileHandle.standardOutput.write(Data(report.text().utf8))
-        case .markdown: FileHandle.standardOutput.write(Data(report.markdown().utf8))
+        case .text: StandardStreams.write(report.text())
+        case .markdown: StandardStreams.write(report.markdown())
         case .json:
             struct Output: Encodable {
                 var result: EvalResult
@@ -185,7 +185,7 @@ struct EvalRun {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             if let data = try? encoder.encode(Output(result: result, summary: EvalSummary(result, settings: settings.judge))) {
-                FileHandle.standardOutput.write(data + Data("\n".utf8))
+                StandardStreams.write(data + Data("\n".utf8))
             }
         }
         if result.cancelled { return 130 }

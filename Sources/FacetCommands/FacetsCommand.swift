@@ -21,7 +21,7 @@ struct FacetsCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let colors = Colors(enabled: isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
-        FileHandle.standardOutput.write(Data(Self.render(Analyzer.analyze(SourceText(bytes: bytes)), colors: colors).utf8))
+        StandardStreams.write(Self.render(Analyzer.analyze(SourceText(bytes: bytes)), colors: colors))
     }
 
     static func render(_ analysis: Analysis, colors: Colors) -> String {

@@ -47,7 +47,7 @@ enum InputFiles {
     /// Reads a file's bytes, or standard input.
     static func read(_ input: Input) throws -> [UInt8] {
         if input.isStandardInput {
-            return Array(FileHandle.standardInput.readDataToEndOfFile())
+            return try StandardStreams.readInput()
         }
         let data = try Data(contentsOf: URL(fileURLWithPath: input.path))
         return Array(data)

@@ -120,7 +120,7 @@ struct PreviewCommand: ParsableCommand {
         let output = Output(file: file, endpoint: job.profile.name, baseURL: job.profile.baseURL, model: job.profile.model,
                             systemMessage: hash, cases: results)
         if let data = try? encoder.encode(output) {
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            StandardStreams.write(data + Data("\n".utf8))
         }
     }
 }
@@ -172,6 +172,6 @@ private struct TextPrinter: Sendable {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        StandardStreams.write(text)
     }
 }

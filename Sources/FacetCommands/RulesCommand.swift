@@ -13,7 +13,7 @@ struct RulesCommand: ParsableCommand {
     var markdown = false
 
     func run() throws {
-        FileHandle.standardOutput.write(Data((markdown ? Self.markdownReference() : Self.table()).utf8))
+        StandardStreams.write(markdown ? Self.markdownReference() : Self.table())
     }
 
     static func table() -> String {

@@ -123,7 +123,12 @@ enum DatasetRewrite {
                 }
                 if line.hasNewline { pending.append(0x0A) }
             }
-            sink.write(pending)
+            do {
+                try sink.write(contentsOf: pending)
+            } catch {
+                failure = fail("\(output ?? "standard output"): cannot write: \(FileReport.describe(error))")
+                return false
+            }
             return true
         })
         if let failure { return failure }

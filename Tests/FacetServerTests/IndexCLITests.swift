@@ -16,27 +16,9 @@ final class IndexCLITests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Runs facet with `arguments`; returns (status, stdout, stderr).
+    /// Runs facet with `arguments` and this test's index; returns (status, stdout, stderr).
     func facet(_ arguments: [String]) throws -> (Int32, String, String) {
-        let binary = ServerProcess.binary
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            XCTFail("no facet binary at \(binary.path); run `swift build` first or set FACET_BIN")
-            throw CancellationError()
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["FACET_INDEX"] = index  // never the user's cache
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        try runFacet(arguments, environment: ["FACET_INDEX": index])  // never the user's cache
     }
 
     func testImportStatsSearchSuggestReset() throws {
