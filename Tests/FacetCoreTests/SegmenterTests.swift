@@ -118,6 +118,20 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(Set(document.sections.map(\.name)), ["instructions", "rules"])
     }
 
+    /// Tags that open a line one after another are all structure; closing
+    /// tags after text on the line are not. "</a >" closes like "</a>". (These
+    /// were read by rescanning the line per tag: 20,000 tags took seconds.)
+    func testLinesOfTagsAndSpacedClosingTags() {
+        let tags = segment("<a><b> <c>\nBe kind.\n</c></b>\n</a >\n")
+        XCTAssertEqual(tags.sections.map(\.name), ["a", "b", "c"])
+        XCTAssertEqual(tags.sections.map { $0.closeRange != nil }, [true, true, true])
+        XCTAssertEqual(tags.units.map(\.sections), [["a", "b", "c"]])
+        let inline = segment("<a>\nSay <b>hi</b> now. <c>x</c>\n</a>\n")
+        XCTAssertEqual(inline.sections.map(\.name), ["a"], "tags after text on their line are markup")
+        let mixed = segment("Then < <d>\nBe kind.\n</d>\n")
+        XCTAssertTrue(mixed.sections.isEmpty, "text before the tag: not at line start")
+    }
+
     func testUnclosedAndStrayTags() {
         let document = segment("text\n<unclosed>\nmore text <foo> here\n</stray>\n")
         XCTAssertEqual(document.sections.map(\.name), ["unclosed"])

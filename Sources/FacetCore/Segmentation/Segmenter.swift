@@ -61,16 +61,13 @@ struct SegmenterState {
     var lineCursor = OpaqueCursor([])
 
     // Line-pass state.
-    var sectionStack: [(name: String, index: Int)] = [] {
-        // Every unit records these; worked out when the stack changes rather than
-        // once per unit, and the units share one array of names.
-        didSet {
-            currentSections = sectionStack.map(\.name)
-            inExample = sectionStack.contains { SectionNames.isExample($0.name) }
-        }
-    }
+    /// Names of the open XML-style sections, outermost first. Every unit records
+    /// them, sharing this one array; kept up to date tag by tag, as rebuilding it
+    /// at each tag made thousands of nested tags take seconds.
     private(set) var currentSections: [String] = []
-    private(set) var inExample = false
+    /// How many open sections are examples: units inside any of them are examples.
+    private var openExampleSections = 0
+    var inExample: Bool { openExampleSections > 0 }
     var headingStack: [(level: Int, unit: Int)] = []
     var blockCounter = 0
     var pendingLeadIn: Int?
@@ -332,13 +329,14 @@ struct SegmenterState {
         var i = bodyStart
         let n = buffer.count
         var inlineCode = false
+        var opening = LineOpening()
         var cursor = OpaqueCursor(opaque)
         while i < n {
             if let region = cursor.region(at: i) { i = region.upperBound; inlineCode = false; continue }
             let b = buffer[i]
             if b == 0x0A || b == 0x0D { inlineCode = false; i += 1; continue }
             if b == UInt8(ascii: "`") { inlineCode.toggle(); i += 1; continue }
-            if b == UInt8(ascii: "<") && !inlineCode, let token = parseTag(at: i) {
+            if b == UInt8(ascii: "<") && !inlineCode, let token = parseTag(at: i, opening: &opening) {
                 tokens.append(token)
                 i = token.range.upperBound
                 continue
@@ -407,7 +405,18 @@ struct SegmenterState {
         }
     }
 
-    func parseTag(at start: Int) -> TagToken? {
+    /// What the tags found so far tell of how their line opens, so a line of
+    /// thousands of tags is read once rather than again from its start per tag.
+    struct LineOpening {
+        var lineStart = -1
+        /// Up to here the line holds only tags and spaces,
+        var tagsEnd = -1
+        /// unless something else came before the last tag.
+        var broken = false
+    }
+
+    /// The tag starting at `start`, if one does; `opening` is kept for the next tag.
+    func parseTag(at start: Int, opening: inout LineOpening) -> TagToken? {
         let n = buffer.count
         var i = start + 1
         var isClose = false
@@ -417,7 +426,9 @@ struct SegmenterState {
         while i < n && (ByteClass.isIdent(buffer[i]) || buffer[i] == UInt8(ascii: "-") || buffer[i] == UInt8(ascii: ".") || buffer[i] == UInt8(ascii: ":")) { i += 1 }
         let nameEnd = i
         var hasAttributes = false
-        if i < n && ByteClass.isSpace(buffer[i]) {
+        if isClose {
+            while i < n && ByteClass.isSpace(buffer[i]) { i += 1 }  // "</a >" closes <a> too
+        } else if i < n && ByteClass.isSpace(buffer[i]) {
             // Attributes: anything up to '>' on the same line, no '<'; at least one "=".
             // Words without one are a placeholder ("<insert the topic here>"), not a tag.
             var sawEquals = false
@@ -426,7 +437,7 @@ struct SegmenterState {
                 i += 1
             }
             hasAttributes = true
-            if isClose || !sawEquals { return nil }
+            if !sawEquals { return nil }
         }
         guard i < n else { return nil }
         if buffer[i] == UInt8(ascii: "/") { return nil }  // self-closing: not a section
@@ -434,9 +445,10 @@ struct SegmenterState {
         guard buffer[i] == UInt8(ascii: ">") else { return nil }
         let end = i + 1
         let line = lines.line(containing: start)
-        var atLineStart = true
-        var k = lineStart(line)
-        while k < start {
+        if opening.lineStart != lineStart(line) { opening = LineOpening(lineStart: lineStart(line), tagsEnd: lineStart(line)) }
+        var atLineStart = !opening.broken
+        var k = opening.tagsEnd
+        while atLineStart && k < start {
             if !ByteClass.isSpace(buffer[k]) {
                 // Another tag just before still counts as line start: "<a><b>".
                 atLineStart = boundaryLikeBefore(k, start)
@@ -444,6 +456,7 @@ struct SegmenterState {
             }
             k += 1
         }
+        if atLineStart { opening.tagsEnd = end } else { opening.broken = true }
         let rest = trimmed(end..<max(end, lineEnd(line)))
         return TagToken(name: string(nameStart..<nameEnd), range: start..<end, isClose: isClose,
                         hasAttributes: hasAttributes, atLineStart: atLineStart, restOfLineBlank: rest.isEmpty)
@@ -645,11 +658,13 @@ struct SegmenterState {
         if tag.role != .inline && tag.role != .variable { inTurn = false }
         switch tag.role {
         case .sectionOpen, .unclosedOpen:
-            let index = sections.firstIndex { $0.openRange == tag.range } ?? -1
-            sectionStack.append((tag.name, index))
+            currentSections.append(tag.name)
+            if SectionNames.isExample(tag.name) { openExampleSections += 1 }
         case .sectionClose:
-            if let position = sectionStack.lastIndex(where: { $0.name == tag.name }) {
-                sectionStack.removeSubrange(position...)
+            // Closes the innermost section of that name and any left open inside it.
+            if let position = currentSections.lastIndex(of: tag.name) {
+                openExampleSections -= currentSections[position...].reduce(0) { $0 + (SectionNames.isExample($1) ? 1 : 0) }
+                currentSections.removeSubrange(position...)
             }
         default:
             break
