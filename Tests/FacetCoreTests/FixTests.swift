@@ -51,6 +51,15 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed(text, rule: "duplicate-instruction"), "1. Always cite the original sources of facts.\n")
     }
 
+    /// A "•" item alone on its line goes with its line; a copy followed by
+    /// non-breaking space, or by other text, only as a sentence.
+    func testDuplicateRemovesBulletLineAndKeepsWhatFollowsOnTheLine() {
+        let bullets = "• Always cite the original sources of facts.\n• Always cite the original sources of facts.\u{00A0}\nEnd.\n"
+        XCTAssertEqual(fixed(bullets, rule: "duplicate-instruction"), "• Always cite the original sources of facts.\nEnd.\n")
+        let inline = "• Always cite the original sources of facts.\n• Always cite the original sources of facts. Then stop.\n"
+        XCTAssertEqual(fixed(inline, rule: "duplicate-instruction"), "• Always cite the original sources of facts.\n• Then stop.\n")
+    }
+
     func testDuplicateRemovesSentenceInsideParagraph() {
         let text = "Answer using the provided context. Be kind. Answer using the provided context.\n"
         // FIXME: removing the last sentence of a line leaves the space before it ("Be kind. ").

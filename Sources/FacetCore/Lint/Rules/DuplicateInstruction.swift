@@ -248,21 +248,37 @@ struct DuplicateInstruction: LintRule {
         return Fix(title: "Remove the repeated instruction", edits: [TextEdit(range: range.lowerBound..<upper, newText: "")])
     }
 
-    /// Whether the text is only list-marker characters. ASCII text, the usual
-    /// case, is checked byte by byte; other text as Characters.
+    /// Whether the text is only list-marker characters. Read backwards from
+    /// its end and stopped at the first other byte: on a long line of
+    /// sentences that is the byte before the unit, not the whole line.
     static func isMarkerOnly(_ source: SourceText, _ range: Range<Int>) -> Bool {
-        let bytes = source.bytes[range]
-        if bytes.allSatisfy({ $0 < 0x80 }) {
-            return bytes.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "*")
-                || $0 == UInt8(ascii: "+") || ByteClass.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ")") }
+        let bytes = source.bytes
+        var i = range.upperBound
+        while i > range.lowerBound {
+            let b = bytes[i - 1]
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "-") || b == UInt8(ascii: "*") || b == UInt8(ascii: "+")
+                || ByteClass.isDigit(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: ")") {
+                i -= 1
+            } else if b == 0xA2 && i - 3 >= range.lowerBound && bytes[i - 3] == 0xE2 && bytes[i - 2] == 0x80 {
+                i -= 3  // •
+            } else {
+                return false
+            }
         }
-        return source.text(range).allSatisfy { " \t-*+•0123456789.)".contains($0) }
+        return true
     }
 
-    /// Whether the text is only white space (ASCII checked byte by byte, as above).
+    /// Whether the text is only white space, read forwards and stopped at the
+    /// first other character (as above, not the whole rest of a long line).
     static func isBlank(_ source: SourceText, _ range: Range<Int>) -> Bool {
-        let bytes = source.bytes[range]
-        if bytes.allSatisfy({ $0 < 0x80 }) { return bytes.allSatisfy(ByteClass.isWhitespace) }
-        return source.text(range).allSatisfy(\.isWhitespace)
+        var iterator = source.bytes[range].makeIterator()
+        var decoder = Unicode.UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): if !scalar.properties.isWhitespace { return false }
+            case .emptyInput: return true
+            case .error: return false  // not text: never removed with the unit
+            }
+        }
     }
 }
