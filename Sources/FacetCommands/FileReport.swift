@@ -33,6 +33,7 @@ struct FileReport: Sendable {
     }
 
     static func describe(_ error: Error) -> String {
+        if let error = error as? InputFiles.UsageError { return error.description }
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError {
             return String(cString: strerror(Int32(underlying.code)))

@@ -20,19 +20,24 @@ enum InputFiles {
         var inputs: [Input] = []
         let manager = FileManager.default
         for path in paths {
-            if path == "-" { inputs.append(Input(path: "-")); continue }
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw UsageError(description: "\(path): no such file or directory")
+            if path == "-" {
+                // Read twice, standard input would be split between the two at random.
+                guard !inputs.contains(where: \.isStandardInput) else { throw UsageError(description: "- (standard input) is named more than once") }
+                inputs.append(Input(path: "-"))
+                continue
             }
-            if isDirectory.boolValue {
+            var isDirectory: ObjCBool = false
+            // A path that is not there is reported in its place, like a file that cannot be
+            // read, so the other files' findings are still given.
+            if manager.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
                 guard let enumerator = manager.enumerator(atPath: path) else {
                     throw UsageError(description: "\(path): cannot read directory")
                 }
                 var found: [String] = []
                 while let relative = enumerator.nextObject() as? String {
                     if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") && $0 != "." && $0 != ".." }) { continue }
-                    if suffixes.contains(where: { relative.hasSuffix($0) }) {
+                    // A folder called "notes.system.md" is searched, not read as a file.
+                    if suffixes.contains(where: { relative.hasSuffix($0) }), enumerator.fileAttributes?[.type] as? FileAttributeType != .typeDirectory {
                         found.append(path.hasSuffix("/") ? path + relative : path + "/" + relative)
                     }
                 }
@@ -49,7 +54,14 @@ enum InputFiles {
         if input.isStandardInput {
             return try StandardStreams.readInput()
         }
-        let data = try Data(contentsOf: URL(fileURLWithPath: input.path))
-        return Array(data)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: input.path, isDirectory: &isDirectory) && isDirectory.boolValue {
+            throw UsageError(description: "is a directory")
+        }
+        // Through a handle rather than Data(contentsOf:), which cannot read a pipe
+        // (`facet check <(generate-prompt)`, a FIFO).
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: input.path))
+        defer { try? handle.close() }
+        return try handle.readToEnd().map { Array($0) } ?? []
     }
 }

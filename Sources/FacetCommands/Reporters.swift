@@ -254,6 +254,12 @@ enum SARIFReporter {
         }
     }
 
+    /// A file path as SARIF's `uri` wants it, a URI reference: "with space.md"
+    /// is "with%20space.md", and "%", "?" and "#" are escaped so they are not read as URI syntax.
+    static func uriReference(_ path: String) -> String {
+        path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+    }
+
     static func location(_ w: inout JSONWriter, _ path: String, _ analysis: Analysis, _ range: Range<Int>, message: String?) {
         let lines = analysis.source.lines
         let start = lines.position(of: range.lowerBound, encoding: .utf16)
@@ -261,7 +267,7 @@ enum SARIFReporter {
         w.beginObject()
         w.key("physicalLocation")
         w.beginObject()
-        w.key("artifactLocation"); w.beginObject(); w.field("uri", path); w.endObject()
+        w.key("artifactLocation"); w.beginObject(); w.field("uri", uriReference(path)); w.endObject()
         w.key("region")
         w.beginObject()
         w.field("startLine", start.line + 1)

@@ -72,6 +72,45 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(status, 2)
     }
 
+    /// A path that is not there is reported in its place; the other files'
+    /// findings are still given, in every format.
+    func testMissingPathKeepsTheOtherFilesReports() throws {
+        let good = try write("good.system.md", "Be brief.\nExplain every step in detail.\n")
+        let missing = directory.appendingPathComponent("nope.system.md").path
+        let (status, output) = try run([good, missing])
+        XCTAssertEqual(status, 2)
+        XCTAssertTrue(output.contains("[conflicting-instructions]"), output)
+        XCTAssertTrue(output.contains("\(missing): error: cannot read: No such file or directory"), output)
+        let (_, root) = try json([good, missing])
+        let files = try XCTUnwrap(root["files"] as? [[String: Any]])
+        XCTAssertEqual(files.map { $0["path"] as? String }, [good, missing])
+        XCTAssertNotNil(files[1]["error"])
+        XCTAssertEqual((files[0]["findings"] as? [Any])?.isEmpty, false)
+    }
+
+    /// Read twice, standard input would be split between the two at random.
+    func testStandardInputNamedTwiceIsAUsageError() throws {
+        XCTAssertEqual(try run(["-", "-"]).status, 2)
+    }
+
+    /// A folder whose name ends like a system message is searched, not read.
+    func testFolderNamedLikeAMessageIsSearched() throws {
+        try write("prompts.system.md/inner.system.md", "You are a chef.\n")
+        let (status, output) = try run([directory.path])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("checked 1 file"), output)
+    }
+
+    /// A pipe (`facet check <(generate-prompt)`) is read like a file.
+    func testPipeIsRead() throws {
+        let pipe = Pipe()
+        pipe.fileHandleForWriting.write(Data("Try to be brief.\n".utf8))
+        try pipe.fileHandleForWriting.close()
+        let (status, output) = try run(["/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)"])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("[weak-instruction]"), output)
+    }
+
     func testExitTwoForBadConfiguration() throws {
         try write(".facet.toml", "[rules]\nnot-a-rule = \"off\"\n")
         let path = try write("a.system.md", "You are a chef.\n")
@@ -174,6 +213,18 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(rules.count, RuleRegistry.all.count)
         let error = try XCTUnwrap(results.first { $0["ruleId"] as? String == "unbalanced-section" })
         XCTAssertEqual(error["level"] as? String, "error")
+    }
+
+    /// SARIF's `uri` is a URI reference: spaces, "%", "?" and "#" are escaped.
+    func testSARIFURIIsEscaped() throws {
+        let path = try write("with space %20#1?.system.md", "Be brief.\nExplain every step in detail.\n")
+        let (_, output) = try run([path, "--format", "sarif"])
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        let result = try XCTUnwrap(((root["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])?.first)
+        let location = (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
+        let uri = try XCTUnwrap((location?["artifactLocation"] as? [String: Any])?["uri"] as? String)
+        XCTAssertTrue(uri.hasSuffix("/with%20space%20%2520%231%3F.system.md"), uri)
+        XCTAssertEqual(uri.removingPercentEncoding, path)
     }
 
     func testDirectoryRecursionPicksSystemMessageFilesOnly() throws {

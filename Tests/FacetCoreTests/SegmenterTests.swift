@@ -96,6 +96,38 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(segment("Not heading **x** mixed.").units.first?.kind, .sentence)
     }
 
+    /// A byte order mark (some Windows editors write one) is no part of the
+    /// first line: a heading, list item, tag or fence there is still one.
+    func testByteOrderMarkIsNotText() {
+        let bom = "\u{FEFF}"
+        let heading = segment(bom + "# Role\nYou are a bot.\n")
+        XCTAssertEqual(heading.units.map(\.kind), [.heading, .sentence])
+        XCTAssertEqual(heading.text(of: heading.units[0]), "Role")
+        XCTAssertEqual(segment(bom + "- Be brief.\n").units.map(\.kind), [.listItem])
+        let tag = segment(bom + "<instructions>\nBe brief.\n</instructions>\n")
+        XCTAssertEqual(tag.sections.map(\.name), ["instructions"])
+        XCTAssertEqual(tag.units.count, 1)
+        XCTAssertTrue(segment(bom + "```\nBe brief.\n```\n").units.isEmpty, "a fence on the first line is code")
+        let blank = segment(bom + "\nBe brief.\n")
+        XCTAssertEqual(blank.units.map { blank.text(of: $0) }, ["Be brief."])
+        XCTAssertEqual(segment(bom + "Try to be brief.").units.first?.range, 3..<19)
+        XCTAssertTrue(segment(bom).units.isEmpty)
+        // The role a missing-facet fix adds goes after the mark, which stays first.
+        let analysis = Analyzer.analyze(bom + "Answer questions about tax.\nReply in JSON.\nUse a formal tone.\n")
+        let role = analysis.findings.first { $0.rule == "missing-facet" && $0.message.contains("role") }
+        XCTAssertEqual(role?.fixes.first?.edits.first?.range, 3..<3)
+    }
+
+    /// Whether a fence quotes a prompt (prose) or holds code is decided on
+    /// its text, so line breaks (LF, CRLF, CR) do not change the answer.
+    func testFenceKindDoesNotDependOnLineBreaks() {
+        for text in ["```markdown\nBe brief and clear.\nAnswer in French.\n```\n",
+                     "```markdown\nBe brief and clear.\nAnswer in French. Greet the user.\n```\n"] {
+            let counts = ["\n", "\r\n", "\r"].map { segment(text.replacingOccurrences(of: "\n", with: $0)).units.count }
+            XCTAssertEqual(Set(counts).count, 1, "\(counts) for \(text.debugDescription)")
+        }
+    }
+
     // MARK: XML sections
 
     func testXMLSectionsAreStructure() {

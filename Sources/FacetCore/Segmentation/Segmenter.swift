@@ -89,9 +89,13 @@ struct SegmenterState {
     var hasDialogue = false
     var listItem: (content: [Range<Int>], indent: Int)?
 
+    /// 3 after a byte order mark, else 0.
+    let contentStart: Int
+
     init(buffer: UnsafeBufferPointer<UInt8>, lines: LineIndex) {
         self.buffer = buffer
         self.lines = lines
+        self.contentStart = buffer.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
     }
 
     mutating func run() {
@@ -106,7 +110,9 @@ struct SegmenterState {
     // MARK: Helpers
 
     func lineEnd(_ line: Int) -> Int { lines.lineContentEnd(line) }
-    func lineStart(_ line: Int) -> Int { lines.lineStarts[line] }
+    /// Where a line's text starts: after the byte order mark some editors put
+    /// at the start of a file, which is no part of its first line's text.
+    func lineStart(_ line: Int) -> Int { line == 0 ? contentStart : lines.lineStarts[line] }
 
     func trimmed(_ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound
@@ -206,11 +212,10 @@ struct SegmenterState {
     // MARK: Front matter
 
     mutating func parseFrontMatter() -> Int {
-        var start = 0
-        if hasPrefix([0xEF, 0xBB, 0xBF], at: 0) { start = 3 }
+        let start = contentStart
         guard lines.lineCount > 1, hasPrefix("---", at: start),
               trimmed(start + 3..<lineEnd(0)).isEmpty
-        else { return 0 }
+        else { return contentStart }
         for line in 1..<lines.lineCount {
             let content = trimmed(lineStart(line)..<lineEnd(line))
             let text = string(content)
@@ -223,7 +228,7 @@ struct SegmenterState {
                 return end
             }
         }
-        return 0
+        return contentStart
     }
 
     // MARK: Code fences and comments
@@ -309,15 +314,18 @@ struct SegmenterState {
         guard proseLanguages.contains(info), content.count >= 40 else { return false }
         var symbols = 0
         var letters = 0
+        var length = content.count  // less the CR of CRLF breaks: the same text decides the same way with any line breaks
         for i in content {
             let b = buffer[i]
             if b == UInt8(ascii: "{") || b == UInt8(ascii: "}") || b == UInt8(ascii: ";") || b == UInt8(ascii: "=") || b == UInt8(ascii: "(") || b == UInt8(ascii: ")") {
                 symbols += 1
             } else if ByteClass.isAlpha(b) || b >= 0x80 {
                 letters += 1
+            } else if b == 0x0D && i + 1 < content.upperBound && buffer[i + 1] == 0x0A {
+                length -= 1
             }
         }
-        return symbols * 50 < content.count && letters * 2 > content.count
+        return length >= 40 && symbols * 50 < length && letters * 2 > length
     }
 
     // MARK: Tags

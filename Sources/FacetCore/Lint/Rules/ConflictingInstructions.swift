@@ -193,13 +193,15 @@ struct ConflictingInstructions: LintRule {
                 }
                 guard let first, let second else { continue }
                 let key = WordPair(first: first, second: second)
+                // Two units disagree; one that says both ("always X, never X if ...") is
+                // one instruction with its exception.
                 if polarity {
-                    if let other = negative[key], findings.count < Self.maximumPerAxis {
+                    if let other = negative[key], other != unit, findings.count < Self.maximumPerAxis {
                         findings.append(conflict(context, unit, other, "says always, but an earlier instruction says never"))
                     }
                     if positive[key] == nil { positive[key] = unit }
                 } else {
-                    if let other = positive[key], findings.count < Self.maximumPerAxis {
+                    if let other = positive[key], other != unit, findings.count < Self.maximumPerAxis {
                         findings.append(conflict(context, unit, other, "says never, but an earlier instruction says always"))
                     }
                     if negative[key] == nil { negative[key] = unit }

@@ -45,7 +45,8 @@ struct MissingFacet: LintRule {
         let source = context.source
         if facet == .role {
             let line = source.lines.line(containing: firstUnit)
-            let start = source.lines.lineStarts[line]
+            // After a byte order mark, which must stay first.
+            let start = max(source.lines.lineStarts[line], source.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0)
             return Fix(title: "Add a \(facet.rawValue) sentence", edits: [TextEdit(range: start..<start, newText: text + "\n\n")])
         }
         let end = source.count
