@@ -15,6 +15,7 @@ struct CheckCommand: ParsableCommand {
         system message of every row (OpenAI `messages`, ShareGPT `conversations`, or a \
         Multifaceted Collection `system`) is checked on all cores, each finding named by its \
         row, followed by coverage, finding, duplicate and length statistics (see docs/datasets.md).
+        Put -- before paths that start with "-" (facet check -- -draft.system.md).
         Exit status: 0 when no finding is an error, 1 when one is, 2 on usage or IO errors.
         """
     )

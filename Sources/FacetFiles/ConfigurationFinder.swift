@@ -86,10 +86,14 @@ public final class ConfigurationFinder: @unchecked Sendable {
     }
 
     private static func read(_ path: String) -> FileEntry {
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            return FileEntry(path: path, text: .success(text))
+        func failure(_ message: String) -> FileEntry { FileEntry(path: path, text: .failure(ConfigurationError(file: path, line: 1, message: message))) }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
+            return failure("is a directory; the settings file must be a file")
         }
-        return FileEntry(path: path, text: .failure(ConfigurationError(file: path, line: 1, message: "cannot read the file as UTF-8 text")))
+        guard let data = FileManager.default.contents(atPath: path) else { return failure("cannot read the file (check its permissions)") }
+        guard let text = String(validating: data, as: UTF8.self) else { return failure("cannot read the file as UTF-8 text") }
+        return FileEntry(path: path, text: .success(text))
     }
 }
 

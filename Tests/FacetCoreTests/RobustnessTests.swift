@@ -57,6 +57,16 @@ final class RobustnessTests: XCTestCase {
         XCTAssertFalse(analysis.document.units.isEmpty, "analysis goes on after a bad byte")
     }
 
+    /// The first bad byte is reported, whether invalid UTF-8 or NUL; a YAML
+    /// error is one line, as a finding's message must be.
+    func testFirstBadByteAndOneLineYAMLError() {
+        let bytes = Array("Be ".utf8) + [0xFF] + Array(" brief.\nUse JSON.".utf8) + [0] + Array("\n".utf8)
+        XCTAssertEqual(check(bytes).findings.filter { $0.rule == "invalid-encoding" }.map(\.range), [3..<4])
+        let yaml = check(Array("---\nvariables: [a, b\n---\nHello.\n".utf8)).findings.first { $0.rule == "invalid-front-matter" }
+        let message = try? XCTUnwrap(yaml?.message)
+        XCTAssertEqual(message, "front matter is not valid YAML: while parsing a flow sequence: did not find expected ',' or ']'")
+    }
+
     func testNULBytes() {
         let bytes = Array("Be brief.".utf8) + [0, 0, 0] + Array(" More text.\n".utf8)
         let analysis = check(bytes)

@@ -51,9 +51,9 @@ extension FacetConfiguration {
                 guard case .array(let items) = entry.value else { throw fail("required-facets takes an array of facet names") }
                 var facets: [Facet] = []
                 for item in items {
-                    guard case .string(let name) = item, let facet = Facet(rawValue: name) else {
-                        throw fail("required-facets: '\(item)' is not a facet; use \(Facet.allCases.map(\.rawValue).joined(separator: ", "))")
-                    }
+                    let facetNames = Facet.allCases.map(\.rawValue).joined(separator: ", ")
+                    guard case .string(let name) = item else { throw fail("required-facets takes facet names in quotes (\(facetNames)), not \(item.typeName)") }
+                    guard let facet = Facet(rawValue: name) else { throw fail("required-facets: '\(name)' is not a facet; use \(facetNames)") }
                     facets.append(facet)
                 }
                 configuration.requiredFacets = facets

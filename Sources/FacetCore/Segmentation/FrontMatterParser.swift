@@ -99,13 +99,23 @@ enum FrontMatterParser {
     }
 
     static func describe(_ error: YamlError) -> String {
+        let detail: String
         switch error {
         case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _):
-            let detail = [context?.description, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
-            return "front matter is not valid YAML: \(detail)"
+            detail = [context?.description, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
         default:
-            return "front matter is not valid YAML: \(error)"
+            detail = "\(error)"
         }
+        return "front matter is not valid YAML: " + oneLine(detail)
+    }
+
+    /// The parser's text on one line, as a finding's message must be, without
+    /// its positions: they count from the block's first line, not the file's,
+    /// and the finding already stands where the parser stopped.
+    static func oneLine(_ detail: String) -> String {
+        detail.replacingOccurrences(of: #" *in line \d+, column \d+"#, with: "", options: .regularExpression)
+            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+            .replacingOccurrences(of: " :", with: ":")
     }
 
     static func offset(of error: YamlError, bodyOffset: Int, lines: LineIndex) -> Int {

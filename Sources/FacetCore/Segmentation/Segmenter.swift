@@ -566,7 +566,10 @@ struct SegmenterState {
         while i < range.upperBound && ByteClass.isSpace(buffer[i]) { i += 1 }
         let start = i
         guard i < range.upperBound, ByteClass.isIdentStart(buffer[i]) else { return nil }
-        while i < range.upperBound && (ByteClass.isIdent(buffer[i]) || buffer[i] == UInt8(ascii: ".")) { i += 1 }
+        // A hyphen between letters is part of the name ({{user-name}}, as `{user-name}`);
+        // "{{ count - 1 }}" is still "count".
+        while i < range.upperBound && (ByteClass.isIdent(buffer[i]) || buffer[i] == UInt8(ascii: ".")
+                                       || buffer[i] == UInt8(ascii: "-") && i + 1 < range.upperBound && ByteClass.isIdent(buffer[i + 1])) { i += 1 }
         return string(start..<i)
     }
 
