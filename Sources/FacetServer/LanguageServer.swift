@@ -99,7 +99,7 @@ public final class LanguageServer: @unchecked Sendable {
                 switch IncomingMessage.parse(body) {
                 case .failure(let failure):
                     log.warning("bad message (\(failure.message)): \(SecretScrubber.scrub(MessageFramer.preview(body[...])))")
-                    output.send(OutgoingMessage.error(id: failure.id, ResponseError(failure.code, failure.message)))
+                    if !failure.isResponse { output.send(OutgoingMessage.error(id: failure.id, ResponseError(failure.code, failure.message))) }
                 case .success(let message):
                     accept(message)
                 }

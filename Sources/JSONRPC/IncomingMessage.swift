@@ -20,6 +20,8 @@ public struct MessageFailure: Error, Sendable, Equatable {
     public var code: ErrorCode
     public var message: String
     public var id: RequestID?
+    /// The message was a response: it is logged, never answered.
+    public var isResponse = false
 }
 
 extension IncomingMessage {
@@ -31,6 +33,7 @@ extension IncomingMessage {
         var hasResult: Bool
         var result: JSONValue?
         var error: ResponseError?
+        var hasError: Bool
 
         enum CodingKeys: String, CodingKey { case jsonrpc, id, method, result, error }
 
@@ -42,12 +45,15 @@ extension IncomingMessage {
             method = try? container.decodeIfPresent(String.self, forKey: .method)
             hasResult = container.contains(.result)
             result = hasResult ? try? container.decode(JSONValue.self, forKey: .result) : nil
+            hasError = container.contains(.error)
             error = try? container.decodeIfPresent(ResponseError.self, forKey: .error)
         }
     }
 
     /// Classifies one message body. Batches (JSON arrays) are rejected: LSP does not use them.
     public static func parse(_ body: [UInt8]) -> Result<IncomingMessage, MessageFailure> {
+        // Most messages hold no backslash-u at all; only those are rewritten.
+        let body = body.contains(UInt8(ascii: "\\")) ? LoneSurrogates.replaced(in: body) ?? body : body
         let data = Data(body)
         guard let first = body.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else {
             return .failure(MessageFailure(code: .parseError, message: "empty message body", id: nil))
@@ -68,7 +74,11 @@ extension IncomingMessage {
         var id: RequestID?
         if envelope.hasID, let raw = envelope.id, raw != .null {
             guard let valid = RequestID(raw) else {
-                return .failure(MessageFailure(code: .invalidRequest, message: "id must be a number or a string", id: nil))
+                // A response is never answered, even a malformed one.
+                if envelope.method == nil && (envelope.hasResult || envelope.hasError) {
+                    return .failure(MessageFailure(code: .invalidRequest, message: "a response's id must be a whole number or a string", id: nil, isResponse: true))
+                }
+                return .failure(MessageFailure(code: .invalidRequest, message: "id must be a whole number (below 10^15) or a string", id: nil))
             }
             id = valid
         }
@@ -80,8 +90,10 @@ extension IncomingMessage {
             if envelope.hasID { return .failure(MessageFailure(code: .invalidRequest, message: "a request id must not be null", id: nil)) }
             return .success(.notification(method: method, body: data))
         }
-        if let id, envelope.hasResult || envelope.error != nil {
-            return .success(.response(id: id, result: envelope.result, error: envelope.error))
+        if let id, envelope.hasResult || envelope.hasError {
+            // A malformed error object still ends the request: it failed, and responses are never answered.
+            let error = envelope.error ?? (envelope.hasError ? ResponseError(.invalidRequest, "the client sent a malformed error object") : nil)
+            return .success(.response(id: id, result: envelope.result, error: error))
         }
         return .failure(MessageFailure(code: .invalidRequest, message: "a message needs a method (request or notification) or a result or error (response)", id: id))
     }

@@ -43,11 +43,20 @@ public struct MessageFramer: Sendable {
         while true {
             switch state {
             case .skipping(let remaining):
-                let available = buffer.count - start
-                let taken = min(available, remaining)
-                start += taken
-                if taken < remaining {
-                    state = .skipping(remaining - taken)
+                let available = min(buffer.count - start, remaining)
+                // As for a body: a header inside means the announced length was a lie,
+                // and skipping on would swallow every later message.
+                if let next = completeHeader(in: start..<start + available) {
+                    let skipped = next - start
+                    start = next
+                    state = .header
+                    return .error("a skipped message ended after \(skipped) more bytes, where a new message began")
+                }
+                // The last bytes stay, in case a header is split between two reads.
+                let keep = available < remaining ? min(available, Self.contentLength.count + 24) : 0
+                start += available - keep
+                if available - keep < remaining {
+                    state = .skipping(remaining - (available - keep))
                     return nil
                 }
                 state = .header
@@ -128,8 +137,13 @@ public struct MessageFramer: Sendable {
         let limit = min(buffer.count, start + length)
         guard limit > bodyScanned else { return nil }
         defer { bodyScanned = max(start, limit - (Self.contentLength.count + 24)) }
-        var from = max(start, bodyScanned - Self.contentLength.count)
-        while let header = Self.find(Self.contentLength, in: buffer, from: from), header < limit {
+        return completeHeader(in: max(start, bodyScanned - Self.contentLength.count)..<limit)
+    }
+
+    /// Where a whole `Content-Length: N\r\n\r\n` starts in `range`, if one does.
+    private func completeHeader(in range: Range<Int>) -> Int? {
+        var from = range.lowerBound
+        while let header = Self.find(Self.contentLength, in: buffer, from: from), header < range.upperBound {
             var i = header + Self.contentLength.count
             while i < buffer.count && i < header + Self.contentLength.count + 24 && (buffer[i] == 0x20 || (0x30...0x39).contains(buffer[i])) { i += 1 }
             if i + 3 < buffer.count && buffer[i] == 0x0D && buffer[i + 1] == 0x0A && buffer[i + 2] == 0x0D && buffer[i + 3] == 0x0A {

@@ -32,6 +32,10 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed("Answer in English, if possible.\n", rule: "weak-instruction"), "Answer in English.\n")
     }
 
+    func testWeakInstructionRemovalAfterACommaKeepsTheWordsApart() {
+        XCTAssertEqual(fixed("Explain grammar, maybe with a table.\n", rule: "weak-instruction"), "Explain grammar with a table.\n")
+    }
+
     func testWeakInstructionRemovalInTheMiddle() {
         XCTAssertEqual(fixed("Please try to be concise.\n", rule: "weak-instruction"), "Please be concise.\n")
     }

@@ -59,6 +59,15 @@ final class LineIndexTests: XCTestCase {
         "a😀b\r\n日\re\u{0301}\n",
     ]
 
+    /// A client may send any column; Int.max on a later line overflowed start + column.
+    func testHugeColumnsClampToTheLineEnd() {
+        let index = LineIndex(bytes: Array("ab\ncdé\n".utf8))
+        for encoding in [ColumnEncoding.utf8, .utf16] {
+            XCTAssertEqual(index.offset(of: LinePosition(line: 1, column: Int.max), encoding: encoding), 7)
+            XCTAssertEqual(index.offset(of: LinePosition(line: 0, column: Int.max), encoding: encoding), 2)
+        }
+    }
+
     func testPositionMatchesReferenceForEveryOffset() {
         for text in Self.samples {
             let bytes = Array(text.utf8)

@@ -47,20 +47,36 @@ final class DocumentSyncTests: XCTestCase {
         XCTAssertEqual(text(client), "日本語x\n")
     }
 
-    func testBadEditsAreRejectedWholeAndLogged() throws {
+    /// LSP: a character past its line's end stands for the end of the line; a
+    /// line past the last, for the end of the document (as editors read it); a
+    /// range given end first is read start first. Rejecting these left the
+    /// server's copy behind the editor's for every later edit.
+    func testEditsPastTheEndAreClampedAsTheSpecSays() throws {
         let client = TestClient()
         client.initialize()
         client.open(uri, "line one\nline two\n")
         XCTAssertNotNil(client.diagnostics(uri, version: 1))
-        // The first change is fine, the second is out of range: neither may apply.
+        client.change(uri, version: 2, [["range": TestClient.range(0, 50, 0, 51), "text": "!"]])
+        XCTAssertEqual(text(client), "line one!\nline two\n")
+        client.change(uri, version: 3, [["range": TestClient.range(1, 0, 7, 0), "text": "end\n"]])
+        XCTAssertEqual(text(client), "line one!\nend\n")
+        client.change(uri, version: 4, [["range": TestClient.range(0, 4, 0, 0), "text": "L"]])
+        XCTAssertEqual(text(client), "L one!\nend\n")
+        client.change(uri, version: 5, [["range": TestClient.range(0, Int(Int32.max), 0, Int(Int32.max)), "text": "?"]])
+        XCTAssertEqual(text(client), "L one!?\nend\n")
+        XCTAssertEqual(client.server.queue.sync { client.server.documents[uri]?.version }, 5)
+    }
+
+    func testMalformedEditsAreRejectedWholeAndLogged() throws {
+        let client = TestClient()
+        client.initialize()
+        client.open(uri, "line one\nline two\n")
+        XCTAssertNotNil(client.diagnostics(uri, version: 1))
+        // The first change is fine, the second has a negative position: neither may apply.
         client.change(uri, version: 2, [["range": TestClient.range(0, 0, 0, 4), "text": "LINE"],
-                                        ["range": TestClient.range(7, 0, 7, 1), "text": "x"]])
-        client.change(uri, version: 3, [["range": TestClient.range(0, 50, 0, 51), "text": "x"]])
-        client.change(uri, version: 4, [["range": TestClient.range(1, 4, 0, 2), "text": "x"]])
-        client.change(uri, version: 5, [["range": ["start": ["line": "zero"]], "text": "x"]])
-        let logged = client.output.wait { $0["method"] == "window/logMessage" && $0["params"]?["message"]?.stringValue?.contains("outside the document") == true }
-        XCTAssertNotNil(logged)
-        XCTAssertNotNil(client.output.wait { $0["params"]?["message"]?.stringValue?.contains("before its start") == true })
+                                        ["range": TestClient.range(0, -1, 0, 1), "text": "x"]])
+        client.change(uri, version: 3, [["range": ["start": ["line": "zero"]], "text": "x"]])
+        XCTAssertNotNil(client.output.wait { $0["method"] == "window/logMessage" && $0["params"]?["message"]?.stringValue?.contains("negative position") == true })
         XCTAssertNotNil(client.output.wait { $0["params"]?["message"]?.stringValue?.contains("invalid params") == true })
         XCTAssertEqual(text(client), "line one\nline two\n")
         XCTAssertEqual(client.server.queue.sync { client.server.documents[uri]?.version }, 1)

@@ -220,6 +220,21 @@ final class FeatureTests: XCTestCase {
         XCTAssertFalse(Analyzer.analyze(withRole).findings.contains { $0.rule == "missing-facet" && $0.message.contains("role") })
     }
 
+    /// A finding in the front matter (an unused variable) is silenced file-wide,
+    /// below the front matter: a comment inside it would break its YAML.
+    func testDisablingAFindingInTheFrontMatter() throws {
+        let text = "---\nvariables: [company]\n---\nYou are a support assistant.\n"
+        let client = opened(text)
+        let onDeclaration = try actions(client, TestClient.range(1, 12, 1, 19))
+        let titles = onDeclaration.compactMap { $0["title"]?.stringValue }
+        XCTAssertFalse(titles.contains("Disable unused-variable here"), "\(titles)")
+        let fileWide = try XCTUnwrap(onDeclaration.first { $0["title"]?.stringValue == "Disable unused-variable in this file" })
+        let fixed = try apply(try XCTUnwrap(fileWide["edit"]), to: text)
+        XCTAssertTrue(fixed.hasPrefix("---\nvariables: [company]\n---\n<!-- facet-disable-file unused-variable -->\n"), fixed)
+        let rules = Analyzer.analyze(fixed).findings.map(\.rule)
+        XCTAssertFalse(rules.contains("unused-variable") || rules.contains("invalid-front-matter"), "\(rules)")
+    }
+
     func testCodeActionsRespectOnly() throws {
         let client = opened()
         let refactors = try XCTUnwrap(client.request("textDocument/codeAction", ["textDocument": TestClient.document(uri), "range": TestClient.range(2, 0, 2, 6),

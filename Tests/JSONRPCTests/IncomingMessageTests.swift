@@ -26,6 +26,27 @@ final class IncomingMessageTests: XCTestCase {
         XCTAssertEqual(error.code, -32601)
     }
 
+    /// Responses are never answered: a malformed error object still fails the
+    /// request it answers, and a response with a bad id is only logged.
+    func testMalformedResponsesAreNotAnswered() throws {
+        guard case .response(.string("facet-1"), nil, let error?) = try parse(#"{"jsonrpc":"2.0","id":"facet-1","error":{"code":"bad"}}"#).get() else {
+            return XCTFail("a response with a malformed error is still a response")
+        }
+        XCTAssertTrue(error.message.contains("malformed error"), error.message)
+        XCTAssertEqual(failure(#"{"jsonrpc":"2.0","id":{"x":1},"result":1}"#)?.isResponse, true)
+        XCTAssertEqual(failure(#"{"jsonrpc":"2.0","id":{"x":1},"method":"a"}"#)?.isResponse, false)
+    }
+
+    /// "\ud800" alone is valid JSON (JavaScript writes it for half an emoji)
+    /// but no Swift string: it reads as U+FFFD, one UTF-16 unit like it.
+    func testLoneSurrogatesReadAsReplacementCharacters() throws {
+        struct Text: Decodable { var text: String }
+        let json = #"{"jsonrpc":"2.0","method":"m","params":{"text":"a\ud800b\udc00c\ud83d\ude00d\\ud800e"}}"#
+        guard case .notification("m", let body) = try parse(json).get() else { return XCTFail("not a notification") }
+        let params = try IncomingMessage.decodeParams(Text.self, from: body)
+        XCTAssertEqual(params.text, "a\u{FFFD}b\u{FFFD}c😀d\\ud800e")
+    }
+
     func testErrorsCarryTheSpecCodes() {
         XCTAssertEqual(failure("{not json")?.code, .parseError)
         XCTAssertEqual(failure("")?.code, .parseError)

@@ -95,6 +95,24 @@ final class MessageFramerTests: XCTestCase {
         XCTAssertEqual(framer.next(), .message(Array("{}".utf8)))
     }
 
+    /// An oversized length that lies (a short body, then the next message):
+    /// skipping on would swallow every later message, shutdown included.
+    func testLyingOversizedLengthResynchronisesOnTheNextHeader() {
+        var framer = MessageFramer(maxContentLength: 100)
+        framer.append(Array("Content-Length: 70000000\r\n\r\n{\"short\":1}".utf8))
+        guard case .error(let message)? = framer.next() else { return XCTFail("expected an error") }
+        XCTAssertTrue(message.contains("over the limit"), message)
+        XCTAssertNil(framer.next())
+        // The next header arrives split between two reads.
+        let next = frame("{\"id\":1}")
+        framer.append(next[..<10])
+        XCTAssertNil(framer.next())
+        framer.append(next[10...])
+        guard case .error(let resync)? = framer.next() else { return XCTFail("expected the skip to end") }
+        XCTAssertTrue(resync.contains("where a new message began"), resync)
+        XCTAssertEqual(framer.next(), .message(Array("{\"id\":1}".utf8)))
+    }
+
     func testTruncatedInputIsReportedAtTheEnd() {
         var framer = MessageFramer()
         framer.append(Array("Content-Length: 10\r\n\r\n{}".utf8))

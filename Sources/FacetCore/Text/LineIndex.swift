@@ -104,7 +104,8 @@ public struct LineIndex: Sendable {
         let column = max(0, position.column)
         switch encoding {
         case .utf8:
-            var target = min(start + column, end)
+            // Compared before adding: a client may send any Int, and start + Int.max overflows.
+            var target = column >= end - start ? end : start + column
             // Never land inside a multi-byte scalar.
             while target > start && target < end && bytes[target] & 0xC0 == 0x80 { target -= 1 }
             return target

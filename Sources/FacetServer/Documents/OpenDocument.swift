@@ -28,7 +28,10 @@ struct OpenDocument: Sendable {
     }
 
     /// Applies a `didChange` notification's edits in order, all or nothing: if any
-    /// edit is out of range or malformed, the text and version stay as they were.
+    /// edit is malformed (a negative line or character), the text and version stay
+    /// as they were. As LSP says, a character past the end of its line stands for
+    /// the line's end, and (as editors' own text models do) a line past the last
+    /// for the end of the document; a range given end first is read start first.
     mutating func apply(_ changes: [TextDocumentContentChangeEvent], version newVersion: Int, encoding: ColumnEncoding) throws(ChangeError) {
         var bytes = source.bytes
         var current = source
@@ -39,14 +42,11 @@ struct OpenDocument: Sendable {
                 continue
             }
             let mapping = PositionMapping(source: current, encoding: encoding)
-            guard mapping.isValid(range.start), mapping.isValid(range.end) else {
-                throw ChangeError(description: "change \(index + 1) of version \(newVersion) has range \(Self.describe(range)) outside the document (\(current.lines.lineCount) lines); ignored the whole change")
+            guard min(range.start.line, range.start.character, range.end.line, range.end.character) >= 0 else {
+                throw ChangeError(description: "change \(index + 1) of version \(newVersion) has a negative position in \(Self.describe(range)); ignored the whole change")
             }
-            let start = mapping.offset(range.start), end = mapping.offset(range.end)
-            guard start <= end else {
-                throw ChangeError(description: "change \(index + 1) of version \(newVersion) has its range end \(Self.describe(range)) before its start; ignored the whole change")
-            }
-            bytes.replaceSubrange(start..<end, with: change.text.utf8)
+            let (a, b) = (mapping.offset(range.start), mapping.offset(range.end))
+            bytes.replaceSubrange(min(a, b)..<max(a, b), with: change.text.utf8)
             current = SourceText(bytes: bytes)
         }
         source = current

@@ -26,8 +26,12 @@ enum CodeActionFeature {
                 actions.append(CodeAction(title: fix.title, kind: "quickfix", diagnostics: [diagnostic], isPreferred: n == 0, edit: edit(fix.edits)))
             }
             guard finding.rule != "unknown-rule" else { continue }
-            actions.append(CodeAction(title: "Disable \(finding.rule) here", kind: "quickfix", diagnostics: [diagnostic],
-                                      isPreferred: false, edit: edit([disableHere(finding, analysis)])))
+            // A comment in the front matter would break its YAML, and silences no unit there.
+            let inFrontMatter = analysis.document.frontMatter?.range.contains(finding.range.lowerBound) ?? false
+            if !inFrontMatter {
+                actions.append(CodeAction(title: "Disable \(finding.rule) here", kind: "quickfix", diagnostics: [diagnostic],
+                                          isPreferred: false, edit: edit([disableHere(finding, analysis)])))
+            }
             if fileWide.insert(finding.rule).inserted {
                 actions.append(CodeAction(title: "Disable \(finding.rule) in this file", kind: "quickfix", diagnostics: [diagnostic],
                                           isPreferred: false, edit: edit([disableInFile(finding.rule, analysis)])))
@@ -77,10 +81,10 @@ enum CodeActionFeature {
         return TextEdit(range: start..<start, newText: comment + " ")
     }
 
-    /// `<!-- facet-disable-file rule -->` at the top, after any front matter.
+    /// `<!-- facet-disable-file rule -->` at the top, after any front matter (and a byte order mark).
     static func disableInFile(_ rule: String, _ analysis: Analysis) -> FacetCore.TextEdit {
         let source = analysis.source
-        var at = 0
+        var at = source.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         if let frontMatter = analysis.document.frontMatter {
             let line = source.lines.line(containing: max(frontMatter.range.upperBound - 1, 0))
             at = line + 1 < source.lines.lineCount ? source.lines.lineStarts[line + 1] : source.count

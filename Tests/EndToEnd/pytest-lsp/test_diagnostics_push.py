@@ -237,9 +237,11 @@ async def test_close_clears_diagnostics(client):
 
 
 @pytest.mark.asyncio
-async def test_change_outside_the_document_is_rejected_whole(client):
+async def test_change_past_the_end_is_clamped_as_the_spec_says(client):
+    """LSP: a character past the line's end stands for the line's end; a line
+    past the last, for the document's end (as VS Code's text model reads it)."""
     await initialize(client)
-    doc = Document(client, f"{BASE}/bad-change.system.md", fixture_text("clean.system.md")).open()
+    doc = Document(client, f"{BASE}/past-end.system.md", fixture_text("clean.system.md")).open()
     await doc.diagnostics()
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
@@ -251,17 +253,15 @@ async def test_change_outside_the_document_is_rejected_whole(client):
                 ),
                 types.TextDocumentContentChangePartial(
                     range=types.Range(start=types.Position(line=40, character=0), end=types.Position(line=40, character=3)),
-                    text="x",
+                    text="Maybe add a table.\n",
                 ),
             ],
         )
     )
-    message = await wait_for_log(client, "outside the document")
-    assert message.type == types.MessageType.Error
-    # Neither edit was applied and version 2 was never published.
-    report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(text_document=doc.id))
-    assert list(report.items) == []
-    assert [p.version for p in published_for(client, doc.uri)] == [1]
+    published = await wait_for_diagnostics(client, doc.uri, version=2)
+    lines = sorted(d.range.start.line for d in published.diagnostics if d.code == "weak-instruction")
+    # "Try to" on the first line, "Maybe" on the line appended after the last.
+    assert lines == [0, len(fixture_text("clean.system.md").splitlines())]
 
 
 @pytest.mark.asyncio

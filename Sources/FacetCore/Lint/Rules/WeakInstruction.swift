@@ -68,11 +68,14 @@ struct WeakInstruction: LintRule {
         let unitRange = context.document.units[unit].range
         var lower = phrase.lowerBound
         var upper = phrase.upperBound
+        var commaBefore = false
         if upper < unitRange.upperBound && bytes[upper] == UInt8(ascii: ",") { upper += 1 }
         else if lower - 2 >= unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") && bytes[lower - 2] == UInt8(ascii: ",") {
             lower -= 2
+            commaBefore = true
         }
-        while upper < unitRange.upperBound && bytes[upper] == UInt8(ascii: " ") { upper += 1 }
+        // The space after goes too, unless ", " before went: "grammar, maybe with" keeps one.
+        while !commaBefore && upper < unitRange.upperBound && bytes[upper] == UInt8(ascii: " ") { upper += 1 }
         if lower > unitRange.lowerBound && upper >= unitRange.upperBound - 1 {
             // At the end: drop the space before, keep the final punctuation.
             while lower > unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") { lower -= 1 }
