@@ -83,7 +83,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FacetServerTests",
-            dependencies: ["FacetServer", "FacetCore", "FacetIndex", "LSPTypes", "JSONRPC"]
+            dependencies: ["FacetServer", "FacetCore", "FacetIndex", "LSPTypes", "JSONRPC", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
         // MARK: FacetCommands: the CLI commands, as a library so tests can run them

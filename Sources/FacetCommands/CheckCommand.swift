@@ -1,6 +1,7 @@
 import ArgumentParser
 import FacetCore
 import FacetFiles
+import FacetIndex
 import Foundation
 
 /// `facet check`: lint system messages like a compiler.
@@ -54,6 +55,10 @@ struct CheckCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("facet: check datasets (.jsonl, .json) and system message files in separate runs\n".utf8))
                 return 2
             }
+            guard format != .json || datasets.count == 1 else {
+                FileHandle.standardError.write(Data("facet: --format json reports one dataset per run (one JSON document); check the others in runs of their own\n".utf8))
+                return 2
+            }
             var status: Int32 = 0
             for dataset in datasets { status = max(status, checkDataset(dataset, output: output)) }
             return status
@@ -103,6 +108,11 @@ struct CheckCommand: ParsableCommand {
             FileHandle.standardError.write(Data("facet: \(error)\n".utf8))
             return 2
         }
+        // Opened before anything is written, so a file that cannot be read leaves no half a JSON document.
+        do { _ = try RowReader(path: path) } catch {
+            FileHandle.standardError.write(Data("facet: \(path): cannot read the file: \(FileReport.describe(error))\n".utf8))
+            return 2
+        }
         let colors = Colors(enabled: color || (isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil))
         let threads = ProcessInfo.processInfo.activeProcessorCount
         let bar = DatasetProgressBar()
@@ -113,13 +123,13 @@ struct CheckCommand: ParsableCommand {
         do {
             summary = try DatasetCheck.run(path: path, configuration: configuration, threads: threads, onRows: { results in
                 switch format {
-                case .json: output(DatasetReport.jsonRows(results, first: &first))
+                case .json: if !summaryOnly { output(DatasetReport.jsonRows(results, first: &first)) }
                 default: if !summaryOnly { output(DatasetReport.rowLines(results, file: path, colors: colors)) }
                 }
             }, progress: bar.show)
         } catch {
             bar.finish()
-            FileHandle.standardError.write(Data("facet: \(path): cannot read the file\n".utf8))
+            FileHandle.standardError.write(Data("facet: \(path): cannot read the file: \(FileReport.describe(error))\n".utf8))
             return 2
         }
         bar.finish()
@@ -128,8 +138,17 @@ struct CheckCommand: ParsableCommand {
         case .json: output(DatasetReport.jsonEnd(summary, seconds: seconds))
         default: output(DatasetReport.text(summary, file: path, seconds: seconds, threads: threads))
         }
-        if let report { try? Data(DatasetReport.markdown(summary, file: path, seconds: seconds).utf8).write(to: URL(fileURLWithPath: report)) }
-        if let chart { try? Data(DatasetReport.svg(summary, file: path).utf8).write(to: URL(fileURLWithPath: chart)) }
+        var written = true
+        for (output, text) in [(report, { DatasetReport.markdown(summary, file: path, seconds: seconds) }), (chart, { DatasetReport.svg(summary, file: path) })] {
+            guard let output else { continue }
+            if OutputFile.isSame(output, path) {
+                FileHandle.standardError.write(Data("facet: \(output) is the dataset itself; write the report and chart to other files\n".utf8))
+                written = false
+            } else if !OutputFile.write(text(), to: output) {
+                written = false
+            }
+        }
+        if !written { return 2 }
         return summary.errors > 0 ? 1 : 0
     }
 }

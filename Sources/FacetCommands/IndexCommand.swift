@@ -75,7 +75,13 @@ extension IndexCommand {
                     continue
                 }
                 let bar = ProgressBar(label: (file as NSString).lastPathComponent)
-                let report = try importer.importFile(file, progress: bar.update, shouldStop: { interrupted.isSet })
+                let report: ImportReport
+                do { report = try importer.importFile(file, progress: bar.update, shouldStop: { interrupted.isSet }) } catch {
+                    bar.finish()
+                    FileHandle.standardError.write(Data("facet: \(file): cannot import: \(FileReport.describe(error))\n".utf8))
+                    failed = true
+                    continue
+                }
                 bar.finish()
                 for problem in report.problems.prefix(20) { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
                 if report.problems.count > 20 {
@@ -123,7 +129,12 @@ extension IndexCommand {
         @OptionGroup var list: PreferenceListOptions
 
         func run() throws {
-            let results = try location.open().search([query.joined(separator: " ")], dimension: list.dimension, limit: list.limit)
+            let index = try location.open()
+            let results: [ScoredPreference]
+            do { results = try index.search([query.joined(separator: " ")], dimension: list.dimension, limit: list.limit) } catch {
+                FileHandle.standardError.write(Data("facet: \(location.path): \(PreferenceIndex.describe(error))\n".utf8))
+                throw ExitCode(2)
+            }
             PreferenceOutput.print(results.map { ($0.preference, $0.relevance, nil) }, format: list.format)
         }
     }

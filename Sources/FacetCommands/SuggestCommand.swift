@@ -26,7 +26,7 @@ struct SuggestCommand: ParsableCommand {
         let input = InputFiles.Input(path: file)
         let bytes: [UInt8]
         do { bytes = try InputFiles.read(input) } catch {
-            FileHandle.standardError.write(Data("facet: \(file): cannot read: \(error.localizedDescription)\n".utf8))
+            FileHandle.standardError.write(Data("facet: \(file): cannot read: \(FileReport.describe(error))\n".utf8))
             throw ExitCode(2)
         }
         let directory = input.isStandardInput ? FileManager.default.currentDirectoryPath : (file as NSString).deletingLastPathComponent
@@ -36,7 +36,14 @@ struct SuggestCommand: ParsableCommand {
         do { index = try PreferenceIndex.open(path: location.path) } catch {
             FileHandle.standardError.write(Data("facet: \(error.description); using the embedded collection\n".utf8))
         }
-        let suggestions = try Suggester.suggest(analysis, index: index, dimension: list.dimension, limit: list.limit)
+        let suggestions: [Suggestion]
+        do {
+            suggestions = try Suggester.suggest(analysis, index: index, dimension: list.dimension, limit: list.limit)
+        } catch {
+            // Opened, but damaged inside (a truncated file): the same fallback as a file that does not open.
+            FileHandle.standardError.write(Data("facet: \(location.path): \(PreferenceIndex.describe(error)); using the embedded collection\n".utf8))
+            suggestions = try Suggester.suggest(analysis, index: nil, dimension: list.dimension, limit: list.limit)
+        }
         if list.format == .text {
             let missing = analysis.profile.missingDimensions.map(\.rawValue)
             print(missing.isEmpty ? "covers all four preference dimensions" : "no preference yet for: " + missing.joined(separator: ", "))

@@ -82,15 +82,17 @@ enum DatasetRewrite {
             FileHandle.standardError.write(Data("facet: \(message)\n".utf8))
             return 2
         }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) && isDirectory.boolValue {
+            return fail("\(file) is a folder, not a dataset file")
+        }
         guard let input = FileHandle(forReadingAtPath: file) else { return fail("\(file): cannot read the file") }
-        if let output, (output as NSString).standardizingPath == (file as NSString).standardizingPath {
+        if let output, OutputFile.isSame(output, file) {
             return fail("write to another file than the input (-o)")
         }
         let sink: FileHandle
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: nil), let handle = FileHandle(forWritingAtPath: output) else {
-                return fail("\(output): cannot write the file")
-            }
+            guard let handle = OutputFile.open(output) else { return fail("\(output): cannot write the file") }
             sink = handle
         } else {
             sink = FileHandle.standardOutput
@@ -167,8 +169,8 @@ struct LineReader {
                 position = buffer.count
                 return line
             }
-            let chunk = handle.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { atEnd = true; continue }
+            // The throwing read: `readData(ofLength:)` stops the process on a read error.
+            guard let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty else { atEnd = true; continue }
             buffer.removeSubrange(0..<position)
             position = 0
             buffer.append(contentsOf: chunk)

@@ -60,6 +60,11 @@ public final class PreferenceIndex: Sendable {
             // the index is derived data, so that is the right trade for import speed.
             try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000; PRAGMA wal_autocheckpoint = 5000")
         }
+        // Another program's database is recognised before it is opened for writing,
+        // which would switch it to WAL: "left untouched" must be true.
+        if isSQLiteFile(path), let kind = try? DatabaseQueue(path: path, configuration: readOnly).read(IndexSchema.kind), kind == .foreign {
+            throw IndexError(path: path, message: "is an SQLite database that is not a Facet index; it was left untouched; choose another file with --index or FACET_INDEX")
+        }
         do {
             var database = try DatabasePool(path: path, configuration: configuration)
             switch try database.read(IndexSchema.kind) {
@@ -87,6 +92,13 @@ public final class PreferenceIndex: Sendable {
         }
     }
 
+    /// What went wrong with the index, for a person: SQLite's codes explained.
+    public static func describe(_ error: Error) -> String {
+        if let error = error as? DatabaseError { return explain(error) }
+        if let error = error as? IndexError { return error.message }
+        return String(describing: error)
+    }
+
     static func explain(_ error: DatabaseError) -> String {
         switch error.resultCode {
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
@@ -100,9 +112,38 @@ public final class PreferenceIndex: Sendable {
         }
     }
 
-    /// Removes the index files (the database and its WAL companions).
+    /// Removes the index files (the database and its WAL companions), only when
+    /// the path holds a Facet index (or a file too damaged to tell): `--index`
+    /// or FACET_INDEX pointing at a folder or another file must not delete it.
     public static func reset(path: String) throws(IndexError) {
-        try removeFiles(path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return try removeFiles(path) }
+        if isDirectory.boolValue { throw IndexError(path: path, message: "is a folder, not an index file; nothing was deleted") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw IndexError(path: path, message: "cannot be read; nothing was deleted") }
+        let isEmpty = ((try? handle.read(upToCount: 1)) ?? Data()).isEmpty
+        try? handle.close()
+        let isSQLite = isSQLiteFile(path)
+        if !isEmpty && !isSQLite {
+            throw IndexError(path: path, message: "is not an SQLite database, so not a Facet index; nothing was deleted (delete it yourself if you mean to)")
+        }
+        if isSQLite, let kind = try? DatabaseQueue(path: path, configuration: readOnly).read(IndexSchema.kind), kind == .foreign {
+            throw IndexError(path: path, message: "is an SQLite database that is not a Facet index; nothing was deleted")
+        }
+        try removeFiles(path)  // a Facet index, or one too corrupt to read its tables
+    }
+
+    /// Whether the file starts with SQLite's header.
+    static func isSQLiteFile(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return ((try? handle.read(upToCount: 16)) ?? Data()).elementsEqual("SQLite format 3\0".utf8)
+    }
+
+    /// Opening another program's database must not change it (not even its journal mode).
+    private static var readOnly: Configuration {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return configuration
     }
 
     private static func removeFiles(_ path: String) throws(IndexError) {

@@ -20,15 +20,28 @@ public struct RowReader {
     private var finishedArray = false
 
     public init(path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "\(path) is a folder, not a dataset file"])
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
         self.handle = handle
     }
 
+    /// Set when reading stopped on an error rather than at the end of the file.
+    public private(set) var readError: Error?
+
     private mutating func fill() -> Bool {
         guard !atEnd else { return false }
-        let chunk = handle.readData(ofLength: 1 << 20)
+        // The throwing read: `readData(ofLength:)` stops the process on a read error.
+        let chunk: Data
+        do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
+            readError = error
+            atEnd = true
+            return false
+        }
         if chunk.isEmpty { atEnd = true; return false }
         if position > 0 { buffer.removeSubrange(0..<position); position = 0 }
         buffer.append(contentsOf: chunk)

@@ -9,6 +9,11 @@ struct JSONScanner {
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private(set) var position = 0
+    /// Objects and arrays open around the position. Each level is a call, so a
+    /// row of 100,000 "[" would overflow the stack: deeper than `maximumDepth`
+    /// is malformed (real rows nest a few levels).
+    private var depth = 0
+    static let maximumDepth = 512
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -35,8 +40,15 @@ struct JSONScanner {
     }
 
     /// Calls `body` for each key with the scanner on its value; `body` must consume the value.
+    private mutating func enter() throws {
+        depth += 1
+        guard depth <= Self.maximumDepth else { throw fail("nested more than \(Self.maximumDepth) levels deep") }
+    }
+
     mutating func object(_ body: (String, inout JSONScanner) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
+        try enter()
+        defer { depth -= 1 }
         skipSpace()
         if peek == UInt8(ascii: "}") { position += 1; return }
         while true {
@@ -57,6 +69,8 @@ struct JSONScanner {
     /// Calls `body` for each element with the scanner on it; `body` must consume it.
     mutating func array(_ body: (inout JSONScanner) throws -> Void) throws {
         try expect(UInt8(ascii: "["))
+        try enter()
+        defer { depth -= 1 }
         skipSpace()
         if peek == UInt8(ascii: "]") { position += 1; return }
         while true {
