@@ -52,6 +52,10 @@ public final class PreferenceIndex: Sendable {
                 throw IndexError(path: path, message: "cannot create the folder \(directory): \(error.localizedDescription)")
             }
         }
+        // One process at a time creates, upgrades and fills the index: an editor's
+        // server and a command started together both created its tables.
+        let lock = OpeningLock(path)
+        defer { lock.release() }
         var configuration = Configuration()
         configuration.busyMode = .timeout(2)  // another process writing: wait a little, then report
         configuration.label = "facet-index"
@@ -514,5 +518,30 @@ struct TextHash {
         x = (x ^ (x >> 33)) &* 0xff51_afd7_ed55_8ccd
         x = (x ^ (x >> 33)) &* 0xc4ce_b9fe_1a85_ec53
         return Int64(bitPattern: x ^ (x >> 33))
+    }
+}
+
+/// An exclusive flock(2) on the index file while it is opened. On Linux flock
+/// and SQLite's own fcntl locks do not interact, so SQLite is unaffected. When
+/// the file cannot be opened (a folder, no permission) there is no lock, and
+/// opening reports the problem as before; a holder that never lets go is
+/// waited for 10 s at most.
+final class OpeningLock {
+    private var descriptor: Int32
+
+    init(_ path: String) {
+        descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return }
+        for _ in 0..<200 {
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return }
+            usleep(50_000)
+        }
+    }
+
+    func release() {
+        guard descriptor >= 0 else { return }
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+        descriptor = -1
     }
 }

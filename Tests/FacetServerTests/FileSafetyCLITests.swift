@@ -47,6 +47,25 @@ final class FileSafetyCLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: index))
     }
 
+    /// Commands started together on a fresh index (an editor's server and a
+    /// terminal) each find it whole: one creates it while the others wait.
+    func testConcurrentFirstUseOfAnIndex() throws {
+        let message = try write("m.system.md", "You are a tutor.\nExplain fractions.\nBe patient.\n")
+        let index = path("fresh.sqlite")
+        let errors = ResultBox()
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            let result = try? runFacet(["suggest", message, "--index", index])
+            errors.add(result.map { $0.0 == 0 && $0.2.isEmpty ? nil : "\($0.0): \($0.2)" } ?? "did not run")
+        }
+        XCTAssertEqual(errors.values, [], "every run opened the index itself, without falling back")
+    }
+
+    final class ResultBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var values: [String] = []
+        func add(_ value: String?) { lock.lock(); if let value { values.append(value) }; lock.unlock() }
+    }
+
     /// An index that opens but is damaged inside still gives suggestions.
     func testTruncatedIndexFallsBackToTheEmbeddedCollection() throws {
         let index = path("index.sqlite")
