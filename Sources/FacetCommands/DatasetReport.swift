@@ -17,7 +17,7 @@ enum DatasetReport {
                 continue
             }
             for finding in result.findings {
-                out += "\(place), \(finding.line):\(finding.column): \(colors.severity(finding.severity.rawValue)): \(finding.message) \(colors.dim("[\(finding.rule)]"))\n"
+                out += "\(place), \(finding.line):\(finding.column): \(colors.severity(finding.severity.rawValue)): \(TerminalText.safe(finding.message)) \(colors.dim("[\(finding.rule)]"))\n"
             }
         }
         return out

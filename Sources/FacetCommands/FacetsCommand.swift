@@ -28,7 +28,7 @@ struct FacetsCommand: ParsableCommand {
         var out = ""
         for (index, unit) in analysis.document.units.enumerated() {
             let line = analysis.source.lines.line(containing: unit.range.lowerBound) + 1
-            var text = analysis.document.text(of: unit).replacingOccurrences(of: "\n", with: " ")
+            var text = TerminalText.safe(analysis.document.text(of: unit).replacingOccurrences(of: "\n", with: " "))
             if text.count > 90 { text = String(text.prefix(87)) + "..." }
             let facets = analysis.facets[index]
             let label: String
@@ -38,7 +38,7 @@ struct FacetsCommand: ParsableCommand {
                 label = colors.dim("-")
             } else {
                 label = facets.assignments.map { a in
-                    colors.bold(a.facet.rawValue) + " " + String(format: "%.2f", a.confidence) + colors.dim(" (" + a.evidence.prefix(3).joined(separator: ", ") + ")")
+                    colors.bold(a.facet.rawValue) + " " + String(format: "%.2f", a.confidence) + colors.dim(" (" + TerminalText.safe(a.evidence.prefix(3).joined(separator: ", ")) + ")")
                 }.joined(separator: "; ")
             }
             out += "\(String(format: "%4d", line))  \(unit.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(text)\n"

@@ -19,3 +19,18 @@ struct Colors {
     }
     func dim(_ t: String) -> String { paint(t, "2") }
 }
+
+/// Text from a user's file shown on a terminal: control characters (an ESC
+/// that would start a terminal sequence, a NUL, a line break inside a message)
+/// become "�", so a message cannot move the cursor, change colours or split a
+/// `path:line:col:` line.
+enum TerminalText {
+    static func safe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? "\u{FFFD}" : $0 }))
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control && scalar != "\t"
+    }
+}

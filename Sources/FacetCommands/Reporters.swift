@@ -10,14 +10,14 @@ enum TextReporter {
         var failed = 0
         for report in reports {
             if let error = report.error {
-                out += "\(colors.bold(report.path)): \(colors.severity("error")): \(error)\n"
+                out += "\(colors.bold(TerminalText.safe(report.path))): \(colors.severity("error")): \(TerminalText.safe("\(error)"))\n"
                 failed += 1
                 continue
             }
             guard let analysis = report.analysis else { continue }
             for finding in analysis.findings {
                 let position = analysis.source.lines.position(of: finding.range.lowerBound, encoding: .utf8)
-                out += "\(colors.bold("\(report.path):\(position.line + 1):\(position.column + 1):")) \(colors.severity(finding.severity.rawValue)): \(finding.message) \(colors.dim("[\(finding.rule)]"))\n"
+                out += "\(colors.bold("\(TerminalText.safe(report.path)):\(position.line + 1):\(position.column + 1):")) \(colors.severity(finding.severity.rawValue)): \(TerminalText.safe(finding.message)) \(colors.dim("[\(finding.rule)]"))\n"
                 counts[finding.severity, default: 0] += 1
             }
         }

@@ -52,6 +52,9 @@ public struct RowReader {
     /// The next row; nil at the end of the file.
     public mutating func next() -> RawRow? {
         if isArray == nil {
+            // A byte order mark (some Windows tools write one) is no part of the first row.
+            while buffer.count < 3 && fill() {}
+            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
             // A file whose first non-space byte is "[" is one JSON array; anything else is JSON Lines.
             while true {
                 while position < buffer.count, Self.isSpace(buffer[position]) {

@@ -111,6 +111,14 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(output.contains("[weak-instruction]"), output)
     }
 
+    /// A message quoting the file's text cannot send terminal sequences.
+    func testTextOutputShowsNoControlCharacters() throws {
+        let path = try write("esc.system.md", "Be brief.\n<!-- facet-disable bogus\u{1B}[2Jrule -->\nBe kind.\n")
+        let (_, output) = try run([path])
+        XCTAssertTrue(output.contains("unknown rule 'bogus\u{FFFD}[2Jrule'"), output)
+        XCTAssertFalse(output.unicodeScalars.contains("\u{1B}"), output)
+    }
+
     func testExitTwoForBadConfiguration() throws {
         try write(".facet.toml", "[rules]\nnot-a-rule = \"off\"\n")
         let path = try write("a.system.md", "You are a chef.\n")
