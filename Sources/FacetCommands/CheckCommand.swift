@@ -55,6 +55,15 @@ struct CheckCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("facet: check datasets (.jsonl, .json) and system message files in separate runs\n".utf8))
                 return 2
             }
+            // Before any dataset is read: a report or chart named like one of them would overwrite it.
+            for output in [report, chart].compactMap({ $0 }) where datasets.contains(where: { OutputFile.isSame(output, $0) }) {
+                FileHandle.standardError.write(Data("facet: \(output) is one of the datasets; write the report and chart to other files\n".utf8))
+                return 2
+            }
+            if let report, let chart, OutputFile.isSame(report, chart) {
+                FileHandle.standardError.write(Data("facet: --report and --chart name the same file\n".utf8))
+                return 2
+            }
             guard format != .json || datasets.count == 1 else {
                 FileHandle.standardError.write(Data("facet: --format json reports one dataset per run (one JSON document); check the others in runs of their own\n".utf8))
                 return 2
@@ -141,12 +150,7 @@ struct CheckCommand: ParsableCommand {
         var written = true
         for (output, text) in [(report, { DatasetReport.markdown(summary, file: path, seconds: seconds) }), (chart, { DatasetReport.svg(summary, file: path) })] {
             guard let output else { continue }
-            if OutputFile.isSame(output, path) {
-                FileHandle.standardError.write(Data("facet: \(output) is the dataset itself; write the report and chart to other files\n".utf8))
-                written = false
-            } else if !OutputFile.write(text(), to: output) {
-                written = false
-            }
+            if !OutputFile.write(text(), to: output) { written = false }
         }
         if !written { return 2 }
         return summary.errors > 0 ? 1 : 0

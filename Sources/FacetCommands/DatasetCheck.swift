@@ -31,6 +31,8 @@ enum DatasetCheck {
                               elapsed: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
             return true
         })
+        // Stopped by a read error, not the end: the figures would be a part taken for the whole.
+        if let error = reader.readError { throw error }
         return summary
     }
 

@@ -13,7 +13,7 @@ enum DatasetReport {
         for result in results {
             let place = "\(file):\(result.line): row \(result.row)"
             if let problem = result.problem {
-                out += "\(place): \(colors.dim("skipped")): \(problem)\n"
+                out += "\(place): \(colors.dim("skipped")): \(TerminalText.safe(problem))\n"
                 continue
             }
             for finding in result.findings {
@@ -98,7 +98,7 @@ enum DatasetReport {
         }
         out += "\nDuplicates: \(number(summary.duplicates.count)) messages appear more than once (\(number(summary.duplicateRows)) extra rows)\n"
         for duplicate in summary.topDuplicates.prefix(5) {
-            out += "  ×\(duplicate.count) rows \(duplicate.rows.prefix(5).map(String.init).joined(separator: ", "))\(duplicate.count > 5 ? ", …" : ""): \"\(duplicate.excerpt.replacingOccurrences(of: "\n", with: " "))\"\n"
+            out += "  ×\(duplicate.count) rows \(duplicate.rows.prefix(5).map(String.init).joined(separator: ", "))\(duplicate.count > 5 ? ", …" : ""): \"\(TerminalText.safe(duplicate.excerpt.replacingOccurrences(of: "\n", with: " ")))\"\n"
         }
         let lengths = summary.lengths
         if messages > 0 {

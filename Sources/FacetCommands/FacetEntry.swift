@@ -20,6 +20,11 @@ public struct FacetEntry: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+            // What `print` wrote sits in stdio's buffer: a full or closed stdout shows only now.
+            if fflush(nil) != 0 {
+                FileHandle.standardError.write(Data("facet: cannot write the output: \(String(cString: strerror(errno)))\n".utf8))
+                exit(withError: ExitCode(2))
+            }
         } catch {
             guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))

@@ -5,11 +5,11 @@ enum OutputFile {
     /// Whether two paths name the same file: the same inode after symbolic
     /// links, "./", ".." and absolute paths, which comparing strings misses.
     static func isSame(_ a: String, _ b: String) -> Bool {
-        func identity(_ path: String) -> (Int, Int)? {
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                  let device = (attributes[.systemNumber] as? NSNumber)?.intValue,
-                  let inode = (attributes[.systemFileNumber] as? NSNumber)?.intValue else { return nil }
-            return (device, inode)
+        // stat(2) follows symbolic links (FileManager's attributes describe the link itself).
+        func identity(_ path: String) -> (UInt64, UInt64)? {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            return (UInt64(info.st_dev), UInt64(info.st_ino))
         }
         if let x = identity(a), let y = identity(b) { return x == y }
         return (a as NSString).standardizingPath == (b as NSString).standardizingPath

@@ -257,7 +257,10 @@ enum SARIFReporter {
     /// A file path as SARIF's `uri` wants it, a URI reference: "with space.md"
     /// is "with%20space.md", and "%", "?" and "#" are escaped so they are not read as URI syntax.
     static func uriReference(_ path: String) -> String {
-        path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+        let escaped = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+        // "a:b.md" would read as scheme "a": "./a:b.md" is the same file, unambiguously.
+        let firstSegment = escaped.prefix { $0 != "/" }
+        return firstSegment.contains(":") ? "./" + escaped : escaped
     }
 
     static func location(_ w: inout JSONWriter, _ path: String, _ analysis: Analysis, _ range: Range<Int>, message: String?) {

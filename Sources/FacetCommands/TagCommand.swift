@@ -134,6 +134,7 @@ enum DatasetRewrite {
             return true
         })
         if let failure { return failure }
+        if let error = lines.readError { return fail("\(file): reading stopped part way: \(FileReport.describe(error)); the output is incomplete") }
         if output != nil { try? sink.close() }
         var report = "facet: \(changed) rows \(verb)"
         for (reason, count) in skipped.sorted(by: { $0.key < $1.key }) { report += ", \(count) unchanged (\(reason))" }
@@ -150,6 +151,8 @@ struct LineReader {
     }
 
     private let handle: FileHandle
+    /// Set when reading stopped on an error rather than at the end of the file.
+    private(set) var readError: Error?
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
@@ -170,7 +173,13 @@ struct LineReader {
                 return line
             }
             // The throwing read: `readData(ofLength:)` stops the process on a read error.
-            guard let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty else { atEnd = true; continue }
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
+                readError = error
+                atEnd = true
+                continue
+            }
+            if chunk.isEmpty { atEnd = true; continue }
             buffer.removeSubrange(0..<position)
             position = 0
             buffer.append(contentsOf: chunk)

@@ -77,9 +77,7 @@ enum IndexSchema {
     /// another version (rebuilt), or someone else's database (never touched).
     static func kind(_ db: Database) throws -> FileKind {
         let tables = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-        // Only the migrations table: another process is creating the index this moment
-        // (its tables come in the next transaction); the migrator waits its turn.
-        if tables.isEmpty || tables == ["grdb_migrations"] { return .empty }
+        if tables.isEmpty { return .empty }
         guard tables.contains("preference") && tables.contains("meta") else { return .foreign }
         let applied = try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations")
         return applied == [identifier] ? .current : .otherVersion

@@ -52,10 +52,6 @@ public final class PreferenceIndex: Sendable {
                 throw IndexError(path: path, message: "cannot create the folder \(directory): \(error.localizedDescription)")
             }
         }
-        // One process at a time creates, upgrades and fills the index: an editor's
-        // server and a command started together both created its tables.
-        let lock = OpeningLock(path)
-        defer { lock.release() }
         var configuration = Configuration()
         configuration.busyMode = .timeout(2)  // another process writing: wait a little, then report
         configuration.label = "facet-index"
@@ -64,10 +60,30 @@ public final class PreferenceIndex: Sendable {
             // the index is derived data, so that is the right trade for import speed.
             try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000; PRAGMA wal_autocheckpoint = 5000")
         }
+        // One process at a time creates, upgrades and fills the index: an editor's
+        // server and a command started together both created its tables (and the
+        // check below would see one half made).
+        let lockPath = path + "-lock"
+        let lockExisted = FileManager.default.fileExists(atPath: lockPath)
+        let lock = OpeningLock(lockPath)
+        defer { lock.release() }
         // Another program's database is recognised before it is opened for writing,
-        // which would switch it to WAL: "left untouched" must be true.
-        if isSQLiteFile(path), let kind = try? DatabaseQueue(path: path, configuration: readOnly).read(IndexSchema.kind), kind == .foreign {
-            throw IndexError(path: path, message: "is an SQLite database that is not a Facet index; it was left untouched; choose another file with --index or FACET_INDEX")
+        // which would switch it to WAL: "left untouched" must be true. One that
+        // cannot be read now (busy) is not opened for writing either.
+        if isSQLiteFile(path) {
+            var refusal: String?
+            switch readOnlyKind(path) {
+            case .success(.foreign):
+                refusal = "is an SQLite database that is not a Facet index; it was left untouched; choose another file with --index or FACET_INDEX"
+            case .failure(let error) where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:
+                refusal = explain(error)
+            default:
+                break
+            }
+            if let refusal {
+                if !lockExisted { try? FileManager.default.removeItem(atPath: lockPath) }  // nothing of ours stays beside it
+                throw IndexError(path: path, message: refusal)
+            }
         }
         do {
             var database = try DatabasePool(path: path, configuration: configuration)
@@ -105,8 +121,10 @@ public final class PreferenceIndex: Sendable {
 
     static func explain(_ error: DatabaseError) -> String {
         switch error.resultCode {
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-            return "the file is not a valid index (corrupt, or another kind of file); delete it and Facet rebuilds it (`facet index reset`)"
+        case .SQLITE_CORRUPT:
+            return "the index is damaged; `facet index reset` deletes it and Facet rebuilds it"
+        case .SQLITE_NOTADB:
+            return "the file is not an SQLite database, so not an index (another kind of file, or one damaged past reading); choose another file with --index or FACET_INDEX, or delete it yourself and Facet rebuilds it"
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return "the index is locked by another process; try again when it is done"
         case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
@@ -123,6 +141,9 @@ public final class PreferenceIndex: Sendable {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return try removeFiles(path) }
         if isDirectory.boolValue { throw IndexError(path: path, message: "is a folder, not an index file; nothing was deleted") }
+        guard (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular else {
+            throw IndexError(path: path, message: "is not a regular file, so not an index; nothing was deleted")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw IndexError(path: path, message: "cannot be read; nothing was deleted") }
         let isEmpty = ((try? handle.read(upToCount: 1)) ?? Data()).isEmpty
         try? handle.close()
@@ -130,15 +151,35 @@ public final class PreferenceIndex: Sendable {
         if !isEmpty && !isSQLite {
             throw IndexError(path: path, message: "is not an SQLite database, so not a Facet index; nothing was deleted (delete it yourself if you mean to)")
         }
-        if isSQLite, let kind = try? DatabaseQueue(path: path, configuration: readOnly).read(IndexSchema.kind), kind == .foreign {
-            throw IndexError(path: path, message: "is an SQLite database that is not a Facet index; nothing was deleted")
+        if isSQLite {
+            switch readOnlyKind(path) {
+            case .success(.foreign):
+                throw IndexError(path: path, message: "is an SQLite database that is not a Facet index; nothing was deleted")
+            case .failure(let error) where error.resultCode != .SQLITE_CORRUPT && error.resultCode != .SQLITE_NOTADB:
+                // Busy or locked: another program may own it. Only a Facet index, or one
+                // SQLite calls damaged, is deleted.
+                throw IndexError(path: path, message: "\(explain(error)); nothing was deleted")
+            default:
+                break
+            }
         }
         try removeFiles(path)  // a Facet index, or one too corrupt to read its tables
     }
 
-    /// Whether the file starts with SQLite's header.
+    /// What the database at `path` holds, read without writing anything.
+    static func readOnlyKind(_ path: String) -> Result<IndexSchema.FileKind, DatabaseError> {
+        do { return .success(try DatabaseQueue(path: path, configuration: readOnly).read(IndexSchema.kind)) } catch let error as DatabaseError {
+            return .failure(error)
+        } catch {
+            return .failure(DatabaseError(resultCode: .SQLITE_ERROR, message: "\(error)"))
+        }
+    }
+
+    /// Whether the path is a regular file that starts with SQLite's header
+    /// (a FIFO is never opened: reading it would wait forever).
     static func isSQLiteFile(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        guard (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular,
+              let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         return ((try? handle.read(upToCount: 16)) ?? Data()).elementsEqual("SQLite format 3\0".utf8)
     }
@@ -151,7 +192,7 @@ public final class PreferenceIndex: Sendable {
     }
 
     private static func removeFiles(_ path: String) throws(IndexError) {
-        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+        for suffix in ["", "-wal", "-shm", "-lock"] where FileManager.default.fileExists(atPath: path + suffix) {
             do { try FileManager.default.removeItem(atPath: path + suffix) } catch {
                 throw IndexError(path: path, message: "cannot delete \(path + suffix): \(error.localizedDescription)")
             }
@@ -521,16 +562,17 @@ struct TextHash {
     }
 }
 
-/// An exclusive flock(2) on the index file while it is opened. On Linux flock
-/// and SQLite's own fcntl locks do not interact, so SQLite is unaffected. When
-/// the file cannot be opened (a folder, no permission) there is no lock, and
+/// An exclusive flock(2) on a file of its own beside the index ("-lock") while
+/// the index is opened: not on the database file itself, as closing any
+/// descriptor of that file would drop the POSIX locks SQLite holds on it. When
+/// the lock file cannot be made (a read-only folder) there is no lock, and
 /// opening reports the problem as before; a holder that never lets go is
 /// waited for 10 s at most.
 final class OpeningLock {
     private var descriptor: Int32
 
     init(_ path: String) {
-        descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        descriptor = Glibc.open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else { return }
         for _ in 0..<200 {
             if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return }

@@ -45,7 +45,7 @@ extension IncomingMessage {
             method = try? container.decodeIfPresent(String.self, forKey: .method)
             hasResult = container.contains(.result)
             result = hasResult ? try? container.decode(JSONValue.self, forKey: .result) : nil
-            hasError = container.contains(.error)
+            hasError = container.contains(.error) && !((try? container.decodeNil(forKey: .error)) ?? false)  // "error": null is none
             error = try? container.decodeIfPresent(ResponseError.self, forKey: .error)
         }
     }

@@ -148,7 +148,7 @@ final class IndexTests: IndexTestCase {
     func testCorruptAndUnwritableIndexesAreReported() throws {
         let corrupt = try file("corrupt.sqlite", String(repeating: "not a database ", count: 400))
         XCTAssertThrowsError(try PreferenceIndex.open(path: corrupt)) { error in
-            XCTAssertTrue("\(error)".contains("not a valid index"), "\(error)")
+            XCTAssertTrue("\(error)".contains("not an SQLite database, so not an index"), "\(error)")
         }
         XCTAssertEqual(try String(contentsOfFile: corrupt, encoding: .utf8).prefix(14), "not a database", "the file is left alone")
         XCTAssertThrowsError(try PreferenceIndex.open(path: "/proc/facet/index.sqlite")) { error in

@@ -100,6 +100,22 @@ final class FileSafetyCLITests: XCTestCase {
         XCTAssertTrue(missing.2.contains("cannot write the file"), missing.2)
     }
 
+    /// A symbolic link to the input is the input; a report named like a dataset
+    /// checked later in the same run would overwrite it before it is read.
+    func testLinksAndLaterDatasetsAreTheInputToo() throws {
+        let rows = "{\"system\": \"You are a chef. Reply in JSON.\"}\n"
+        let dataset = try write("data.jsonl", rows)
+        let second = try write("second.jsonl", rows)
+        try FileManager.default.createSymbolicLink(atPath: path("link.jsonl"), withDestinationPath: dataset)
+        XCTAssertEqual(try runFacet(["tag", dataset, "-o", path("link.jsonl")]).0, 2)
+        XCTAssertEqual(try runFacet(["tag", path("link.jsonl"), "-o", dataset]).0, 2)
+        let report = try runFacet(["check", dataset, second, "--summary-only", "--report", second])
+        XCTAssertEqual(report.0, 2)
+        XCTAssertTrue(report.2.contains("is one of the datasets"), report.2)
+        XCTAssertEqual(try String(contentsOfFile: dataset, encoding: .utf8), rows)
+        XCTAssertEqual(try String(contentsOfFile: second, encoding: .utf8), rows)
+    }
+
     /// `-o` to a symbolic link writes through it; the link stays a link.
     func testOutputThroughASymbolicLink() throws {
         let dataset = try write("in.jsonl", "{\"system\": \"You are a chef. Reply in JSON.\"}\n")

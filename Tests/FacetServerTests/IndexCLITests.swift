@@ -71,7 +71,7 @@ extension IndexCLITests {
         try "this is not a database".write(toFile: index, atomically: true, encoding: .utf8)
         let (status, _, err) = try facet(["index", "stats"])
         XCTAssertEqual(status, 2)
-        XCTAssertTrue(err.contains("not a valid index"), err)
+        XCTAssertTrue(err.contains("not an SQLite database, so not an index"), err)
         XCTAssertEqual(try facet(["suggest", directory.appendingPathComponent("missing.system.md").path]).0, 2)
     }
 

@@ -10,7 +10,11 @@ final class StandardStreamsCLITests: XCTestCase {
         let message = FileManager.default.temporaryDirectory.appendingPathComponent("facet-streams-\(UUID().uuidString).system.md")
         try "You are a chef.\n".write(to: message, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: message) }
-        for arguments in [["check", message.path], ["facets", message.path], ["rules"]] {
+        let index = FileManager.default.temporaryDirectory.appendingPathComponent("facet-streams-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm", "-lock"] { try? FileManager.default.removeItem(atPath: index + suffix) } }
+        // The last two write with `print`, whose buffer meets the full disk only at exit.
+        for arguments in [["check", message.path], ["facets", message.path], ["rules"], ["suggest", message.path, "--index", index],
+                          ["index", "stats", "--index", index]] {
             let (status, _, err) = try runFacet(arguments, standardOutput: full)
             XCTAssertEqual(status, 2, arguments.joined(separator: " "))
             XCTAssertTrue(err.contains("cannot write the output: No space left on device"), err)

@@ -34,6 +34,11 @@ final class IncomingMessageTests: XCTestCase {
         }
         XCTAssertTrue(error.message.contains("malformed error"), error.message)
         XCTAssertEqual(failure(#"{"jsonrpc":"2.0","id":{"x":1},"result":1}"#)?.isResponse, true)
+        // Some clients send "error": null beside the result: that is no error.
+        guard case .response(.number(4), let result, nil) = try parse(#"{"jsonrpc":"2.0","id":4,"result":[1],"error":null}"#).get() else {
+            return XCTFail("a result with a null error is a plain response")
+        }
+        XCTAssertEqual(result, JSONValue.array([.number(1)]))
         XCTAssertEqual(failure(#"{"jsonrpc":"2.0","id":{"x":1},"method":"a"}"#)?.isResponse, false)
     }
 

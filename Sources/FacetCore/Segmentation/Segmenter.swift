@@ -566,10 +566,10 @@ struct SegmenterState {
         while i < range.upperBound && ByteClass.isSpace(buffer[i]) { i += 1 }
         let start = i
         guard i < range.upperBound, ByteClass.isIdentStart(buffer[i]) else { return nil }
-        // A hyphen between letters is part of the name ({{user-name}}, as `{user-name}`);
-        // "{{ count - 1 }}" is still "count".
+        // A hyphen before a letter is part of the name ({{user-name}}, as `{user-name}`);
+        // "{{ count - 1 }}" and "{{ count-1 }}" are still "count".
         while i < range.upperBound && (ByteClass.isIdent(buffer[i]) || buffer[i] == UInt8(ascii: ".")
-                                       || buffer[i] == UInt8(ascii: "-") && i + 1 < range.upperBound && ByteClass.isIdent(buffer[i + 1])) { i += 1 }
+                                       || buffer[i] == UInt8(ascii: "-") && i + 1 < range.upperBound && ByteClass.isAlpha(buffer[i + 1])) { i += 1 }
         return string(start..<i)
     }
 

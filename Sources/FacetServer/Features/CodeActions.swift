@@ -71,7 +71,8 @@ enum CodeActionFeature {
         let unitIndex = finding.unit ?? document.units.firstIndex { $0.range.contains(finding.range.lowerBound) }
         let start = unitIndex.map { document.units[$0].range.lowerBound } ?? finding.range.lowerBound
         let line = lines.line(containing: start)
-        let lineStart = lines.lineStarts[line]
+        // After a byte order mark, which must stay first.
+        let lineStart = max(lines.lineStarts[line], line == 0 && document.source.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0)
         let comment = "<!-- facet-disable \(finding.rule) -->"
         let startsLine = !document.units.contains { $0.range.lowerBound >= lineStart && $0.range.lowerBound < start }
         if startsLine && (unitIndex.map { document.units[$0].kind } != .listItem) {
