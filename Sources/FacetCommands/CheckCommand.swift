@@ -118,7 +118,8 @@ struct CheckCommand: ParsableCommand {
             return 2
         }
         // Opened before anything is written, so a file that cannot be read leaves no half a JSON document.
-        do { _ = try RowReader(path: path) } catch {
+        let reader: RowReader
+        do { reader = try RowReader(path: path) } catch {
             FileHandle.standardError.write(Data("facet: \(path): cannot read the file: \(FileReport.describe(error))\n".utf8))
             return 2
         }
@@ -130,10 +131,11 @@ struct CheckCommand: ParsableCommand {
         let started = DispatchTime.now().uptimeNanoseconds
         let summary: DatasetSummary
         do {
-            summary = try DatasetCheck.run(path: path, configuration: configuration, threads: threads, onRows: { results in
+            summary = try DatasetCheck.run(path: path, reader: reader, configuration: configuration, threads: threads, onRows: { results in
+                guard !summaryOnly else { return }
                 switch format {
-                case .json: if !summaryOnly { output(DatasetReport.jsonRows(results, first: &first)) }
-                default: if !summaryOnly { output(DatasetReport.rowLines(results, file: path, colors: colors)) }
+                case .json: output(DatasetReport.jsonRows(results, first: &first))
+                default: output(DatasetReport.rowLines(results, file: path, colors: colors))
                 }
             }, progress: bar.show)
         } catch {

@@ -15,10 +15,11 @@ enum DatasetCheck {
         var elapsed: Double
     }
 
-    /// Reads `path`, calls `onRows` with each batch's results in row order, and returns the aggregates.
-    static func run(path: String, configuration: FacetConfiguration, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    /// Reads `path` through `reader` (opened on it), calls `onRows` with each
+    /// batch's results in row order, and returns the aggregates.
+    static func run(path: String, reader: RowReader, configuration: FacetConfiguration, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                     onRows: ([DatasetRowResult]) -> Void, progress: (Progress) -> Void) throws -> DatasetSummary {
-        var reader = try RowReader(path: path)
+        var reader = reader
         let totalBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let started = DispatchTime.now().uptimeNanoseconds
         var summary = DatasetSummary()

@@ -26,10 +26,9 @@ enum InputFiles {
                 inputs.append(Input(path: "-"))
                 continue
             }
-            var isDirectory: ObjCBool = false
             // A path that is not there is reported in its place, like a file that cannot be
             // read, so the other files' findings are still given.
-            if manager.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
+            if isDirectory(path) {
                 guard let enumerator = manager.enumerator(atPath: path) else {
                     throw UsageError(description: "\(path): cannot read directory")
                 }
@@ -49,15 +48,18 @@ enum InputFiles {
         return inputs
     }
 
+    /// Whether the path names a folder (following symbolic links).
+    static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
     /// Reads a file's bytes, or standard input.
     static func read(_ input: Input) throws -> [UInt8] {
         if input.isStandardInput {
             return try StandardStreams.readInput()
         }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: input.path, isDirectory: &isDirectory) && isDirectory.boolValue {
-            throw UsageError(description: "is a directory")
-        }
+        if isDirectory(input.path) { throw UsageError(description: "is a directory") }
         // Through a handle rather than Data(contentsOf:), which cannot read a pipe
         // (`facet check <(generate-prompt)`, a FIFO).
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: input.path))

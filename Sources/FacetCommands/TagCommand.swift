@@ -82,10 +82,7 @@ enum DatasetRewrite {
             FileHandle.standardError.write(Data("facet: \(message)\n".utf8))
             return 2
         }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) && isDirectory.boolValue {
-            return fail("\(file) is a folder, not a dataset file")
-        }
+        if InputFiles.isDirectory(file) { return fail("\(file) is a folder, not a dataset file") }
         guard let input = FileHandle(forReadingAtPath: file) else { return fail("\(file): cannot read the file") }
         if let output, OutputFile.isSame(output, file) {
             return fail("write to another file than the input (-o)")

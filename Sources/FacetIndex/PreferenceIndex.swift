@@ -145,10 +145,10 @@ public final class PreferenceIndex: Sendable {
             throw IndexError(path: path, message: "is not a regular file, so not an index; nothing was deleted")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw IndexError(path: path, message: "cannot be read; nothing was deleted") }
-        let isEmpty = ((try? handle.read(upToCount: 1)) ?? Data()).isEmpty
+        let header = (try? handle.read(upToCount: sqliteHeader.count)) ?? Data()
         try? handle.close()
-        let isSQLite = isSQLiteFile(path)
-        if !isEmpty && !isSQLite {
+        let isSQLite = header.elementsEqual(sqliteHeader)
+        if !header.isEmpty && !isSQLite {
             throw IndexError(path: path, message: "is not an SQLite database, so not a Facet index; nothing was deleted (delete it yourself if you mean to)")
         }
         if isSQLite {
@@ -181,8 +181,11 @@ public final class PreferenceIndex: Sendable {
         guard (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular,
               let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        return ((try? handle.read(upToCount: 16)) ?? Data()).elementsEqual("SQLite format 3\0".utf8)
+        return ((try? handle.read(upToCount: sqliteHeader.count)) ?? Data()).elementsEqual(sqliteHeader)
     }
+
+    /// The first bytes of every SQLite database file.
+    static let sqliteHeader = Array("SQLite format 3\0".utf8)
 
     /// Opening another program's database must not change it (not even its journal mode).
     private static var readOnly: Configuration {

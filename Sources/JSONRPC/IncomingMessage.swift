@@ -52,7 +52,7 @@ extension IncomingMessage {
 
     /// Classifies one message body. Batches (JSON arrays) are rejected: LSP does not use them.
     public static func parse(_ body: [UInt8]) -> Result<IncomingMessage, MessageFailure> {
-        // Most messages hold no backslash-u at all; only those are rewritten.
+        // Only a body with a backslash can hold an escape; it is copied only when a lone surrogate is found.
         let body = body.contains(UInt8(ascii: "\\")) ? LoneSurrogates.replaced(in: body) ?? body : body
         let data = Data(body)
         guard let first = body.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else {

@@ -35,8 +35,13 @@ enum LoneSurrogates {
         guard start + 4 <= bytes.count else { return nil }
         var value = 0
         for b in bytes[start..<start + 4] {
-            guard let digit = Int(String(UnicodeScalar(b)), radix: 16) else { return nil }
-            value = value * 16 + digit
+            // By byte: document text escaped as \uXXXX runs through here for every character.
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value * 16 + Int(b - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value * 16 + Int(b - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = value * 16 + Int(b - UInt8(ascii: "A")) + 10
+            default: return nil
+            }
         }
         return value
     }

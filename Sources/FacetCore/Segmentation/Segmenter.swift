@@ -7,7 +7,7 @@ public enum Segmenter {
     public static func segment(_ source: SourceText) -> Document {
         var document = Document(source: source)
         source.bytes.withUnsafeBufferPointer { buffer in
-            var state = SegmenterState(buffer: buffer, lines: source.lines)
+            var state = SegmenterState(buffer: buffer, lines: source.lines, contentStart: source.textStart)
             state.run()
             document.units = state.units
             document.sections = state.sections
@@ -89,13 +89,13 @@ struct SegmenterState {
     var hasDialogue = false
     var listItem: (content: [Range<Int>], indent: Int)?
 
-    /// 3 after a byte order mark, else 0.
+    /// Where the text starts (`SourceText.textStart`: after a byte order mark).
     let contentStart: Int
 
-    init(buffer: UnsafeBufferPointer<UInt8>, lines: LineIndex) {
+    init(buffer: UnsafeBufferPointer<UInt8>, lines: LineIndex, contentStart: Int) {
         self.buffer = buffer
         self.lines = lines
-        self.contentStart = buffer.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        self.contentStart = contentStart
     }
 
     mutating func run() {
@@ -453,7 +453,8 @@ struct SegmenterState {
         guard buffer[i] == UInt8(ascii: ">") else { return nil }
         let end = i + 1
         let line = lines.line(containing: start)
-        if opening.lineStart != lineStart(line) { opening = LineOpening(lineStart: lineStart(line), tagsEnd: lineStart(line)) }
+        let lineBegins = lineStart(line)
+        if opening.lineStart != lineBegins { opening = LineOpening(lineStart: lineBegins, tagsEnd: lineBegins) }
         var atLineStart = !opening.broken
         var k = opening.tagsEnd
         while atLineStart && k < start {

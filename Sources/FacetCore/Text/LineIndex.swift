@@ -125,7 +125,7 @@ public struct LineIndex: Sendable {
         }
     }
 
-    /// Whether (line, column) names a real place in the text (used to reject bad edits).
+    /// Whether (line, column) names a real place in the text (hover answers only for one).
     public func isValid(_ position: LinePosition, encoding: ColumnEncoding = .utf16) -> Bool {
         guard position.line >= 0, position.column >= 0, position.line < lineStarts.count else { return false }
         let width = self.position(of: lineContentEnd(position.line), encoding: encoding).column

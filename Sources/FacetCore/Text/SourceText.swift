@@ -13,6 +13,13 @@ public struct SourceText: Sendable {
         self.init(bytes: Array(string.utf8))
     }
 
+    /// The UTF-8 byte order mark some editors write at the start of a file: no part of its text.
+    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// Where the text starts: after a byte order mark, else at 0. Text added at
+    /// the top of a file goes here, so the mark stays first.
+    public var textStart: Int { bytes.starts(with: Self.byteOrderMark) ? Self.byteOrderMark.count : 0 }
+
     public var count: Int { bytes.count }
 
     /// The text of a byte range, decoding invalid bytes as U+FFFD.

@@ -71,8 +71,7 @@ enum CodeActionFeature {
         let unitIndex = finding.unit ?? document.units.firstIndex { $0.range.contains(finding.range.lowerBound) }
         let start = unitIndex.map { document.units[$0].range.lowerBound } ?? finding.range.lowerBound
         let line = lines.line(containing: start)
-        // After a byte order mark, which must stay first.
-        let lineStart = max(lines.lineStarts[line], line == 0 && document.source.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0)
+        let lineStart = max(lines.lineStarts[line], document.source.textStart)
         let comment = "<!-- facet-disable \(finding.rule) -->"
         let startsLine = !document.units.contains { $0.range.lowerBound >= lineStart && $0.range.lowerBound < start }
         if startsLine && (unitIndex.map { document.units[$0].kind } != .listItem) {
@@ -85,7 +84,7 @@ enum CodeActionFeature {
     /// `<!-- facet-disable-file rule -->` at the top, after any front matter (and a byte order mark).
     static func disableInFile(_ rule: String, _ analysis: Analysis) -> FacetCore.TextEdit {
         let source = analysis.source
-        var at = source.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var at = source.textStart
         if let frontMatter = analysis.document.frontMatter {
             let line = source.lines.line(containing: max(frontMatter.range.upperBound - 1, 0))
             at = line + 1 < source.lines.lineCount ? source.lines.lineStarts[line + 1] : source.count

@@ -45,8 +45,7 @@ struct MissingFacet: LintRule {
         let source = context.source
         if facet == .role {
             let line = source.lines.line(containing: firstUnit)
-            // After a byte order mark, which must stay first.
-            let start = max(source.lines.lineStarts[line], source.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0)
+            let start = max(source.lines.lineStarts[line], source.textStart)
             return Fix(title: "Add a \(facet.rawValue) sentence", edits: [TextEdit(range: start..<start, newText: text + "\n\n")])
         }
         let end = source.count
