@@ -252,6 +252,22 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(document.units.count, 5)
     }
 
+    /// A custom GPT's instructions quoted in a Markdown fence, with a code sample
+    /// of their own, were read as code: the whole prompt went unchecked.
+    func testAMarkdownFenceWithItsOwnCodeSampleIsStillAPrompt() {
+        let prompt = "You are a Python tutor.\nExplain each step.\nTry to keep answers short.\n\n"
+        let indented = segment("GPT instructions:\n\n```markdown\n" + prompt + "    print(1)\n    print(2)\n```\n")
+        XCTAssertEqual(indented.quotedPrompts.count, 1)
+        XCTAssertEqual(Array(indented.units.map { indented.text(of: $0) }.prefix(4)),
+                       ["GPT instructions:", "You are a Python tutor.", "Explain each step.", "Try to keep answers short."])
+        let escaped = segment("```markdown\n" + prompt + "\\`\\`\\`\nfrom js import Response\ndef on_fetch(request): return Response.new(\"Hi\")\n\\`\\`\\`\n```\n")
+        XCTAssertEqual(escaped.quotedPrompts.count, 1)
+        // Unmarked, the same block is code: there, indented lines are as likely nested JSON.
+        let unmarked = segment("```\n" + prompt + "    print(1)\n    print(2)\n```\n")
+        XCTAssertEqual(unmarked.quotedPrompts.count, 0)
+        XCTAssertEqual(unmarked.units.count, 0)
+    }
+
     // MARK: Excluded regions
 
     func testFencedCodeAndQuotesAreNotUnits() {

@@ -48,7 +48,7 @@ assert.ok(properties.includes('path'), 'facet.path is contributed');
 
 const values = {
   path: '/opt/facet/bin/facet', rules: { 'vague-quantifier': 'off' }, requiredFacets: ['role', 'task', 'format'],
-  minUnits: 3, tokenBudget: 4000, inlayHints: true, diagnosticsDelay: 100, pushDiagnostics: null, indexPath: null,
+  minUnits: 3, tokenBudget: 4000, inlayHints: true, diagnosticsDelay: 100, pushDiagnostics: null, maxDiagnostics: 1000, indexPath: null,
   preview: { endpoint: 'local' }, 'trace.server': 'off',
 };
 const listeners = {};
@@ -124,7 +124,7 @@ const tick = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   assert.deepStrictEqual(client.serverOptions, { command: '/opt/facet/bin/facet', args: ['lsp'] });
   assert.deepStrictEqual(client.clientOptions.documentSelector.map((s) => s.language), ['facet', 'facet']);
   const sent = client.clientOptions.initializationOptions;
-  assert.deepStrictEqual(Object.keys(sent).sort(), ['diagnosticsDelay', 'inlayHints', 'minUnits', 'preview', 'requiredFacets', 'rules', 'tokenBudget'],
+  assert.deepStrictEqual(Object.keys(sent).sort(), ['diagnosticsDelay', 'inlayHints', 'maxDiagnostics', 'minUnits', 'preview', 'requiredFacets', 'rules', 'tokenBudget'],
     'only server settings with a value are sent');
   const answers = await client.clientOptions.middleware.workspace.configuration(
     { items: [{ section: 'facet' }, { section: 'editor' }] }, undefined, async () => [{ path: 'x' }, { tabSize: 2 }]);

@@ -8,7 +8,7 @@ const { LanguageClient } = require('vscode-languageclient/node');
 // The settings the server reads (docs/server.md, "Settings"); `facet.path` and
 // `facet.trace.server` are the extension's own and are not sent.
 const SERVER_SETTINGS = ['rules', 'requiredFacets', 'minUnits', 'tokenBudget', 'inlayHints',
-  'diagnosticsDelay', 'pushDiagnostics', 'indexPath', 'preview'];
+  'diagnosticsDelay', 'pushDiagnostics', 'maxDiagnostics', 'indexPath', 'preview'];
 
 let client;
 let statusItem;

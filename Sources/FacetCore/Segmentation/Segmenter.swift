@@ -308,21 +308,61 @@ struct SegmenterState {
     }
 
     /// A fenced block that holds prose (a prompt quoted in Markdown), not code:
-    /// its info string is empty or a prose language, and its text has few code symbols.
+    /// its info string is empty or a prose language, and its text has few code
+    /// symbols. In a block declared Markdown, the prompt's own code samples
+    /// (lines indented four more than the text, or fenced with escaped
+    /// backticks) are not counted: a custom GPT's instructions quoted with a
+    /// `print(1)` sample were read as code, and the whole prompt went unchecked.
+    /// (In an unmarked block, indented lines are as likely nested JSON.)
     func isProseFence(info: String, content: Range<Int>) -> Bool {
         let proseLanguages: Set<String> = ["", "markdown", "md", "text", "txt", "plain", "plaintext", "prompt"]
         guard proseLanguages.contains(info), content.count >= 40 else { return false }
+        let skipsSamples = ["markdown", "md", "prompt"].contains(info)
+        var lineRanges: [Range<Int>] = []
+        var lineStart = content.lowerBound
+        for i in content where buffer[i] == 0x0A {
+            lineRanges.append(lineStart..<i)
+            lineStart = i + 1
+        }
+        if lineStart < content.upperBound { lineRanges.append(lineStart..<content.upperBound) }
+        func indentation(_ line: Range<Int>) -> Int? {
+            var width = 0
+            for i in line {
+                switch buffer[i] {
+                case UInt8(ascii: " "): width += 1
+                case 0x09: width += 4
+                case 0x0D: return nil
+                default: return width
+                }
+            }
+            return nil  // blank
+        }
+        let textIndentation = lineRanges.compactMap(indentation).min() ?? 0
         var symbols = 0
         var letters = 0
-        var length = content.count  // less the CR of CRLF breaks: the same text decides the same way with any line breaks
-        for i in content {
-            let b = buffer[i]
-            if b == UInt8(ascii: "{") || b == UInt8(ascii: "}") || b == UInt8(ascii: ";") || b == UInt8(ascii: "=") || b == UInt8(ascii: "(") || b == UInt8(ascii: ")") {
-                symbols += 1
-            } else if ByteClass.isAlpha(b) || b >= 0x80 {
-                letters += 1
-            } else if b == 0x0D && i + 1 < content.upperBound && buffer[i + 1] == 0x0A {
-                length -= 1
+        var length = 0  // without the CR of CRLF breaks: the same text decides the same way with any line breaks
+        var inSample = false
+        for line in lineRanges {
+            let indent = indentation(line)
+            let first = line.lowerBound + min(indent ?? 0, line.count)
+            if skipsSamples {
+                if hasPrefix("```", at: first) || hasPrefix("\\`\\`\\`", at: first) || hasPrefix("~~~", at: first) {
+                    inSample.toggle()
+                    continue
+                }
+                if inSample || (indent ?? 0) >= textIndentation + 4 { continue }
+            }
+            length += 1  // the line break
+            for i in line {
+                let b = buffer[i]
+                if b == UInt8(ascii: "{") || b == UInt8(ascii: "}") || b == UInt8(ascii: ";") || b == UInt8(ascii: "=") || b == UInt8(ascii: "(") || b == UInt8(ascii: ")") {
+                    symbols += 1
+                } else if ByteClass.isAlpha(b) || b >= 0x80 {
+                    letters += 1
+                } else if b == 0x0D && i + 1 == line.upperBound {
+                    continue
+                }
+                length += 1
             }
         }
         return length >= 40 && symbols * 50 < length && letters * 2 > length

@@ -8,6 +8,7 @@ import LSPTypes
 /// (`textDocument/diagnostic`, with result ids).
 extension LanguageServer {
     var shouldPushDiagnostics: Bool { settings.pushDiagnostics ?? !client.supportsPullDiagnostics }
+    var diagnosticsLimit: Int { settings.maxDiagnostics ?? DiagnosticsFeature.defaultLimit }
 
     /// Publishes diagnostics for `uri` after `delay` ms, replacing any publication already waiting.
     func scheduleDiagnostics(_ uri: DocumentURI, delay: Int) {
@@ -34,11 +35,12 @@ extension LanguageServer {
 
     private func publishDiagnostics(_ uri: DocumentURI) {
         guard let snapshot = snapshot(uri) else { return }
+        let limit = diagnosticsLimit
         workers.async {
             // Typing faster than the analysis: skip versions already superseded.
             guard snapshot.analyses.latestVersion == snapshot.version else { return }
             let started = DispatchTime.now()
-            let diagnostics = DiagnosticsFeature.diagnostics(snapshot)
+            let diagnostics = DiagnosticsFeature.diagnostics(snapshot, limit: limit)
             let params = PublishDiagnosticsParams(uri: uri, version: snapshot.version, diagnostics: diagnostics)
             // Encoded here, off the server queue, so big reports do not hold up incoming messages.
             guard let message = try? OutgoingMessage.notification(method: "textDocument/publishDiagnostics", params: params) else { return }
@@ -54,16 +56,23 @@ extension LanguageServer {
 
     func pullDiagnostics(_ id: RequestID, _ body: Data) {
         let generation = "\(settingsGeneration).\(evalGeneration)"
+        let limit = diagnosticsLimit
         documentRequest(id, body) { (params: DocumentDiagnosticParams, snapshot) -> DocumentDiagnosticReport in
             let resultId = "\(snapshot.openID).\(snapshot.version).\(generation)"
             if params.previousResultId == resultId { return .unchanged(resultId: resultId) }
-            return .full(resultId: resultId, items: DiagnosticsFeature.diagnostics(snapshot))
+            return .full(resultId: resultId, items: DiagnosticsFeature.diagnostics(snapshot, limit: limit))
         }
     }
 }
 
 enum DiagnosticsFeature {
-    static func diagnostics(_ snapshot: DocumentSnapshot) -> [Diagnostic] {
+    /// Enough for any message a person writes; a generated file with 100,000
+    /// findings would otherwise take seconds and gigabytes to send and show.
+    static let defaultLimit = 1000
+
+    /// The document's diagnostics; over `limit`, the most severe first (then
+    /// the earliest), after one that says how many are left out.
+    static func diagnostics(_ snapshot: DocumentSnapshot, limit: Int = defaultLimit) -> [Diagnostic] {
         if snapshot.isTooLarge {
             let message = "This file is \(snapshot.source.count / 1024) KB, over the \(snapshot.maxAnalysedBytes / 1024) KB Facet analyses; it is not checked."
             let start = Position(line: 0, character: 0)
@@ -71,13 +80,32 @@ enum DiagnosticsFeature {
                                source: "facet", message: message, relatedInformation: nil, data: nil)]
         }
         let mapping = snapshot.mapping
-        return snapshot.analysis.findings.map { diagnostic($0, uri: snapshot.uri, mapping: mapping) }
-            + snapshot.evalFindings.compactMap { finding in
-                finding.located(in: snapshot.source).map { range in
-                    Diagnostic(range: mapping.range(range), severity: 2, code: "not-followed", codeDescription: nil,
-                               source: "facet eval", message: finding.message, relatedInformation: nil, data: nil)
-                }
+        let evalFindings = snapshot.evalFindings.compactMap { finding in
+            finding.located(in: snapshot.source).map { (range: $0, message: finding.message) }
+        }
+        var findings = snapshot.analysis.findings
+        let total = findings.count + evalFindings.count
+        var omitted: Diagnostic?
+        if total > limit {
+            // Eval findings are warnings; keep them unless errors fill the list.
+            let kept = max(0, limit - evalFindings.count)
+            findings = Array(findings.enumerated()
+                .sorted { (severity($0.element.severity), $0.offset) < (severity($1.element.severity), $1.offset) }
+                .prefix(kept)
+                .sorted { $0.offset < $1.offset }
+                .map(\.element))
+            let start = Position(line: 0, character: 0)
+            omitted = Diagnostic(range: LSPRange(start: start, end: start), severity: 3, code: "too-many-findings", codeDescription: nil,
+                                 source: "facet",
+                                 message: "Facet shows \(limit) of the \(total) findings in this file, the most severe first; run `facet check` for all of them, or raise the maxDiagnostics setting.",
+                                 relatedInformation: nil, data: nil)
+        }
+        let shown = findings.map { diagnostic($0, uri: snapshot.uri, mapping: mapping) }
+            + evalFindings.prefix(limit).map { finding in
+                Diagnostic(range: mapping.range(finding.range), severity: 2, code: "not-followed", codeDescription: nil,
+                           source: "facet eval", message: finding.message, relatedInformation: nil, data: nil)
             }
+        return (omitted.map { [$0] } ?? []) + shown
     }
 
     static func diagnostic(_ finding: Finding, uri: DocumentURI, mapping: PositionMapping) -> Diagnostic {

@@ -8,7 +8,7 @@ import JSONRPC
 /// ```json
 /// { "rules": { "vague-quantifier": "off" }, "requiredFacets": ["role", "task", "format"],
 ///   "minUnits": 3, "tokenBudget": 4000, "inlayHints": true,
-///   "diagnosticsDelay": 150, "pushDiagnostics": true }
+///   "diagnosticsDelay": 150, "pushDiagnostics": true, "maxDiagnostics": 1000 }
 /// ```
 ///
 /// A `.facet.toml` next to the file is read over these, so a project's file
@@ -23,6 +23,9 @@ struct EditorSettings: Equatable, Sendable {
     var diagnosticsDelay: Int?
     /// Push diagnostics even to a client that can pull them (or not at all).
     var pushDiagnostics: Bool?
+    /// The most diagnostics sent for one document; editors slow to a crawl on
+    /// hundreds of thousands, which a large generated file can have.
+    var maxDiagnostics: Int?
     /// The preference index file (`$FACET_INDEX` wins over it).
     var indexPath: String?
     /// Previews (`preview`): see `PreviewSettingsReader`. These win over `.facet.toml`.
@@ -53,7 +56,7 @@ struct EditorSettings: Equatable, Sendable {
             for name in names { if let v = object[name], v != .null { return (name, v) } }
             return nil
         }
-        let known = ["rules", "requiredFacets", "minUnits", "tokenBudget", "inlayHints", "diagnosticsDelay", "pushDiagnostics", "indexPath", "preview"]
+        let known = ["rules", "requiredFacets", "minUnits", "tokenBudget", "inlayHints", "diagnosticsDelay", "pushDiagnostics", "maxDiagnostics", "indexPath", "preview"]
         for key in object.keys.sorted() where !known.contains(key) {
             problems.append("'\(key)' is not a Facet setting; known: \(known.joined(separator: ", "))")
         }
@@ -90,6 +93,9 @@ struct EditorSettings: Equatable, Sendable {
         }
         if let (name, n) = value("diagnosticsDelay") {
             if let n = n.intValue, n >= 0, n <= 10_000 { settings.diagnosticsDelay = n } else { problems.append("\(name) must be milliseconds between 0 and 10000") }
+        }
+        if let (name, n) = value("maxDiagnostics") {
+            if let n = n.intValue, n >= 1 { settings.maxDiagnostics = n } else { problems.append("\(name) must be a whole number of 1 or more") }
         }
         if let (name, path) = value("indexPath") {
             if let path = path.stringValue { settings.indexPath = path } else { problems.append("\(name) must be a file path") }
