@@ -68,7 +68,7 @@ public enum EndpointCheck {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout
-        let session = URLSession(configuration: configuration)
+        let session = URLSession(configuration: configuration, delegate: RedirectRefusal.Delegate(), delegateQueue: nil)
         let answers = Answers()
         let group = DispatchGroup()
         for (i, request) in requests {
@@ -136,6 +136,8 @@ public enum EndpointCheck {
                 advice = "check the key: name its variable with api-key-env in [endpoints.\(profile.name)]"
             }
             return Result(status: "http-error", detail: "HTTP \(status): \(advice)", httpStatus: status)
+        case 300...399:
+            return Result(status: "http-error", detail: "HTTP \(status), a redirect: " + RedirectRefusal.advice, httpStatus: status)
         case 404:
             return Result(status: "http-error", detail: "HTTP 404 for /models: check base-url (up to and including /v1); some servers have no model list",
                           httpStatus: status)

@@ -36,7 +36,25 @@ public struct Redaction: Sendable {
         self.secrets = secrets.compactMap { $0 }.filter { $0.count >= 6 }
     }
 
+    /// Blanks each secret, and any start of one at least 8 characters long:
+    /// a message shortened to fit ("you sent Bearer sk-abc…") holds only the key's start.
     public func apply(_ text: String) -> String {
-        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
+        secrets.reduce(text) { text, secret in
+            let lead = String(secret.prefix(8))
+            var result = ""
+            var rest = text[...]
+            while let found = rest.range(of: lead) {
+                result += rest[..<found.lowerBound]
+                var end = found.upperBound
+                var next = secret.index(secret.startIndex, offsetBy: lead.count)
+                while end < rest.endIndex, next < secret.endIndex, rest[end] == secret[next] {
+                    end = rest.index(after: end)
+                    next = secret.index(after: next)
+                }
+                result += "[redacted]"
+                rest = rest[end...]
+            }
+            return result + rest
+        }
     }
 }

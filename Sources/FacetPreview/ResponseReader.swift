@@ -12,6 +12,8 @@ struct ResponseReader {
     let status: Int
     let mode: Mode
     let retryAfter: String?
+    /// Where a 3xx answer points; redirects are never followed (see `RedirectRefusal`).
+    let location: String?
     let profile: EndpointProfile
     let hasKey: Bool
     private var parser = SSEParser()
@@ -28,6 +30,7 @@ struct ResponseReader {
         self.profile = profile
         self.hasKey = hasKey
         retryAfter = response.value(forHTTPHeaderField: "Retry-After")
+        location = response.value(forHTTPHeaderField: "Location")
         let type = response.value(forHTTPHeaderField: "Content-Type")?.lowercased() ?? ""
         if !(200..<300).contains(status) {
             mode = .failure
@@ -131,6 +134,8 @@ struct ResponseReader {
                 throw PreviewError(.modelNotFound, "model '\(profile.model)' not found at \(name)\(said). Check model in [endpoints.\(name)] or pass --model")
             }
             throw PreviewError(.notFound, "HTTP 404 from \(name) for \(profile.baseURL)/chat/completions\(said). Check base-url: it usually ends in /v1")
+        case 300...399:
+            throw PreviewError(.httpError, "\(name) answered HTTP \(status), a redirect\(location.map { " to \(PreviewError.excerpt($0))" } ?? ""). " + RedirectRefusal.advice)
         case 500...599:
             throw PreviewError(.serverError, "\(name) failed with HTTP \(status)\(said)")
         default:

@@ -342,6 +342,14 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(document.variables[1].range, 55..<60)
     }
 
+    /// Half-typed and nested variables gave overlapping variables, which crashed semantic tokens.
+    func testVariablesNeverOverlap() {
+        let halfTyped = segment("Greet {{name} warmly. Use a <tone> voice. Mention the {{plan}} plan.")
+        XCTAssertEqual(halfTyped.variables.map { halfTyped.source.text($0.range) }, ["{name}", "<tone>", "{{plan}}"])
+        let nested = segment("Write {{ answer <name> }} here and <tone> there.")
+        XCTAssertEqual(nested.variables.map { nested.source.text($0.range) }, ["{{ answer <name> }}", "<tone>"])
+    }
+
     func testDollarNeedsUpperCaseAndTwoCharacters() {
         XCTAssertTrue(segment("Costs $5 or $A or $lower.").variables.isEmpty)
         XCTAssertEqual(segment("Date: $DATE_2.").variables.map(\.name), ["DATE_2"])

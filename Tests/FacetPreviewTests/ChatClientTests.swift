@@ -169,6 +169,16 @@ final class ChatClientTests: XCTestCase {
         XCTAssertTrue(forbidden.error?.message.contains("api-key-env") == true, forbidden.error?.message ?? "")
     }
 
+    /// URLSession followed redirects, to another host too, with the key in the headers.
+    func testRedirectsAreNotFollowed() async throws {
+        let outcome = await collect(profile("fault-redirect"), apiKey: "sk-test-key")
+        XCTAssertEqual(outcome.error?.kind, .httpError)
+        XCTAssertEqual(outcome.error?.message.contains("HTTP 307, a redirect to /v1/chat/completions"), true, outcome.error?.message ?? "")
+        XCTAssertEqual(outcome.error?.message.contains("does not follow redirects"), true)
+        let posts = try fake.requests().filter { ($0["path"] as? String)?.hasSuffix("/chat/completions") == true }
+        XCTAssertEqual(posts.count, 1, "the request was sent once, not again to where the redirect pointed")
+    }
+
     func testModelNotFoundAndWrongBaseURL() async {
         let model = await collect(profile("missing-model"))
         XCTAssertEqual(model.error?.kind, .modelNotFound)

@@ -85,5 +85,13 @@ final class ResponseReaderTests: XCTestCase {
     func testRedactionHidesKeys() {
         let redaction = Redaction(["sk-secret-123", nil, "abc"])
         XCTAssertEqual(redaction.apply("key sk-secret-123 and abc"), "key [redacted] and abc", "short values are not treated as keys")
+        // An endpoint's message that echoes the key, cut to 200 characters, holds only its start.
+        let key = "sk-SECRETKEY-abc123XYZ789"
+        let echoed = #"{"error":{"message":""# + String(repeating: "x", count: 170) + " you sent Bearer \(key)\"}}"
+        let shortened = Redaction([key]).apply(ResponseReader.serverMessage(Data(echoed.utf8)) ?? "")
+        XCTAssertFalse(shortened.contains("sk-SECRE"), shortened)
+        XCTAssertTrue(shortened.hasSuffix("you sent Bearer [redacted]…"), shortened)
+        XCTAssertEqual(Redaction([key]).apply("sk-SECRETKEY-abc and sk-SECRETKEY-abc123XYZ789!"), "[redacted] and [redacted]!")
+        XCTAssertEqual(Redaction([key]).apply("sk-SECR and sk-SECRE"), "sk-SECR and [redacted]", "fewer than 8 characters of a key are left")
     }
 }

@@ -63,6 +63,18 @@ final class FeatureTests: XCTestCase {
         XCTAssertTrue(inRange.allSatisfy { $0.line == 1 }, "\(inRange)")
     }
 
+    /// A half-typed `{{name}` before an inline `<tone>` crashed the server (an inverted range).
+    func testSemanticTokensOfHalfTypedAndNestedVariables() throws {
+        for text in ["Greet {{name} warmly. Use a <tone> voice. Mention the {{plan}} plan.\n", "You are a guide.\nWrite {{ answer <name> }} here.\n"] {
+            let client = opened(text)
+            let tokens = decode(try XCTUnwrap(client.request("textDocument/semanticTokens/full", ["textDocument": TestClient.document(uri)])?["data"]?.arrayValue))
+            XCTAssertTrue(tokens.contains { $0.type == "variable" }, "\(tokens)")
+            let ends = zip(tokens, tokens.dropFirst()).allSatisfy { $0.line < $1.line || $0.start + $0.length <= $1.start }
+            XCTAssertTrue(ends, "tokens in order, not overlapping: \(tokens)")
+            XCTAssertNotNil(client.request("textDocument/semanticTokens/range", ["textDocument": TestClient.document(uri), "range": TestClient.range(0, 0, 1, 0)]))
+        }
+    }
+
     func testSemanticTokenColumnsFollowTheEncoding() throws {
         // The emoji is 2 UTF-16 units and 4 UTF-8 bytes; "é" is 1 and 2.
         let text = "Reply in French 👍. You are a café owner.\n"

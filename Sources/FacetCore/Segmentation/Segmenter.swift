@@ -579,6 +579,12 @@ struct SegmenterState {
             i = skip(from: i + 1, to: min(n, cursor.nextStart), until: Self.variableScanStops)
         }
         variables.sort { $0.range.lowerBound < $1.range.lowerBound }
+        // A `<name>` inside "{{ answer <name> }}" is part of the outer variable, not one of its own.
+        var outerEnd = 0
+        variables.removeAll { variable in
+            defer { outerEnd = max(outerEnd, variable.range.upperBound) }
+            return variable.range.lowerBound < outerEnd
+        }
         protected = spans.sorted { $0.lowerBound < $1.lowerBound }
     }
 
@@ -589,6 +595,8 @@ struct SegmenterState {
         if i + 1 < n && (buffer[i + 1] == UInt8(ascii: "{") || buffer[i + 1] == UInt8(ascii: "%")) {
             let closer: StaticString = buffer[i + 1] == UInt8(ascii: "{") ? "}}" : "%}"
             guard let close = find(closer, from: i + 2, to: limit) else { return nil }
+            // "{{name} warmly ... {{plan}}": a second opener first means this one was never closed.
+            if find("{{", from: i + 2, to: close) != nil { return nil }
             let span = i..<close + 2
             if buffer[i + 1] == UInt8(ascii: "%") { return (nil, span) }
             guard let name = leadingIdentifier(in: i + 2..<close) else { return (nil, span) }

@@ -32,6 +32,8 @@ enum SemanticTokensFeature {
             var v = nextVariable
             // Walk the unit, cutting out its variables and splitting at line ends.
             while cursor < unit.range.upperBound {
+                // Variables never overlap (the segmenter keeps the outer one); this only guards the ranges below.
+                while v < variables.count && variables[v].upperBound <= cursor { v += 1 }
                 let variable = v < variables.count && variables[v].lowerBound < unit.range.upperBound ? variables[v] : nil
                 let stop = variable.map { max(cursor, $0.lowerBound) } ?? unit.range.upperBound
                 if let type { appendLines(cursor..<stop, type, lines, into: &result) }

@@ -76,6 +76,9 @@ anything else             normal stream                               normal JSO
 ``fault-500``             500 ``{"error":{"message":"internal         same
                           boom","type":"server_error"}}``
 ``fault-503``             503 with ``Retry-After: 1``, error JSON     same
+``fault-redirect``        307 to ``/v1/chat/completions`` (this        same
+                          server again: a client that follows it
+                          sends the request twice, or loops)
 ``fault-malformed``       role chunk, ``"Echo: "`` chunk, then the    200 JSON whose body is truncated,
                           raw event ``data: {"choices":[{"delta":     invalid JSON (right Content-Length)
                           {"content":"oops"`` (invalid JSON), then
@@ -210,6 +213,8 @@ ERROR_MODES = {
         "message": "The server is overloaded or not ready yet.",
         "type": "server_error",
         "code": "service_unavailable"}}, RETRY_AFTER),
+    "fault-redirect": (307, {"error": {"message": "moved", "type": "redirect"}},
+                       {"Location": "/v1/chat/completions"}),
 }
 
 # mode name -> pattern; the integer groups become arguments of the mode.
