@@ -156,6 +156,10 @@ struct EvalRun {
             let text = String(decoding: data, as: UTF8.self)
             switch EvalSetup.subject(text: text, path: file, configuration: configuration, only: options.caseNumber) {
             case .success(let subject):
+                // A gate that scores what is left after broken cases were dropped would pass untested.
+                if !subject.plan.problems.isEmpty {
+                    return fail("\(file): " + subject.plan.problems.joined(separator: "; ") + "; fix these cases: eval sends none while one cannot be read")
+                }
                 subjects.append(subject)
                 sources.append(SourceText(text))
             case .failure(let error): return fail("\(file): \(error.message)")

@@ -44,6 +44,9 @@ final class JudgingTests: XCTestCase {
             // The format is quoted first, then the real result: the last marker wins.
             ("The output should be \"Feedback: ... [RESULT] (an integer)\". Feedback: fine. [RESULT] 5", 5),
             ("4", 4),
+            ("[RESULT] - 4", 4),
+            ("Score: 4, because it is clear.", 4),
+            ("[RESULT] 4 - the answer is clear", 4),
         ]
         for (reply, expected) in table {
             XCTAssertEqual(ScoreParser.read(reply).score, expected, reply)
@@ -59,6 +62,13 @@ final class JudgingTests: XCTestCase {
             ("Score: 8/10", "out of 10"),
             ("[RESULT] 3.5", "not a whole score"),
             ("[RESULT] four", "no number"),
+            // A minus sign was skipped as a dash, so -1 scored 1.
+            ("Feedback: bad. [RESULT] -1", "-1 is outside 1-5"),
+            ("Score: -2", "-2 is outside 1-5"),
+            ("[RESULT] 3-4", "a range"),
+            ("[RESULT] 2 to 4", "a range"),
+            ("[RESULT] 3\u{2013}4", "a range"),
+            ("[RESULT] 4,5", "not a whole score"),
         ]
         for (reply, reason) in table {
             guard case .unparseable(let why) = ScoreParser.read(reply) else { return XCTFail("scored: \(reply)") }

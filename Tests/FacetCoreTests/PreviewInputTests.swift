@@ -49,6 +49,22 @@ final class PreviewInputTests: XCTestCase {
         XCTAssertTrue(angry.text.hasPrefix("You are a calm support agent"), "a case's variables win over the file's")
     }
 
+    /// Broken cases were replaced by the probe, so a CI gate passed on a question nobody wrote.
+    func testCasesThatCannotBeReadAreAnErrorNotAProbe() throws {
+        let plain = document("You are a helpful assistant.")
+        for broken in ["cases: [", "- 3\n- [1, 2]\n", "just text"] {
+            guard case .failure(let error) = PreviewPlan.make(document: plain, casesFile: PreviewCases.parse(yaml: broken), probe: "Who are you?") else {
+                return XCTFail("\(broken) gave a plan")
+            }
+            XCTAssertTrue(error.message.hasPrefix("no case can be sent: "), error.message)
+        }
+        // With one good case left, the good one is sent and the problem reported.
+        let partly = try PreviewPlan.make(document: plain, casesFile: PreviewCases.parse(yaml: "- Hello\n- [1, 2]\n"), probe: "x").get()
+        XCTAssertEqual(partly.items.map(\.number), [1])
+        XCTAssertEqual(partly.problems.count, 1)
+        XCTAssertFalse(partly.usesProbe)
+    }
+
     func testPlanUsesTheProbeWithoutCasesAndChecksTheCaseNumber() throws {
         let plain = document("You are a helpful assistant.")
         let plan = try PreviewPlan.make(document: plain, casesFile: nil, probe: "Who are you?").get()

@@ -46,6 +46,24 @@ final class RobustnessTests: XCTestCase {
         }
     }
 
+    /// Nested aliases ("billion laughs"): 400 bytes of front matter froze the server at 11 GB.
+    func testYAMLAliasBombsAreRefusedNotExpanded() {
+        var yaml = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        for (name, previous) in zip("bcdefgh", "abcdefg") {
+            yaml += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+        }
+        let analysis = check(Array(("---\n" + yaml + "cases:\n  - user: hi\n---\nYou are a helpful assistant.\n").utf8))
+        let finding = analysis.findings.first { $0.rule == "invalid-front-matter" }
+        XCTAssertEqual(finding?.message.contains("aliases expand to more than"), true, "\(analysis.findings.map(\.message))")
+        XCTAssertEqual(analysis.document.units.count, 1)
+        let cases = PreviewCases.parse(yaml: yaml + "cases:\n  - *h\n")
+        XCTAssertTrue(cases.cases.isEmpty)
+        XCTAssertEqual(cases.problems.first?.contains("aliases expand to more than"), true, "\(cases.problems)")
+        // A few aliases, as people use them, are read.
+        let modest = PreviewCases.parse(yaml: "greeting: &g Hello there\ncases:\n  - *g\n  - user: *g\n")
+        XCTAssertEqual(modest.cases.count, 2, "\(modest.problems)")
+    }
+
     func testInvalidUTF8ReportsTheByteOffset() {
         let bytes = Array("Hello.\nRéponds ".utf8) + [0xFF, 0xFE] + Array(" en français.\n".utf8)
         let analysis = check(bytes)

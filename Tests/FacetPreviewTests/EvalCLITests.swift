@@ -97,6 +97,18 @@ final class EvalCLITests: XCTestCase {
         XCTAssertTrue(configured.stdout.contains("support.system.md — 1 case · small vs strong"), configured.stdout)
     }
 
+    /// A broken case was dropped (or all of them replaced by the probe) and the gate passed.
+    func testBrokenCasesStopEvalBeforeAnythingIsSent() throws {
+        let before = try fake.stats()["requests"] as? Int
+        for cases in ["cases:\n  - Hello there\n  - [1, 2]\n", "cases: ["] {
+            try cases.write(to: directory.appendingPathComponent("support.cases.yaml"), atomically: true, encoding: .utf8)
+            let run = try eval([file, "--endpoint", "strong", "--fail-under", "1"])
+            XCTAssertEqual(run.finish(), 2, cases)
+            XCTAssertTrue(run.stderr.contains("support.system.md: "), run.stderr)
+        }
+        XCTAssertEqual(try fake.stats()["requests"] as? Int, before, "nothing was sent")
+    }
+
     func testExitStatuses() throws {
         let unscored = try eval([file, "--endpoint", "strong", "--judge", "confused", "--case", "1"])
         XCTAssertEqual(unscored.finish(), 1)

@@ -12,8 +12,8 @@ public enum JudgeReading: Sendable, Equatable {
 /// `Rating: N`; the last occurrence of the strongest marker present wins (a
 /// judge that quotes the format first and then answers is read right).
 /// Accepted around the number: `**`, brackets, `N/5`, `N out of 5`, `N.0`,
-/// and any trailing text. A number outside 1-5, a fraction or another scale
-/// is reported, not rounded.
+/// and any trailing text. A number outside 1-5 (negative too), a fraction, a
+/// range or another scale is reported, not rounded.
 public enum ScoreParser {
     static let markers: [String] = ["[result]", "[score]", "result:", "final score", "overall score", "score:", "score is", "score of", "rating:"]
 
@@ -49,6 +49,19 @@ public enum ScoreParser {
         while i < text.count, text[i] >= 48, text[i] <= 57 { i += 1 }
         guard i > digitsStart, let value = Int(String(decoding: text[digitsStart..<i], as: UTF8.self)) else {
             return .failure(Problem(message: "no number after the marker"))
+        }
+        // "-1": the dash skipped as a list marker is a minus sign glued to the number.
+        if digitsStart > start, text[digitsStart - 1] == UInt8(ascii: "-") {
+            return .failure(Problem(message: "-\(value) is outside 1-5"))
+        }
+        // "3-4", "2 to 4", "4,5": a range or a decimal comma is not one whole score.
+        func isDigit(_ at: Int) -> Bool { at < text.count && text[at] >= 48 && text[at] <= 57 }
+        if i < text.count, (text[i] == UInt8(ascii: "-") && isDigit(i + 1)) || text[i...].starts(with: " to ".utf8) && isDigit(i + 4)
+            || text[i...].starts(with: "\u{2013}".utf8) && isDigit(i + 3) {
+            return .failure(Problem(message: "a range, not one score from 1 to 5"))
+        }
+        if i < text.count, text[i] == UInt8(ascii: ","), isDigit(i + 1) {
+            return .failure(Problem(message: "\(value),\(Character(UnicodeScalar(text[i + 1]))) is not a whole score from 1 to 5"))
         }
         if i + 1 < text.count, text[i] == 46, text[i + 1] >= 48, text[i + 1] <= 57 {
             var j = i + 1

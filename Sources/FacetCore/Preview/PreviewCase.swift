@@ -72,10 +72,14 @@ public struct PreviewCases: Sendable {
     /// mapping with `cases:` and optional `variables:`.
     public static func parse(yaml text: String) -> PreviewCases {
         let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch {
+        do { node = try Yams.compose(yaml: text) } catch let error as YamlError {
+            return PreviewCases(problems: ["not valid YAML, " + FrontMatterParser.located(error)])
+        } catch {
             return PreviewCases(problems: ["not valid YAML: \(String(describing: error).prefix(200))"])
         }
         guard let node else { return PreviewCases(problems: ["the file is empty"]) }
+        let limit = YAMLExpansion.limit(bytes: text.utf8.count)
+        if YAMLExpansion.exceeds(node, limit: limit) { return PreviewCases(problems: [YAMLExpansion.message(limit: limit)]) }
         let value = FrontMatterParser.convert(node)
         switch value {
         case .array:

@@ -38,6 +38,11 @@ public struct PreviewPlan: Sendable {
             all.variables = casesFile.variables
         }
         let problems = fromFrontMatter.problems.map { "front matter: \($0)" } + (casesFile?.problems ?? [])
+        // Cases that were written but cannot be read are not a file without cases:
+        // sending the probe instead would pass a check that tested nothing the author wrote.
+        if all.cases.isEmpty && !problems.isEmpty {
+            return .failure(PreviewSettingsError(message: "no case can be sent: " + problems.joined(separator: "; ")))
+        }
         var usesProbe = false
         var chosen = Array(all.cases.enumerated()).map { (number: $0.offset + 1, previewCase: $0.element) }
         if let only {

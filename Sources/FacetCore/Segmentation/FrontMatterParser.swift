@@ -19,6 +19,11 @@ enum FrontMatterParser {
             return frontMatter
         }
         guard let node else { return frontMatter }
+        let limit = YAMLExpansion.limit(bytes: yaml.utf8.count)
+        if YAMLExpansion.exceeds(node, limit: limit) {
+            frontMatter.error = ("front matter is not read: " + YAMLExpansion.message(limit: limit), bodyOffset)
+            return frontMatter
+        }
         guard case .mapping(let mapping) = node else {
             frontMatter.error = ("front matter must be a YAML mapping (key: value lines)", bodyOffset)
             return frontMatter
@@ -99,14 +104,25 @@ enum FrontMatterParser {
     }
 
     static func describe(_ error: YamlError) -> String {
-        let detail: String
+        "front matter is not valid YAML: " + detail(error)
+    }
+
+    /// The parser's complaint on one line, without positions.
+    static func detail(_ error: YamlError) -> String {
         switch error {
         case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _):
-            detail = [context?.description, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            return oneLine([context?.description, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": "))
         default:
-            detail = "\(error)"
+            return oneLine("\(error)")
         }
-        return "front matter is not valid YAML: " + oneLine(detail)
+    }
+
+    /// Where the parser stopped, for a file of its own: "line 4: ...".
+    static func located(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _): return "line \(mark.line): " + detail(error)
+        default: return detail(error)
+        }
     }
 
     /// The parser's text on one line, as a finding's message must be, without
