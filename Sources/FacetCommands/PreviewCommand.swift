@@ -49,6 +49,14 @@ struct PreviewCommand: ParsableCommand {
     @Option(help: "With --compare: the judging endpoint (default: [judge] endpoint; without either, answers are not scored).")
     var judge: String?
 
+    /// The bounds `.facet.toml` enforces for the same settings.
+    func validate() throws {
+        if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature takes 0 to 2") }
+        if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens takes 1 or more") }
+        if let timeout, !(timeout > 0 && timeout.isFinite) { throw ValidationError("--timeout takes a number of seconds above 0") }
+        if let caseNumber, caseNumber < 1 { throw ValidationError("--case takes 1 or more (cases count from 1)") }
+    }
+
     func run() throws {
         if compare != nil {
             let options = EvalRun.Options(compare: compare, judge: judge, caseNumber: caseNumber, noCache: noCache, cacheFile: cacheFile)

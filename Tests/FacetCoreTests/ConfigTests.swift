@@ -61,6 +61,12 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(toml.entries.map(\.value), [.integer(1), .string("x")])
     }
 
+    /// A file saved with a byte order mark failed with ":1: expected a key".
+    func testAByteOrderMarkIsNotAKey() throws {
+        let configuration = try FacetConfiguration.parse(toml: "\u{FEFF}token-budget = 10\n", file: ".facet.toml")
+        XCTAssertEqual(configuration.tokenBudget, 10)
+    }
+
     func testTOMLErrorsNameTheLine() {
         func line(_ text: String) -> Int? {
             do { _ = try TOMLSubset(parsing: text); return nil } catch { return error.line }

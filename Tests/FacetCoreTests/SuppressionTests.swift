@@ -20,6 +20,12 @@ final class SuppressionTests: XCTestCase {
         XCTAssertEqual(analysis.findings.filter { $0.rule == "vague-quantifier" }.map(\.range.lowerBound), [65])
     }
 
+    /// A tag line is no unit, so an unclosed tag could only be silenced for the whole file.
+    func testDisableAboveAnUnclosedTagSilencesIt() {
+        XCTAssertTrue(rules("You are a helper.\n<rules>\nBe kind.\n").contains("unbalanced-section"))
+        XCTAssertFalse(rules("You are a helper.\n<!-- facet-disable unbalanced-section -->\n\n<rules>\nBe kind.\n").contains("unbalanced-section"))
+    }
+
     func testDisableOnlyNamedRules() {
         let text = "<!-- facet-disable weak-instruction -->\nTry to give a few examples of each step.\n"
         let found = rules(text)

@@ -135,6 +135,13 @@ final class PreviewCLITests: XCTestCase {
         let badCase = try Run([file, "--case", "9"], cache: cache)
         XCTAssertEqual(badCase.finish(), 2)
         XCTAssertTrue(badCase.stderr.contains("case 9 does not exist: the file declares 2 cases"), badCase.stderr)
+        // Out of the bounds .facet.toml enforces: nan crashed the request encoder, 0 tokens meant no limit.
+        for (arguments, message) in [(["--temperature", "nan"], "--temperature takes 0 to 2"), (["--temperature", "5"], "--temperature takes 0 to 2"),
+                                     (["--max-tokens", "0"], "--max-tokens takes 1 or more"), (["--timeout", "0"], "--timeout takes a number of seconds above 0")] {
+            let run = try Run([file] + arguments, cache: cache)
+            XCTAssertEqual(run.finish(), 2, "\(arguments)")
+            XCTAssertTrue(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
     }
 
     /// Ctrl-C stops the request in flight: exit 130, and the endpoint sees the connection close.

@@ -232,6 +232,26 @@ final class FeatureTests: XCTestCase {
         XCTAssertFalse(Analyzer.analyze(withRole).findings.contains { $0.rule == "missing-facet" && $0.message.contains("role") })
     }
 
+    /// Inline after "- ", the comment joined the item's text and silenced nothing; before an
+    /// unclosed tag (no unit) it silenced nothing either; and one rule's two findings on a unit gave two actions.
+    func testEveryDisableHereActionSilencesItsFinding() throws {
+        let text = "Answer questions about trains.\n\n- Give a few examples.\n- Try to be brief.\n<rules>\nBe kind.\n"
+        let client = opened(text)
+        let all = try actions(client, TestClient.range(0, 0, 6, 0))
+        let here = all.filter { $0["title"]?.stringValue?.hasSuffix(" here") == true }
+        let titles = here.compactMap { $0["title"]?.stringValue }
+        for rule in ["vague-quantifier", "weak-instruction", "unbalanced-section", "missing-facet"] {
+            XCTAssertEqual(titles.filter { $0 == "Disable \(rule) here" }.count, 1, "\(titles)")
+        }
+        for action in here {
+            let rule = try XCTUnwrap(action["diagnostics"]?[0]?["code"]?.stringValue)
+            let fixed = try apply(try XCTUnwrap(action["edit"]), to: text)
+            let after = Analyzer.analyze(fixed)
+            XCTAssertFalse(after.findings.contains { $0.rule == rule }, "\(rule) stays after: \(fixed)")
+            XCTAssertEqual(after.document.units.filter { $0.kind == .listItem }.count, 2, "the items are still items: \(fixed)")
+        }
+    }
+
     /// A finding in the front matter (an unused variable) is silenced file-wide,
     /// below the front matter: a comment inside it would break its YAML.
     func testDisablingAFindingInTheFrontMatter() throws {

@@ -47,6 +47,17 @@ final class SuggestionTests: XCTestCase {
         XCTAssertFalse(completion(client, line: 2, character: 2).isEmpty, "after a list marker")
     }
 
+    /// Accepting glued a sentence onto the line: "...agent.## Task", "...agent.Answer billing questions."
+    func testNoCompletionBeforeTextOnTheLine() throws {
+        let client = TestClient()
+        client.initialize()
+        client.open(uri, "You are a support agent.\n## Task\n- Answer billing questions.\nBe brief.\n")
+        XCTAssertTrue(completion(client, line: 1, character: 0).isEmpty, "before a heading")
+        XCTAssertTrue(completion(client, line: 2, character: 2).isEmpty, "after a list marker, before its text")
+        XCTAssertTrue(completion(client, line: 3, character: 0).isEmpty, "before a sentence")
+        XCTAssertFalse(completion(client, line: 4, character: 0).isEmpty, "the empty last line")
+    }
+
     func testAddPreferenceCodeActionAndHover() throws {
         let client = TestClient()
         client.initialize()

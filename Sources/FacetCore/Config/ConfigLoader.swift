@@ -20,7 +20,8 @@ extension FacetConfiguration {
     public static func parse(toml text: String, file: String, over base: FacetConfiguration = .default) throws(ConfigurationError) -> FacetConfiguration {
         let document: TOMLSubset
         do {
-            document = try TOMLSubset(parsing: text)
+            // Editors on Windows may save with a byte order mark; it is not a key.
+            document = try TOMLSubset(parsing: text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         } catch {
             throw ConfigurationError(file: file, line: error.line, message: error.message)
         }
@@ -68,7 +69,7 @@ extension FacetConfiguration {
                 configuration.inlayHints = b
             default:
                 let name = entry.table.isEmpty ? entry.key : "\(entry.table).\(entry.key)"
-                throw fail("unknown setting '\(name)'; known: \(knownKeys.joined(separator: ", ")), [rules], [preview], [endpoints.NAME]")
+                throw fail("unknown setting '\(name)'; known: \(knownKeys.joined(separator: ", ")), [rules], [preview], [judge], [endpoints.NAME]")
             }
         }
         return configuration

@@ -1,5 +1,7 @@
 /// Inline suppression comments:
-/// `<!-- facet-disable rule-id ... -->` silences those rules on the next unit,
+/// `<!-- facet-disable rule-id ... -->` silences those rules on the next unit
+/// (and a finding outside any unit, such as an unclosed tag's, on the next line
+/// that is not blank),
 /// `<!-- facet-disable-file rule-id ... -->` in the whole file. With no ids,
 /// every rule is silenced.
 struct Suppressions {
@@ -7,18 +9,27 @@ struct Suppressions {
     var fileAll = false
     /// Unit index → rules silenced on it ("*" for all).
     var unitRules: [Int: Set<String>] = [:]
+    /// Line → rules silenced on findings outside units that start on it.
+    var lineRules: [Int: Set<String>] = [:]
     let units: [Unit]
+    let lines: LineIndex
 
     init(_ document: Document) {
         units = document.units
+        lines = document.source.lines
         for comment in document.comments {
             guard let (directive, idList) = Self.directive(in: comment) else { continue }
             let ids = Set(idList)
             if directive == "facet-disable-file" {
                 if ids.isEmpty { fileAll = true } else { fileRules.formUnion(ids) }
             } else if directive == "facet-disable" || directive == "facet-disable-next" {
-                guard let next = document.units.firstIndex(where: { $0.range.lowerBound >= comment.range.upperBound }) else { continue }
-                unitRules[next, default: []].formUnion(ids.isEmpty ? ["*"] : ids)
+                let silenced: Set<String> = ids.isEmpty ? ["*"] : ids
+                if let next = document.units.firstIndex(where: { $0.range.lowerBound >= comment.range.upperBound }) {
+                    unitRules[next, default: []].formUnion(silenced)
+                }
+                if let line = Self.nextTextLine(after: comment.range.upperBound, document.source) {
+                    lineRules[line, default: []].formUnion(silenced)
+                }
             }
         }
     }
@@ -40,13 +51,27 @@ struct Suppressions {
         return (directive, Array(words.dropFirst()))
     }
 
+    /// The first line after `offset` (not the comment's own) with more than white space on it.
+    static func nextTextLine(after offset: Int, _ source: SourceText) -> Int? {
+        let lines = source.lines
+        var line = lines.line(containing: max(offset - 1, 0)) + 1
+        while line < lines.lineCount {
+            let range = lines.lineStarts[line]..<lines.lineContentEnd(line)
+            if source.bytes[range].contains(where: { $0 != 0x20 && $0 != 0x09 }) { return line }
+            line += 1
+        }
+        return nil
+    }
+
     func filter(_ findings: [Finding]) -> [Finding] {
         if fileAll { return findings.filter { $0.rule == "unknown-rule" } }
         return findings.filter { finding in
             if fileRules.contains(finding.rule) { return false }
-            guard !unitRules.isEmpty else { return true }
+            guard !unitRules.isEmpty || !lineRules.isEmpty else { return true }
+            func silences(_ rules: Set<String>?) -> Bool { rules.map { $0.contains("*") || $0.contains(finding.rule) } ?? false }
             let unit = finding.unit ?? units.firstIndex { $0.range.contains(finding.range.lowerBound) }
-            if let unit, let rules = unitRules[unit], rules.contains("*") || rules.contains(finding.rule) { return false }
+            if let unit, silences(unitRules[unit]) { return false }
+            if unit == nil, silences(lineRules[lines.line(containing: finding.range.lowerBound)]) { return false }
             return true
         }
     }

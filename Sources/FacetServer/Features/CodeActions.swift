@@ -13,6 +13,7 @@ enum CodeActionFeature {
         let window = mapping.offsets(params.range)
         var actions: [CodeAction] = []
         var fileWide = Set<String>()
+        var disabledHere = Set<String>()  // rule and place: two findings of one rule on one unit need one comment
         func edit(_ edits: [FacetCore.TextEdit]) -> WorkspaceEdit {
             WorkspaceEdit(changes: [snapshot.uri: edits.map { LSPTypes.TextEdit(range: mapping.range($0.range), newText: $0.newText) }])
         }
@@ -28,9 +29,10 @@ enum CodeActionFeature {
             guard finding.rule != "unknown-rule" else { continue }
             // A comment in the front matter would break its YAML, and silences no unit there.
             let inFrontMatter = analysis.document.frontMatter?.range.contains(finding.range.lowerBound) ?? false
-            if !inFrontMatter {
+            let here = disableHere(finding, analysis)
+            if !inFrontMatter && disabledHere.insert("\(finding.rule) \(here.range.lowerBound)").inserted {
                 actions.append(CodeAction(title: "Disable \(finding.rule) here", kind: "quickfix", diagnostics: [diagnostic],
-                                          isPreferred: false, edit: edit([disableHere(finding, analysis)])))
+                                          isPreferred: false, edit: edit([here])))
             }
             if fileWide.insert(finding.rule).inserted {
                 actions.append(CodeAction(title: "Disable \(finding.rule) in this file", kind: "quickfix", diagnostics: [diagnostic],
@@ -64,7 +66,8 @@ enum CodeActionFeature {
     }
 
     /// `<!-- facet-disable rule -->` just before the finding's unit: on a line of
-    /// its own when the unit starts its line, else inline, so it silences exactly that unit.
+    /// its own when the unit starts its line (so it also silences a finding outside
+    /// units on that line, such as an unclosed tag's), else inline, so it silences exactly that unit.
     static func disableHere(_ finding: Finding, _ analysis: Analysis) -> FacetCore.TextEdit {
         let document = analysis.document
         let lines = document.source.lines
@@ -74,7 +77,8 @@ enum CodeActionFeature {
         let lineStart = max(lines.lineStarts[line], document.source.textStart)
         let comment = "<!-- facet-disable \(finding.rule) -->"
         let startsLine = !document.units.contains { $0.range.lowerBound >= lineStart && $0.range.lowerBound < start }
-        if startsLine && (unitIndex.map { document.units[$0].kind } != .listItem) {
+        // A list item's comment goes on the line above it too: inline after "- ", it joined the item's text.
+        if startsLine {
             let indent = document.source.bytes[lineStart..<start].prefix { $0 == 0x20 || $0 == 0x09 }
             return TextEdit(range: lineStart..<lineStart, newText: String(decoding: indent, as: UTF8.self) + comment + "\n")
         }

@@ -23,13 +23,16 @@ enum CompletionFeature {
         return CompletionList(isIncomplete: false, items: items)
     }
 
-    /// Blank before the cursor (list markers allowed), or the line just after a heading.
+    /// Blank before the cursor (list markers allowed), or the line just after a
+    /// heading; and nothing after it, or accepting would glue a sentence onto the line's text.
     static func offersPreferences(at position: Position, _ snapshot: DocumentSnapshot) -> Bool {
         let lines = snapshot.source.lines
         guard position.line >= 0, position.line < lines.lineCount else { return false }
         let start = lines.lineStarts[position.line]
         let cursor = snapshot.mapping.offset(position)
         let before = snapshot.source.text(start..<cursor).trimmingCharacters(in: .whitespaces)
+        let lineEnd = max(cursor, lines.lineContentEnd(position.line))
+        guard snapshot.source.text(cursor..<lineEnd).allSatisfy(\.isWhitespace) else { return false }
         if before.isEmpty || ["-", "*", "+"].contains(before) || before.range(of: #"^\d+[.)]$"#, options: .regularExpression) != nil {
             return true
         }
