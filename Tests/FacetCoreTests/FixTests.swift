@@ -36,6 +36,11 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed("Explain grammar, maybe with a table.\n", rule: "weak-instruction"), "Explain grammar with a table.\n")
     }
 
+    /// "When greeting the user, maybe joke" became "When greeting the user joke".
+    func testWeakInstructionRemovalKeepsTheCommaThatEndsAnOpeningClause() {
+        XCTAssertEqual(fixed("When greeting the user, maybe joke about the weather.\n", rule: "weak-instruction"), "When greeting the user, joke about the weather.\n")
+    }
+
     func testWeakInstructionRemovalInTheMiddle() {
         XCTAssertEqual(fixed("Please try to be concise.\n", rule: "weak-instruction"), "Please be concise.\n")
     }

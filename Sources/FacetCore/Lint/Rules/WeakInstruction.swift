@@ -12,8 +12,10 @@ struct WeakInstruction: LintRule {
     ^^^^^^ weak-instruction: state it directly
     ```
 
-    Fix: removes the hedge ("Answer in under 100 words.") and a comma next to it. \
-    "try to" counts only at the start of an instruction, so "users who try to \
+    Fix: removes the hedge ("Answer in under 100 words.") and a comma next to it \
+    (not the comma that ends an opening clause: "When greeting the user, joke"). \
+    "If you can" followed by its verb is a condition ("if you can find relevant \
+    news"), not a hedge. "try to" counts only at the start of an instruction, so "users who try to \
     bypass the rules" is left alone. A hedge whose unit, or the next, says what \
     to do otherwise ("If possible, call the user by name; otherwise say 'you'") \
     is optional on purpose and is left alone too, as is a hedge in quotation \
@@ -48,6 +50,10 @@ struct WeakInstruction: LintRule {
                     let before = tokens.prefix(match.firstToken)
                     guard before.allSatisfy({ Self.leaders.contains($0.hash) }) else { continue }
                 }
+                // "... if you can find relevant news": a condition with its verb, not a hedge.
+                if phrase == "if you can", Self.wordFollows(match.range.upperBound, in: context.source.bytes, before: context.document.units[unit].range.upperBound) {
+                    continue
+                }
                 if fallback == nil {
                     fallback = Self.fallbacks.hasMatch(tokens) || position + 1 < units.count && Self.fallbacks.hasMatch(context.tokens(units[position + 1]))
                 }
@@ -62,6 +68,17 @@ struct WeakInstruction: LintRule {
         return findings
     }
 
+    /// Whether a word comes next after `offset` (spaces skipped), within the unit.
+    static func wordFollows(_ offset: Int, in bytes: [UInt8], before end: Int) -> Bool {
+        var i = offset
+        while i < end && bytes[i] == UInt8(ascii: " ") { i += 1 }
+        return i < end && i > offset && ByteClass.isAlpha(bytes[i])
+    }
+
+    /// Words that open a clause ending in a comma that the sentence needs:
+    /// "When greeting the user, maybe joke" keeps it ("..., joke").
+    static let clauseOpeners = WordSet(["when", "whenever", "if", "while", "before", "after", "once", "unless", "as", "since", "for", "in", "during"].map(Tokenizer.hash))
+
     /// Removes the hedge, a comma next to it, and capitalises the new first word.
     func removalFix(_ context: LintContext, unit: Int, phrase: Range<Int>) -> Fix? {
         let bytes = context.source.bytes
@@ -69,8 +86,9 @@ struct WeakInstruction: LintRule {
         var lower = phrase.lowerBound
         var upper = phrase.upperBound
         var commaBefore = false
+        let opensWithClause = context.tokens(unit).first.map { Self.clauseOpeners.contains($0.hash) } ?? false
         if upper < unitRange.upperBound && bytes[upper] == UInt8(ascii: ",") { upper += 1 }
-        else if lower - 2 >= unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") && bytes[lower - 2] == UInt8(ascii: ",") {
+        else if !opensWithClause, lower - 2 >= unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") && bytes[lower - 2] == UInt8(ascii: ",") {
             lower -= 2
             commaBefore = true
         }
