@@ -22,7 +22,9 @@ struct VagueQuantifier: LintRule {
     many as the user asks for", "as many as possible"). So are quantities \
     in quotation marks or `code` (words to say or show verbatim) and in a \
     condition's clause ("If many results are in another language, ..."), \
-    which describes the situation rather than asking for an amount, and \
+    which describes the situation rather than asking for an amount; in the \
+    bound of "as many … as needed"; after a verb that describes ("You have a lot of freedom", "a bit \
+    anxious"), for "a lot of", "lots of", "a bit" and "a little"; and \
     after "Here are" or "Below are" ("Here are some guidelines:"), where what \
     follows gives the number. There is \
     no automatic fix: only you know the number.
@@ -69,6 +71,8 @@ struct VagueQuantifier: LintRule {
                     if examplesEnd.map({ $0 <= at }) ?? false || before.parentheses > 0 { continue }
                 }
                 if phrase == "many" && Self.asksOrBoundsMany(tokens, at) { continue }
+                if Self.boundPhrases.contains(phrase) && Self.followsAsMuch(tokens, at) { continue }
+                if Self.amountIdioms.contains(phrase) && at > tokens.startIndex && Self.describingVerbs.contains(tokens[at - 1].hash) { continue }
                 if quoted.contains(match.range.lowerBound) || before.inCondition || Self.announcesWhatFollows(tokens, at) { continue }
                 findings.append(context.finding(self, "\"\(phrase)\" is vague: \(advice)", range: match.range, unit: unit))
             }
@@ -131,6 +135,26 @@ struct VagueQuantifier: LintRule {
         let (first, second) = (tokens[at - 2].hash, tokens[at - 1].hash)
         return (first == hereHash || first == belowHash) && (second == areHash || second == isHash)
     }
+
+    /// "as needed" after "as many"/"as much": the bound of that comparison
+    /// ("use as many tools as needed": all it takes), not an open condition.
+    static let boundPhrases: Set<String> = ["as needed", "as necessary", "as appropriate"]
+    static let comparisonWords = WordSet(["many", "much", "long", "often", "few", "little", "far"].map(Tokenizer.hash))
+    static func followsAsMuch(_ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
+        var i = tokens.startIndex
+        while i + 1 < at {
+            if tokens[i].hash == asHash && comparisonWords.contains(tokens[i + 1].hash) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// After "is", "has", "needs" ..., these describe ("You have a lot of
+    /// freedom", "a bit anxious", "needs a little boost"); after an imperative
+    /// they ask for an amount ("Add a bit more detail").
+    static let amountIdioms: Set<String> = ["a lot of", "lots of", "a bit", "a little"]
+    static let describingVerbs = WordSet(["is", "are", "am", "was", "were", "has", "have", "had", "need", "needs", "feel", "feels",
+                                          "seem", "seems", "get", "gets", "s", "re"].map(Tokenizer.hash))
 
     static let (howHash, asHash) = (Tokenizer.hash("how"), Tokenizer.hash("as"))
     /// "how many" asks for the number; "as many … as" ties it to a bound ("as
