@@ -153,6 +153,9 @@ private struct TextPrinter: Sendable {
             }
         case .text(_, let text):
             write(text)
+        case .caseSkipped(let index):
+            // Said, so that a run stopped by its first case does not look like a file of one case.
+            write(header(index) + "[\(results[index].answers.first?.error ?? "not sent")]\n\n")
         case .retrying(_, let status, let seconds):
             FileHandle.standardError.write(Data("facet: HTTP \(status); retrying in \(String(format: "%.1f", seconds)) s\n".utf8))
         case .caseFinished(let index):

@@ -191,6 +191,9 @@ public final class PreferenceIndex: Sendable {
     private static var readOnly: Configuration {
         var configuration = Configuration()
         configuration.readonly = true
+        // As long as a writer is waited for: without it, a Facet process reading the
+        // index at that moment made the next one refuse it as locked.
+        configuration.busyMode = .timeout(2)
         return configuration
     }
 

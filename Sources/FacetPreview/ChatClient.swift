@@ -54,9 +54,12 @@ public struct ChatClient: Sendable {
         url("models")
     }
 
-    /// `path` under the profile's base URL, with one slash between.
+    /// `path` under the profile's base URL, with one slash between, before any
+    /// query (Azure-style base URLs end in "?api-version=...").
     private func url(_ path: String) -> String {
-        profile.baseURL.hasSuffix("/") ? profile.baseURL + path : profile.baseURL + "/" + path
+        let base = profile.baseURL
+        let (head, query) = base.firstIndex(of: "?").map { (String(base[..<$0]), String(base[$0...])) } ?? (base, "")
+        return (head.hasSuffix("/") ? head + path : head + "/" + path) + query
     }
 
     /// Streams one answer to `messages`. Cancelling the consuming task, or

@@ -28,6 +28,8 @@ public enum PreviewUpdate: Sendable, Equatable {
     case text(Int, String)
     case retrying(Int, status: Int, seconds: Double)
     case caseFinished(Int)
+    /// Case `Int` was not sent: an earlier case met an error that would repeat, or the run was cancelled.
+    case caseSkipped(Int)
 }
 
 /// Runs a preview's cases one after another against one endpoint, serving
@@ -48,6 +50,7 @@ public enum PreviewRunner {
                 var skipped = PreviewAnswer(turn: 0)
                 skipped.error = stopReason
                 results[index].answers = [skipped]
+                onUpdate(.caseSkipped(index), results)
                 continue
             }
             let key = PreviewCache.key(systemMessage: item.systemMessage.text, previewCase: item.previewCase, profile: job.profile)

@@ -94,7 +94,22 @@ final class FixTests: XCTestCase {
                        "You are a [describe the assistant's role and expertise].\n\nHello there.\nThe weather is nice.\nIt rains a lot.\n")
         let task = try! XCTUnwrap(findings.first { $0.message.contains("task") })
         XCTAssertEqual(apply(task.fixes[0], to: text),
-                       "Hello there.\nThe weather is nice.\nIt rains a lot.\n\nYour task is to [describe what the assistant does for the user].\n")
+                       "Hello there.\nYour task is to (describe what the assistant does for the user).\nThe weather is nice.\nIt rains a lot.\n")
+        var configuration = FacetConfiguration.default
+        configuration.requiredFacets = [.format]
+        XCTAssertEqual(fixed(text, rule: "missing-facet", configuration: configuration),
+                       text + "Reply in this format: [describe the output: length, structure, Markdown or JSON].\n")
+    }
+
+    /// Appended after the file's last line, the sentence turned a tag left open there
+    /// (which is text) into an unclosed section: the fix made an error.
+    func testMissingFacetSkeletonGoesAfterTheLastUnitNotAfterTrailingTags() throws {
+        let text = "You are a judge.\nRead the answer.\nScore it from 1 to 5.\n<critique>"
+        var configuration = FacetConfiguration.default
+        configuration.requiredFacets = [.style]
+        let after = try XCTUnwrap(fixed(text, rule: "missing-facet", configuration: configuration))
+        XCTAssertTrue(after.hasSuffix("Score it from 1 to 5.\nUse a [describe the tone, e.g. friendly and concise] tone.\n<critique>"), after)
+        XCTAssertFalse(Analyzer.analyze(after, configuration: configuration).findings.contains { $0.rule == "unbalanced-section" }, after)
     }
 
     func testMissingFacetSkeletonWithoutTrailingNewline() {
@@ -102,7 +117,10 @@ final class FixTests: XCTestCase {
         var configuration = FacetConfiguration.default
         configuration.requiredFacets = [.task]
         XCTAssertEqual(fixed(text, rule: "missing-facet", configuration: configuration),
-                       text + "\n\nYour task is to [describe what the assistant does for the user].\n")
+                       "You are a chef.\nYour task is to (describe what the assistant does for the user).\nThe kitchen is big.\nIt rains a lot.")
+        configuration.requiredFacets = [.format]
+        XCTAssertEqual(fixed(text, rule: "missing-facet", configuration: configuration),
+                       text + "\nReply in this format: [describe the output: length, structure, Markdown or JSON].\n")
     }
 
     func testUndefinedVariableRename() {

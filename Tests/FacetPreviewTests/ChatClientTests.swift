@@ -231,6 +231,15 @@ final class ChatClientTests: XCTestCase {
         XCTAssertTrue(tls.error?.message.contains("http://") == true)
     }
 
+    /// "…/v1?api-version=1" gave "…/v1?api-version=1/chat/completions".
+    func testThePathGoesBeforeABaseURLsQuery() {
+        let azure = EndpointProfile(name: "azure", baseURL: "https://example.test/openai/deployments/gpt?api-version=2024-06-01", model: "gpt")
+        XCTAssertEqual(ChatClient(profile: azure, apiKey: nil).completionsURL,
+                       "https://example.test/openai/deployments/gpt/chat/completions?api-version=2024-06-01")
+        let plain = EndpointProfile(name: "local", baseURL: "http://localhost:11434/v1/", model: "m")
+        XCTAssertEqual(ChatClient(profile: plain, apiKey: nil).completionsURL, "http://localhost:11434/v1/chat/completions")
+    }
+
     func testOnlyHTTPURLsAreAccepted() async {
         let outcome = await collect(profile("fake") { $0.baseURL = "file:///etc/passwd" })
         XCTAssertEqual(outcome.error?.kind, .invalidURL)

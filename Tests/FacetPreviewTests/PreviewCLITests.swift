@@ -46,6 +46,8 @@ final class PreviewCLITests: XCTestCase {
         private let lock = NSLock()
         private var out = Data()
         private var err = Data()
+        /// Signalled once per stream at its end (an empty read), so `finish` returns all the output.
+        private let ended = DispatchSemaphore(value: 0)
 
         init(_ arguments: [String], cache: String, command: String = "preview") throws {
             process.executableURL = PreviewCLITests.binary
@@ -56,8 +58,17 @@ final class PreviewCLITests: XCTestCase {
             let outPipe = Pipe(), errPipe = Pipe()
             process.standardOutput = outPipe
             process.standardError = errPipe
-            outPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.append(handle.availableData, error: false) }
-            errPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.append(handle.availableData, error: true) }
+            for (pipe, isError) in [(outPipe, false), (errPipe, true)] {
+                pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                    let data = handle.availableData
+                    if data.isEmpty {
+                        handle.readabilityHandler = nil
+                        self?.ended.signal()
+                    } else {
+                        self?.append(data, error: isError)
+                    }
+                }
+            }
             try process.run()
         }
 
@@ -84,7 +95,8 @@ final class PreviewCLITests: XCTestCase {
             let deadline = Date().addingTimeInterval(seconds)
             while process.isRunning && Date() < deadline { usleep(10_000) }
             if process.isRunning { process.terminate(); return nil }
-            usleep(50_000)  // let the readability handlers drain
+            // Both streams read to their end: a fixed pause lost the end of a JSON document on a busy machine.
+            for _ in 0..<2 { _ = ended.wait(timeout: .now() + 5) }
             return process.terminationStatus
         }
     }
@@ -128,6 +140,12 @@ final class PreviewCLITests: XCTestCase {
         let failing = try Run([file, "--model", "fault-500", "--no-cache"], cache: cache)
         XCTAssertEqual(failing.finish(), 1)
         XCTAssertTrue(failing.stdout.contains("fake failed with HTTP 500: internal boom"), failing.stdout)
+
+        // A failure that would repeat stops the run; the text output says so for each case left, as JSON does.
+        let stopped = try Run([file, "--model", "missing-model", "--no-cache"], cache: cache)
+        XCTAssertEqual(stopped.finish(), 1)
+        XCTAssertEqual(stopped.stdout.components(separatedBy: "── ").count - 1, 2, stopped.stdout)
+        XCTAssertTrue(stopped.stdout.contains("[not sent: model 'missing-model' not found"), stopped.stdout)
 
         let unknown = try Run([file, "--endpoint", "nowhere"], cache: cache)
         XCTAssertEqual(unknown.finish(), 2)

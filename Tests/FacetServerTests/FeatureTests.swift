@@ -252,6 +252,26 @@ final class FeatureTests: XCTestCase {
         }
     }
 
+    /// Every edit inserted a bare LF: a mixed file in CRLF, and in CR-only text the line before was joined.
+    func testEditsUseTheFilesLineBreaks() throws {
+        for lineBreak in ["\r\n", "\r"] {
+            let text = ["Answer questions about trains.", "", "Try to be brief.", "Give a few examples.", ""].joined(separator: lineBreak)
+            let client = opened(text)
+            let all = try actions(client, TestClient.range(0, 0, 4, 0))
+            XCTAssertFalse(all.isEmpty)
+            for action in all {
+                let fixed = try apply(try XCTUnwrap(action["edit"]), to: text)
+                let bytes = Array(fixed.utf8)
+                func isBare(_ i: Int) -> Bool {
+                    guard bytes[i] == 0x0A else { return false }
+                    return lineBreak == "\r" || i == 0 || bytes[i - 1] != 0x0D
+                }
+                let bare = bytes.indices.contains(where: isBare)
+                XCTAssertFalse(bare, "\(action["title"] ?? nil) put a bare LF into \(lineBreak.debugDescription) text: \(fixed.debugDescription)")
+            }
+        }
+    }
+
     /// A finding in the front matter (an unused variable) is silenced file-wide,
     /// below the front matter: a comment inside it would break its YAML.
     func testDisablingAFindingInTheFrontMatter() throws {

@@ -20,6 +20,19 @@ public struct SourceText: Sendable {
     /// the top of a file goes here, so the mark stays first.
     public var textStart: Int { bytes.starts(with: Self.byteOrderMark) ? Self.byteOrderMark.count : 0 }
 
+    /// The file's line break, as its first one is: "\r\n", "\r" or "\n" (also for text without any).
+    public var lineBreak: String {
+        guard let first = bytes.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }), bytes[first] == 0x0D else { return "\n" }
+        return first + 1 < bytes.count && bytes[first + 1] == 0x0A ? "\r\n" : "\r"
+    }
+
+    /// `text` (written with "\n") with this file's line breaks, for an edit to insert.
+    public func withLineBreaks(_ text: String) -> String {
+        let lineBreak = self.lineBreak
+        guard lineBreak != "\n", text.contains("\n") else { return text }
+        return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: lineBreak)
+    }
+
     public var count: Int { bytes.count }
 
     /// The text of a byte range, decoding invalid bytes as U+FFFD.

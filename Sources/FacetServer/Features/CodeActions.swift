@@ -15,7 +15,8 @@ enum CodeActionFeature {
         var fileWide = Set<String>()
         var disabledHere = Set<String>()  // rule and place: two findings of one rule on one unit need one comment
         func edit(_ edits: [FacetCore.TextEdit]) -> WorkspaceEdit {
-            WorkspaceEdit(changes: [snapshot.uri: edits.map { LSPTypes.TextEdit(range: mapping.range($0.range), newText: $0.newText) }])
+            // In the file's own line breaks: an LF in a CRLF file is a mixed file, and in a CR file it joins the line before.
+            WorkspaceEdit(changes: [snapshot.uri: edits.map { LSPTypes.TextEdit(range: mapping.range($0.range), newText: snapshot.source.withLineBreaks($0.newText)) }])
         }
         // The editor's cursor may sit just after the flagged words, or it may name the diagnostics it means.
         for finding in analysis.findings where wanted("quickfix") {

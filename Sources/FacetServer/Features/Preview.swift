@@ -89,6 +89,8 @@ enum PreviewFeature {
             return "case \(index + 1)/\(total): HTTP \(status), retrying in \(Int(seconds.rounded(.up))) s"
         case .caseFinished(let index):
             return "case \(index + 1)/\(total) \(results[index].cached ? "cached" : results[index].status.rawValue)"
+        case .caseSkipped(let index):
+            return "case \(index + 1)/\(total) not sent"
         }
     }
 

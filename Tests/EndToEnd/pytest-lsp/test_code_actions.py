@@ -155,7 +155,9 @@ async def test_disable_here_on_a_list_item_of_the_example(client):
     [disable] = [a for a in actions if a.title == "Disable weak-instruction here"]
     line = doc.position("Try to solve").line
     doc.apply_workspace_edit(disable.edit)
-    assert doc.text.splitlines()[line].startswith("- <!-- facet-disable weak-instruction -->")
+    # On the line above the item: inline after "- " it joined the item's text.
+    assert doc.text.splitlines()[line].strip() == "<!-- facet-disable weak-instruction -->"
+    assert doc.text.splitlines()[line + 1].lstrip().startswith("- Try to solve")
     after = codes(await doc.diagnostics())
     assert after == [c for c in before if c != "weak-instruction"]
 

@@ -9,13 +9,15 @@ struct MissingFacet: LintRule {
     `.facet.toml` (default: role and task); messages shorter than `min-units` \
     units (default 3) are not checked, so one-liners stay quiet.
 
-    Fix: inserts a skeleton sentence for the missing facet, with a bracketed \
-    part for you to fill in: a role at the top, anything else at the end.
+    Fix: inserts a skeleton sentence for the missing facet, with a part in \
+    brackets (parentheses for the task) for you to fill in: a role at the top, a task on the line after the \
+    first sentence, anything else on the line after the last one.
     """
 
     static let skeletons: [Facet: String] = [
         .role: "You are a [describe the assistant's role and expertise].",
-        .task: "Your task is to [describe what the assistant does for the user].",
+        // Parentheses, not brackets: bracketed blanks mark output templates, and the sentence was read as format.
+        .task: "Your task is to (describe what the assistant does for the user).",
         .background: "Context: [who the users are, what the product is and what they need].",
         .format: "Reply in this format: [describe the output: length, structure, Markdown or JSON].",
         .style: "Use a [describe the tone, e.g. friendly and concise] tone.",
@@ -34,22 +36,41 @@ struct MissingFacet: LintRule {
         let first = context.document.units[prose[0]]
         var findings: [Finding] = []
         for facet in context.configuration.requiredFacets where present & (1 << facet.order) == 0 {
+            // A tag left open on the last line is a unit of its own text; the sentence goes above it.
+            let lastSentence = prose.last { !Self.isBareTag(context.source.bytes[context.document.units[$0].range]) } ?? prose[prose.count - 1]
+            let last = context.document.units[lastSentence]
             findings.append(context.finding(self, "no unit states the \(facet.rawValue) (\(facet.summary)); add one",
-                                            range: first.range, fixes: [skeletonFix(context, facet: facet, before: first.range.lowerBound)]))
+                                            range: first.range, fixes: [skeletonFix(context, facet: facet, first: first.range, last: last.range)]))
         }
         return findings
     }
 
-    func skeletonFix(_ context: LintContext, facet: Facet, before firstUnit: Int) -> Fix {
+    /// "<critique>": a tag on its own, which stays text only while it is the file's last line.
+    static func isBareTag(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.first == UInt8(ascii: "<") && bytes.last == UInt8(ascii: ">") && !bytes.contains(UInt8(ascii: " "))
+    }
+
+    /// The role goes above the first unit; the task on the line after it (where
+    /// "You are ... Your task is ..." reads as one opening, and the sentence is
+    /// not read by a later section's heading); anything else after the last
+    /// unit's line: not after the file's last line, where it could follow a
+    /// closing tag or turn a tag left open at the end into an unclosed section.
+    func skeletonFix(_ context: LintContext, facet: Facet, first: Range<Int>, last: Range<Int>) -> Fix {
         let text = Self.skeletons[facet]!
         let source = context.source
+        let title = "Add a \(facet.rawValue) sentence"
         if facet == .role {
-            let line = source.lines.line(containing: firstUnit)
+            let line = source.lines.line(containing: first.lowerBound)
             let start = max(source.lines.lineStarts[line], source.textStart)
-            return Fix(title: "Add a \(facet.rawValue) sentence", edits: [TextEdit(range: start..<start, newText: text + "\n\n")])
+            return Fix(title: title, edits: [TextEdit(range: start..<start, newText: text + "\n\n")])
+        }
+        let line = source.lines.line(containing: max(facet == .task ? first.upperBound - 1 : last.upperBound - 1, 0))
+        if line + 1 < source.lines.lineCount {
+            let start = source.lines.lineStarts[line + 1]
+            return Fix(title: title, edits: [TextEdit(range: start..<start, newText: text + "\n")])
         }
         let end = source.count
         let needsNewline = end > 0 && !ByteClass.isNewline(source.bytes[end - 1])
-        return Fix(title: "Add a \(facet.rawValue) sentence", edits: [TextEdit(range: end..<end, newText: (needsNewline ? "\n\n" : "\n") + text + "\n")])
+        return Fix(title: title, edits: [TextEdit(range: end..<end, newText: (needsNewline ? "\n" : "") + text + "\n")])
     }
 }
