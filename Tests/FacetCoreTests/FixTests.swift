@@ -39,6 +39,8 @@ final class FixTests: XCTestCase {
     /// "When greeting the user, maybe joke" became "When greeting the user joke".
     func testWeakInstructionRemovalKeepsTheCommaThatEndsAnOpeningClause() {
         XCTAssertEqual(fixed("When greeting the user, maybe joke about the weather.\n", rule: "weak-instruction"), "When greeting the user, joke about the weather.\n")
+        // A later comma is not the clause's: "be concise,." was left.
+        XCTAssertEqual(fixed("In your answers, be concise, if possible.\n", rule: "weak-instruction"), "In your answers, be concise.\n")
     }
 
     func testWeakInstructionRemovalInTheMiddle() {
@@ -99,6 +101,15 @@ final class FixTests: XCTestCase {
         configuration.requiredFacets = [.format]
         XCTAssertEqual(fixed(text, rule: "missing-facet", configuration: configuration),
                        text + "Reply in this format: [describe the output: length, structure, Markdown or JSON].\n")
+    }
+
+    /// The line after the first sentence's end was in the middle of a hard-wrapped second sentence.
+    func testMissingFacetSkeletonIsNotInsertedInsideAWrappedSentence() {
+        let text = "Hello there, I hope you are well. The weather here is\nnice and warm today in the city.\nIt rains a lot in winter.\n"
+        var configuration = FacetConfiguration.default
+        configuration.requiredFacets = [.task]
+        XCTAssertEqual(fixed(text, rule: "missing-facet", configuration: configuration),
+                       "Hello there, I hope you are well. The weather here is\nnice and warm today in the city.\nYour task is to (describe what the assistant does for the user).\nIt rains a lot in winter.\n")
     }
 
     /// Appended after the file's last line, the sentence turned a tag left open there

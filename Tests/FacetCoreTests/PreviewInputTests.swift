@@ -58,6 +58,12 @@ final class PreviewInputTests: XCTestCase {
             }
             XCTAssertTrue(error.message.hasPrefix("no case can be sent: "), error.message)
         }
+        // Front matter that cannot be read hides its cases: no probe either.
+        let badFrontMatter = document("---\ncases:\n  - user: \"What is the fare?\n  - user: Hi\n---\nYou are a travel agent.\n")
+        guard case .failure(let unread) = PreviewPlan.make(document: badFrontMatter, casesFile: nil, probe: "x") else { return XCTFail("a plan from unreadable front matter") }
+        XCTAssertTrue(unread.message.contains("not valid YAML"), unread.message)
+        // An empty cases file (or one of comments) is a file without cases: the probe.
+        XCTAssertTrue(try PreviewPlan.make(document: plain, casesFile: PreviewCases.parse(yaml: "# none yet\n"), probe: "x").get().usesProbe)
         // With one good case left, the good one is sent and the problem reported.
         let partly = try PreviewPlan.make(document: plain, casesFile: PreviewCases.parse(yaml: "- Hello\n- [1, 2]\n"), probe: "x").get()
         XCTAssertEqual(partly.items.map(\.number), [1])

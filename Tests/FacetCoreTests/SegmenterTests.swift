@@ -262,6 +262,9 @@ final class SegmenterTests: XCTestCase {
                        ["GPT instructions:", "You are a Python tutor.", "Explain each step.", "Try to keep answers short."])
         let escaped = segment("```markdown\n" + prompt + "\\`\\`\\`\nfrom js import Response\ndef on_fetch(request): return Response.new(\"Hi\")\n\\`\\`\\`\n```\n")
         XCTAssertEqual(escaped.quotedPrompts.count, 1)
+        // With CR line breaks the sample is found too: the same text decides the same way.
+        let carriageReturns = segment(("```markdown\n" + prompt + "```python\nprint(1); x = (2)\n```\n````\n").replacingOccurrences(of: "\n", with: "\r"))
+        XCTAssertEqual(carriageReturns.quotedPrompts.count, 1)
         // Unmarked, the same block is code: there, indented lines are as likely nested JSON.
         let unmarked = segment("```\n" + prompt + "    print(1)\n    print(2)\n```\n")
         XCTAssertEqual(unmarked.quotedPrompts.count, 0)

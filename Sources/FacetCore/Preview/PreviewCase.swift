@@ -77,7 +77,7 @@ public struct PreviewCases: Sendable {
         } catch {
             return PreviewCases(problems: ["not valid YAML: \(String(describing: error).prefix(200))"])
         }
-        guard let node else { return PreviewCases(problems: ["the file is empty"]) }
+        guard let node else { return PreviewCases() }  // empty, or only comments: a file without cases
         let limit = YAMLExpansion.limit(bytes: text.utf8.count)
         if YAMLExpansion.exceeds(node, limit: limit) { return PreviewCases(problems: [YAMLExpansion.message(limit: limit)]) }
         let value = FrontMatterParser.convert(node)

@@ -318,9 +318,10 @@ struct SegmenterState {
         let proseLanguages: Set<String> = ["", "markdown", "md", "text", "txt", "plain", "plaintext", "prompt"]
         guard proseLanguages.contains(info), content.count >= 40 else { return false }
         let skipsSamples = ["markdown", "md", "prompt"].contains(info)
+        // Lines end at LF, CR or CRLF, so the same text decides the same way with any line breaks.
         var lineRanges: [Range<Int>] = []
         var lineStart = content.lowerBound
-        for i in content where buffer[i] == 0x0A {
+        for i in content where buffer[i] == 0x0A || buffer[i] == 0x0D && !(i + 1 < content.upperBound && buffer[i + 1] == 0x0A) {
             lineRanges.append(lineStart..<i)
             lineStart = i + 1
         }

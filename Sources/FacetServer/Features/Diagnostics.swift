@@ -87,8 +87,9 @@ enum DiagnosticsFeature {
         let total = findings.count + evalFindings.count
         var omitted: Diagnostic?
         if total > limit {
-            // Eval findings are warnings; keep them unless errors fill the list.
-            let kept = max(0, limit - evalFindings.count)
+            // Eval findings are warnings: after the lint errors, before the other warnings.
+            let errors = findings.filter { $0.severity == .error }.count
+            let kept = limit - min(evalFindings.count, max(0, limit - errors))
             findings = Array(findings.enumerated()
                 .sorted { (severity($0.element.severity), $0.offset) < (severity($1.element.severity), $1.offset) }
                 .prefix(kept)
@@ -101,7 +102,7 @@ enum DiagnosticsFeature {
                                  relatedInformation: nil, data: nil)
         }
         let shown = findings.map { diagnostic($0, uri: snapshot.uri, mapping: mapping) }
-            + evalFindings.prefix(limit).map { finding in
+            + evalFindings.prefix(limit - findings.count).map { finding in
                 Diagnostic(range: mapping.range(finding.range), severity: 2, code: "not-followed", codeDescription: nil,
                            source: "facet eval", message: finding.message, relatedInformation: nil, data: nil)
             }

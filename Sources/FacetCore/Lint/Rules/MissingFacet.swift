@@ -64,7 +64,13 @@ struct MissingFacet: LintRule {
             let start = max(source.lines.lineStarts[line], source.textStart)
             return Fix(title: title, edits: [TextEdit(range: start..<start, newText: text + "\n\n")])
         }
-        let line = source.lines.line(containing: max(facet == .task ? first.upperBound - 1 : last.upperBound - 1, 0))
+        var line = source.lines.line(containing: max(facet == .task ? first.upperBound - 1 : last.upperBound - 1, 0))
+        // Not inside a sentence that a hard wrap carries onto the next line.
+        while line + 1 < source.lines.lineCount, let across = context.document.units.first(where: {
+            $0.range.lowerBound < source.lines.lineStarts[line + 1] && source.lines.lineStarts[line + 1] < $0.range.upperBound
+        }) {
+            line = source.lines.line(containing: across.range.upperBound - 1)
+        }
         if line + 1 < source.lines.lineCount {
             let start = source.lines.lineStarts[line + 1]
             return Fix(title: title, edits: [TextEdit(range: start..<start, newText: text + "\n")])

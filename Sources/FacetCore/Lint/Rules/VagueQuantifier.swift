@@ -139,7 +139,7 @@ struct VagueQuantifier: LintRule {
     /// "as needed" after "as many"/"as much": the bound of that comparison
     /// ("use as many tools as needed": all it takes), not an open condition.
     static let boundPhrases: Set<String> = ["as needed", "as necessary", "as appropriate"]
-    static let comparisonWords = WordSet(["many", "much", "long", "often", "few", "little", "far"].map(Tokenizer.hash))
+    static let comparisonWords = WordSet(["many", "much"].map(Tokenizer.hash))
     static func followsAsMuch(_ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
         var i = tokens.startIndex
         while i + 1 < at {
@@ -154,7 +154,7 @@ struct VagueQuantifier: LintRule {
     /// they ask for an amount ("Add a bit more detail").
     static let amountIdioms: Set<String> = ["a lot of", "lots of", "a bit", "a little"]
     static let describingVerbs = WordSet(["is", "are", "am", "was", "were", "has", "have", "had", "need", "needs", "feel", "feels",
-                                          "seem", "seems", "get", "gets", "s", "re"].map(Tokenizer.hash))
+                                          "seem", "seems", "gets", "s", "re"].map(Tokenizer.hash))
 
     static let (howHash, asHash) = (Tokenizer.hash("how"), Tokenizer.hash("as"))
     /// "how many" asks for the number; "as many … as" ties it to a bound ("as

@@ -68,11 +68,17 @@ struct WeakInstruction: LintRule {
         return findings
     }
 
-    /// Whether a word comes next after `offset` (spaces skipped), within the unit.
+    /// Whether a word that can be the condition's verb comes next after `offset`
+    /// (spaces skipped), within the unit: not "and", "or", "but", "then"
+    /// ("Keep it short if you can and use bullets" is still a hedge).
     static func wordFollows(_ offset: Int, in bytes: [UInt8], before end: Int) -> Bool {
         var i = offset
         while i < end && bytes[i] == UInt8(ascii: " ") { i += 1 }
-        return i < end && i > offset && ByteClass.isAlpha(bytes[i])
+        guard i < end, i > offset, ByteClass.isAlpha(bytes[i]) else { return false }
+        var j = i
+        while j < end && ByteClass.isAlpha(bytes[j]) { j += 1 }
+        let word = String(decoding: bytes[i..<j], as: UTF8.self).lowercased()
+        return !["and", "or", "but", "then", "so"].contains(word)
     }
 
     /// Words that open a clause ending in a comma that the sentence needs:
@@ -86,7 +92,9 @@ struct WeakInstruction: LintRule {
         var lower = phrase.lowerBound
         var upper = phrase.upperBound
         var commaBefore = false
-        let opensWithClause = context.tokens(unit).first.map { Self.clauseOpeners.contains($0.hash) } ?? false
+        // The comma before the hedge ends the opening clause only when it is the unit's first.
+        let opensWithClause = (context.tokens(unit).first.map { Self.clauseOpeners.contains($0.hash) } ?? false)
+            && lower - 2 >= unitRange.lowerBound && !bytes[unitRange.lowerBound..<(lower - 2)].contains(UInt8(ascii: ","))
         if upper < unitRange.upperBound && bytes[upper] == UInt8(ascii: ",") { upper += 1 }
         else if !opensWithClause, lower - 2 >= unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") && bytes[lower - 2] == UInt8(ascii: ",") {
             lower -= 2
