@@ -38,7 +38,7 @@ public struct PreviewPlan: Sendable {
             all.variables = casesFile.variables
         }
         // Front matter that cannot be read hides any cases it holds: a problem, not "no cases".
-        let unreadable = document.frontMatter?.error.map { ["\($0.message)"] } ?? []
+        let unreadable = document.frontMatter?.error.map { [$0.message] } ?? []
         let problems = unreadable + fromFrontMatter.problems.map { "front matter: \($0)" } + (casesFile?.problems ?? [])
         // Cases that were written but cannot be read are not a file without cases:
         // sending the probe instead would pass a check that tested nothing the author wrote.

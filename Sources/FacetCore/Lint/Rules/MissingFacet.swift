@@ -33,12 +33,14 @@ struct MissingFacet: LintRule {
         for unitFacets in context.facets {
             for assignment in unitFacets.assignments { present |= 1 << assignment.facet.order }
         }
+        let missing = context.configuration.requiredFacets.filter { present & (1 << $0.order) == 0 }
+        guard !missing.isEmpty else { return [] }
         let first = context.document.units[prose[0]]
+        // A tag left open on the last line is a unit of its own text; the sentence goes above it.
+        let lastSentence = prose.last { !Self.isBareTag(context.source.bytes[context.document.units[$0].range]) } ?? prose[prose.count - 1]
+        let last = context.document.units[lastSentence]
         var findings: [Finding] = []
-        for facet in context.configuration.requiredFacets where present & (1 << facet.order) == 0 {
-            // A tag left open on the last line is a unit of its own text; the sentence goes above it.
-            let lastSentence = prose.last { !Self.isBareTag(context.source.bytes[context.document.units[$0].range]) } ?? prose[prose.count - 1]
-            let last = context.document.units[lastSentence]
+        for facet in missing {
             findings.append(context.finding(self, "no unit states the \(facet.rawValue) (\(facet.summary)); add one",
                                             range: first.range, fixes: [skeletonFix(context, facet: facet, first: first.range, last: last.range)]))
         }

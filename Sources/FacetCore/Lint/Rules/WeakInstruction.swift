@@ -51,9 +51,7 @@ struct WeakInstruction: LintRule {
                     guard before.allSatisfy({ Self.leaders.contains($0.hash) }) else { continue }
                 }
                 // "... if you can find relevant news": a condition with its verb, not a hedge.
-                if phrase == "if you can", Self.wordFollows(match.range.upperBound, in: context.source.bytes, before: context.document.units[unit].range.upperBound) {
-                    continue
-                }
+                if phrase == "if you can", Self.verbFollows(match, in: tokens, context.source.bytes) { continue }
                 if fallback == nil {
                     fallback = Self.fallbacks.hasMatch(tokens) || position + 1 < units.count && Self.fallbacks.hasMatch(context.tokens(units[position + 1]))
                 }
@@ -68,17 +66,18 @@ struct WeakInstruction: LintRule {
         return findings
     }
 
-    /// Whether a word that can be the condition's verb comes next after `offset`
-    /// (spaces skipped), within the unit: not "and", "or", "but", "then"
-    /// ("Keep it short if you can and use bullets" is still a hedge).
-    static func wordFollows(_ offset: Int, in bytes: [UInt8], before end: Int) -> Bool {
-        var i = offset
-        while i < end && bytes[i] == UInt8(ascii: " ") { i += 1 }
-        guard i < end, i > offset, ByteClass.isAlpha(bytes[i]) else { return false }
-        var j = i
-        while j < end && ByteClass.isAlpha(bytes[j]) { j += 1 }
-        let word = String(decoding: bytes[i..<j], as: UTF8.self).lowercased()
-        return !["and", "or", "but", "then", "so"].contains(word)
+    static let conjunctions = WordSet(["and", "or", "but", "then", "so"].map(Tokenizer.hash))
+
+    /// Whether the unit's next word, after spaces only, can be the condition's
+    /// verb: a word, not "and", "or", "but", "then", "so" ("Keep it short if you
+    /// can and use bullets" is still a hedge).
+    static func verbFollows(_ match: PhraseMatcher.Match, in tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
+        let next = tokens.startIndex + match.firstToken + matcher.phrases[match.phrase].hashes.count
+        guard next < tokens.endIndex else { return false }
+        let word = tokens[next]
+        let gap = match.range.upperBound..<word.range.lowerBound
+        return !gap.isEmpty && bytes[gap].allSatisfy { $0 == UInt8(ascii: " ") } && ByteClass.isAlpha(bytes[word.range.lowerBound])
+            && !conjunctions.contains(word.hash)
     }
 
     /// Words that open a clause ending in a comma that the sentence needs:
