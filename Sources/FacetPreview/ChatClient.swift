@@ -30,7 +30,7 @@ public struct ChatClient: Sendable {
     public init(profile: EndpointProfile, apiKey: String?) {
         self.profile = profile
         self.apiKey = apiKey
-        redaction = Redaction([apiKey])
+        redaction = Redaction([apiKey] + profile.secretHeaderValues)
     }
 
     /// The key for `profile`: the editor's key if given, else the named environment variable.

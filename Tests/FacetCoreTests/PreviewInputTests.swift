@@ -169,6 +169,7 @@ final class PreviewInputTests: XCTestCase {
         XCTAssertTrue(error("[endpoints.x]\nbase-url = \"ftp://host/v1\"").contains("must start with http:// or https://"))
         XCTAssertTrue(error("[endpoints.x]\nbase-url = \"http://user:pw@host/v1\"").contains("must not carry credentials"))
         XCTAssertTrue(error("[endpoints.x.headers]\nAuthorization = \"Bearer x\"").contains("do not put credentials"))
+        XCTAssertTrue(error("[endpoints.x.headers]\nX-Api-Key = \"k-123456\"").contains("header 'X-Api-Key' looks like a credential"))
         XCTAssertTrue(error("[endpoints.x]\nmodle = \"y\"").hasPrefix("f.toml:2: unknown endpoint setting 'modle'"))
         XCTAssertTrue(error("[endpoints.x]\napi-key-env = \"sk-abc def\"").contains("name of an environment variable"))
         XCTAssertTrue(error("[preview]\nendpont = \"x\"").contains("unknown setting 'preview.endpont'"))

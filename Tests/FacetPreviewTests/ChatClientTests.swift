@@ -169,6 +169,19 @@ final class ChatClientTests: XCTestCase {
         XCTAssertTrue(forbidden.error?.message.contains("api-key-env") == true, forbidden.error?.message ?? "")
     }
 
+    /// A gateway's credential in a custom header is as secret as the key:
+    /// an error that repeats it shows it blanked; other headers show as sent.
+    func testSecretLookingHeaderValuesAreBlankedInErrors() async {
+        let outcome = await collect(profile("fault-echo-headers") {
+            $0.headers = ["X-Goog-Api-Key": "gateway-credential-42", "X-Project": "facet-tests"]
+        })
+        let message = outcome.error?.message ?? ""
+        XCTAssertEqual(outcome.error?.kind, .httpError, message)
+        XCTAssertTrue(message.contains("x-goog-api-key: [redacted]"), message)
+        XCTAssertFalse(message.contains("gateway-cre"), message)
+        XCTAssertTrue(message.contains("x-project: facet-tests"), message)
+    }
+
     /// URLSession followed redirects, to another host too, with the key in the headers.
     func testRedirectsAreNotFollowed() async throws {
         let outcome = await collect(profile("fault-redirect"), apiKey: "sk-test-key")

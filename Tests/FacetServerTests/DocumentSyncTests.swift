@@ -38,6 +38,31 @@ final class DocumentSyncTests: XCTestCase {
         XCTAssertEqual(text(client), "whole new text")
     }
 
+    /// A client that diffs UTF-16 text turns "😀" into "😁" by replacing the
+    /// low surrogate alone, a lone surrogate in JSON. The pair cannot be kept,
+    /// but the columns must: before, the whole emoji went and every later
+    /// edit on the line landed one unit early.
+    func testAnEditInsideASurrogatePairKeepsTheColumnsInStep() throws {
+        let client = TestClient()
+        client.initialize()
+        client.open(uri, "a😀b\n")
+        XCTAssertNotNil(client.diagnostics(uri, version: 1))
+        client.sendRaw(Array(OutgoingMessage.frame(Data(#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"\#(uri)","version":2},"contentChanges":[{"range":{"start":{"line":0,"character":2},"end":{"line":0,"character":3}},"text":"\ude01"}]}}"#.utf8))))
+        XCTAssertNotNil(client.diagnostics(uri, version: 2))
+        XCTAssertEqual(text(client), "a\u{FFFD}\u{FFFD}b\n", "two units, as in the client")
+        // "b" is still at column 3 for both sides.
+        client.change(uri, version: 3, [["range": TestClient.range(0, 3, 0, 4), "text": "c"]])
+        XCTAssertNotNil(client.diagnostics(uri, version: 3))
+        XCTAssertEqual(text(client), "a\u{FFFD}\u{FFFD}c\n")
+        // An insertion between the halves, and an edit ending inside a pair.
+        client.change(uri, version: 4, [["text": "x👍y"], ["range": TestClient.range(0, 2, 0, 2), "text": "-"]])
+        XCTAssertNotNil(client.diagnostics(uri, version: 4))
+        XCTAssertEqual(text(client), "x\u{FFFD}-\u{FFFD}y")
+        client.change(uri, version: 5, [["text": "x👍y"], ["range": TestClient.range(0, 0, 0, 2), "text": ""]])
+        XCTAssertNotNil(client.diagnostics(uri, version: 5))
+        XCTAssertEqual(text(client), "\u{FFFD}y")
+    }
+
     func testIncrementalChangesInUTF8() throws {
         let client = TestClient()
         client.initialize(capabilities: ["general": ["positionEncodings": ["utf-8"]]])

@@ -62,8 +62,8 @@ enum PreviewTables {
         var change = EndpointOverride()
         if path.count == 3 && path[2] == "headers" {
             guard case .string(let value) = entry.value else { throw fail("header '\(entry.key)' takes a string") }
-            if entry.key.lowercased() == "authorization" {
-                throw fail("do not put credentials in .facet.toml; name the environment variable holding the key with api-key-env")
+            if SecretName.looksSecret(entry.key) {
+                throw fail("header '\(entry.key)' looks like a credential; do not put credentials in .facet.toml: name the environment variable holding the key with api-key-env, or set the header in the editor's settings")
             }
             change.headers[entry.key] = value
         } else if path.count == 2 {

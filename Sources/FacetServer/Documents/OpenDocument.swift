@@ -31,7 +31,8 @@ struct OpenDocument: Sendable {
     /// edit is malformed (a negative line or character), the text and version stay
     /// as they were. As LSP says, a character past the end of its line stands for
     /// the line's end, and (as editors' own text models do) a line past the last
-    /// for the end of the document; a range given end first is read start first.
+    /// for the end of the document; a range given end first is read start first;
+    /// a position inside a surrogate pair splits it (`splitPair`).
     mutating func apply(_ changes: [TextDocumentContentChangeEvent], version newVersion: Int, encoding: ColumnEncoding) throws(ChangeError) {
         var bytes = source.bytes
         var current = source
@@ -41,10 +42,15 @@ struct OpenDocument: Sendable {
                 current = SourceText(bytes: bytes)
                 continue
             }
-            let mapping = PositionMapping(source: current, encoding: encoding)
             guard min(range.start.line, range.start.character, range.end.line, range.end.character) >= 0 else {
                 throw ChangeError(description: "change \(index + 1) of version \(newVersion) has a negative position in \(Self.describe(range)); ignored the whole change")
             }
+            if encoding == .utf16 {
+                for position in [range.start, range.end] where Self.splitPair(at: position, in: &bytes, current) {
+                    current = SourceText(bytes: bytes)
+                }
+            }
+            let mapping = PositionMapping(source: current, encoding: encoding)
             let (a, b) = (mapping.offset(range.start), mapping.offset(range.end))
             bytes.replaceSubrange(min(a, b)..<max(a, b), with: change.text.utf8)
             current = SourceText(bytes: bytes)
@@ -52,6 +58,21 @@ struct OpenDocument: Sendable {
         source = current
         version = newVersion
         analyses.latestVersion = newVersion
+    }
+
+    /// A position between the two UTF-16 halves of an emoji (a client that
+    /// diffs its text by UTF-16 units sends one to change 😀 into 😁) has no
+    /// byte offset. The emoji becomes two U+FFFD, one unit each, as a lone
+    /// surrogate in JSON does, so the position exists and every column after
+    /// it stays the client's. Returns whether `bytes` changed.
+    static func splitPair(at position: Position, in bytes: inout [UInt8], _ source: SourceText) -> Bool {
+        let mapping = PositionMapping(source: source, encoding: .utf16)
+        let offset = mapping.offset(position)
+        let landed = mapping.position(offset)
+        guard landed.line == position.line, landed.character == position.character - 1,
+              offset + 4 <= bytes.count, bytes[offset] & 0xF8 == 0xF0 else { return false }
+        bytes.replaceSubrange(offset..<offset + 4, with: [0xEF, 0xBF, 0xBD, 0xEF, 0xBF, 0xBD])
+        return true
     }
 
     static func describe(_ range: LSPRange) -> String {

@@ -35,6 +35,7 @@ FAKE_OPENAI = REPO / "Tests" / "Support" / "fake-openai" / "fake_openai.py"
 FIXTURE = "preview.system.md"
 COMMAND = "facet.preview"
 API_KEY = "sk-facet-e2e-0123456789abcdef"
+HEADER_SECRET = "gw-credential-e2e-fedcba9876"
 
 # The fixture's cases: (name in the result, the user message the fake echoes).
 CASES = [
@@ -544,7 +545,8 @@ async def test_a_case_that_does_not_exist_is_invalid_params(preview_client, fake
 
 
 def secret_free(path: pathlib.Path) -> bool:
-    return API_KEY.encode() not in path.read_bytes()
+    data = path.read_bytes()
+    return API_KEY.encode() not in data and HEADER_SECRET.encode() not in data
 
 
 @pytest.mark.asyncio
@@ -554,7 +556,7 @@ async def test_an_api_key_from_the_settings_is_sent_and_never_written(preview_cl
     root = tmp_path / "keyed"
     root.mkdir()
     ws = Workspace(root, keyed_fake)
-    settings = {"preview": {"endpoints": {"fake": {"apiKey": API_KEY}}}}
+    settings = {"preview": {"endpoints": {"fake": {"apiKey": API_KEY, "headers": {"X-Gateway-Token": HEADER_SECRET}}}}}
     if via == "initializationOptions":
         doc = await start(client, ws, options=settings)
     else:
@@ -570,6 +572,7 @@ async def test_an_api_key_from_the_settings_is_sent_and_never_written(preview_cl
     assert [c["status"] for c in result["cases"]] == ["done"] * 3, result
     requests = keyed_fake.requests()
     assert len(requests) == 3 and all(r["authorized"] for r in requests)
+    assert all(r["headers"].get("x-gateway-token") == HEADER_SECRET for r in requests), requests[0]["headers"]
 
     await finish(client)  # the server exits: its logs are complete
     scratch: pathlib.Path = client.scratch  # type: ignore[attr-defined]
@@ -577,7 +580,7 @@ async def test_an_api_key_from_the_settings_is_sent_and_never_written(preview_cl
     assert "preview of" in stderr_log.read_text(encoding="utf-8"), "the server's debug log is missing"
     assert "facet.preview" in trace.read_text(encoding="utf-8"), "the trace is missing"
     for path in [pathlib.Path(result["file"]), stderr_log, trace, *scratch.glob("previews.sqlite*")]:
-        assert secret_free(path), f"the API key is in {path}"
+        assert secret_free(path), f"the API key or the gateway credential is in {path}"
 
 
 @pytest.mark.asyncio

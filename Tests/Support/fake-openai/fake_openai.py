@@ -79,6 +79,9 @@ anything else             normal stream                               normal JSO
 ``fault-redirect``        307 to ``/v1/chat/completions`` (this        same
                           server again: a client that follows it
                           sends the request twice, or loops)
+``fault-echo-headers``    400 whose error message repeats every       same
+                          ``X-`` request header (as a gateway that
+                          reports a bad header does)
 ``fault-malformed``       role chunk, ``"Echo: "`` chunk, then the    200 JSON whose body is truncated,
                           raw event ``data: {"choices":[{"delta":     invalid JSON (right Content-Length)
                           {"content":"oops"`` (invalid JSON), then
@@ -224,7 +227,7 @@ PATTERN_MODES = (
     ("bench", re.compile(r"bench-(\d+)-(\d+)")),
 )
 NAMED_MODES = frozenset({
-    "fault-malformed", "fault-cut", "fault-cut-abrupt", "fault-stall",
+    "fault-echo-headers", "fault-malformed", "fault-cut", "fault-cut-abrupt", "fault-stall",
     "fault-hang", "gated", "endless", "no-stream-support",
 })
 
@@ -754,6 +757,10 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "error":
             status, body, headers = ERROR_MODES[reply.model]
             self._send_json(status, body, headers)
+        elif mode == "fault-echo-headers":
+            sent = "; ".join(f"{name}: {value}" for name, value in sorted(self._recorded_headers().items())
+                             if name.startswith("x-"))
+            self._send_json(400, openai_error(f"bad request headers ({sent})"))
         elif mode == "rate-limit":
             if self.state.take_rate_limit(reply.model, args[0]):
                 self._send_json(429, RATE_LIMITED, RETRY_AFTER)
