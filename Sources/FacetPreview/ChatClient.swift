@@ -135,9 +135,14 @@ public struct ChatClient: Sendable {
                 switch event {
                 case .response(let response):
                     reader = ResponseReader(response: response, profile: profile, hasKey: apiKey != nil)
+                    // A stream has started when its first event arrives; other bodies when their head does.
+                    if !reader!.isStreaming { transfer.progressed() }
                 case .data(let data):
                     guard reader != nil else { continue }
-                    for piece in try reader!.consume(data) { output.yield(piece) }
+                    let eventsBefore = reader!.eventsRead
+                    let pieces = try reader!.consume(data)
+                    if !reader!.isStreaming || reader!.eventsRead > eventsBefore { transfer.progressed() }
+                    for piece in pieces { output.yield(piece) }
                     if reader!.sawDone { return .done }
                 }
             }

@@ -5,9 +5,12 @@ import FoundationNetworking
 
 /// One HTTP request through `URLSession` with a data delegate: the response
 /// head and each piece of the body come out of `events` as they arrive off
-/// the socket. A watchdog ends the transfer when the response does not start
-/// within `timeout`, or when no data arrives for `chunkTimeout`. Ending the
-/// consumer of `events` (or cancelling its task) cancels the request at once.
+/// the socket. A watchdog ends the transfer when the consumer has not called
+/// `progressed()` within `timeout` of the start, or within `chunkTimeout` of
+/// the last call: only the consumer knows whether bytes were an answer or a
+/// keep-alive comment, which would otherwise hold a dead stream open forever.
+/// Ending the consumer of `events` (or cancelling its task) cancels the
+/// request at once.
 ///
 /// With a `warmUpURL`, a GET to it goes first on the same session and the
 /// request follows once it has finished, so that libcurl sends the request on
@@ -89,7 +92,7 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         }
         lock.lock()
         watchdog = timer
-        watchdogError = PreviewError(.connectTimeout, "\(host) did not start answering within \(Self.seconds(timeout)) (timeout); is the server busy loading the model? Raise timeout in the endpoint settings if it needs longer")
+        watchdogError = PreviewError(.connectTimeout, "\(host) did not start answering within \(Self.seconds(timeout)) (timeout; keep-alive comments do not count); is the server busy loading the model? Raise timeout in the endpoint settings if it needs longer")
         timer.schedule(deadline: .now() + timeout)
         let warmUpTask = self.warmUpTask
         self.warmUpTask = nil
@@ -127,11 +130,11 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         session?.invalidateAndCancel()
     }
 
-    /// Data arrived: the next must come within `chunkTimeout`.
-    private func armChunkTimeout() {
+    /// Part of the answer arrived: the next part must come within `chunkTimeout`.
+    func progressed() {
         lock.lock()
         if watchdogError.kind != .chunkTimeout {
-            watchdogError = PreviewError(.chunkTimeout, "\(host) sent nothing for \(Self.seconds(chunkTimeout)) in the middle of the answer (chunk timeout); the answer so far is kept")
+            watchdogError = PreviewError(.chunkTimeout, "\(host) sent nothing of the answer for \(Self.seconds(chunkTimeout)) (chunk timeout; keep-alive comments do not count); the answer so far is kept")
         }
         watchdog?.schedule(deadline: .now() + chunkTimeout)
         lock.unlock()
@@ -147,7 +150,6 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
                     completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
         // The warm-up's answer is read to the end (and dropped) so its connection is kept.
         if isWarmUp(dataTask) { return completionHandler(.allow) }
-        armChunkTimeout()
         if let http = response as? HTTPURLResponse {
             continuation.yield(.response(http))
             completionHandler(.allow)
@@ -164,7 +166,6 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         if isWarmUp(dataTask) { return }
-        armChunkTimeout()
         continuation.yield(.data(data))
     }
 

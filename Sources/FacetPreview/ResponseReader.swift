@@ -22,8 +22,15 @@ struct ResponseReader {
     private(set) var receivedText = false
     private var finishReason: String?
 
+    /// Events with data read so far (keep-alive comments are not events).
+    private(set) var eventsRead = 0
+    private var answerBytes = 0
+
     /// Error bodies and whole answers are read up to this size.
     static let maxBodyBytes = 32 << 20
+    /// A streamed answer is read up to this much text: an endpoint that
+    /// ignores max_tokens could otherwise stream until memory runs out.
+    static let maxAnswerBytes = 4 << 20
 
     init(response: HTTPURLResponse, profile: EndpointProfile, hasKey: Bool) {
         status = response.statusCode
@@ -98,6 +105,7 @@ struct ResponseReader {
             return [.finished(reason: finishReason, complete: true)]
         }
         if data.isEmpty { return [] }
+        eventsRead += 1
         guard let piece = ChatCompletionPiece.decode(data) else {
             throw PreviewError(.malformedEvent, "\(profile.name) sent an event that is not valid JSON: data: \(PreviewError.excerpt(data, limit: 120))")
         }
@@ -107,6 +115,10 @@ struct ResponseReader {
         var result: [ChatEvent] = []
         let text = piece.text
         if !text.isEmpty {
+            answerBytes += text.utf8.count
+            guard answerBytes <= Self.maxAnswerBytes else {
+                throw PreviewError(.invalidResponse, "\(profile.name) streamed more than \(Self.maxAnswerBytes >> 20) MB of answer; stopped reading there, and the text before is kept. Does the endpoint ignore max-tokens?")
+            }
             receivedText = true
             result.append(.text(text))
         }

@@ -234,6 +234,35 @@ final class ChatClientTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(started), 3)
     }
 
+    /// Keep-alive comments are not an answer: an endpoint that sends only
+    /// them held a preview open until the 60 s the fake allows, and forever
+    /// with a real one.
+    func testKeepAliveCommentsDoNotHoldTheTimeoutsOff() async {
+        var started = Date()
+        let pinging = await collect(profile("fault-pings") { $0.chunkTimeout = 0.5 })
+        XCTAssertEqual(pinging.text, "Echo: ")
+        XCTAssertEqual(pinging.error?.kind, .chunkTimeout, pinging.error?.message ?? "")
+        XCTAssertTrue(pinging.error?.message.contains("keep-alive comments do not count") == true, pinging.error?.message ?? "")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 4)
+        started = Date()
+        let neverStarted = await collect(profile("fault-pings-only") { $0.timeout = 0.5 })
+        XCTAssertEqual(neverStarted.error?.kind, .connectTimeout, neverStarted.error?.message ?? "")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 4)
+        // Slow but real events keep the answer going: 20 chunks 100 ms apart under a 0.5 s chunk timeout.
+        let slow = await collect(profile("slow-100") { $0.chunkTimeout = 0.5 })
+        XCTAssertNil(slow.error, slow.error?.message ?? "")
+        XCTAssertEqual(slow.finished?.complete, true)
+    }
+
+    /// An endpoint that ignores max_tokens is read up to a bound, and what came is kept.
+    func testAStreamedAnswerIsReadUpToItsBound() async {
+        let outcome = await collect(profile("flood"))
+        XCTAssertEqual(outcome.error?.kind, .invalidResponse, outcome.error?.message ?? "")
+        XCTAssertTrue(outcome.error?.message.contains("more than 4 MB of answer") == true, outcome.error?.message ?? "")
+        XCTAssertGreaterThan(outcome.text.utf8.count, 3 << 20)
+        XCTAssertLessThanOrEqual(outcome.text.utf8.count, 4 << 20)
+    }
+
     func testConnectionRefusedDNSAndTLSFailures() async {
         let refused = await collect(profile("fake") { $0.baseURL = "http://127.0.0.1:\(FakeEndpoint.closedPort())/v1" })
         XCTAssertEqual(refused.error?.kind, .connectionRefused)

@@ -12,9 +12,10 @@ public struct EndpointProfile: Sendable, Equatable {
     public var apiKeyEnv: String?
     /// Extra request headers (for example an organisation or project id).
     public var headers: [String: String] = [:]
-    /// Seconds to wait for the response to start (connecting included).
+    /// Seconds to wait for the answer to start (connecting included; for a
+    /// stream, its first event: keep-alive comments do not count).
     public var timeout: Double = 60
-    /// Seconds allowed between two chunks of a streamed answer.
+    /// Seconds allowed between two events of a streamed answer.
     public var chunkTimeout: Double = 30
     public var temperature: Double?
     public var maxTokens: Int? = 512

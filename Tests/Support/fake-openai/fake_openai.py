@@ -101,6 +101,14 @@ anything else             normal stream                               normal JSO
                           rest, finish, [DONE]
 ``endless``               role chunk, then ``"tick "`` every 20 ms    like fault-hang
                           until a write fails
+``fault-pings``           role chunk + first token, then only         like fault-stall
+                          ``: keep-alive`` comments every 50 ms
+                          until the client leaves (or 60 s)
+``fault-pings-only``      ``: keep-alive`` comments every 50 ms from  like fault-hang
+                          the start: the answer never starts
+``flood``                 64 KiB content events as fast as they can   like fault-hang
+                          be written, until a write fails (an
+                          endpoint that ignores max_tokens)
 ``no-stream-support``     ignores ``stream``: always normal JSON      normal JSON
 ``bench-N-D``             N chunks D ms apart, content                normal JSON
                           ``"<seq>:<time.monotonic_ns()> "`` (seq
@@ -228,7 +236,7 @@ PATTERN_MODES = (
 )
 NAMED_MODES = frozenset({
     "fault-echo-headers", "fault-malformed", "fault-cut", "fault-cut-abrupt", "fault-stall",
-    "fault-hang", "gated", "endless", "no-stream-support",
+    "fault-hang", "gated", "endless", "no-stream-support", "fault-pings", "fault-pings-only", "flood",
 })
 
 MALFORMED_EVENT = b'data: {"choices":[{"delta":{"content":"oops"\n\n'
@@ -865,6 +873,40 @@ class Handler(BaseHTTPRequestHandler):
         while True:  # ends with ConnectionError, counted by _dispatch
             self._send_event(reply.chunk({"content": "tick "}))
             time.sleep(ENDLESS_INTERVAL)
+
+    def _mode_fault_pings(self, reply: Reply, stream: bool) -> None:
+        if not stream:
+            self._mode_fault_stall(reply, stream)
+            return
+        self._start_stream()
+        self._send_role(reply)
+        self._send_tokens(reply, reply.tokens[:1])
+        self._ping_until_gone()
+
+    def _mode_fault_pings_only(self, reply: Reply, stream: bool) -> None:
+        if not stream:
+            self._mode_fault_hang(reply, stream)
+            return
+        self._start_stream()
+        self._ping_until_gone()
+
+    def _ping_until_gone(self) -> None:
+        deadline = time.monotonic() + STALL_SECONDS
+        while time.monotonic() < deadline:  # a failed write ends it with ConnectionError
+            self._write_chunk(b": keep-alive\n\n")
+            if self._wait(ENDLESS_INTERVAL * 2.5) == "gone":
+                return
+        self._abort_connection()
+
+    def _mode_flood(self, reply: Reply, stream: bool) -> None:
+        if not stream:
+            self._mode_fault_hang(reply, stream)
+            return
+        self._start_stream()
+        self._send_role(reply)
+        block = "flood " * (65536 // 6)
+        while True:  # ends with ConnectionError, counted by _dispatch
+            self._send_event(reply.chunk({"content": block}))
 
     def _mode_bench(self, reply: Reply, stream: bool, count: int, delay_ms: int) -> None:
         if not stream:
