@@ -109,11 +109,13 @@ extension ConfigurationTests {
         client.initialize(capabilities: ["workspace": ["configuration": true]],
                           options: ["facet": ["rules": ["vague-quantifier": "off"], "token-budget": 10]])
         let request = try XCTUnwrap(client.output.wait { $0["method"] == "workspace/configuration" }).message
-        client.send(["jsonrpc": "2.0", "id": request["id"]!, "result": [["tokenBudget": 20, "colour": "blue"]]])
+        client.send(["jsonrpc": "2.0", "id": request["id"]!, "result": [["tokenBudget": 20, "colour": "blue", "rules": ["overlong": "error"]]]])
         _ = client.request("shutdown")
         let settings = client.server.queue.sync { client.server.settings }
         XCTAssertEqual(settings.tokenBudget, 20)
+        // Nested objects merge too: the client's rule joins the first layer's.
         XCTAssertEqual(settings.ruleSeverities["vague-quantifier"], .some(nil))
+        XCTAssertEqual(settings.ruleSeverities["overlong"], .some(.error))
         XCTAssertNotNil(client.output.wait { $0["params"]?["message"]?.stringValue?.contains("'colour' is not a Facet setting") == true })
     }
 

@@ -7,13 +7,15 @@ import LSPTypes
 /// `workspace/didChangeConfiguration`) and `.facet.toml` changes on disk.
 extension LanguageServer {
     /// Sets one layer of editor settings ("initializationOptions" or "client", the
-    /// client's current settings, which win key by key); reports values it cannot
-    /// use; re-checks open documents if anything changed. An empty answer adds nothing.
+    /// client's current settings, which win key by key, at every depth: a rule or
+    /// an endpoint field the client sets leaves the others of the first layer);
+    /// reports values it cannot use; re-checks open documents if anything
+    /// changed. An empty answer adds nothing.
     func applySettings(_ json: JSONValue?, layer: String, source: String) {
         settingsLayers[layer] = .object(EditorSettings.normalized(json))
         var merged: [String: JSONValue] = [:]
         for name in ["initializationOptions", "client"] {
-            merged.merge(settingsLayers[name]?.objectValue ?? [:]) { $1 }
+            merged = Self.merge(merged, settingsLayers[name]?.objectValue ?? [:])
         }
         let (parsed, problems) = EditorSettings.parse(.object(merged))
         for problem in problems { reportProblem("setting \(problem) (from \(source)); ignored it", type: .warning, once: true) }
@@ -23,6 +25,14 @@ extension LanguageServer {
         settingsGeneration += 1
         log.info("settings from \(source) applied")
         if lifecycle == .running { republishAll() }
+    }
+
+    /// `over` on top of `base`: objects merge member by member, anything else replaces.
+    static func merge(_ base: [String: JSONValue], _ over: [String: JSONValue]) -> [String: JSONValue] {
+        base.merging(over) { old, new in
+            if let old = old.objectValue, let new = new.objectValue { return .object(merge(old, new)) }
+            return new
+        }
     }
 
     /// Asks the client for the "facet" settings section.
