@@ -61,8 +61,13 @@ extension LanguageServer {
         lifecycle = .shuttingDown
         for item in pendingDiagnostics.values { item.cancel() }
         pendingDiagnostics.removeAll()
-        // Running previews stop their HTTP requests and answer as cancelled.
-        for running in runningPreviews.values { running.task.cancel() }
+        // Running previews stop their HTTP requests and answer as cancelled. Their
+        // files get their last state now: a write still running at exit would
+        // leave a temporary file beside them.
+        for running in runningPreviews.values {
+            running.writer.retire(finalStatus: "stopped: the server was shut down")
+            running.task.cancel()
+        }
         runningPreviews.removeAll()
         reply(id, JSONValue?.none)
     }

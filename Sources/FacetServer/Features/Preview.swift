@@ -113,6 +113,7 @@ final class ReportFileWriter: @unchecked Sendable {
     private let interval: UInt64 = 100_000_000
     private var lastWrite: UInt64 = 0
     private var retired = false
+    private var lastRender: ((String) -> String)?
     private let lock = NSLock()
 
     init(path: String, status: String) {
@@ -121,14 +122,22 @@ final class ReportFileWriter: @unchecked Sendable {
     }
 
     /// A newer run for the same document took over the file: write nothing more.
-    func retire() {
+    /// Waits for a write in progress, so none is cut off half-way (an atomic
+    /// write leaves its temporary file behind when the process exits during it).
+    /// With `finalStatus`, the last text written is written once more under that status.
+    func retire(finalStatus: String? = nil) {
         lock.lock()
+        defer { lock.unlock() }
+        guard !retired else { return }
+        if let finalStatus, let lastRender { store(lastRender(finalStatus)) }
         retired = true
-        lock.unlock()
     }
 
     /// `render` turns the status line into the file's text; it is not called when the write is skipped.
-    func write(force: Bool, _ render: (String) -> String) {
+    func write(force: Bool, _ render: @escaping (String) -> String) {
+        lock.lock()
+        lastRender = render  // even when skipped: the final write shows the latest text
+        lock.unlock()
         let now = DispatchTime.now().uptimeNanoseconds
         guard force || now - lastWrite >= interval else { return }
         lastWrite = now
@@ -137,6 +146,11 @@ final class ReportFileWriter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !retired else { return }
+        store(text)
+    }
+
+    /// Writes the file; the caller holds the lock.
+    private func store(_ text: String) {
         let folder = (path as NSString).deletingLastPathComponent
         if !FileManager.default.fileExists(atPath: folder) {
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -474,6 +474,23 @@ async def test_work_done_progress_cancel_stops_the_preview(preview_client, fake,
 
 
 @pytest.mark.asyncio
+async def test_shutdown_during_a_preview_leaves_its_file_whole(preview_client, fake, workspace):
+    """The file gets its last state before shutdown answers; a write still
+    running at exit used to leave a temporary file beside it."""
+    client = preview_client
+    doc = await start(client, workspace, progress=False)
+    send_preview(client, doc, {"endpoint": "endless"}, "endless-shutdown", token="shutdown-token")
+    await wait_for_ticks(client, "shutdown-token")
+    await asyncio.wait_for(client.shutdown_session(), 5)
+    await wait_until(lambda: client._server.returncode is not None, 5, "the server to exit")  # type: ignore[union-attr]
+    assert client._server.returncode == 0  # type: ignore[union-attr]
+    files = sorted(p.name for p in workspace.previews.iterdir())
+    assert files == [".gitignore", "billing.preview.md"], files
+    text = (workspace.previews / "billing.preview.md").read_text(encoding="utf-8")
+    assert "| Status | stopped: the server was shut down |" in text and "tick" in text, text
+
+
+@pytest.mark.asyncio
 async def test_cancel_request_stops_the_preview(preview_client, fake, workspace):
     client = preview_client
     doc = await start(client, workspace, progress=False)
