@@ -49,6 +49,17 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(texts("Say {{ a. B }} now. Next."), ["Say {{ a. B }} now.", "Next."])
     }
 
+    /// A quoted reply is part of the instruction that quotes it.
+    func testNoBreakInsideAQuotationThatClosesOnTheLine() {
+        XCTAssertEqual(texts("Reply \"Sorry. I can't help with that.\" and stop. Next."),
+                       ["Reply \"Sorry. I can't help with that.\" and stop.", "Next."])
+        XCTAssertEqual(texts("Reply “Sorry. I can't help.” and stop. Next."), ["Reply “Sorry. I can't help.” and stop.", "Next."])
+        // A quotation that ends the sentence, and one left open on the line, do not hold it.
+        XCTAssertEqual(texts("Never say \"As an AI.\" Answer directly."), ["Never say \"As an AI.\"", "Answer directly."])
+        XCTAssertEqual(texts("A 15\" screen. Then stop. Next."), ["A 15\" screen.", "Then stop.", "Next."])
+        XCTAssertEqual(texts("Say \"Hi. Then\nthe rest. Next."), ["Say \"Hi.", "Then\nthe rest.", "Next."])
+    }
+
     func testSpanishAndGerman() {
         XCTAssertEqual(texts("¡Hola! ¿Qué tal? Sehr gut. Die Straße ist lang. Schreib z.B. einen Satz."),
                        ["¡Hola!", "¿Qué tal?", "Sehr gut.", "Die Straße ist lang.", "Schreib z.B. einen Satz."])

@@ -3,7 +3,8 @@
 /// Breaks after `.`, `!`, `?` followed by white space, and right after the CJK
 /// marks 。！？. Never breaks on abbreviations (e.g., i.e., Dr.), initials,
 /// decimals and versions (no space follows their dot), ellipses, or inside
-/// protected spans (template variables, inline code, URLs). A line break ends a
+/// protected spans (template variables, inline code, URLs), or inside a quotation
+/// that closes on the same line. A line break ends a
 /// sentence when the next line starts like a new one (not in lower case) or the
 /// line ends in ":"; otherwise it is a soft wrap.
 enum SentenceSplitter {
@@ -72,6 +73,7 @@ enum SentenceSplitter {
                             if isAbbreviation(buffer, before: i, from: unitStart) && !isEtcBeforeCapital(buffer, i, k, end) { i = k; continue }
                             if nextWordIsLower(buffer, k, end) { i = k; continue }
                         }
+                        if isInsideQuote(buffer, from: unitStart, to: k, lineEnd: end) { i = k; continue }
                         emit(k)
                     }
                     i = k
@@ -169,6 +171,36 @@ enum SentenceSplitter {
         if dot - k == 1 && ByteClass.isUpper(buffer[k]) { return true }  // an initial: "J. Smith"
         guard let key = packed(buffer, k, dot) else { return false }  // longer than any abbreviation
         return packedAbbreviations.contains(key)
+    }
+
+    /// Whether the stop just before `k` is inside a quotation that closes later
+    /// on its line (within 200 bytes): `Reply "Sorry. I can't help." and stop.`
+    /// is one instruction. Straight quotes pair up by count, curly ones by kind.
+    static func isInsideQuote(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to k: Int, lineEnd end: Int) -> Bool {
+        var straight = 0
+        var curly = 0
+        var p = start
+        while p < k {
+            if buffer[p] == 0x22 {
+                straight += 1
+            } else if buffer[p] == 0xE2, p + 2 < k, buffer[p + 1] == 0x80 {
+                if buffer[p + 2] == 0x9C { curly += 1 } else if buffer[p + 2] == 0x9D { curly = max(0, curly - 1) }
+            }
+            p += 1
+        }
+        let limit = min(end, k + 200)
+        if straight % 2 == 1 {
+            var q = k
+            while q < limit { if buffer[q] == 0x22 { return true }; q += 1 }
+        }
+        if curly > 0 {
+            var q = k
+            while q + 2 < limit {
+                if buffer[q] == 0xE2 && buffer[q + 1] == 0x80 && buffer[q + 2] == 0x9D { return true }
+                q += 1
+            }
+        }
+        return false
     }
 
     /// "etc." ends the sentence when a capitalised word follows it.
