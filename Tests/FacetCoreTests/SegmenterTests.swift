@@ -85,6 +85,14 @@ final class SegmenterTests: XCTestCase {
         XCTAssertNotEqual(document.units[0].block, document.units[1].block)
     }
 
+    /// Prompts pasted from documents and chat apps mark items with other bullets.
+    func testOtherBulletShapesMarkListItems() {
+        let document = segment("● Be kind.\n◦ Be brief.\n■ Cite.\n▪ Ask.\n➤ Stop.\n⦁\tUse markdown.\n‣ Go.\n")
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Be kind.", "Be brief.", "Cite.", "Ask.", "Stop.", "Use markdown.", "Go."])
+        XCTAssertTrue(document.units.allSatisfy { $0.kind == .listItem })
+        XCTAssertEqual(texts("●Be kind."), ["●Be kind."], "a bullet needs a space after it")
+    }
+
     func testLeadInLine() {
         let document = segment("Output format:\n- JSON only.\n")
         XCTAssertEqual(document.units.count, 2)

@@ -96,7 +96,8 @@ enum Tokenizer {
     }
 
     /// Length of a non-ASCII punctuation mark at `i` (quotes, dashes, ellipsis,
-    /// bullets, CJK and full-width punctuation, ¿ ¡ « »), or nil for a letter.
+    /// bullets and shapes, box drawing, CJK and full-width punctuation, ¿ ¡ « »),
+    /// or nil for a letter.
     @inline(__always)
     static func separatorLength(_ buffer: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Int? {
         let b = buffer[i]
@@ -104,7 +105,11 @@ enum Tokenizer {
             let c = buffer[i + 1]
             if c == 0xA0 || c == 0xA1 || c == 0xBF || c == 0xAB || c == 0xBB || c == 0xB7 { return 2 }
         }
-        if b == 0xE2 && i + 2 < end && (buffer[i + 1] == 0x80 || buffer[i + 1] == 0x86 || buffer[i + 1] == 0x9C || buffer[i + 1] == 0x9D || buffer[i + 1] == 0x96) { return 3 }
+        // General punctuation, arrows, box drawing, geometric shapes (● ■), dingbats, ⦁.
+        if b == 0xE2 && i + 2 < end {
+            let c = buffer[i + 1]
+            if c == 0x80 || c == 0x86 || c == 0x94 || c == 0x95 || c == 0x96 || c == 0x97 || c == 0x9C || c == 0x9D || c == 0x9E || c == 0xA6 { return 3 }
+        }
         if b == 0xE3 && i + 2 < end && buffer[i + 1] == 0x80 { return 3 }
         if b == 0xEF && i + 2 < end && buffer[i + 1] == 0xBC {
             let c = buffer[i + 2]

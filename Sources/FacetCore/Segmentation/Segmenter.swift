@@ -820,15 +820,19 @@ struct SegmenterState {
 
     struct ListMarker { var text: Range<Int> }
 
-    /// `- `, `* `, `+ `, `• `, `1. `, `1) `, `a) ` at the start of a line.
+    /// The last two bytes of the three-byte bullets that mark list items:
+    /// • – ‣ ⁃ ● ○ ◦ ■ ▪ ➤ ⦁ (prompts pasted from documents and chat apps use them all).
+    static let bulletMarkers: Set<UInt16> = [0x80A2, 0x8093, 0x80A3, 0x8183, 0x978F, 0x978B, 0x97A6, 0x96A0, 0x96AA, 0x9EA4, 0xA681]
+
+    /// `- `, `* `, `+ `, `• ` (and the other `bulletMarkers`), `1. `, `1) `, `a) ` at the start of a line.
     func listMarker(_ content: Range<Int>) -> ListMarker? {
         var i = content.lowerBound
         let end = content.upperBound
         let b = buffer[i]
         if b == UInt8(ascii: "-") || b == UInt8(ascii: "*") || b == UInt8(ascii: "+") {
             i += 1
-        } else if hasPrefix([0xE2, 0x80, 0xA2], at: i, limit: end) || hasPrefix([0xE2, 0x80, 0x93], at: i, limit: end) {
-            i += 3  // • and –
+        } else if i + 2 < end, buffer[i] == 0xE2, Self.bulletMarkers.contains(UInt16(buffer[i + 1]) << 8 | UInt16(buffer[i + 2])) {
+            i += 3
         } else if ByteClass.isDigit(b) {
             while i < end && ByteClass.isDigit(buffer[i]) && i - content.lowerBound < 3 { i += 1 }
             guard i < end, buffer[i] == UInt8(ascii: ".") || buffer[i] == UInt8(ascii: ")") else { return nil }

@@ -9,9 +9,11 @@ struct DuplicateInstruction: LintRule {
 
     Two units count as duplicates when their content words (stop words \
     removed, at least three) are the same set, or when one copy's words hold \
-    all of the other's and the two overlap by 80% or more (Jaccard). A word \
-    swapped for another ("use Tailwind" against "use CSS") or a negation on \
-    one side only ("must" against "must not") makes a different instruction. \
+    all of the other's, as many times, and the two sets overlap by 80% or \
+    more (Jaccard). A word swapped for another ("use Tailwind" against "use CSS"; \
+    "the status becomes 'exchange requested' ... how to return items" against \
+    "'return requested' ... how to return items") or a negation on one side \
+    only ("must" against "must not") makes a different instruction. \
     A unit needs three such words besides the names of its template \
     variables: "In past conversations {{memory}}" twice may hold two \
     different memories.
@@ -55,6 +57,10 @@ struct DuplicateInstruction: LintRule {
         var signatureNegated: [Bool] = []
         var signatureWords: [UInt64] = []
         var signatureStarts: [Int] = [0]
+        // The same words with their repeats, for the near-duplicate test: a word
+        // swapped for one the unit already holds leaves the set as it was.
+        var signatureBags: [UInt64] = []
+        var bagStarts: [Int] = [0]
         // Per word, the signatures that hold it, newest first, as linked lists:
         // `postingSignature[p]` and `postingNext[p]` (-1 ends a list), the word's
         // newest posting in `lastPosting[list]` and its length in `postingCount[list]`.
@@ -71,9 +77,11 @@ struct DuplicateInstruction: LintRule {
         signatureUnits.reserveCapacity(units.count)
         signatureStarts.reserveCapacity(units.count + 1)
         signatureWords.reserveCapacity(wordCount)
+        signatureBags.reserveCapacity(wordCount)
         postingSignature.reserveCapacity(wordCount)
         postingNext.reserveCapacity(wordCount)
         var words: [UInt64] = []
+        var bag: [UInt64] = []
         var rarest: [(list: Int?, count: Int)] = []
         var counted: [Int] = []
         var recent: [Int] = []
@@ -92,6 +100,8 @@ struct DuplicateInstruction: LintRule {
                 if !inVariable { literalWords += 1 }
             }
             words.sort()
+            bag.removeAll(keepingCapacity: true)
+            bag += words
             Self.removeRepeats(&words)
             // Three words of its own, not counting variables' names: "In past conversations
             // {{REDACTED}}" twice may hold two different memories.
@@ -130,10 +140,14 @@ struct DuplicateInstruction: LintRule {
                     for candidate in recent.reversed() where !counted.contains(candidate) {
                         counted.append(candidate)
                         guard signatureScopes[candidate] == scope, signatureNegated[candidate] == negated else { continue }
+                        // One copy adds words to the other; a word swapped on both sides is
+                        // another instruction, even for one the unit already holds.
+                        let otherBag = signatureBags[bagStarts[candidate]..<bagStarts[candidate + 1]]
+                        let sharedInBags = Self.sharedCount(bag[...], otherBag)
+                        guard sharedInBags == bag.count || sharedInBags == otherBag.count else { continue }
+                        // The overlap is of distinct words: a word said twice in the longer copy is not two more.
                         let other = signatureWords[signatureStarts[candidate]..<signatureStarts[candidate + 1]]
                         let shared = Self.sharedCount(words[...], other)
-                        // One copy adds words to the other; a word swapped on both sides is another instruction.
-                        guard shared == words.count || shared == other.count else { continue }
                         let score = Double(shared) / Double(words.count + other.count - shared)
                         if score >= 0.8 && (best == nil || score > best!.score) { best = (signatureUnits[candidate], score) }
                     }
@@ -155,6 +169,8 @@ struct DuplicateInstruction: LintRule {
             signatureNegated.append(negated)
             signatureWords += words
             signatureStarts.append(signatureWords.count)
+            signatureBags += bag
+            bagStarts.append(signatureBags.count)
             if exact[signature] == nil { exact.update(signature, default: index) { _ in } }
             for word in words {
                 let list: Int
@@ -222,7 +238,7 @@ struct DuplicateInstruction: LintRule {
         words.removeSubrange(kept...)
     }
 
-    /// How many words two sorted, repeat-free arrays share.
+    /// How many words two sorted arrays share, a repeated word as often as both hold it.
     static func sharedCount(_ a: ArraySlice<UInt64>, _ b: ArraySlice<UInt64>) -> Int {
         var i = a.startIndex, j = b.startIndex, shared = 0
         while i < a.endIndex && j < b.endIndex {
@@ -259,8 +275,8 @@ struct DuplicateInstruction: LintRule {
             if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "-") || b == UInt8(ascii: "*") || b == UInt8(ascii: "+")
                 || ByteClass.isDigit(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: ")") {
                 i -= 1
-            } else if b == 0xA2 && i - 3 >= range.lowerBound && bytes[i - 3] == 0xE2 && bytes[i - 2] == 0x80 {
-                i -= 3  // •
+            } else if i - 3 >= range.lowerBound && bytes[i - 3] == 0xE2 && SegmenterState.bulletMarkers.contains(UInt16(bytes[i - 2]) << 8 | UInt16(b)) {
+                i -= 3  // • ● ■ and the other three-byte bullets
             } else {
                 return false
             }
