@@ -212,7 +212,8 @@ public final class LanguageServer: @unchecked Sendable {
     // MARK: - Requests on documents
 
     /// The common path of a request about one document: decode the params, take
-    /// a snapshot, compute on a worker, and answer unless cancelled or outdated.
+    /// a snapshot, compute on a worker, and answer unless cancelled or outdated
+    /// (before the work starts, and again after it).
     func documentRequest<P: Decodable & DocumentParams & Sendable, R: Encodable & Sendable>(
         _ id: RequestID, _ body: Data, _ compute: @escaping @Sendable (P, DocumentSnapshot) -> R
     ) {
@@ -223,6 +224,11 @@ public final class LanguageServer: @unchecked Sendable {
         }
         workers.async {
             guard self.waitSimulatedLatency(id) else { return self.fail(id, ResponseError(.requestCancelled, "cancelled")) }
+            // Edits that arrived while the request waited make its answer useless: on a large
+            // document, computing answers to a burst of them kept the current ones waiting.
+            guard snapshot.analyses.latestVersion == snapshot.version else {
+                return self.fail(id, ResponseError(.contentModified, "the document changed before the request was computed"))
+            }
             let started = DispatchTime.now()
             let result = compute(params, snapshot)
             self.log.debug("\(String(describing: P.self)) \(id) on \(snapshot.uri) v\(snapshot.version): \(String(format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)) ms")
