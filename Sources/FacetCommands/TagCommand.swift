@@ -87,12 +87,12 @@ enum DatasetRewrite {
         if let output, OutputFile.isSame(output, file) {
             return fail("write to another file than the input (-o)")
         }
-        let sink: FileHandle
-        if let output {
-            guard let handle = OutputFile.open(output) else { return fail("\(output): cannot write the file") }
-            sink = handle
-        } else {
-            sink = FileHandle.standardOutput
+        // Opened at the first write, once the input is known to be JSON Lines:
+        // opening it truncates, and a refused input must leave it as it was.
+        var sink: FileHandle? = output == nil ? FileHandle.standardOutput : nil
+        func openSink() -> FileHandle? {
+            if sink == nil, let output { sink = OutputFile.open(output) }
+            return sink
         }
         var lines = LineReader(input)
         var changed = 0
@@ -122,6 +122,10 @@ enum DatasetRewrite {
                 }
                 if line.hasNewline { pending.append(0x0A) }
             }
+            guard let sink = openSink() else {
+                failure = fail("\(output ?? "standard output"): cannot write the file")
+                return false
+            }
             do {
                 try sink.write(contentsOf: pending)
             } catch {
@@ -132,7 +136,11 @@ enum DatasetRewrite {
         })
         if let failure { return failure }
         if let error = lines.readError { return fail("\(file): reading stopped part way: \(FileReport.describe(error)); the output is incomplete") }
-        if output != nil { try? sink.close() }
+        if let output {
+            // An empty dataset gives an empty file.
+            guard let sink = openSink() else { return fail("\(output): cannot write the file") }
+            try? sink.close()
+        }
         var report = "facet: \(changed) rows \(verb)"
         for (reason, count) in skipped.sorted(by: { $0.key < $1.key }) { report += ", \(count) unchanged (\(reason))" }
         FileHandle.standardError.write(Data((report + "\n").utf8))

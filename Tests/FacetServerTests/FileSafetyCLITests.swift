@@ -116,6 +116,22 @@ final class FileSafetyCLITests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: second, encoding: .utf8), rows)
     }
 
+    /// A refused input leaves the output file as it was; opening it truncated it first.
+    func testARefusedInputLeavesTheOutputFileAlone() throws {
+        let array = try write("rows.json", "[{\"system\": \"You are a chef.\"}]\n")
+        let output = try write("out.jsonl", "earlier results\n")
+        for command in ["tag", "untag"] {
+            let (status, _, err) = try runFacet([command, array, "-o", output])
+            XCTAssertEqual(status, 2, command)
+            XCTAssertTrue(err.contains("is a JSON array"), err)
+            XCTAssertEqual(try String(contentsOfFile: output, encoding: .utf8), "earlier results\n", command)
+        }
+        // An empty dataset still gives its (empty) output.
+        let empty = try write("empty.jsonl", "")
+        XCTAssertEqual(try runFacet(["tag", empty, "-o", path("new.jsonl")]).0, 0)
+        XCTAssertEqual(try String(contentsOfFile: path("new.jsonl"), encoding: .utf8), "")
+    }
+
     /// `-o` to a symbolic link writes through it; the link stays a link.
     func testOutputThroughASymbolicLink() throws {
         let dataset = try write("in.jsonl", "{\"system\": \"You are a chef. Reply in JSON.\"}\n")
