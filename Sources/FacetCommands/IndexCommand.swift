@@ -25,14 +25,13 @@ struct PreferenceListOptions: ParsableArguments {
     @Option(name: .long, help: "At most this many preferences.")
     var limit = 10
     @Option(name: .long, help: "text or json.")
-    var format: OutputFormat = .text
+    var format: TextOrJSON = .text
 
     func validate() throws {
         if let dimension, PreferenceDimension(rawValue: dimension) == nil {
             throw ValidationError("--dimension must be one of \(PreferenceDimension.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
-        guard format != .sarif else { throw ValidationError("--format must be text or json") }
     }
 }
 
@@ -103,7 +102,7 @@ extension IndexCommand {
         static let configuration = CommandConfiguration(commandName: "stats", abstract: "Show what the index holds.")
         @OptionGroup var location: IndexLocationOptions
         @Option(name: .long, help: "text or json.")
-        var format: OutputFormat = .text
+        var format: TextOrJSON = .text
 
         func run() throws {
             let stats = try location.open().stats()
@@ -155,7 +154,7 @@ extension IndexCommand {
 
 /// Prints preferences for people or as JSON.
 enum PreferenceOutput {
-    static func print(_ rows: [(Preference, Double, String?)], format: OutputFormat) {
+    static func print(_ rows: [(Preference, Double, String?)], format: TextOrJSON) {
         if format == .json {
             var w = JSONWriter()
             w.beginArray()

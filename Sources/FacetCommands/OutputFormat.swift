@@ -4,6 +4,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, sarif
 }
 
+/// For commands whose output has no findings to put in SARIF.
+enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
 /// ANSI colours, used only when standard output is a terminal and NO_COLOR is unset.
 struct Colors {
     var enabled: Bool

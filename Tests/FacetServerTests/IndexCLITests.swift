@@ -82,6 +82,13 @@ extension IndexCLITests {
         let badFormat = try facet(["check", "--format", "yaml", message.path])
         XCTAssertEqual(badFormat.0, 2)
         XCTAssertTrue(badFormat.2.contains("'yaml' is invalid for '--format"), badFormat.2)
+        // Only check has findings for SARIF; the others neither list nor take it.
+        for command in [["suggest", message.path], ["index", "search", "tone"], ["index", "stats"]] {
+            let sarif = try facet(command + ["--format", "sarif"])
+            XCTAssertEqual(sarif.0, 2, command.joined(separator: " "))
+            XCTAssertTrue(sarif.2.contains("Please provide one of 'text' and 'json'"), sarif.2)
+            XCTAssertFalse(try facet(command + ["--help"]).1.contains("sarif"), command.joined(separator: " "))
+        }
         XCTAssertEqual(try facet(["check"]).0, 2, "no path")
         XCTAssertEqual(try facet(["no-such-command"]).0, 2)
         XCTAssertEqual(try facet(["bench", "--passes", "0"]).0, 2)
