@@ -25,17 +25,23 @@ struct Colors {
     func dim(_ t: String) -> String { paint(t, "2") }
 }
 
-/// Text from a user's file shown on a terminal: control characters (an ESC
-/// that would start a terminal sequence, a NUL, a line break inside a message)
-/// become "�", so a message cannot move the cursor, change colours or split a
-/// `path:line:col:` line.
+/// Text from a user's file (or a model's answer) shown on a terminal: control
+/// characters (an ESC that would start a terminal sequence, a NUL, a line
+/// break inside a message) and bidirectional overrides (U+202A-202E,
+/// U+2066-2069, which reorder what the terminal shows: "Trojan Source")
+/// become "�", so a message cannot move the cursor, change colours, split a
+/// `path:line:col:` line or show text other than what is there.
 enum TerminalText {
-    static func safe(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? "\u{FFFD}" : $0 }))
+    static func safe(_ text: String, keepingLineBreaks: Bool = false) -> String {
+        func unsafe(_ scalar: Unicode.Scalar) -> Bool {
+            isControl(scalar) && !(keepingLineBreaks && (scalar == "\n" || scalar == "\r"))
+        }
+        guard text.unicodeScalars.contains(where: unsafe) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { unsafe($0) ? "\u{FFFD}" : $0 }))
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.generalCategory == .control && scalar != "\t"
+            || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 }

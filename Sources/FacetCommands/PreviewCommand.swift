@@ -182,7 +182,11 @@ private struct TextPrinter: Sendable {
         return "── \(title) · \(profile.name) · \(profile.model) ──\n"
     }
 
+    /// On a terminal, an answer's control characters are shown as "�": a model
+    /// (or whatever answers at the endpoint) must not drive the terminal.
     private func write(_ text: String) {
-        StandardStreams.write(text)
+        StandardStreams.write(Self.toTerminal ? TerminalText.safe(text, keepingLineBreaks: true) : text)
     }
+
+    private static let toTerminal = isatty(STDOUT_FILENO) == 1
 }

@@ -119,6 +119,17 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertFalse(output.unicodeScalars.contains("\u{1B}"), output)
     }
 
+    /// Bidirectional overrides would show the terminal's reader other text
+    /// than the file holds; a streamed answer keeps its line breaks.
+    func testBidiOverridesAreShownAsReplacementCharacters() throws {
+        let path = try write("bidi.system.md", "Be brief.\n<!-- facet-disable bo\u{202E}gus\u{2066}x -->\nBe kind.\n")
+        let (_, output) = try run([path])
+        XCTAssertTrue(output.contains("unknown rule 'bo\u{FFFD}gus\u{FFFD}x'"), output)
+        XCTAssertEqual(TerminalText.safe("a\nb\u{1B}[2J\r\n\u{202D}c", keepingLineBreaks: true), "a\nb\u{FFFD}[2J\r\n\u{FFFD}c")
+        XCTAssertEqual(TerminalText.safe("a\nb"), "a\u{FFFD}b")
+        XCTAssertEqual(TerminalText.safe("Arabic \u{200F} mark and tab\tstay"), "Arabic \u{200F} mark and tab\tstay", "marks that reorder nothing stay")
+    }
+
     func testExitTwoForBadConfiguration() throws {
         try write(".facet.toml", "[rules]\nnot-a-rule = \"off\"\n")
         let path = try write("a.system.md", "You are a chef.\n")

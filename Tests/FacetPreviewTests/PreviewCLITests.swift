@@ -49,9 +49,10 @@ final class PreviewCLITests: XCTestCase {
         /// Signalled once per stream at its end (an empty read), so `finish` returns all the output.
         private let ended = DispatchSemaphore(value: 0)
 
-        init(_ arguments: [String], cache: String, command: String = "preview") throws {
-            process.executableURL = PreviewCLITests.binary
-            process.arguments = [command] + arguments
+        /// With another `executable`, `arguments` are its own (`command` is not put first).
+        init(_ arguments: [String], cache: String, command: String = "preview", executable: URL? = nil) throws {
+            process.executableURL = executable ?? PreviewCLITests.binary
+            process.arguments = executable == nil ? [command] + arguments : arguments
             var environment = ProcessInfo.processInfo.environment
             environment["FACET_PREVIEW_CACHE"] = cache  // never the user's cache
             process.environment = environment
@@ -125,6 +126,25 @@ final class PreviewCLITests: XCTestCase {
         try fake.release()
         XCTAssertEqual(run.finish(), 0)
         XCTAssertTrue(run.stdout.contains("Echo: Hello there\n[stop"), run.stdout)
+    }
+
+    /// The fake echoes the case, ESC and all: on a terminal (here a pseudo-terminal
+    /// made by script(1)) it is shown as "�"; into a pipe or file the answer stays
+    /// as it came.
+    func testAnAnswerCannotDriveTheTerminal() throws {
+        let escaping = directory.appendingPathComponent("escape.system.md").path
+        try "---\ncases:\n  - \"Clear \\x1b[2J and \\u202e flip\"\n---\nYou are a support agent.\n"
+            .write(toFile: escaping, atomically: true, encoding: .utf8)
+        let piped = try Run([escaping, "--no-cache"], cache: cache)
+        XCTAssertEqual(piped.finish(), 0, piped.stderr)
+        XCTAssertTrue(piped.stdout.contains("Echo: Clear \u{1B}[2J and \u{202E} flip"), piped.stdout)
+
+        let quote = { (text: String) in "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let command = [Self.binary.path, "preview", escaping, "--no-cache"].map(quote).joined(separator: " ")
+        let terminal = try Run(["-qec", command, "/dev/null"], cache: cache, executable: URL(fileURLWithPath: "/usr/bin/script"))
+        XCTAssertEqual(terminal.finish(), 0, terminal.stderr)
+        XCTAssertTrue(terminal.stdout.contains("Echo: Clear \u{FFFD}[2J and \u{FFFD} flip"), terminal.stdout)
+        XCTAssertFalse(terminal.stdout.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" }, terminal.stdout)
     }
 
     func testJSONFormatAndExitStatuses() throws {
