@@ -60,6 +60,11 @@ enum InputFiles {
             return try StandardStreams.readInput()
         }
         if isDirectory(input.path) { throw UsageError(description: "is a directory") }
+        // Swift reads file names as UTF-8 and puts U+FFFD for bytes that are not:
+        // such a name no longer names its file.
+        if input.path.contains("\u{FFFD}") && !FileManager.default.fileExists(atPath: input.path) {
+            throw UsageError(description: "the file's name is not valid UTF-8, so Facet cannot open it; rename the file")
+        }
         // Through a handle rather than Data(contentsOf:), which cannot read a pipe
         // (`facet check <(generate-prompt)`, a FIFO).
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: input.path))

@@ -130,6 +130,19 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(TerminalText.safe("Arabic \u{200F} mark and tab\tstay"), "Arabic \u{200F} mark and tab\tstay", "marks that reorder nothing stay")
     }
 
+    /// A name that is not UTF-8 cannot be opened through a Swift string; the
+    /// error says why instead of "no such file" for a file that is there.
+    func testAFileNameThatIsNotUTF8IsExplained() throws {
+        var name = Array(directory.appendingPathComponent("bad").path.utf8CString.dropLast())
+        name += [CChar(bitPattern: 0xFF)] + Array(".system.md".utf8CString)
+        let fd = open(name, O_CREAT | O_WRONLY, 0o644)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        close(fd)
+        let (status, output) = try run([directory.path])
+        XCTAssertEqual(status, 2, output)
+        XCTAssertTrue(output.contains("bad\u{FFFD}.system.md: error: cannot read: the file's name is not valid UTF-8"), output)
+    }
+
     func testExitTwoForBadConfiguration() throws {
         try write(".facet.toml", "[rules]\nnot-a-rule = \"off\"\n")
         let path = try write("a.system.md", "You are a chef.\n")
