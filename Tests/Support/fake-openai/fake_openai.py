@@ -865,14 +865,7 @@ class Handler(BaseHTTPRequestHandler):
         self._finish_stream(reply, len(reply.tokens))
 
     def _mode_endless(self, reply: Reply, stream: bool) -> None:
-        if not stream:
-            self._mode_fault_hang(reply, stream)
-            return
-        self._start_stream()
-        self._send_role(reply)
-        while True:  # ends with ConnectionError, counted by _dispatch
-            self._send_event(reply.chunk({"content": "tick "}))
-            time.sleep(ENDLESS_INTERVAL)
+        self._stream_forever(reply, stream, "tick ", ENDLESS_INTERVAL)
 
     def _mode_fault_pings(self, reply: Reply, stream: bool) -> None:
         if not stream:
@@ -899,14 +892,19 @@ class Handler(BaseHTTPRequestHandler):
         self._abort_connection()
 
     def _mode_flood(self, reply: Reply, stream: bool) -> None:
+        self._stream_forever(reply, stream, "flood " * (65536 // 6), 0.0)
+
+    def _stream_forever(self, reply: Reply, stream: bool, text: str, interval: float) -> None:
+        """`text` as content events `interval` s apart until a write fails; a non-streamed request hangs."""
         if not stream:
             self._mode_fault_hang(reply, stream)
             return
         self._start_stream()
         self._send_role(reply)
-        block = "flood " * (65536 // 6)
         while True:  # ends with ConnectionError, counted by _dispatch
-            self._send_event(reply.chunk({"content": block}))
+            self._send_event(reply.chunk({"content": text}))
+            if interval:
+                time.sleep(interval)
 
     def _mode_bench(self, reply: Reply, stream: bool, count: int, delay_ms: int) -> None:
         if not stream:
