@@ -25,6 +25,9 @@ public struct ChatClient: Sendable {
     private let redaction: Redaction
     /// Longest wait a Retry-After may ask for before the client gives up.
     public var maxRetryWait: Double = 60
+    /// A streamed answer is read up to this much text: an endpoint that
+    /// ignores max_tokens could otherwise stream until memory runs out.
+    public var maxAnswerBytes = 4 << 20
 
     /// `apiKey` comes from the editor's settings or the environment variable the profile names.
     public init(profile: EndpointProfile, apiKey: String?) {
@@ -134,7 +137,7 @@ public struct ChatClient: Sendable {
             for try await event in transfer.events {
                 switch event {
                 case .response(let response):
-                    reader = ResponseReader(response: response, profile: profile, hasKey: apiKey != nil)
+                    reader = ResponseReader(response: response, profile: profile, hasKey: apiKey != nil, maxAnswerBytes: maxAnswerBytes)
                     // A stream has started when its first event arrives; other bodies when their head does.
                     if !reader!.isStreaming { transfer.progressed() }
                 case .data(let data):

@@ -28,12 +28,12 @@ struct ResponseReader {
 
     /// Error bodies and whole answers are read up to this size.
     static let maxBodyBytes = 32 << 20
-    /// A streamed answer is read up to this much text: an endpoint that
-    /// ignores max_tokens could otherwise stream until memory runs out.
-    static let maxAnswerBytes = 4 << 20
+    /// A streamed answer is read up to this much text (`ChatClient.maxAnswerBytes`).
+    let maxAnswerBytes: Int
 
-    init(response: HTTPURLResponse, profile: EndpointProfile, hasKey: Bool) {
+    init(response: HTTPURLResponse, profile: EndpointProfile, hasKey: Bool, maxAnswerBytes: Int) {
         status = response.statusCode
+        self.maxAnswerBytes = maxAnswerBytes
         self.profile = profile
         self.hasKey = hasKey
         retryAfter = response.value(forHTTPHeaderField: "Retry-After")
@@ -116,8 +116,8 @@ struct ResponseReader {
         let text = piece.text
         if !text.isEmpty {
             answerBytes += text.utf8.count
-            guard answerBytes <= Self.maxAnswerBytes else {
-                throw PreviewError(.invalidResponse, "\(profile.name) streamed more than \(Self.maxAnswerBytes >> 20) MB of answer; stopped reading there, and the text before is kept. Does the endpoint ignore max-tokens?")
+            guard answerBytes <= maxAnswerBytes else {
+                throw PreviewError(.invalidResponse, "\(profile.name) streamed more than \(ByteCountFormatter.string(fromByteCount: Int64(maxAnswerBytes), countStyle: .binary)) of answer; stopped reading there, and the text before is kept. Does the endpoint ignore max-tokens?")
             }
             receivedText = true
             result.append(.text(text))
