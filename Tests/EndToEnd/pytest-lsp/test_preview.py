@@ -488,6 +488,9 @@ async def test_shutdown_during_a_preview_leaves_its_file_whole(preview_client, f
     assert files == [".gitignore", "billing.preview.md"], files
     text = (workspace.previews / "billing.preview.md").read_text(encoding="utf-8")
     assert "| Status | stopped: the server was shut down |" in text and "tick" in text, text
+    # The stream was dropped. Waited for here, so that the fake does not count it
+    # in a later test (it notices at its next write).
+    await wait_until(lambda: fake.stats()["disconnects"] == 1, 3, "the fake to count a disconnect")
 
 
 @pytest.mark.asyncio
