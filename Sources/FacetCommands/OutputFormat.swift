@@ -34,13 +34,14 @@ struct Colors {
 enum TerminalText {
     static func safe(_ text: String, keepingLineBreaks: Bool = false) -> String {
         func unsafe(_ scalar: Unicode.Scalar) -> Bool {
-            isControl(scalar) && !(keepingLineBreaks && (scalar == "\n" || scalar == "\r"))
+            isReplaced(scalar) && !(keepingLineBreaks && (scalar == "\n" || scalar == "\r"))
         }
         guard text.unicodeScalars.contains(where: unsafe) else { return text }
         return String(String.UnicodeScalarView(text.unicodeScalars.map { unsafe($0) ? "\u{FFFD}" : $0 }))
     }
 
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    /// A control character (but tab) or a bidirectional override.
+    static func isReplaced(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.generalCategory == .control && scalar != "\t"
             || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }

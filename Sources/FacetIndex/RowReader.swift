@@ -1,3 +1,4 @@
+import FacetCore
 import Foundation
 
 /// Reads the rows of a collection file one at a time, in constant memory:
@@ -53,8 +54,8 @@ public struct RowReader {
     public mutating func next() -> RawRow? {
         if isArray == nil {
             // A byte order mark (some Windows tools write one) is no part of the first row.
-            while buffer.count < 3 && fill() {}
-            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+            while buffer.count < SourceText.byteOrderMark.count && fill() {}
+            if buffer.starts(with: SourceText.byteOrderMark) { position = SourceText.byteOrderMark.count }
             // A file whose first non-space byte is "[" is one JSON array; anything else is JSON Lines.
             while true {
                 while position < buffer.count, Self.isSpace(buffer[position]) {

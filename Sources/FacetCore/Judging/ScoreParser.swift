@@ -40,13 +40,14 @@ public enum ScoreParser {
         var i = start
         let skippable: Set<UInt8> = Set(" \t\r\n:*[(#=-\"'_`".utf8)
         func skip() { while i < text.count, skippable.contains(text[i]) { i += 1 } }
+        func isDigit(_ at: Int) -> Bool { at < text.count && text[at] >= 48 && text[at] <= 57 }
         skip()
         for word in ["is", "of"] where text[i...].starts(with: word.utf8) && (i + 2 == text.count || skippable.contains(text[i + 2])) {
             i += 2
             skip()
         }
         let digitsStart = i
-        while i < text.count, text[i] >= 48, text[i] <= 57 { i += 1 }
+        while isDigit(i) { i += 1 }
         guard i > digitsStart, let value = Int(String(decoding: text[digitsStart..<i], as: UTF8.self)) else {
             return .failure(Problem(message: "no number after the marker"))
         }
@@ -55,7 +56,6 @@ public enum ScoreParser {
             return .failure(Problem(message: "-\(value) is outside 1-5"))
         }
         // "3-4", "2 to 4", "4,5": a range or a decimal comma is not one whole score.
-        func isDigit(_ at: Int) -> Bool { at < text.count && text[at] >= 48 && text[at] <= 57 }
         if i < text.count, (text[i] == UInt8(ascii: "-") && isDigit(i + 1)) || text[i...].starts(with: " to ".utf8) && isDigit(i + 4)
             || text[i...].starts(with: "\u{2013}".utf8) && isDigit(i + 3) {
             return .failure(Problem(message: "a range, not one score from 1 to 5"))
@@ -63,9 +63,9 @@ public enum ScoreParser {
         if i < text.count, text[i] == UInt8(ascii: ","), isDigit(i + 1) {
             return .failure(Problem(message: "\(value),\(Character(UnicodeScalar(text[i + 1]))) is not a whole score from 1 to 5"))
         }
-        if i + 1 < text.count, text[i] == 46, text[i + 1] >= 48, text[i + 1] <= 57 {
+        if i < text.count, text[i] == 46, isDigit(i + 1) {
             var j = i + 1
-            while j < text.count, text[j] >= 48, text[j] <= 57 { j += 1 }
+            while isDigit(j) { j += 1 }
             guard text[(i + 1)..<j].allSatisfy({ $0 == 48 }) else {
                 return .failure(Problem(message: "\(String(decoding: text[digitsStart..<j], as: UTF8.self)) is not a whole score from 1 to 5"))
             }
@@ -79,7 +79,7 @@ public enum ScoreParser {
             var end = from
             while end < text.count, text[end] == 32 { end += 1 }
             let digits = end
-            while end < text.count, text[end] >= 48, text[end] <= 57 { end += 1 }
+            while isDigit(end) { end += 1 }
             if let scale = Int(String(decoding: text[digits..<end], as: UTF8.self)), scale != 5 {
                 return .failure(Problem(message: "a score out of \(scale), not on the 1-5 scale"))
             }

@@ -824,6 +824,11 @@ struct SegmenterState {
     /// • – ‣ ⁃ ● ○ ◦ ■ ▪ ➤ ⦁ (prompts pasted from documents and chat apps use them all).
     static let bulletMarkers: Set<UInt16> = [0x80A2, 0x8093, 0x80A3, 0x8183, 0x978F, 0x978B, 0x97A6, 0x96A0, 0x96AA, 0x9EA4, 0xA681]
 
+    /// Whether 0xE2 followed by `second`, `third` is one of those bullets.
+    static func isBullet(_ second: UInt8, _ third: UInt8) -> Bool {
+        bulletMarkers.contains(UInt16(second) << 8 | UInt16(third))
+    }
+
     /// `- `, `* `, `+ `, `• ` (and the other `bulletMarkers`), `1. `, `1) `, `a) ` at the start of a line.
     func listMarker(_ content: Range<Int>) -> ListMarker? {
         var i = content.lowerBound
@@ -831,7 +836,7 @@ struct SegmenterState {
         let b = buffer[i]
         if b == UInt8(ascii: "-") || b == UInt8(ascii: "*") || b == UInt8(ascii: "+") {
             i += 1
-        } else if i + 2 < end, buffer[i] == 0xE2, Self.bulletMarkers.contains(UInt16(buffer[i + 1]) << 8 | UInt16(buffer[i + 2])) {
+        } else if b == 0xE2, i + 2 < end, Self.isBullet(buffer[i + 1], buffer[i + 2]) {
             i += 3
         } else if ByteClass.isDigit(b) {
             while i < end && ByteClass.isDigit(buffer[i]) && i - content.lowerBound < 3 { i += 1 }

@@ -189,10 +189,7 @@ enum SentenceSplitter {
             p += 1
         }
         let limit = min(end, k + 200)
-        if straight % 2 == 1 {
-            var q = k
-            while q < limit { if buffer[q] == 0x22 { return true }; q += 1 }
-        }
+        if straight % 2 == 1, ByteSearch.first(0x22, in: buffer, from: k, to: limit) != nil { return true }
         if curly > 0 {
             var q = k
             while q + 2 < limit {

@@ -74,10 +74,7 @@ enum DiagnosticsFeature {
     /// the earliest), after one that says how many are left out.
     static func diagnostics(_ snapshot: DocumentSnapshot, limit: Int = defaultLimit) -> [Diagnostic] {
         if snapshot.isTooLarge {
-            let message = "This file is \(snapshot.source.count / 1024) KB, over the \(snapshot.maxAnalysedBytes / 1024) KB Facet analyses; it is not checked."
-            let start = Position(line: 0, character: 0)
-            return [Diagnostic(range: LSPRange(start: start, end: start), severity: 3, code: "too-large", codeDescription: nil,
-                               source: "facet", message: message, relatedInformation: nil, data: nil)]
+            return [notice("too-large", "This file is \(snapshot.source.count / 1024) KB, over the \(snapshot.maxAnalysedBytes / 1024) KB Facet analyses; it is not checked.")]
         }
         let mapping = snapshot.mapping
         let evalFindings = snapshot.evalFindings.compactMap { finding in
@@ -95,11 +92,7 @@ enum DiagnosticsFeature {
                 .prefix(kept)
                 .sorted { $0.offset < $1.offset }
                 .map(\.element))
-            let start = Position(line: 0, character: 0)
-            omitted = Diagnostic(range: LSPRange(start: start, end: start), severity: 3, code: "too-many-findings", codeDescription: nil,
-                                 source: "facet",
-                                 message: "Facet shows \(limit) of the \(total) findings in this file, the most severe first; run `facet check` for all of them, or raise the maxDiagnostics setting.",
-                                 relatedInformation: nil, data: nil)
+            omitted = notice("too-many-findings", "Facet shows \(limit) of the \(total) findings in this file, the most severe first; run `facet check` for all of them, or raise the maxDiagnostics setting.")
         }
         let shown = findings.map { diagnostic($0, uri: snapshot.uri, mapping: mapping) }
             + evalFindings.prefix(limit - findings.count).map { finding in
@@ -107,6 +100,13 @@ enum DiagnosticsFeature {
                            source: "facet eval", message: finding.message, relatedInformation: nil, data: nil)
             }
         return (omitted.map { [$0] } ?? []) + shown
+    }
+
+    /// An information diagnostic about the whole file, at its start.
+    static func notice(_ code: String, _ message: String) -> Diagnostic {
+        let start = Position(line: 0, character: 0)
+        return Diagnostic(range: LSPRange(start: start, end: start), severity: 3, code: code, codeDescription: nil,
+                          source: "facet", message: message, relatedInformation: nil, data: nil)
     }
 
     static func diagnostic(_ finding: Finding, uri: DocumentURI, mapping: PositionMapping) -> Diagnostic {

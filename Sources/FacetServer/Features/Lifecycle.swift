@@ -64,10 +64,7 @@ extension LanguageServer {
         // Running previews stop their HTTP requests and answer as cancelled. Their
         // files get their last state now: a write still running at exit would
         // leave a temporary file beside them.
-        for running in runningPreviews.values {
-            running.writer.retire(finalStatus: "stopped: the server was shut down")
-            running.task.cancel()
-        }
+        for running in runningPreviews.values { running.stop(finalStatus: "stopped: the server was shut down") }
         runningPreviews.removeAll()
         reply(id, JSONValue?.none)
     }

@@ -44,8 +44,9 @@ enum PreviewFeature {
             self.writer = writer
         }
 
-        func stop() {
-            writer.retire()
+        /// Stops the run; with `finalStatus`, its file is written once more under that status first.
+        func stop(finalStatus: String? = nil) {
+            writer.retire(finalStatus: finalStatus)
             task.cancel()
         }
     }

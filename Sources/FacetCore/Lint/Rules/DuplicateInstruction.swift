@@ -275,7 +275,7 @@ struct DuplicateInstruction: LintRule {
             if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "-") || b == UInt8(ascii: "*") || b == UInt8(ascii: "+")
                 || ByteClass.isDigit(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: ")") {
                 i -= 1
-            } else if i - 3 >= range.lowerBound && bytes[i - 3] == 0xE2 && SegmenterState.bulletMarkers.contains(UInt16(bytes[i - 2]) << 8 | UInt16(b)) {
+            } else if i - 3 >= range.lowerBound && bytes[i - 3] == 0xE2 && SegmenterState.isBullet(bytes[i - 2], b) {
                 i -= 3  // • ● ■ and the other three-byte bullets
             } else {
                 return false
