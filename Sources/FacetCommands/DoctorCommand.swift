@@ -187,7 +187,9 @@ extension DoctorCommand {
                 name: profile.name, isDefault: profile.name == defaultName, baseURL: profile.baseURL, model: profile.model,
                 apiKeyEnv: profile.apiKeyEnv, apiKeySet: key != nil, local: local, status: "not-contacted",
                 detail: contact == .none ? "not contacted (--no-endpoints)" : "not contacted: remote; --all-endpoints contacts it"))
-            if contact == .all || (contact == .local && local) { checked.append((reports.count - 1, profile, key)) }
+            // Headers named in header-env go with the check when their variables are set, as with a preview.
+            let sent = (try? profile.readingHeaderEnv(from: environment).get()) ?? profile
+            if contact == .all || (contact == .local && local) { checked.append((reports.count - 1, sent, key)) }
         }
         let results = EndpointCheck.run(checked.map { ($0.profile, $0.key) }, timeout: probeTimeout)
         for (entry, result) in zip(checked, results) {

@@ -129,7 +129,7 @@ public struct ChatClient: Sendable {
     enum Outcome { case done, retry(status: Int, wait: Double?, message: String?) }
 
     private func attemptOnce(_ request: URLRequest, _ output: AsyncThrowingStream<ChatEvent, Error>.Continuation) async throws -> Outcome {
-        let transfer = HTTPTransfer(request: request, warmUpURL: URL(string: modelsURL), timeout: profile.timeout, chunkTimeout: profile.chunkTimeout)
+        let transfer = HTTPTransfer(request: request, warmUpURL: profile.warmUp ? URL(string: modelsURL) : nil, timeout: profile.timeout, chunkTimeout: profile.chunkTimeout)
         defer { transfer.stop() }
         transfer.start()
         var reader: ResponseReader?

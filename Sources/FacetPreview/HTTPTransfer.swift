@@ -24,7 +24,9 @@ import FoundationNetworking
 /// streamed chunks. A connection that already served a transfer was handed
 /// back with `CURL_POLL_REMOVE`; reused, it gets a read source only. When the
 /// warm-up fails to connect, that is the answer; when it is slow or fails
-/// otherwise, the request goes ahead anyway (on a new connection).
+/// otherwise, the request goes ahead anyway (on a new connection). A profile
+/// can turn the warm-up off (`warm-up = false`) for a server or proxy that
+/// drops requests on kept-alive connections.
 final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     enum Event: Sendable {
         case response(HTTPURLResponse)
@@ -92,7 +94,7 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         }
         lock.lock()
         watchdog = timer
-        watchdogError = PreviewError(.connectTimeout, "\(host) did not start answering within \(Self.seconds(timeout)) (timeout; keep-alive comments do not count); is the server busy loading the model? Raise timeout in the endpoint settings if it needs longer")
+        watchdogError = notStartedError(onWarmUpConnection: false)
         timer.schedule(deadline: .now() + timeout)
         let warmUpTask = self.warmUpTask
         self.warmUpTask = nil
@@ -128,6 +130,17 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         watchdog?.cancel()
         task?.cancel()
         session?.invalidateAndCancel()
+    }
+
+    /// The answer did not start within `timeout`. Sent on the warm-up's kept-alive
+    /// connection, it may have been dropped there by a server or proxy that
+    /// closes idle connections without saying so: then waiting longer is no cure.
+    private func notStartedError(onWarmUpConnection: Bool) -> PreviewError {
+        var message = "\(host) did not start answering within \(Self.seconds(timeout)) (timeout; keep-alive comments do not count); is the server busy loading the model? Raise timeout in the endpoint settings if it needs longer"
+        if onWarmUpConnection {
+            message += ". If it answers other clients at once, it may drop requests sent on a kept-alive connection: set warm-up = false for this endpoint (warmUp in the editor's settings)"
+        }
+        return PreviewError(.connectTimeout, message)
     }
 
     /// Part of the answer arrived: the next part must come within `chunkTimeout`.
@@ -180,6 +193,11 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
                     finish(throwing: failure)
                     return
                 }
+            }
+            if error == nil {
+                lock.lock()
+                if !requestStarted && watchdogError.kind == .connectTimeout { watchdogError = notStartedError(onWarmUpConnection: true) }
+                lock.unlock()
             }
             startRequest()
             return

@@ -19,7 +19,8 @@ public enum PreviewSetup {
     }
 
     /// The profile `name` (nil for the default) with `override` applied, its URL
-    /// checked, and its key: the editor's, else the profile's environment variable.
+    /// checked, its `header-env` headers read, and its key: the editor's, else
+    /// the profile's environment variable.
     public static func endpoint(named name: String?, settings: PreviewSettings, override: EndpointOverride = EndpointOverride(),
                                 editorKey: String?, environment: [String: String]) -> Result<(EndpointProfile, String?), PreviewError> {
         var profile: EndpointProfile
@@ -29,6 +30,10 @@ public enum PreviewSetup {
         }
         override.apply(to: &profile)
         if let problem = EndpointURL.problem(profile.baseURL) { return .failure(PreviewError(.invalidURL, "endpoint '\(profile.name)': \(problem)")) }
+        switch profile.readingHeaderEnv(from: environment) {
+        case .success(let read): profile = read
+        case .failure(let error): return .failure(PreviewError(.missingKey, error.message))
+        }
         return ChatClient.apiKey(for: profile, editorKey: editorKey, environment: environment).map { (profile, $0) }
     }
 

@@ -140,7 +140,11 @@ final class PreviewInputTests: XCTestCase {
         [endpoints.local.headers]
         X-Project = "facet"
 
+        [endpoints.local.header-env]
+        X-Gateway-Key = "GATEWAY_KEY"
+
         [endpoints.openai]
+        warm-up = false
         model = "gpt-4.1-mini"
         """, file: ".facet.toml")
         let settings = configuration.preview
@@ -154,9 +158,12 @@ final class PreviewInputTests: XCTestCase {
         XCTAssertEqual(local.timeout, 90)
         XCTAssertEqual(local.chunkTimeout, 2.5)
         XCTAssertEqual(local.headers, ["X-Project": "facet"])
+        XCTAssertEqual(local.headerEnv, ["X-Gateway-Key": "GATEWAY_KEY"])
+        XCTAssertTrue(local.warmUp, "on unless turned off")
         let openai = try settings.profile(named: "openai").get()
         XCTAssertEqual(openai.model, "gpt-4.1-mini", "a table changes only the fields it names")
         XCTAssertEqual(openai.apiKeyEnv, "OPENAI_API_KEY")
+        XCTAssertFalse(openai.warmUp)
         XCTAssertEqual(try FacetConfiguration.default.preview.profile(named: nil).get().baseURL, "http://localhost:11434/v1",
                        "the default needs no key and runs locally")
     }
@@ -170,10 +177,27 @@ final class PreviewInputTests: XCTestCase {
         XCTAssertTrue(error("[endpoints.x]\nbase-url = \"http://user:pw@host/v1\"").contains("must not carry credentials"))
         XCTAssertTrue(error("[endpoints.x.headers]\nAuthorization = \"Bearer x\"").contains("do not put credentials"))
         XCTAssertTrue(error("[endpoints.x.headers]\nX-Api-Key = \"k-123456\"").contains("header 'X-Api-Key' looks like a credential"))
+        XCTAssertTrue(error("[endpoints.x.headers]\nX-Api-Key = \"k-123456\"").contains("[endpoints.x.header-env]"), "the refusal says where the credential can go")
+        XCTAssertEqual(error("[endpoints.x.header-env]\nX-Api-Key = \"k-123456 secret\""),
+                       "f.toml:2: header-env.X-Api-Key takes the name of an environment variable (letters, digits, _), not the value itself")
+        XCTAssertEqual(error("[endpoints.x]\nwarm-up = \"no\""), "f.toml:2: warm-up takes true or false")
         XCTAssertTrue(error("[endpoints.x]\nmodle = \"y\"").hasPrefix("f.toml:2: unknown endpoint setting 'modle'"))
         XCTAssertTrue(error("[endpoints.x]\napi-key-env = \"sk-abc def\"").contains("name of an environment variable"))
         XCTAssertTrue(error("[preview]\nendpont = \"x\"").contains("unknown setting 'preview.endpont'"))
         guard case .failure(let missing) = PreviewSettings().profile(named: "nope") else { return XCTFail() }
         XCTAssertTrue(missing.message.contains("no endpoint named 'nope'"))
+    }
+
+    /// A `header-env` header is read from its variable when the profile is
+    /// used, and its value counts as a secret whatever the header's name.
+    func testHeaderEnvIsReadFromTheEnvironmentAndIsSecret() throws {
+        var profile = EndpointProfile(name: "gw", baseURL: "http://localhost:1/v1", model: "m")
+        profile.headers = ["X-Project": "facet"]
+        profile.headerEnv = ["X-Gateway": "GW_VALUE"]
+        let read = try profile.readingHeaderEnv(from: ["GW_VALUE": "gateway-credential-7"]).get()
+        XCTAssertEqual(read.headers, ["X-Project": "facet", "X-Gateway": "gateway-credential-7"])
+        XCTAssertEqual(read.secretHeaderValues, ["gateway-credential-7"])
+        guard case .failure(let missing) = profile.readingHeaderEnv(from: ["GW_VALUE": ""]) else { return XCTFail("an empty variable is not a value") }
+        XCTAssertEqual(missing.message, "endpoint 'gw' reads header X-Gateway from $GW_VALUE, which is not set; export it, or remove it from [endpoints.gw.header-env]")
     }
 }

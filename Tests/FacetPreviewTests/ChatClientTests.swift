@@ -184,6 +184,42 @@ final class ChatClientTests: XCTestCase {
         XCTAssertTrue(message.contains("x-project: facet-tests"), message)
     }
 
+    /// A header read from the environment is a credential whatever its name:
+    /// an error that repeats it shows it blanked.
+    func testHeaderEnvValuesAreSentAndBlankedInErrors() async throws {
+        var settings = PreviewSettings()
+        settings.endpoints["gw"] = profile("fault-echo-headers") { $0.name = "gw"; $0.headerEnv = ["X-Gateway": "FACET_TEST_GATEWAY"] }
+        let (gateway, key) = try PreviewSetup.endpoint(named: "gw", settings: settings, editorKey: nil,
+                                                      environment: ["FACET_TEST_GATEWAY": "gateway-credential-42"]).get()
+        XCTAssertEqual(gateway.headers["X-Gateway"], "gateway-credential-42")
+        let outcome = await collect(gateway, apiKey: key)
+        let message = outcome.error?.message ?? ""
+        XCTAssertTrue(message.contains("x-gateway: [redacted]"), message)
+        XCTAssertFalse(message.contains("gateway-cre"), message)
+        guard case .failure(let unset) = PreviewSetup.endpoint(named: "gw", settings: settings, editorKey: nil, environment: [:]) else {
+            return XCTFail("an unset variable is an error before anything is sent")
+        }
+        XCTAssertEqual(unset.kind, .missingKey)
+        XCTAssertTrue(unset.message.contains("$FACET_TEST_GATEWAY"), unset.message)
+    }
+
+    /// A server (or proxy) that silently drops requests on a kept-alive
+    /// connection made every preview wait out its timeout, and the error said
+    /// to raise it. The error now names the setting that avoids the warm-up
+    /// connection, and with it off the same server answers.
+    func testARequestDroppedOnTheWarmUpConnectionNamesTheSettingThatAvoidsIt() async {
+        let dropped = await collect(profile("fault-drop-reused") { $0.timeout = 0.5 })
+        XCTAssertEqual(dropped.error?.kind, .connectTimeout, dropped.error?.message ?? "")
+        XCTAssertTrue(dropped.error?.message.contains("set warm-up = false for this endpoint") == true, dropped.error?.message ?? "")
+        let direct = await collect(profile("fault-drop-reused") { $0.timeout = 0.5; $0.warmUp = false })
+        XCTAssertNil(direct.error, direct.error?.message ?? "")
+        XCTAssertEqual(direct.text, "Echo: hello there friend")
+        // Without the warm-up, a silent server gets the plain advice only.
+        let hung = await collect(profile("fault-hang") { $0.timeout = 0.5; $0.warmUp = false })
+        XCTAssertEqual(hung.error?.kind, .connectTimeout)
+        XCTAssertFalse(hung.error?.message.contains("warm-up") == true, hung.error?.message ?? "")
+    }
+
     /// URLSession followed redirects, to another host too, with the key in the headers.
     func testRedirectsAreNotFollowed() async throws {
         let outcome = await collect(profile("fault-redirect"), apiKey: "sk-test-key")

@@ -50,11 +50,12 @@ final class PreviewCLITests: XCTestCase {
         private let ended = DispatchSemaphore(value: 0)
 
         /// With another `executable`, `arguments` are its own (`command` is not put first).
-        init(_ arguments: [String], cache: String, command: String = "preview", executable: URL? = nil) throws {
+        init(_ arguments: [String], cache: String, command: String = "preview", executable: URL? = nil, environment extra: [String: String] = [:]) throws {
             process.executableURL = executable ?? PreviewCLITests.binary
             process.arguments = executable == nil ? [command] + arguments : arguments
             var environment = ProcessInfo.processInfo.environment
             environment["FACET_PREVIEW_CACHE"] = cache  // never the user's cache
+            environment.merge(extra) { _, new in new }
             process.environment = environment
             let outPipe = Pipe(), errPipe = Pipe()
             process.standardOutput = outPipe
@@ -116,6 +117,31 @@ final class PreviewCLITests: XCTestCase {
         let forced = try Run([file, "--case", "2", "--no-cache"], cache: cache)
         XCTAssertEqual(forced.finish(), 0)
         XCTAssertEqual(try fake.stats()["requests"] as? Int, 3)
+    }
+
+    /// A gateway credential in a header comes from the environment, named in
+    /// `.facet.toml` ([endpoints.NAME.header-env]); unset, nothing is sent.
+    func testHeaderEnvSendsAHeaderFromTheEnvironment() throws {
+        try """
+        [preview]
+        endpoint = "fake"
+
+        [endpoints.fake]
+        base-url = "\(fake.baseURL)"
+        model = "fake"
+
+        [endpoints.fake.header-env]
+        X-Gateway = "FACET_TEST_GATEWAY"
+        """.write(to: directory.appendingPathComponent(".facet.toml"), atomically: true, encoding: .utf8)
+        let unset = try Run([file, "--case", "1"], cache: cache, environment: ["FACET_TEST_GATEWAY": ""])
+        XCTAssertEqual(unset.finish(), 2)
+        XCTAssertTrue(unset.stderr.contains("reads header X-Gateway from $FACET_TEST_GATEWAY, which is not set"), unset.stderr)
+        XCTAssertEqual(try fake.stats()["requests"] as? Int, 0)
+        let set = try Run([file, "--case", "1"], cache: cache, environment: ["FACET_TEST_GATEWAY": "gateway-credential-42"])
+        XCTAssertEqual(set.finish(), 0, set.stderr)
+        let headers = try XCTUnwrap(fake.requests().last?["headers"] as? [String: Any])
+        XCTAssertEqual(headers["x-gateway"] as? String, "gateway-credential-42")
+        XCTAssertFalse(set.stdout.contains("gateway-cre") || set.stderr.contains("gateway-cre"))
     }
 
     /// Text reaches stdout while the endpoint still holds the rest of the answer.

@@ -12,6 +12,10 @@ public struct EndpointProfile: Sendable, Equatable {
     public var apiKeyEnv: String?
     /// Extra request headers (for example an organisation or project id).
     public var headers: [String: String] = [:]
+    /// Headers whose values are read from environment variables (header name
+    /// to variable name), for gateway credentials outside the editor. Their
+    /// values are treated as secrets. `PreviewSetup` moves them into `headers`.
+    public var headerEnv: [String: String] = [:]
     /// Seconds to wait for the answer to start (connecting included; for a
     /// stream, its first event: keep-alive comments do not count).
     public var timeout: Double = 60
@@ -23,6 +27,10 @@ public struct EndpointProfile: Sendable, Equatable {
     public var stream = true
     /// Times a 429 or 503 answer is retried, waiting as its Retry-After says.
     public var retries = 3
+    /// Open the connection with a `GET models` first and send the request on
+    /// it (it saves CPU while streaming; see `HTTPTransfer`). Off for a server
+    /// or proxy that drops requests on a kept-alive connection.
+    public var warmUp = true
 
     public init(name: String, baseURL: String, model: String, apiKeyEnv: String? = nil) {
         self.name = name
@@ -51,12 +59,14 @@ public struct EndpointOverride: Sendable, Equatable {
     public var model: String?
     public var apiKeyEnv: String?
     public var headers: [String: String] = [:]
+    public var headerEnv: [String: String] = [:]
     public var timeout: Double?
     public var chunkTimeout: Double?
     public var temperature: Double?
     public var maxTokens: Int?
     public var stream: Bool?
     public var retries: Int?
+    public var warmUp: Bool?
 
     public init() {}
 
@@ -67,12 +77,14 @@ public struct EndpointOverride: Sendable, Equatable {
         if let model { profile.model = model }
         if let apiKeyEnv { profile.apiKeyEnv = apiKeyEnv.isEmpty ? nil : apiKeyEnv }
         profile.headers.merge(headers) { _, new in new }
+        profile.headerEnv.merge(headerEnv) { _, new in new }
         if let timeout { profile.timeout = timeout }
         if let chunkTimeout { profile.chunkTimeout = chunkTimeout }
         if let temperature { profile.temperature = temperature }
         if let maxTokens { profile.maxTokens = maxTokens > 0 ? maxTokens : nil }
         if let stream { profile.stream = stream }
         if let retries { profile.retries = retries }
+        if let warmUp { profile.warmUp = warmUp }
     }
 }
 

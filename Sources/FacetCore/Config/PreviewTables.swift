@@ -15,9 +15,12 @@
 ///
 /// [endpoints.local.headers]
 /// X-Project = "facet"
+///
+/// [endpoints.local.header-env]  # header values read from the environment
+/// X-Api-Key = "GATEWAY_KEY"
 /// ```
 enum PreviewTables {
-    static let endpointKeys = ["base-url", "model", "api-key-env", "timeout", "chunk-timeout", "temperature", "max-tokens", "stream", "retries"]
+    static let endpointKeys = ["base-url", "model", "api-key-env", "timeout", "chunk-timeout", "temperature", "max-tokens", "stream", "retries", "warm-up"]
 
     /// Whether a table name belongs to the preview settings.
     static func owns(table name: String) -> Bool {
@@ -63,13 +66,18 @@ enum PreviewTables {
         if path.count == 3 && path[2] == "headers" {
             guard case .string(let value) = entry.value else { throw fail("header '\(entry.key)' takes a string") }
             if SecretName.looksSecret(entry.key) {
-                throw fail("header '\(entry.key)' looks like a credential; do not put credentials in .facet.toml: name the environment variable holding the key with api-key-env, or set the header in the editor's settings")
+                throw fail("header '\(entry.key)' looks like a credential; do not put credentials in .facet.toml: name the environment variable that holds it in [endpoints.\(name).header-env] (or the key's in api-key-env), or set the header in the editor's settings")
             }
             change.headers[entry.key] = value
+        } else if path.count == 3 && path[2] == "header-env" {
+            guard case .string(let variable) = entry.value, EndpointURL.isVariableName(variable) else {
+                throw fail("header-env.\(entry.key) takes the name of an environment variable (letters, digits, _), not the value itself")
+            }
+            change.headerEnv[entry.key] = variable
         } else if path.count == 2 {
             try read(entry, into: &change, fail: fail)
         } else {
-            throw fail("unknown table [\(entry.table)]; endpoints take [endpoints.NAME] and [endpoints.NAME.headers]")
+            throw fail("unknown table [\(entry.table)]; endpoints take [endpoints.NAME], [endpoints.NAME.headers] and [endpoints.NAME.header-env]")
         }
         settings.override(name, with: change)
     }
@@ -117,8 +125,11 @@ enum PreviewTables {
         case "retries":
             guard case .integer(let n) = entry.value, (0...10).contains(n) else { throw fail("retries takes a whole number from 0 to 10") }
             change.retries = n
+        case "warm-up":
+            guard case .bool(let b) = entry.value else { throw fail("warm-up takes true or false") }
+            change.warmUp = b
         default:
-            throw fail("unknown endpoint setting '\(entry.key)'; known: \(endpointKeys.joined(separator: ", ")), and a [\(entry.table).headers] table")
+            throw fail("unknown endpoint setting '\(entry.key)'; known: \(endpointKeys.joined(separator: ", ")), and the tables [\(entry.table).headers] and [\(entry.table).header-env]")
         }
     }
 }

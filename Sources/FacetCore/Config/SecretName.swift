@@ -14,8 +14,21 @@ public enum SecretName {
 }
 
 extension EndpointProfile {
-    /// The values of headers whose names look like credentials.
+    /// The values of headers read from the environment or whose names look like credentials.
     public var secretHeaderValues: [String] {
-        headers.filter { SecretName.looksSecret($0.key) }.map(\.value)
+        headers.filter { headerEnv[$0.key] != nil || SecretName.looksSecret($0.key) }.map(\.value)
+    }
+
+    /// The profile with each `headerEnv` header's value read from its
+    /// environment variable; fails naming the first variable that is not set.
+    public func readingHeaderEnv(from environment: [String: String]) -> Result<EndpointProfile, PreviewSettingsError> {
+        var profile = self
+        for (header, variable) in headerEnv.sorted(by: { $0.key < $1.key }) {
+            guard let value = environment[variable], !value.isEmpty else {
+                return .failure(PreviewSettingsError(message: "endpoint '\(name)' reads header \(header) from $\(variable), which is not set; export it, or remove it from [endpoints.\(name).header-env]"))
+            }
+            profile.headers[header] = value
+        }
+        return .success(profile)
     }
 }

@@ -9,7 +9,8 @@ import JSONRPC
 ///                "endpoints": { "local": { "baseUrl": "http://localhost:8080/v1", "model": "qwen2.5",
 ///                                          "apiKeyEnv": "LOCAL_KEY", "apiKey": "...", "temperature": 0.2,
 ///                                          "maxTokens": 512, "timeout": 60, "chunkTimeout": 30,
-///                                          "headers": { "X-Project": "facet" } } },
+///                                          "headers": { "X-Project": "facet" },
+///                                          "headerEnv": { "X-Api-Key": "GATEWAY_KEY" }, "warmUp": true } },
 ///                "cacheFile": "/path/previews.sqlite",
 ///                "compare": ["local", "strong"], "judge": "strong" } }
 /// ```
@@ -24,7 +25,7 @@ struct EditorPreviewSettings: Equatable, Sendable {
     /// The judging endpoint; over `[judge] endpoint`.
     var judge: String?
 
-    static let endpointKeys = ["baseUrl", "model", "apiKeyEnv", "apiKey", "headers", "timeout", "chunkTimeout", "temperature", "maxTokens", "stream", "retries"]
+    static let endpointKeys = ["baseUrl", "model", "apiKeyEnv", "apiKey", "headers", "timeout", "chunkTimeout", "temperature", "maxTokens", "stream", "retries", "headerEnv", "warmUp"]
 
     static func parse(_ json: JSONValue) -> (EditorPreviewSettings, [String]) {
         var settings = EditorPreviewSettings()
@@ -71,6 +72,15 @@ struct EditorPreviewSettings: Equatable, Sendable {
                         for (header, text) in headers {
                             if let text = text.stringValue { change.headers[header] = text } else { problems.append("\(here).\(header) must be a string") }
                         }
+                    case "headerEnv":
+                        guard let headers = field.objectValue else { problems.append("\(here) must be an object of header name to environment variable name"); continue }
+                        for (header, variable) in headers {
+                            if let variable = variable.stringValue, EndpointURL.isVariableName(variable) { change.headerEnv[header] = variable } else {
+                                problems.append("\(here).\(header) must be an environment variable's name")
+                            }
+                        }
+                    case "warmUp":
+                        if let b = field.boolValue { change.warmUp = b } else { problems.append("\(here) must be true or false") }
                     case "timeout", "chunkTimeout":
                         guard case .number(let seconds) = field, seconds > 0 else { problems.append("\(here) must be a positive number of seconds"); continue }
                         if key == "timeout" { change.timeout = seconds } else { change.chunkTimeout = seconds }

@@ -549,6 +549,29 @@ async def test_an_endpoint_fault_is_in_the_answer_the_file_and_a_message(preview
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("warm_up", [True, False])
+async def test_warm_up_off_in_the_settings_reaches_a_server_that_drops_kept_alive_requests(preview_client, tmp_path, warm_up):
+    """The fake drops a request sent on a connection that served the warm-up GET, as some proxies do."""
+    client = preview_client
+    fake = FakeOpenAI()
+    try:
+        root = tmp_path / "dropping"
+        root.mkdir()
+        ws = Workspace(root, fake, model="fault-drop-reused")
+        doc = await start(client, ws, options={"preview": {"endpoints": {"fake": {"timeout": 1, "warmUp": warm_up}}}})
+        result = await run_preview(client, doc, {"case": 1})
+        [case] = result["cases"]
+        if warm_up:
+            assert case["status"] == "failed", case
+            assert "did not start answering within 1 s" in case["error"] and "warmUp in the editor's settings" in case["error"], case
+        else:
+            assert case["status"] == "done", case
+            assert f"Echo: {CASES[0][1]}" in pathlib.Path(result["file"]).read_text(encoding="utf-8")
+    finally:
+        fake.close()
+
+
+@pytest.mark.asyncio
 async def test_a_case_that_does_not_exist_is_invalid_params(preview_client, fake, workspace):
     client = preview_client
     doc = await start(client, workspace)

@@ -106,6 +106,10 @@ anything else             normal stream                               normal JSO
                           until the client leaves (or 60 s)
 ``fault-pings-only``      ``: keep-alive`` comments every 50 ms from  like fault-hang
                           the start: the answer never starts
+``fault-drop-reused``     like fault-hang on a connection that has    same
+                          already served a request (a proxy that
+                          drops kept-alive connections silently);
+                          normal on a new connection
 ``flood``                 64 KiB content events as fast as they can   like fault-hang
                           be written, until a write fails (an
                           endpoint that ignores max_tokens)
@@ -237,6 +241,7 @@ PATTERN_MODES = (
 NAMED_MODES = frozenset({
     "fault-echo-headers", "fault-malformed", "fault-cut", "fault-cut-abrupt", "fault-stall",
     "fault-hang", "gated", "endless", "no-stream-support", "fault-pings", "fault-pings-only", "flood",
+    "fault-drop-reused",
 })
 
 MALFORMED_EVENT = b'data: {"choices":[{"delta":{"content":"oops"\n\n'
@@ -548,7 +553,16 @@ class Handler(BaseHTTPRequestHandler):
     def do_OPTIONS(self):
         self._dispatch("OPTIONS")
 
+    # Requests this connection served before the current one (the handler lives as long as its connection).
+    served = 0
+
     def _dispatch(self, method: str) -> None:
+        try:
+            self._route(method)
+        finally:
+            self.served += 1
+
+    def _route(self, method: str) -> None:
         path = urlsplit(self.path).path
         is_chat = method == "POST" and path == CHAT_PATH
         try:
@@ -849,6 +863,12 @@ class Handler(BaseHTTPRequestHandler):
     def _mode_fault_hang(self, reply: Reply, stream: bool) -> None:
         if self._wait(STALL_SECONDS) == "timeout":
             self._abort_connection()
+
+    def _mode_fault_drop_reused(self, reply: Reply, stream: bool) -> None:
+        if self.served:
+            self._mode_fault_hang(reply, stream)
+        else:
+            self._mode_normal(reply, stream)
 
     def _mode_gated(self, reply: Reply, stream: bool) -> None:
         ticket = self.state.gate_ticket()  # taken before anything is sent
