@@ -1,4 +1,6 @@
+import FacetCore
 import Foundation
+import LSPTypes
 import XCTest
 @testable import FacetServer
 import JSONRPC
@@ -146,6 +148,35 @@ extension ConfigurationTests {
         let pulled = try XCTUnwrap(puller.request("textDocument/diagnostic", ["textDocument": TestClient.document(uri)])?["items"]?.arrayValue)
         XCTAssertEqual(pulled.codes.first, "too-many-findings")
         XCTAssertEqual(pulled.count, 4)
+    }
+
+    /// Over the cap, findings from the last evaluation (warnings) come after
+    /// the lint errors and before the other warnings.
+    func testTheCapKeepsEvaluationFindingsAfterErrorsAndBeforeOtherWarnings() throws {
+        let lines = (1...8).map { "- Try to use some of the \($0) sources." } + ["Never use emoji.", "Always use emoji.", "Reply in French."]
+        let source = SourceText(lines.joined(separator: "\n") + "\n")
+        let configuration = try FacetConfiguration.parse(toml: "[rules]\nconflicting-instructions = \"error\"\n", file: ".facet.toml")
+        let frenchRange = (source.count - "Reply in French.\n".utf8.count)..<(source.count - 1)
+        let judged = EvalFinding(range: frenchRange, text: "Reply in French.", rubric: "language", message: "not followed: the answers were in English")
+        func shown(limit: Int, evalFindings: [EvalFinding]) -> [Diagnostic] {
+            var snapshot = DocumentSnapshot(uri: uri, openID: 1, version: 1, source: source, configuration: configuration, encoding: .utf16,
+                                            markdown: true, maxAnalysedBytes: 1 << 20, analyses: AnalysisCache(),
+                                            preferences: IndexHolder(path: "/nonexistent/index.sqlite"))
+            snapshot.evalFindings = evalFindings
+            return DiagnosticsFeature.diagnostics(snapshot, limit: limit)
+        }
+        let lint = shown(limit: 1000, evalFindings: []).map(\.code)
+        XCTAssertGreaterThan(lint.count, 4, "\(lint)")
+        XCTAssertEqual(lint.filter { $0 == "conflicting-instructions" }.count, 1, "\(lint)")
+
+        let capped = shown(limit: 3, evalFindings: [judged])
+        XCTAssertEqual(capped.map(\.code), ["too-many-findings", "missing-facet", "conflicting-instructions", "not-followed"],
+                       "the error, then the evaluation's finding, then the earliest warning: \(capped.map(\.code))")
+        XCTAssertEqual(capped.last?.range.start.line, 10)
+        let tighter = shown(limit: 2, evalFindings: [judged])
+        XCTAssertEqual(tighter.map(\.code), ["too-many-findings", "conflicting-instructions", "not-followed"])
+        let tightest = shown(limit: 1, evalFindings: [judged])
+        XCTAssertEqual(tightest.map(\.code), ["too-many-findings", "conflicting-instructions"], "an error before the evaluation's finding")
     }
 }
 
