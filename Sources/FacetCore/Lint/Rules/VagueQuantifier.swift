@@ -21,8 +21,10 @@ struct VagueQuantifier: LintRule {
     left alone: one asks for the number, the other ties it to a bound ("as \
     many as the user asks for", "as many as possible"). So are quantities \
     in quotation marks or `code` (words to say or show verbatim) and in a \
-    condition's clause ("If many results are in another language, ..."), \
-    which describes the situation rather than asking for an amount; in the \
+    condition ("If many results are in another language, ...", "only if it \
+    appears online many times"; not "as if"), which describes the situation \
+    rather than asking for an amount, up to the end of its clause or, for a \
+    condition inside a sentence, up to "and", "but", "or" or "then"; in the \
     bound of "as many … as needed"; after a verb that describes ("You have a lot of freedom", "a bit \
     anxious"), for "a lot of", "lots of", "a bit" and "a little"; and \
     after "Here are" or "Below are" ("Here are some guidelines:"), where what \
@@ -80,18 +82,22 @@ struct VagueQuantifier: LintRule {
         return findings
     }
 
-    /// Words that open a condition at the start of a clause ("If many results
-    /// are in another language, ..."); "unless" opens one anywhere.
+    /// Words that open a condition ("If many results are in another language,
+    /// ...", "Cite it only if it appears online many times"), except "as if".
     static let conditions = WordSet(["if", "unless", "when", "whenever", "because"].map(Tokenizer.hash))
-    static let unlessHash = Tokenizer.hash("unless")
     /// Words a clause may begin with before its condition ("Even if ...", "but only when ...").
     static let clauseLeaders = WordSet(["even", "only", "and", "but", "or", "so", "then", "also"].map(Tokenizer.hash))
+    /// Words that end a condition opened inside a clause, where no comma
+    /// closes it: "Check if the draft is done and list a few open issues."
+    static let conditionEnders = WordSet(["and", "but", "or", "then"].map(Tokenizer.hash))
 
     /// What the text before a match says, read forward once per unit as the
     /// matches come (in order): whether the match is in a condition's clause,
     /// which describes the situation ("Even if many of the results are in
     /// another language, answer in the user's") rather than asking for an
-    /// amount, and how many parentheses are open. A clause ends at , ; : or |.
+    /// amount, and how many parentheses are open. A clause ends at , ; : or |;
+    /// a condition that opened inside a clause also ends at "and", "but", "or"
+    /// or "then", since what follows is the instruction again.
     struct Before {
         let bytes: [UInt8]
         let tokens: ArraySlice<Token>
@@ -100,6 +106,8 @@ struct VagueQuantifier: LintRule {
         private(set) var parentheses = 0
         private(set) var inCondition = false
         private var clauseStart = true  // only leaders read since the clause began
+        private var conditionInsideClause = false
+        private var previous: UInt64?  // the hash of the word before the one being read
 
         init(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, unitStart: Int) {
             (self.bytes, self.tokens) = (bytes, tokens)
@@ -115,13 +123,19 @@ struct VagueQuantifier: LintRule {
                     let b = bytes[i]
                     if b == UInt8(ascii: "(") { parentheses += 1 } else if b == UInt8(ascii: ")") && parentheses > 0 { parentheses -= 1 }
                     if b == UInt8(ascii: ",") || b == UInt8(ascii: ";") || b == UInt8(ascii: ":") || b == UInt8(ascii: "|") {
-                        (inCondition, clauseStart) = (false, true)
+                        (inCondition, clauseStart, conditionInsideClause) = (false, true, false)
                     }
                 }
                 byte = word.range.lowerBound
                 if next == at { return }  // the match's own words are not before it
-                if word.hash == unlessHash || clauseStart && conditions.contains(word.hash) { inCondition = true }
+                if conditions.contains(word.hash) && previous != asHash {
+                    conditionInsideClause = !clauseStart
+                    inCondition = true
+                } else if inCondition && conditionInsideClause && conditionEnders.contains(word.hash) {
+                    inCondition = false
+                }
                 if !clauseLeaders.contains(word.hash) { clauseStart = false }
+                previous = word.hash
                 next += 1
             }
         }
