@@ -35,10 +35,12 @@ enum InputFiles {
                 var found: [String] = []
                 while let relative = enumerator.nextObject() as? String {
                     if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") && $0 != "." && $0 != ".." }) { continue }
-                    // A folder called "notes.system.md" is searched, not read as a file.
-                    if suffixes.contains(where: { relative.hasSuffix($0) }), enumerator.fileAttributes?[.type] as? FileAttributeType != .typeDirectory {
-                        found.append(path.hasSuffix("/") ? path + relative : path + "/" + relative)
-                    }
+                    guard suffixes.contains(where: { relative.hasSuffix($0) }) else { continue }
+                    let full = path.hasSuffix("/") ? path + relative : path + "/" + relative
+                    // Not folders, FIFOs or devices (links followed): a folder called "notes.system.md"
+                    // is searched, and a FIFO or a link to /dev/zero would block or never end. A name
+                    // that cannot be looked up is kept, so that reading it says what is wrong.
+                    if !isOtherThanAFile(full) { found.append(full) }
                 }
                 inputs += found.sorted().map { Input(path: $0) }
             } else {
@@ -54,8 +56,19 @@ enum InputFiles {
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
+    /// Whether the path names something that is there and is not a regular
+    /// file (following symbolic links): a folder, FIFO, device or socket.
+    static func isOtherThanAFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG
+    }
+
+    /// More than any system message, or any prompt file a person keeps; a
+    /// named device (`/dev/zero`) would otherwise be read until memory runs out.
+    static let maximumFileBytes = 256 << 20
+
     /// Reads a file's bytes, or standard input.
-    static func read(_ input: Input) throws -> [UInt8] {
+    static func read(_ input: Input, limit: Int = maximumFileBytes) throws -> [UInt8] {
         if input.isStandardInput {
             return try StandardStreams.readInput()
         }
@@ -69,6 +82,13 @@ enum InputFiles {
         // (`facet check <(generate-prompt)`, a FIFO).
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: input.path))
         defer { try? handle.close() }
-        return try handle.readToEnd().map { Array($0) } ?? []
+        var bytes: [UInt8] = []
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            bytes += chunk
+            if bytes.count > limit {
+                throw UsageError(description: "more than \(limit >> 20) MB: not a system message; Facet stopped reading it")
+            }
+        }
+        return bytes
     }
 }

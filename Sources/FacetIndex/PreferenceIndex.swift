@@ -44,13 +44,16 @@ public final class PreferenceIndex: Sendable {
     /// Opens (creating if needed) the index at `path`, upgrades its tables and
     /// loads the embedded collection if the index lacks this version of it.
     public static func open(path: String) throws(IndexError) -> PreferenceIndex {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw IndexError(path: path, message: "cannot create the folder \(directory): \(error.localizedDescription)")
-            }
+        // A folder ("." or "dir/") is not a file name; NSString's path functions trap on ".".
+        var isFolder: ObjCBool = false
+        if path.isEmpty || path.hasSuffix("/") || FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue {
+            throw IndexError(path: path, message: "is a folder, not an index file; give a file path such as \(path.isEmpty ? "." : path.hasSuffix("/") ? String(path.dropLast()) : path)/index.sqlite")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw IndexError(path: path, message: "cannot create the folder \(directory): \(error.localizedDescription)")
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(2)  // another process writing: wait a little, then report

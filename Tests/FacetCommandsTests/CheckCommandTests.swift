@@ -101,6 +101,29 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(output.contains("checked 1 file"), output)
     }
 
+    /// A directory search takes regular files and links to them only: a FIFO
+    /// blocked `facet check DIR` forever, and a link to /dev/zero was read
+    /// until memory ran out.
+    func testADirectorySearchSkipsFIFOsAndDevices() throws {
+        let real = try write("b.system.md", "You are a chef.\n")
+        XCTAssertEqual(mkfifo(directory.appendingPathComponent("a.system.md").path, 0o600), 0)
+        try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("z.system.md").path, withDestinationPath: "/dev/zero")
+        try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("link.system.md").path, withDestinationPath: real)
+        let found = try InputFiles.expand([directory.path]).map { ($0.path as NSString).lastPathComponent }
+        XCTAssertEqual(found, ["b.system.md", "link.system.md"])
+        let (status, output) = try run([directory.path])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("checked 2 files"), output)
+    }
+
+    /// A device named on the command line is read up to a bound, then reported.
+    func testReadingStopsAtTheBound() throws {
+        XCTAssertEqual(InputFiles.maximumFileBytes, 256 << 20)
+        XCTAssertThrowsError(try InputFiles.read(InputFiles.Input(path: "/dev/zero"), limit: 1 << 20)) { error in
+            XCTAssertEqual("\(error)", "more than 1 MB: not a system message; Facet stopped reading it")
+        }
+    }
+
     /// A pipe (`facet check <(generate-prompt)`) is read like a file.
     func testPipeIsRead() throws {
         let pipe = Pipe()

@@ -154,6 +154,12 @@ final class IndexTests: IndexTestCase {
         XCTAssertThrowsError(try PreferenceIndex.open(path: "/proc/facet/index.sqlite")) { error in
             XCTAssertTrue("\(error)".contains("/proc/facet"), "\(error)")
         }
+        // "." trapped in NSString.deletingLastPathComponent and took the language server down with it.
+        for folder in [".", "./", directory.path, directory.path + "/"] {
+            XCTAssertThrowsError(try PreferenceIndex.open(path: folder)) { error in
+                XCTAssertTrue("\(error)".contains("is a folder, not an index file"), "\(folder): \(error)")
+            }
+        }
     }
 
     func testAnInterruptedImportKeepsWholeBatchesAndCanBeFinished() throws {
