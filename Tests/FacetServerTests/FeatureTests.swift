@@ -186,6 +186,26 @@ final class FeatureTests: XCTestCase {
         XCTAssertTrue(folds.contains { $0["startLine"] == 0 && $0["endLine"] == 5 }, "\(folds)")
     }
 
+    /// 300 nested sections failed to encode ("could not encode the result") and
+    /// 3,000 overflowed the stack: past 32 levels the outline is flat.
+    func testDeeplyNestedSectionsGiveAnOutlineThirtyTwoLevelsDeep() throws {
+        let depth = 3000
+        let text = (0..<depth).map { "<t\($0)>\n" }.joined() + "You are a bot.\n" + (0..<depth).reversed().map { "</t\($0)>\n" }.joined()
+        let client = opened(text)
+        let symbols = try XCTUnwrap(client.request("textDocument/documentSymbol", ["textDocument": TestClient.document(uri)])?.arrayValue)
+        var level = symbols, levels = 0, names: [String] = []
+        while !level.isEmpty {
+            levels += 1
+            names += level.compactMap { $0["name"]?.stringValue }
+            level = level.last?["children"]?.arrayValue ?? []
+        }
+        XCTAssertEqual(levels, 33, "32 nested levels, then the rest side by side")
+        XCTAssertEqual(names.count, depth, "every section is in the outline")
+        XCTAssertEqual(names.last, "<t\(depth - 1)>")
+        let folds = try XCTUnwrap(client.request("textDocument/foldingRange", ["textDocument": TestClient.document(uri)])?.arrayValue)
+        XCTAssertEqual(folds.count, depth)
+    }
+
     func apply(_ edit: JSONValue, to text: String, encoding: ColumnEncoding = .utf16) throws -> String {
         let edits = try XCTUnwrap(edit["changes"]?[uri]?.arrayValue)
         var bytes = Array(text.utf8)

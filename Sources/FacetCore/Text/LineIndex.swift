@@ -68,6 +68,13 @@ public struct LineIndex: Sendable {
 
     /// (line, column) of a byte offset, columns counted in `encoding`.
     public func position(of offset: Int, encoding: ColumnEncoding = .utf16) -> LinePosition {
+        position(of: offset, encoding: encoding, after: nil)
+    }
+
+    /// The same, counting on from an earlier answer (`after`) when it is on the
+    /// same line and not past `offset`: converting the offsets of one long line
+    /// in order then costs the line once, not once per offset.
+    public func position(of offset: Int, encoding: ColumnEncoding = .utf16, after earlier: (offset: Int, position: LinePosition)?) -> LinePosition {
         let offset = max(0, min(offset, bytes.count))
         let line = line(containing: offset)
         let start = lineStarts[line]
@@ -76,9 +83,14 @@ public struct LineIndex: Sendable {
         case .utf8:
             return LinePosition(line: line, column: stop - start)
         case .utf16:
+            // The earlier offset must start a scalar (or be `stop`) to count on from it.
+            let resume = earlier.flatMap { earlier in
+                earlier.position.line == line && earlier.offset >= start && earlier.offset <= stop
+                    && (earlier.offset == stop || bytes[earlier.offset] & 0xC0 != 0x80) ? earlier : nil
+            }
             let column = bytes.withUnsafeBufferPointer { buffer -> Int in
-                var i = start
-                var units = 0
+                var i = resume?.offset ?? start
+                var units = resume?.position.column ?? 0
                 while i < stop {
                     // ASCII, the common case, is one unit per byte: skip decoding it.
                     if buffer[i] < 0x80 { units += 1; i += 1; continue }

@@ -12,6 +12,25 @@ struct PositionMapping: Sendable {
         return Position(line: p.line, character: p.column)
     }
 
+    /// Converts offsets that mostly come in increasing order (tokens, hints):
+    /// on a long line each conversion counts on from the last one.
+    struct Cursor {
+        let mapping: PositionMapping
+        private var last: (offset: Int, position: LinePosition)?
+
+        init(_ mapping: PositionMapping) { self.mapping = mapping }
+
+        mutating func position(_ offset: Int) -> Position {
+            let p = mapping.source.lines.position(of: offset, encoding: mapping.encoding, after: last)
+            last = (max(0, min(offset, mapping.source.count)), p)
+            return Position(line: p.line, character: p.column)
+        }
+
+        mutating func range(_ range: Range<Int>) -> LSPRange {
+            LSPRange(start: position(range.lowerBound), end: position(range.upperBound))
+        }
+    }
+
     func range(_ range: Range<Int>) -> LSPRange {
         LSPRange(start: position(range.lowerBound), end: position(range.upperBound))
     }

@@ -20,7 +20,8 @@ enum CodeActionFeature {
         }
         // The editor's cursor may sit just after the flagged words, or it may name the diagnostics it means.
         for finding in analysis.findings where wanted("quickfix") {
-            let diagnostic = DiagnosticsFeature.diagnostic(finding, uri: snapshot.uri, mapping: mapping)
+            var cursor = PositionMapping.Cursor(mapping)
+            let diagnostic = DiagnosticsFeature.diagnostic(finding, uri: snapshot.uri, cursor: &cursor)
             let touches = finding.range.lowerBound <= window.upperBound && window.lowerBound <= finding.range.upperBound
             let named = params.context.diagnostics.contains { $0.code == diagnostic.code && $0.range == diagnostic.range }
             guard touches || named else { continue }

@@ -94,7 +94,8 @@ enum DiagnosticsFeature {
                 .map(\.element))
             omitted = notice("too-many-findings", "Facet shows \(limit) of the \(total) findings in this file, the most severe first; run `facet check` for all of them, or raise the maxDiagnostics setting.")
         }
-        let shown = findings.map { diagnostic($0, uri: snapshot.uri, mapping: mapping) }
+        var cursor = PositionMapping.Cursor(mapping)  // findings come in order: one pass over a long line
+        let shown = findings.map { diagnostic($0, uri: snapshot.uri, cursor: &cursor) }
             + evalFindings.prefix(limit - findings.count).map { finding in
                 Diagnostic(range: mapping.range(finding.range), severity: 2, code: "not-followed", codeDescription: nil,
                            source: "facet eval", message: finding.message, relatedInformation: nil, data: nil)
@@ -109,9 +110,10 @@ enum DiagnosticsFeature {
                           source: "facet", message: message, relatedInformation: nil, data: nil)
     }
 
-    static func diagnostic(_ finding: Finding, uri: DocumentURI, mapping: PositionMapping) -> Diagnostic {
+    static func diagnostic(_ finding: Finding, uri: DocumentURI, cursor: inout PositionMapping.Cursor) -> Diagnostic {
+        let range = cursor.range(finding.range)
         let related = finding.related.map {
-            DiagnosticRelatedInformation(location: Location(uri: uri, range: mapping.range($0.range)), message: $0.message)
+            DiagnosticRelatedInformation(location: Location(uri: uri, range: cursor.range($0.range)), message: $0.message)
         }
         func json(_ position: Position) -> JSONValue {
             .object(["line": .number(Double(position.line)), "character": .number(Double(position.character))])
@@ -119,11 +121,11 @@ enum DiagnosticsFeature {
         let fixes: [JSONValue] = finding.fixes.map { fix in
             .object(["title": .string(fix.title),
                      "edits": .array(fix.edits.map { edit in
-                         let range = mapping.range(edit.range)
+                         let range = cursor.range(edit.range)
                          return .object(["range": .object(["start": json(range.start), "end": json(range.end)]), "newText": .string(edit.newText)])
                      })])
         }
-        return Diagnostic(range: mapping.range(finding.range), severity: severity(finding.severity), code: finding.rule,
+        return Diagnostic(range: range, severity: severity(finding.severity), code: finding.rule,
                           codeDescription: .init(href: RuleRegistry.documentationURL(for: finding.rule)),
                           source: "facet", message: finding.message,
                           relatedInformation: related.isEmpty ? nil : related,

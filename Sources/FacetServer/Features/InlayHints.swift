@@ -11,12 +11,13 @@ enum InlayHintFeature {
         let mapping = snapshot.mapping
         let window = mapping.offsets(params.range)
         var hints: [InlayHint] = []
+        var cursor = PositionMapping.Cursor(mapping)
         for (index, unit) in analysis.document.units.enumerated() where window.contains(unit.range.lowerBound) || unit.range.lowerBound == window.upperBound {
             let assignments = analysis.facets[index].assignments
             guard !assignments.isEmpty else { continue }
             let label = assignments.map(\.facet.rawValue).joined(separator: "+") + ":"
             let tooltip = assignments.map { "\($0.facet.rawValue) \(String(format: "%.2f", $0.confidence))" }.joined(separator: ", ")
-            hints.append(InlayHint(position: mapping.position(unit.range.lowerBound), label: label, tooltip: tooltip, paddingRight: true))
+            hints.append(InlayHint(position: cursor.position(unit.range.lowerBound), label: label, tooltip: tooltip, paddingRight: true))
         }
         return hints
     }

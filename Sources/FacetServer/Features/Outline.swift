@@ -23,12 +23,20 @@ struct Outline {
         let units = document.units
         var nodes: [Node] = []
         let sectionRanges = document.sections.map { $0.openRange.lowerBound..<($0.closeRange?.upperBound ?? source.count) }
+        // Where each heading ends: at the line of the next heading of the same or a higher
+        // level. One pass with a stack of the headings still open, not a search per heading.
+        var headingEnds: [Int: Int] = [:]
+        var open: [Int] = []
+        for (index, unit) in units.enumerated() where unit.kind == .heading {
+            while let last = open.last, units[last].headingLevel >= unit.headingLevel {
+                headingEnds[last] = source.lines.lineStarts[source.lines.line(containing: unit.range.lowerBound)]
+                open.removeLast()
+            }
+            open.append(index)
+        }
         for (index, unit) in units.enumerated() where unit.kind == .heading {
             let lineStart = source.lines.lineStarts[source.lines.line(containing: unit.range.lowerBound)]
-            var end = source.count
-            if let next = units[(index + 1)...].first(where: { $0.kind == .heading && $0.headingLevel <= unit.headingLevel }) {
-                end = source.lines.lineStarts[source.lines.line(containing: next.range.lowerBound)]
-            }
+            var end = headingEnds[index] ?? source.count
             if let section = sectionRanges.filter({ $0.contains(unit.range.lowerBound) }).min(by: { $0.count < $1.count }) {
                 end = min(end, section.upperBound)
             }
@@ -44,7 +52,12 @@ struct Outline {
         roots = Self.nest(nodes)
     }
 
-    /// Builds the tree: a node is the child of the smallest earlier node that contains it.
+    /// Nesting deeper than this is shown flat at this depth: a tree thousands
+    /// of sections deep overflowed the stack when encoded or freed.
+    static let maximumDepth = 32
+
+    /// Builds the tree: a node is the child of the smallest earlier node that
+    /// contains it, or, past `maximumDepth`, a sibling at that depth.
     static func nest(_ nodes: [Node]) -> [Node] {
         let sorted = nodes.sorted { $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound : $0.range.count > $1.range.count }
         var stack: [Node] = []
@@ -55,16 +68,25 @@ struct Outline {
         }
         for node in sorted {
             while let top = stack.last, !(top.range.lowerBound <= node.range.lowerBound && node.range.upperBound <= top.range.upperBound) { close() }
-            stack.append(node)
+            if stack.count == maximumDepth { stack[stack.count - 1].children.append(node) } else { stack.append(node) }
         }
         while !stack.isEmpty { close() }
         return roots
     }
 
     static func facets(_ analysis: Analysis, in range: Range<Int>) -> [Facet] {
+        // Units are in document order: find the first that starts in `range` by bisection.
+        let units = analysis.document.units
+        var (low, high) = (0, units.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if units[middle].range.lowerBound < range.lowerBound { low = middle + 1 } else { high = middle }
+        }
         var seen = Set<Facet>()
-        for (index, unit) in analysis.document.units.enumerated() where range.contains(unit.range.lowerBound) {
+        var index = low
+        while index < units.count && units[index].range.lowerBound < range.upperBound {
             seen.formUnion(analysis.facets[index].facets)
+            index += 1
         }
         return seen.sorted()
     }

@@ -64,9 +64,10 @@ enum SemanticTokensFeature {
         var data: [Int] = []
         data.reserveCapacity(tokens.count * 5)
         var previousLine = 0, previousStart = 0
+        var cursor = PositionMapping.Cursor(mapping)
         for (range, type) in tokens {
-            let start = mapping.position(range.lowerBound)
-            let end = mapping.position(range.upperBound)
+            let start = cursor.position(range.lowerBound)
+            let end = cursor.position(range.upperBound)
             let length = end.character - start.character
             guard end.line == start.line, length > 0 else { continue }
             data += [start.line - previousLine, start.line == previousLine ? start.character - previousStart : start.character, length, type, 0]
