@@ -14,7 +14,7 @@ struct TagCommand: ParsableCommand {
         «Role»You are a tutor.«/Role» «Format»Reply in JSON.«/Format». Tags are inserted \
         into the JSON string as it is written, so the rest of every row, blank lines and \
         line endings stay byte for byte, and `facet untag` gives back the original file. \
-        Rows without a system message, or whose message already holds facet tags, are \
+        Rows without a system message, whose message already holds facet tags or has no unit with a facet, are \
         written unchanged and counted on standard error. Runs on all cores.
         """
     )
@@ -34,14 +34,21 @@ struct TagCommand: ParsableCommand {
             case .failure(let error): throw ValidationError(error.description)
             }
         } catch let error as ConfigurationFinderError { throw ValidationError(error.description) }
-        let code = DatasetRewrite.run(file: file, output: output, verb: "tagged") { row in
+        let code = DatasetRewrite.run(file: file, output: output, verb: "tagged", transform: Self.tagger(configuration))
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// What `tag` does to one row.
+    static func tagger(_ configuration: FacetConfiguration) -> @Sendable ([UInt8]) -> DatasetRewrite.Outcome {
+        { row in
             guard case .success(let located) = SystemMessageLocator.locate(row, decode: false) else { return .skipped("no system message") }
             if FacetTags.containsTags(row[located.literal]) { return .skipped("already tagged") }
             let decoded = JSONString.bytes(row[located.literal])
             let analysis = Analyzer.analyze(SourceText(bytes: decoded), configuration: configuration)
-            return .changed(FacetTags.tag(row: row, literal: located.literal, analysis: analysis))
+            let tagged = FacetTags.tag(row: row, literal: located.literal, analysis: analysis)
+            // An empty message, or one in which no unit has a facet, gets no tag.
+            return tagged == row ? .skipped("no facet to tag") : .changed(tagged)
         }
-        if code != 0 { throw ExitCode(code) }
     }
 }
 
@@ -77,7 +84,9 @@ enum DatasetRewrite {
 
     static let batchSize = 256
 
-    static func run(file: String, output: String?, verb: String, transform: @escaping @Sendable ([UInt8]) -> Outcome) -> Int32 {
+    /// `report` gets the summary line ("facet: 3 rows tagged, ..."), for standard error.
+    static func run(file: String, output: String?, verb: String, report: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
+                    transform: @escaping @Sendable ([UInt8]) -> Outcome) -> Int32 {
         func fail(_ message: String) -> Int32 {
             FileHandle.standardError.write(Data("facet: \(message)\n".utf8))
             return 2
@@ -99,12 +108,20 @@ enum DatasetRewrite {
         var skipped: [String: Int] = [:]
         var failure: Int32?
         var firstBatch = true
-        ParallelWaves.run(batchSize: batchSize, next: { lines.next() }, transform: { line, _ in
+        let mark = SourceText.byteOrderMark
+        ParallelWaves.run(batchSize: batchSize, next: { lines.next() }, transform: { (line: LineReader.Line, _: Int) -> Outcome? in
             // Blank lines are not rows: copied as they are.
-            line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) ? transform(line.bytes) : nil
+            guard line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return nil }
+            // A byte order mark before the first row stays in the output, and the row after it is read.
+            guard line.bytes.starts(with: mark) else { return transform(line.bytes) }
+            switch transform(Array(line.bytes.dropFirst(mark.count))) {
+            case .changed(let bytes): return .changed(mark + bytes)
+            case let other: return other
+            }
         }, consume: { batch, outcomes in
             defer { firstBatch = false }
-            if firstBatch, let first = batch.first, first.bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "[") {
+            if firstBatch, let first = batch.first,
+               first.bytes.drop(while: { $0 == 0x20 || $0 == 0x09 || mark.contains($0) }).first == UInt8(ascii: "[") {
                 failure = fail("\(file) is a JSON array; \(verb == "tagged" ? "tag" : "untag") works on JSON Lines (one row per line)")
                 return false
             }
@@ -141,9 +158,9 @@ enum DatasetRewrite {
             guard let sink = openSink() else { return fail("\(output): cannot write the file") }
             try? sink.close()
         }
-        var report = "facet: \(changed) rows \(verb)"
-        for (reason, count) in skipped.sorted(by: { $0.key < $1.key }) { report += ", \(count) unchanged (\(reason))" }
-        FileHandle.standardError.write(Data((report + "\n").utf8))
+        var summary = "facet: \(changed) rows \(verb)"
+        for (reason, count) in skipped.sorted(by: { $0.key < $1.key }) { summary += ", \(count) unchanged (\(reason))" }
+        report(summary)
         return 0
     }
 }

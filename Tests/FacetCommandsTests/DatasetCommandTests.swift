@@ -136,4 +136,20 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertThrowsError(try XCTUnwrap(try FacetEntry.parseAsRoot(["tag", path, "-o", path]) as? TagCommand).run())
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), Data(Self.dataset.utf8))
     }
+
+    /// A byte order mark before the first row hid that row from `tag` (check
+    /// read it); rows whose message has nothing to tag were counted as tagged.
+    func testTagReadsTheRowAfterAByteOrderMarkAndCountsOnlyRowsItTagged() throws {
+        let rows = #"{"system": "You are a tutor. Reply in JSON."}"# + "\n" + #"{"system": ""}"# + "\n" + #"{"system": "   "}"# + "\n"
+        let path = try file("bom.jsonl", "\u{FEFF}" + rows)
+        let tagged = directory.appendingPathComponent("tagged.jsonl").path
+        var summary = ""
+        XCTAssertEqual(DatasetRewrite.run(file: path, output: tagged, verb: "tagged", report: { summary = $0 }, transform: TagCommand.tagger(.default)), 0)
+        XCTAssertEqual(summary, "facet: 1 rows tagged, 2 unchanged (no facet to tag)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: tagged))
+        XCTAssertTrue(bytes.starts(with: SourceText.byteOrderMark + Array(#"{"system": "«Role»You are a tutor.«/Role»"#.utf8)), "the mark is kept")
+        let untagged = directory.appendingPathComponent("untagged.jsonl").path
+        try XCTUnwrap(try FacetEntry.parseAsRoot(["untag", tagged, "-o", untagged]) as? UntagCommand).run()
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: untagged)), try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
 }
