@@ -54,6 +54,9 @@ extension IncomingMessage {
     public static func parse(_ body: [UInt8]) -> Result<IncomingMessage, MessageFailure> {
         // Only a body with a backslash can hold an escape; it is copied only when a lone surrogate is found.
         let body = body.contains(UInt8(ascii: "\\")) ? LoneSurrogates.replaced(in: body) ?? body : body
+        if let bad = firstInvalidUTF8Byte(body) {
+            return .failure(MessageFailure(code: .parseError, message: "message body is not valid UTF-8 (byte \(bad) of the body)", id: nil))
+        }
         let data = Data(body)
         guard let first = body.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else {
             return .failure(MessageFailure(code: .parseError, message: "empty message body", id: nil))
@@ -98,6 +101,24 @@ extension IncomingMessage {
         return .failure(MessageFailure(code: .invalidRequest, message: "a message needs a method (request or notification) or a result or error (response)", id: id))
     }
 
+    /// The offset of the first byte that is not part of valid UTF-8, or nil.
+    /// JSON text is UTF-8; decoded anyway, a bad byte made a string fail alone
+    /// and the message was answered as if it had no method.
+    static func firstInvalidUTF8Byte(_ body: [UInt8]) -> Int? {
+        // ASCII, almost every byte of a message, needs no decoding.
+        guard body.contains(where: { $0 >= 0x80 }) else { return nil }
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = body.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
+    }
+
     /// Decodes the `params` of a request or notification body as `P`.
     /// Absent params decode as `P` from an empty object, so all-optional types work.
     public static func decodeParams<P: Decodable>(_ type: P.Type, from body: Data) throws(ResponseError) -> P {
@@ -124,6 +145,10 @@ extension IncomingMessage {
             return "\(path(context.codingPath)) should be \(type)"
         case .valueNotFound(let type, let context)?:
             return "\(path(context.codingPath)) should be \(type), not null"
+        case .dataCorrupted(let context)? where context.codingPath.isEmpty && context.underlyingError == nil:
+            // Foundation's whole-document "not valid JSON", given also for valid JSON it
+            // cannot represent (1e400, 99999999999999999999), with no field named.
+            return "params could not be read: a number out of range (whole numbers must fit in 64 bits) or text that is not JSON"
         case .dataCorrupted(let context)?:
             return "\(path(context.codingPath)): \(context.debugDescription)"
         default:

@@ -13,6 +13,18 @@ public struct Position: Codable, Sendable, Hashable {
         self.line = line
         self.character = character
     }
+
+    enum CodingKeys: String, CodingKey { case line, character }
+
+    /// Both are unsigned in LSP: a negative one is invalid params, not a place.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        line = try container.decode(Int.self, forKey: .line)
+        character = try container.decode(Int.self, forKey: .character)
+        for (key, value) in [(CodingKeys.line, line), (.character, character)] where value < 0 {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "must be 0 or more, not \(value)")
+        }
+    }
 }
 
 /// A half-open range between two positions. (Named so it does not shadow Swift's `Range`.)

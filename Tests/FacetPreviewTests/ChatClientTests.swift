@@ -297,7 +297,7 @@ final class ChatClientTests: XCTestCase {
     func testAStreamedAnswerIsReadUpToItsBound() async {
         XCTAssertEqual(ChatClient(profile: profile("flood"), apiKey: nil).maxAnswerBytes, 4 << 20)
         let outcome = await collect(profile("flood"), maxAnswerBytes: 256 << 10)
-        XCTAssertEqual(outcome.error?.kind, .invalidResponse, outcome.error?.message ?? "")
+        XCTAssertEqual(outcome.error?.kind, .invalidResponse, "\(outcome.error?.message ?? "") events \(outcome.events.count) text \(outcome.text.utf8.count) finished \(String(describing: outcome.finished))")
         XCTAssertTrue(outcome.error?.message.contains("more than 256 KB of answer") == true, outcome.error?.message ?? "")
         XCTAssertGreaterThan(outcome.text.utf8.count, 128 << 10)
         XCTAssertLessThanOrEqual(outcome.text.utf8.count, 256 << 10)

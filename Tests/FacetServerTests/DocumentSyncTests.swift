@@ -101,7 +101,7 @@ final class DocumentSyncTests: XCTestCase {
         client.change(uri, version: 2, [["range": TestClient.range(0, 0, 0, 4), "text": "LINE"],
                                         ["range": TestClient.range(0, -1, 0, 1), "text": "x"]])
         client.change(uri, version: 3, [["range": ["start": ["line": "zero"]], "text": "x"]])
-        XCTAssertNotNil(client.output.wait { $0["method"] == "window/logMessage" && $0["params"]?["message"]?.stringValue?.contains("negative position") == true })
+        XCTAssertNotNil(client.output.wait { $0["method"] == "window/logMessage" && $0["params"]?["message"]?.stringValue?.contains("contentChanges[1].range.start.character: must be 0 or more") == true })
         XCTAssertNotNil(client.output.wait { $0["params"]?["message"]?.stringValue?.contains("invalid params") == true })
         XCTAssertEqual(text(client), "line one\nline two\n")
         XCTAssertEqual(client.server.queue.sync { client.server.documents[uri]?.version }, 1)

@@ -29,6 +29,11 @@ final class FeatureTests: XCTestCase {
         // Past the end, or on a blank line: nothing.
         XCTAssertEqual(client.request("textDocument/hover", ["textDocument": TestClient.document(uri), "position": TestClient.position(40, 0)]), JSONValue.null)
         XCTAssertEqual(client.request("textDocument/hover", ["textDocument": TestClient.document(uri), "position": TestClient.position(4, 0)]), JSONValue.null)
+        // Positions are unsigned: a negative one is a client's mistake, and said so.
+        let negative = client.start("textDocument/hover", ["textDocument": TestClient.document(uri), "position": TestClient.position(-1, 0)])
+        let answer = client.response(negative)
+        XCTAssertEqual(answer?["error"]?["code"], -32602)
+        XCTAssertEqual(answer?["error"]?["message"], "invalid params: params.position.line: must be 0 or more, not -1")
     }
 
     /// Decodes LSP's relative token encoding into (line, start, length, type).

@@ -83,6 +83,30 @@ final class IncomingMessageTests: XCTestCase {
         XCTAssertThrowsError(try IncomingMessage.decodeParams(Params.self, from: missing))
     }
 
+    /// A bad byte inside a string failed that string alone: the message was
+    /// answered "needs a method" instead of as the parse error it is.
+    func testInvalidUTF8IsAParseErrorThatSaysWhere() {
+        var body = Array(#"{"jsonrpc":"2.0","id":1,"method":"foo"#.utf8) + [0xFF] + Array(#""}"#.utf8)
+        guard case .failure(let failure) = IncomingMessage.parse(body) else { return XCTFail("parsed") }
+        XCTAssertEqual(failure, MessageFailure(code: .parseError, message: "message body is not valid UTF-8 (byte 37 of the body)", id: nil))
+        body = Array(#"{"jsonrpc":"2.0","id":1,"method":"é😀 ok"}"#.utf8)
+        XCTAssertEqual(IncomingMessage.firstInvalidUTF8Byte(body), nil)
+        XCTAssertEqual(IncomingMessage.firstInvalidUTF8Byte([0x61, 0xC3, 0xA9, 0xE2, 0x82]), 3, "a cut-short scalar at the end")
+        XCTAssertEqual(IncomingMessage.firstInvalidUTF8Byte([0xED, 0xA0, 0x80]), 0, "an encoded surrogate is not UTF-8")
+    }
+
+    /// Valid JSON with a number no Int holds was reported as "not valid JSON".
+    func testANumberOutOfRangeIsNamedAsSuch() {
+        for number in ["99999999999999999999", "1e400"] {
+            let body = Data(#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"name":"x","count":\#(number)}}"#.utf8)
+            XCTAssertThrowsError(try IncomingMessage.decodeParams(Params.self, from: body)) { error in
+                let error = error as! ResponseError
+                XCTAssertEqual(error.code, ErrorCode.invalidParams.rawValue)
+                XCTAssertTrue(error.message.contains("a number out of range"), error.message)
+            }
+        }
+    }
+
     func testOutgoingMessagesAreFramedAndKeepNullResults() throws {
         let data = try OutgoingMessage.response(id: .number(1), result: Optional<String>.none)
         let text = String(decoding: data, as: UTF8.self)
