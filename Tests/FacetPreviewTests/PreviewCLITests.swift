@@ -25,6 +25,11 @@ final class PreviewCLITests: XCTestCase {
         ---
         You are a support agent. Answer briefly.
         """.write(toFile: file, atomically: true, encoding: .utf8)
+        try writeConfiguration()
+    }
+
+    /// `.facet.toml` with the fake as the default endpoint, then `more`.
+    func writeConfiguration(_ more: String = "") throws {
         try """
         [preview]
         endpoint = "fake"
@@ -32,6 +37,7 @@ final class PreviewCLITests: XCTestCase {
         [endpoints.fake]
         base-url = "\(fake.baseURL)"
         model = "fake"
+        \(more)
         """.write(to: directory.appendingPathComponent(".facet.toml"), atomically: true, encoding: .utf8)
     }
 
@@ -122,17 +128,7 @@ final class PreviewCLITests: XCTestCase {
     /// A gateway credential in a header comes from the environment, named in
     /// `.facet.toml` ([endpoints.NAME.header-env]); unset, nothing is sent.
     func testHeaderEnvSendsAHeaderFromTheEnvironment() throws {
-        try """
-        [preview]
-        endpoint = "fake"
-
-        [endpoints.fake]
-        base-url = "\(fake.baseURL)"
-        model = "fake"
-
-        [endpoints.fake.header-env]
-        X-Gateway = "FACET_TEST_GATEWAY"
-        """.write(to: directory.appendingPathComponent(".facet.toml"), atomically: true, encoding: .utf8)
+        try writeConfiguration("[endpoints.fake.header-env]\nX-Gateway = \"FACET_TEST_GATEWAY\"")
         let unset = try Run([file, "--case", "1"], cache: cache, environment: ["FACET_TEST_GATEWAY": ""])
         XCTAssertEqual(unset.finish(), 2)
         XCTAssertTrue(unset.stderr.contains("reads header X-Gateway from $FACET_TEST_GATEWAY, which is not set"), unset.stderr)
