@@ -117,7 +117,10 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         task?.resume()
     }
 
-    /// Cancels the request and releases the session. Safe to call more than once.
+    /// Cancels the request and releases the session. Safe to call more than
+    /// once. Returns at once: FoundationNetworking's `cancel()` can wait on its
+    /// own queue while a fast stream is being delivered, and the caller (who has
+    /// the answer or the error already) was seen waiting there for good.
     func stop() {
         lock.lock()
         let (task, session, watchdog) = (self.task, self.session, self.watchdog)
@@ -128,8 +131,11 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         self.watchdog = nil
         lock.unlock()
         watchdog?.cancel()
-        task?.cancel()
-        session?.invalidateAndCancel()
+        guard task != nil || session != nil else { return }
+        DispatchQueue.global().async {
+            task?.cancel()
+            session?.invalidateAndCancel()
+        }
     }
 
     /// The answer did not start within `timeout`. Sent on the warm-up's kept-alive
