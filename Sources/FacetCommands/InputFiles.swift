@@ -82,6 +82,11 @@ enum InputFiles {
         // (`facet check <(generate-prompt)`, a FIFO).
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: input.path))
         defer { try? handle.close() }
+        // A regular file within the bound is read whole, as before; others in pieces, up to it.
+        var info = stat()
+        if fstat(handle.fileDescriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size <= limit {
+            return try handle.readToEnd().map { Array($0) } ?? []
+        }
         var bytes: [UInt8] = []
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             bytes += chunk
