@@ -23,27 +23,20 @@ struct OpenDocument: Sendable {
         analyses.latestVersion = version
     }
 
-    struct ChangeError: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    /// Applies a `didChange` notification's edits in order, all or nothing: if any
-    /// edit is malformed (a negative line or character), the text and version stay
-    /// as they were. As LSP says, a character past the end of its line stands for
+    /// Applies a `didChange` notification's edits in order. (A malformed one, such
+    /// as a negative position, fails the notification's decoding, so none applies.)
+    /// As LSP says, a character past the end of its line stands for
     /// the line's end, and (as editors' own text models do) a line past the last
     /// for the end of the document; a range given end first is read start first;
     /// a position inside a surrogate pair splits it (`splitPair`).
-    mutating func apply(_ changes: [TextDocumentContentChangeEvent], version newVersion: Int, encoding: ColumnEncoding) throws(ChangeError) {
+    mutating func apply(_ changes: [TextDocumentContentChangeEvent], version newVersion: Int, encoding: ColumnEncoding) {
         var bytes = source.bytes
         var current = source
-        for (index, change) in changes.enumerated() {
+        for change in changes {
             guard let range = change.range else {
                 bytes = Array(change.text.utf8)
                 current = SourceText(bytes: bytes)
                 continue
-            }
-            guard min(range.start.line, range.start.character, range.end.line, range.end.character) >= 0 else {
-                throw ChangeError(description: "change \(index + 1) of version \(newVersion) has a negative position in \(Self.describe(range)); ignored the whole change")
             }
             if encoding == .utf16 {
                 for position in [range.start, range.end] where Self.splitPair(at: position, in: &bytes, current) {
@@ -73,10 +66,6 @@ struct OpenDocument: Sendable {
               offset + 4 <= bytes.count, bytes[offset] & 0xF8 == 0xF0 else { return false }
         bytes.replaceSubrange(offset..<offset + 4, with: [0xEF, 0xBF, 0xBD, 0xEF, 0xBF, 0xBD])
         return true
-    }
-
-    static func describe(_ range: LSPRange) -> String {
-        "\(range.start.line):\(range.start.character)-\(range.end.line):\(range.end.character)"
     }
 
     /// The file system path of a `file:` URI.

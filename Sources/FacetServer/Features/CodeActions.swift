@@ -19,8 +19,8 @@ enum CodeActionFeature {
             WorkspaceEdit(changes: [snapshot.uri: edits.map { LSPTypes.TextEdit(range: mapping.range($0.range), newText: snapshot.source.withLineBreaks($0.newText)) }])
         }
         // The editor's cursor may sit just after the flagged words, or it may name the diagnostics it means.
+        var cursor = PositionMapping.Cursor(mapping)  // findings come in order
         for finding in analysis.findings where wanted("quickfix") {
-            var cursor = PositionMapping.Cursor(mapping)
             let diagnostic = DiagnosticsFeature.diagnostic(finding, uri: snapshot.uri, cursor: &cursor)
             let touches = finding.range.lowerBound <= window.upperBound && window.lowerBound <= finding.range.upperBound
             let named = params.context.diagnostics.contains { $0.code == diagnostic.code && $0.range == diagnostic.range }

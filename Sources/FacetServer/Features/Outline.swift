@@ -28,8 +28,9 @@ struct Outline {
         var headingEnds: [Int: Int] = [:]
         var open: [Int] = []
         for (index, unit) in units.enumerated() where unit.kind == .heading {
+            let lineStart = source.lines.lineStarts[source.lines.line(containing: unit.range.lowerBound)]
             while let last = open.last, units[last].headingLevel >= unit.headingLevel {
-                headingEnds[last] = source.lines.lineStarts[source.lines.line(containing: unit.range.lowerBound)]
+                headingEnds[last] = lineStart
                 open.removeLast()
             }
             open.append(index)

@@ -22,12 +22,7 @@ extension LanguageServer {
             log.warning("ignored didChange for \(uri), which is not open")
             return
         }
-        do {
-            try document.apply(params.contentChanges, version: params.textDocument.version, encoding: client.positionEncoding)
-        } catch {
-            reportProblem("\(uri): \(error.description)", type: .error, once: false)
-            return
-        }
+        document.apply(params.contentChanges, version: params.textDocument.version, encoding: client.positionEncoding)
         documents[uri] = document
         scheduleDiagnostics(uri, delay: settings.diagnosticsDelay ?? options.diagnosticsDelay)
     }
