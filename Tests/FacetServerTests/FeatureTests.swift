@@ -191,6 +191,17 @@ final class FeatureTests: XCTestCase {
         XCTAssertTrue(folds.contains { $0["startLine"] == 0 && $0["endLine"] == 5 }, "\(folds)")
     }
 
+    func testAHeadingEndsWithTheInnermostSectionAroundIt() throws {
+        let text = "<outer>\n# A\ntext\n<inner>\n## B\nb text\n</inner>\n## C\nc\n</outer>\n# D\nd\n"
+        let client = opened(text)
+        let folds = try XCTUnwrap(client.request("textDocument/foldingRange", ["textDocument": TestClient.document(uri)])?.arrayValue)
+        let spans = Set(folds.compactMap { fold -> [Int]? in
+            guard let start = fold["startLine"]?.intValue, let end = fold["endLine"]?.intValue else { return nil }
+            return [start, end]
+        })
+        XCTAssertTrue(spans.isSuperset(of: [[0, 9], [3, 6], [1, 9], [4, 6], [7, 9], [10, 11]]), "\(folds)")
+    }
+
     /// 300 nested sections failed to encode ("could not encode the result") and
     /// 3,000 overflowed the stack: past 32 levels the outline is flat.
     func testDeeplyNestedSectionsGiveAnOutlineThirtyTwoLevelsDeep() throws {

@@ -35,12 +35,21 @@ struct Outline {
             }
             open.append(index)
         }
+        // A heading also ends with the innermost section around it: the latest-starting one
+        // not yet closed. Headings come in document order, so one stack of sections suffices.
+        let sectionsByStart = sectionRanges.sorted { $0.lowerBound < $1.lowerBound }
+        var nextSection = 0
+        var openSections: [Range<Int>] = []
         for (index, unit) in units.enumerated() where unit.kind == .heading {
             let lineStart = source.lines.lineStarts[source.lines.line(containing: unit.range.lowerBound)]
             var end = headingEnds[index] ?? source.count
-            if let section = sectionRanges.filter({ $0.contains(unit.range.lowerBound) }).min(by: { $0.count < $1.count }) {
-                end = min(end, section.upperBound)
+            let position = unit.range.lowerBound
+            while nextSection < sectionsByStart.count, sectionsByStart[nextSection].lowerBound <= position {
+                openSections.append(sectionsByStart[nextSection])
+                nextSection += 1
             }
+            while let top = openSections.last, top.upperBound <= position { openSections.removeLast() }
+            if let section = openSections.last { end = min(end, section.upperBound) }
             let range = lineStart..<Self.trimTrailingSpace(source, lineStart..<max(end, unit.range.upperBound))
             nodes.append(Node(name: document.text(of: unit), isSection: false, range: range, nameRange: unit.range,
                               facets: Self.facets(analysis, in: range)))
