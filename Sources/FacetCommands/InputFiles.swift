@@ -70,7 +70,7 @@ enum InputFiles {
     /// Reads a file's bytes, or standard input.
     static func read(_ input: Input, limit: Int = maximumFileBytes) throws -> [UInt8] {
         if input.isStandardInput {
-            return try StandardStreams.readInput()
+            return try readInPieces(FileHandle.standardInput, limit: limit)
         }
         if isDirectory(input.path) { throw UsageError(description: "is a directory") }
         // Swift reads file names as UTF-8 and puts U+FFFD for bytes that are not:
@@ -87,8 +87,17 @@ enum InputFiles {
         if fstat(handle.fileDescriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size <= limit {
             return try handle.readToEnd().map { Array($0) } ?? []
         }
+        return try readInPieces(handle, limit: limit)
+    }
+
+    /// Reads a pipe, a device or standard input up to `limit` bytes. The array is
+    /// reserved up front (pages are only taken as they are written), so reading to
+    /// the bound holds about `limit` bytes, not twice that as growing by doubling did.
+    static func readInPieces(_ handle: FileHandle, limit: Int) throws -> [UInt8] {
         var bytes: [UInt8] = []
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+        let piece = 1 << 20
+        while let chunk = try handle.read(upToCount: piece), !chunk.isEmpty {
+            if bytes.isEmpty && chunk.count == piece { bytes.reserveCapacity(limit + piece) }
             bytes += chunk
             if bytes.count > limit {
                 throw UsageError(description: "more than \(limit >> 20) MB: not a system message; Facet stopped reading it")

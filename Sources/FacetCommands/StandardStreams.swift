@@ -1,9 +1,9 @@
 import Foundation
 
-/// Standard input and output with errors a person can read. Foundation's
-/// `FileHandle.write(_:)` and `readDataToEndOfFile()` stop the process with a
-/// fatal error when the stream is closed, full or a directory; these throw or
-/// exit with 2, the code for an IO error.
+/// Standard output with errors a person can read. Foundation's
+/// `FileHandle.write(_:)` stops the process with a fatal error when the stream
+/// is closed or full; this exits with 2, the code for an IO error. (Standard
+/// input is read by `InputFiles.read`, within the same bound as a file.)
 enum StandardStreams {
     /// Writes to standard output. When it cannot be written (a closed stream, a
     /// full disk, a reader gone with SIGPIPE ignored), says why on standard
@@ -18,9 +18,4 @@ enum StandardStreams {
     }
 
     static func write(_ text: String) { write(Data(text.utf8)) }
-
-    /// All of standard input; throws when it cannot be read (closed, a directory).
-    static func readInput() throws -> [UInt8] {
-        try FileHandle.standardInput.readToEnd().map { Array($0) } ?? []
-    }
 }

@@ -32,4 +32,14 @@ final class StandardStreamsCLITests: XCTestCase {
         XCTAssertEqual(facets.0, 2)
         XCTAssertTrue(facets.2.contains("cannot read: Is a directory"), facets.2)
     }
+
+    /// Standard input is read within the bound a named file has: `facet check - < /dev/zero`
+    /// read until memory ran out.
+    func testAnEndlessStandardInputStopsAtTheBound() throws {
+        let zero = try XCTUnwrap(FileHandle(forReadingAtPath: "/dev/zero"))
+        defer { try? zero.close() }
+        let (status, output, _) = try runFacet(["check", "-"], standardInput: zero)
+        XCTAssertEqual(status, 2)
+        XCTAssertTrue(output.contains("-: error: cannot read: more than 256 MB: not a system message; Facet stopped reading it"), output)
+    }
 }
