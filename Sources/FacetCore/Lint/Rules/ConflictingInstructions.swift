@@ -15,8 +15,10 @@ struct ConflictingInstructions: LintRule {
     summary field", "short headers", is not about the reply and is not counted);
     - register: "formal" vs "casual", "informal", "slang";
     - output: "only JSON" vs "bullet points", "Markdown", "a table";
-    - "always X" vs "never X" (or "do not X") on the same two words, little \
-    words ("the", "a", "your") aside;
+    - "always X" vs "never X" (or "do not X") on the same instruction: the \
+    rest of the clause, little words ("the", "a", "your") aside ("always ask for \
+    the order number" and "never ask for passwords" are two instructions; a \
+    narrower prohibition, "never use emojis in formal emails", is an exception);
     - two different reply languages ("respond in English" vs "reply in French").
 
     A unit that negates its cue ("don't be brief") or says when it applies \
@@ -165,15 +167,20 @@ struct ConflictingInstructions: LintRule {
                                related: [RelatedRange(range: context.document.units[earlier].range, message: "the conflicting instruction")])
     }
 
-    /// "Always use emojis" vs "Never use emojis": the same two words after opposite
-    /// modals, not counting little words ("always use the latest file" and "never
-    /// use the word" share only "use the"). A unit with a condition is skipped.
+    /// "Always use emojis" vs "Never use emojis": the same instruction after opposite
+    /// modals, not counting little words. What is compared is the rest of the clause
+    /// (up to `clauseWords` words): "always ask for the order number" and "do not ask
+    /// for passwords" share only "ask for". A prohibition that is a prefix of the other
+    /// side ("never use emojis" against "always use emojis in replies") conflicts; a
+    /// narrower prohibition ("always use emojis", "never use emojis in formal emails")
+    /// is an exception, not a conflict. A unit with a condition is skipped.
     func alwaysNever(_ context: LintContext, _ units: [Int], _ unitBits: [UInt16]) -> [Finding] {
-        // Keyed by `WordPair`: an array key would be allocated per modal.
-        var positive: [WordPair: Int] = [:]
-        var negative: [WordPair: Int] = [:]
+        // Keyed by the clause's first two words (`WordPair`: an array key would be allocated per modal).
+        var positive: [WordPair: [(unit: Int, clause: [UInt64])]] = [:]
+        var negative: [WordPair: [(unit: Int, clause: [UInt64])]] = [:]
         var findings: [Finding] = []
         let (always, never, dont, doWord, notWord) = (Self.always, Self.never, Self.dont, Self.doWord, Self.notWord)
+        let bytes = context.source.bytes
         for (position, unit) in units.enumerated() where unitBits[position] & Self.conditionBit == 0 {
             // Indices from 0, as in an array of the unit's tokens.
             let tokens = context.tokens(unit)
@@ -187,28 +194,46 @@ struct ConflictingInstructions: LintRule {
                 if token.hash == dont { polarity = false }
                 if token.hash == doWord && i + 1 < tokens.count && tokens[base + i + 1].hash == notWord { polarity = false; next = i + 2 }
                 guard let polarity else { continue }
-                var first: UInt64?, second: UInt64?
-                for k in next..<tokens.count where !Self.littleWords.contains(tokens[base + k].hash) {
-                    if first == nil { first = tokens[base + k].hash } else { second = tokens[base + k].hash; break }
+                var clause: [UInt64] = []
+                for k in next..<tokens.count {
+                    if k > next && Self.endsClause(bytes, tokens[base + k - 1].range.upperBound..<tokens[base + k].range.lowerBound) { break }
+                    let word = tokens[base + k].hash
+                    if Self.clauseEnders.contains(word) { break }
+                    if Self.littleWords.contains(word) { continue }
+                    clause.append(word)
+                    if clause.count == Self.clauseWords { break }
                 }
-                guard let first, let second else { continue }
-                let key = WordPair(first: first, second: second)
+                guard clause.count >= 2 else { continue }
+                let key = WordPair(first: clause[0], second: clause[1])
                 // Two units disagree; one that says both ("always X, never X if ...") is
                 // one instruction with its exception.
                 if polarity {
-                    if let other = negative[key], other != unit, findings.count < Self.maximumPerAxis {
-                        findings.append(conflict(context, unit, other, "says always, but an earlier instruction says never"))
+                    if let other = negative[key]?.first(where: { $0.unit != unit && clause.starts(with: $0.clause) }),
+                       findings.count < Self.maximumPerAxis {
+                        findings.append(conflict(context, unit, other.unit, "says always, but an earlier instruction says never"))
                     }
-                    if positive[key] == nil { positive[key] = unit }
+                    positive[key, default: []].append((unit, clause))
                 } else {
-                    if let other = positive[key], other != unit, findings.count < Self.maximumPerAxis {
-                        findings.append(conflict(context, unit, other, "says never, but an earlier instruction says always"))
+                    if let other = positive[key]?.first(where: { $0.unit != unit && $0.clause.starts(with: clause) }),
+                       findings.count < Self.maximumPerAxis {
+                        findings.append(conflict(context, unit, other.unit, "says never, but an earlier instruction says always"))
                     }
-                    if negative[key] == nil { negative[key] = unit }
+                    negative[key, default: []].append((unit, clause))
                 }
             }
         }
         return findings
+    }
+
+    /// How much of the clause after "always" or "never" is compared.
+    static let clauseWords = 6
+    /// Words that start another clause: "never use emojis and keep it short".
+    static let clauseEnders = WordSet(["and", "but", "or", "then", "so", "because", "while", "unless", "except"].map(Tokenizer.hash))
+
+    /// Punctuation between two words that ends a clause.
+    static func endsClause(_ bytes: [UInt8], _ gap: Range<Int>) -> Bool {
+        bytes[gap].contains { [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "!"),
+                               UInt8(ascii: "?"), UInt8(ascii: "("), UInt8(ascii: ")")].contains($0) }
     }
 
     struct WordPair: Hashable {
