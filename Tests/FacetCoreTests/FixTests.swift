@@ -51,6 +51,22 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed("Be kind. Try to be brief. Be clear.\n", rule: "weak-instruction"), "Be kind. Be brief. Be clear.\n")
     }
 
+    /// Marks around a hedge were left behind: "**** keep it short.", "short ().", "brief — — and".
+    func testWeakInstructionRemovalTakesTheMarksAroundTheHedge() {
+        XCTAssertEqual(fixed("**Try to** keep it short.\n", rule: "weak-instruction"), "Keep it short.\n")
+        XCTAssertEqual(fixed("Keep it short (if possible).\n", rule: "weak-instruction"), "Keep it short.\n")
+        XCTAssertEqual(fixed("Keep it short (if possible) and clear.\n", rule: "weak-instruction"), "Keep it short and clear.\n")
+        XCTAssertEqual(fixed("Be brief — if possible — and polite.\n", rule: "weak-instruction"), "Be brief and polite.\n")
+        XCTAssertEqual(fixed("Be brief, if possible, and polite.\n", rule: "weak-instruction"), "Be brief and polite.\n")
+    }
+
+    /// "Try to not use jargon." became "Not use jargon."; "Try, if possible, to" kept a comma.
+    func testWeakInstructionRemovalKeepsASentence() {
+        XCTAssertEqual(fixed("Try to not use jargon.\n", rule: "weak-instruction"), "Do not use jargon.\n")
+        XCTAssertEqual(fixed("Please try to not use jargon.\n", rule: "weak-instruction"), "Please do not use jargon.\n")
+        XCTAssertEqual(fixed("Try, if possible, to keep it short.\n", rule: "weak-instruction"), "Try to keep it short.\n")
+    }
+
     func testDuplicateRemovesWholeListLine() {
         let text = "- Always cite the original sources of facts.\n- Summarise the document for the reader.\n- Always cite the original sources of facts.\n"
         XCTAssertEqual(fixed(text, rule: "duplicate-instruction"),

@@ -13,7 +13,11 @@ struct WeakInstruction: LintRule {
     ```
 
     Fix: removes the hedge ("Answer in under 100 words.") and a comma next to it \
-    (not the comma that ends an opening clause: "When greeting the user, joke"). \
+    (not the comma that ends an opening clause: "When greeting the user, joke"), \
+    or the marks that set it apart ("**Try to**", "(if possible)", "— if \
+    possible —"); "try to not" becomes "do not". A guess or an estimate is not a \
+    hedge: "maybe the user is confused", "maybe two sentences", and "if possible \
+    dates" uses "possible" as an adjective. \
     "If you can" followed by its verb is a condition ("if you can find relevant \
     news"), not a hedge. "try to" counts only at the start of an instruction, so "users who try to \
     bypass the rules" is left alone. A hedge whose unit, or the next, says what \
@@ -52,6 +56,12 @@ struct WeakInstruction: LintRule {
                 }
                 // "... if you can find relevant news": a condition with its verb, not a hedge.
                 if phrase == "if you can", Self.verbFollows(match, in: tokens, context.source.bytes) { continue }
+                // Not a hedge on an instruction: "maybe the user is confused" (a guess),
+                // "maybe two sentences" (an estimate), "ask if possible dates work" (an adjective).
+                if let next = Self.nextWord(after: match, in: tokens, context.source.bytes) {
+                    if Self.guesses.contains(phrase), next.isNumber || Self.notAnInstruction.contains(next.hash) { continue }
+                    if phrase == "if possible", !Self.stillAHedgeAfterIfPossible.contains(next.hash) { continue }
+                }
                 if fallback == nil {
                     fallback = Self.fallbacks.hasMatch(tokens) || position + 1 < units.count && Self.fallbacks.hasMatch(context.tokens(units[position + 1]))
                 }
@@ -67,6 +77,30 @@ struct WeakInstruction: LintRule {
     }
 
     static let conjunctions = WordSet(["and", "or", "but", "then", "so"].map(Tokenizer.hash))
+
+    /// Hedges that also express a guess or an estimate.
+    static let guesses: Set<String> = ["maybe", "perhaps", "possibly"]
+    /// After "maybe", words that start a statement or an amount, not an instruction:
+    /// "maybe the user is confused", "maybe longer in December", "maybe two sentences".
+    static let notAnInstruction = WordSet(["the", "a", "an", "this", "that", "these", "those", "they", "he", "she", "it", "we", "i",
+                                           "there", "their", "his", "her", "its", "some", "someone", "something", "one", "two", "three",
+                                           "four", "five", "six", "seven", "eight", "nine", "ten", "twice", "longer", "shorter", "later",
+                                           "sooner", "less", "fewer", "not"].map(Tokenizer.hash))
+    /// After "if possible" with only a space between, the words that leave it a hedge
+    /// ("keep it short if possible and polite"); any other word makes "possible" an
+    /// adjective ("ask if possible dates work").
+    static let stillAHedgeAfterIfPossible = WordSet(["and", "or", "but", "then", "so", "when", "while", "because", "since", "unless",
+                                                     "though", "as", "for", "in", "to", "with", "without", "on", "at", "by", "from",
+                                                     "please", "otherwise", "else", "too", "also", "only", "first"].map(Tokenizer.hash))
+
+    /// The word right after the match with only spaces between (none after other punctuation).
+    static func nextWord(after match: PhraseMatcher.Match, in tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Token? {
+        let next = tokens.startIndex + match.firstToken + matcher.phrases[match.phrase].hashes.count
+        guard next < tokens.endIndex else { return nil }
+        let gap = match.range.upperBound..<tokens[next].range.lowerBound
+        guard !gap.isEmpty, bytes[gap].allSatisfy({ $0 == UInt8(ascii: " ") }) else { return nil }
+        return tokens[next]
+    }
 
     /// Whether the unit's next word, after spaces only, can be the condition's
     /// verb: a word, not "and", "or", "but", "then", "so" ("Keep it short if you
@@ -84,17 +118,69 @@ struct WeakInstruction: LintRule {
     /// "When greeting the user, maybe joke" keeps it ("..., joke").
     static let clauseOpeners = WordSet(["when", "whenever", "if", "while", "before", "after", "once", "unless", "as", "since", "for", "in", "during"].map(Tokenizer.hash))
 
+    static let emphasisMarks: [[UInt8]] = [Array("**".utf8), Array("__".utf8), Array("*".utf8), Array("_".utf8)]
+    static let dashes: [[UInt8]] = [Array(" — ".utf8), Array(" – ".utf8), Array(" -- ".utf8)]
+
+    /// The range of the hedge with the marks that set it apart: emphasis on both
+    /// sides, parentheses, or a pair of dashes. Nil when it is not set apart.
+    static func wrapped(_ bytes: [UInt8], _ range: Range<Int>, within unit: Range<Int>) -> Range<Int>? {
+        func has(_ mark: [UInt8], at index: Int) -> Bool {
+            index >= unit.lowerBound && index + mark.count <= unit.upperBound && bytes[index..<(index + mark.count)].elementsEqual(mark)
+        }
+        for mark in emphasisMarks where has(mark, at: range.lowerBound - mark.count) && has(mark, at: range.upperBound) {
+            return (range.lowerBound - mark.count)..<(range.upperBound + mark.count)
+        }
+        if has(Array("(".utf8), at: range.lowerBound - 1) && has(Array(")".utf8), at: range.upperBound) {
+            return (range.lowerBound - 1)..<(range.upperBound + 1)
+        }
+        // "brief — if possible — and" becomes "brief and": the first dash's space stays.
+        for dash in dashes where has(dash, at: range.lowerBound - dash.count) && has(dash, at: range.upperBound) {
+            return (range.lowerBound - dash.count + 1)..<(range.upperBound + dash.count)
+        }
+        return nil
+    }
+
+    static let tryWords = WordSet(["try", "attempt"].map(Tokenizer.hash))
+    static let notWord = Tokenizer.hash("not")
+
+    /// The "not" right after "try to" or "attempt to", if there is one.
+    static func notAfterTry(_ context: LintContext, unit: Int, phrase: Range<Int>) -> Range<Int>? {
+        let tokens = context.tokens(unit)
+        guard let first = tokens.firstIndex(where: { $0.range.lowerBound == phrase.lowerBound }), tryWords.contains(tokens[first].hash),
+              let next = tokens.firstIndex(where: { $0.range.lowerBound >= phrase.upperBound }), tokens[next].hash == notWord else { return nil }
+        return tokens[next].range
+    }
+
     /// Removes the hedge, a comma next to it, and capitalises the new first word.
     func removalFix(_ context: LintContext, unit: Int, phrase: Range<Int>) -> Fix? {
         let bytes = context.source.bytes
         let unitRange = context.document.units[unit].range
         var lower = phrase.lowerBound
         var upper = phrase.upperBound
+        // "try to not use jargon" reads "do not use jargon" without its hedge.
+        if let not = Self.notAfterTry(context, unit: unit, phrase: phrase) {
+            let atStart = lower == unitRange.lowerBound
+            return Fix(title: "Remove \"\(context.source.text(phrase))\"",
+                       edits: [TextEdit(range: lower..<not.upperBound, newText: atStart ? "Do not" : "do not")])
+        }
+        // A hedge set apart by marks goes with them: "**Try to** keep", "short (if possible).",
+        // "brief — if possible — and".
+        if let wrapped = Self.wrapped(bytes, lower..<upper, within: unitRange) {
+            lower = wrapped.lowerBound
+            upper = wrapped.upperBound
+        }
         var commaBefore = false
         // The comma before the hedge ends the opening clause only when it is the unit's first.
         let opensWithClause = (context.tokens(unit).first.map { Self.clauseOpeners.contains($0.hash) } ?? false)
             && lower - 2 >= unitRange.lowerBound && !bytes[unitRange.lowerBound..<(lower - 2)].contains(UInt8(ascii: ","))
-        if upper < unitRange.upperBound && bytes[upper] == UInt8(ascii: ",") { upper += 1 }
+        let commaFollows = upper < unitRange.upperBound && bytes[upper] == UInt8(ascii: ",")
+        let commaPrecedes = lower - 2 >= unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") && bytes[lower - 2] == UInt8(ascii: ",")
+        if commaFollows && commaPrecedes && !opensWithClause {
+            // Between two commas: "Try, if possible, to keep it short" keeps neither.
+            lower -= 2
+            upper += 1
+            commaBefore = true
+        } else if commaFollows { upper += 1 }
         else if !opensWithClause, lower - 2 >= unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") && bytes[lower - 2] == UInt8(ascii: ",") {
             lower -= 2
             commaBefore = true
