@@ -277,6 +277,10 @@ public struct FacetClassifier: Sendable {
     struct Scratch {
         var matches: [Match] = []
         var kept: [Match] = []
+        /// Per lexicon entry, the number of the last unit that counted it (`unitNumber`):
+        /// whether an entry is already counted in this unit, without hashing.
+        var countedIn: [UInt32] = []
+        var unitNumber: UInt32 = 0
         /// Per facet (by `order`): the product of (1 - weight) over its evidence.
         var miss = [Double](repeating: 1, count: Facet.allCases.count)
         /// Evidence in the order it was found, with its facet's `order`.
@@ -311,18 +315,36 @@ public struct FacetClassifier: Sendable {
             for k in vocabulary.cueEntries[Int(token.id)] { tryMatch(lexicon.byFirst.items[k], at: position) }
             if token.isNumber { for candidate in lexicon.numberFirst { tryMatch(candidate, at: position) } }
         }
-        // A phrase inside a longer matched phrase is not separate evidence.
+        // A phrase inside a longer matched phrase is not separate evidence. Matches are in
+        // order of their start, and a longer one around this one starts at most
+        // `longestEntry` words before it: only those nearby are compared, so a unit with
+        // thousands of cues is not quadratic.
         scratch.kept.removeAll(keepingCapacity: true)
-        for match in scratch.matches {
-            let covered = scratch.matches.contains { other in
-                other.entry != match.entry && other.start <= match.start && other.end >= match.end
-                    && (other.end - other.start) > (match.end - match.start)
+        let matches = scratch.matches
+        var windowStart = 0
+        for match in matches {
+            while matches[windowStart].start < match.start - lexicon.longestEntry { windowStart += 1 }
+            var covered = false
+            var other = windowStart
+            while other < matches.count && matches[other].start <= match.start {
+                let candidate = matches[other]
+                if candidate.entry != match.entry && candidate.end >= match.end && (candidate.end - candidate.start) > (match.end - match.start) {
+                    covered = true
+                    break
+                }
+                other += 1
             }
             if !covered { scratch.kept.append(match) }
         }
         // Each entry counts once, where it is first kept.
-        for (index, match) in scratch.kept.enumerated() {
-            if scratch.kept[..<index].contains(where: { $0.entry == match.entry }) { continue }
+        if scratch.countedIn.count != lexicon.entries.count || scratch.unitNumber == .max {
+            scratch.countedIn = [UInt32](repeating: 0, count: lexicon.entries.count)
+            scratch.unitNumber = 0
+        }
+        scratch.unitNumber += 1
+        for match in scratch.kept {
+            if scratch.countedIn[match.entry] == scratch.unitNumber { continue }
+            scratch.countedIn[match.entry] = scratch.unitNumber
             // The probe, not the entry: copying an entry retains its array and string,
             // and every thread retaining the same shared objects is slow.
             let facet = Int(lexicon.probes[match.entry].facetOrder)
