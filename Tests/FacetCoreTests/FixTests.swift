@@ -67,6 +67,11 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed("Try, if possible, to keep it short.\n", rule: "weak-instruction"), "Try to keep it short.\n")
     }
 
+    /// "{{café}}" was read as "caf", and the fix for a declared "cafe" wrote "{{cafeé}}".
+    func testUndefinedVariableFixReplacesANameInAnotherScriptWhole() {
+        XCTAssertEqual(fixed("---\nvariables: [cafe]\n---\nUsa {{café}}.\n", rule: "undefined-variable"), "---\nvariables: [cafe]\n---\nUsa {{cafe}}.\n")
+    }
+
     func testDuplicateRemovesWholeListLine() {
         let text = "- Always cite the original sources of facts.\n- Summarise the document for the reader.\n- Always cite the original sources of facts.\n"
         XCTAssertEqual(fixed(text, rule: "duplicate-instruction"),

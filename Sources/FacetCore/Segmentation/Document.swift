@@ -49,6 +49,12 @@ public struct TemplateVariable: Sendable, Hashable {
     public var syntax: VariableSyntax
 }
 
+/// The names that template statements (`{% ... %}`) bind and read.
+public struct TemplateStatementNames: Sendable {
+    public var bound: Set<String> = []
+    public var read: Set<String> = []
+}
+
 /// A `<!-- ... -->` comment; suppression directives live in these.
 public struct Comment: Sendable, Hashable {
     public var range: Range<Int>
@@ -108,6 +114,9 @@ public struct Document: Sendable {
     public internal(set) var quotes: [Range<Int>] = []
     public internal(set) var comments: [Comment] = []
     public internal(set) var variables: [TemplateVariable] = []
+    /// Names in `{% ... %}` statements: those a statement binds (`for item in items`,
+    /// `set total = ...`, `macro card(title)`) and those it reads (`items`).
+    public internal(set) var statementNames = TemplateStatementNames()
     public internal(set) var frontMatter: FrontMatter?
 
     public func text(of unit: Unit) -> String { source.text(unit.range) }

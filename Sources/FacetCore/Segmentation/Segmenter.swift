@@ -17,6 +17,7 @@ public enum Segmenter {
             document.quotes = state.quotes
             document.comments = state.comments
             document.variables = state.variables
+            document.statementNames = state.statementNames
             document.frontMatter = state.frontMatter
         }
         return document
@@ -47,6 +48,7 @@ struct SegmenterState {
     var quotes: [Range<Int>] = []
     var comments: [Comment] = []
     var variables: [TemplateVariable] = []
+    var statementNames = TemplateStatementNames()
     var frontMatter: FrontMatter?
 
     /// Byte ranges the prose scanner must not look into (front matter, code, comments).
@@ -556,6 +558,7 @@ struct SegmenterState {
             case UInt8(ascii: "{"):
                 if let (variable, span) = braceVariable(at: i) {
                     if let variable { variables.append(variable) }
+                    if buffer[i + 1] == UInt8(ascii: "%") { readStatement(i + 2..<span.upperBound - 2) }
                     spans.append(span)
                     i = span.upperBound
                     continue
@@ -604,23 +607,100 @@ struct SegmenterState {
             return (TemplateVariable(name: name, range: span, syntax: .doubleBrace), span)
         }
         var j = i + 1
-        guard j < n, ByteClass.isIdentStart(buffer[j]) else { return nil }
-        while j < limit && (ByteClass.isIdent(buffer[j]) || buffer[j] == UInt8(ascii: ".") || buffer[j] == UInt8(ascii: "-")) { j += 1 }
+        guard j < n, identifierStart(at: j) else { return nil }
+        while j < limit {
+            if buffer[j] == UInt8(ascii: ".") || buffer[j] == UInt8(ascii: "-") { j += 1 } else if let length = identifierLength(at: j) { j += length } else { break }
+        }
         guard j < n, buffer[j] == UInt8(ascii: "}") else { return nil }
         let span = i..<j + 1
         return (TemplateVariable(name: string(i + 1..<j), range: span, syntax: .singleBrace), span)
+    }
+
+    /// Jinja's words, not names.
+    static let statementKeywords: Set<String> = ["for", "in", "if", "elif", "else", "endif", "endfor", "set", "endset", "macro",
+        "endmacro", "call", "endcall", "with", "endwith", "not", "and", "or", "is", "true", "false", "none", "True", "False", "None",
+        "block", "endblock", "extends", "include", "import", "from", "as", "filter", "endfilter", "raw", "endraw", "defined",
+        "recursive", "ignore", "missing", "context", "without", "do", "break", "continue"]
+
+    /// Records what a `{% ... %}` statement binds and reads: `for a, b in pairs`
+    /// binds a and b (and `loop`), `set x = ...` and `with x = ...` bind x, `macro
+    /// name(args)` binds the name and its arguments; other names are read.
+    mutating func readStatement(_ range: Range<Int>) {
+        var words: [(name: String, end: Int)] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if buffer[i] == UInt8(ascii: "\"") || buffer[i] == UInt8(ascii: "'") {
+                // A string literal is not a name.
+                let quote = buffer[i]
+                i += 1
+                while i < range.upperBound && buffer[i] != quote { i += 1 }
+                i += 1
+            } else if identifierStart(at: i) {
+                let start = i
+                while i < range.upperBound, let length = identifierLength(at: i) { i += length }
+                // After a dot, an attribute ("user.name"), not a name of its own.
+                if start > range.lowerBound && buffer[start - 1] == UInt8(ascii: ".") { continue }
+                words.append((string(start..<i), i))
+            } else {
+                i += 1
+            }
+        }
+        guard let first = words.first?.name else { return }
+        var binding: Set<Int> = []
+        switch first {
+        case "for":
+            if let inIndex = words.firstIndex(where: { $0.name == "in" }) { binding = Set(1..<inIndex) }
+            statementNames.bound.insert("loop")
+        case "set", "with":
+            // Up to the "=": `set a, b = ...`.
+            if let equals = (range.lowerBound..<range.upperBound).first(where: { buffer[$0] == UInt8(ascii: "=") }) {
+                binding = Set(words.indices.dropFirst().filter { words[$0].end <= equals })
+            }
+        case "macro":
+            binding = Set(words.indices.dropFirst())
+        default:
+            break
+        }
+        for (index, word) in words.enumerated() where !Self.statementKeywords.contains(word.name) {
+            if binding.contains(index) { statementNames.bound.insert(word.name) } else { statementNames.read.insert(word.name) }
+        }
     }
 
     func leadingIdentifier(in range: Range<Int>) -> String? {
         var i = range.lowerBound
         while i < range.upperBound && ByteClass.isSpace(buffer[i]) { i += 1 }
         let start = i
-        guard i < range.upperBound, ByteClass.isIdentStart(buffer[i]) else { return nil }
+        guard i < range.upperBound, identifierStart(at: i) else { return nil }
         // A hyphen before a letter is part of the name ({{user-name}}, as `{user-name}`);
         // "{{ count - 1 }}" and "{{ count-1 }}" are still "count".
-        while i < range.upperBound && (ByteClass.isIdent(buffer[i]) || buffer[i] == UInt8(ascii: ".")
-                                       || buffer[i] == UInt8(ascii: "-") && i + 1 < range.upperBound && ByteClass.isAlpha(buffer[i + 1])) { i += 1 }
+        while i < range.upperBound {
+            if buffer[i] == UInt8(ascii: ".") || buffer[i] == UInt8(ascii: "-") && i + 1 < range.upperBound && identifierStart(at: i + 1) {
+                i += 1
+            } else if let length = identifierLength(at: i), i + length <= range.upperBound {
+                i += length
+            } else {
+                break
+            }
+        }
         return string(start..<i)
+    }
+
+    /// The length of the name character at `i`: an ASCII letter, digit or "_", or a
+    /// letter, mark or digit of another script ({{café}}, {{用户输入}}). Nil for anything else.
+    func identifierLength(at i: Int) -> Int? {
+        if buffer[i] < 0x80 { return ByteClass.isIdent(buffer[i]) ? 1 : nil }
+        let (scalar, length) = UTF8Scalar.decode(buffer, at: i)
+        guard let value = Unicode.Scalar(scalar) else { return nil }
+        let properties = value.properties
+        return properties.isAlphabetic || properties.generalCategory == .decimalNumber
+            || properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark ? length : nil
+    }
+
+    /// Whether a name can start at `i`: a letter or "_".
+    func identifierStart(at i: Int) -> Bool {
+        if buffer[i] < 0x80 { return ByteClass.isIdentStart(buffer[i]) }
+        let (scalar, _) = UTF8Scalar.decode(buffer, at: i)
+        return Unicode.Scalar(scalar)?.properties.isAlphabetic == true
     }
 
     /// `${name}` or `$NAME` (upper case, two characters or more, so "$5" is money).
@@ -628,8 +708,8 @@ struct SegmenterState {
         let n = buffer.count
         if i + 1 < n && buffer[i + 1] == UInt8(ascii: "{") {
             var j = i + 2
-            guard j < n, ByteClass.isIdentStart(buffer[j]) else { return nil }
-            while j < n && ByteClass.isIdent(buffer[j]) { j += 1 }
+            guard j < n, identifierStart(at: j) else { return nil }
+            while j < n, let length = identifierLength(at: j) { j += length }
             guard j < n, buffer[j] == UInt8(ascii: "}") else { return nil }
             return TemplateVariable(name: string(i + 2..<j), range: i..<j + 1, syntax: .dollarBrace)
         }

@@ -18,7 +18,9 @@ struct UndefinedVariable: LintRule {
           ^^^^^^^^^^^^ undefined-variable: not declared
     ```
 
-    Checked only when the front matter has `variables:`. `<name>` placeholders are \
+    Checked only when the front matter has `variables:`. Names a template \
+    statement binds (`{% for item in items %}`, `{% set total = ... %}`) are \
+    defined. `<name>` placeholders are \
     not checked (they are often literal tags). Fix: when a declared name is close \
     in spelling, replace the variable with it.
     """
@@ -30,6 +32,8 @@ struct UndefinedVariable: LintRule {
         for variable in context.document.variables where variable.syntax != .angle {
             let root = String(variable.name.split(separator: ".").first ?? Substring(variable.name))
             guard !names.contains(variable.name), !names.contains(root) else { continue }
+            // Bound by the template itself: `{% for item in items %}{{ item.name }}`.
+            if context.document.statementNames.bound.contains(root) { continue }
             var fixes: [Fix] = []
             if let close = declared.min(by: { Levenshtein.distance($0, root) < Levenshtein.distance($1, root) }),
                Levenshtein.distance(close, root) <= max(2, root.count / 4) {

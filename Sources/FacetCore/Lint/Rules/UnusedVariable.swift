@@ -16,12 +16,14 @@ struct UnusedVariable: LintRule {
     ```
 
     Any syntax counts as a use: `{{company}}`, `{company}`, `${company}`, \
-    `<company>`, and `$COMPANY` for upper-case names. No automatic fix: remove the declaration or use it.
+    `<company>`, `$COMPANY` for upper-case names, and a name a template \
+    statement reads (`{% for item in company.products %}`). No automatic fix: remove the declaration or use it.
     """
 
     func check(_ context: LintContext) -> [Finding] {
         guard let frontMatter = context.document.frontMatter, let declared = frontMatter.declaredVariables else { return [] }
         let used = Set(context.document.variables.flatMap { v in [v.name, String(v.name.split(separator: ".").first ?? "")] })
+            .union(context.document.statementNames.read)
         var findings: [Finding] = []
         for name in declared where !used.contains(name) {
             let range = frontMatter.variableRanges[name] ?? frontMatter.range.lowerBound..<frontMatter.range.lowerBound
