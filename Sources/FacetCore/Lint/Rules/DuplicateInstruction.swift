@@ -27,10 +27,12 @@ struct DuplicateInstruction: LintRule {
     Fix: removes the later copy.
     """
 
+    /// Little words left out of the comparison. Not "over", "under", "up", "down" or
+    /// "only": "refunds over $100" and "refunds under $100" are two instructions.
     static let stopWordHashes = """
     a an the and or but of to in on at for with by from as is are be been being it its this that these those you your \
     i we our they them their he she his her do does did will would should must can could may might not no yes if then \
-    so than too very just also all any each every some such into about over under up down out only own same other
+    so than too very just also all any each every some such into about out own same other
     """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { Tokenizer.hash(String($0)) }
 
     /// Words that turn an instruction around ("must" against "must not"); most
