@@ -36,6 +36,13 @@ final class FacetClassifierTests: XCTestCase {
         XCTAssertFalse(FacetClassifier.ruleBased.classify(titled).first?.has(.task) ?? false)
     }
 
+    /// The cue "tl; dr" was read as two cues, "tl" and "dr", so "Dr. Lee" was format.
+    func testTLDRIsOneCueAndDrIsNoFormat() {
+        let analysis = Analyzer.analyze("Forward questions about dosage to Dr. Lee.\nGive a TL;DR at the top.\n")
+        XCTAssertFalse(analysis.facets[0].facets.contains(.format), "\(analysis.facets[0])")
+        XCTAssertTrue(analysis.facets[1].facets.contains(.format), "\(analysis.facets[1])")
+    }
+
     func testRoleByName() { XCTAssertTrue(single("You are Crumb, the friendly support assistant for a bakery.").contains(.role)) }
     /// Persona prompts written in the first person name the assistant as "I am <Name>".
     func testRoleByNameInTheFirstPerson() {
