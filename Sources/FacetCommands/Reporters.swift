@@ -121,7 +121,8 @@ enum JSONReporter {
                 for edit in fix.edits {
                     w.beginObject()
                     range(&w, edit.range)
-                    w.field("newText", edit.newText)
+                    // In the file's own line breaks, as the editor gets them: a CRLF file stays CRLF.
+                    w.field("newText", analysis.document.source.withLineBreaks(edit.newText))
                     w.endObject()
                 }
                 w.endArray()

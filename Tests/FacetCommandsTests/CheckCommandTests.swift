@@ -187,6 +187,19 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(try run([path]).status, 0, "severity lowered by the .facet.toml above the file")
     }
 
+    /// The missing-facet skeleton was inserted with "\n" into a CRLF file.
+    func testJSONFixesUseTheFileLineBreaks() throws {
+        let path = try write("crlf.system.md", Array("Hello there.\r\nThe weather is nice.\r\nIt rains a lot.\r\n".utf8))
+        let (_, root) = try json([path])
+        let findings = try XCTUnwrap((root["files"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]])
+        let texts = findings.flatMap { ($0["fixes"] as? [[String: Any]] ?? []).flatMap { ($0["edits"] as? [[String: Any]] ?? []).compactMap { $0["newText"] as? String } } }
+        XCTAssertFalse(texts.isEmpty)
+        for text in texts where text.unicodeScalars.contains("\n") {
+            XCTAssertFalse(text.replacingOccurrences(of: "\r\n", with: "").unicodeScalars.contains("\n"), text.debugDescription)
+        }
+        XCTAssertTrue(texts.contains { $0.hasSuffix("\r\n") }, "\(texts)")
+    }
+
     func testJSONFormat() throws {
         let text = "# Rôle 😀\nTu es un assistant. 你好。你是谁？\n- Reply in JSON 🎉 always.\n<instructions>\nBe brief.\nExplain every step in detail.\n"
         let bytes = Array(text.utf8)
