@@ -14,6 +14,13 @@ final class SegmenterTests: XCTestCase {
 
     // MARK: Sentences
 
+    /// A prompt between two "---" rules was read as front matter: its units vanished.
+    func testRulesAroundProseAreNoFrontMatter() {
+        let document = Segmenter.segment(SourceText("---\nYou are a support agent.\n---\nNever share card numbers.\n"))
+        XCTAssertNil(document.frontMatter)
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["You are a support agent.", "Never share card numbers."])
+    }
+
     func testSentences() {
         let document = segment("First sentence. Second one! Third? Fourth.")
         XCTAssertEqual(document.units.map { document.text(of: $0) }, ["First sentence.", "Second one!", "Third?", "Fourth."])

@@ -223,6 +223,8 @@ struct SegmenterState {
             let text = string(content)
             if text == "---" || text == "..." {
                 let bodyRange = lineStart(1)..<lineStart(line)
+                // "---" rules around prose ("---\nYou are a support agent.\n---") are no front matter.
+                guard startsWithAKey(1..<line) else { return contentStart }
                 let end = line + 1 < lines.lineCount ? lineStart(line + 1) : buffer.count
                 frontMatter = FrontMatterParser.parse(yaml: string(bodyRange), bodyOffset: bodyRange.lowerBound,
                                                       range: 0..<end, lines: lines)
@@ -231,6 +233,30 @@ struct SegmenterState {
             }
         }
         return contentStart
+    }
+
+    /// Whether the block's first line with content (comments aside) is a YAML key
+    /// ("variables:", "name: Nova", "\"title\": x"), or the block is empty. A
+    /// key is one word: "You are an agent: you help" is prose.
+    func startsWithAKey(_ blockLines: Range<Int>) -> Bool {
+        for line in blockLines {
+            let content = trimmed(lineStart(line)..<lineEnd(line))
+            guard !content.isEmpty, buffer[content.lowerBound] != UInt8(ascii: "#") else { continue }
+            var i = content.lowerBound
+            if buffer[i] == UInt8(ascii: "\"") || buffer[i] == UInt8(ascii: "'") {
+                let quote = buffer[i]
+                i += 1
+                while i < content.upperBound && buffer[i] != quote { i += 1 }
+                i += 1
+            } else {
+                guard ByteClass.isIdentStart(buffer[i]) else { return false }
+                while i < content.upperBound && (ByteClass.isIdent(buffer[i]) || buffer[i] == UInt8(ascii: "-") || buffer[i] == UInt8(ascii: ".")) { i += 1 }
+            }
+            while i < content.upperBound && buffer[i] == UInt8(ascii: " ") { i += 1 }
+            return i < content.upperBound && buffer[i] == UInt8(ascii: ":")
+                && (i + 1 == content.upperBound || ByteClass.isSpace(buffer[i + 1]))
+        }
+        return true
     }
 
     // MARK: Code fences and comments
