@@ -15,6 +15,26 @@ final class SegmenterTests: XCTestCase {
     // MARK: Sentences
 
     /// A prompt between two "---" rules was read as front matter: its units vanished.
+    /// "no" and a capital letter alone were always abbreviations, "Inc." never ended a
+    /// sentence, "!" in a closed quotation did, and so did a German day of the month.
+    func testSentenceEndsAfterAbbreviationsThatEndSentences() {
+        XCTAssertEqual(texts("Answer yes or no. Then explain your reasoning."), ["Answer yes or no.", "Then explain your reasoning."])
+        XCTAssertEqual(texts("See No. 5 in the list."), ["See No. 5 in the list."])
+        XCTAssertEqual(texts("Reply with the letter A, B, C or D. Do not add anything else."),
+                       ["Reply with the letter A, B, C or D.", "Do not add anything else."])
+        XCTAssertEqual(texts("Use plan B. Tell the user why."), ["Use plan B.", "Tell the user why."])
+        XCTAssertEqual(texts("Quote John F. Kennedy here."), ["Quote John F. Kennedy here."])
+        XCTAssertEqual(texts("J. Smith wrote it."), ["J. Smith wrote it."])
+        XCTAssertEqual(texts("You work for Acme Inc. You answer billing questions."), ["You work for Acme Inc.", "You answer billing questions."])
+        XCTAssertEqual(texts("Close at 5 p.m. Open at 9 a.m. on Mondays."), ["Close at 5 p.m.", "Open at 9 a.m. on Mondays."])
+        XCTAssertEqual(texts("If the user says thanks, reply \"You are welcome!\" and end the chat."),
+                       ["If the user says thanks, reply \"You are welcome!\" and end the chat."])
+        XCTAssertEqual(texts("Das Meeting ist am 3. Mai. Sei pünktlich."), ["Das Meeting ist am 3. Mai.", "Sei pünktlich."])
+        XCTAssertEqual(texts("There are 3 steps. 1. Read the input. 2. Answer it."),
+                       ["There are 3 steps.", "1. Read the input.", "2. Answer it."])
+        XCTAssertEqual(texts("Keep columns equal\n. Use LaTeX for math."), ["Keep columns equal", "Use LaTeX for math."])
+    }
+
     func testRulesAroundProseAreNoFrontMatter() {
         let document = Segmenter.segment(SourceText("---\nYou are a support agent.\n---\nNever share card numbers.\n"))
         XCTAssertNil(document.frontMatter)

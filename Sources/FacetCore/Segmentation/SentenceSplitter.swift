@@ -1,10 +1,13 @@
 /// Splits a block of prose (one or more line ranges) into sentences.
 ///
 /// Breaks after `.`, `!`, `?` followed by white space, and right after the CJK
-/// marks 。！？. Never breaks on abbreviations (e.g., i.e., Dr.), initials,
-/// decimals and versions (no space follows their dot), ellipses, or inside
-/// protected spans (template variables, inline code, URLs), or inside a quotation
-/// that closes on the same line. A line break ends a
+/// marks 。！？. Never breaks on abbreviations (e.g., i.e., Dr., "No." before a
+/// number; "etc.", "Inc.", "p.m." end a sentence before a capital), initials
+/// (after a capitalised word: "John F. Kennedy", not "plan B. Tell"), decimals and
+/// versions (no space follows their dot), ellipses, an inline item's number
+/// ("1. Read"), a German date ("3. Mai"), or inside protected spans (template
+/// variables, inline code, URLs), or inside a quotation that closes on the same
+/// line, or after one that closes before a word in lower case. A line break ends a
 /// sentence when the next line starts like a new one (not in lower case) or the
 /// line ends in ":"; otherwise it is a soft wrap.
 enum SentenceSplitter {
@@ -58,7 +61,7 @@ enum SentenceSplitter {
                     }
                     let k = skipClosers(buffer, j, end)
                     if k >= end {
-                        if b == UInt8(ascii: ".") && j - i == 1 && isAbbreviation(buffer, before: i, from: unitStart) && lineNumber < ranges.count - 1 {
+                        if b == UInt8(ascii: ".") && j - i == 1 && isAbbreviation(buffer, before: i, from: unitStart, next: k, end) && lineNumber < ranges.count - 1 {
                             i = k
                             continue
                         }
@@ -70,9 +73,14 @@ enum SentenceSplitter {
                     if ByteClass.isWhitespace(buffer[k]) {
                         if dots >= 2 && j - i == dots { i = k; continue }  // ellipsis
                         if b == UInt8(ascii: "."), j - i == 1 {
-                            if isAbbreviation(buffer, before: i, from: unitStart) && !isEtcBeforeCapital(buffer, i, k, end) { i = k; continue }
+                            if isAbbreviation(buffer, before: i, from: unitStart, next: k, end) && !endsWithAnAbbreviation(buffer, i, k, end) { i = k; continue }
                             if nextWordIsLower(buffer, k, end) { i = k; continue }
+                            // "1. Read the input." inline: the number goes with its item.
+                            if i > unitStart && i - unitStart <= 3 && (unitStart..<i).allSatisfy({ ByteClass.isDigit(buffer[$0]) }) { i = k; continue }
+                            if isDayBeforeMonth(buffer, from: unitStart, dot: i, next: k, end) { i = k; continue }
                         }
+                        // `reply "You are welcome!" and end the chat`: a quotation closed, the sentence goes on.
+                        if b != UInt8(ascii: "."), k > j, nextWordIsLower(buffer, k, end) { i = k; continue }
                         if isInsideQuote(buffer, from: unitStart, to: k, lineEnd: end) { i = k; continue }
                         emit(k)
                     }
@@ -163,15 +171,57 @@ enum SentenceSplitter {
         return key
     }
 
-    /// The word before the dot at `dot` is an abbreviation or an initial.
-    static func isAbbreviation(_ buffer: UnsafeBufferPointer<UInt8>, before dot: Int, from start: Int) -> Bool {
+    /// The word before the dot at `dot` is an abbreviation or an initial. `next`
+    /// is where the text after the dot starts (up to `end`).
+    static func isAbbreviation(_ buffer: UnsafeBufferPointer<UInt8>, before dot: Int, from start: Int, next: Int, _ end: Int) -> Bool {
         var k = dot
         while k > start && (ByteClass.isAlpha(buffer[k - 1]) || buffer[k - 1] == UInt8(ascii: ".")) { k -= 1 }
         guard k < dot else { return false }
-        if dot - k == 1 && ByteClass.isUpper(buffer[k]) { return true }  // an initial: "J. Smith"
+        if dot - k == 1 && ByteClass.isUpper(buffer[k]) { return isInitial(buffer, at: k, from: start) }
         guard let key = packed(buffer, k, dot) else { return false }  // longer than any abbreviation
+        // "No. 5" and "Nr. 5", but "Answer yes or no. Then explain."
+        if key == packedNo || key == packedNr { return nextIsDigit(buffer, next, end) }
         return packedAbbreviations.contains(key)
     }
+
+    static let packedNo = packedAbbreviation("no")
+    static let packedNr = packedAbbreviation("nr")
+
+    static func packedAbbreviation(_ word: String) -> UInt64 {
+        let bytes = Array(word.utf8)
+        return bytes.withUnsafeBufferPointer { packed($0, 0, bytes.count)! }
+    }
+
+    /// A capital letter alone is an initial when it opens the unit or follows a
+    /// capitalised word or another initial ("J. Smith", "John F. Kennedy"), not after
+    /// a word in lower case ("Use plan B. Tell the user", "A, B, C or D. Do not").
+    static func isInitial(_ buffer: UnsafeBufferPointer<UInt8>, at letter: Int, from start: Int) -> Bool {
+        var k = letter
+        while k > start && ByteClass.isSpace(buffer[k - 1]) { k -= 1 }
+        if k == start { return true }
+        var wordStart = k
+        while wordStart > start && (ByteClass.isAlpha(buffer[wordStart - 1]) || buffer[wordStart - 1] == UInt8(ascii: ".")) { wordStart -= 1 }
+        return wordStart < k && ByteClass.isUpper(buffer[wordStart])
+    }
+
+    static func nextIsDigit(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var k = start
+        while k < end && ByteClass.isWhitespace(buffer[k]) { k += 1 }
+        return k < end && ByteClass.isDigit(buffer[k])
+    }
+
+    /// "am 3. Mai": a German day of the month before its month's name.
+    static func isDayBeforeMonth(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, dot: Int, next: Int, _ end: Int) -> Bool {
+        guard dot > start, ByteClass.isDigit(buffer[dot - 1]), dot - 2 < start || !ByteClass.isAlpha(buffer[dot - 2]) else { return false }
+        var k = next
+        while k < end && ByteClass.isSpace(buffer[k]) { k += 1 }
+        var wordEnd = k
+        while wordEnd < end && !ByteClass.isWhitespace(buffer[wordEnd]) && buffer[wordEnd] != UInt8(ascii: ".") && buffer[wordEnd] != UInt8(ascii: ",") { wordEnd += 1 }
+        return germanMonths.contains(String(decoding: UnsafeBufferPointer(rebasing: buffer[k..<wordEnd]), as: UTF8.self))
+    }
+
+    static let germanMonths: Set<String> = ["Januar", "Jänner", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+                                            "September", "Oktober", "November", "Dezember"]
 
     /// Whether the stop just before `k` is inside a quotation that closes later
     /// on its line (within 200 bytes): `Reply "Sorry. I can't help." and stop.`
@@ -200,11 +250,14 @@ enum SentenceSplitter {
         return false
     }
 
-    /// "etc." ends the sentence when a capitalised word follows it.
-    static func isEtcBeforeCapital(_ buffer: UnsafeBufferPointer<UInt8>, _ dot: Int, _ after: Int, _ end: Int) -> Bool {
-        guard dot >= 3, ByteClass.lower(buffer[dot - 3]) == UInt8(ascii: "e"), ByteClass.lower(buffer[dot - 2]) == UInt8(ascii: "t"),
-              ByteClass.lower(buffer[dot - 1]) == UInt8(ascii: "c")
-        else { return false }
+    /// Abbreviations that often end a sentence: "etc.", "Acme Inc.", "5 p.m.".
+    static let sentenceFinalAbbreviations: Set<UInt64> = Set(["etc", "inc", "ltd", "corp", "co", "llc", "a.m", "p.m"].map(packedAbbreviation))
+
+    /// One of `sentenceFinalAbbreviations` ends the sentence when a capitalised word follows it.
+    static func endsWithAnAbbreviation(_ buffer: UnsafeBufferPointer<UInt8>, _ dot: Int, _ after: Int, _ end: Int) -> Bool {
+        var start = dot
+        while start > 0 && (ByteClass.isAlpha(buffer[start - 1]) || buffer[start - 1] == UInt8(ascii: ".")) { start -= 1 }
+        guard let key = packed(buffer, start, dot), sentenceFinalAbbreviations.contains(key) else { return false }
         var k = after
         while k < end && ByteClass.isWhitespace(buffer[k]) { k += 1 }
         return k < end && ByteClass.isUpper(buffer[k])
