@@ -18,7 +18,6 @@ enum InputFiles {
 
     static func expand(_ paths: [String]) throws -> [Input] {
         var inputs: [Input] = []
-        let manager = FileManager.default
         for path in paths {
             if path == "-" {
                 // Read twice, standard input would be split between the two at random.
@@ -29,20 +28,10 @@ enum InputFiles {
             // A path that is not there is reported in its place, like a file that cannot be
             // read, so the other files' findings are still given.
             if isDirectory(path) {
-                guard let enumerator = manager.enumerator(atPath: path) else {
-                    throw UsageError(description: "\(path): cannot read directory")
-                }
-                var found: [String] = []
-                while let relative = enumerator.nextObject() as? String {
-                    if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") && $0 != "." && $0 != ".." }) { continue }
-                    guard suffixes.contains(where: { relative.hasSuffix($0) }) else { continue }
-                    let full = path.hasSuffix("/") ? path + relative : path + "/" + relative
-                    // Not folders, FIFOs or devices (links followed): a folder called "notes.system.md"
-                    // is searched, and a FIFO or a link to /dev/zero would block or never end. A name
-                    // that cannot be looked up is kept, so that reading it says what is wrong.
-                    if !isOtherThanAFile(full) { found.append(full) }
-                }
-                inputs += found.sorted().map { Input(path: $0) }
+                var found: [Input] = []
+                var searched = Set<FolderIdentity>()
+                search(path, searched: &searched, found: &found)
+                inputs += found.sorted { $0.path < $1.path }
             } else {
                 inputs.append(Input(path: path))
             }
@@ -50,17 +39,51 @@ enum InputFiles {
         return inputs
     }
 
+    /// A folder as the file system knows it, whatever path (or link) reached it.
+    private struct FolderIdentity: Hashable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    /// Adds the system-message files under `folder` to `found`, following links to files
+    /// and folders. A folder reached a second time (a link to a parent, or two links to one
+    /// place) is not searched again, so a loop of links ends. Names starting with "." are left out.
+    private static func search(_ folder: String, searched: inout Set<FolderIdentity>, found: inout [Input]) {
+        var info = stat()
+        guard stat(folder, &info) == 0 else { return }
+        guard searched.insert(FolderIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted else { return }
+        guard let stream = opendir(folder) else { return }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        closedir(stream)
+        // In name order, so which of two ways to one folder is taken does not vary from run to run.
+        for name in names.sorted() {
+            let full = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+            var info = stat()
+            // A name that cannot be looked up (a dangling link) is kept, so that reading it says what is wrong.
+            guard stat(full, &info) == 0 else {
+                if suffixes.contains(where: { name.hasSuffix($0) }) { found.append(Input(path: full)) }
+                continue
+            }
+            switch info.st_mode & S_IFMT {
+            // Links are followed: a folder called "notes.system.md" is searched too.
+            case S_IFDIR: search(full, searched: &searched, found: &found)
+            case S_IFREG where suffixes.contains(where: { name.hasSuffix($0) }): found.append(Input(path: full))
+            // Not FIFOs or devices: a FIFO or a link to /dev/zero would block or never end.
+            default: continue
+            }
+        }
+    }
+
     /// Whether the path names a folder (following symbolic links).
     static func isDirectory(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
-    }
-
-    /// Whether the path names something that is there and is not a regular
-    /// file (following symbolic links): a folder, FIFO, device or socket.
-    static func isOtherThanAFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG
     }
 
     /// More than any system message, or any prompt file a person keeps; a

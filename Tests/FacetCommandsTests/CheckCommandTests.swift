@@ -305,6 +305,29 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(paths, picked.sorted().map { directory.path + "/" + $0 })
     }
 
+    /// A link to a folder, named on the command line (with or without a trailing
+    /// slash) or met in a search, is followed: `facet check link` checked no file
+    /// and passed. A loop of links ends, and each file is read once.
+    func testLinksToFoldersAreFollowedAndLoopsEnd() throws {
+        try write("real/a.system.md", "You are a chef.\n")
+        try write("tree/b.system.md", "You are a tutor.\n")
+        let link = directory.appendingPathComponent("link").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: directory.appendingPathComponent("real").path)
+        try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("tree/sub").path, withDestinationPath: "../real")
+        try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("tree/up").path, withDestinationPath: "..")
+        for named in [link, link + "/"] {
+            let found = try InputFiles.expand([named]).map(\.path)
+            XCTAssertEqual(found, [link + "/a.system.md"], named)
+        }
+        let (status, output) = try run([link])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("checked 1 file"), output)
+        // tree/up leads back to the folder above: real, link and tree again, each searched once.
+        let found = try InputFiles.expand([directory.appendingPathComponent("tree").path])
+        let names = found.map { String($0.path.dropFirst(directory.path.count + 1)) }
+        XCTAssertEqual(names, ["tree/b.system.md", "tree/sub/a.system.md"])
+    }
+
     func testTextOutputColumnsAreUTF8Bytes() throws {
         let path = try write("c.system.md", "日本 <instructions>\n<instructions>\nGive a few examples.\n")
         let (_, output) = try run([path])
