@@ -14,6 +14,10 @@ struct FileReport: Sendable {
         DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
             let input = inputs[index]
             let report: FileReport
+            if let problem = input.problem {
+                results.set(index, FileReport(path: input.path, analysis: nil, error: problem))
+                return
+            }
             let directory = input.isStandardInput ? FileManager.default.currentDirectoryPath
                 : URL(fileURLWithPath: input.path).deletingLastPathComponent().path
             switch configurations.configuration(inDirectory: directory) {

@@ -9,6 +9,8 @@ enum InputFiles {
 
     struct Input: Sendable {
         var path: String
+        /// Why a folder met in a search could not be searched; reported in its place, like a file that cannot be read.
+        var problem: String? = nil
         var isStandardInput: Bool { path == "-" }
     }
 
@@ -52,21 +54,30 @@ enum InputFiles {
         var info = stat()
         guard stat(folder, &info) == 0 else { return }
         guard searched.insert(FolderIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted else { return }
-        guard let stream = opendir(folder) else { return }
+        // A folder that cannot be listed is reported in its place: taken for an empty one (as
+        // FileManager's enumerator takes it), it was a check of nothing that passed.
+        func unreadable(_ error: Int32) { found.append(Input(path: folder, problem: "cannot read the folder: \(String(cString: strerror(error)))")) }
+        guard let stream = opendir(folder) else { return unreadable(errno) }
         var names: [String] = []
-        while let entry = readdir(stream) {
+        while true {
+            errno = 0
+            guard let entry = readdir(stream) else { break }
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
             if !name.hasPrefix(".") { names.append(name) }
         }
+        let listingError = errno
         closedir(stream)
+        if listingError != 0 { return unreadable(listingError) }
         // In name order, so which of two ways to one folder is taken does not vary from run to run.
         for name in names.sorted() {
             let full = folder.hasSuffix("/") ? folder + name : folder + "/" + name
             var info = stat()
-            // A name that cannot be looked up (a dangling link) is kept, so that reading it says what is wrong.
             guard stat(full, &info) == 0 else {
+                // A folder that can be listed but not entered: nothing in it can be looked up.
+                if errno == EACCES && access(folder, X_OK) != 0 { return unreadable(EACCES) }
+                // Any other name that cannot be looked up (a dangling link) is kept, so that reading it says what is wrong.
                 if suffixes.contains(where: { name.hasSuffix($0) }) { found.append(Input(path: full)) }
                 continue
             }
