@@ -24,7 +24,12 @@ enum DatasetCheck {
         let started = DispatchTime.now().uptimeNanoseconds
         var summary = DatasetSummary()
         ParallelWaves.run(batchSize: batchSize, threads: threads, next: { reader.next() }, transform: { raw, index in
-            DatasetRowResult.analyze(raw.bytes, row: index + 1, line: raw.line, configuration: configuration)
+            if let problem = raw.problem {
+                var result = DatasetRowResult(row: index + 1, line: raw.line)
+                result.problem = problem
+                return result
+            }
+            return DatasetRowResult.analyze(raw.bytes, row: index + 1, line: raw.line, configuration: configuration)
         }, consume: { _, results in
             for result in results { summary.add(result) }
             onRows(results)

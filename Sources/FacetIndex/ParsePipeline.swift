@@ -81,6 +81,7 @@ final class ParsePipeline: @unchecked Sendable {
             let chunk = raw.removeFirst()
             condition.unlock()
             let rows = chunk.rows.map { row -> (Int, Result<CollectionImporter.Parsed, RowError>) in
+                if let problem = row.problem { return (row.line, .failure(RowError(problem))) }
                 do {
                     let decoded = try RowFastPath.decode(row.bytes) ?? decoder.decode(CollectionImporter.Row.self, from: Data(row.bytes))
                     return (row.line, parse(decoded))

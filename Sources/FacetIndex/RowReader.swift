@@ -8,6 +8,8 @@ public struct RowReader {
     public struct RawRow: Sendable {
         public var line: Int
         public var bytes: [UInt8]
+        /// Set for text that is no row at all (after the array's closing bracket): why it is not read.
+        public var problem: String?
     }
 
     private let handle: FileHandle
@@ -19,6 +21,7 @@ public struct RowReader {
     /// Known after the first row: whether the file is one JSON array (else JSON Lines).
     public private(set) var isArray: Bool?
     private var finishedArray = false
+    private var checkedAfterArray = false
 
     public init(path: String) throws {
         var isDirectory: ObjCBool = false
@@ -29,6 +32,9 @@ public struct RowReader {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
         self.handle = handle
+        // A .jsonl file is JSON Lines whatever its first line holds: a first row that is an
+        // array was taken for the whole file, and every line after it was lost.
+        if path.lowercased().hasSuffix(".jsonl") { isArray = false }
     }
 
     /// Set when reading stopped on an error rather than at the end of the file.
@@ -52,10 +58,12 @@ public struct RowReader {
 
     /// The next row; nil at the end of the file.
     public mutating func next() -> RawRow? {
-        if isArray == nil {
+        if bytesRead == 0 {
             // A byte order mark (some Windows tools write one) is no part of the first row.
             while buffer.count < SourceText.byteOrderMark.count && fill() {}
             if buffer.starts(with: SourceText.byteOrderMark) { position = SourceText.byteOrderMark.count }
+        }
+        if isArray == nil {
             // A file whose first non-space byte is "[" is one JSON array; anything else is JSON Lines.
             while true {
                 while position < buffer.count, Self.isSpace(buffer[position]) {
@@ -91,7 +99,7 @@ public struct RowReader {
     /// One element of the top-level array: scans for the comma or bracket that
     /// ends it at depth zero, outside strings.
     private mutating func nextElement() -> RawRow? {
-        guard !finishedArray else { return nil }
+        guard !finishedArray else { return textAfterArray() }
         var depth = 0, inString = false, escaped = false
         var start: Int?
         var startLine = line
@@ -140,6 +148,22 @@ public struct RowReader {
             }
             i += 1
         }
+    }
+
+    /// Anything but space after the array's closing bracket, once, as a row that is not valid
+    /// JSON (it was ignored, so rows written after the array were dropped unseen).
+    private mutating func textAfterArray() -> RawRow? {
+        guard !checkedAfterArray else { return nil }
+        checkedAfterArray = true
+        while true {
+            while position < buffer.count, Self.isSpace(buffer[position]) {
+                if buffer[position] == 0x0A { line += 1 }
+                position += 1
+            }
+            if position < buffer.count { break }
+            if !fill() { return nil }
+        }
+        return RawRow(line: line, bytes: [], problem: "not valid JSON: text after the closing ']' of the file's array")
     }
 
     static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }

@@ -98,6 +98,27 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertEqual(try check([strict]).status, 1)
     }
 
+    /// JSON Lines whose first line is an array: that line is one row (not an object),
+    /// and every line after it is read; they were all lost. In a .json file that is
+    /// one array, text after its closing bracket is reported, not ignored.
+    func testEveryLineIsReadAndTextAfterAnArrayIsReported() throws {
+        let rows = #"[{"system": "Try to a."}]"# + "\n" + #"{"system": "Try to b."}"# + "\n"
+        let lines = try file("two.jsonl", rows)
+        var (status, output) = try check([lines])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("\(lines):1: row 1: skipped: the row is not a JSON object"), output)
+        XCTAssertTrue(output.contains("2 rows, 1 system messages (multifaceted 1), 1 rows skipped"), output)
+
+        let array = try file("two.json", rows)
+        (status, output) = try check([array])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("\(array):2: row 2: skipped: not valid JSON: text after the closing ']' of the file's array"), output)
+        XCTAssertTrue(output.contains("2 rows, 1 system messages (multifaceted 1), 1 rows skipped"), output)
+        // Space after the bracket is nothing to report.
+        (status, output) = try check([try file("spaced.json", #"[{"system": "Try to a."}]"# + "\n\n  \n")])
+        XCTAssertTrue(output.contains("1 rows, 1 system messages (multifaceted 1)\n"), output)
+    }
+
     /// A file named relative to the current folder ("data.jsonl", "./data.jsonl")
     /// finds the configuration above that folder too. Walking up a relative path
     /// once reached ".", whose parent Foundation on Linux traps on: check, suggest,

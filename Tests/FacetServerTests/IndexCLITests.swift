@@ -54,6 +54,25 @@ final class IndexCLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: index))
     }
 
+    /// `facet index import` reads every line of JSON Lines whose first line is an
+    /// array, and reports text after the closing bracket of a .json file's array.
+    func testImportReadsEveryLineAndReportsTextAfterAnArray() throws {
+        let row = #"{"dimension":"style","subdimension":"tone","preference":"Heron voice","description":"Sound like a patient heron."}"#
+        let lines = directory.appendingPathComponent("rows.jsonl")
+        try "[\(row)]\n\(row)\n".write(to: lines, atomically: true, encoding: .utf8)
+        var (status, out, err) = try facet(["index", "import", lines.path])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(out.contains("2 rows, 1 new preferences, 0 new system messages, 1 skipped"), out + err)
+        XCTAssertTrue(err.contains("rows.jsonl:1: "), err)
+
+        let array = directory.appendingPathComponent("rows.json")
+        try "[\(row)]\n\n\(row)\n".write(to: array, atomically: true, encoding: .utf8)
+        (status, out, err) = try facet(["index", "import", array.path])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(out.contains("2 rows, 0 new preferences, 0 new system messages, 1 skipped"), out + err)
+        XCTAssertTrue(err.contains("rows.json:3: not valid JSON: text after the closing ']' of the file's array"), err)
+    }
+
     func testSuggestFallsBackWhenTheIndexCannotBeOpened() throws {
         try "this is not a database".write(toFile: index, atomically: true, encoding: .utf8)
         let message = directory.appendingPathComponent("m.system.md")
