@@ -81,8 +81,9 @@ enum DatasetReport {
 
     static func text(_ summary: DatasetSummary, file: String, seconds: Double, threads: Int) -> String {
         let messages = summary.messages
-        var out = "\n\(file): \(number(summary.rows)) rows, \(number(messages)) system messages ("
-        out += DatasetFormat.allCases.compactMap { format in summary.formats[format.rawValue].map { "\(format.rawValue) \(number($0))" } }.joined(separator: ", ") + ")"
+        var out = "\n\(file): \(number(summary.rows)) rows, \(number(messages)) system messages"
+        let formats = DatasetFormat.allCases.compactMap { format in summary.formats[format.rawValue].map { "\(format.rawValue) \(number($0))" } }
+        if !formats.isEmpty { out += " (" + formats.joined(separator: ", ") + ")" }
         let skipped = summary.skipped.values.reduce(0, +)
         out += skipped > 0 ? ", \(number(skipped)) rows skipped\n" : "\n"
         for (reason, count) in summary.skipped.sorted(by: { $0.value > $1.value }) { out += "  skipped \(number(count)): \(reason)\n" }
@@ -101,8 +102,8 @@ enum DatasetReport {
             out += "  ×\(duplicate.count) rows \(duplicate.rows.prefix(5).map(String.init).joined(separator: ", "))\(duplicate.count > 5 ? ", …" : ""): \"\(TerminalText.safe(duplicate.excerpt.replacingOccurrences(of: "\n", with: " ")))\"\n"
         }
         let lengths = summary.lengths
-        if messages > 0 {
-            out += "\nLength in characters: min \(number(lengths.min)) · median ≤ \(number(lengths.percentile(0.5))) · p90 ≤ \(number(lengths.percentile(0.9))) · max \(number(lengths.max)) · mean \(number(lengths.total / messages))\n"
+        if messages > 0, let min = lengths.min, let max = lengths.max {
+            out += "\nLength in characters: min \(number(min)) · median ≤ \(number(lengths.percentile(0.5))) · p90 ≤ \(number(lengths.percentile(0.9))) · max \(number(max)) · mean \(number(lengths.total / messages))\n"
             let top = lengths.buckets.max() ?? 0
             for (index, n) in lengths.buckets.enumerated() where n > 0 {
                 let width = DatasetSummary.Lengths.bucketWidth
@@ -143,8 +144,8 @@ enum DatasetReport {
         }
         let lengths = summary.lengths
         out += "\n## Length (characters)\n\n"
-        if messages > 0 {
-            out += "min \(number(lengths.min)) · median ≤ \(number(lengths.percentile(0.5))) · p90 ≤ \(number(lengths.percentile(0.9))) · max \(number(lengths.max))\n\n```\n"
+        if messages > 0, let min = lengths.min, let max = lengths.max {
+            out += "min \(number(min)) · median ≤ \(number(lengths.percentile(0.5))) · p90 ≤ \(number(lengths.percentile(0.9))) · max \(number(max))\n\n```\n"
             let top = lengths.buckets.max() ?? 0
             for (index, n) in lengths.buckets.enumerated() {
                 let width = DatasetSummary.Lengths.bucketWidth

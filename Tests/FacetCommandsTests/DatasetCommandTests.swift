@@ -119,6 +119,31 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertTrue(output.contains("1 rows, 1 system messages (multifaceted 1)\n"), output)
     }
 
+    /// A dataset without a system message has no shortest or longest one: the JSON
+    /// summary gave Int.max as the minimum, and the text "0 system messages ()".
+    func testADatasetWithoutMessagesHasNoLengths() throws {
+        for (name, text, skipped) in [("empty.jsonl", "", ""), ("none.jsonl", #"{"prompt": "hi"}"# + "\n", ", 1 rows skipped")] {
+            let path = try file(name, text)
+            let (status, output) = try check([path])
+            XCTAssertEqual(status, 0, output)
+            let rows = text.isEmpty ? 0 : 1
+            XCTAssertTrue(output.contains("\(path): \(rows) rows, 0 system messages\(skipped)\n"), output)
+            XCTAssertFalse(output.contains("Length in characters"), output)
+            let json = try check([path, "--format", "json"])
+            let root = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+            let lengths = try XCTUnwrap((root["summary"] as? [String: Any])?["lengths"] as? [String: Any])
+            XCTAssertTrue(lengths["min"] is NSNull, "\(lengths)")
+            XCTAssertTrue(lengths["max"] is NSNull, "\(lengths)")
+            XCTAssertEqual(lengths["total"] as? Int, 0)
+        }
+        // With a message, both are numbers.
+        let (_, output) = try check([try file("one.jsonl", #"{"system": "Be brief."}"# + "\n"), "--format", "json"])
+        let root = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        let lengths = try XCTUnwrap((root["summary"] as? [String: Any])?["lengths"] as? [String: Any])
+        XCTAssertEqual(lengths["min"] as? Int, 9)
+        XCTAssertEqual(lengths["max"] as? Int, 9)
+    }
+
     /// A file named relative to the current folder ("data.jsonl", "./data.jsonl")
     /// finds the configuration above that folder too. Walking up a relative path
     /// once reached ".", whose parent Foundation on Linux traps on: check, suggest,

@@ -95,15 +95,30 @@ public struct DatasetSummary: Sendable, Codable, Equatable {
     public struct Lengths: Sendable, Codable, Equatable {
         public static let bucketWidth = 250
         public static let bucketCount = 12
-        public var min = Int.max
-        public var max = 0
+        /// Nil until a message is counted: a dataset without one has no shortest or longest
+        /// (the JSON summary gave Int.max as the minimum of an empty file).
+        public var min: Int?
+        public var max: Int?
         public var total = 0
         /// Messages per 250-character bucket; the last holds everything longer.
         public var buckets = [Int](repeating: 0, count: bucketCount)
 
+        enum CodingKeys: String, CodingKey { case min, max, total, buckets }
+
+        public init() {}
+
+        /// `min` and `max` are written as null rather than left out, so every summary has the same keys.
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(min, forKey: .min)
+            try container.encode(max, forKey: .max)
+            try container.encode(total, forKey: .total)
+            try container.encode(buckets, forKey: .buckets)
+        }
+
         mutating func add(_ characters: Int) {
-            min = Swift.min(min, characters)
-            max = Swift.max(max, characters)
+            min = Swift.min(min ?? characters, characters)
+            max = Swift.max(max ?? characters, characters)
             total += characters
             buckets[Swift.min(characters / Self.bucketWidth, Self.bucketCount - 1)] += 1
         }
@@ -111,7 +126,7 @@ public struct DatasetSummary: Sendable, Codable, Equatable {
         /// The bucket holding the p-th percentile (0...1), as its range's upper end (the last: the maximum).
         public func percentile(_ p: Double) -> Int {
             let count = buckets.reduce(0, +)
-            guard count > 0 else { return 0 }
+            guard count > 0, let max else { return 0 }
             let target = Int((Double(count) * p).rounded(.up))
             var seen = 0
             for (index, n) in buckets.enumerated() {
