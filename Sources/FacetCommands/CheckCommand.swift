@@ -68,8 +68,14 @@ struct CheckCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("facet: --format json reports one dataset per run (one JSON document); check the others in runs of their own\n".utf8))
                 return 2
             }
+            // One finder for all datasets: a --config pipe can be read only once.
+            let configurations: ConfigurationFinder
+            do { configurations = try ConfigurationFinder(explicitPath: config) } catch {
+                FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
+                return 2
+            }
             var status: Int32 = 0
-            for dataset in datasets { status = max(status, checkDataset(dataset, output: output)) }
+            for dataset in datasets { status = max(status, checkDataset(dataset, configurations: configurations, output: output)) }
             return status
         }
         let inputs: [InputFiles.Input]
@@ -100,21 +106,16 @@ struct CheckCommand: ParsableCommand {
     }
 
     /// One dataset: rows as they are checked, then the statistics (and the report and chart files if asked).
-    private func checkDataset(_ path: String, output: (String) -> Void) -> Int32 {
+    private func checkDataset(_ path: String, configurations: ConfigurationFinder, output: (String) -> Void) -> Int32 {
         guard format != .sarif else {
             FileHandle.standardError.write(Data("facet: datasets are reported as text or json, not sarif\n".utf8))
             return 2
         }
         let configuration: FacetConfiguration
-        do {
-            switch try ConfigurationFinder(explicitPath: config).configuration(besides: path) {
-            case .success(let found): configuration = found
-            case .failure(let error):
-                FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
-                return 2
-            }
-        } catch {
-            FileHandle.standardError.write(Data("facet: \(error)\n".utf8))
+        switch configurations.configuration(besides: path) {
+        case .success(let found): configuration = found
+        case .failure(let error):
+            FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
             return 2
         }
         // Opened before anything is written, so a file that cannot be read leaves no half a JSON document.

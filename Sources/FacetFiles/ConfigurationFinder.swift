@@ -14,10 +14,16 @@ public final class ConfigurationFinder: @unchecked Sendable {
     private var located: [String: FileEntry?] = [:]  // directory → nearest file, if any
     private let lock = NSLock()
     private let explicitPath: String?
+    /// The explicit file, read once: a pipe (`--config <(...)`) gives its text only once.
+    private let explicitEntry: FileEntry?
+
+    /// A settings file is a few lines; a device named by mistake (/dev/zero) would be read forever.
+    static let maximumFileBytes = 1 << 20
 
     /// Searches upward from each directory for `.facet.toml`.
     public init() {
         explicitPath = nil
+        explicitEntry = nil
     }
 
     /// With `explicitPath`, that file is used for every input and no search happens.
@@ -28,12 +34,14 @@ public final class ConfigurationFinder: @unchecked Sendable {
             }
         }
         self.explicitPath = explicitPath
+        // Named by the user, so a FIFO is waited on, as `facet check FIFO` waits.
+        explicitEntry = explicitPath.map { Self.read($0, waitForWriter: true) }
     }
 
     /// The configuration for a file in `directory`: the nearest `.facet.toml`
     /// read over `base`, `base` itself when there is none, or the file's error.
     public func configuration(inDirectory directory: String, over base: FacetConfiguration = .default) -> Result<FacetConfiguration, ConfigurationError> {
-        guard let entry = explicitPath.map(Self.read) ?? locate(Self.absolute(directory)) else { return .success(base) }
+        guard let entry = explicitEntry ?? locate(Self.absolute(directory)) else { return .success(base) }
         switch entry.text {
         case .failure(let error):
             return .failure(error)
@@ -74,7 +82,8 @@ public final class ConfigurationFinder: @unchecked Sendable {
         let candidate = (directory as NSString).appendingPathComponent(".facet.toml")
         let entry: FileEntry?
         if FileManager.default.fileExists(atPath: candidate) {
-            entry = Self.read(candidate)
+            // Found, not named: a FIFO without a writer must not hang the language server.
+            entry = Self.read(candidate, waitForWriter: false)
         } else {
             let parent = (directory as NSString).deletingLastPathComponent
             entry = parent == directory || parent.isEmpty ? nil : locate(parent)
@@ -85,13 +94,33 @@ public final class ConfigurationFinder: @unchecked Sendable {
         return entry
     }
 
-    private static func read(_ path: String) -> FileEntry {
+    /// Reads the file through a handle, as message files are read: `FileManager.contents`
+    /// could not read a pipe (`--config <(...)`), /dev/null or a FIFO, and said to check the
+    /// permissions. An empty file is an empty configuration. Without `waitForWriter`, a FIFO
+    /// nobody writes to reads as empty instead of blocking.
+    private static func read(_ path: String, waitForWriter: Bool) -> FileEntry {
         func failure(_ message: String) -> FileEntry { FileEntry(path: path, text: .failure(ConfigurationError(file: path, line: 1, message: message))) }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
             return failure("is a directory; the settings file must be a file")
         }
-        guard let data = FileManager.default.contents(atPath: path) else { return failure("cannot read the file (check its permissions)") }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | (waitForWriter ? 0 : O_NONBLOCK))
+        guard descriptor >= 0 else { return failure("cannot read the file: \(String(cString: strerror(errno)))") }
+        // Open without waiting, then read waiting: a writer already there is read to its end.
+        if !waitForWriter { _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK) }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var data = Data()
+        do {
+            while let piece = try handle.read(upToCount: 64 << 10), !piece.isEmpty {
+                data += piece
+                if data.count > maximumFileBytes {
+                    return failure("more than \(maximumFileBytes >> 20) MB: not a settings file; Facet stopped reading it")
+                }
+            }
+        } catch {
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            return failure("cannot read the file: \(underlying.map { String(cString: strerror(Int32($0.code))) } ?? error.localizedDescription)")
+        }
         guard let text = String(validating: data, as: UTF8.self) else { return failure("cannot read the file as UTF-8 text") }
         return FileEntry(path: path, text: .success(text))
     }

@@ -181,6 +181,61 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(try run([path, "--config", directory.appendingPathComponent("missing.toml").path]).status, 2)
     }
 
+    /// The settings file is read through a handle, as message files are: a pipe
+    /// (`--config <(...)`), /dev/null and a FIFO said "cannot read the file (check
+    /// its permissions)". An empty file is an empty configuration.
+    func testConfigurationFromAPipeAFIFOOrAnEmptyFile() throws {
+        let settings = "[rules]\nweak-instruction = \"off\"\n"
+        let message = try write("m.system.md", "Try to answer.\n")
+        // A pipe, as the shell's <(...) gives, read once for every input.
+        let pipe = Pipe()
+        pipe.fileHandleForWriting.write(Data(settings.utf8))
+        try pipe.fileHandleForWriting.close()
+        let other = try write("n.system.md", "Try to help.\n")
+        var (status, output) = try run(["--config", "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)", message, other])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("checked 2 files: no findings"), output)
+        // Empty: the defaults.
+        for empty in ["/dev/null", try write("empty.toml", "")] {
+            (status, output) = try run(["--config", empty, message])
+            XCTAssertEqual(status, 0, output)
+            XCTAssertTrue(output.contains("[weak-instruction]"), output)
+        }
+        // A FIFO named with --config is waited on, like a FIFO named as a message.
+        let fifo = directory.appendingPathComponent("settings.fifo").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let writer = Thread {
+            guard let handle = FileHandle(forWritingAtPath: fifo) else { return }
+            handle.write(Data(settings.utf8))
+            try? handle.close()
+        }
+        writer.start()
+        (status, output) = try run(["--config", fifo, message])
+        XCTAssertTrue(output.contains("checked 1 file: no findings"), output)
+        // A FIFO found as .facet.toml: read when a writer is there, and empty (not waited on,
+        // which would hang the language server) when none is.
+        let folder = directory.appendingPathComponent("fifo").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let found = try write("fifo/m.system.md", "Try to answer.\n")
+        XCTAssertEqual(mkfifo(folder + "/.facet.toml", 0o600), 0)
+        (status, output) = try run([found])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("[weak-instruction]"), output)
+        // Opened for reading and writing, it does not wait for a reader; the settings stay in
+        // it until read, and the end comes when the last writer closes, after they were read.
+        let both = open(folder + "/.facet.toml", O_RDWR)
+        XCTAssertGreaterThanOrEqual(both, 0)
+        FileHandle(fileDescriptor: both, closeOnDealloc: false).write(Data(settings.utf8))
+        let closer = Thread {
+            var unread: Int32 = 1
+            while ioctl(both, UInt(FIONREAD), &unread) == 0 && unread > 0 { usleep(1000) }
+            close(both)
+        }
+        closer.start()
+        (status, output) = try run([found])
+        XCTAssertTrue(output.contains("checked 1 file: no findings"), output)
+    }
+
     func testConfigurationFileIsApplied() throws {
         try write(".facet.toml", "[rules]\nunbalanced-section = \"warning\"\n")
         let path = try write("sub/err.system.md", "<instructions>\nAnswer in French.\n")
