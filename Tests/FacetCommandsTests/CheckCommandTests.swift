@@ -236,6 +236,28 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(output.contains("checked 1 file: no findings"), output)
     }
 
+    /// A quoted key may hold dots: `[endpoints."qwen2.5"]` was split into three
+    /// parts and refused as an unknown table, and so was `"qwen2.5".model` under [endpoints].
+    func testAQuotedKeyWithADotIsOnePart() throws {
+        let header = "[endpoints.\"qwen2.5\"]\nmodel = \"q\"\nbase-url = \"http://localhost:1/v1\"\n"
+        let dotted = "[endpoints]\n\"qwen2.5\".model = \"q\"\n\"qwen2.5\".base-url = \"http://localhost:1/v1\"\n"
+        for text in [header, dotted] {
+            let configuration = try FacetConfiguration.parse(toml: text, file: "f.toml")
+            XCTAssertEqual(try configuration.preview.profile(named: "qwen2.5").get().model, "q", text)
+        }
+        try write(".facet.toml", header)
+        let message = try write("m.system.md", "You are a chef.\n")
+        let (status, output) = try run([message])
+        XCTAssertEqual(status, 0, output)
+        // Errors name the table as it is written.
+        XCTAssertThrowsError(try FacetConfiguration.parse(toml: "[endpoints.\"qwen2.5\".extra]\nx = 1\n", file: "f.toml")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("f.toml:2: unknown table [endpoints.\"qwen2.5\".extra]"), "\(error)")
+        }
+        XCTAssertThrowsError(try FacetConfiguration.parse(toml: "[endpoints.\"a.b\"]\nmodle = \"y\"\n", file: "f.toml")) { error in
+            XCTAssertTrue("\(error)".contains("[endpoints.\"a.b\".headers]"), "\(error)")
+        }
+    }
+
     func testConfigurationFileIsApplied() throws {
         try write(".facet.toml", "[rules]\nunbalanced-section = \"warning\"\n")
         let path = try write("sub/err.system.md", "<instructions>\nAnswer in French.\n")

@@ -114,13 +114,13 @@ public struct PreviewSettings: Sendable, Equatable {
     public func profile(named name: String?) -> Result<EndpointProfile, PreviewSettingsError> {
         let chosen = name ?? defaultEndpoint
         guard let profile = endpoints[chosen] else {
-            return .failure(PreviewSettingsError(message: "no endpoint named '\(chosen)'; known: \(endpoints.keys.sorted().joined(separator: ", ")). Add [endpoints.\(chosen)] to .facet.toml"))
+            return .failure(PreviewSettingsError(message: "no endpoint named '\(chosen)'; known: \(endpoints.keys.sorted().joined(separator: ", ")). Add [\(TOMLSubset.dotted(["endpoints", chosen]))] to .facet.toml"))
         }
         if profile.baseURL.isEmpty {
-            return .failure(PreviewSettingsError(message: "endpoint '\(chosen)' has no base-url; set it in [endpoints.\(chosen)]"))
+            return .failure(PreviewSettingsError(message: "endpoint '\(chosen)' has no base-url; set it in [\(TOMLSubset.dotted(["endpoints", chosen]))]"))
         }
         if profile.model.isEmpty {
-            return .failure(PreviewSettingsError(message: "endpoint '\(chosen)' has no model; set model in [endpoints.\(chosen)]"))
+            return .failure(PreviewSettingsError(message: "endpoint '\(chosen)' has no model; set model in [\(TOMLSubset.dotted(["endpoints", chosen]))]"))
         }
         return .success(profile)
     }

@@ -57,7 +57,8 @@ enum PreviewTables {
             try JudgeTable.apply(entry, to: &settings.judge, fail: fail)
             return
         }
-        let path = entry.table.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        // The parts as written: an endpoint named "qwen2.5" (quoted) is one part, not two.
+        let path = entry.tablePath
         guard path.count >= 2, path[0] == "endpoints", !path[1].isEmpty else {
             throw fail("put endpoint settings in a named table, e.g. [endpoints.local]")
         }
@@ -66,7 +67,7 @@ enum PreviewTables {
         if path.count == 3 && path[2] == "headers" {
             guard case .string(let value) = entry.value else { throw fail("header '\(entry.key)' takes a string") }
             if SecretName.looksSecret(entry.key) {
-                throw fail("header '\(entry.key)' looks like a credential; do not put credentials in .facet.toml: name the environment variable that holds it in [endpoints.\(name).header-env] (or the key's in api-key-env), or set the header in the editor's settings")
+                throw fail("header '\(entry.key)' looks like a credential; do not put credentials in .facet.toml: name the environment variable that holds it in [\(TOMLSubset.dotted(["endpoints", name, "header-env"]))] (or the key's in api-key-env), or set the header in the editor's settings")
             }
             change.headers[entry.key] = value
         } else if path.count == 3 && path[2] == "header-env" {

@@ -24,8 +24,11 @@ public struct TOMLSubset: Sendable {
     }
 
     public struct Entry: Sendable, Equatable {
-        /// Dotted table path, "" for the top level.
+        /// Dotted table path, "" for the top level; a part that is no bare key is in quotes
+        /// (`endpoints."qwen2.5"`), so the text names the table as written.
         public var table: String
+        /// The table path's parts, quotes removed: a quoted part may hold dots.
+        public var tablePath: [String]
         public var key: String
         public var value: Value
         /// 1-based line of the key.
@@ -57,7 +60,7 @@ public struct TOMLSubset: Sendable {
         let lines: [String]
         var entries: [Entry] = []
         var tables: [(name: String, line: Int)] = []
-        var table = ""
+        var table: [String] = []
         var seen = Set<String>()
 
         init(lines: [String]) { self.lines = lines }
@@ -81,9 +84,10 @@ public struct TOMLSubset: Sendable {
                     guard scanner.consume("]") else { throw ParseError(line: lineNumber, message: "expected ']' to close the table header") }
                     scanner.skipSpaces()
                     guard scanner.atEndOrComment else { throw ParseError(line: lineNumber, message: "unexpected text after the table header") }
-                    table = parts.joined(separator: ".")
-                    guard !tables.contains(where: { $0.name == table }) else { throw ParseError(line: lineNumber, message: "table [\(table)] is defined twice") }
-                    tables.append((table, lineNumber))
+                    table = parts
+                    let name = TOMLSubset.dotted(parts)
+                    guard !tables.contains(where: { $0.name == name }) else { throw ParseError(line: lineNumber, message: "table [\(name)] is defined twice") }
+                    tables.append((name, lineNumber))
                     index += 1
                     continue
                 }
@@ -129,13 +133,23 @@ public struct TOMLSubset: Sendable {
                 }
                 scanner.skipSpaces()
                 guard scanner.atEndOrComment else { throw ParseError(line: lineNumber + consumedLines - 1, message: "unexpected text after the value") }
-                let fullTable = ([table] + keyParts.dropLast()).filter { !$0.isEmpty }.joined(separator: ".")
+                let tablePath = table + keyParts.dropLast()
+                let fullTable = TOMLSubset.dotted(tablePath)
                 let key = keyParts.last!
                 guard seen.insert(fullTable + "\u{0}" + key).inserted else { throw ParseError(line: lineNumber, message: "key '\(key)' is defined twice") }
-                entries.append(Entry(table: fullTable, key: key, value: value, line: lineNumber))
+                entries.append(Entry(table: fullTable, tablePath: tablePath, key: key, value: value, line: lineNumber))
                 index += consumedLines
             }
         }
+    }
+
+    /// A table path as it would be written: parts joined by dots, each part that is not a
+    /// bare key in quotes, so `[endpoints."qwen2.5"]` is not taken for three parts.
+    static func dotted(_ parts: [String]) -> String {
+        parts.map { part in
+            let bare = !part.isEmpty && part.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
+            return bare ? part : "\"" + part.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }.joined(separator: ".")
     }
 
     struct Scanner {
