@@ -258,6 +258,25 @@ final class CheckCommandTests: XCTestCase {
         }
     }
 
+    /// An error inside an array written over several lines names the line of the
+    /// item, not the array's first line; so does a string left open on a later line.
+    func testErrorsInAMultiLineArrayNameTheItemsLine() throws {
+        func error(_ text: String) -> String {
+            do { _ = try FacetConfiguration.parse(toml: text, file: "f.toml"); return "no error" } catch { return error.description }
+        }
+        XCTAssertTrue(error("required-facets = [\n  \"role\",\n  \"bogus\",\n]\n").hasPrefix("f.toml:3: required-facets: 'bogus' is not a facet"))
+        XCTAssertTrue(error("required-facets = [\n  \"role\",\n\n  3,\n]\n").hasPrefix("f.toml:4: required-facets takes facet names in quotes"))
+        XCTAssertEqual(error("required-facets = [\n  \"role,\n]\n"), "f.toml:2: string is not closed")
+        XCTAssertEqual(error("required-facets = [\"role\",\n  bogus]\n"), "f.toml:2: 'bogus' is not a TOML value (strings need quotes)")
+        XCTAssertEqual(error("[preview]\ncompare = [\n  \"a\",\n  1,\n]\n"), "f.toml:4: preview.compare takes endpoint names as strings")
+        // On one line, the key's line as before.
+        XCTAssertTrue(error("\nrequired-facets = [\"role\", \"bogus\"]\n").hasPrefix("f.toml:2: required-facets: 'bogus'"))
+        let config = try write(".facet.toml", "required-facets = [\n  \"role\",\n  \"bogus\",\n]\n")
+        let (status, output) = try run([try write("m.system.md", "You are a chef.\n")])
+        XCTAssertEqual(status, 2)
+        XCTAssertTrue(output.contains("\(config):3: required-facets: 'bogus'"), output)
+    }
+
     func testConfigurationFileIsApplied() throws {
         try write(".facet.toml", "[rules]\nunbalanced-section = \"warning\"\n")
         let path = try write("sub/err.system.md", "<instructions>\nAnswer in French.\n")

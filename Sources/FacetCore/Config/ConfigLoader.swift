@@ -51,8 +51,9 @@ extension FacetConfiguration {
             case ("", "required-facets"):
                 guard case .array(let items) = entry.value else { throw fail("required-facets takes an array of facet names") }
                 var facets: [Facet] = []
-                for item in items {
+                for (index, item) in items.enumerated() {
                     let facetNames = Facet.allCases.map(\.rawValue).joined(separator: ", ")
+                    func fail(_ message: String) -> ConfigurationError { ConfigurationError(file: file, line: entry.line(ofItem: index), message: message) }
                     guard case .string(let name) = item else { throw fail("required-facets takes facet names in quotes (\(facetNames)), not \(item.typeName)") }
                     guard let facet = Facet(rawValue: name) else { throw fail("required-facets: '\(name)' is not a facet; use \(facetNames)") }
                     facets.append(facet)

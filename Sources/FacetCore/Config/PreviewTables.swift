@@ -43,8 +43,10 @@ enum PreviewTables {
                     throw fail("preview.compare takes two or more endpoint names, the reference model last, e.g. [\"local\", \"strong\"]")
                 }
                 var names: [String] = []
-                for item in items {
-                    guard case .string(let name) = item, !name.isEmpty else { throw fail("preview.compare takes endpoint names as strings") }
+                for (index, item) in items.enumerated() {
+                    guard case .string(let name) = item, !name.isEmpty else {
+                        throw ConfigurationError(file: file, line: entry.line(ofItem: index), message: "preview.compare takes endpoint names as strings")
+                    }
                     names.append(name)
                 }
                 settings.compare = names

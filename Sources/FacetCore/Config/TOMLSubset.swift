@@ -33,6 +33,12 @@ public struct TOMLSubset: Sendable {
         public var value: Value
         /// 1-based line of the key.
         public var line: Int
+        /// For an array, the 1-based line of each item, so an error about an item of an
+        /// array written over several lines names the item's line, not the key's.
+        public var itemLines: [Int] = []
+
+        /// The line of item `index` of the array value (the key's line if unknown).
+        public func line(ofItem index: Int) -> Int { index < itemLines.count ? itemLines[index] : line }
     }
 
     public struct ParseError: Error, Equatable, CustomStringConvertible {
@@ -137,7 +143,7 @@ public struct TOMLSubset: Sendable {
                 let fullTable = TOMLSubset.dotted(tablePath)
                 let key = keyParts.last!
                 guard seen.insert(fullTable + "\u{0}" + key).inserted else { throw ParseError(line: lineNumber, message: "key '\(key)' is defined twice") }
-                entries.append(Entry(table: fullTable, tablePath: tablePath, key: key, value: value, line: lineNumber))
+                entries.append(Entry(table: fullTable, tablePath: tablePath, key: key, value: value, line: lineNumber, itemLines: scanner.itemLines))
                 index += consumedLines
             }
         }
@@ -156,7 +162,11 @@ public struct TOMLSubset: Sendable {
         static let needMore = "\u{0}more"
         var chars: [Unicode.Scalar]
         var position = 0
+        /// The line of the first character: an array may span several lines, joined with "\n".
         let line: Int
+        /// The lines of the items of the outermost array read, in order.
+        var itemLines: [Int] = []
+        private var arrayDepth = 0
 
         init(_ chars: [Unicode.Scalar], line: Int) {
             self.chars = chars
@@ -179,7 +189,10 @@ public struct TOMLSubset: Sendable {
             }
         }
 
-        func error(_ message: String) -> ParseError { ParseError(line: line, message: message) }
+        /// The line being read: the first line plus the line breaks before the position.
+        var currentLine: Int { line + chars[..<min(position, chars.count)].lazy.filter { $0 == "\n" }.count }
+
+        func error(_ message: String) -> ParseError { ParseError(line: currentLine, message: message) }
 
         mutating func key() throws(ParseError) -> String {
             if peek == "\"" || peek == "'" { return try string() }
@@ -230,11 +243,14 @@ public struct TOMLSubset: Sendable {
             if c == "\"" || c == "'" { return .string(try string()) }
             if c == "[" {
                 position += 1
+                arrayDepth += 1
+                defer { arrayDepth -= 1 }
                 var items: [Value] = []
                 while true {
                     skipSpacesAndNewlines()
                     guard let next = peek else { throw error(Self.needMore) }
                     if next == "]" { position += 1; return .array(items) }
+                    if arrayDepth == 1 { itemLines.append(currentLine) }
                     items.append(try value())
                     skipSpacesAndNewlines()
                     if consume(",") { continue }
