@@ -88,10 +88,16 @@ public struct CollectionImporter {
     static func parse(_ row: Row, defaultSource: String) -> Result<Parsed, RowError> {
         func preference(_ item: Row.Item, source: String) -> Result<Preference, RowError> {
             guard let dimension = item.dimension?.trimmed, !dimension.isEmpty else { return .failure("a preference has no dimension") }
+            // Suggestions and coverage know only the four: another name ("styles") would sit in the
+            // index unused. "Background Knowledge" and "background-knowledge" are the same one.
+            let known = String(dimension.lowercased().map { $0 == " " || $0 == "-" ? "_" : $0 })
+            guard PreferenceDimension(rawValue: known) != nil else {
+                return .failure("'\(dimension)' is not a dimension; use \(PreferenceDimension.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             guard let name = item.preference?.trimmed, !name.isEmpty else { return .failure("a preference has no preference (name)") }
             guard let description = item.description?.trimmed, !description.isEmpty else { return .failure("preference \"\(name)\" has no description") }
             let subdimension = item.subdimension?.trimmed ?? ""
-            return .success(Preference(dimension: dimension.lowercased(), subdimension: subdimension.isEmpty ? "general" : subdimension.lowercased(),
+            return .success(Preference(dimension: known, subdimension: subdimension.isEmpty ? "general" : subdimension.lowercased(),
                                        name: name, description: description, source: source))
         }
         if let set = row.preference_set {

@@ -73,6 +73,28 @@ final class IndexCLITests: XCTestCase {
         XCTAssertTrue(err.contains("rows.json:3: not valid JSON: text after the closing ']' of the file's array"), err)
     }
 
+    /// A dimension that is none of the four ("styles") is reported with the names
+    /// to use and the row skipped; it was imported as a fifth dimension nothing reads.
+    func testAnUnknownDimensionIsReportedAndSkipped() throws {
+        let rows = directory.appendingPathComponent("t.jsonl")
+        try """
+        {"dimension":"styles","preference":"Typo","description":"Use sentence case."}
+        {"dimension":"Background Knowledge","subdimension":"novice","preference":"Heron basics","description":"Explain herons from the start."}
+        {"preference_set":[{"dimension":"style","preference":"Calm","description":"Stay calm."},{"dimension":"tone","preference":"Warm","description":"Be warm."}],"system":"You are calm."}
+        """.write(to: rows, atomically: true, encoding: .utf8)
+        let (status, out, err) = try facet(["index", "import", rows.path])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(out.contains("3 rows, 1 new preferences, 0 new system messages, 2 skipped"), out + err)
+        XCTAssertTrue(err.contains("t.jsonl:1: 'styles' is not a dimension; use style, background_knowledge, informativeness, harmlessness"), err)
+        XCTAssertTrue(err.contains("t.jsonl:3: 'tone' is not a dimension"), err)
+        let stats = try facet(["index", "stats"]).1
+        XCTAssertFalse(stats.contains("styles"), stats)
+        XCTAssertFalse(stats.contains("tone"), stats)
+        let found = try facet(["index", "search", "heron", "--format", "json"]).1
+        let first = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(found.utf8)) as? [[String: Any]])?.first)
+        XCTAssertEqual(first["dimension"] as? String, "background_knowledge")
+    }
+
     func testSuggestFallsBackWhenTheIndexCannotBeOpened() throws {
         try "this is not a database".write(toFile: index, atomically: true, encoding: .utf8)
         let message = directory.appendingPathComponent("m.system.md")
