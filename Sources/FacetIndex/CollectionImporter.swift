@@ -246,6 +246,8 @@ public struct CollectionImporter {
         switch error as? DecodingError {
         case .dataCorrupted?: return "not valid JSON"
         case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            // No field named: the row itself is an array, a string or a number.
+            if context.codingPath.isEmpty { return "not a JSON object" }
             return "\(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type"
         default: return "not a JSON object"
         }

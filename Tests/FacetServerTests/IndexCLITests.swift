@@ -95,6 +95,18 @@ final class IndexCLITests: XCTestCase {
         XCTAssertEqual(first["dimension"] as? String, "background_knowledge")
     }
 
+    /// A row that is an array, a string or a number is "not a JSON object"; it was
+    /// reported as "  has the wrong type", naming an empty field.
+    func testARowThatIsNotAnObjectSaysSo() throws {
+        let rows = directory.appendingPathComponent("t.jsonl")
+        try "[1]\n\"text\"\n42\n{\"dimension\": 3, \"preference\": \"P\", \"description\": \"D.\"}\n".write(to: rows, atomically: true, encoding: .utf8)
+        let (status, out, err) = try facet(["index", "import", rows.path])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(out.contains("4 rows, 0 new preferences, 0 new system messages, 4 skipped"), out + err)
+        for line in 1...3 { XCTAssertTrue(err.contains("t.jsonl:\(line): not a JSON object\n"), err) }
+        XCTAssertTrue(err.contains("t.jsonl:4: dimension has the wrong type"), err)
+    }
+
     func testSuggestFallsBackWhenTheIndexCannotBeOpened() throws {
         try "this is not a database".write(toFile: index, atomically: true, encoding: .utf8)
         let message = directory.appendingPathComponent("m.system.md")
