@@ -144,6 +144,17 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertEqual(lengths["max"] as? Int, 9)
     }
 
+    /// A row that is a stray "}", "," or "]" names that character; it said "unexpected '' at byte 0".
+    func testAStrayDelimiterRowNamesTheCharacter() throws {
+        let path = try file("p.jsonl", "}\n,\n  ]\nnope\n")
+        let (status, output) = try check([path])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("\(path):1: row 1: skipped: not valid JSON: unexpected '}' at byte 0\n"), output)
+        XCTAssertTrue(output.contains("\(path):2: row 2: skipped: not valid JSON: unexpected ',' at byte 0\n"), output)
+        XCTAssertTrue(output.contains("\(path):3: row 3: skipped: not valid JSON: unexpected ']' at byte 2\n"), output)
+        XCTAssertTrue(output.contains("\(path):4: row 4: skipped: not valid JSON: unexpected 'nope' at byte 0\n"), output)
+    }
+
     /// A file named relative to the current folder ("data.jsonl", "./data.jsonl")
     /// finds the configuration above that folder too. Walking up a relative path
     /// once reached ".", whose parent Foundation on Linux traps on: check, suggest,

@@ -122,7 +122,9 @@ struct JSONScanner {
             let first = bytes[start]
             let isNumber = first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39)
             guard isNumber || token.elementsEqual("true".utf8) || token.elementsEqual("false".utf8) || token.elementsEqual("null".utf8) else {
-                throw Malformed(message: "unexpected '\(String(decoding: token.prefix(20), as: UTF8.self))' at byte \(start)")
+                // A stray delimiter ("}" or "," where a value starts) ends the token at once: show the delimiter, not ''.
+                let shown = token.isEmpty ? bytes[start...start] : token.prefix(20)
+                throw Malformed(message: "unexpected '\(String(decoding: shown, as: UTF8.self))' at byte \(start)")
             }
         }
     }
