@@ -68,8 +68,8 @@ extension IndexCommand {
             let interrupted = InterruptFlag()
             var failed = false
             for file in files {
-                guard FileManager.default.isReadableFile(atPath: file) else {
-                    FileHandle.standardError.write(Data("facet: \(file): cannot read the file\n".utf8))
+                guard access(file, R_OK) == 0 else {
+                    FileHandle.standardError.write(Data("facet: \(file): cannot read the file: \(String(cString: strerror(errno)))\n".utf8))
                     failed = true
                     continue
                 }

@@ -92,7 +92,9 @@ enum DatasetRewrite {
             return 2
         }
         if InputFiles.isDirectory(file) { return fail("\(file) is a folder, not a dataset file") }
-        guard let input = FileHandle(forReadingAtPath: file) else { return fail("\(file): cannot read the file") }
+        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return fail("\(file): cannot read the file: \(String(cString: strerror(errno)))") }
+        let input = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         if let output, OutputFile.isSame(output, file) {
             return fail("write to another file than the input (-o)")
         }

@@ -28,10 +28,15 @@ public struct RowReader {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
             throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "\(path) is a folder, not a dataset file"])
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+        // Opened here rather than by FileHandle(forReadingAtPath:), whose nil hides why:
+        // a file without read permission was reported as "no such file".
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            throw CocoaError(code == ENOENT ? .fileReadNoSuchFile : .fileReadUnknown,
+                             userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(code))])
         }
-        self.handle = handle
+        self.handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         // A .jsonl file is JSON Lines whatever its first line holds: a first row that is an
         // array was taken for the whole file, and every line after it was lost.
         if path.lowercased().hasSuffix(".jsonl") { isArray = false }

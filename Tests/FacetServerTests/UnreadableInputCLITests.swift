@@ -9,6 +9,8 @@ final class UnreadableInputCLITests: XCTestCase {
     override func setUpWithError() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("facet-unreadable-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Writable by the user the commands run as (an index is created here).
+        chmod(directory.path, 0o777)
     }
 
     override func tearDownWithError() throws {
@@ -65,5 +67,23 @@ final class UnreadableInputCLITests: XCTestCase {
         (status, out, err) = try runAsAUser(["check", path("tree")])
         XCTAssertEqual(status, 2, out + err)
         XCTAssertTrue(out.contains("\(closed): error: cannot read the folder: Permission denied"), out + err)
+    }
+
+    /// A dataset without read permission says so ("Permission denied"), as a
+    /// message file does; `facet check` called it "no such file".
+    func testADatasetThatCannotBeReadSaysWhy() throws {
+        let dataset = try write("d.jsonl", "{\"system\": \"Be brief.\"}\n", permissions: 0)
+        var (status, out, err) = try runAsAUser(["check", dataset])
+        XCTAssertEqual(status, 2, out + err)
+        XCTAssertTrue(err.contains("facet: \(dataset): cannot read the file: Permission denied"), err)
+        (status, out, err) = try runAsAUser(["tag", dataset])
+        XCTAssertEqual(status, 2, out + err)
+        XCTAssertTrue(err.contains("facet: \(dataset): cannot read the file: Permission denied"), err)
+        (status, out, err) = try runAsAUser(["index", "import", dataset, "--index", path("index.sqlite")])
+        XCTAssertTrue(err.contains("facet: \(dataset): cannot read the file: Permission denied"), err)
+        // A file that is not there still says so.
+        (status, out, err) = try runAsAUser(["check", path("missing.jsonl")])
+        XCTAssertEqual(status, 2, out + err)
+        XCTAssertTrue(err.contains("cannot read the file: No such file or directory"), err)
     }
 }
