@@ -99,7 +99,7 @@ enum DatasetReport {
         }
         out += "\nDuplicates: \(number(summary.duplicates.count)) messages appear more than once (\(number(summary.duplicateRows)) extra rows)\n"
         for duplicate in summary.topDuplicates.prefix(5) {
-            out += "  ×\(duplicate.count) rows \(duplicate.rows.prefix(5).map(String.init).joined(separator: ", "))\(duplicate.count > 5 ? ", …" : ""): \"\(TerminalText.safe(duplicate.excerpt.replacingOccurrences(of: "\n", with: " ")))\"\n"
+            out += "  ×\(duplicate.count) rows \(duplicate.rows.prefix(5).map(String.init).joined(separator: ", "))\(duplicate.count > 5 ? ", …" : ""): \"\(TerminalText.safe(TerminalText.oneLine(duplicate.excerpt)))\"\n"
         }
         let lengths = summary.lengths
         if messages > 0, let min = lengths.min, let max = lengths.max {
@@ -139,7 +139,7 @@ enum DatasetReport {
         if summary.duplicates.isEmpty { out += "None.\n" } else {
             out += "| Copies | Rows | Message |\n|---|---|---|\n"
             for duplicate in summary.topDuplicates.prefix(10) {
-                out += "| \(duplicate.count) | \(duplicate.rows.prefix(5).map(String.init).joined(separator: ", "))\(duplicate.count > 5 ? ", …" : "") | \(duplicate.excerpt.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")) |\n"
+                out += "| \(duplicate.count) | \(duplicate.rows.prefix(5).map(String.init).joined(separator: ", "))\(duplicate.count > 5 ? ", …" : "") | \(TerminalText.oneLine(duplicate.excerpt).replacingOccurrences(of: "|", with: "\\|")) |\n"
             }
         }
         let lengths = summary.lengths

@@ -28,7 +28,7 @@ struct FacetsCommand: ParsableCommand {
         var out = ""
         for (index, unit) in analysis.document.units.enumerated() {
             let line = analysis.source.lines.line(containing: unit.range.lowerBound) + 1
-            var text = TerminalText.safe(analysis.document.text(of: unit).replacingOccurrences(of: "\n", with: " "))
+            var text = TerminalText.safe(TerminalText.oneLine(analysis.document.text(of: unit)))
             if text.count > 90 { text = String(text.prefix(87)) + "..." }
             let facets = analysis.facets[index]
             let label: String

@@ -40,6 +40,19 @@ enum TerminalText {
         return String(String.UnicodeScalarView(text.unicodeScalars.map { unsafe($0) ? "\u{FFFD}" : $0 }))
     }
 
+    /// The text on one line: each line break ("\n", "\r\n" or a lone "\r") becomes one
+    /// space. Replacing "\n" alone left the "\r" of Windows line endings, shown as "�".
+    static func oneLine(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var afterCarriageReturn = false
+        for scalar in text.unicodeScalars {
+            defer { afterCarriageReturn = scalar == "\r" }
+            if scalar == "\n" && afterCarriageReturn { continue }
+            out.append(scalar == "\n" || scalar == "\r" ? " " : scalar)
+        }
+        return String(out)
+    }
+
     /// A control character (but tab) or a bidirectional override.
     static func isReplaced(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.generalCategory == .control && scalar != "\t"

@@ -424,6 +424,16 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(names, ["tree/b.system.md", "tree/sub/a.system.md"])
     }
 
+    /// `facet facets` shows a unit that spans CRLF lines on one line; the "\r" of
+    /// each line ending was shown as "�".
+    func testFacetsShowsAUnitWithWindowsLineEndingsOnOneLine() {
+        let analysis = Analyzer.analyze(SourceText(bytes: Array("You are a helpful bot\r\nthat answers billing questions.\r\n".utf8)))
+        let output = FacetsCommand.render(analysis, colors: Colors(enabled: false))
+        XCTAssertTrue(output.contains("You are a helpful bot that answers billing questions."), output)
+        XCTAssertFalse(output.contains("\u{FFFD}"), output)
+        XCTAssertEqual(TerminalText.oneLine("a\r\nb\rc\nd\n\ne"), "a b c d  e")
+    }
+
     func testTextOutputColumnsAreUTF8Bytes() throws {
         let path = try write("c.system.md", "日本 <instructions>\n<instructions>\nGive a few examples.\n")
         let (_, output) = try run([path])

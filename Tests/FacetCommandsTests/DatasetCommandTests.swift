@@ -155,6 +155,18 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertTrue(output.contains("\(path):4: row 4: skipped: not valid JSON: unexpected 'nope' at byte 0\n"), output)
     }
 
+    /// A duplicated message with Windows line endings is shown on one line, without
+    /// the "\r" (shown as "�" on the terminal, and breaking the Markdown table's row).
+    func testDuplicateExcerptsWithWindowsLineEndingsStayOnOneLine() throws {
+        let row = #"{"system": "You are a chef.\r\nReply in JSON."}"# + "\n"
+        let path = try file("crlf.jsonl", row + row)
+        let report = directory.appendingPathComponent("report.md").path
+        let (_, output) = try check([path, "--report", report])
+        XCTAssertTrue(output.contains("×2 rows 1, 2: \"You are a chef. Reply in JSON.\""), output)
+        let markdown = try String(contentsOfFile: report, encoding: .utf8)
+        XCTAssertTrue(markdown.contains("| 2 | 1, 2 | You are a chef. Reply in JSON. |\n"), markdown)
+    }
+
     /// A file named relative to the current folder ("data.jsonl", "./data.jsonl")
     /// finds the configuration above that folder too. Walking up a relative path
     /// once reached ".", whose parent Foundation on Linux traps on: check, suggest,
