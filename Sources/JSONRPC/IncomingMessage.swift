@@ -30,10 +30,12 @@ extension IncomingMessage {
         var id: JSONValue?
         var hasID: Bool
         var method: String?
+        var hasMethod: Bool
         var hasResult: Bool
         var result: JSONValue?
         var error: ResponseError?
         var hasError: Bool
+        var hasErrorKey: Bool
 
         enum CodingKeys: String, CodingKey { case jsonrpc, id, method, result, error }
 
@@ -43,11 +45,16 @@ extension IncomingMessage {
             hasID = container.contains(.id)
             id = try? container.decodeIfPresent(JSONValue.self, forKey: .id)
             method = try? container.decodeIfPresent(String.self, forKey: .method)
+            hasMethod = container.contains(.method)
             hasResult = container.contains(.result)
             result = hasResult ? try? container.decode(JSONValue.self, forKey: .result) : nil
             hasError = container.contains(.error) && !((try? container.decodeNil(forKey: .error)) ?? false)  // "error": null is none
+            hasErrorKey = container.contains(.error)
             error = try? container.decodeIfPresent(ResponseError.self, forKey: .error)
         }
+
+        /// A result or an error and no method: a response, however malformed, so never answered.
+        var isResponse: Bool { !hasMethod && (hasResult || hasErrorKey) }
     }
 
     /// Classifies one message body. Batches (JSON arrays) are rejected: LSP does not use them.
@@ -74,13 +81,10 @@ extension IncomingMessage {
         } catch {
             return .failure(MessageFailure(code: .parseError, message: "message body is not JSON", id: nil))
         }
+        if envelope.isResponse { return response(envelope) }
         var id: RequestID?
         if envelope.hasID, let raw = envelope.id, raw != .null {
             guard let valid = RequestID(raw) else {
-                // A response is never answered, even a malformed one.
-                if envelope.method == nil && (envelope.hasResult || envelope.hasError) {
-                    return .failure(MessageFailure(code: .invalidRequest, message: "a response's id must be a whole number or a string", id: nil, isResponse: true))
-                }
                 return .failure(MessageFailure(code: .invalidRequest, message: "id must be a whole number (below 10^15) or a string", id: nil))
             }
             id = valid
@@ -93,12 +97,28 @@ extension IncomingMessage {
             if envelope.hasID { return .failure(MessageFailure(code: .invalidRequest, message: "a request id must not be null", id: nil)) }
             return .success(.notification(method: method, body: data))
         }
-        if let id, envelope.hasResult || envelope.hasError {
-            // A malformed error object still ends the request: it failed, and responses are never answered.
-            let error = envelope.error ?? (envelope.hasError ? ResponseError(.invalidRequest, "the client sent a malformed error object") : nil)
-            return .success(.response(id: id, result: envelope.result, error: error))
-        }
         return .failure(MessageFailure(code: .invalidRequest, message: "a message needs a method (request or notification) or a result or error (response)", id: id))
+    }
+
+    /// A response from the client: delivered when it names a request, otherwise a
+    /// failure marked `isResponse`, which is logged and never answered (answering
+    /// would send the client a response to a request it never made).
+    private static func response(_ envelope: Envelope) -> Result<IncomingMessage, MessageFailure> {
+        func unusable(_ message: String) -> Result<IncomingMessage, MessageFailure> {
+            .failure(MessageFailure(code: .invalidRequest, message: message, id: nil, isResponse: true))
+        }
+        guard envelope.jsonrpc == "2.0" else { return unusable("a response's jsonrpc must be \"2.0\"") }
+        guard envelope.hasID, let raw = envelope.id, raw != .null else {
+            // The spec's reply to a message the client could not read at all; worth seeing in the log.
+            if let error = envelope.error { return unusable("the client reported an error (\(error.code)) without a request id: \(error.message)") }
+            return unusable("a response needs the id of the request it answers")
+        }
+        guard let id = RequestID(raw) else { return unusable("a response's id must be a whole number or a string") }
+        if envelope.hasResult && !envelope.hasError { return .success(.response(id: id, result: envelope.result, error: nil)) }
+        // A malformed or missing error object still ends the request: it failed.
+        let error = envelope.error ?? ResponseError(.invalidRequest, envelope.hasError
+            ? "the client sent a malformed error object" : "the client sent a response with neither a result nor an error")
+        return .success(.response(id: id, result: nil, error: error))
     }
 
     /// The offset of the first byte that is not part of valid UTF-8, or nil.

@@ -87,6 +87,21 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(client.request("shutdown"), JSONValue.null, "the server still answers")
     }
 
+    /// Responses are never answered, not even malformed ones: the client would get an answer to a request it never made.
+    func testMalformedResponsesFromTheClientAreOnlyLogged() {
+        let client = TestClient()
+        client.initialize()
+        let before = client.output.snapshot.count
+        for body in [#"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}"#,
+                     #"{"jsonrpc":"2.0","result":null}"#, #"{"id":5,"result":null}"#] {
+            client.sendRaw(Array(OutgoingMessage.frame(Data(body.utf8))))
+        }
+        XCTAssertEqual(client.request("shutdown"), JSONValue.null)
+        let sent = client.output.snapshot.dropFirst(before).filter { $0["error"] != nil }
+        XCTAssertEqual(sent, [], "nothing but the shutdown answer")
+        XCTAssertTrue(client.logLines.contains { $0.contains("Parse error") }, "\(client.logLines)")
+    }
+
     func testTraceSendsLogTrace() {
         let client = TestClient()
         client.initialize()

@@ -40,6 +40,16 @@ final class IncomingMessageTests: XCTestCase {
         }
         XCTAssertEqual(result, JSONValue.array([.number(1)]))
         XCTAssertEqual(failure(#"{"jsonrpc":"2.0","id":{"x":1},"method":"a"}"#)?.isResponse, false)
+        // A result or an error and no method is a response, whatever else is wrong with it.
+        for body in [#"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}"#,
+                     #"{"jsonrpc":"2.0","result":null}"#, #"{"id":5,"result":null}"#, #"{"jsonrpc":"1.0","id":5,"error":{"code":1,"message":"x"}}"#] {
+            XCTAssertEqual(failure(body)?.isResponse, true, body)
+        }
+        XCTAssertTrue(failure(#"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}"#)!.message.contains("Parse error"))
+        guard case .response(.number(6), nil, let error?) = try parse(#"{"jsonrpc":"2.0","id":6,"error":null}"#).get() else {
+            return XCTFail("a response with neither result nor error still ends its request")
+        }
+        XCTAssertTrue(error.message.contains("neither"), error.message)
     }
 
     /// "\ud800" alone is valid JSON (JavaScript writes it for half an emoji)
