@@ -65,7 +65,8 @@ public final class LanguageServer: @unchecked Sendable {
     var pendingDiagnostics: [DocumentURI: DispatchWorkItem] = [:]
     var reportedProblems: Set<String> = []
     var nextOutgoingID = 1
-    var nextOpenID = 1
+    /// The next `OpenDocument.revision`.
+    var nextRevision = 1
     var workspaceFolders: [String] = []
     var awaitingClient: [RequestID: @Sendable (Result<JSONValue?, ResponseError>) -> Void] = [:]
     var runningPreviews: [DocumentURI: PreviewFeature.Running] = [:]
@@ -226,7 +227,7 @@ public final class LanguageServer: @unchecked Sendable {
             guard self.waitSimulatedLatency(id) else { return self.fail(id, ResponseError(.requestCancelled, "cancelled")) }
             // Edits that arrived while the request waited make its answer useless: on a large
             // document, computing answers to a burst of them kept the current ones waiting.
-            guard snapshot.analyses.latestVersion == snapshot.version else {
+            guard snapshot.analyses.latestRevision == snapshot.revision else {
                 return self.fail(id, ResponseError(.contentModified, "the document changed before the request was computed"))
             }
             let started = DispatchTime.now()
@@ -246,7 +247,7 @@ public final class LanguageServer: @unchecked Sendable {
         var configuration = configuration(for: document)
         // The editor's preview settings win over .facet.toml's (code lenses name the compared endpoints).
         configuration.preview = settings.preview.apply(to: configuration.preview)
-        return DocumentSnapshot(uri: uri, openID: document.openID, version: document.version, source: document.source,
+        return DocumentSnapshot(uri: uri, revision: document.revision, version: document.version, source: document.source,
                                 configuration: configuration, encoding: client.positionEncoding,
                                 markdown: client.acceptsMarkdownHover,
                                 maxAnalysedBytes: options.maxAnalysedBytes, analyses: document.analyses,

@@ -159,7 +159,7 @@ extension ConfigurationTests {
         let frenchRange = (source.count - "Reply in French.\n".utf8.count)..<(source.count - 1)
         let judged = EvalFinding(range: frenchRange, text: "Reply in French.", rubric: "language", message: "not followed: the answers were in English")
         func shown(limit: Int, evalFindings: [EvalFinding]) -> [Diagnostic] {
-            var snapshot = DocumentSnapshot(uri: uri, openID: 1, version: 1, source: source, configuration: configuration, encoding: .utf16,
+            var snapshot = DocumentSnapshot(uri: uri, revision: 1, version: 1, source: source, configuration: configuration, encoding: .utf16,
                                             markdown: true, maxAnalysedBytes: 1 << 20, analyses: AnalysisCache(),
                                             preferences: IndexHolder(path: "/nonexistent/index.sqlite"))
             snapshot.evalFindings = evalFindings

@@ -107,6 +107,30 @@ final class DocumentSyncTests: XCTestCase {
         XCTAssertEqual(client.server.queue.sync { client.server.documents[uri]?.version }, 1)
     }
 
+    /// Results go by the text, not the client's version number, which a client may repeat or lower.
+    func testAChangeThatRepeatsOrLowersTheVersionGivesFreshResults() throws {
+        let client = TestClient()
+        client.initialize()
+        let document = TestClient.document(uri)
+        func headings() -> [String] {
+            client.request("textDocument/documentSymbol", ["textDocument": document])?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+        }
+        func pull(_ previous: String?) -> JSONValue? {
+            client.request("textDocument/diagnostic", ["textDocument": document, "previousResultId": previous.map { .string($0) } ?? nil])
+        }
+        client.open(uri, "# Alpha\n\nYou are a bot.\n", version: 1)
+        XCTAssertEqual(headings(), ["Alpha"])
+        let first = try XCTUnwrap(pull(nil)?["resultId"]?.stringValue)
+        client.change(uri, version: 1, [["text": "# Beta\n\nTry to answer in a few words.\n"]])
+        XCTAssertEqual(headings(), ["Beta"])
+        let changed = pull(first)
+        XCTAssertEqual(changed?["kind"], "full", "the text changed, so the earlier result id is stale")
+        XCTAssertTrue(changed?["items"]?.arrayValue?.codes.contains("weak-instruction") == true, "\(String(describing: changed))")
+        client.change(uri, version: 2, [["text": "# Gamma\n"]])
+        client.change(uri, version: 1, [["text": "# Delta\n"]])
+        XCTAssertEqual(headings(), ["Delta"])
+    }
+
     func testNotificationsForUnopenedDocumentsAreIgnored() {
         let client = TestClient()
         client.initialize()

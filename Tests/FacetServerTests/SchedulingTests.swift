@@ -45,6 +45,15 @@ final class SchedulingTests: XCTestCase {
         XCTAssertEqual(error?["message"]?.stringValue, "the document changed before the request was computed")
     }
 
+    func testAnEditThatRepeatsTheVersionDuringARequestGivesContentModified() {
+        let client = slowClient(latency: 300)
+        client.initialize()
+        client.open(uri, sampleMessage)
+        let id = client.start("textDocument/semanticTokens/full", ["textDocument": TestClient.document(uri)])
+        client.change(uri, version: 1, [["range": TestClient.range(0, 0, 0, 0), "text": "x"]])
+        XCTAssertEqual(client.response(id)?["error"]?["code"], -32801)
+    }
+
     func testDebouncedDiagnosticsAreForTheLatestVersionOnly() throws {
         var options = TestClient.quickOptions
         options.diagnosticsDelay = 80

@@ -2,12 +2,12 @@ import FacetCore
 import FacetIndex
 import LSPTypes
 
-/// An immutable view of an open document for one request: text, version,
-/// configuration and position encoding. Features compute from it off the
+/// An immutable view of an open document for one request: text, version and
+/// revision, configuration and position encoding. Features compute from it off the
 /// server's queue.
 struct DocumentSnapshot: Sendable {
     let uri: DocumentURI
-    let openID: Int
+    let revision: Int
     let version: Int
     let source: SourceText
     let configuration: FacetConfiguration
@@ -24,23 +24,23 @@ struct DocumentSnapshot: Sendable {
 
     /// Whether `document` still has the text this snapshot was taken from.
     func isCurrent(_ document: OpenDocument?) -> Bool {
-        document?.openID == openID && document?.version == version
+        document?.revision == revision
     }
 
     var mapping: PositionMapping { PositionMapping(source: source, encoding: encoding) }
 
     var isTooLarge: Bool { source.count > maxAnalysedBytes }
 
-    /// Preferences to rank for this version, fetched once (the index search is the costly part).
+    /// Preferences to rank for this revision, fetched once (the index search is the costly part).
     var suggestionCandidates: Suggester.Candidates? {
-        analyses.memo("suggestion-candidates", key: "\(version)/\(preferences.generation)") {
+        analyses.memo("suggestion-candidates", key: "\(revision)/\(preferences.generation)") {
             try? Suggester.candidates(analysis, index: preferences.index)
         }
     }
 
-    /// The analysis of this version, computed once and shared.
+    /// The analysis of this revision, computed once and shared.
     var analysis: Analysis {
-        analyses.analysis(version: version, configuration: configuration) {
+        analyses.analysis(revision: revision, configuration: configuration) {
             Analyzer.analyze(isTooLarge ? SourceText("") : source, configuration: configuration)
         }
     }

@@ -6,21 +6,24 @@ import LSPTypes
 /// server's queue; requests work on an immutable `DocumentSnapshot` of it.
 struct OpenDocument: Sendable {
     let uri: DocumentURI
-    /// Tells this opening of the document from an earlier one with the same version numbers.
-    let openID: Int
+    /// The client's version number, sent back with published diagnostics.
     private(set) var version: Int
+    /// Tells this text from every other the server has held: it grows with each
+    /// didOpen and didChange, of any document. Caches, result ids and staleness
+    /// checks go by it, not by `version`, which a client may repeat or lower.
+    private(set) var revision: Int
     private(set) var source: SourceText
-    /// Shared by every snapshot of the document, so one analysis per version serves all requests.
+    /// Shared by every snapshot of the document, so one analysis per revision serves all requests.
     let analyses = AnalysisCache()
     /// Rubrics the last evaluation found not followed, shown as diagnostics until the next one.
     var evalFindings: [EvalFinding] = []
 
-    init(uri: DocumentURI, openID: Int, version: Int, text: String) {
+    init(uri: DocumentURI, revision: Int, version: Int, text: String) {
         self.uri = uri
-        self.openID = openID
+        self.revision = revision
         self.version = version
         self.source = SourceText(text)
-        analyses.latestVersion = version
+        analyses.latestRevision = revision
     }
 
     /// Applies a `didChange` notification's edits in order. (A malformed one, such
@@ -29,7 +32,7 @@ struct OpenDocument: Sendable {
     /// the line's end, and (as editors' own text models do) a line past the last
     /// for the end of the document; a range given end first is read start first;
     /// a position inside a surrogate pair splits it (`splitPair`).
-    mutating func apply(_ changes: [TextDocumentContentChangeEvent], version newVersion: Int, encoding: ColumnEncoding) {
+    mutating func apply(_ changes: [TextDocumentContentChangeEvent], version newVersion: Int, revision newRevision: Int, encoding: ColumnEncoding) {
         var bytes = source.bytes
         var current = source
         for change in changes {
@@ -50,7 +53,8 @@ struct OpenDocument: Sendable {
         }
         source = current
         version = newVersion
-        analyses.latestVersion = newVersion
+        revision = newRevision
+        analyses.latestRevision = newRevision
     }
 
     /// A position between the two UTF-16 halves of an emoji (a client that
@@ -72,15 +76,15 @@ struct OpenDocument: Sendable {
     var path: String? { URL(string: uri).flatMap { $0.isFileURL ? $0.path : nil } }
 }
 
-/// The latest analysis of a document, keyed by version and configuration.
+/// The latest analysis of a document, keyed by revision and configuration.
 final class AnalysisCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var entry: (version: Int, configuration: FacetConfiguration, analysis: Analysis)?
-    private var _latestVersion = 0
+    private var entry: (revision: Int, configuration: FacetConfiguration, analysis: Analysis)?
+    private var _latestRevision = 0
     private var memos: [String: (key: String, value: any Sendable)] = [:]
 
-    /// A value derived from one version of the document (suggestion candidates),
-    /// computed once: completion, code actions and hovers on that version share it.
+    /// A value derived from one revision of the document (suggestion candidates),
+    /// computed once: completion, code actions and hovers on that revision share it.
     /// One value is kept per name; `key` says what it was computed from.
     func memo<T: Sendable>(_ name: String, key: String, _ compute: () -> T) -> T {
         lock.lock()
@@ -96,22 +100,22 @@ final class AnalysisCache: @unchecked Sendable {
         return value
     }
 
-    /// The document's current version, readable from workers without the server queue.
-    var latestVersion: Int {
-        get { lock.lock(); defer { lock.unlock() }; return _latestVersion }
-        set { lock.lock(); _latestVersion = newValue; lock.unlock() }
+    /// The document's current revision, readable from workers without the server queue.
+    var latestRevision: Int {
+        get { lock.lock(); defer { lock.unlock() }; return _latestRevision }
+        set { lock.lock(); _latestRevision = newValue; lock.unlock() }
     }
 
-    func analysis(version: Int, configuration: FacetConfiguration, compute: () -> Analysis) -> Analysis {
+    func analysis(revision: Int, configuration: FacetConfiguration, compute: () -> Analysis) -> Analysis {
         lock.lock()
-        if let entry, entry.version == version, entry.configuration == configuration {
+        if let entry, entry.revision == revision, entry.configuration == configuration {
             lock.unlock()
             return entry.analysis
         }
         lock.unlock()
         let analysis = compute()
         lock.lock()
-        if entry == nil || entry!.version <= version { entry = (version, configuration, analysis) }
+        if entry == nil || entry!.revision <= revision { entry = (revision, configuration, analysis) }
         lock.unlock()
         return analysis
     }

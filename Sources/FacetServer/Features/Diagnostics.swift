@@ -4,7 +4,7 @@ import JSONRPC
 import LSPTypes
 
 /// Findings as LSP diagnostics: pushed (`textDocument/publishDiagnostics`,
-/// debounced after edits, only for the current version) and pulled
+/// debounced after edits, only for the current text) and pulled
 /// (`textDocument/diagnostic`, with result ids).
 extension LanguageServer {
     var shouldPushDiagnostics: Bool { settings.pushDiagnostics ?? !client.supportsPullDiagnostics }
@@ -37,15 +37,15 @@ extension LanguageServer {
         guard let snapshot = snapshot(uri) else { return }
         let limit = diagnosticsLimit
         workers.async {
-            // Typing faster than the analysis: skip versions already superseded.
-            guard snapshot.analyses.latestVersion == snapshot.version else { return }
+            // Typing faster than the analysis: skip texts already superseded.
+            guard snapshot.analyses.latestRevision == snapshot.revision else { return }
             let started = DispatchTime.now()
             let diagnostics = DiagnosticsFeature.diagnostics(snapshot, limit: limit)
             let params = PublishDiagnosticsParams(uri: uri, version: snapshot.version, diagnostics: diagnostics)
             // Encoded here, off the server queue, so big reports do not hold up incoming messages.
             guard let message = try? OutgoingMessage.notification(method: "textDocument/publishDiagnostics", params: params) else { return }
             self.queue.async {
-                // A newer version will publish its own; never show findings for text the user no longer has.
+                // A newer text will publish its own; never show findings for text the user no longer has.
                 guard snapshot.isCurrent(self.documents[uri]) else { return }
                 self.output.send(message)
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
@@ -58,7 +58,7 @@ extension LanguageServer {
         let generation = "\(settingsGeneration).\(evalGeneration)"
         let limit = diagnosticsLimit
         documentRequest(id, body) { (params: DocumentDiagnosticParams, snapshot) -> DocumentDiagnosticReport in
-            let resultId = "\(snapshot.openID).\(snapshot.version).\(generation)"
+            let resultId = "\(snapshot.revision).\(generation)"
             if params.previousResultId == resultId { return .unchanged(resultId: resultId) }
             return .full(resultId: resultId, items: DiagnosticsFeature.diagnostics(snapshot, limit: limit))
         }

@@ -7,8 +7,8 @@ extension LanguageServer {
     func didOpen(_ body: Data) throws(ResponseError) {
         let params = try IncomingMessage.decodeParams(DidOpenTextDocumentParams.self, from: body)
         let item = params.textDocument
-        documents[item.uri] = OpenDocument(uri: item.uri, openID: nextOpenID, version: item.version, text: item.text)
-        nextOpenID += 1
+        documents[item.uri] = OpenDocument(uri: item.uri, revision: nextRevision, version: item.version, text: item.text)
+        nextRevision += 1
         if item.text.utf8.count > options.maxAnalysedBytes {
             reportProblem("\(item.uri) is \(item.text.utf8.count / 1024) KB, over the \(options.maxAnalysedBytes / 1024) KB analysis limit; it is not analysed", type: .warning, once: true)
         }
@@ -22,7 +22,8 @@ extension LanguageServer {
             log.warning("ignored didChange for \(uri), which is not open")
             return
         }
-        document.apply(params.contentChanges, version: params.textDocument.version, encoding: client.positionEncoding)
+        document.apply(params.contentChanges, version: params.textDocument.version, revision: nextRevision, encoding: client.positionEncoding)
+        nextRevision += 1
         documents[uri] = document
         scheduleDiagnostics(uri, delay: settings.diagnosticsDelay ?? options.diagnosticsDelay)
     }
