@@ -58,6 +58,27 @@ final class SuggestionTests: XCTestCase {
         XCTAssertFalse(completion(client, line: 4, character: 0).isEmpty, "the empty last line")
     }
 
+    /// A preference accepted in front matter broke the YAML; in code or a comment it is no instruction.
+    func testNoCompletionInFrontMatterCodeBlocksOrComments() throws {
+        let client = TestClient()
+        client.initialize()
+        client.open(uri, "---\nvariables: [a]\n\ncases:\n  - user: hi\n---\nYou are a bot {{a}}.\n\n```python\n\n```\n<!--\n\n-->\n\n")
+        XCTAssertTrue(completion(client, line: 2, character: 0).isEmpty, "front matter")
+        XCTAssertTrue(completion(client, line: 0, character: 0).isEmpty, "front matter, before its first line")
+        XCTAssertTrue(completion(client, line: 9, character: 0).isEmpty, "code block")
+        XCTAssertTrue(completion(client, line: 12, character: 0).isEmpty, "comment")
+        XCTAssertFalse(completion(client, line: 7, character: 0).isEmpty, "the prose between")
+        XCTAssertFalse(completion(client, line: 14, character: 0).isEmpty, "after the comment")
+        // Left open, a fence or comment holds the rest of the text, its end included.
+        client.open(uri, "You are a bot.\n\n```\nprint(1)\n")
+        XCTAssertTrue(completion(client, line: 4, character: 0).isEmpty, "an unclosed code block")
+        XCTAssertFalse(completion(client, line: 1, character: 0).isEmpty, "before it")
+        client.open(uri, "You are a bot.\n\n```\nprint(1)\n```\n")
+        XCTAssertFalse(completion(client, line: 5, character: 0).isEmpty, "after a closed code block at the end")
+        client.open(uri, "You are a bot.\n<!-- note\n")
+        XCTAssertTrue(completion(client, line: 2, character: 0).isEmpty, "an unclosed comment")
+    }
+
     func testAddPreferenceCodeActionAndHover() throws {
         let client = TestClient()
         client.initialize()

@@ -5,7 +5,7 @@ import LSPTypes
 
 /// `textDocument/completion`: on an empty line (or one holding only a list
 /// marker), or on the line after a heading, offers preferences the message
-/// leaves out, best first. Inserting one adds its description, a sentence that
+/// leaves out, best first; never in front matter, a code block or a comment. Inserting one adds its description, a sentence that
 /// reads as part of the message.
 enum CompletionFeature {
     static func complete(_ params: CompletionParams, _ snapshot: DocumentSnapshot) -> CompletionList {
@@ -25,6 +25,7 @@ enum CompletionFeature {
 
     /// Blank before the cursor (list markers allowed), or the line just after a
     /// heading; and nothing after it, or accepting would glue a sentence onto the line's text.
+    /// Not in front matter, a code block or a comment: a sentence there breaks the YAML or the code.
     static func offersPreferences(at position: Position, _ snapshot: DocumentSnapshot) -> Bool {
         let lines = snapshot.source.lines
         guard position.line >= 0, position.line < lines.lineCount else { return false }
@@ -33,12 +34,35 @@ enum CompletionFeature {
         let before = snapshot.source.text(start..<cursor).trimmingCharacters(in: .whitespaces)
         let lineEnd = max(cursor, lines.lineContentEnd(position.line))
         guard snapshot.source.text(cursor..<lineEnd).allSatisfy(\.isWhitespace) else { return false }
-        if before.isEmpty || ["-", "*", "+"].contains(before) || before.range(of: #"^\d+[.)]$"#, options: .regularExpression) != nil {
-            return true
-        }
-        guard position.line > 0 else { return false }
+        let isListMarker = ["-", "*", "+"].contains(before) || before.range(of: #"^\d+[.)]$"#, options: .regularExpression) != nil
+        guard before.isEmpty || isListMarker || (position.line > 0 && !before.contains(" ")) else { return false }
+        let document = snapshot.analysis.document
+        guard !isOutsideProse(cursor, document) else { return false }
+        if before.isEmpty || isListMarker { return true }
         let previous = lines.lineStarts[position.line - 1]
-        return snapshot.analysis.document.units.contains { $0.kind == .heading && $0.range.lowerBound >= previous && $0.range.lowerBound < start }
-            && !before.contains(" ")
+        return document.units.contains { $0.kind == .heading && $0.range.lowerBound >= previous && $0.range.lowerBound < start }
+    }
+
+    /// Whether `offset` lies in front matter, a fenced code block or a comment.
+    /// One left open runs to the end of the text, and then holds the end too.
+    static func isOutsideProse(_ offset: Int, _ document: Document) -> Bool {
+        let source = document.source
+        func holds(_ range: Range<Int>, open: Bool) -> Bool {
+            range.contains(offset) || (open && offset == source.count && range.upperBound == source.count)
+        }
+        if let frontMatter = document.frontMatter, frontMatter.range.contains(offset) { return true }
+        return document.codeBlocks.contains { holds($0, open: !isClosedFence($0, source)) }
+            || document.comments.contains { holds($0.range, open: !source.text($0.range).hasSuffix("-->")) }
+    }
+
+    /// Whether a code block's last line closes its fence: at least as many of the
+    /// opening's fence characters and nothing else, as the segmenter reads it.
+    static func isClosedFence(_ block: Range<Int>, _ source: SourceText) -> Bool {
+        let lines = source.text(block).split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard let opening = lines.first, let fence = opening.first,
+              let closing = lines.dropFirst().last(where: { !$0.isEmpty }) else { return false }
+        let length = opening.prefix { $0 == fence }.count
+        return closing.count >= length && closing.allSatisfy { $0 == fence }
     }
 }
