@@ -193,7 +193,7 @@ public final class LanguageServer: @unchecked Sendable {
         "textDocument/codeLens": { $0.documentRequest($1, $2, CodeLensFeature.lenses) },
         "textDocument/documentSymbol": { $0.documentRequest($1, $2, DocumentSymbolFeature.symbols) },
         "textDocument/foldingRange": { $0.documentRequest($1, $2, FoldingRangeFeature.ranges) },
-        "textDocument/codeAction": { $0.documentRequest($1, $2, CodeActionFeature.actions) },
+        "textDocument/codeAction": { $0.codeActions($1, $2) },
         "textDocument/diagnostic": { $0.pullDiagnostics($1, $2) },
         "workspace/executeCommand": { $0.executeCommand($1, $2) },
     ]

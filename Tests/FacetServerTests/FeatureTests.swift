@@ -323,6 +323,43 @@ final class FeatureTests: XCTestCase {
         XCTAssertFalse(rules.contains("unused-variable") || rules.contains("invalid-front-matter"), "\(rules)")
     }
 
+    /// Actions over the whole file came for every finding, published or not: 32,000 actions and 26 MB for one long line.
+    func testCodeActionsOnlyForTheDiagnosticsShown() throws {
+        let text = (0..<20).map { "Try to answer question \($0) here." }.joined(separator: "\n") + "\n"
+        let client = opened(text, options: ["maxDiagnostics": 5])
+        let all = try actions(client, TestClient.range(0, 0, 20, 0))
+        let shown = try XCTUnwrap(client.request("textDocument/diagnostic", ["textDocument": TestClient.document(uri)])?["items"]?.arrayValue)
+        let acted = Set(all.compactMap { $0["diagnostics"]?[0] })
+        XCTAssertFalse(acted.isEmpty)
+        XCTAssertTrue(acted.isSubset(of: Set(shown)), "every action is for a diagnostic the client was shown")
+        XCTAssertEqual(acted.count, 5, "one for each finding shown")
+    }
+
+    /// Each edit searched the whole file for its line break, positions were counted
+    /// again from the start of the line when a fix began before the end of its finding,
+    /// and each "disable here" scanned every unit: on one long line, diagnostics and
+    /// code actions took time quadratic in the findings (12 s in a debug build here).
+    func testOneLongLineCostsNoMoreThanManyShortOnes() throws {
+        let sentences = (0..<3000).map { "Try to answer question \($0) here." }
+        // The server's own timings, without encoding and the test's decoding.
+        func milliseconds(_ text: String) throws -> (diagnostics: Double, codeActions: Double) {
+            let client = opened(text, options: ["maxDiagnostics": 100_000])
+            let lines = LineIndex(bytes: Array(text.utf8)).lineCount
+            let pulled = try XCTUnwrap(client.request("textDocument/diagnostic", ["textDocument": TestClient.document(uri)])?["items"]?.arrayValue)
+            XCTAssertGreaterThanOrEqual(pulled.count, 3000)
+            let id = client.start("textDocument/codeAction", ["textDocument": TestClient.document(uri), "range": TestClient.range(0, 0, lines, 0), "context": ["diagnostics": []]])
+            XCTAssertGreaterThanOrEqual(try XCTUnwrap(client.response(id, timeout: 60)?["result"]?.arrayValue).count, 6000)
+            func logged(_ request: String) throws -> Double {
+                let line = try XCTUnwrap(client.logLines.last { $0.contains("\(request) ") && $0.hasSuffix(" ms\n") }, "\(client.logLines.suffix(3))")
+                return try XCTUnwrap(Double(line.split(separator: " ").dropLast().last ?? ""))
+            }
+            return (try logged("DocumentDiagnosticParams"), try logged("CodeActionParams"))
+        }
+        let short = try milliseconds(sentences.joined(separator: "\n")), long = try milliseconds(sentences.joined(separator: " "))
+        XCTAssertLessThan(long.diagnostics, 3 * short.diagnostics + 100, "one line \(long), many lines \(short)")
+        XCTAssertLessThan(long.codeActions, 3 * short.codeActions + 100, "one line \(long), many lines \(short)")
+    }
+
     func testCodeActionsRespectOnly() throws {
         let client = opened()
         let refactors = try XCTUnwrap(client.request("textDocument/codeAction", ["textDocument": TestClient.document(uri), "range": TestClient.range(2, 0, 2, 6),

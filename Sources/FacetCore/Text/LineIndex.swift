@@ -73,16 +73,23 @@ public struct LineIndex: Sendable {
 
     /// The same, counting on from an earlier answer (`after`) when it is on the
     /// same line and not past `offset`: converting the offsets of one long line
-    /// in order then costs the line once, not once per offset.
+    /// in order then costs the line once, not once per offset. An earlier answer
+    /// a little past `offset`, with only ASCII between, is counted back from
+    /// (a fix's edit starts before the end of the finding converted just before it).
     public func position(of offset: Int, encoding: ColumnEncoding = .utf16, after earlier: (offset: Int, position: LinePosition)?) -> LinePosition {
         let offset = max(0, min(offset, bytes.count))
         let line = line(containing: offset)
         let start = lineStarts[line]
-        let stop = min(offset, lineContentEnd(line))
+        let contentEnd = lineContentEnd(line)
+        let stop = min(offset, contentEnd)
         switch encoding {
         case .utf8:
             return LinePosition(line: line, column: stop - start)
         case .utf16:
+            if let earlier, earlier.position.line == line, earlier.offset > stop, earlier.offset <= contentEnd,
+               earlier.offset - stop < stop - start, bytes[stop..<earlier.offset].allSatisfy({ $0 < 0x80 }) {
+                return LinePosition(line: line, column: earlier.position.column - (earlier.offset - stop))
+            }
             // The earlier offset must start a scalar (or be `stop`) to count on from it.
             let resume = earlier.flatMap { earlier in
                 earlier.position.line == line && earlier.offset >= start && earlier.offset <= stop

@@ -21,9 +21,13 @@ public struct SourceText: Sendable {
     public var textStart: Int { bytes.starts(with: Self.byteOrderMark) ? Self.byteOrderMark.count : 0 }
 
     /// The file's line break, as its first one is: "\r\n", "\r" or "\n" (also for text without any).
+    /// Read from the line index, where the first break ends the first line: searching
+    /// the bytes for it, once per code action edit, scanned all of a file of one long line.
     public var lineBreak: String {
-        guard let first = bytes.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }), bytes[first] == 0x0D else { return "\n" }
-        return first + 1 < bytes.count && bytes[first + 1] == 0x0A ? "\r\n" : "\r"
+        guard lines.lineCount > 1 else { return "\n" }
+        let end = lines.lineStarts[1]
+        guard bytes[end - 1] == 0x0A else { return "\r" }
+        return end >= 2 && bytes[end - 2] == 0x0D ? "\r\n" : "\n"
     }
 
     /// `text` (written with "\n") with this file's line breaks, for an edit to insert.

@@ -1,12 +1,23 @@
 import FacetCore
 import FacetIndex
+import Foundation
+import JSONRPC
 import LSPTypes
+
+extension LanguageServer {
+    func codeActions(_ id: RequestID, _ body: Data) {
+        let limit = diagnosticsLimit
+        documentRequest(id, body) { (params: CodeActionParams, snapshot) in CodeActionFeature.actions(params, snapshot, limit: limit) }
+    }
+}
 
 /// `textDocument/codeAction`: for each finding in the range, its fixes (from
 /// the rule, e.g. the skeleton sentence for a missing facet), then "disable
 /// this rule here" and "disable this rule in this file" (suppression comments).
+/// Only findings shown as diagnostics get actions: over `maxDiagnostics`, a
+/// request over the whole file would otherwise answer with tens of megabytes.
 enum CodeActionFeature {
-    static func actions(_ params: CodeActionParams, _ snapshot: DocumentSnapshot) -> [CodeAction] {
+    static func actions(_ params: CodeActionParams, _ snapshot: DocumentSnapshot, limit: Int) -> [CodeAction] {
         func wanted(_ kind: String) -> Bool { params.context.only.map { $0.contains { kind.hasPrefix($0) } } ?? true }
         let analysis = snapshot.analysis
         let mapping = snapshot.mapping
@@ -14,19 +25,23 @@ enum CodeActionFeature {
         var actions: [CodeAction] = []
         var fileWide = Set<String>()
         var disabledHere = Set<String>()  // rule and place: two findings of one rule on one unit need one comment
-        func edit(_ edits: [FacetCore.TextEdit]) -> WorkspaceEdit {
+        func edit(_ edits: [FacetCore.TextEdit], _ cursor: inout PositionMapping.Cursor) -> WorkspaceEdit {
             // In the file's own line breaks: an LF in a CRLF file is a mixed file, and in a CR file it joins the line before.
-            WorkspaceEdit(changes: [snapshot.uri: edits.map { LSPTypes.TextEdit(range: mapping.range($0.range), newText: snapshot.source.withLineBreaks($0.newText)) }])
+            WorkspaceEdit(changes: [snapshot.uri: edits.map { LSPTypes.TextEdit(range: cursor.range($0.range), newText: snapshot.source.withLineBreaks($0.newText)) }])
         }
+        // Findings come in order, and so do their fixes and units: a cursor for each
+        // kind of position counts on along a long line instead of from its start.
+        var diagnosticCursor = PositionMapping.Cursor(mapping), fixCursor = diagnosticCursor
+        var hereCursor = diagnosticCursor, fileCursor = diagnosticCursor
         // The editor's cursor may sit just after the flagged words, or it may name the diagnostics it means.
-        var cursor = PositionMapping.Cursor(mapping)  // findings come in order
-        for finding in analysis.findings where wanted("quickfix") {
-            let diagnostic = DiagnosticsFeature.diagnostic(finding, uri: snapshot.uri, cursor: &cursor)
+        let shown = wanted("quickfix") ? DiagnosticsFeature.shown(snapshot, limit: limit).findings : []
+        for finding in shown {
+            let diagnostic = DiagnosticsFeature.diagnostic(finding, uri: snapshot.uri, cursor: &diagnosticCursor)
             let touches = finding.range.lowerBound <= window.upperBound && window.lowerBound <= finding.range.upperBound
             let named = params.context.diagnostics.contains { $0.code == diagnostic.code && $0.range == diagnostic.range }
             guard touches || named else { continue }
             for (n, fix) in finding.fixes.enumerated() {
-                actions.append(CodeAction(title: fix.title, kind: "quickfix", diagnostics: [diagnostic], isPreferred: n == 0, edit: edit(fix.edits)))
+                actions.append(CodeAction(title: fix.title, kind: "quickfix", diagnostics: [diagnostic], isPreferred: n == 0, edit: edit(fix.edits, &fixCursor)))
             }
             guard finding.rule != "unknown-rule" else { continue }
             // A comment in the front matter would break its YAML, and silences no unit there.
@@ -34,14 +49,15 @@ enum CodeActionFeature {
             let here = disableHere(finding, analysis)
             if !inFrontMatter && disabledHere.insert("\(finding.rule) \(here.range.lowerBound)").inserted {
                 actions.append(CodeAction(title: "Disable \(finding.rule) here", kind: "quickfix", diagnostics: [diagnostic],
-                                          isPreferred: false, edit: edit([here])))
+                                          isPreferred: false, edit: edit([here], &hereCursor)))
             }
             if fileWide.insert(finding.rule).inserted {
                 actions.append(CodeAction(title: "Disable \(finding.rule) in this file", kind: "quickfix", diagnostics: [diagnostic],
-                                          isPreferred: false, edit: edit([disableInFile(finding.rule, analysis)])))
+                                          isPreferred: false, edit: edit([disableInFile(finding.rule, analysis)], &fileCursor)))
             }
         }
-        if wanted("refactor") { actions += addPreference(snapshot, edit: edit) }
+        var endCursor = PositionMapping.Cursor(mapping)  // every preference goes at the end
+        if wanted("refactor") { actions += addPreference(snapshot) { edit($0, &endCursor) } }
         return actions
     }
 
@@ -72,19 +88,36 @@ enum CodeActionFeature {
     /// units on that line, such as an unclosed tag's), else inline, so it silences exactly that unit.
     static func disableHere(_ finding: Finding, _ analysis: Analysis) -> FacetCore.TextEdit {
         let document = analysis.document
+        let units = document.units
         let lines = document.source.lines
-        let unitIndex = finding.unit ?? document.units.firstIndex { $0.range.contains(finding.range.lowerBound) }
-        let start = unitIndex.map { document.units[$0].range.lowerBound } ?? finding.range.lowerBound
+        let unitIndex = finding.unit ?? {
+            let last = firstUnit(startingAtOrAfter: finding.range.lowerBound + 1, units) - 1
+            return last >= 0 && units[last].range.contains(finding.range.lowerBound) ? last : nil
+        }()
+        let start = unitIndex.map { units[$0].range.lowerBound } ?? finding.range.lowerBound
         let line = lines.line(containing: start)
         let lineStart = max(lines.lineStarts[line], document.source.textStart)
         let comment = "<!-- facet-disable \(finding.rule) -->"
-        let startsLine = !document.units.contains { $0.range.lowerBound >= lineStart && $0.range.lowerBound < start }
+        let firstOnLine = firstUnit(startingAtOrAfter: lineStart, units)
+        let startsLine = firstOnLine == units.count || units[firstOnLine].range.lowerBound >= start
         // A list item's comment goes on the line above it too: inline after "- ", it joined the item's text.
         if startsLine {
             let indent = document.source.bytes[lineStart..<start].prefix { $0 == 0x20 || $0 == 0x09 }
             return TextEdit(range: lineStart..<lineStart, newText: String(decoding: indent, as: UTF8.self) + comment + "\n")
         }
         return TextEdit(range: start..<start, newText: comment + " ")
+    }
+
+    /// The index of the first unit starting at or after `offset` (`units.count` if none),
+    /// by binary search: units come in the order of the text, and a scan of them all
+    /// per finding made a request over a file of many findings quadratic.
+    static func firstUnit(startingAtOrAfter offset: Int, _ units: [FacetCore.Unit]) -> Int {
+        var low = 0, high = units.count
+        while low < high {
+            let mid = (low + high) / 2
+            if units[mid].range.lowerBound < offset { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     /// `<!-- facet-disable-file rule -->` at the top, after any front matter (and a byte order mark).

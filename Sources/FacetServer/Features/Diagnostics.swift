@@ -77,30 +77,35 @@ enum DiagnosticsFeature {
             return [notice("too-large", "This file is \(snapshot.source.count / 1024) KB, over the \(snapshot.maxAnalysedBytes / 1024) KB Facet analyses; it is not checked.")]
         }
         let mapping = snapshot.mapping
+        let (findings, evalFindings, total) = shown(snapshot, limit: limit)
+        let omitted = total > limit ? notice("too-many-findings", "Facet shows \(limit) of the \(total) findings in this file, the most severe first; run `facet check` for all of them, or raise the maxDiagnostics setting.") : nil
+        var cursor = PositionMapping.Cursor(mapping)  // findings come in order: one pass over a long line
+        let diagnostics = findings.map { diagnostic($0, uri: snapshot.uri, cursor: &cursor) }
+            + evalFindings.map { finding in
+                Diagnostic(range: mapping.range(finding.range), severity: 2, code: "not-followed", codeDescription: nil,
+                           source: "facet eval", message: finding.message, relatedInformation: nil, data: nil)
+            }
+        return (omitted.map { [$0] } ?? []) + diagnostics
+    }
+
+    /// The lint findings (in text order) and evaluation findings shown, and how many
+    /// there are in all. Code actions are offered for these findings only.
+    static func shown(_ snapshot: DocumentSnapshot, limit: Int) -> (findings: [Finding], evalFindings: [(range: Range<Int>, message: String)], total: Int) {
         let evalFindings = snapshot.evalFindings.compactMap { finding in
             finding.located(in: snapshot.source).map { (range: $0, message: finding.message) }
         }
         var findings = snapshot.analysis.findings
         let total = findings.count + evalFindings.count
-        var omitted: Diagnostic?
-        if total > limit {
-            // Eval findings are warnings: after the lint errors, before the other warnings.
-            let errors = findings.filter { $0.severity == .error }.count
-            let kept = limit - min(evalFindings.count, max(0, limit - errors))
-            findings = Array(findings.enumerated()
-                .sorted { (severity($0.element.severity), $0.offset) < (severity($1.element.severity), $1.offset) }
-                .prefix(kept)
-                .sorted { $0.offset < $1.offset }
-                .map(\.element))
-            omitted = notice("too-many-findings", "Facet shows \(limit) of the \(total) findings in this file, the most severe first; run `facet check` for all of them, or raise the maxDiagnostics setting.")
-        }
-        var cursor = PositionMapping.Cursor(mapping)  // findings come in order: one pass over a long line
-        let shown = findings.map { diagnostic($0, uri: snapshot.uri, cursor: &cursor) }
-            + evalFindings.prefix(limit - findings.count).map { finding in
-                Diagnostic(range: mapping.range(finding.range), severity: 2, code: "not-followed", codeDescription: nil,
-                           source: "facet eval", message: finding.message, relatedInformation: nil, data: nil)
-            }
-        return (omitted.map { [$0] } ?? []) + shown
+        guard total > limit else { return (findings, evalFindings, total) }
+        // Eval findings are warnings: after the lint errors, before the other warnings.
+        let errors = findings.filter { $0.severity == .error }.count
+        let kept = limit - min(evalFindings.count, max(0, limit - errors))
+        findings = Array(findings.enumerated()
+            .sorted { (severity($0.element.severity), $0.offset) < (severity($1.element.severity), $1.offset) }
+            .prefix(kept)
+            .sorted { $0.offset < $1.offset }
+            .map(\.element))
+        return (findings, Array(evalFindings.prefix(limit - findings.count)), total)
     }
 
     /// An information diagnostic about the whole file, at its start.
