@@ -249,7 +249,8 @@ public final class LanguageServer: @unchecked Sendable {
         configuration.preview = settings.preview.apply(to: configuration.preview)
         return DocumentSnapshot(uri: uri, revision: document.revision, version: document.version, source: document.source,
                                 configuration: configuration, encoding: client.positionEncoding,
-                                markdown: client.acceptsMarkdownHover,
+                                markdownHovers: client.acceptsMarkdownHover,
+                                markdownCompletions: client.acceptsMarkdownCompletionDocumentation,
                                 maxAnalysedBytes: options.maxAnalysedBytes, analyses: document.analyses,
                                 preferences: preferences, evalFindings: document.evalFindings)
     }

@@ -160,7 +160,7 @@ extension ConfigurationTests {
         let judged = EvalFinding(range: frenchRange, text: "Reply in French.", rubric: "language", message: "not followed: the answers were in English")
         func shown(limit: Int, evalFindings: [EvalFinding]) -> [Diagnostic] {
             var snapshot = DocumentSnapshot(uri: uri, revision: 1, version: 1, source: source, configuration: configuration, encoding: .utf16,
-                                            markdown: true, maxAnalysedBytes: 1 << 20, analyses: AnalysisCache(),
+                                            markdownHovers: true, markdownCompletions: true, maxAnalysedBytes: 1 << 20, analyses: AnalysisCache(),
                                             preferences: IndexHolder(path: "/nonexistent/index.sqlite"))
             snapshot.evalFindings = evalFindings
             return DiagnosticsFeature.diagnostics(snapshot, limit: limit)

@@ -58,6 +58,24 @@ final class SuggestionTests: XCTestCase {
         XCTAssertFalse(completion(client, line: 4, character: 0).isEmpty, "the empty last line")
     }
 
+    /// The documentation was Markdown whatever the client said it shows.
+    func testCompletionDocumentationIsPlainTextForClientsWithoutMarkdown() throws {
+        let client = TestClient()
+        client.initialize(capabilities: ["textDocument": ["completion": ["completionItem": ["documentationFormat": ["plaintext"]]]]])
+        client.open(uri, message)
+        let items = completion(client, line: 4, character: 0)
+        XCTAssertFalse(items.isEmpty)
+        for item in items {
+            XCTAssertEqual(item["documentation"]?["kind"], "plaintext")
+            XCTAssertFalse(item["documentation"]?["value"]?.stringValue?.contains("*Why:*") ?? true, "\(item)")
+        }
+        XCTAssertTrue(items.contains { $0["documentation"]?["value"]?.stringValue?.contains("\n\nWhy: ") == true })
+        let markdown = TestClient()
+        markdown.initialize(capabilities: ["textDocument": ["completion": ["completionItem": ["documentationFormat": ["markdown", "plaintext"]]]]])
+        markdown.open(uri, message)
+        XCTAssertEqual(completion(markdown, line: 4, character: 0).first?["documentation"]?["kind"], "markdown")
+    }
+
     /// A preference accepted in front matter broke the YAML; in code or a comment it is no instruction.
     func testNoCompletionInFrontMatterCodeBlocksOrComments() throws {
         let client = TestClient()

@@ -13,7 +13,9 @@ struct DocumentSnapshot: Sendable {
     let configuration: FacetConfiguration
     let encoding: ColumnEncoding
     /// Whether the client shows Markdown in hovers (else plain text is sent).
-    let markdown: Bool
+    let markdownHovers: Bool
+    /// Whether it shows Markdown in completion items' documentation.
+    let markdownCompletions: Bool
     /// Documents over this size are stored and edited but not analysed.
     let maxAnalysedBytes: Int
     let analyses: AnalysisCache

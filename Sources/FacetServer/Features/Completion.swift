@@ -14,9 +14,11 @@ enum CompletionFeature {
         let items = suggestions.enumerated().map { rank, suggestion -> CompletionItem in
             let p = suggestion.preference
             var documentation = p.description
-            if !suggestion.reason.isEmpty { documentation += "\n\n*Why:* \(suggestion.reason)." }
+            // Plain text for clients that show no Markdown, or they show the asterisks.
+            let why = snapshot.markdownCompletions ? "*Why:*" : "Why:"
+            if !suggestion.reason.isEmpty { documentation += "\n\n\(why) \(suggestion.reason)." }
             return CompletionItem(label: p.name, kind: 1, detail: "\(p.dimension)/\(p.subdimension) · \(p.source)",
-                                  documentation: MarkupContent(kind: "markdown", value: documentation),
+                                  documentation: MarkupContent(kind: snapshot.markdownCompletions ? "markdown" : "plaintext", value: documentation),
                                   sortText: String(format: "%03d", rank), filterText: p.name + " " + p.description,
                                   insertText: p.description)
         }

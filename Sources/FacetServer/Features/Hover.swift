@@ -34,7 +34,7 @@ enum HoverFeature {
         }
         guard !parts.isEmpty, let hoverRange else { return nil }
         let text = parts.joined(separator: "\n\n---\n\n")
-        let contents = snapshot.markdown ? MarkupContent(kind: "markdown", value: text)
+        let contents = snapshot.markdownHovers ? MarkupContent(kind: "markdown", value: text)
             : MarkupContent(kind: "plaintext", value: text.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "`", with: ""))
         return Hover(contents: contents, range: mapping.range(hoverRange))
     }

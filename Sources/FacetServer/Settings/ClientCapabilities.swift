@@ -19,8 +19,13 @@ struct ClientCapabilities: Sendable {
     var supportsPullDiagnostics: Bool { raw?[path: "textDocument.diagnostic"] != nil }
 
     /// Hovers are Markdown unless the client lists only other formats.
-    var acceptsMarkdownHover: Bool {
-        let formats = raw?[path: "textDocument.hover.contentFormat"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    var acceptsMarkdownHover: Bool { acceptsMarkdown("textDocument.hover.contentFormat") }
+
+    /// So is the documentation of completion items.
+    var acceptsMarkdownCompletionDocumentation: Bool { acceptsMarkdown("textDocument.completion.completionItem.documentationFormat") }
+
+    private func acceptsMarkdown(_ formatsPath: String) -> Bool {
+        let formats = raw?[path: formatsPath]?.arrayValue?.compactMap(\.stringValue) ?? []
         return formats.isEmpty || formats.contains("markdown")
     }
 
