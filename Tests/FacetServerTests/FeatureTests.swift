@@ -151,6 +151,32 @@ final class FeatureTests: XCTestCase {
         XCTAssertTrue(refused?["error"]?["message"]?.stringValue?.contains("no endpoint named 'nowhere'") == true, "\(String(describing: refused))")
     }
 
+    /// Options of the wrong type were dropped: `{"case": "x", "endpoint": 5}` ran a whole preview
+    /// against the default endpoint, `{"compare": "x"}` an evaluation against it.
+    func testCommandOptionsOfTheWrongTypeAreRefusedByName() throws {
+        let closed = "http://127.0.0.1:9/v1"
+        let client = opened(options: ["preview": ["endpoints": ["ollama": ["baseUrl": .string(closed)]]]])
+        func refusal(_ command: String, _ options: JSONValue) -> String? {
+            let id = client.start("workspace/executeCommand", ["command": .string(command), "arguments": [.string(uri), options]])
+            let error = client.response(id)?["error"]
+            XCTAssertEqual(error?["code"], -32602, "\(command) \(options)")
+            return error?["message"]?.stringValue
+        }
+        let both = refusal("facet.preview", ["case": "x", "endpoint": 5]) ?? ""
+        XCTAssertTrue(both.contains("case should be a whole number") && both.contains("endpoint should be a string"), both)
+        XCTAssertTrue(refusal("facet.preview", ["case": "2"])?.contains("case") == true)
+        XCTAssertTrue(refusal("facet.preview", ["case": .number(1.5)])?.contains("case") == true)
+        XCTAssertTrue(refusal("facet.preview", ["force": "yes"])?.contains("force should be true or false") == true)
+        XCTAssertTrue(refusal("facet.preview", "first case")?.contains("should be an object") == true)
+        XCTAssertTrue(refusal("facet.evaluate", ["compare": "x"])?.contains("compare should be an array of strings") == true)
+        XCTAssertTrue(refusal("facet.evaluate", ["compare": ["ollama", 5]])?.contains("compare") == true)
+        XCTAssertTrue(refusal("facet.evaluate", ["judge": 1])?.contains("judge should be a string") == true)
+        XCTAssertTrue(refusal("facet.evaluate", ["case": true, "force": 1])?.contains("force") == true)
+        // Null is no option at all.
+        let result = try XCTUnwrap(client.request("workspace/executeCommand", ["command": "facet.preview", "arguments": [.string(uri), ["endpoint": nil, "case": nil]]]))
+        XCTAssertEqual(result["cases"]?[0]?["status"], "failed", "ran, against the closed port")
+    }
+
     func testEvalFindingsFollowTheirSentenceUntilItIsEdited() {
         let finding = EvalFinding(range: 11..<30, text: "Reply in JSON only.", rubric: "format", message: "not followed")
         let original = SourceText("Be polite. Reply in JSON only.")

@@ -25,15 +25,17 @@ enum EvaluateFeature {
         var only: Int?
         var force = false
 
-        init?(_ arguments: [JSONValue]?) {
+        /// Nil without a URI; throws when an option has the wrong type.
+        init?(_ arguments: [JSONValue]?) throws(ResponseError) {
             guard let uri = arguments?.first?.stringValue else { return nil }
             self.uri = uri
-            guard let options = arguments?.dropFirst().first?.objectValue else { return }
-            compare = options["compare"]?.arrayValue?.compactMap(\.stringValue)
-            judge = options["judge"]?.stringValue
-            endpoint = options["endpoint"]?.stringValue
-            only = options["case"]?.intValue
-            force = options["force"]?.boolValue ?? false
+            var options = CommandOptions(EvaluateFeature.command, arguments)
+            compare = options.strings("compare")
+            judge = options.string("judge")
+            endpoint = options.string("endpoint")
+            only = options.wholeNumber("case")
+            force = options.bool("force") ?? false
+            try options.check()
         }
     }
 
@@ -84,7 +86,9 @@ struct EvalFinding: Sendable, Equatable {
 
 extension LanguageServer {
     func evaluate(_ id: RequestID, _ params: ExecuteCommandParams) {
-        guard let arguments = EvaluateFeature.Arguments(params.arguments), let document = documents[arguments.uri] else {
+        let arguments: EvaluateFeature.Arguments?
+        do { arguments = try EvaluateFeature.Arguments(params.arguments) } catch { return fail(id, error) }
+        guard let arguments, let document = documents[arguments.uri] else {
             return fail(id, ResponseError(.invalidParams, "facet.evaluate takes the URI of an open document, then optionally {compare, judge, endpoint, case, force}"))
         }
         let (configuration, editor, settings) = previewSettings(for: document)

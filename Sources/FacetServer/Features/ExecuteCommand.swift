@@ -24,6 +24,47 @@ enum ExecuteCommandFeature {
     }
 }
 
+/// The options object after a command's URI, read field by field. A field of the
+/// wrong type is refused, naming it: ignored, `{"endpoint": 5}` ran against the
+/// default endpoint and `{"case": "2"}` sent every case.
+struct CommandOptions {
+    private let command: String
+    private let fields: [String: JSONValue]
+    private var problems: [String] = []
+
+    /// `arguments[1]`, absent or null for no options.
+    init(_ command: String, _ arguments: [JSONValue]?) {
+        self.command = command
+        let options = arguments.flatMap { $0.count > 1 ? $0[1] : nil } ?? .null
+        fields = options.objectValue ?? [:]
+        if options != .null && options.objectValue == nil { problems.append("the options after the URI should be an object") }
+    }
+
+    mutating func string(_ key: String) -> String? { read(key, "a string") { $0.stringValue } }
+    mutating func bool(_ key: String) -> Bool? { read(key, "true or false") { $0.boolValue } }
+    mutating func wholeNumber(_ key: String) -> Int? { read(key, "a whole number") { $0.intValue } }
+    mutating func strings(_ key: String) -> [String]? {
+        read(key, "an array of strings") { value in
+            value.arrayValue.flatMap { items in items.allSatisfy { $0.stringValue != nil } ? items.compactMap(\.stringValue) : nil }
+        }
+    }
+
+    /// Throws InvalidParams naming every field that was of the wrong type.
+    func check() throws(ResponseError) {
+        guard !problems.isEmpty else { return }
+        throw ResponseError(.invalidParams, "\(command): " + problems.joined(separator: "; "))
+    }
+
+    /// A null field counts as absent.
+    private mutating func read<T>(_ key: String, _ expected: String, _ convert: (JSONValue) -> T?) -> T? {
+        guard let value = fields[key], value != .null else { return nil }
+        if let converted = convert(value) { return converted }
+        let shown = (try? JSONEncoder().encode(value)).map { String(decoding: $0.prefix(40), as: UTF8.self) } ?? "?"
+        problems.append("\(key) should be \(expected), not \(shown)")
+        return nil
+    }
+}
+
 extension LanguageServer {
     func executeCommand(_ id: RequestID, _ body: Data) {
         let params: ExecuteCommandParams

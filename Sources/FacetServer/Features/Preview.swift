@@ -21,13 +21,15 @@ enum PreviewFeature {
         var force = false
         var endpoint: String?
 
-        init?(_ arguments: [JSONValue]?) {
+        /// Nil without a URI; throws when an option has the wrong type.
+        init?(_ arguments: [JSONValue]?) throws(ResponseError) {
             guard let uri = arguments?.first?.stringValue else { return nil }
             self.uri = uri
-            guard let options = arguments?.dropFirst().first?.objectValue else { return }
-            only = options["case"]?.intValue
-            force = options["force"]?.boolValue ?? false
-            endpoint = options["endpoint"]?.stringValue
+            var options = CommandOptions(PreviewFeature.command, arguments)
+            only = options.wholeNumber("case")
+            force = options.bool("force") ?? false
+            endpoint = options.string("endpoint")
+            try options.check()
         }
     }
 
@@ -165,7 +167,9 @@ final class ReportFileWriter: @unchecked Sendable {
 
 extension LanguageServer {
     func preview(_ id: RequestID, _ params: ExecuteCommandParams) {
-        guard let arguments = PreviewFeature.Arguments(params.arguments), let document = documents[arguments.uri] else {
+        let arguments: PreviewFeature.Arguments?
+        do { arguments = try PreviewFeature.Arguments(params.arguments) } catch { return fail(id, error) }
+        guard let arguments, let document = documents[arguments.uri] else {
             return fail(id, ResponseError(.invalidParams, "facet.preview takes the URI of an open document, then optionally {case, force, endpoint}"))
         }
         let (_, editor, settings) = previewSettings(for: document)
