@@ -121,6 +121,35 @@ extension ConfigurationTests {
         XCTAssertNotNil(client.output.wait { $0["params"]?["message"]?.stringValue?.contains("'colour' is not a Facet setting") == true })
     }
 
+    /// A later value that cannot be used reset its setting to the default instead of keeping the one that worked.
+    func testAnUnusableValueKeepsTheSettingItWouldChange() throws {
+        let client = TestClient()
+        client.initialize(options: ["maxDiagnostics": 5])
+        func settings() -> EditorSettings { client.server.queue.sync { client.server.settings } }
+        func change(_ values: JSONValue) {
+            client.notify("workspace/didChangeConfiguration", ["settings": values])
+        }
+        change(["maxDiagnostics": .number(9.2e18)])
+        XCTAssertNotNil(client.output.wait { $0["params"]?["message"]?.stringValue?.contains("maxDiagnostics must be a whole number of 1 or more") == true })
+        XCTAssertEqual(settings().maxDiagnostics, 5, "the first layer's value stays")
+        change(["maxDiagnostics": 7, "rules": ["overlong": "error"],
+                "preview": ["endpoints": ["local": ["baseUrl": "http://localhost:8080/v1", "temperature": .number(0.5)]]]])
+        XCTAssertEqual(settings().maxDiagnostics, 7)
+        change(["maxDiagnostics": "many", "rules": ["overlong": "loud"],
+                "preview": ["endpoints": ["local": ["baseUrl": "http://localhost:8080/v1", "temperature": 9]]]])
+        XCTAssertNotNil(client.output.wait { $0["params"]?["message"]?.stringValue?.contains("preview.endpoints.local.temperature must be a number from 0 to 2") == true })
+        let kept = settings()
+        XCTAssertEqual(kept.maxDiagnostics, 7, "the client's earlier value stays")
+        XCTAssertEqual(kept.ruleSeverities["overlong"], .some(.error))
+        XCTAssertEqual(kept.preview.endpoints["local"]?.temperature, 0.5)
+        XCTAssertEqual(kept.preview.endpoints["local"]?.baseURL, "http://localhost:8080/v1")
+        // A setting the client no longer sends goes back to the layer below, or the default.
+        change(["tokenBudget": 10])
+        XCTAssertEqual(settings().maxDiagnostics, 5)
+        XCTAssertNil(settings().ruleSeverities["overlong"])
+        XCTAssertNil(settings().preview.endpoints["local"])
+    }
+
     /// A generated file with 100,000 findings took 21 s and 2.5 GB to publish; the list is capped.
     func testMaxDiagnosticsKeepsTheMostSevereAndSaysHowManyAreLeftOut() throws {
         let lines = (1...30).map { "- Try to use some of the \($0) sources." } + ["Never use emoji.", "Always use emoji."]

@@ -9,15 +9,15 @@ extension LanguageServer {
     /// Sets one layer of editor settings ("initializationOptions" or "client", the
     /// client's current settings, which win key by key, at every depth: a rule or
     /// an endpoint field the client sets leaves the others of the first layer);
-    /// reports values it cannot use; re-checks open documents if anything
-    /// changed. An empty answer adds nothing.
+    /// reports values it cannot use, which leave their settings as they were;
+    /// re-checks open documents if anything changed. An empty answer adds nothing.
     func applySettings(_ json: JSONValue?, layer: String, source: String) {
         settingsLayers[layer] = .object(EditorSettings.normalized(json))
         var merged: [String: JSONValue] = [:]
         for name in ["initializationOptions", "client"] {
             merged = Self.merge(merged, settingsLayers[name]?.objectValue ?? [:])
         }
-        let (parsed, problems) = EditorSettings.parse(.object(merged))
+        let (parsed, problems) = EditorSettings.parse(.object(merged), keeping: settings)
         for problem in problems { reportProblem("setting \(problem) (from \(source)); ignored it", type: .warning, once: true) }
         guard parsed != settings else { return }
         settings = parsed

@@ -47,7 +47,9 @@ struct EditorSettings: Equatable, Sendable {
     }
 
     /// Reads settings; returns them with a message for each value it could not use.
-    static func parse(_ json: JSONValue?) -> (EditorSettings, problems: [String]) {
+    /// A value it cannot use leaves that setting as it was in `previous` (a typo
+    /// sent later does not undo a setting that worked); an absent one is the default.
+    static func parse(_ json: JSONValue?, keeping previous: EditorSettings = EditorSettings()) -> (EditorSettings, problems: [String]) {
         var settings = EditorSettings()
         var problems: [String] = []
         let object = normalized(json)
@@ -55,6 +57,10 @@ struct EditorSettings: Equatable, Sendable {
         func value(_ names: String...) -> (String, JSONValue)? {
             for name in names { if let v = object[name], v != .null { return (name, v) } }
             return nil
+        }
+        func unusable<T>(_ field: WritableKeyPath<EditorSettings, T>, _ problem: String) {
+            settings[keyPath: field] = previous[keyPath: field]
+            problems.append(problem)
         }
         let known = ["rules", "requiredFacets", "minUnits", "tokenBudget", "inlayHints", "diagnosticsDelay", "pushDiagnostics", "maxDiagnostics", "indexPath", "preview"]
         for key in object.keys.sorted() where !known.contains(key) {
@@ -67,11 +73,11 @@ struct EditorSettings: Equatable, Sendable {
                     switch severity.stringValue {
                     case "off"?: settings.ruleSeverities[id] = .some(nil)
                     case let text? where Severity(rawValue: text) != nil: settings.ruleSeverities[id] = Severity(rawValue: text)
-                    default: problems.append("\(name).\(id): use error, warning, info, hint or off")
+                    default: unusable(\.ruleSeverities[id], "\(name).\(id): use error, warning, info, hint or off")
                     }
                 }
             } else {
-                problems.append("\(name) must be an object of rule id to severity")
+                unusable(\.ruleSeverities, "\(name) must be an object of rule id to severity")
             }
         }
         if let (name, facets) = value("requiredFacets") {
@@ -79,34 +85,34 @@ struct EditorSettings: Equatable, Sendable {
             if let parsed, parsed.count == facets.arrayValue?.count {
                 settings.requiredFacets = parsed
             } else {
-                problems.append("\(name) must be a list of facets: \(Facet.allCases.map(\.rawValue).joined(separator: ", "))")
+                unusable(\.requiredFacets, "\(name) must be a list of facets: \(Facet.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
         if let (name, n) = value("minUnits") {
-            if let n = n.intValue, n >= 0 { settings.minimumUnits = n } else { problems.append("\(name) must be a whole number of 0 or more") }
+            if let n = n.intValue, n >= 0 { settings.minimumUnits = n } else { unusable(\.minimumUnits, "\(name) must be a whole number of 0 or more") }
         }
         if let (name, n) = value("tokenBudget") {
-            if let n = n.intValue, n > 0 { settings.tokenBudget = n } else { problems.append("\(name) must be a positive whole number") }
+            if let n = n.intValue, n > 0 { settings.tokenBudget = n } else { unusable(\.tokenBudget, "\(name) must be a positive whole number") }
         }
         if let (name, b) = value("inlayHints") {
-            if let b = b.boolValue { settings.inlayHints = b } else { problems.append("\(name) must be true or false") }
+            if let b = b.boolValue { settings.inlayHints = b } else { unusable(\.inlayHints, "\(name) must be true or false") }
         }
         if let (name, n) = value("diagnosticsDelay") {
-            if let n = n.intValue, n >= 0, n <= 10_000 { settings.diagnosticsDelay = n } else { problems.append("\(name) must be milliseconds between 0 and 10000") }
+            if let n = n.intValue, n >= 0, n <= 10_000 { settings.diagnosticsDelay = n } else { unusable(\.diagnosticsDelay, "\(name) must be milliseconds between 0 and 10000") }
         }
         if let (name, n) = value("maxDiagnostics") {
-            if let n = n.intValue, n >= 1 { settings.maxDiagnostics = n } else { problems.append("\(name) must be a whole number of 1 or more") }
+            if let n = n.intValue, n >= 1 { settings.maxDiagnostics = n } else { unusable(\.maxDiagnostics, "\(name) must be a whole number of 1 or more") }
         }
         if let (name, path) = value("indexPath") {
-            if let path = path.stringValue { settings.indexPath = path } else { problems.append("\(name) must be a file path") }
+            if let path = path.stringValue { settings.indexPath = path } else { unusable(\.indexPath, "\(name) must be a file path") }
         }
         if let (_, preview) = value("preview") {
-            let (read, previewProblems) = EditorPreviewSettings.parse(preview)
+            let (read, previewProblems) = EditorPreviewSettings.parse(preview, keeping: previous.preview)
             settings.preview = read
             problems += previewProblems
         }
         if let (name, b) = value("pushDiagnostics") {
-            if let b = b.boolValue { settings.pushDiagnostics = b } else { problems.append("\(name) must be true or false") }
+            if let b = b.boolValue { settings.pushDiagnostics = b } else { unusable(\.pushDiagnostics, "\(name) must be true or false") }
         }
         return (settings, problems)
     }
