@@ -62,12 +62,12 @@ struct Outline {
         roots = Self.nest(nodes)
     }
 
-    /// Nesting deeper than this is shown flat at this depth: a tree thousands
-    /// of sections deep overflowed the stack when encoded or freed.
+    /// The deepest level of the tree; nodes nested deeper are listed side by side
+    /// at this level: a tree thousands of sections deep overflowed the stack when encoded or freed.
     static let maximumDepth = 32
 
     /// Builds the tree: a node is the child of the smallest earlier node that
-    /// contains it, or, past `maximumDepth`, a sibling at that depth.
+    /// contains it or, when that would take it past `maximumDepth`, a sibling of the node at that depth.
     static func nest(_ nodes: [Node]) -> [Node] {
         let sorted = nodes.sorted { $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound : $0.range.count > $1.range.count }
         var stack: [Node] = []
@@ -78,7 +78,8 @@ struct Outline {
         }
         for node in sorted {
             while let top = stack.last, !(top.range.lowerBound <= node.range.lowerBound && node.range.upperBound <= top.range.upperBound) { close() }
-            if stack.count == maximumDepth { stack[stack.count - 1].children.append(node) } else { stack.append(node) }
+            if stack.count == maximumDepth { close() }
+            stack.append(node)
         }
         while !stack.isEmpty { close() }
         return roots
