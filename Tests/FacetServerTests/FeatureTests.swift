@@ -374,7 +374,8 @@ final class FeatureTests: XCTestCase {
     /// code actions took time quadratic in the findings (12 s in a debug build here).
     func testOneLongLineCostsNoMoreThanManyShortOnes() throws {
         let sentences = (0..<3000).map { "Try to answer question \($0) here." }
-        // The server's own timings, without encoding and the test's decoding.
+        // The server's own timings, without encoding and the test's decoding. The margin
+        // is wide so a busy machine cannot fail it; the quadratic version took 12 s.
         func milliseconds(_ text: String) throws -> (diagnostics: Double, codeActions: Double) {
             let client = opened(text, options: ["maxDiagnostics": 100_000])
             let lines = LineIndex(bytes: Array(text.utf8)).lineCount
@@ -389,8 +390,8 @@ final class FeatureTests: XCTestCase {
             return (try logged("DocumentDiagnosticParams"), try logged("CodeActionParams"))
         }
         let short = try milliseconds(sentences.joined(separator: "\n")), long = try milliseconds(sentences.joined(separator: " "))
-        XCTAssertLessThan(long.diagnostics, 3 * short.diagnostics + 100, "one line \(long), many lines \(short)")
-        XCTAssertLessThan(long.codeActions, 3 * short.codeActions + 100, "one line \(long), many lines \(short)")
+        XCTAssertLessThan(long.diagnostics, 5 * short.diagnostics + 500, "one line \(long), many lines \(short)")
+        XCTAssertLessThan(long.codeActions, 5 * short.codeActions + 500, "one line \(long), many lines \(short)")
     }
 
     func testCodeActionsRespectOnly() throws {
