@@ -151,8 +151,8 @@ final class FeatureTests: XCTestCase {
         XCTAssertTrue(refused?["error"]?["message"]?.stringValue?.contains("no endpoint named 'nowhere'") == true, "\(String(describing: refused))")
     }
 
-    /// Options of the wrong type were dropped: `{"case": "x", "endpoint": 5}` ran a whole preview
-    /// against the default endpoint, `{"compare": "x"}` an evaluation against it.
+    /// Options of the wrong type, or unknown, were dropped: `{"case": "x", "endpoint": 5}` ran a
+    /// whole preview against the default endpoint, `{"compare": "x"}` an evaluation against it.
     func testCommandOptionsOfTheWrongTypeAreRefusedByName() throws {
         let closed = "http://127.0.0.1:9/v1"
         let client = opened(options: ["preview": ["endpoints": ["ollama": ["baseUrl": .string(closed)]]]])
@@ -172,6 +172,11 @@ final class FeatureTests: XCTestCase {
         XCTAssertTrue(refusal("facet.evaluate", ["compare": ["ollama", 5]])?.contains("compare") == true)
         XCTAssertTrue(refusal("facet.evaluate", ["judge": 1])?.contains("judge should be a string") == true)
         XCTAssertTrue(refusal("facet.evaluate", ["case": true, "force": 1])?.contains("force") == true)
+        // A misspelt option was ignored: {"cases": 2} sent every case.
+        let misspelt = refusal("facet.preview", ["cases": 2, "force": true]) ?? ""
+        XCTAssertTrue(misspelt.contains("unknown option 'cases' (it takes case, force, endpoint)"), misspelt)
+        let two = refusal("facet.evaluate", ["judges": "a", "Case": 1]) ?? ""
+        XCTAssertTrue(two.contains("unknown options 'Case', 'judges'"), two)
         // Null is no option at all.
         let result = try XCTUnwrap(client.request("workspace/executeCommand", ["command": "facet.preview", "arguments": [.string(uri), ["endpoint": nil, "case": nil]]]))
         XCTAssertEqual(result["cases"]?[0]?["status"], "failed", "ran, against the closed port")

@@ -25,12 +25,14 @@ enum ExecuteCommandFeature {
 }
 
 /// The options object after a command's URI, read field by field. A field of the
-/// wrong type is refused, naming it: ignored, `{"endpoint": 5}` ran against the
-/// default endpoint and `{"case": "2"}` sent every case.
+/// wrong type, or one the command does not know, is refused, naming it: ignored,
+/// `{"endpoint": 5}` ran against the default endpoint, and `{"case": "2"}` or the
+/// misspelt `{"cases": 2}` sent every case.
 struct CommandOptions {
     private let command: String
     private let fields: [String: JSONValue]
     private var problems: [String] = []
+    private var known: [String] = []
 
     /// `arguments[1]`, absent or null for no options.
     init(_ command: String, _ arguments: [JSONValue]?) {
@@ -49,14 +51,21 @@ struct CommandOptions {
         }
     }
 
-    /// Throws InvalidParams naming every field that was of the wrong type.
+    /// Throws InvalidParams naming every field that was of the wrong type or not read.
     func check() throws(ResponseError) {
+        var problems = problems
+        let unknown = fields.keys.filter { !known.contains($0) }.sorted()
+        if !unknown.isEmpty {
+            let names = unknown.map { "'\($0)'" }.joined(separator: ", ")
+            problems.append("unknown option\(unknown.count == 1 ? "" : "s") \(names) (it takes \(known.joined(separator: ", ")))")
+        }
         guard !problems.isEmpty else { return }
         throw ResponseError(.invalidParams, "\(command): " + problems.joined(separator: "; "))
     }
 
     /// A null field counts as absent.
     private mutating func read<T>(_ key: String, _ expected: String, _ convert: (JSONValue) -> T?) -> T? {
+        known.append(key)
         guard let value = fields[key], value != .null else { return nil }
         if let converted = convert(value) { return converted }
         let shown = (try? JSONEncoder().encode(value)).map { String(decoding: $0.prefix(40), as: UTF8.self) } ?? "?"
