@@ -21,9 +21,10 @@ struct ConflictingInstructions: LintRule {
     narrower prohibition, "never use emojis in formal emails", is an exception);
     - two different reply languages ("respond in English" vs "reply in French").
 
-    A unit that negates its cue ("don't be brief") or says when it applies \
-    ("if", "when", "unless") is not counted: saying when is the fix this rule \
-    asks for. Nor, for length, is a unit that only describes ("the search tool \
+    A unit that negates its cue ("don't be brief"), says when it applies \
+    ("if", "when", "unless") or to whom ("For technical questions, ...", \
+    "... to customers in Mexico", "... for complex questions") is not counted: \
+    saying when is the fix this rule asks for. Nor, for length, is a unit that only describes ("the search tool \
     returns detailed responses"). Resolve the conflict by deciding which applies \
     when, e.g. "Be brief unless the user asks for detail."
     """
@@ -121,7 +122,12 @@ struct ConflictingInstructions: LintRule {
         let units = context.proseUnits.filter { context.document.units[$0].kind != .heading }
         // Each unit's words' bits together, found once for all the checks below.
         let wordBits = Vocabulary.shared.conflictBits
-        let unitBits = units.map { unit in context.tokens(unit).reduce(0 as UInt16) { $0 | wordBits[Int($1.id)] } }
+        // One that says to whom it applies ("For beginners, ...") counts as a condition.
+        let unitBits = units.map { unit in
+            let tokens = context.tokens(unit)
+            let bits = tokens.reduce(0 as UInt16) { $0 | wordBits[Int($1.id)] }
+            return bits & Self.conditionBit == 0 && InstructionScope.limitsWhereItApplies(tokens, context.source.bytes) ? bits | Self.conditionBit : bits
+        }
         let qualified = Self.negatorBit | Self.conditionBit
         let bytes = context.source.bytes
         for (axisIndex, axis) in Self.axes.enumerated() {

@@ -1,0 +1,91 @@
+/// Whether an instruction says to whom or to what it applies, without "if" or
+/// "when": "For technical questions, explain every step", "Respond in Spanish to
+/// customers in Mexico". Such an instruction is an exception to a general one,
+/// not a contradiction of it, so `ConflictingInstructions` treats it as it treats
+/// a condition.
+enum InstructionScope {
+    /// Words that open a scoping phrase at the start of a unit ("For beginners, ...").
+    static let openers = WordSet(["for", "in", "with", "during", "on", "within", "inside", "under", "among", "regarding",
+                                  "to", "after", "before", "once", "while", "at"].map(Tokenizer.hash))
+    /// Prepositions that scope an instruction from behind ("... to customers in Mexico").
+    static let trailing = WordSet(["for", "to", "with"].map(Tokenizer.hash))
+    /// Who or what an instruction may be limited to.
+    static let audiences = WordSet(["user", "users", "customer", "customers", "client", "clients", "people", "person", "visitor", "visitors",
+                                    "student", "students", "child", "children", "kid", "kids", "beginner", "beginners", "expert", "experts",
+                                    "developer", "developers", "engineer", "engineers", "patient", "patients", "member", "members",
+                                    "employee", "employees", "partner", "partners", "audience", "audiences", "reader", "readers",
+                                    "question", "questions", "request", "requests", "query", "queries", "task", "tasks", "topic", "topics",
+                                    "issue", "issues", "review", "reviews", "problem", "problems", "case", "cases", "message", "messages",
+                                    "email", "emails", "post", "posts", "ticket", "tickets", "channel", "channels", "platform", "platforms",
+                                    "conversation", "conversations", "chat", "chats"].map(Tokenizer.hash))
+    /// Words after an audience that narrow it: "customers in Mexico", "users who ask".
+    static let narrowers = WordSet(["in", "from", "who", "that", "which", "on", "at", "using", "asking", "with", "of", "about"].map(Tokenizer.hash))
+    /// Words that make an opening phrase cover everything again: "In general,", "In
+    /// short,", "For all users,", "In your replies,", "For example,".
+    static let widening = WordSet(["all", "every", "any", "each", "general", "short", "summary", "brief", "addition", "particular",
+                                   "conclusion", "other", "example", "instance", "your", "times", "order", "sum", "essence", "fact",
+                                   "that", "this", "said", "words", "reply", "replies", "answer", "answers", "response", "responses",
+                                   "output"].map(Tokenizer.hash))
+    /// Words before an audience that do not narrow it: "to user questions", "for all users".
+    static let generic = WordSet(["all", "every", "any", "each", "user", "user's", "users'", "other", "such", "incoming", "these",
+                                  "those", "their", "his", "her", "its"].map(Tokenizer.hash))
+    /// Determiners that may stand before the audience without widening it.
+    static let determiners = WordSet(["a", "an", "the", "your", "our", "my"].map(Tokenizer.hash))
+    /// How many words an opening phrase may have before its comma.
+    static let openingReach = 8
+
+    static func limitsWhereItApplies(_ tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
+        opensWithScope(tokens, bytes) || endsWithScope(tokens)
+    }
+
+    /// "For technical questions, ...": a preposition, a few words that are not
+    /// "all" or "general", then a comma.
+    static func opensWithScope(_ tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
+        guard let first = tokens.first, openers.contains(first.hash) else { return false }
+        var index = tokens.startIndex + 1
+        while index < tokens.endIndex && index - tokens.startIndex <= openingReach {
+            if widening.contains(tokens[index].hash) { return false }
+            let gap = tokens[index - 1].range.upperBound..<tokens[index].range.lowerBound
+            if bytes[gap].contains(UInt8(ascii: ",")) { return index - tokens.startIndex >= 2 }
+            index += 1
+        }
+        return false
+    }
+
+    /// "... to customers in Mexico", "... for complex questions": after "for", "to"
+    /// or "with", an audience with a word before it ("complex questions") or, when
+    /// plural, after it ("customers in Mexico") that narrows it. "To the user in
+    /// Spanish" and "to users in a friendly tone" say how, not to whom.
+    static func endsWithScope(_ tokens: ArraySlice<Token>) -> Bool {
+        let words = Array(tokens.dropFirst())
+        for (index, word) in words.enumerated() where trailing.contains(word.hash) {
+            var cursor = index + 1
+            let determined = cursor < words.count && determiners.contains(words[cursor].hash)
+            if determined { cursor += 1 }
+            // Up to two modifiers, then the audience. After a bare "to" a word is more
+            // likely a verb than a modifier ("to help customers").
+            var modifiers = 0, narrowed = determined || word.hash != toWord
+            while cursor < words.count && modifiers <= 2 && !audiences.contains(words[cursor].hash) {
+                if determiners.contains(words[cursor].hash) { break }
+                if generic.contains(words[cursor].hash) { narrowed = false }
+                modifiers += 1
+                cursor += 1
+            }
+            guard cursor < words.count, modifiers <= 2, audiences.contains(words[cursor].hash) else { continue }
+            if modifiers > 0 && narrowed { return true }
+            if modifiers == 0 && pluralAudiences.contains(words[cursor].hash) && cursor + 2 < words.count
+                && narrowers.contains(words[cursor + 1].hash) && !saysHow(words[cursor + 2].hash) { return true }
+        }
+        return false
+    }
+
+    /// "in a friendly tone", "in English": how to reply, not where.
+    static func saysHow(_ word: UInt64) -> Bool {
+        ConflictingInstructions.languages[word] != nil || word == Tokenizer.hash("a") || word == Tokenizer.hash("an")
+    }
+
+    static let toWord = Tokenizer.hash("to")
+    static let pluralAudiences = WordSet(["users", "customers", "clients", "people", "visitors", "students", "children", "kids",
+                                          "beginners", "experts", "developers", "engineers", "patients", "members", "employees",
+                                          "partners", "audiences", "readers"].map(Tokenizer.hash))
+}
