@@ -22,7 +22,10 @@ struct DuplicateInstruction: LintRule {
     dialogue), lead-ins ending in ":", `<…>` delimiters, and schema or code \
     lines (a `//` comment, `=>`), which repeat by nature. A prompt quoted in \
     a ```markdown fence is compared only with itself: files that collect \
-    several prompts repeat lines on purpose.
+    several prompts repeat lines on purpose. So is each persona of a message \
+    that sets up several ("## Support agent / You are the support agent." and \
+    "## Sales agent / You are the sales agent."): the same rule under each is \
+    said once to each agent.
 
     Fix: removes the later copy.
     """
@@ -47,7 +50,10 @@ struct DuplicateInstruction: LintRule {
                 context.document.units[$0].kind != .heading && !Self.repeatsByNature(bytes, context.document.units[$0].range)
             }
         }
-        let scopes = Self.quotedPromptScopes(units, context.document)
+        // Units are compared only within their quoted prompt and persona section.
+        let quoted = Self.quotedPromptScopes(units, context.document)
+        let personas = PersonaSections.of(units, context)
+        let scopes = zip(quoted, personas).map { $0 &* 1_000_003 &+ $1 }
         let variables = context.document.variables.map(\.range)  // sorted by start, as units are
         var nextVariable = 0
         // Each kept unit's content words, sorted and without repeats, all in one

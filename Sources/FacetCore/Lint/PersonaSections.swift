@@ -1,0 +1,54 @@
+/// Sections that each give the model a persona of its own: "## Support agent /
+/// You are the support agent. ..." and "## Sales agent / You are the sales agent.
+/// ...". A message with two or more of them sets up several agents, and the same
+/// rule under each is said to each agent, not said twice.
+enum PersonaSections {
+    /// Per unit in `units`, the persona section it lies in (1, 2, ...), or 0 when
+    /// the message has fewer than two persona sections or the unit is in none.
+    /// A persona section is a heading or XML-style section whose first unit has
+    /// the role facet: it opens by saying who the model is ("You are a text-based
+    /// assistant" under "Unsupported features" does not make one), and not what
+    /// it is not ("You are not capable of:").
+    static func of(_ units: [Int], _ context: LintContext) -> [Int] {
+        let document = context.document
+        var personas: [Key: Int] = [:]
+        var opened: Set<Key> = []
+        for (index, unit) in document.units.enumerated() where unit.kind != .heading {
+            let key = innermost(unit)
+            guard key != .none, opened.insert(key).inserted else { continue }
+            if context.facets[index].has(.role) && !context.tokens(index).prefix(4).contains(where: { negators.contains($0.hash) }) {
+                personas[key] = personas.count + 1
+            }
+        }
+        guard personas.count >= 2 else { return [Int](repeating: 0, count: units.count) }
+        return units.map { index in
+            enclosing(document.units[index], document).lazy.compactMap { personas[$0] }.first ?? 0
+        }
+    }
+
+    static let negators = WordSet(["not", "unable", "never", "prohibited", "forbidden", "cannot", "can't", "aren't"].map(Tokenizer.hash))
+
+    /// A heading (by its unit index) or an XML-style section (by the names around it).
+    enum Key: Hashable {
+        case none
+        case heading(Int)
+        case section([String])
+    }
+
+    static func innermost(_ unit: Unit) -> Key {
+        if let heading = unit.parentHeading { return .heading(heading) }
+        return unit.sections.isEmpty ? .none : .section(unit.sections)
+    }
+
+    /// The headings above a unit, innermost first, then the XML-style sections around it.
+    static func enclosing(_ unit: Unit, _ document: Document) -> [Key] {
+        var keys: [Key] = []
+        var heading = unit.kind == .heading ? nil : unit.parentHeading
+        while let index = heading, keys.count < 64 {
+            keys.append(.heading(index))
+            heading = document.units[index].parentHeading
+        }
+        for depth in stride(from: unit.sections.count, to: 0, by: -1) { keys.append(.section(Array(unit.sections.prefix(depth)))) }
+        return keys
+    }
+}
