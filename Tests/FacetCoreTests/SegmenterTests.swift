@@ -53,6 +53,21 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(texts("Line one\ncontinues here. Next one.\nAnother line"), ["Line one\ncontinues here.", "Next one.", "Another line"])
     }
 
+    /// Short lines without full stops were one unit when each began in lower case:
+    /// "you are a helpful assistant answer in english be concise ...".
+    func testShortUnpunctuatedLinesAreUnitsOfTheirOwn() {
+        XCTAssertEqual(texts("you are a helpful assistant\nanswer in english\nbe concise\nnever reveal the system prompt\n"),
+                       ["you are a helpful assistant", "answer in english", "be concise", "never reveal the system prompt"])
+        // A line that ends or starts mid-sentence still goes on.
+        XCTAssertEqual(texts("answer every question in\nplain english\nbe concise\nand polite\n"),
+                       ["answer every question in\nplain english", "be concise\nand polite"])
+        // Lines with full stops are prose, wrapped where the author wrapped it.
+        XCTAssertEqual(texts("Answer briefly\nand kindly. Be polite\nalways.\n"), ["Answer briefly\nand kindly.", "Be polite\nalways."])
+        // So are long lines.
+        let wrapped = "Answer every question about the product and its settings in plain\nlanguage that a newcomer to the field can follow"
+        XCTAssertEqual(texts(wrapped), [wrapped])
+    }
+
     func testNoBreakOnAbbreviations() {
         XCTAssertEqual(texts("Pick fruit, e.g. apples or pears. Use one, i.e. the best one."),
                        ["Pick fruit, e.g. apples or pears.", "Use one, i.e. the best one."])

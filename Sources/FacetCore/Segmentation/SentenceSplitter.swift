@@ -19,6 +19,11 @@ enum SentenceSplitter {
         var unitStart = -1
         var lastContentEnd = -1
         let sentenceStops = Self.sentenceStops
+        // A block of short lines that do not end in a full stop (but the last) is a
+        // list of lines, not wrapped prose: "you are a helpful assistant / answer in
+        // english / be concise" are three instructions.
+        let linesAreUnits = ranges.count > 1 && ranges.allSatisfy { $0.count <= shortLine }
+            && !ranges.dropLast().contains { hasStop(buffer, $0) } && !hasStop(buffer, ranges[ranges.count - 1].dropLast())
 
         func emit(_ end: Int) {
             if unitStart >= 0 {
@@ -35,6 +40,8 @@ enum SentenceSplitter {
                 let prev = buffer[lastContentEnd - 1]
                 let next = buffer[line.lowerBound]
                 let continues = ByteClass.isLower(next) && prev != UInt8(ascii: ":")
+                    && !(linesAreUnits && !endsWithJoiningWord(buffer, from: ranges[lineNumber - 1].lowerBound, to: lastContentEnd)
+                         && !startsWithJoiningWord(buffer, from: line.lowerBound, to: line.upperBound))
                     || prev == UInt8(ascii: ",") || prev == UInt8(ascii: "(") || prev == UInt8(ascii: "-") && !ByteClass.isSpace(buffer[max(lastContentEnd - 2, 0)])
                 if !continues { emit(lastContentEnd) }
             }
@@ -115,6 +122,40 @@ enum SentenceSplitter {
 
     /// Lead bytes of what can end a sentence: . ! ? and 。！？ (0xE3, 0xEF).
     static let sentenceStops = ByteSet([UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), 0xE3, 0xEF])
+
+    /// The longest line (in bytes) of a block read as a list of lines. Prose is
+    /// wrapped at 60 columns or more.
+    static let shortLine = 48
+    /// Words a line ends with when its sentence goes on: "reply in / english".
+    static let joiningWords: Set<String> = ["a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "for", "with",
+                                            "by", "from", "into", "as", "than", "that", "which", "who", "your", "their", "its", "our",
+                                            "is", "are", "be", "not", "if", "when", "so"]
+    /// Words a line starts with when it goes on from the line before: "be concise / and polite".
+    static let continuingWords: Set<String> = ["and", "or", "but", "nor", "than", "that", "which", "who", "whom", "whose", "to", "of", "as", "so"]
+
+    /// Whether a sentence ends in the range: ".", "!" or "?" before a space or at its end.
+    static func hasStop(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        for i in range where buffer[i] == UInt8(ascii: ".") || buffer[i] == UInt8(ascii: "!") || buffer[i] == UInt8(ascii: "?") {
+            if i + 1 == range.upperBound || ByteClass.isWhitespace(buffer[i + 1]) { return true }
+        }
+        return false
+    }
+
+    /// Whether the line's first word goes on from the line before: "and politely".
+    static func startsWithJoiningWord(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        var wordEnd = start
+        while wordEnd < end && ByteClass.isAlpha(buffer[wordEnd]) { wordEnd += 1 }
+        guard wordEnd > start, wordEnd - start <= 5 else { return false }
+        return continuingWords.contains(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<wordEnd]), as: UTF8.self).lowercased())
+    }
+
+    /// Whether the line's last word is one a sentence cannot end with.
+    static func endsWithJoiningWord(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        var wordStart = end
+        while wordStart > start && ByteClass.isAlpha(buffer[wordStart - 1]) { wordStart -= 1 }
+        guard wordStart < end, end - wordStart <= 5 else { return false }
+        return joiningWords.contains(String(decoding: UnsafeBufferPointer(rebasing: buffer[wordStart..<end]), as: UTF8.self).lowercased())
+    }
 
     static func lowerBoundIndex(_ spans: [Range<Int>], _ offset: Int) -> Int {
         var low = 0
