@@ -9,7 +9,8 @@
 /// variables, inline code, URLs), or inside a quotation that closes on the same
 /// line, or after one that closes before a word in lower case. A line break ends a
 /// sentence when the next line starts like a new one (not in lower case) or the
-/// line ends in ":"; otherwise it is a soft wrap.
+/// line ends in ":", or when the block is a list of short unpunctuated lines;
+/// otherwise it is a soft wrap.
 enum SentenceSplitter {
     static func split(buffer: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], protected: [Range<Int>]) -> [Range<Int>] {
         var result: [Range<Int>] = []
