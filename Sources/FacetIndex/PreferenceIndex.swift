@@ -35,15 +35,20 @@ public struct SimilarMessage: Sendable, Codable, Hashable {
 public final class PreferenceIndex: Sendable {
     public let path: String
     let database: DatabasePool
+    /// Held (shared) for as long as an import uses the index, so `reset` does not delete it meanwhile.
+    private let importLock: IndexLock?
 
-    private init(path: String, database: DatabasePool) {
+    private init(path: String, database: DatabasePool, importLock: IndexLock? = nil) {
         self.path = path
         self.database = database
+        self.importLock = importLock
     }
 
     /// Opens (creating if needed) the index at `path`, upgrades its tables and
     /// loads the embedded collection if the index lacks this version of it.
-    public static func open(path: String) throws(IndexError) -> PreferenceIndex {
+    /// `importing` keeps the index's lock (shared) until the index is released:
+    /// `facet index reset` refuses to delete it while an import writes to it.
+    public static func open(path: String, importing: Bool = false) throws(IndexError) -> PreferenceIndex {
         // A folder ("." or "dir/") is not a file name; NSString's path functions trap on ".".
         var isFolder: ObjCBool = false
         if path.isEmpty || path.hasSuffix("/") || FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue {
@@ -68,8 +73,10 @@ public final class PreferenceIndex: Sendable {
         // check below would see one half made).
         let lockPath = path + "-lock"
         let lockExisted = FileManager.default.fileExists(atPath: lockPath)
-        let lock = OpeningLock(lockPath)
-        defer { lock.release() }
+        let lock = IndexLock(lockPath)
+        lock.waitToOpen()
+        var keepLock = false
+        defer { if !keepLock { lock.release() } }
         // Another program's database is recognised before it is opened for writing,
         // which would switch it to WAL: "left untouched" must be true. One that
         // cannot be read now (busy) is not opened for writing either.
@@ -96,15 +103,20 @@ public final class PreferenceIndex: Sendable {
             case .otherVersion:
                 // Written by another version of Facet: the index is derived data, so start it again.
                 try database.close()
-                try removeFiles(path)
+                try removeFiles(path, keepingLock: true)  // held: another opener must wait on this lock file, not make a new one
                 database = try DatabasePool(path: path, configuration: configuration)
             case .foreign:
                 throw IndexError(path: path, message: "is an SQLite database that is not a Facet index; it was left untouched; choose another file with --index or FACET_INDEX")
             }
             try IndexSchema.migrator.migrate(database)
-            let index = PreferenceIndex(path: path, database: database)
+            let index = PreferenceIndex(path: path, database: database, importLock: importing ? lock : nil)
             try index.finishBulkImport()  // a bulk import cut short by a crash: bring the text search up to date
             try index.loadEmbeddedCollectionIfNeeded()
+            if importing {
+                // Made and filled: others may open it beside the import, but reset may not delete it.
+                lock.share()
+                keepLock = true
+            }
             return index
         } catch let error as IndexError {
             throw error
@@ -140,9 +152,10 @@ public final class PreferenceIndex: Sendable {
     /// Removes the index files (the database and its WAL companions), only when
     /// the path holds a Facet index (or a file too damaged to tell): `--index`
     /// or FACET_INDEX pointing at a folder or another file must not delete it.
+    /// Nothing is deleted while another process opens the index or imports into it.
     public static func reset(path: String) throws(IndexError) {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return try removeFiles(path) }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return try removeFilesUnlessInUse(path) }
         if isDirectory.boolValue { throw IndexError(path: path, message: "is a folder, not an index file; nothing was deleted") }
         guard (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular else {
             throw IndexError(path: path, message: "is not a regular file, so not an index; nothing was deleted")
@@ -166,7 +179,18 @@ public final class PreferenceIndex: Sendable {
                 break
             }
         }
-        try removeFiles(path)  // a Facet index, or one too corrupt to read its tables
+        try removeFilesUnlessInUse(path)  // a Facet index, or one too corrupt to read its tables
+    }
+
+    /// Deletes the index files under the index's lock, taken without waiting: a
+    /// process holding it is creating, upgrading or importing into the index.
+    private static func removeFilesUnlessInUse(_ path: String) throws(IndexError) {
+        let lock = IndexLock(path + "-lock")
+        defer { lock.release() }
+        guard lock.take(LOCK_EX) else {
+            throw IndexError(path: path, message: "another process is opening the index or importing into it; nothing was deleted; try again when it is done")
+        }
+        try removeFiles(path)  // the lock file last, so a process that comes meanwhile waits on it
     }
 
     /// What the database at `path` holds, read without writing anything.
@@ -200,8 +224,8 @@ public final class PreferenceIndex: Sendable {
         return configuration
     }
 
-    private static func removeFiles(_ path: String) throws(IndexError) {
-        for suffix in ["", "-wal", "-shm", "-lock"] where FileManager.default.fileExists(atPath: path + suffix) {
+    private static func removeFiles(_ path: String, keepingLock: Bool = false) throws(IndexError) {
+        for suffix in ["", "-wal", "-shm"] + (keepingLock ? [] : ["-lock"]) where FileManager.default.fileExists(atPath: path + suffix) {
             do { try FileManager.default.removeItem(atPath: path + suffix) } catch {
                 throw IndexError(path: path, message: "cannot delete \(path + suffix): \(error.localizedDescription)")
             }
@@ -571,22 +595,53 @@ struct TextHash {
     }
 }
 
-/// An exclusive flock(2) on a file of its own beside the index ("-lock") while
-/// the index is opened: not on the database file itself, as closing any
-/// descriptor of that file would drop the POSIX locks SQLite holds on it. When
-/// the lock file cannot be made (a read-only folder) there is no lock, and
+/// An flock(2) on a file of its own beside the index ("-lock"): exclusive while
+/// a process creates, upgrades and fills the index on opening, shared while an
+/// import writes to it, and taken without waiting by `reset`, which deletes
+/// nothing while anyone holds it. Not on the database file itself, as closing
+/// any descriptor of that file would drop the POSIX locks SQLite holds on it.
+/// When the lock file cannot be made (a read-only folder) there is no lock, and
 /// opening reports the problem as before; a holder that never lets go is
 /// waited for 10 s at most.
-final class OpeningLock {
-    private var descriptor: Int32
+final class IndexLock: @unchecked Sendable {
+    private let path: String
+    private var descriptor: Int32 = -1
 
-    init(_ path: String) {
-        descriptor = Glibc.open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard descriptor >= 0 else { return }
+    init(_ path: String) { self.path = path }
+
+    deinit { release() }
+
+    /// For opening: exclusive, or shared when only imports hold the lock (the
+    /// index is made already, and an import may take minutes).
+    func waitToOpen() {
         for _ in 0..<200 {
-            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return }
+            if take(LOCK_EX) || take(LOCK_SH) { return }
             usleep(50_000)
         }
+    }
+
+    /// Takes the lock (`LOCK_EX` or `LOCK_SH`) if no other holder is in the way;
+    /// true too when no lock file can be made.
+    func take(_ operation: Int32) -> Bool {
+        while true {
+            if descriptor < 0 {
+                descriptor = Glibc.open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+                guard descriptor >= 0 else { return true }
+            }
+            guard flock(descriptor, operation | LOCK_NB) == 0 else { return false }
+            // A reset may have deleted the file while we waited: two processes must
+            // never lock two different files, so lock the one now at the path.
+            var held = stat(), named = stat()
+            if fstat(descriptor, &held) == 0, stat(path, &named) == 0, held.st_dev == named.st_dev, held.st_ino == named.st_ino { return true }
+            close(descriptor)
+            descriptor = -1
+        }
+    }
+
+    /// Shared from now on: at once from exclusive (nothing else can hold it then).
+    func share() {
+        guard descriptor >= 0 else { return }
+        flock(descriptor, LOCK_SH | LOCK_NB)
     }
 
     func release() {

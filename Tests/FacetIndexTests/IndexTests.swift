@@ -185,6 +185,26 @@ final class IndexTests: IndexTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
 
+    /// A process that is creating the index (exclusive lock) or importing into it
+    /// (shared lock) holds its lock file: reset deletes nothing meanwhile. It
+    /// deleted the files under them.
+    func testResetRefusesWhileAnotherProcessOpensOrImports() throws {
+        let path = try openIndex("busy.sqlite").path
+        for (operation, what) in [(LOCK_EX, "opening"), (LOCK_SH, "importing")] {
+            // Another open file description of the lock file conflicts as another process's would.
+            let held = open(path + "-lock", O_RDONLY | O_CLOEXEC)
+            XCTAssertGreaterThanOrEqual(held, 0)
+            XCTAssertEqual(flock(held, operation | LOCK_NB), 0)
+            XCTAssertThrowsError(try PreferenceIndex.reset(path: path), what) { error in
+                XCTAssertTrue("\(error)".contains("another process is opening the index or importing into it; nothing was deleted"), "\(error)")
+            }
+            for suffix in ["", "-lock"] { XCTAssertTrue(FileManager.default.fileExists(atPath: path + suffix), what + suffix) }
+            close(held)
+        }
+        try PreferenceIndex.reset(path: path)
+        for suffix in ["", "-wal", "-shm", "-lock"] { XCTAssertFalse(FileManager.default.fileExists(atPath: path + suffix), suffix) }
+    }
+
     func testLocationPrecedence() {
         let env = ["HOME": "/home/u", "XDG_CACHE_HOME": "/xdg", "FACET_INDEX": "/env/i.sqlite"]
         XCTAssertEqual(IndexLocation.resolve(explicit: "/flag.sqlite", setting: "/s", environment: env), "/flag.sqlite")

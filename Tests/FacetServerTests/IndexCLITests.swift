@@ -120,6 +120,58 @@ final class IndexCLITests: XCTestCase {
 }
 
 extension IndexCLITests {
+    /// `facet index reset` while `facet index import` runs in another process
+    /// deleted the index under it; now it refuses and deletes nothing, other
+    /// commands still use the index meanwhile, and reset works once the import ends.
+    /// The import reads a FIFO, so it stays in the middle of importing until the test closes it.
+    func testResetRefusesWhileAnImportRuns() throws {
+        XCTAssertEqual(try facet(["index", "stats"]).0, 0)
+        let fifo = directory.appendingPathComponent("rows.jsonl").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let importer = Process()
+        importer.executableURL = ServerProcess.binary
+        importer.arguments = ["index", "import", fifo]
+        importer.environment = ProcessInfo.processInfo.environment.merging(["FACET_INDEX": index]) { $1 }
+        let out = Pipe(), err = Pipe()
+        importer.standardOutput = out
+        importer.standardError = err
+        try importer.run()
+        defer { if importer.isRunning { importer.terminate() } }
+        // The FIFO opens for writing once the import has it open to read, which it
+        // does after opening the index: from then on the import is under way.
+        var descriptor: Int32 = -1
+        let deadline = Date().addingTimeInterval(60)
+        while descriptor < 0 {
+            descriptor = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            guard descriptor < 0 else { break }
+            XCTAssertEqual(errno, ENXIO, "no reader yet is the only expected failure")
+            guard importer.isRunning, Date() < deadline else {
+                return XCTFail("the import never opened its file: \(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+            }
+            usleep(10_000)
+        }
+        let writer = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        try writer.write(contentsOf: Data(#"{"dimension":"style","preference":"Heron voice","description":"Sound like a patient heron."}"#.utf8 + [0x0A]))
+
+        let (status, _, message) = try facet(["index", "reset"])
+        XCTAssertEqual(status, 2, message)
+        XCTAssertTrue(message.contains("another process is opening the index or importing into it; nothing was deleted"), message)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: index))
+        // Reading the index does not wait for the import to end.
+        let started = Date()
+        XCTAssertEqual(try facet(["index", "stats"]).0, 0)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5, "an opener waited for the import (it gives up after 10 s)")
+
+        try writer.close()
+        let imported = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        importer.waitUntilExit()
+        XCTAssertEqual(importer.terminationStatus, 0, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        XCTAssertTrue(imported.contains("1 rows, 1 new preferences"), imported)
+        XCTAssertTrue(try facet(["index", "search", "heron"]).1.contains("Heron voice"), "the import went into the index that is still there")
+        XCTAssertEqual(try facet(["index", "reset"]).0, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: index))
+    }
+
     func testAnUnusableIndexIsAnErrorForIndexCommands() throws {
         try "this is not a database".write(toFile: index, atomically: true, encoding: .utf8)
         let (status, _, err) = try facet(["index", "stats"])
