@@ -79,6 +79,12 @@ enum DatasetReport {
         return String(out.reversed())
     }
 
+    /// Why rows were skipped, the most frequent first; reasons as frequent as each
+    /// other by name, not in the dictionary's order, which changes from run to run.
+    static func skippedReasons(_ summary: DatasetSummary) -> [(reason: String, count: Int)] {
+        summary.skipped.map { ($0.key, $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.reason < $1.reason }
+    }
+
     static func text(_ summary: DatasetSummary, file: String, seconds: Double, threads: Int) -> String {
         let messages = summary.messages
         var out = "\n\(file): \(number(summary.rows)) rows, \(number(messages)) system messages"
@@ -86,7 +92,7 @@ enum DatasetReport {
         if !formats.isEmpty { out += " (" + formats.joined(separator: ", ") + ")" }
         let skipped = summary.skipped.values.reduce(0, +)
         out += skipped > 0 ? ", \(number(skipped)) rows skipped\n" : "\n"
-        for (reason, count) in summary.skipped.sorted(by: { $0.value > $1.value }) { out += "  skipped \(number(count)): \(reason)\n" }
+        for (reason, count) in skippedReasons(summary) { out += "  skipped \(number(count)): \(reason)\n" }
         out += "\nFacet coverage (share of messages)\n"
         for facet in Facet.allCases {
             let n = summary.facetCoverage[facet.rawValue] ?? 0
@@ -121,7 +127,7 @@ enum DatasetReport {
         var out = "# Dataset report: \(file)\n\n"
         out += "| | |\n|---|---|\n| Rows | \(number(summary.rows)) |\n| System messages | \(number(messages)) |\n"
         for format in DatasetFormat.allCases { if let n = summary.formats[format.rawValue] { out += "| \(format.rawValue) rows | \(number(n)) |\n" } }
-        for (reason, count) in summary.skipped.sorted(by: { $0.value > $1.value }) { out += "| Skipped: \(reason) | \(number(count)) |\n" }
+        for (reason, count) in skippedReasons(summary) { out += "| Skipped: \(reason) | \(number(count)) |\n" }
         out += "| Duplicated messages | \(number(summary.duplicates.count)) (\(number(summary.duplicateRows)) extra rows) |\n"
         out += String(format: "| Checked in | %.2f s |\n\n", seconds)
         out += "## Facet coverage\n\n```\n"

@@ -155,6 +155,27 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertTrue(output.contains("\(path):4: row 4: skipped: not valid JSON: unexpected 'nope' at byte 0\n"), output)
     }
 
+    /// Reasons for skipping rows that are as frequent as each other are listed by
+    /// name, in the text and in the report; they came in a dictionary's order,
+    /// which changes from run to run.
+    func testSkippedReasonsAreListedInAFixedOrder() throws {
+        // Four reasons once each (24 orders, one of them by name), and one three times.
+        let path = try file("skips.jsonl", [
+            "nope", "[1]", #"{"messages": [{"role": "system", "content": [1]}]}"#, #"{"conversations": [{"from": "system", "value": 3}]}"#,
+            #"{"prompt": "a"}"#, #"{"prompt": "b"}"#, #"{"prompt": "c"}"#, #"{"system": "Be brief."}"#,
+        ].joined(separator: "\n") + "\n")
+        let report = directory.appendingPathComponent("report.md").path
+        let (status, output) = try check([path, "--summary-only", "--report", report])
+        XCTAssertEqual(status, 0, output)
+        let markdown = try String(contentsOfFile: report, encoding: .utf8)
+        for (text, prefix) in [(output, "  skipped "), (markdown, "| Skipped: ")] {
+            let lines = text.components(separatedBy: "\n").filter { $0.hasPrefix(prefix) }
+            XCTAssertEqual(lines.count, 5, text)
+            XCTAssertTrue(lines.first?.contains("no system message") == true, "the most frequent first: \(lines)")
+            XCTAssertEqual(lines.dropFirst().map { $0 }, lines.dropFirst().sorted(), "then by name")
+        }
+    }
+
     /// A duplicated message with Windows line endings is shown on one line, without
     /// the "\r" (shown as "�" on the terminal, and breaking the Markdown table's row).
     func testDuplicateExcerptsWithWindowsLineEndingsStayOnOneLine() throws {
