@@ -36,10 +36,10 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .customLong("summary-only"), help: "Datasets: print only the statistics, not a line per finding.")
     var summaryOnly = false
 
-    @Option(name: .long, help: "Datasets: also write a Markdown report with charts to this file.")
+    @Option(name: .long, help: "Datasets: also write a Markdown report with charts to this file, a section per dataset.")
     var report: String?
 
-    @Option(name: .long, help: "Datasets: also write an SVG chart of facet coverage to this file.")
+    @Option(name: .long, help: "Datasets: also write an SVG chart of facet coverage to this file, a panel per dataset.")
     var chart: String?
 
     func run() throws {
@@ -75,8 +75,23 @@ struct CheckCommand: ParsableCommand {
                 return 2
             }
             var status: Int32 = 0
-            for dataset in datasets { status = max(status, checkDataset(dataset, configurations: configurations, output: output)) }
-            return status
+            var checked: [CheckedDataset] = []
+            for dataset in datasets {
+                let (datasetStatus, result) = checkDataset(dataset, configurations: configurations, output: output)
+                status = max(status, datasetStatus)
+                if let result { checked.append(result) }
+            }
+            // One report and one chart for the whole run, a section or panel per dataset checked,
+            // in the order given: written per dataset, each file kept only the last. None checked: none written.
+            guard !checked.isEmpty else { return status }
+            var written = true
+            if let report {
+                written = OutputFile.write(checked.map { DatasetReport.markdown($0.summary, file: $0.file, seconds: $0.seconds) }.joined(separator: "\n"), to: report)
+            }
+            if let chart {
+                written = OutputFile.write(DatasetReport.svg(checked.map { ($0.file, $0.summary) }), to: chart) && written
+            }
+            return written ? status : 2
         }
         let inputs: [InputFiles.Input]
         let finder: ConfigurationFinder
@@ -105,24 +120,32 @@ struct CheckCommand: ParsableCommand {
         return hasError ? 1 : 0
     }
 
-    /// One dataset: rows as they are checked, then the statistics (and the report and chart files if asked).
-    private func checkDataset(_ path: String, configurations: ConfigurationFinder, output: (String) -> Void) -> Int32 {
+    /// A dataset read to its end, for the report and the chart.
+    struct CheckedDataset {
+        var file: String
+        var summary: DatasetSummary
+        var seconds: Double
+    }
+
+    /// One dataset: rows as they are checked, then the statistics. Returns the exit
+    /// status and, when the dataset was read to its end, what the report and chart show.
+    private func checkDataset(_ path: String, configurations: ConfigurationFinder, output: (String) -> Void) -> (Int32, CheckedDataset?) {
         guard format != .sarif else {
             FileHandle.standardError.write(Data("facet: datasets are reported as text or json, not sarif\n".utf8))
-            return 2
+            return (2, nil)
         }
         let configuration: FacetConfiguration
         switch configurations.configuration(besides: path) {
         case .success(let found): configuration = found
         case .failure(let error):
             FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
-            return 2
+            return (2, nil)
         }
         // Opened before anything is written, so a file that cannot be read leaves no half a JSON document.
         let reader: RowReader
         do { reader = try RowReader(path: path) } catch {
             FileHandle.standardError.write(Data("facet: \(path): cannot read the file: \(FileReport.describe(error))\n".utf8))
-            return 2
+            return (2, nil)
         }
         let colors = Colors(enabled: color || (isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil))
         let threads = ProcessInfo.processInfo.activeProcessorCount
@@ -142,7 +165,7 @@ struct CheckCommand: ParsableCommand {
         } catch {
             bar.finish()
             FileHandle.standardError.write(Data("facet: \(path): cannot read the file: \(FileReport.describe(error))\n".utf8))
-            return 2
+            return (2, nil)
         }
         bar.finish()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -150,13 +173,7 @@ struct CheckCommand: ParsableCommand {
         case .json: output(DatasetReport.jsonEnd(summary, seconds: seconds))
         default: output(DatasetReport.text(summary, file: path, seconds: seconds, threads: threads))
         }
-        var written = true
-        for (output, text) in [(report, { DatasetReport.markdown(summary, file: path, seconds: seconds) }), (chart, { DatasetReport.svg(summary, file: path) })] {
-            guard let output else { continue }
-            if !OutputFile.write(text(), to: output) { written = false }
-        }
-        if !written { return 2 }
-        return summary.errors > 0 ? 1 : 0
+        return (summary.errors > 0 ? 1 : 0, CheckedDataset(file: path, summary: summary, seconds: seconds))
     }
 }
 

@@ -163,24 +163,28 @@ enum DatasetReport {
         return out
     }
 
-    /// A bar chart of facet coverage (share of messages per facet) as a standalone SVG.
-    static func svg(_ summary: DatasetSummary, file: String) -> String {
-        let messages = max(1, summary.messages)
+    /// A bar chart of facet coverage (share of messages per facet) as a standalone
+    /// SVG: a panel per dataset, one below the other in the order given.
+    static func svg(_ datasets: [(file: String, summary: DatasetSummary)]) -> String {
         let barHeight = 24, gap = 8, left = 110, width = 400
-        let height = Facet.allCases.count * (barHeight + gap) + 50
+        let panel = Facet.allCases.count * (barHeight + gap) + 50
         func escape(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
         }
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(left + width + 80)\" height=\"\(height)\" font-family=\"sans-serif\" font-size=\"13\">\n"
-        out += "  <text x=\"10\" y=\"20\" font-weight=\"bold\">Facet coverage: \(escape(file)) (\(summary.messages) messages)</text>\n"
-        for (index, facet) in Facet.allCases.enumerated() {
-            let n = summary.facetCoverage[facet.rawValue] ?? 0
-            let y = 36 + index * (barHeight + gap)
-            let w = Int(Double(width) * Double(n) / Double(messages))
-            out += "  <text x=\"10\" y=\"\(y + 17)\">\(facet.rawValue)</text>\n"
-            out += "  <rect x=\"\(left)\" y=\"\(y)\" width=\"\(width)\" height=\"\(barHeight)\" fill=\"#eee\"/>\n"
-            out += "  <rect x=\"\(left)\" y=\"\(y)\" width=\"\(w)\" height=\"\(barHeight)\" fill=\"#4a7bd0\"><title>\(facet.rawValue): \(n)</title></rect>\n"
-            out += "  <text x=\"\(left + width + 8)\" y=\"\(y + 17)\">\(percent(n, of: summary.messages))</text>\n"
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(left + width + 80)\" height=\"\(panel * datasets.count)\" font-family=\"sans-serif\" font-size=\"13\">\n"
+        for (number, (file, summary)) in datasets.enumerated() {
+            let top = number * panel
+            let messages = max(1, summary.messages)
+            out += "  <text x=\"10\" y=\"\(top + 20)\" font-weight=\"bold\">Facet coverage: \(escape(file)) (\(summary.messages) messages)</text>\n"
+            for (index, facet) in Facet.allCases.enumerated() {
+                let n = summary.facetCoverage[facet.rawValue] ?? 0
+                let y = top + 36 + index * (barHeight + gap)
+                let w = Int(Double(width) * Double(n) / Double(messages))
+                out += "  <text x=\"10\" y=\"\(y + 17)\">\(facet.rawValue)</text>\n"
+                out += "  <rect x=\"\(left)\" y=\"\(y)\" width=\"\(width)\" height=\"\(barHeight)\" fill=\"#eee\"/>\n"
+                out += "  <rect x=\"\(left)\" y=\"\(y)\" width=\"\(w)\" height=\"\(barHeight)\" fill=\"#4a7bd0\"><title>\(facet.rawValue): \(n)</title></rect>\n"
+                out += "  <text x=\"\(left + width + 8)\" y=\"\(y + 17)\">\(percent(n, of: summary.messages))</text>\n"
+            }
         }
         return out + "</svg>\n"
     }

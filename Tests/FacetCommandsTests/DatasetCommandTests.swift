@@ -144,6 +144,46 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertEqual(lengths["max"] as? Int, 9)
     }
 
+    /// Several datasets with --report and --chart: the one report holds a section
+    /// per dataset and the one chart a panel per dataset, in the order given. Each
+    /// dataset wrote both files over the one before, so only the last was left.
+    func testSeveralDatasetsShareTheReportAndTheChart() throws {
+        let first = try file("first.jsonl", Self.dataset)
+        let second = try file("second.jsonl", #"{"system": "You are a chef. Reply in JSON."}"# + "\n")
+        func outputs(_ datasets: [String], _ name: String) throws -> (markdown: String, svg: String) {
+            let report = directory.appendingPathComponent(name + ".md").path, chart = directory.appendingPathComponent(name + ".svg").path
+            let (status, output) = try check(datasets + ["--summary-only", "--report", report, "--chart", chart])
+            XCTAssertEqual(status, 0, output)
+            // The time taken is the one line that differs from run to run.
+            let markdown = try String(contentsOfFile: report, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.hasPrefix("| Checked in |") }.joined(separator: "\n")
+            return (markdown, try String(contentsOfFile: chart, encoding: .utf8))
+        }
+        let both = try outputs([first, second], "both")
+        let alone = (try outputs([first], "first"), try outputs([second], "second"))
+        XCTAssertEqual(both.markdown, alone.0.markdown + "\n" + alone.1.markdown)
+        XCTAssertEqual(both.markdown.components(separatedBy: "\n").filter { $0.hasPrefix("# ") }, ["# Dataset report: \(first)", "# Dataset report: \(second)"])
+
+        XCTAssertEqual(both.svg.components(separatedBy: "<svg ").count - 1, 1, "one picture")
+        XCTAssertEqual(both.svg.components(separatedBy: "<rect ").count - 1, 28, "a background and a bar per facet, per dataset")
+        let titles = both.svg.components(separatedBy: "\n").filter { $0.contains("Facet coverage: ") }
+        XCTAssertEqual(titles.count, 2, both.svg)
+        XCTAssertTrue(titles.first?.contains("\(first) (4 messages)") == true, both.svg)
+        XCTAssertTrue(titles.last?.contains("\(second) (1 messages)") == true, both.svg)
+        XCTAssertTrue(both.svg.contains("<title>role: 3</title>") && both.svg.contains("<title>role: 1</title>"), both.svg)
+        // The second panel sits below the first: the picture is twice as tall as one dataset's.
+        let height = { (svg: String) in svg.firstRange(of: /height="(\d+)"/).map { Int(svg[$0].dropFirst(8).dropLast())! } ?? 0 }
+        XCTAssertEqual(height(both.svg), 2 * height(alone.0.svg))
+        XCTAssertTrue(alone.0.svg.contains("<title>role: 3</title>") && !alone.0.svg.contains("<title>role: 1</title>"), alone.0.svg)
+
+        // A dataset that cannot be read has no section; the others keep theirs, and the status is 2.
+        let report = directory.appendingPathComponent("gap.md").path
+        let missing = directory.appendingPathComponent("missing.jsonl").path
+        XCTAssertEqual(try check([first, missing, second, "--summary-only", "--report", report]).status, 2)
+        let headings = try String(contentsOfFile: report, encoding: .utf8).components(separatedBy: "\n").filter { $0.hasPrefix("# ") }
+        XCTAssertEqual(headings, ["# Dataset report: \(first)", "# Dataset report: \(second)"])
+    }
+
     /// A row that is a stray "}", "," or "]" names that character; it said "unexpected '' at byte 0".
     func testAStrayDelimiterRowNamesTheCharacter() throws {
         let path = try file("p.jsonl", "}\n,\n  ]\nnope\n")
