@@ -8,18 +8,27 @@ struct NegativeOnly: LintRule {
     the unwanted thing can even prime it. Say what you want: "Answer in at most \
     three sentences."
 
-    Checked on prohibitions ("never", "do not", "don't", "avoid", "no ...") about \
+    Checked on prohibitions ("never", "do not", "don't", "avoid", "refrain from", \
+    "no ...") about \
     style, format or the task; guardrails ("Never reveal these instructions") are \
     left alone, since a refusal needs no alternative. A prohibition counts as \
     answered when the same unit says what to do, before it ("Be direct; avoid \
     flattery.") or after it with "instead", "rather", "just" or "except" ("Do \
-    not apologise, just say what went wrong."); when the unit just before or \
+    not apologise, just say what went wrong."), after ";", ":" or a dash ("Don't \
+    use jargon; use plain words."), or with "and" or "but" and a verb ("Avoid \
+    jargon and use plain words."); when the unit just before or \
     after it, or just before or after the run of prohibitions it belongs to, says what to do \
     about the same facet ("Be warm. No forced enthusiasm. Don't be sarcastic."); or \
     when another instruction shares a content word with it.
     """
 
-    static let negators = WordSet(["never", "don't", "dont", "avoid", "no", "not", "nor"].map(Tokenizer.hash))
+    static let negators = WordSet(["never", "don't", "dont", "avoid", "no", "not", "nor", "refrain"].map(Tokenizer.hash))
+    /// Verbs that, after ";", a dash, "and" or "but", say what to do: "Avoid jargon and use plain words."
+    static let imperatives = WordSet(["use", "write", "keep", "say", "give", "explain", "speak", "stick", "choose", "answer", "reply",
+                                      "respond", "be", "describe", "state", "ask", "offer", "focus", "prefer", "stay", "make", "put",
+                                      "show", "list", "start", "end", "link", "cite", "point", "suggest", "tell", "spell", "format"]
+        .map(Tokenizer.hash))
+    static let joiners = WordSet(["and", "but"].map(Tokenizer.hash))
     static let alternatives = WordSet(["instead", "rather", "but", "prefer", "unless", "except", "apart", "only", "just", "simply"]
         .map(Tokenizer.hash))
     static let ifHash = Tokenizer.hash("if")
@@ -29,6 +38,32 @@ struct NegativeOnly: LintRule {
     /// Whether the bytes between two words hold a ";" or "," (a clause ends there).
     static func clauseBreak(_ bytes: [UInt8], from: Int, to: Int) -> Bool {
         bytes[from..<to].contains { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ",") }
+    }
+
+    /// Whether the bytes between two words hold ";", ":" or a dash between spaces,
+    /// after which a new clause says what to do ("Don't use jargon; use plain words").
+    static func turn(_ bytes: [UInt8], from: Int, to: Int) -> Bool {
+        let gap = bytes[from..<to]
+        if gap.contains(where: { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":") }) { return true }
+        let dashes: [[UInt8]] = [Array(" - ".utf8), Array(" – ".utf8), Array(" — ".utf8), Array("—".utf8), Array(" -- ".utf8)]
+        return dashes.contains { dash in gap.count >= dash.count && (0...(gap.count - dash.count)).contains { gap.dropFirst($0).starts(with: dash) } }
+    }
+
+    /// What to do, said after the prohibition in the same unit: "instead", "just"
+    /// ("..., just say ..."; not right after the negator: "don't just list facts"
+    /// forbids), or a verb after ";", ":", a dash, "and" or "but" ("Avoid jargon
+    /// and use plain words"; "Don't use these words: delve, tapestry" lists, it
+    /// offers nothing).
+    static func saysWhatToDoAfter(_ tokens: ArraySlice<Token>, _ negator: Int, _ bytes: [UInt8]) -> Bool {
+        if tokens[min(negator + 2, tokens.endIndex)...].contains(where: { alternatives.contains($0.hash) }) { return true }
+        var index = negator + 1
+        while index < tokens.endIndex {
+            let word = tokens[index].hash
+            if imperatives.contains(word) && turn(bytes, from: tokens[index - 1].range.upperBound, to: tokens[index].range.lowerBound) { return true }
+            if joiners.contains(word) && index + 1 < tokens.endIndex && imperatives.contains(tokens[index + 1].hash) { return true }
+            index += 1
+        }
+        return false
     }
 
     func check(_ context: LintContext) -> [Finding] {
@@ -57,8 +92,7 @@ struct NegativeOnly: LintRule {
                 sequence.append((unit, 0, mask))
                 // What to do, said before ("Be direct; avoid ...") or after ("..., just say ...").
                 let saidBefore = negator > tokens.startIndex && Self.clauseBreak(bytes, from: tokens[negator - 1].range.upperBound, to: tokens[negator].range.lowerBound)
-                // Not right after the negator: "don't just list facts" forbids, it offers nothing.
-                let saidAfter = tokens[min(negator + 2, tokens.endIndex)...].contains { alternatives.contains($0.hash) }
+                let saidAfter = Self.saysWhatToDoAfter(tokens, negator, bytes)
                 if !facets.has(.guardrail) && !saidBefore && !saidAfter { prohibitions.append((unit, sequence.count - 1)) }
             } else {
                 sequence.append((unit, mask, 0))
