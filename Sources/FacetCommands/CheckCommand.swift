@@ -64,6 +64,10 @@ struct CheckCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("facet: --report and --chart name the same file\n".utf8))
                 return 2
             }
+            guard format != .sarif else {
+                FileHandle.standardError.write(Data("facet: datasets are reported as text or json, not sarif\n".utf8))
+                return 2
+            }
             guard format != .json || datasets.count == 1 else {
                 FileHandle.standardError.write(Data("facet: --format json reports one dataset per run (one JSON document); check the others in runs of their own\n".utf8))
                 return 2
@@ -130,10 +134,6 @@ struct CheckCommand: ParsableCommand {
     /// One dataset: rows as they are checked, then the statistics. Returns the exit
     /// status and, when the dataset was read to its end, what the report and chart show.
     private func checkDataset(_ path: String, configurations: ConfigurationFinder, output: (String) -> Void) -> (Int32, CheckedDataset?) {
-        guard format != .sarif else {
-            FileHandle.standardError.write(Data("facet: datasets are reported as text or json, not sarif\n".utf8))
-            return (2, nil)
-        }
         let configuration: FacetConfiguration
         switch configurations.configuration(besides: path) {
         case .success(let found): configuration = found

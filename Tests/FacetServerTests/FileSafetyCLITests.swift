@@ -116,6 +116,16 @@ final class FileSafetyCLITests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: second, encoding: .utf8), rows)
     }
 
+    /// Datasets have no SARIF form: said once for the run, and before any is read
+    /// (it was said once per dataset).
+    func testSarifForDatasetsIsRefusedOnce() throws {
+        let rows = "{\"system\": \"You are a chef.\"}\n"
+        let (status, out, err) = try runFacet(["check", try write("a.jsonl", rows), try write("b.jsonl", rows), "--format", "sarif"])
+        XCTAssertEqual(status, 2)
+        XCTAssertEqual(out, "")
+        XCTAssertEqual(err, "facet: datasets are reported as text or json, not sarif\n")
+    }
+
     /// A refused input leaves the output file as it was; opening it truncated it first.
     func testARefusedInputLeavesTheOutputFileAlone() throws {
         let array = try write("rows.json", "[{\"system\": \"You are a chef.\"}]\n")
