@@ -35,7 +35,7 @@ public struct SimilarMessage: Sendable, Codable, Hashable {
 public final class PreferenceIndex: Sendable {
     public let path: String
     let database: DatabasePool
-    /// Held (shared) for as long as an import uses the index, so `reset` does not delete it meanwhile.
+    /// Held (shared) for as long as an import or a language server uses the index, so `reset` does not delete it meanwhile.
     private let importLock: IndexLock?
 
     private init(path: String, database: DatabasePool, importLock: IndexLock? = nil) {
@@ -47,7 +47,8 @@ public final class PreferenceIndex: Sendable {
     /// Opens (creating if needed) the index at `path`, upgrades its tables and
     /// loads the embedded collection if the index lacks this version of it.
     /// `importing` keeps the index's lock (shared) until the index is released:
-    /// `facet index reset` refuses to delete it while an import writes to it.
+    /// `facet index reset` refuses to delete it while an import, or a language
+    /// server that imports workspace collections, may write to it.
     public static func open(path: String, importing: Bool = false) throws(IndexError) -> PreferenceIndex {
         // A folder ("." or "dir/") is not a file name; NSString's path functions trap on ".".
         var isFolder: ObjCBool = false
@@ -188,7 +189,7 @@ public final class PreferenceIndex: Sendable {
         let lock = IndexLock(path + "-lock")
         defer { lock.release() }
         guard lock.take(LOCK_EX) else {
-            throw IndexError(path: path, message: "another process is opening the index or importing into it; nothing was deleted; try again when it is done")
+            throw IndexError(path: path, message: "another process is opening the index, importing into it or serving an editor from it; nothing was deleted; try again when the import is done or the editor is closed")
         }
         try removeFiles(path)  // the lock file last, so a process that comes meanwhile waits on it
     }

@@ -196,7 +196,7 @@ final class IndexTests: IndexTestCase {
             XCTAssertGreaterThanOrEqual(held, 0)
             XCTAssertEqual(flock(held, operation | LOCK_NB), 0)
             XCTAssertThrowsError(try PreferenceIndex.reset(path: path), what) { error in
-                XCTAssertTrue("\(error)".contains("another process is opening the index or importing into it; nothing was deleted"), "\(error)")
+                XCTAssertTrue("\(error)".contains("another process is opening the index, importing into it or serving an editor from it; nothing was deleted"), "\(error)")
             }
             for suffix in ["", "-lock"] { XCTAssertTrue(FileManager.default.fileExists(atPath: path + suffix), what + suffix) }
             close(held)

@@ -155,7 +155,7 @@ extension IndexCLITests {
 
         let (status, _, message) = try facet(["index", "reset"])
         XCTAssertEqual(status, 2, message)
-        XCTAssertTrue(message.contains("another process is opening the index or importing into it; nothing was deleted"), message)
+        XCTAssertTrue(message.contains("another process is opening the index, importing into it or serving an editor from it; nothing was deleted"), message)
         XCTAssertTrue(FileManager.default.fileExists(atPath: index))
         // Reading the index does not wait for the import to end.
         let started = Date()

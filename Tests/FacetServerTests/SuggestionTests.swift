@@ -153,6 +153,23 @@ final class SuggestionTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: corrupt, encoding: .utf8).prefix(7), "garbage", "the file is not touched")
     }
 
+    /// A running server keeps its index from `facet index reset`: deleted under it,
+    /// the workspace collections it imports went into a file no longer there.
+    func testResetLeavesTheIndexOfARunningServerAlone() throws {
+        var options = TestClient.quickOptions
+        let index = folder.appendingPathComponent("served.sqlite").path
+        options.indexPath = index
+        let client = TestClient(options: options)
+        client.initialize()
+        client.open(uri, message)
+        XCTAssertFalse(completion(client, line: 4, character: 0).isEmpty, "the index is open")
+        let (status, _, error) = try runFacet(["index", "reset", "--index", index])
+        XCTAssertEqual(status, 2, error)
+        XCTAssertTrue(error.contains("serving an editor from it; nothing was deleted"), error)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: index))
+        XCTAssertFalse(completion(client, line: 4, character: 0).isEmpty, "and still serves")
+    }
+
     func testSimilarMessagesCommand() throws {
         let rows = folder.appendingPathComponent(".facet/collection/rows.jsonl")
         try #"{"preference_set":[{"dimension":"style","subdimension":"tone","preference":"Patient","description":"Be patient with beginners."}],"system":"You are a patient Python tutor who explains loops to teenagers."}"#

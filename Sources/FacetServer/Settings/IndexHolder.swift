@@ -36,7 +36,9 @@ final class IndexHolder: @unchecked Sendable {
         case .failed: return nil
         case .closed:
             do {
-                let index = try PreferenceIndex.open(path: path)
+                // Held against `facet index reset` while open: the server imports the
+                // workspace's collections into it whenever they change.
+                let index = try PreferenceIndex.open(path: path, importing: true)
                 state = .open(index)
                 return index
             } catch {
