@@ -226,6 +226,20 @@ final class SegmenterTests: XCTestCase {
         XCTAssertTrue(mixed.sections.isEmpty, "text before the tag: not at line start")
     }
 
+    /// HTML's tag names ignore case, and prompts mix it: <Rules> ... </rules> is
+    /// one section (named as opened), and the units after it are outside it.
+    func testClosingTagMayDifferInCase() {
+        let document = segment("<Rules>\nBe kind.\n</rules>\nAfter.\n")
+        XCTAssertEqual(document.sections.map(\.name), ["Rules"])
+        XCTAssertEqual(document.sections[0].closeRange, 17..<25)
+        XCTAssertTrue(document.strayClosingTags.isEmpty)
+        XCTAssertEqual(document.units.map(\.sections), [["Rules"], []])
+        // The innermost open section of that name closes, whatever its case.
+        let nested = segment("<a>\n<A>\nBe kind.\n</a>\nStill in a.\n</A>\nAfter.\n")
+        XCTAssertEqual(nested.units.map(\.sections), [["a", "A"], ["a"], []])
+        XCTAssertEqual(nested.sections.map { $0.closeRange != nil }, [true, true])
+    }
+
     func testUnclosedAndStrayTags() {
         let document = segment("text\n<unclosed>\nmore text <foo> here\n</stray>\n")
         XCTAssertEqual(document.sections.map(\.name), ["unclosed"])

@@ -28,6 +28,8 @@ public enum Segmenter {
 struct TagToken {
     enum Role { case sectionOpen, sectionClose, inline, variable, unclosedOpen, strayClose }
     var name: String
+    /// The name in lower case: tags pair whatever the case of their names, as in HTML.
+    var key: String
     var range: Range<Int>
     var isClose: Bool
     var hasAttributes: Bool
@@ -35,6 +37,8 @@ struct TagToken {
     var restOfLineBlank: Bool
     var role: Role = .inline
     var partner: Int?
+    /// Where the closing tag of a section opened here starts.
+    var closeStart: Int?
 }
 
 struct SegmenterState {
@@ -67,6 +71,8 @@ struct SegmenterState {
     /// them, sharing this one array; kept up to date tag by tag, as rebuilding it
     /// at each tag made thousands of nested tags take seconds.
     private(set) var currentSections: [String] = []
+    /// Where each of `currentSections` is closed; nil for one never closed.
+    private var currentSectionCloses: [Int?] = []
     /// How many open sections are examples: units inside any of them are examples.
     private var openExampleSections = 0
     var inExample: Bool { openExampleSections > 0 }
@@ -420,11 +426,11 @@ struct SegmenterState {
             }
             i = skip(from: i + 1, to: min(n, cursor.nextStart), until: Self.tagScanStops)
         }
-        // Pair closes with the nearest open of the same name.
+        // Pair closes with the nearest open of the same name, in any case ("<Rules> ... </rules>").
         var stack: [Int] = []
         for index in tokens.indices {
             if tokens[index].isClose {
-                if let position = stack.lastIndex(where: { tokens[$0].name == tokens[index].name }) {
+                if let position = stack.lastIndex(where: { tokens[$0].key == tokens[index].key }) {
                     let open = stack[position]
                     tokens[open].partner = index
                     tokens[index].partner = open
@@ -442,8 +448,9 @@ struct SegmenterState {
                 if let open = token.partner {
                     token.role = tokens[open].atLineStart ? .sectionClose : .inline
                 }
-            } else if token.partner != nil {
+            } else if let close = token.partner {
                 token.role = token.atLineStart ? .sectionOpen : .inline
+                token.closeStart = tokens[close].range.lowerBound
             } else if Self.emptyElements.contains(token.name.lowercased()) {
                 // HTML's empty elements (<br>, <img src=...>) never close: markup. Closed, <input> is a section.
                 token.role = .inline
@@ -536,7 +543,8 @@ struct SegmenterState {
         }
         if atLineStart { opening.tagsEnd = end } else { opening.broken = true }
         let rest = trimmed(end..<max(end, lineEnd(line)))
-        return TagToken(name: string(nameStart..<nameEnd), range: start..<end, isClose: isClose,
+        let name = string(nameStart..<nameEnd)
+        return TagToken(name: name, key: name.lowercased(), range: start..<end, isClose: isClose,
                         hasAttributes: hasAttributes, atLineStart: atLineStart, restOfLineBlank: rest.isEmpty)
     }
 
@@ -826,12 +834,15 @@ struct SegmenterState {
         switch tag.role {
         case .sectionOpen, .unclosedOpen:
             currentSections.append(tag.name)
+            currentSectionCloses.append(tag.closeStart)
             if SectionNames.isExample(tag.name) { openExampleSections += 1 }
         case .sectionClose:
-            // Closes the innermost section of that name and any left open inside it.
-            if let position = currentSections.lastIndex(of: tag.name) {
+            // Closes the section the tag was paired with (so units agree with `sections`,
+            // whatever the case of the names) and any left open inside it.
+            if let position = currentSectionCloses.lastIndex(of: tag.range.lowerBound) {
                 openExampleSections -= currentSections[position...].reduce(0) { $0 + (SectionNames.isExample($1) ? 1 : 0) }
                 currentSections.removeSubrange(position...)
+                currentSectionCloses.removeSubrange(position...)
             }
         default:
             break

@@ -14,6 +14,7 @@ struct UnbalancedSection: LintRule {
     Answer in French.
     ```
 
+    Tag names match in any case, as in HTML: `<Rules> ... </rules>` is one section. \
     A tag counts as a section when it starts a line; `<name>` inside a sentence \
     is read as a template variable. Not sections either: HTML's empty elements \
     (`<br>`, `<img src="...">`), a placeholder with words and no attributes \
