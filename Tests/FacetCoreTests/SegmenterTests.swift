@@ -240,6 +240,22 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(nested.sections.map { $0.closeRange != nil }, [true, true])
     }
 
+    /// <a> <b> </a> </b>: both sections are closed, and they cross. The text
+    /// between </a> and </b> is still in <b>.
+    func testCrossedSections() {
+        let document = segment("<a>\n<b>\nBe kind.\n</a>\nBe brief.\n</b>\nAfter.\n")
+        XCTAssertEqual(document.sections.map(\.name), ["a", "b"])
+        XCTAssertEqual(document.sections.map(\.closeRange), [17..<21, 32..<36])
+        XCTAssertTrue(document.strayClosingTags.isEmpty)
+        XCTAssertEqual(document.units.map(\.sections), [["a", "b"], ["b"], []])
+        XCTAssertEqual(document.crossedSections.map { [$0.outer.name, $0.inner.name] }, [["a", "b"]])
+        // Nested properly, or left open inside: no crossing.
+        XCTAssertTrue(segment("<a>\n<b>\nBe kind.\n</b>\n</a>\n").crossedSections.isEmpty)
+        let unclosed = segment("<a>\n<b>\nBe kind.\n</a>\nBe brief.\n")
+        XCTAssertTrue(unclosed.crossedSections.isEmpty)
+        XCTAssertEqual(unclosed.units.map(\.sections), [["a", "b"], []])
+    }
+
     func testUnclosedAndStrayTags() {
         let document = segment("text\n<unclosed>\nmore text <foo> here\n</stray>\n")
         XCTAssertEqual(document.sections.map(\.name), ["unclosed"])

@@ -34,6 +34,13 @@ public struct Section: Sendable, Hashable {
     public var closeRange: Range<Int>?
 }
 
+/// Two sections whose tags cross, `<a> <b> </a> </b>`: `inner` opens
+/// inside `outer` and is closed after it.
+public struct SectionCrossing: Sendable, Hashable {
+    public var outer: Section
+    public var inner: Section
+}
+
 /// How a template variable was written.
 public enum VariableSyntax: String, Sendable, Codable {
     case doubleBrace = "{{name}}"
@@ -107,6 +114,8 @@ public struct Document: Sendable {
     public internal(set) var sections: [Section] = []
     /// `</name>` tags with no opening tag.
     public internal(set) var strayClosingTags: [Section] = []
+    /// Sections closed while one opened inside them is still open, in the order of the outer closing tags.
+    public internal(set) var crossedSections: [SectionCrossing] = []
     public internal(set) var codeBlocks: [Range<Int>] = []
     /// Contents of prose fences (```markdown blocks that quote a whole prompt),
     /// in order: read as prose, but each is a text of its own.

@@ -12,6 +12,7 @@ public enum Segmenter {
             document.units = state.units
             document.sections = state.sections
             document.strayClosingTags = state.strayCloses
+            document.crossedSections = state.crossings
             document.codeBlocks = state.codeBlocks
             document.quotedPrompts = state.quotedPrompts
             document.quotes = state.quotes
@@ -47,6 +48,7 @@ struct SegmenterState {
     var units: [Unit] = []
     var sections: [Section] = []
     var strayCloses: [Section] = []
+    var crossings: [SectionCrossing] = []
     var codeBlocks: [Range<Int>] = []
     var quotedPrompts: [Range<Int>] = []
     var quotes: [Range<Int>] = []
@@ -427,14 +429,26 @@ struct SegmenterState {
             i = skip(from: i + 1, to: min(n, cursor.nextStart), until: Self.tagScanStops)
         }
         // Pair closes with the nearest open of the same name, in any case ("<Rules> ... </rules>").
+        // Opens that start a line, still open inside one that closes, are set aside by name
+        // with that close: a later close of their name pairs with them, and the two cross.
         var stack: [Int] = []
+        var cutOff: [String: [(open: Int, cutBy: Int)]] = [:]
+        var crossed: [(outerClose: Int, innerOpen: Int)] = []
         for index in tokens.indices {
             if tokens[index].isClose {
-                if let position = stack.lastIndex(where: { tokens[$0].key == tokens[index].key }) {
+                let key = tokens[index].key
+                if let position = stack.lastIndex(where: { tokens[$0].key == key }) {
                     let open = stack[position]
                     tokens[open].partner = index
                     tokens[index].partner = open
+                    for inner in stack[(position + 1)...] where tokens[inner].atLineStart {
+                        cutOff[tokens[inner].key, default: []].append((inner, index))
+                    }
                     stack.removeSubrange(position...)
+                } else if let (open, cutBy) = cutOff[key]?.popLast() {
+                    tokens[open].partner = index
+                    tokens[index].partner = open
+                    crossed.append((cutBy, open))
                 } else if tokens[index].atLineStart && tokens[index].restOfLineBlank {
                     tokens[index].role = .strayClose
                 }  // else markup named in a sentence ("before </body>"): inline
@@ -476,16 +490,16 @@ struct SegmenterState {
                 break
             }
         }
-        for index in tokens.indices where !tokens[index].isClose {
-            let token = tokens[index]
-            switch token.role {
-            case .sectionOpen:
-                sections.append(Section(name: token.name, openRange: token.range, closeRange: tokens[token.partner!].range))
-            case .unclosedOpen:
-                sections.append(Section(name: token.name, openRange: token.range, closeRange: nil))
-            default:
-                break
-            }
+        func section(_ open: TagToken) -> Section {
+            Section(name: open.name, openRange: open.range, closeRange: open.partner.map { tokens[$0].range })
+        }
+        for token in tokens where !token.isClose && (token.role == .sectionOpen || token.role == .unclosedOpen) {
+            sections.append(section(token))
+        }
+        // Only sections cross: markup in a sentence ("<b><i>x</b></i>") is the model's to read.
+        for (outerClose, innerOpen) in crossed.sorted(by: { ($0.outerClose, $0.innerOpen) < ($1.outerClose, $1.innerOpen) })
+        where tokens[outerClose].role == .sectionClose && tokens[innerOpen].role == .sectionOpen {
+            crossings.append(SectionCrossing(outer: section(tokens[tokens[outerClose].partner!]), inner: section(tokens[innerOpen])))
         }
     }
 
@@ -838,11 +852,21 @@ struct SegmenterState {
             if SectionNames.isExample(tag.name) { openExampleSections += 1 }
         case .sectionClose:
             // Closes the section the tag was paired with (so units agree with `sections`,
-            // whatever the case of the names) and any left open inside it.
+            // whatever the case of the names) and any left open inside it; one opened
+            // inside it and closed later (crossed tags) stays open up to its own close.
             if let position = currentSectionCloses.lastIndex(of: tag.range.lowerBound) {
-                openExampleSections -= currentSections[position...].reduce(0) { $0 + (SectionNames.isExample($1) ? 1 : 0) }
-                currentSections.removeSubrange(position...)
-                currentSectionCloses.removeSubrange(position...)
+                var kept = position
+                for index in position..<currentSections.count {
+                    if index > position, currentSectionCloses[index] != nil {
+                        currentSections[kept] = currentSections[index]
+                        currentSectionCloses[kept] = currentSectionCloses[index]
+                        kept += 1
+                    } else if SectionNames.isExample(currentSections[index]) {
+                        openExampleSections -= 1
+                    }
+                }
+                currentSections.removeSubrange(kept...)
+                currentSectionCloses.removeSubrange(kept...)
             }
         default:
             break

@@ -1,12 +1,14 @@
-/// An XML-style section opened and never closed, or closed and never opened.
+/// An XML-style section opened and never closed, closed and never opened, or crossing another.
 struct UnbalancedSection: LintRule {
     let id = "unbalanced-section"
     let defaultSeverity = Severity.error
-    let summary = "An XML-style section tag (<instructions>) that is not closed, or a closing tag with no opening"
+    let summary = "An XML-style section tag (<instructions>) that is not closed, a closing tag with no opening, or tags that cross"
     let explanation = """
     Sections such as `<instructions> ... </instructions>` tell the model where each \
     part begins and ends. A tag left open makes the rest of the message part of \
-    that section; a stray closing tag suggests text was cut.
+    that section; a stray closing tag suggests text was cut. Tags that cross \
+    (`<a> <b> </a> </b>`) leave the model to guess where each section ends: \
+    the finding is on the closing tag that comes too early.
 
     ```
     <instructions>
@@ -38,6 +40,12 @@ struct UnbalancedSection: LintRule {
             let fix = Fix(title: "Remove the stray </\(stray.name)>", edits: [TextEdit(range: stray.openRange, newText: "")])
             findings.append(context.finding(self, "</\(stray.name)> closes a section that was never opened: add <\(stray.name)> where it starts, or remove this tag",
                                             range: stray.openRange, fixes: [fix]))
+        }
+        for crossing in context.document.crossedSections {
+            let (outer, inner) = (crossing.outer, crossing.inner)
+            guard let close = outer.closeRange else { continue }
+            findings.append(context.finding(self, "</\(outer.name)> closes <\(outer.name)> while <\(inner.name)>, opened inside it, is still open: close </\(inner.name)> first",
+                                            range: close, related: [RelatedRange(range: inner.openRange, message: "<\(inner.name)> opens here")]))
         }
         return findings
     }
