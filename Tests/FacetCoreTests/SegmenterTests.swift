@@ -265,6 +265,23 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(document.variables.map(\.name), ["foo"])
     }
 
+    /// A tag at the start of a line with text right after it ("<rules>Be brief.")
+    /// opens a section even when nothing closes it; with a space or a mark
+    /// after it, or when the front matter declares its name, it is a variable.
+    func testATagWithTextRightAfterItOpensASection() {
+        let open = segment("<rules>Be brief.\nBe kind.\n")
+        XCTAssertEqual(open.sections.map(\.name), ["rules"])
+        XCTAssertEqual(open.sections.map(\.closeRange), [nil])
+        XCTAssertEqual(open.units.map(\.sections), [["rules"], ["rules"]])
+        XCTAssertTrue(open.variables.isEmpty)
+        let placeholders = segment("<user_name> asked.\n<var>, welcome back.\n")
+        XCTAssertTrue(placeholders.sections.isEmpty)
+        XCTAssertEqual(placeholders.variables.map(\.name), ["user_name", "var"])
+        let declared = segment("---\nvariables: [greeting]\n---\n<greeting>Ana, how can I help?\n")
+        XCTAssertTrue(declared.sections.isEmpty)
+        XCTAssertEqual(declared.variables.map(\.name), ["greeting"])
+    }
+
     /// HTML's empty elements are markup when they stand alone, but a closed
     /// <input> ... </input> is a section like any other.
     func testEmptyElementNamesAreSectionsOnlyWhenClosed() {

@@ -456,6 +456,7 @@ struct SegmenterState {
                 stack.append(index)
             }
         }
+        let declared = Set(frontMatter?.declaredVariables ?? [])
         for index in tokens.indices {
             var token = tokens[index]
             if token.isClose {
@@ -465,12 +466,19 @@ struct SegmenterState {
             } else if let close = token.partner {
                 token.role = token.atLineStart ? .sectionOpen : .inline
                 token.closeStart = tokens[close].range.lowerBound
-            } else if Self.emptyElements.contains(token.name.lowercased()) {
+            } else if Self.emptyElements.contains(token.key) {
                 // HTML's empty elements (<br>, <img src=...>) never close: markup. Closed, <input> is a section.
                 token.role = .inline
+            } else if !token.hasAttributes && declared.contains(token.name) {
+                // A name the front matter declares is a placeholder, even alone on its line.
+                token.role = .variable
             } else if token.atLineStart && token.restOfLineBlank {
                 // The very last thing in the message is a tag left open for the model to fill.
                 token.role = onlySpaceAfter(token.range.upperBound) ? .inline : .unclosedOpen
+            } else if token.atLineStart && !token.hasAttributes && textFollows(token.range.upperBound)
+                        && !Self.optionalEndTags.contains(token.key) {
+                // "<rules>Be brief." opens a section; "<user_name> asked" and "<var>," are placeholders.
+                token.role = .unclosedOpen
             } else if !token.hasAttributes {
                 token.role = .variable
             }
@@ -564,6 +572,13 @@ struct SegmenterState {
 
     static let emptyElements: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
                                              "track", "wbr"]
+
+    /// HTML elements whose end tag may be left out ("<li>Apples" with no "</li>").
+    static let optionalEndTags: Set<String> = ["li", "p", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",
+                                               "colgroup", "caption", "rt", "rp", "html", "head", "body"]
+
+    /// Whether a letter comes right after `offset`, with no space: text inside a tag just opened.
+    func textFollows(_ offset: Int) -> Bool { offset < buffer.count && ByteClass.isAlpha(buffer[offset]) }
 
     /// Whether nothing but white space follows `offset`.
     func onlySpaceAfter(_ offset: Int) -> Bool {

@@ -17,11 +17,15 @@ struct UnbalancedSection: LintRule {
     ```
 
     Tag names match in any case, as in HTML: `<Rules> ... </rules>` is one section. \
-    A tag counts as a section when it starts a line; `<name>` inside a sentence \
-    is read as a template variable. Not sections either: HTML's empty elements \
-    (`<br>`, `<img src="...">`), a placeholder with words and no attributes \
+    A tag counts as a section when it starts a line and is closed, stands alone \
+    on its line, or has text right after it (`<rules>Be brief.`). `<name>` inside \
+    a sentence is read as a template variable, and so is one that starts a line \
+    with a space or a mark after it (`<user_name> asked`, `<var>,`) or whose name \
+    `variables:` declares in the front matter. Not sections either: HTML's empty \
+    elements (`<br>`, `<img src="...">`), an element whose end tag HTML lets you \
+    leave out with its text after it (`<li>Apples`), a placeholder with words and no attributes \
     (`<insert the article here>`), a closing tag named inside a sentence \
-    ("before </body>"), and a tag on the last line of the message, left open \
+    ("before </body>"), and a tag alone on the last line of the message, left open \
     for the model to fill. Fixes: add the closing tag at the end, or remove the \
     stray closing tag.
     """
