@@ -380,6 +380,25 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(unmarked.units.count, 0)
     }
 
+    /// A fence with no language after a line that announces an example
+    /// ("For example:", "Example output:", "### Example 2") holds the example,
+    /// not a prompt to read: it is code, out of the units and the lint.
+    func testAnUnmarkedFenceAfterAnExampleLeadInIsCode() {
+        let sample = "```\nThank you for waiting. We can offer a refund if possible.\n```\n"
+        for leadIn in ["For example:\n", "Example output:\n\n", "### Example 2: a refund\n", "Here are two samples.\n"] {
+            let document = segment("Answer billing questions.\n" + leadIn + sample)
+            XCTAssertEqual(document.codeBlocks.count, 1, leadIn)
+            XCTAssertTrue(document.quotedPrompts.isEmpty, leadIn)
+            XCTAssertFalse(document.units.contains { document.text(of: $0).contains("waiting") }, leadIn)
+        }
+        // Without such a line, or marked as Markdown, the fence still quotes a prompt.
+        for text in ["Paste this at the end of your prompt:\n" + sample, "For example:\n```markdown\nThank you for waiting. We can offer a refund if possible.\n```\n"] {
+            let document = segment(text)
+            XCTAssertEqual(document.quotedPrompts.count, 1, text)
+            XCTAssertTrue(document.codeBlocks.isEmpty, text)
+        }
+    }
+
     // MARK: Excluded regions
 
     func testFencedCodeAndQuotesAreNotUnits() {

@@ -273,7 +273,7 @@ struct SegmenterState {
     mutating func findOpaqueRegions(from bodyStart: Int) {
         var line = lines.line(containing: bodyStart)
         if bodyStart == 0 { line = 0 }
-        var fence: (char: UInt8, count: Int, start: Int, line: Int, info: String)?
+        var fence: (char: UInt8, count: Int, start: Int, line: Int, info: String, holdsExample: Bool)?
         while line < lines.lineCount {
             let start = lineStart(line)
             let end = lineEnd(line)
@@ -287,7 +287,7 @@ struct SegmenterState {
                 if j - i >= open.count && trimmed(j..<end).isEmpty {
                     let blockEnd = line + 1 < lines.lineCount ? lineStart(line + 1) : buffer.count
                     let contentRange = (open.line + 1 < lines.lineCount ? lineStart(open.line + 1) : blockEnd)..<lineStart(line)
-                    if isProseFence(info: open.info, content: contentRange) {
+                    if !open.holdsExample && isProseFence(info: open.info, content: contentRange) {
                         // Prompt collections wrap whole prompts in ```markdown fences: read them as prose.
                         transparentFenceLines.insert(open.line)
                         transparentFenceLines.insert(line)
@@ -306,7 +306,8 @@ struct SegmenterState {
                 var j = i
                 while j < end && buffer[j] == char { j += 1 }
                 if j - i >= 3 {
-                    fence = (char, j - i, start, line, string(trimmed(j..<end)).lowercased())
+                    let info = string(trimmed(j..<end)).lowercased()
+                    fence = (char, j - i, start, line, info, Self.plainInfo.contains(info) && followsExampleLeadIn(line, bodyStart: bodyStart))
                     line += 1
                     continue
                 }
@@ -332,7 +333,7 @@ struct SegmenterState {
         }
         if let open = fence {  // an unclosed fence runs to the end
             let contentStart = open.line + 1 < lines.lineCount ? lineStart(open.line + 1) : buffer.count
-            if isProseFence(info: open.info, content: contentStart..<buffer.count) {
+            if !open.holdsExample && isProseFence(info: open.info, content: contentStart..<buffer.count) {
                 transparentFenceLines.insert(open.line)
                 quotedPrompts.append(contentStart..<buffer.count)
             } else {
@@ -342,6 +343,31 @@ struct SegmenterState {
         }
         opaque.sort { $0.lowerBound < $1.lowerBound }
     }
+
+    /// Info strings that say nothing of what a fence holds.
+    static let plainInfo: Set<String> = ["", "text", "txt", "plain", "plaintext"]
+
+    /// Whether the last line with text before `line` announces an example ("For example:",
+    /// "Example output:", "### Example 2", "Two samples:"): a plain fence after it holds the
+    /// example, which reads like prose but is no instruction, so it is code, not a quoted prompt.
+    func followsExampleLeadIn(_ line: Int, bodyStart: Int) -> Bool {
+        var previous = line - 1
+        while previous >= 0 && lineStart(previous) >= bodyStart {
+            let text = trimmed(lineStart(previous)..<lineEnd(previous))
+            if text.isEmpty { previous -= 1; continue }
+            var i = text.lowerBound
+            while i < text.upperBound {
+                let wordStart = i
+                while i < text.upperBound && ByteClass.isAlpha(buffer[i]) { i += 1 }
+                if i > wordStart, Self.exampleWords.contains(string(wordStart..<i).lowercased()) { return true }
+                i = max(i, wordStart + 1)
+            }
+            return false
+        }
+        return false
+    }
+
+    static let exampleWords: Set<String> = ["example", "examples", "sample", "samples"]
 
     /// A fenced block that holds prose (a prompt quoted in Markdown), not code:
     /// its info string is empty or a prose language, and its text has few code
