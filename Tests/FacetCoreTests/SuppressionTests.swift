@@ -69,4 +69,17 @@ final class SuppressionTests: XCTestCase {
         let text = "<!-- facet: a note -->\nGive a few examples.\n"
         XCTAssertEqual(rules(text), ["vague-quantifier"])
     }
+
+    /// 20,000 findings and 20,000 suppression comments: each comment still silences
+    /// only its next unit (or, for a finding outside units, its next line). Every
+    /// finding outside a unit was once looked up among all units.
+    func testManyFindingsAndSuppressions() {
+        var text = ""
+        for i in 0..<5_000 {
+            text += "<!-- facet-disable vague-quantifier -->\nGive a few examples of topic \(i).\nList a few options for topic \(i).\n"
+            text += "<!-- facet-disable unknown-rule -->\n<!-- facet-disable vague-quantifierz -->\n<!-- facet-disable vague-quantifierz -->\n"
+        }
+        XCTAssertEqual(lines(of: "vague-quantifier", in: text), (0..<5_000).map { 6 * $0 + 2 })
+        XCTAssertEqual(lines(of: "unknown-rule", in: text), (0..<5_000).map { 6 * $0 + 5 })
+    }
 }

@@ -24,9 +24,8 @@ struct Suppressions {
                 if ids.isEmpty { fileAll = true } else { fileRules.formUnion(ids) }
             } else if directive == "facet-disable" || directive == "facet-disable-next" {
                 let silenced: Set<String> = ids.isEmpty ? ["*"] : ids
-                if let next = document.units.firstIndex(where: { $0.range.lowerBound >= comment.range.upperBound }) {
-                    unitRules[next, default: []].formUnion(silenced)
-                }
+                let next = Self.firstUnit(startingAtOrAfter: comment.range.upperBound, units)
+                if next < units.count { unitRules[next, default: []].formUnion(silenced) }
                 if let line = Self.nextTextLine(after: comment.range.upperBound, document.source) {
                     lineRules[line, default: []].formUnion(silenced)
                 }
@@ -63,13 +62,31 @@ struct Suppressions {
         return nil
     }
 
+    /// The index of the first unit starting at or after `offset` (`units.count` if none),
+    /// by binary search: units come in the order of the text, and a scan of them all
+    /// per comment and per finding made files with many of both quadratic.
+    static func firstUnit(startingAtOrAfter offset: Int, _ units: [Unit]) -> Int {
+        var low = 0, high = units.count
+        while low < high {
+            let mid = (low + high) / 2
+            if units[mid].range.lowerBound < offset { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// The unit whose range holds `offset`: the last one starting at or before it, if it reaches that far.
+    func unit(containing offset: Int) -> Int? {
+        let next = Self.firstUnit(startingAtOrAfter: offset + 1, units)
+        return next > 0 && units[next - 1].range.contains(offset) ? next - 1 : nil
+    }
+
     func filter(_ findings: [Finding]) -> [Finding] {
         if fileAll { return findings.filter { $0.rule == "unknown-rule" } }
         return findings.filter { finding in
             if fileRules.contains(finding.rule) { return false }
             guard !unitRules.isEmpty || !lineRules.isEmpty else { return true }
             func silences(_ rules: Set<String>?) -> Bool { rules.map { $0.contains("*") || $0.contains(finding.rule) } ?? false }
-            let unit = finding.unit ?? units.firstIndex { $0.range.contains(finding.range.lowerBound) }
+            let unit = finding.unit ?? unit(containing: finding.range.lowerBound)
             if let unit, silences(unitRules[unit]) { return false }
             if unit == nil, silences(lineRules[lines.line(containing: finding.range.lowerBound)]) { return false }
             return true
