@@ -24,7 +24,7 @@ struct Suppressions {
                 if ids.isEmpty { fileAll = true } else { fileRules.formUnion(ids) }
             } else if directive == "facet-disable" || directive == "facet-disable-next" {
                 let silenced: Set<String> = ids.isEmpty ? ["*"] : ids
-                let next = Self.firstUnit(startingAtOrAfter: comment.range.upperBound, units)
+                let next = units.firstUnit(startingAtOrAfter: comment.range.upperBound)
                 if next < units.count { unitRules[next, default: []].formUnion(silenced) }
                 if let line = Self.nextTextLine(after: comment.range.upperBound, document.source) {
                     lineRules[line, default: []].formUnion(silenced)
@@ -62,21 +62,9 @@ struct Suppressions {
         return nil
     }
 
-    /// The index of the first unit starting at or after `offset` (`units.count` if none),
-    /// by binary search: units come in the order of the text, and a scan of them all
-    /// per comment and per finding made files with many of both quadratic.
-    static func firstUnit(startingAtOrAfter offset: Int, _ units: [Unit]) -> Int {
-        var low = 0, high = units.count
-        while low < high {
-            let mid = (low + high) / 2
-            if units[mid].range.lowerBound < offset { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
-
     /// The unit whose range holds `offset`: the last one starting at or before it, if it reaches that far.
     func unit(containing offset: Int) -> Int? {
-        let next = Self.firstUnit(startingAtOrAfter: offset + 1, units)
+        let next = units.firstUnit(startingAtOrAfter: offset + 1)
         return next > 0 && units[next - 1].range.contains(offset) ? next - 1 : nil
     }
 

@@ -26,6 +26,19 @@ public struct Unit: Sendable, Hashable {
     public var block: Int = 0
 }
 
+extension Array where Element == Unit {
+    /// The index of the first unit starting at or after `offset` (`count` if none),
+    /// by binary search: units are in order of their start.
+    public func firstUnit(startingAtOrAfter offset: Int) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if self[mid].range.lowerBound < offset { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}
+
 /// An XML-style section: `<name> ... </name>`. The tags are structure, not prose.
 public struct Section: Sendable, Hashable {
     public var name: String

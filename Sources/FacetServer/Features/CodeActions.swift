@@ -91,14 +91,14 @@ enum CodeActionFeature {
         let units = document.units
         let lines = document.source.lines
         let unitIndex = finding.unit ?? {
-            let last = firstUnit(startingAtOrAfter: finding.range.lowerBound + 1, units) - 1
+            let last = units.firstUnit(startingAtOrAfter: finding.range.lowerBound + 1) - 1
             return last >= 0 && units[last].range.contains(finding.range.lowerBound) ? last : nil
         }()
         let start = unitIndex.map { units[$0].range.lowerBound } ?? finding.range.lowerBound
         let line = lines.line(containing: start)
         let lineStart = max(lines.lineStarts[line], document.source.textStart)
         let comment = "<!-- facet-disable \(finding.rule) -->"
-        let firstOnLine = firstUnit(startingAtOrAfter: lineStart, units)
+        let firstOnLine = units.firstUnit(startingAtOrAfter: lineStart)
         let startsLine = firstOnLine == units.count || units[firstOnLine].range.lowerBound >= start
         // A list item's comment goes on the line above it too: inline after "- ", it joined the item's text.
         if startsLine {
@@ -106,18 +106,6 @@ enum CodeActionFeature {
             return TextEdit(range: lineStart..<lineStart, newText: String(decoding: indent, as: UTF8.self) + comment + "\n")
         }
         return TextEdit(range: start..<start, newText: comment + " ")
-    }
-
-    /// The index of the first unit starting at or after `offset` (`units.count` if none),
-    /// by binary search: units come in the order of the text, and a scan of them all
-    /// per finding made a request over a file of many findings quadratic.
-    static func firstUnit(startingAtOrAfter offset: Int, _ units: [FacetCore.Unit]) -> Int {
-        var low = 0, high = units.count
-        while low < high {
-            let mid = (low + high) / 2
-            if units[mid].range.lowerBound < offset { low = mid + 1 } else { high = mid }
-        }
-        return low
     }
 
     /// `<!-- facet-disable-file rule -->` at the top, after any front matter (and a byte order mark).
