@@ -34,10 +34,6 @@ enum InstructionScope {
     /// How many words an opening phrase may have before its comma.
     static let openingReach = 8
 
-    static func limitsWhereItApplies(_ tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
-        opensWithScope(tokens, bytes) || endsWithScope(tokens)
-    }
-
     /// "For technical questions, ...": a preposition, a few words that are not
     /// "all" or "general", then a comma.
     static func opensWithScope(_ tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
@@ -57,23 +53,24 @@ enum InstructionScope {
     /// plural, after it ("customers in Mexico") that narrows it. "To the user in
     /// Spanish" and "to users in a friendly tone" say how, not to whom.
     static func endsWithScope(_ tokens: ArraySlice<Token>) -> Bool {
-        let words = Array(tokens.dropFirst())
-        for (index, word) in words.enumerated() where trailing.contains(word.hash) {
+        let words = tokens.dropFirst()
+        for index in words.indices where trailing.contains(words[index].hash) {
+            let word = words[index]
             var cursor = index + 1
-            let determined = cursor < words.count && determiners.contains(words[cursor].hash)
+            let determined = cursor < words.endIndex && determiners.contains(words[cursor].hash)
             if determined { cursor += 1 }
             // Up to two modifiers, then the audience. After a bare "to" a word is more
             // likely a verb than a modifier ("to help customers").
             var modifiers = 0, narrowed = determined || word.hash != toWord
-            while cursor < words.count && modifiers <= 2 && !audiences.contains(words[cursor].hash) {
+            while cursor < words.endIndex && modifiers <= 2 && !audiences.contains(words[cursor].hash) {
                 if determiners.contains(words[cursor].hash) { break }
                 if generic.contains(words[cursor].hash) { narrowed = false }
                 modifiers += 1
                 cursor += 1
             }
-            guard cursor < words.count, modifiers <= 2, audiences.contains(words[cursor].hash) else { continue }
+            guard cursor < words.endIndex, modifiers <= 2, audiences.contains(words[cursor].hash) else { continue }
             if modifiers > 0 && narrowed { return true }
-            if modifiers == 0 && pluralAudiences.contains(words[cursor].hash) && cursor + 2 < words.count
+            if modifiers == 0 && pluralAudiences.contains(words[cursor].hash) && cursor + 2 < words.endIndex
                 && narrowers.contains(words[cursor + 1].hash) && !saysHow(words[cursor + 2].hash) { return true }
         }
         return false

@@ -8,19 +8,29 @@ enum PersonaSections {
     /// A persona section is a heading or XML-style section whose first unit has
     /// the role facet: it opens by saying who the model is ("You are a text-based
     /// assistant" under "Unsupported features" does not make one), and not what
-    /// it is not ("You are not capable of:").
+    /// it is not ("You are not capable of:"). Sections that open with the same
+    /// words are one persona.
     static func of(_ units: [Int], _ context: LintContext) -> [Int] {
         let document = context.document
         var personas: [Key: Int] = [:]
+        var byOpening: [[UInt64]: Int] = [:]
         var opened: Set<Key> = []
+        var previous = Key.none
         for (index, unit) in document.units.enumerated() where unit.kind != .heading {
+            // A section's units mostly come one after another: hash its key once.
             let key = innermost(unit)
-            guard key != .none, opened.insert(key).inserted else { continue }
+            guard key != .none, key != previous else { continue }
+            previous = key
+            guard opened.insert(key).inserted else { continue }
             if context.facets[index].has(.role) && !context.tokens(index).prefix(4).contains(where: { negators.contains($0.hash) }) {
-                personas[key] = personas.count + 1
+                // The same words open the same persona: "You are Aria, ..." twice is one agent, told twice.
+                let opening = context.tokens(index).map(\.hash)
+                let persona = byOpening[opening] ?? byOpening.count + 1
+                byOpening[opening] = persona
+                personas[key] = persona
             }
         }
-        guard personas.count >= 2 else { return [Int](repeating: 0, count: units.count) }
+        guard byOpening.count >= 2 else { return [Int](repeating: 0, count: units.count) }
         return units.map { index in
             enclosing(document.units[index], document).lazy.compactMap { personas[$0] }.first ?? 0
         }

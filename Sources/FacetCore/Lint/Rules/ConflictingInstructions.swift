@@ -66,7 +66,9 @@ struct ConflictingInstructions: LintRule {
     /// Per word, what it tells about a unit that holds it: bit `2i` (`2i + 1`)
     /// when a phrase of axis `i`'s side A (B) starts with it (for the reply's
     /// length, holds it: `ReplyLength`'s key words), `negatorBit` for a
-    /// negator, `conditionBit` for a condition, `replyVerbBit` for a reply verb.
+    /// negator, `conditionBit` for a condition, `replyVerbBit` for a reply verb,
+    /// `modalBit` for "always" and "never", `audienceBit` for whom an instruction
+    /// may be limited to.
     /// One lookup per word then says which sides could match and whether the unit
     /// negates, sets a condition or names a reply verb; asking each side and each
     /// set per word was most of this rule's time.
@@ -81,6 +83,8 @@ struct ConflictingInstructions: LintRule {
         for word in negatorWords { table.update(Tokenizer.hash(word), default: 0) { $0 |= negatorBit } }
         for word in languageVerbWords { table.update(Tokenizer.hash(word), default: 0) { $0 |= replyVerbBit } }
         for word in conditionWords { table.update(Tokenizer.hash(word), default: 0) { $0 |= conditionBit } }
+        for word in ["always", "never", "don't", "not"] { table.update(Tokenizer.hash(word), default: 0) { $0 |= modalBit } }
+        for hash in InstructionScope.audiences.hashes { table.update(hash, default: 0) { $0 |= audienceBit } }
         for word in ReplyLength.briefAdjectives { table.update(CompiledLexicon.hashWord(word), default: 0) { $0 |= briefAdjectiveBit } }
         for word in ReplyLength.detailedAdjectives { table.update(CompiledLexicon.hashWord(word), default: 0) { $0 |= detailedAdjectiveBit } }
         for word in ReplyLength.briefAdverbs { table.update(Tokenizer.hash(word), default: 0) { $0 |= briefAdverbBit } }
@@ -96,6 +100,12 @@ struct ConflictingInstructions: LintRule {
     static let lengthVerbBit: UInt16 = 1 << 11
     static let briefAdjectiveBit: UInt16 = 1 << 12
     static let detailedAdjectiveBit: UInt16 = 1 << 13
+    /// "always", "never", "don't", "not": the words `alwaysNever` starts from.
+    static let modalBit: UInt16 = 1 << 14
+    /// Who an instruction may be limited to (`InstructionScope.audiences`).
+    static let audienceBit: UInt16 = 1 << 15
+    /// A unit with none of these bits is in no check, and whether it is scoped does not matter.
+    static let checkedBits: UInt16 = 0b11_1111 | replyVerbBit | modalBit
     static let brief = ReplyLength.Bits(adjective: briefAdjectiveBit, adverb: briefAdverbBit, verb: lengthVerbBit)
     static let detailed = ReplyLength.Bits(adjective: detailedAdjectiveBit, adverb: detailedAdverbBit, verb: lengthVerbBit)
 
@@ -126,7 +136,10 @@ struct ConflictingInstructions: LintRule {
         let unitBits = units.map { unit in
             let tokens = context.tokens(unit)
             let bits = tokens.reduce(0 as UInt16) { $0 | wordBits[Int($1.id)] }
-            return bits & Self.conditionBit == 0 && InstructionScope.limitsWhereItApplies(tokens, context.source.bytes) ? bits | Self.conditionBit : bits
+            guard bits & Self.checkedBits != 0 && bits & Self.conditionBit == 0 else { return bits }
+            let scoped = InstructionScope.opensWithScope(tokens, context.source.bytes)
+                || bits & Self.audienceBit != 0 && InstructionScope.endsWithScope(tokens)
+            return scoped ? bits | Self.conditionBit : bits
         }
         let qualified = Self.negatorBit | Self.conditionBit
         let bytes = context.source.bytes

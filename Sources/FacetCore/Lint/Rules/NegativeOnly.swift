@@ -40,12 +40,13 @@ struct NegativeOnly: LintRule {
         bytes[from..<to].contains { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ",") }
     }
 
+    static let dashes: [[UInt8]] = [Array(" - ".utf8), Array(" – ".utf8), Array(" — ".utf8), Array("—".utf8), Array(" -- ".utf8)]
+
     /// Whether the bytes between two words hold ";", ":" or a dash between spaces,
     /// after which a new clause says what to do ("Don't use jargon; use plain words").
     static func turn(_ bytes: [UInt8], from: Int, to: Int) -> Bool {
         let gap = bytes[from..<to]
         if gap.contains(where: { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":") }) { return true }
-        let dashes: [[UInt8]] = [Array(" - ".utf8), Array(" – ".utf8), Array(" — ".utf8), Array("—".utf8), Array(" -- ".utf8)]
         return dashes.contains { dash in gap.count >= dash.count && (0...(gap.count - dash.count)).contains { gap.dropFirst($0).starts(with: dash) } }
     }
 
