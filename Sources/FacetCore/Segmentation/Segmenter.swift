@@ -498,11 +498,13 @@ struct SegmenterState {
             } else if !token.hasAttributes && declared.contains(token.name) {
                 // A name the front matter declares is a placeholder, even alone on its line.
                 token.role = .variable
+            } else if Self.optionalEndTags.contains(token.key) {
+                // HTML whose end tag may be left out (<li>, <p>), alone on its line or not: markup.
+                token.role = .inline
             } else if token.atLineStart && token.restOfLineBlank {
                 // The very last thing in the message is a tag left open for the model to fill.
                 token.role = onlySpaceAfter(token.range.upperBound) ? .inline : .unclosedOpen
-            } else if token.atLineStart && !token.hasAttributes && textFollows(token.range.upperBound)
-                        && !Self.optionalEndTags.contains(token.key) {
+            } else if token.atLineStart && !token.hasAttributes && textFollows(token.range.upperBound) {
                 // "<rules>Be brief." opens a section; "<user_name> asked" and "<var>," are placeholders.
                 token.role = .unclosedOpen
             } else if !token.hasAttributes {
