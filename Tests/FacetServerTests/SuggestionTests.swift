@@ -20,14 +20,20 @@ final class SuggestionTests: XCTestCase {
     /// A message with a role, a task and a style, but nothing about safety, privacy or accuracy.
     let message = "You are a Python tutor for high-school students.\nExplain each concept with a short code example.\nKeep a friendly tone.\n\n"
 
+    /// A client that has opened `text` (the sample message by default).
+    func opened(_ text: String? = nil, capabilities: JSONValue = [:]) -> TestClient {
+        let client = TestClient()
+        client.initialize(capabilities: capabilities)
+        client.open(uri, text ?? message)
+        return client
+    }
+
     func completion(_ client: TestClient, line: Int, character: Int) -> [JSONValue] {
         client.request("textDocument/completion", ["textDocument": TestClient.document(uri), "position": TestClient.position(line, character)])?["items"]?.arrayValue ?? []
     }
 
     func testCompletionOnAnEmptyLineOffersMissingPreferences() throws {
-        let client = TestClient()
-        client.initialize()
-        client.open(uri, message)
+        let client = opened()
         let items = completion(client, line: 4, character: 0)
         XCTAssertGreaterThanOrEqual(items.count, 5)
         let first = try XCTUnwrap(items.first)
@@ -40,18 +46,14 @@ final class SuggestionTests: XCTestCase {
     }
 
     func testCompletionAfterAHeadingAndOnAListMarker() throws {
-        let client = TestClient()
-        client.initialize()
-        client.open(uri, "## Rules\nSaf\n- \n")
+        let client = opened("## Rules\nSaf\n- \n")
         XCTAssertFalse(completion(client, line: 1, character: 3).isEmpty, "the line after a heading")
         XCTAssertFalse(completion(client, line: 2, character: 2).isEmpty, "after a list marker")
     }
 
     /// Accepting glued a sentence onto the line: "...agent.## Task", "...agent.Answer billing questions."
     func testNoCompletionBeforeTextOnTheLine() throws {
-        let client = TestClient()
-        client.initialize()
-        client.open(uri, "You are a support agent.\n## Task\n- Answer billing questions.\nBe brief.\n")
+        let client = opened("You are a support agent.\n## Task\n- Answer billing questions.\nBe brief.\n")
         XCTAssertTrue(completion(client, line: 1, character: 0).isEmpty, "before a heading")
         XCTAssertTrue(completion(client, line: 2, character: 2).isEmpty, "after a list marker, before its text")
         XCTAssertTrue(completion(client, line: 3, character: 0).isEmpty, "before a sentence")
@@ -60,9 +62,7 @@ final class SuggestionTests: XCTestCase {
 
     /// The documentation was Markdown whatever the client said it shows.
     func testCompletionDocumentationIsPlainTextForClientsWithoutMarkdown() throws {
-        let client = TestClient()
-        client.initialize(capabilities: ["textDocument": ["completion": ["completionItem": ["documentationFormat": ["plaintext"]]]]])
-        client.open(uri, message)
+        let client = opened(capabilities: ["textDocument": ["completion": ["completionItem": ["documentationFormat": ["plaintext"]]]]])
         let items = completion(client, line: 4, character: 0)
         XCTAssertFalse(items.isEmpty)
         for item in items {
@@ -70,17 +70,13 @@ final class SuggestionTests: XCTestCase {
             XCTAssertFalse(item["documentation"]?["value"]?.stringValue?.contains("*Why:*") ?? true, "\(item)")
         }
         XCTAssertTrue(items.contains { $0["documentation"]?["value"]?.stringValue?.contains("\n\nWhy: ") == true })
-        let markdown = TestClient()
-        markdown.initialize(capabilities: ["textDocument": ["completion": ["completionItem": ["documentationFormat": ["markdown", "plaintext"]]]]])
-        markdown.open(uri, message)
+        let markdown = opened(capabilities: ["textDocument": ["completion": ["completionItem": ["documentationFormat": ["markdown", "plaintext"]]]]])
         XCTAssertEqual(completion(markdown, line: 4, character: 0).first?["documentation"]?["kind"], "markdown")
     }
 
     /// A preference accepted in front matter broke the YAML; in code or a comment it is no instruction.
     func testNoCompletionInFrontMatterCodeBlocksOrComments() throws {
-        let client = TestClient()
-        client.initialize()
-        client.open(uri, "---\nvariables: [a]\n\ncases:\n  - user: hi\n---\nYou are a bot {{a}}.\n\n```python\n\n```\n<!--\n\n-->\n\n")
+        let client = opened("---\nvariables: [a]\n\ncases:\n  - user: hi\n---\nYou are a bot {{a}}.\n\n```python\n\n```\n<!--\n\n-->\n\n")
         XCTAssertTrue(completion(client, line: 2, character: 0).isEmpty, "front matter")
         XCTAssertTrue(completion(client, line: 0, character: 0).isEmpty, "front matter, before its first line")
         XCTAssertTrue(completion(client, line: 9, character: 0).isEmpty, "code block")
@@ -98,9 +94,7 @@ final class SuggestionTests: XCTestCase {
     }
 
     func testAddPreferenceCodeActionAndHover() throws {
-        let client = TestClient()
-        client.initialize()
-        client.open(uri, message)
+        let client = opened()
         let actions = try XCTUnwrap(client.request("textDocument/codeAction", ["textDocument": TestClient.document(uri), "range": TestClient.range(0, 0, 0, 0),
                                                                               "context": ["diagnostics": []]])?.arrayValue)
         let add = try XCTUnwrap(actions.first { $0["title"]?.stringValue?.hasPrefix("Add a harmlessness preference: ") == true }, "\(actions.compactMap { $0["title"] })")
