@@ -28,6 +28,15 @@ final class SuggestionTests: XCTestCase {
         return client
     }
 
+    /// Whether completion offers anything at each (line, character), as expected.
+    func expectOffers(_ client: TestClient, _ cases: [(line: Int, character: Int, offered: Bool, place: String)],
+                      file: StaticString = #filePath, line: UInt = #line) {
+        for place in cases {
+            XCTAssertEqual(!completion(client, line: place.line, character: place.character).isEmpty, place.offered, place.place,
+                           file: file, line: line)
+        }
+    }
+
     func completion(_ client: TestClient, line: Int, character: Int) -> [JSONValue] {
         client.request("textDocument/completion", ["textDocument": TestClient.document(uri), "position": TestClient.position(line, character)])?["items"]?.arrayValue ?? []
     }
@@ -54,10 +63,8 @@ final class SuggestionTests: XCTestCase {
     /// Accepting glued a sentence onto the line: "...agent.## Task", "...agent.Answer billing questions."
     func testNoCompletionBeforeTextOnTheLine() throws {
         let client = opened("You are a support agent.\n## Task\n- Answer billing questions.\nBe brief.\n")
-        XCTAssertTrue(completion(client, line: 1, character: 0).isEmpty, "before a heading")
-        XCTAssertTrue(completion(client, line: 2, character: 2).isEmpty, "after a list marker, before its text")
-        XCTAssertTrue(completion(client, line: 3, character: 0).isEmpty, "before a sentence")
-        XCTAssertFalse(completion(client, line: 4, character: 0).isEmpty, "the empty last line")
+        expectOffers(client, [(1, 0, false, "before a heading"), (2, 2, false, "after a list marker, before its text"),
+                              (3, 0, false, "before a sentence"), (4, 0, true, "the empty last line")])
     }
 
     /// The documentation was Markdown whatever the client said it shows.
@@ -77,12 +84,9 @@ final class SuggestionTests: XCTestCase {
     /// A preference accepted in front matter broke the YAML; in code or a comment it is no instruction.
     func testNoCompletionInFrontMatterCodeBlocksOrComments() throws {
         let client = opened("---\nvariables: [a]\n\ncases:\n  - user: hi\n---\nYou are a bot {{a}}.\n\n```python\n\n```\n<!--\n\n-->\n\n")
-        XCTAssertTrue(completion(client, line: 2, character: 0).isEmpty, "front matter")
-        XCTAssertTrue(completion(client, line: 0, character: 0).isEmpty, "front matter, before its first line")
-        XCTAssertTrue(completion(client, line: 9, character: 0).isEmpty, "code block")
-        XCTAssertTrue(completion(client, line: 12, character: 0).isEmpty, "comment")
-        XCTAssertFalse(completion(client, line: 7, character: 0).isEmpty, "the prose between")
-        XCTAssertFalse(completion(client, line: 14, character: 0).isEmpty, "after the comment")
+        expectOffers(client, [(2, 0, false, "front matter"), (0, 0, false, "front matter, before its first line"),
+                              (9, 0, false, "code block"), (12, 0, false, "comment"),
+                              (7, 0, true, "the prose between"), (14, 0, true, "after the comment")])
         // Left open, a fence or comment holds the rest of the text, its end included.
         client.open(uri, "You are a bot.\n\n```\nprint(1)\n")
         XCTAssertTrue(completion(client, line: 4, character: 0).isEmpty, "an unclosed code block")
