@@ -63,6 +63,12 @@ final class SegmenterTests: XCTestCase {
                        ["answer every question in\nplain english", "be concise\nand polite"])
         // Lines with full stops are prose, wrapped where the author wrapped it.
         XCTAssertEqual(texts("Answer briefly\nand kindly. Be polite\nalways.\n"), ["Answer briefly\nand kindly.", "Be polite\nalways."])
+        XCTAssertEqual(texts("Summarize the following article\nin three bullet points for a busy\nexecutive audience.\n"),
+                       ["Summarize the following article\nin three bullet points for a busy\nexecutive audience."])
+        XCTAssertEqual(texts("- Answer questions about billing\n  using the official refund policy.\n"),
+                       ["Answer questions about billing\n  using the official refund policy."])
+        // A line that starts with a condition goes on from the one before.
+        XCTAssertEqual(texts("Be brief\nunless the user asks for detail\n"), ["Be brief\nunless the user asks for detail"])
         // So are long lines.
         let wrapped = "Answer every question about the product and its settings in plain\nlanguage that a newcomer to the field can follow"
         XCTAssertEqual(texts(wrapped), [wrapped])

@@ -3,13 +3,14 @@
 /// ...". A message with two or more of them sets up several agents, and the same
 /// rule under each is said to each agent, not said twice.
 enum PersonaSections {
-    /// Per unit in `units`, the persona section it lies in (1, 2, ...), or 0 when
+    /// Per unit in `units`, the persona it speaks to (1, 2, ...), or 0 when
     /// the message has fewer than two persona sections or the unit is in none.
     /// A persona section is a heading or XML-style section whose first unit has
     /// the role facet: it opens by saying who the model is ("You are a text-based
     /// assistant" under "Unsupported features" does not make one), and not what
-    /// it is not ("You are not capable of:"). Sections that open with the same
-    /// words are one persona.
+    /// it is not ("You are not capable of:", "You are only a chatbot and cannot
+    /// ..."). Sections that open with the same words or name ("You are Aria") are
+    /// one persona.
     static func of(_ units: [Int], _ context: LintContext) -> [Int] {
         let document = context.document
         var personas: [Key: Int] = [:]
@@ -22,9 +23,11 @@ enum PersonaSections {
             guard key != .none, key != previous else { continue }
             previous = key
             guard opened.insert(key).inserted else { continue }
-            if context.facets[index].has(.role) && !context.tokens(index).prefix(4).contains(where: { negators.contains($0.hash) }) {
-                // The same words open the same persona: "You are Aria, ..." twice is one agent, told twice.
-                let opening = context.tokens(index).map(\.hash)
+            let tokens = context.tokens(index)
+            if context.facets[index].has(.role) && !tokens.contains(where: { negators.contains($0.hash) }) {
+                // The same words, or the same name, open the same persona: "You are Aria, ..."
+                // twice is one agent, told twice.
+                let opening = name(tokens).map { [$0] } ?? tokens.map(\.hash)
                 let persona = byOpening[opening] ?? byOpening.count + 1
                 byOpening[opening] = persona
                 personas[key] = persona
@@ -36,6 +39,15 @@ enum PersonaSections {
         }
     }
 
+    /// The name in "You are Aria, ...": a capitalised word after "you are".
+    static func name(_ tokens: ArraySlice<Token>) -> UInt64? {
+        let start = tokens.startIndex
+        guard tokens.count >= 3, tokens[start].hash == youWord, tokens[start + 1].hash == areWord, tokens[start + 2].startsUpper else { return nil }
+        return tokens[start + 2].hash
+    }
+
+    static let youWord = Tokenizer.hash("you")
+    static let areWord = Tokenizer.hash("are")
     static let negators = WordSet(["not", "unable", "never", "prohibited", "forbidden", "cannot", "can't", "aren't"].map(Tokenizer.hash))
 
     /// A heading (by its unit index) or an XML-style section (by the names around it).

@@ -9,7 +9,7 @@
 /// variables, inline code, URLs), or inside a quotation that closes on the same
 /// line, or after one that closes before a word in lower case. A line break ends a
 /// sentence when the next line starts like a new one (not in lower case) or the
-/// line ends in ":", or when the block is a list of short unpunctuated lines;
+/// line ends in ":", or when the block is a list of short lines with no full stop;
 /// otherwise it is a soft wrap.
 enum SentenceSplitter {
     static func split(buffer: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], protected: [Range<Int>]) -> [Range<Int>] {
@@ -20,11 +20,10 @@ enum SentenceSplitter {
         var unitStart = -1
         var lastContentEnd = -1
         let sentenceStops = Self.sentenceStops
-        // A block of short lines that do not end in a full stop (but the last) is a
-        // list of lines, not wrapped prose: "you are a helpful assistant / answer in
-        // english / be concise" are three instructions.
-        let linesAreUnits = ranges.count > 1 && ranges.allSatisfy { $0.count <= shortLine }
-            && !ranges.dropLast().contains { hasStop(buffer, $0) } && !hasStop(buffer, ranges[ranges.count - 1].dropLast())
+        // A block of short lines with no full stop at all is a list of lines, not
+        // wrapped prose: "you are a helpful assistant / answer in english / be
+        // concise" are three instructions. Wrapped prose ends its sentence somewhere.
+        let linesAreUnits = ranges.count > 1 && ranges.allSatisfy { $0.count <= shortLine } && !ranges.contains { hasStop(buffer, $0) }
 
         func emit(_ end: Int) {
             if unitStart >= 0 {
@@ -132,7 +131,10 @@ enum SentenceSplitter {
                                             "by", "from", "into", "as", "than", "that", "which", "who", "your", "their", "its", "our",
                                             "is", "are", "be", "not", "if", "when", "so"]
     /// Words a line starts with when it goes on from the line before: "be concise / and polite".
-    static let continuingWords: Set<String> = ["and", "or", "but", "nor", "than", "that", "which", "who", "whom", "whose", "to", "of", "as", "so"]
+    static let continuingWords: Set<String> = ["and", "or", "but", "nor", "than", "that", "which", "who", "whom", "whose", "to", "of", "as", "so",
+                                               "in", "into", "on", "at", "for", "with", "within", "without", "by", "from", "about", "using",
+                                               "unless", "except", "when", "whenever", "where", "while", "if", "because", "after", "before",
+                                               "until", "including", "like", "via", "per", "over", "under", "then", "instead", "rather"]
 
     /// Whether a sentence ends in the range: ".", "!" or "?" before a space or at its end.
     static func hasStop(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
@@ -146,7 +148,7 @@ enum SentenceSplitter {
     static func startsWithJoiningWord(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
         var wordEnd = start
         while wordEnd < end && ByteClass.isAlpha(buffer[wordEnd]) { wordEnd += 1 }
-        guard wordEnd > start, wordEnd - start <= 5 else { return false }
+        guard wordEnd > start, wordEnd - start <= 9 else { return false }
         return continuingWords.contains(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<wordEnd]), as: UTF8.self).lowercased())
     }
 
@@ -154,7 +156,7 @@ enum SentenceSplitter {
     static func endsWithJoiningWord(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
         var wordStart = end
         while wordStart > start && ByteClass.isAlpha(buffer[wordStart - 1]) { wordStart -= 1 }
-        guard wordStart < end, end - wordStart <= 5 else { return false }
+        guard wordStart < end, end - wordStart <= 9 else { return false }
         return joiningWords.contains(String(decoding: UnsafeBufferPointer(rebasing: buffer[wordStart..<end]), as: UTF8.self).lowercased())
     }
 

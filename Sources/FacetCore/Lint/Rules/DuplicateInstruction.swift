@@ -22,10 +22,11 @@ struct DuplicateInstruction: LintRule {
     dialogue), lead-ins ending in ":", `<…>` delimiters, and schema or code \
     lines (a `//` comment, `=>`), which repeat by nature. A prompt quoted in \
     a ```markdown fence is compared only with itself: files that collect \
-    several prompts repeat lines on purpose. So is each persona of a message \
-    that sets up several ("## Support agent / You are the support agent." and \
-    "## Sales agent / You are the sales agent."): the same rule under each is \
-    said once to each agent.
+    several prompts repeat lines on purpose. Nor are two personas of a message \
+    that sets up several compared with each other ("## Support agent / You are \
+    the support agent." and "## Sales agent / You are the sales agent."): the \
+    same rule under each is said once to each agent. A unit outside them is \
+    compared with all.
 
     Fix: removes the later copy.
     """
@@ -50,10 +51,10 @@ struct DuplicateInstruction: LintRule {
                 context.document.units[$0].kind != .heading && !Self.repeatsByNature(bytes, context.document.units[$0].range)
             }
         }
-        // Units are compared only within their quoted prompt and persona section.
-        let quoted = Self.quotedPromptScopes(units, context.document)
+        // Units are compared only within their quoted prompt, and two persona sections'
+        // units not with each other (a unit in none is compared with all).
+        let scopes = Self.quotedPromptScopes(units, context.document)
         let personas = PersonaSections.of(units, context)
-        let scopes = zip(quoted, personas).map { $0 &* 1_000_003 &+ $1 }
         let variables = context.document.variables.map(\.range)  // sorted by start, as units are
         var nextVariable = 0
         // Each kept unit's content words, sorted and without repeats, all in one
@@ -62,6 +63,7 @@ struct DuplicateInstruction: LintRule {
         let wordCount = units.reduce(0) { $0 + context.tokens($1).count }
         var signatureUnits: [Int] = []
         var signatureScopes: [Int] = []
+        var signaturePersonas: [Int] = []
         var signatureNegated: [Bool] = []
         var signatureWords: [UInt64] = []
         var signatureStarts: [Int] = [0]
@@ -95,7 +97,11 @@ struct DuplicateInstruction: LintRule {
         var recent: [Int] = []
         var findings: [Finding] = []
         for (position, unit) in units.enumerated() {
-            let scope = scopes[position]
+            let scope = scopes[position], persona = personas[position]
+            func sameAgent(_ signature: Int) -> Bool {
+                let other = signaturePersonas[signature]
+                return other == persona || other == 0 || persona == 0
+            }
             words.removeAll(keepingCapacity: true)
             var negated = false
             var literalWords = 0
@@ -119,7 +125,7 @@ struct DuplicateInstruction: LintRule {
             let seed = UInt64(0xcbf2_9ce4_8422_2325) ^ UInt64(scope) &* 2 ^ (negated ? 1 : 0)
             let signature = words.reduce(seed) { ($0 ^ $1) &* 0x100_0000_01b3 }
             var best: (unit: Int, score: Double)?
-            if let same = exact[signature], signatureScopes[same] == scope, signatureNegated[same] == negated, signatureWords[signatureStarts[same]..<signatureStarts[same + 1]].elementsEqual(words) {
+            if let same = exact[signature], signatureScopes[same] == scope, sameAgent(same), signatureNegated[same] == negated, signatureWords[signatureStarts[same]..<signatureStarts[same + 1]].elementsEqual(words) {
                 best = (signatureUnits[same], 1)
             } else {
                 // Near duplicates share most words, so they share this unit's three
@@ -147,7 +153,7 @@ struct DuplicateInstruction: LintRule {
                     }
                     for candidate in recent.reversed() where !counted.contains(candidate) {
                         counted.append(candidate)
-                        guard signatureScopes[candidate] == scope, signatureNegated[candidate] == negated else { continue }
+                        guard signatureScopes[candidate] == scope, sameAgent(candidate), signatureNegated[candidate] == negated else { continue }
                         // One copy adds words to the other; a word swapped on both sides is
                         // another instruction, even for one the unit already holds.
                         let otherBag = signatureBags[bagStarts[candidate]..<bagStarts[candidate + 1]]
@@ -174,6 +180,7 @@ struct DuplicateInstruction: LintRule {
             let index = signatureUnits.count
             signatureUnits.append(unit)
             signatureScopes.append(scope)
+            signaturePersonas.append(persona)
             signatureNegated.append(negated)
             signatureWords += words
             signatureStarts.append(signatureWords.count)
