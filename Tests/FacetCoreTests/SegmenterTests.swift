@@ -398,7 +398,9 @@ final class SegmenterTests: XCTestCase {
             XCTAssertFalse(document.units.contains { document.text(of: $0).contains("waiting") }, leadIn)
         }
         // Without such a line, or marked as Markdown, the fence still quotes a prompt.
-        for text in ["Paste this at the end of your prompt:\n" + sample, "For example:\n```markdown\nThank you for waiting. We can offer a refund if possible.\n```\n"] {
+        for text in ["Paste this at the end of your prompt:\n" + sample, "For example:\n```markdown\nThank you for waiting. We can offer a refund if possible.\n```\n",
+                     "Below is the system prompt we use, with a few examples of tone.\n\n" + sample,
+                     "Reply with a few examples of tone in mind.\n" + sample] {
             let document = segment(text)
             XCTAssertEqual(document.quotedPrompts.count, 1, text)
             XCTAssertTrue(document.codeBlocks.isEmpty, text)

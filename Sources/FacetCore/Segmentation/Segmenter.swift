@@ -348,21 +348,37 @@ struct SegmenterState {
     static let plainInfo: Set<String> = ["", "text", "txt", "plain", "plaintext"]
 
     /// Whether the last line with text before `line` announces an example ("For example:",
-    /// "Example output:", "### Example 2", "Two samples:"): a plain fence after it holds the
+    /// "Example output:", "### Example 2", "Two samples:", "**Example**"): a plain fence after it holds the
     /// example, which reads like prose but is no instruction, so it is code, not a quoted prompt.
     func followsExampleLeadIn(_ line: Int, bodyStart: Int) -> Bool {
         var previous = line - 1
         while previous >= 0 && lineStart(previous) >= bodyStart {
             let text = trimmed(lineStart(previous)..<lineEnd(previous))
             if text.isEmpty { previous -= 1; continue }
+            // It introduces what follows: a heading, a line ending in ":", one that starts
+            // with the word ("Example 2"), or ends with it ("Here are two samples.").
+            var end = text.upperBound
+            while end > text.lowerBound && (buffer[end - 1] == UInt8(ascii: "*") || buffer[end - 1] == UInt8(ascii: "_")) { end -= 1 }
+            var first = text.lowerBound
+            while first < end && !ByteClass.isAlpha(buffer[first]) && buffer[first] != UInt8(ascii: "#") { first += 1 }
+            var firstEnd = first
+            while firstEnd < end && ByteClass.isAlpha(buffer[firstEnd]) { firstEnd += 1 }
+            let introduces = buffer[text.lowerBound] == UInt8(ascii: "#") || end > text.lowerBound && buffer[end - 1] == UInt8(ascii: ":")
+                || Self.exampleWords.contains(string(first..<firstEnd).lowercased())
+            var words: [String] = []
             var i = text.lowerBound
             while i < text.upperBound {
                 let wordStart = i
                 while i < text.upperBound && ByteClass.isAlpha(buffer[i]) { i += 1 }
-                if i > wordStart, Self.exampleWords.contains(string(wordStart..<i).lowercased()) { return true }
+                if i > wordStart { words.append(string(wordStart..<i).lowercased()) }
                 i = max(i, wordStart + 1)
             }
-            return false
+            // A prompt announced ("the system prompt we use, with examples of tone") is quoted, not an example.
+            if words.contains("prompt") || words.contains("prompts") { return false }
+            // Else the example word anywhere in a line that introduces, or among the last two words.
+            return words.enumerated().contains { index, word in
+                Self.exampleWords.contains(word) && (introduces || index >= words.count - 2)
+            }
         }
         return false
     }
@@ -456,7 +472,8 @@ struct SegmenterState {
         }
         // Pair closes with the nearest open of the same name, in any case ("<Rules> ... </rules>").
         // Opens that start a line, still open inside one that closes, are set aside by name
-        // with that close: a later close of their name pairs with them, and the two cross.
+        // with that close: a later close of their name starting a line pairs with them, and
+        // the two cross.
         var stack: [Int] = []
         var cutOff: [String: [(open: Int, cutBy: Int)]] = [:]
         var crossed: [(outerClose: Int, innerOpen: Int)] = []
@@ -471,7 +488,9 @@ struct SegmenterState {
                         cutOff[tokens[inner].key, default: []].append((inner, index))
                     }
                     stack.removeSubrange(position...)
-                } else if let (open, cutBy) = cutOff[key]?.popLast() {
+                } else if tokens[index].atLineStart, let (open, cutBy) = cutOff[key]?.popLast() {
+                    // Only a close that starts a line: one named in a sentence ("ends with
+                    // </example>") is text, and pairing it made the lines between an example.
                     tokens[open].partner = index
                     tokens[index].partner = open
                     crossed.append((cutBy, open))
@@ -498,13 +517,15 @@ struct SegmenterState {
             } else if !token.hasAttributes && declared.contains(token.name) {
                 // A name the front matter declares is a placeholder, even alone on its line.
                 token.role = .variable
-            } else if Self.optionalEndTags.contains(token.key) {
-                // HTML whose end tag may be left out (<li>, <p>), alone on its line or not: markup.
+            } else if Self.itemTags.contains(token.key) || token.atLineStart && Self.chatTurnTags.contains(token.key) {
+                // HTML items whose end tag may be left out (<li>, <p>), alone on their line or not,
+                // and a chat template's turn markers (<start_of_turn>user, <assistant>Paris.): markup.
                 token.role = .inline
             } else if token.atLineStart && token.restOfLineBlank {
                 // The very last thing in the message is a tag left open for the model to fill.
                 token.role = onlySpaceAfter(token.range.upperBound) ? .inline : .unclosedOpen
-            } else if token.atLineStart && !token.hasAttributes && textFollows(token.range.upperBound) {
+            } else if token.atLineStart && !token.hasAttributes && textFollows(token.range.upperBound)
+                        && !Self.optionalEndTags.contains(token.key) && !Self.inlineMarkup.contains(token.key) {
                 // "<rules>Be brief." opens a section; "<user_name> asked" and "<var>," are placeholders.
                 token.role = .unclosedOpen
             } else if !token.hasAttributes {
@@ -600,6 +621,15 @@ struct SegmenterState {
 
     static let emptyElements: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
                                              "track", "wbr"]
+
+    /// Those of them that mark one item of a list, a paragraph or a cell: markup even alone on their line.
+    static let itemTags: Set<String> = ["li", "p", "dt", "dd", "tr", "td", "th"]
+    /// HTML that marks up words in a line: "<b>Important: never share passwords." opens no section.
+    static let inlineMarkup: Set<String> = ["b", "i", "u", "s", "em", "strong", "span", "a", "code", "small", "mark", "sub", "sup",
+                                            "font", "big", "q", "abbr", "kbd", "var", "samp"]
+    /// Turn markers of chat templates and transcripts.
+    static let chatTurnTags: Set<String> = ["start_of_turn", "end_of_turn", "user", "assistant", "system", "model", "human", "bot",
+                                            "im_start", "im_end", "s", "bos", "eos"]
 
     /// HTML elements whose end tag may be left out ("<li>Apples" with no "</li>").
     static let optionalEndTags: Set<String> = ["li", "p", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",

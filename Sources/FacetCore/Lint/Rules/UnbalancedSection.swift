@@ -23,7 +23,10 @@ struct UnbalancedSection: LintRule {
     with a space or a mark after it (`<user_name> asked`, `<var>,`) or whose name \
     `variables:` declares in the front matter. Not sections either: HTML's empty \
     elements (`<br>`, `<img src="...">`), an element whose end tag HTML lets you \
-    leave out, with its text after it or alone on its line (`<li>Apples`, `<p>`), a placeholder with words and no attributes \
+    leave out, with its text after it (`<caption>Sales`) or, for list items, \
+    paragraphs and cells, alone on its line too (`<li>`, `<p>`), inline markup \
+    opening a line (`<b>Important: ...`), a chat template's turn markers \
+    (`<start_of_turn>user`, `<assistant>Paris.`), a placeholder with words and no attributes \
     (`<insert the article here>`), a closing tag named inside a sentence \
     ("before </body>"), and a tag alone on the last line of the message, left open \
     for the model to fill. Fixes: add the closing tag at the end, or remove the \
