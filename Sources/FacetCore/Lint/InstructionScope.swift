@@ -17,7 +17,9 @@ enum InstructionScope {
                                     "question", "questions", "request", "requests", "query", "queries", "task", "tasks", "topic", "topics",
                                     "issue", "issues", "review", "reviews", "problem", "problems", "case", "cases", "message", "messages",
                                     "email", "emails", "post", "posts", "ticket", "tickets", "channel", "channels", "platform", "platforms",
-                                    "conversation", "conversations", "chat", "chats"].map(Tokenizer.hash))
+                                    "conversation", "conversations", "chat", "chats", "friend", "friends", "family", "colleague",
+                                    "colleagues", "situation", "situations", "emergency", "emergencies", "error", "errors",
+                                    "onboarding", "mode"].map(Tokenizer.hash))
     /// Words after an audience that narrow it: "customers in Mexico", "users who ask".
     static let narrowers = WordSet(["in", "from", "who", "that", "which", "on", "at", "using", "asking", "with", "of", "about"].map(Tokenizer.hash))
     /// Words that make an opening phrase cover everything again: "In general,", "In
@@ -27,22 +29,26 @@ enum InstructionScope {
                                    "that", "this", "said", "words", "reply", "replies", "answer", "answers", "response", "responses",
                                    "output"].map(Tokenizer.hash))
     /// Words before an audience that do not narrow it: "to user questions", "for all users".
-    static let generic = WordSet(["all", "every", "any", "each", "user", "user's", "users'", "other", "such", "incoming", "these",
-                                  "those", "their", "his", "her", "its"].map(Tokenizer.hash))
+    static let generic = WordSet(["all", "every", "any", "each", "user", "user's", "users'", "customer's", "customers'", "client's",
+                                  "clients'", "other", "such", "incoming", "this", "that", "these", "those", "their", "his", "her",
+                                  "its", "general", "wider", "broad", "following", "same"].map(Tokenizer.hash))
     /// Determiners that may stand before the audience without widening it.
     static let determiners = WordSet(["a", "an", "the", "your", "our", "my"].map(Tokenizer.hash))
     /// How many words an opening phrase may have before its comma.
     static let openingReach = 8
 
-    /// "For technical questions, ...": a preposition, a few words that are not
-    /// "all" or "general", then a comma.
+    /// "For technical questions, ...": a preposition, two or more words that name
+    /// an audience or a situation and are not "all" or "general", then a comma.
+    /// "To be clear,", "For best results," and "For users," limit nothing.
     static func opensWithScope(_ tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
         guard let first = tokens.first, openers.contains(first.hash) else { return false }
         var index = tokens.startIndex + 1
+        var named = false
         while index < tokens.endIndex && index - tokens.startIndex <= openingReach {
-            if widening.contains(tokens[index].hash) { return false }
             let gap = tokens[index - 1].range.upperBound..<tokens[index].range.lowerBound
-            if bytes[gap].contains(UInt8(ascii: ",")) { return index - tokens.startIndex >= 2 }
+            if bytes[gap].contains(UInt8(ascii: ",")) { return named && index - tokens.startIndex >= 3 }
+            if widening.contains(tokens[index].hash) { return false }
+            named = named || audiences.contains(tokens[index].hash)
             index += 1
         }
         return false
@@ -71,15 +77,19 @@ enum InstructionScope {
             guard cursor < words.endIndex, modifiers <= 2, audiences.contains(words[cursor].hash) else { continue }
             if modifiers > 0 && narrowed { return true }
             if modifiers == 0 && pluralAudiences.contains(words[cursor].hash) && cursor + 2 < words.endIndex
-                && narrowers.contains(words[cursor + 1].hash) && !saysHow(words[cursor + 2].hash) { return true }
+                && narrowers.contains(words[cursor + 1].hash) && !saysHow(words[cursor + 1], words[cursor + 2]) { return true }
         }
         return false
     }
 
-    /// "in a friendly tone", "in English": how to reply, not where.
-    static func saysHow(_ word: UInt64) -> Bool {
-        ConflictingInstructions.languages[word] != nil || word == Tokenizer.hash("a") || word == Tokenizer.hash("an")
+    /// "in a friendly tone", "in English", "in detail": how to reply, not where. After
+    /// "in" only a place narrows ("in Mexico", "in the US").
+    static func saysHow(_ narrower: Token, _ next: Token) -> Bool {
+        if ConflictingInstructions.languages[next.hash] != nil || next.hash == aWord || next.hash == anWord { return true }
+        return narrower.hash == inWord && !next.startsUpper && next.hash != theWord
     }
+
+    static let aWord = Tokenizer.hash("a"), anWord = Tokenizer.hash("an"), theWord = Tokenizer.hash("the"), inWord = Tokenizer.hash("in")
 
     static let toWord = Tokenizer.hash("to")
     static let pluralAudiences = WordSet(["users", "customers", "clients", "people", "visitors", "students", "children", "kids",

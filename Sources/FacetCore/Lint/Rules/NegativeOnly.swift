@@ -26,10 +26,15 @@ struct NegativeOnly: LintRule {
     /// Verbs that, after ";", a dash, "and" or "but", say what to do: "Avoid jargon and use plain words."
     static let imperatives = WordSet(["use", "write", "keep", "say", "give", "explain", "speak", "stick", "choose", "answer", "reply",
                                       "respond", "be", "describe", "state", "ask", "offer", "focus", "prefer", "stay", "make", "put",
-                                      "show", "list", "start", "end", "link", "cite", "point", "suggest", "tell", "spell", "format"]
+                                      "show", "list", "start", "end", "link", "cite", "point", "suggest", "tell", "spell", "format",
+                                      "break", "opt", "quote", "return", "output", "provide", "include", "summarize", "summarise",
+                                      "rewrite", "refer", "direct", "redirect", "paraphrase", "switch", "replace", "limit", "ask"]
         .map(Tokenizer.hash))
+    /// After a verb of `imperatives`, words that make it no alternative: "use of", "keep away", "stay clear".
+    static let notAVerbAfter = WordSet(["of", "away", "clear", "off"].map(Tokenizer.hash))
     static let joiners = WordSet(["and", "but"].map(Tokenizer.hash))
-    static let alternatives = WordSet(["instead", "rather", "but", "prefer", "unless", "except", "apart", "only", "just", "simply"]
+    static let alternatives = WordSet(["instead", "rather", "but", "prefer", "unless", "except", "apart", "only", "just", "simply", "favor",
+                                       "favour"]
         .map(Tokenizer.hash))
     static let ifHash = Tokenizer.hash("if")
     /// Marks a prohibition whose facets are none of task, style and format.
@@ -57,11 +62,17 @@ struct NegativeOnly: LintRule {
     /// offers nothing).
     static func saysWhatToDoAfter(_ tokens: ArraySlice<Token>, _ negator: Int, _ bytes: [UInt8]) -> Bool {
         if tokens[min(negator + 2, tokens.endIndex)...].contains(where: { alternatives.contains($0.hash) }) { return true }
-        var index = negator + 1
+        // A verb, not a noun ("use of emojis") or another prohibition ("keep away from").
+        func isAVerbThatSaysWhatToDo(_ index: Int) -> Bool {
+            guard index < tokens.endIndex, imperatives.contains(tokens[index].hash) else { return false }
+            return index + 1 == tokens.endIndex || !notAVerbAfter.contains(tokens[index + 1].hash)
+        }
+        // From the second word after the negator: "Do not: use emojis, ..." lists what not to do.
+        var index = negator + 2
         while index < tokens.endIndex {
             let word = tokens[index].hash
-            if imperatives.contains(word) && turn(bytes, from: tokens[index - 1].range.upperBound, to: tokens[index].range.lowerBound) { return true }
-            if joiners.contains(word) && index + 1 < tokens.endIndex && imperatives.contains(tokens[index + 1].hash) { return true }
+            if isAVerbThatSaysWhatToDo(index) && turn(bytes, from: tokens[index - 1].range.upperBound, to: tokens[index].range.lowerBound) { return true }
+            if joiners.contains(word) && isAVerbThatSaysWhatToDo(index + 1) { return true }
             index += 1
         }
         return false
