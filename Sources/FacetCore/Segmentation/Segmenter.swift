@@ -69,10 +69,13 @@ struct SegmenterState {
     var lineCursor = OpaqueCursor([])
 
     // Line-pass state.
-    /// Names of the open XML-style sections, outermost first. Every unit records
+    /// Names of the open XML-style sections, outermost first (at most
+    /// `maximumSectionDepth`). Every unit records
     /// them, sharing this one array; kept up to date tag by tag, as rebuilding it
     /// at each tag made thousands of nested tags take seconds.
     private(set) var currentSections: [String] = []
+    /// The most nested sections a unit records, as many as the outline shows.
+    static let maximumSectionDepth = 32
     /// Where each of `currentSections` is closed; nil for one never closed.
     private var currentSectionCloses: [Int?] = []
     /// How many open sections are examples: units inside any of them are examples.
@@ -475,18 +478,23 @@ struct SegmenterState {
         // with that close: a later close of their name starting a line pairs with them, and
         // the two cross.
         var stack: [Int] = []
+        // Per name, the places in `stack` of its opens: a close finds its open at once,
+        // where a search down the stack made thousands of unmatched tags quadratic.
+        var onStack: [String: [Int]] = [:]
         var cutOff: [String: [(open: Int, cutBy: Int)]] = [:]
         var crossed: [(outerClose: Int, innerOpen: Int)] = []
         for index in tokens.indices {
             if tokens[index].isClose {
                 let key = tokens[index].key
-                if let position = stack.lastIndex(where: { tokens[$0].key == key }) {
+                if let position = onStack[key]?.last {
                     let open = stack[position]
                     tokens[open].partner = index
                     tokens[index].partner = open
                     for inner in stack[(position + 1)...] where tokens[inner].atLineStart {
                         cutOff[tokens[inner].key, default: []].append((inner, index))
                     }
+                    // Each open leaves the stack once, so this is linear over the whole text.
+                    for popped in stack[position...] { onStack[tokens[popped].key]?.removeLast() }
                     stack.removeSubrange(position...)
                 } else if tokens[index].atLineStart, let (open, cutBy) = cutOff[key]?.popLast() {
                     // Only a close that starts a line: one named in a sentence ("ends with
@@ -498,6 +506,7 @@ struct SegmenterState {
                     tokens[index].role = .strayClose
                 }  // else markup named in a sentence ("before </body>"): inline
             } else {
+                onStack[tokens[index].key, default: []].append(stack.count)
                 stack.append(index)
             }
         }
@@ -920,6 +929,9 @@ struct SegmenterState {
         if tag.role != .inline && tag.role != .variable { inTurn = false }
         switch tag.role {
         case .sectionOpen, .unclosedOpen:
+            // Every unit keeps its own copy of the names once the array changes after it:
+            // 50,000 nested sections took 20 GB. Deeper than the outline shows, they are not kept.
+            guard currentSections.count < Self.maximumSectionDepth else { break }
             currentSections.append(tag.name)
             currentSectionCloses.append(tag.closeStart)
             if SectionNames.isExample(tag.name) { openExampleSections += 1 }
