@@ -23,6 +23,8 @@ public struct LintContext: Sendable {
     public internal(set) var severity: Severity
     /// Units that are prose to analyse (not examples), found once for all rules.
     public let proseUnits: [Int]
+    /// Per unit, the persona it speaks to (`PersonaSections`); empty when the message sets up fewer than two.
+    let personas: [Int]
 
     public var source: SourceText { document.source }
 
@@ -34,7 +36,11 @@ public struct LintContext: Sendable {
         self.estimatedTokens = estimatedTokens
         self.severity = severity
         self.proseUnits = document.units.indices.filter { !document.units[$0].isExample }
+        self.personas = PersonaSections.of(document, facets, words)
     }
+
+    /// The persona a unit speaks to, 0 for none (or when the message sets up fewer than two).
+    func persona(of unit: Int) -> Int { personas.isEmpty ? 0 : personas[unit] }
 
     /// The words of a unit, as the classifier saw them.
     func tokens(_ unit: Int) -> ArraySlice<Token> { words.of(unit) }

@@ -3,16 +3,15 @@
 /// ...". A message with two or more of them sets up several agents, and the same
 /// rule under each is said to each agent, not said twice.
 enum PersonaSections {
-    /// Per unit in `units`, the persona it speaks to (1, 2, ...), or 0 when
-    /// the message has fewer than two persona sections or the unit is in none.
+    /// Per unit of the document, the persona it speaks to (1, 2, ...), 0 for a unit
+    /// in none; empty when the message has fewer than two personas (most have none).
     /// A persona section is a heading or XML-style section whose first unit has
     /// the role facet: it opens by saying who the model is ("You are a text-based
     /// assistant" under "Unsupported features" does not make one), and not what
     /// it is not ("You are not capable of:", "You are only a chatbot and cannot
     /// ..."). Sections that open with the same words or name ("You are Aria") are
     /// one persona.
-    static func of(_ units: [Int], _ context: LintContext) -> [Int] {
-        let document = context.document
+    static func of(_ document: Document, _ facets: [UnitFacets], _ words: WordIndex) -> [Int] {
         var personas: [Key: Int] = [:]
         var byOpening: [[UInt64]: Int] = [:]
         var opened: Set<Key> = []
@@ -23,8 +22,8 @@ enum PersonaSections {
             guard key != .none, key != previous else { continue }
             previous = key
             guard opened.insert(key).inserted else { continue }
-            let tokens = context.tokens(index)
-            if context.facets[index].has(.role) && !tokens.contains(where: { negators.contains($0.hash) }) {
+            let tokens = words.of(index)
+            if facets[index].has(.role) && !tokens.contains(where: { negators.contains($0.hash) }) {
                 // The same words, or the same name, open the same persona: "You are Aria, ..."
                 // twice is one agent, told twice.
                 let opening = name(tokens).map { [$0] } ?? tokens.map(\.hash)
@@ -33,9 +32,9 @@ enum PersonaSections {
                 personas[key] = persona
             }
         }
-        guard byOpening.count >= 2 else { return [Int](repeating: 0, count: units.count) }
-        return units.map { index in
-            enclosing(document.units[index], document).lazy.compactMap { personas[$0] }.first ?? 0
+        guard byOpening.count >= 2 else { return [] }
+        return document.units.map { unit in
+            enclosing(unit, document).lazy.compactMap { personas[$0] }.first ?? 0
         }
     }
 

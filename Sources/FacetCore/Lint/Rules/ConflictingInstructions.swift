@@ -21,6 +21,10 @@ struct ConflictingInstructions: LintRule {
     narrower prohibition, "never use emojis in formal emails", is an exception);
     - two different reply languages ("respond in English" vs "reply in French").
 
+    In a message that sets up several personas (sections opening with "You are \
+    the sales agent.", "You are the support agent."), two personas are not \
+    compared with each other: each may be told something else.
+
     A unit that negates its cue ("don't be brief"), says when it applies \
     ("if", "when", "unless") or to whom ("For technical questions, ...", \
     "... to customers in Mexico", "... for complex questions") is not counted: \
@@ -141,13 +145,16 @@ struct ConflictingInstructions: LintRule {
                 || bits & Self.audienceBit != 0 && InstructionScope.endsWithScope(tokens)
             return scoped ? bits | Self.conditionBit : bits
         }
+        // Two personas of one message are told different things on purpose (`context.persona`).
         let qualified = Self.negatorBit | Self.conditionBit
         let bytes = context.source.bytes
         for (axisIndex, axis) in Self.axes.enumerated() {
             let bitA: UInt16 = 1 << (2 * axisIndex), bitB: UInt16 = 1 << (2 * axisIndex + 1)
-            var firstA: Int?, firstB: Int?
+            // Per persona (0 for none), the first unit asking for each side.
+            var firstA: [Int: Int] = [:], firstB: [Int: Int] = [:]
             var count = 0
             for (position, unit) in units.enumerated() {
+                let persona = context.persona(of: unit)
                 let tokens = context.tokens(unit)
                 if unitBits[position] & qualified != 0 { continue }
                 guard unitBits[position] & (bitA | bitB) != 0 else { continue }
@@ -157,21 +164,30 @@ struct ConflictingInstructions: LintRule {
                 let b = unitBits[position] & bitB != 0
                     && (axis.aboutTheReply ? ReplyLength.asksFor(axis.sideB, Self.detailed, in: tokens, bits: wordBits, bytes: bytes) : axis.sideB.hasMatch(tokens))
                 if a && b { continue }  // "concise but thorough" in one breath is a choice, not a conflict
-                if a, let earlier = firstB, count < Self.maximumPerAxis {
+                if a, let earlier = Self.earliest(firstB, for: persona), count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, earlier, "asks for \(axis.describeA), but an earlier instruction asks for \(axis.describeB)"))
                     count += 1
-                } else if b, let earlier = firstA, count < Self.maximumPerAxis {
+                } else if b, let earlier = Self.earliest(firstA, for: persona), count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, earlier, "asks for \(axis.describeB), but an earlier instruction asks for \(axis.describeA)"))
                     count += 1
                 }
-                if a && firstA == nil { firstA = unit }
-                if b && firstB == nil { firstB = unit }
+                if a && firstA[persona] == nil { firstA[persona] = unit }
+                if b && firstB[persona] == nil { firstB[persona] = unit }
             }
         }
         findings += alwaysNever(context, units, unitBits)
         findings += replyLanguages(context, units, unitBits)
         return findings
     }
+
+    /// The earliest of `firsts` (per persona, 0 for none) a unit of `persona` can
+    /// contradict: its own persona's or one outside every persona; a unit outside
+    /// them can contradict any.
+    static func earliest(_ firsts: [Int: Int], for persona: Int) -> Int? {
+        persona == 0 ? firsts.values.min() : [firsts[persona], firsts[0]].compactMap { $0 }.min()
+    }
+
+    static func sameAgent(_ one: Int, _ other: Int) -> Bool { one == other || one == 0 || other == 0 }
 
     /// A unit that only describes (background, a tool) and asks nothing: "The tool
     /// returns detailed responses", "Users are too busy to read long explanations".
@@ -195,12 +211,13 @@ struct ConflictingInstructions: LintRule {
     /// is an exception, not a conflict. A unit with a condition is skipped.
     func alwaysNever(_ context: LintContext, _ units: [Int], _ unitBits: [UInt16]) -> [Finding] {
         // Keyed by the clause's first two words (`WordPair`: an array key would be allocated per modal).
-        var positive: [WordPair: [(unit: Int, clause: [UInt64])]] = [:]
-        var negative: [WordPair: [(unit: Int, clause: [UInt64])]] = [:]
+        var positive: [WordPair: [(unit: Int, clause: [UInt64], persona: Int)]] = [:]
+        var negative: [WordPair: [(unit: Int, clause: [UInt64], persona: Int)]] = [:]
         var findings: [Finding] = []
         let (always, never, dont, doWord, notWord) = (Self.always, Self.never, Self.dont, Self.doWord, Self.notWord)
         let bytes = context.source.bytes
         for (position, unit) in units.enumerated() where unitBits[position] & Self.conditionBit == 0 {
+            let persona = context.persona(of: unit)
             // Indices from 0, as in an array of the unit's tokens.
             let tokens = context.tokens(unit)
             let base = tokens.startIndex
@@ -227,17 +244,17 @@ struct ConflictingInstructions: LintRule {
                 // Two units disagree; one that says both ("always X, never X if ...") is
                 // one instruction with its exception.
                 if polarity {
-                    if let other = negative[key]?.first(where: { $0.unit != unit && clause.starts(with: $0.clause) }),
+                    if let other = negative[key]?.first(where: { $0.unit != unit && Self.sameAgent($0.persona, persona) && clause.starts(with: $0.clause) }),
                        findings.count < Self.maximumPerAxis {
                         findings.append(conflict(context, unit, other.unit, "says always, but an earlier instruction says never"))
                     }
-                    positive[key, default: []].append((unit, clause))
+                    positive[key, default: []].append((unit, clause, persona))
                 } else {
-                    if let other = positive[key]?.first(where: { $0.unit != unit && $0.clause.starts(with: clause) }),
+                    if let other = positive[key]?.first(where: { $0.unit != unit && Self.sameAgent($0.persona, persona) && $0.clause.starts(with: clause) }),
                        findings.count < Self.maximumPerAxis {
                         findings.append(conflict(context, unit, other.unit, "says never, but an earlier instruction says always"))
                     }
-                    negative[key, default: []].append((unit, clause))
+                    negative[key, default: []].append((unit, clause, persona))
                 }
             }
         }
@@ -266,20 +283,23 @@ struct ConflictingInstructions: LintRule {
     /// "Respond in English" and "Reply in French" in one message.
     /// `unitBits`: each unit's `wordBits`, as `check` found them.
     func replyLanguages(_ context: LintContext, _ units: [Int], _ unitBits: [UInt16]) -> [Finding] {
-        var first: (unit: Int, language: String)?
+        // Per persona (0 for none), the first reply language asked for.
+        var firsts: [Int: (unit: Int, language: String)] = [:]
         var findings: [Finding] = []
         let inWord = Self.inWord
         for (position, unit) in units.enumerated() {
             guard unitBits[position] & Self.replyVerbBit != 0 else { continue }
             if unitBits[position] & (Self.negatorBit | Self.conditionBit) != 0 { continue }
             let tokens = context.tokens(unit)
+            let persona = context.persona(of: unit)
             for i in tokens.indices.dropLast() where tokens[i].hash == inWord {
                 guard let language = Self.languages[tokens[i + 1].hash] else { continue }
+                let earlier = Self.earliest(firsts.mapValues(\.unit), for: persona)
+                let first = earlier.flatMap { unit in firsts.values.first { $0.unit == unit } }
                 if let first, first.language != language, findings.count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, first.unit, "asks for replies in \(language), but an earlier instruction asks for \(first.language)"))
-                } else if first == nil {
-                    first = (unit, language)
                 }
+                if firsts[persona] == nil { firsts[persona] = (unit, language) }
                 break
             }
         }

@@ -54,7 +54,6 @@ struct DuplicateInstruction: LintRule {
         // Units are compared only within their quoted prompt, and two persona sections'
         // units not with each other (a unit in none is compared with all).
         let scopes = Self.quotedPromptScopes(units, context.document)
-        let personas = PersonaSections.of(units, context)
         let variables = context.document.variables.map(\.range)  // sorted by start, as units are
         var nextVariable = 0
         // Each kept unit's content words, sorted and without repeats, all in one
@@ -97,7 +96,7 @@ struct DuplicateInstruction: LintRule {
         var recent: [Int] = []
         var findings: [Finding] = []
         for (position, unit) in units.enumerated() {
-            let scope = scopes[position], persona = personas[position]
+            let scope = scopes[position], persona = context.persona(of: unit)
             func sameAgent(_ signature: Int) -> Bool {
                 let other = signaturePersonas[signature]
                 return other == persona || other == 0 || persona == 0
