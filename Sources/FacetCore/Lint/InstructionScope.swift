@@ -67,7 +67,9 @@ enum InstructionScope {
             if determined { cursor += 1 }
             // Up to two modifiers, then the audience. After a bare "to" a word is more
             // likely a verb than a modifier ("to help customers").
-            var modifiers = 0, narrowed = determined || word.hash != toWord
+            // A capitalised word is a modifier, not a verb: "to Mexican customers".
+            let proper = cursor < words.endIndex && words[cursor].startsUpper
+            var modifiers = 0, narrowed = determined || proper || word.hash != toWord
             while cursor < words.endIndex && modifiers <= 2 && !audiences.contains(words[cursor].hash) {
                 if determiners.contains(words[cursor].hash) { break }
                 if generic.contains(words[cursor].hash) { narrowed = false }

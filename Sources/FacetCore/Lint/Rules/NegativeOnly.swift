@@ -93,7 +93,7 @@ struct NegativeOnly: LintRule {
             let mask = facets.assignments.reduce(UInt8(0)) { $0 | ($1.facet == .task || $1.facet == .style || $1.facet == .format ? 1 << $1.facet.order : 0) }
             let tokens = context.tokens(unit)
             // "If not, change it." sets a condition; it forbids nothing.
-            let negator = tokens.first?.hash == Self.ifHash ? nil : tokens.prefix(3).firstIndex { negators.contains($0.hash) }
+            let negator = tokens.first?.hash == Self.ifHash ? nil : tokens.prefix(4).firstIndex { negators.contains($0.hash) }
             guard mask != 0 else {
                 // A prohibition of another facet ("Do not water down the answer.", a guardrail)
                 // needs no alternative, but it still belongs to the run around it.
