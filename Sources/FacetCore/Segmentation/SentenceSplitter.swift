@@ -127,14 +127,15 @@ enum SentenceSplitter {
     /// wrapped at 60 columns or more.
     static let shortLine = 48
     /// Words a line ends with when its sentence goes on: "reply in / english".
-    static let joiningWords: Set<String> = ["a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "for", "with",
-                                            "by", "from", "into", "as", "than", "that", "which", "who", "your", "their", "its", "our",
-                                            "is", "are", "be", "not", "if", "when", "so"]
+    static let joiningWords = WordSet(["a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "for", "with",
+                                       "by", "from", "into", "as", "than", "that", "which", "who", "your", "their", "its", "our",
+                                       "is", "are", "be", "not", "if", "when", "so"].map(Tokenizer.hash))
     /// Words a line starts with when it goes on from the line before: "be concise / and polite".
-    static let continuingWords: Set<String> = ["and", "or", "but", "nor", "than", "that", "which", "who", "whom", "whose", "to", "of", "as", "so",
-                                               "in", "into", "on", "at", "for", "with", "within", "without", "by", "from", "about", "using",
-                                               "unless", "except", "when", "whenever", "where", "while", "if", "because", "after", "before",
-                                               "until", "including", "like", "via", "per", "over", "under", "then", "instead", "rather"]
+    static let continuingWords = WordSet(["and", "or", "but", "nor", "than", "that", "which", "who", "whom", "whose", "to", "of", "as", "so",
+                                          "in", "into", "on", "at", "for", "with", "within", "without", "by", "from", "about", "using",
+                                          "unless", "except", "when", "whenever", "where", "while", "if", "because", "after", "before",
+                                          "until", "including", "like", "via", "per", "over", "under", "then", "instead", "rather"]
+        .map(Tokenizer.hash))
 
     /// Whether a sentence ends in the range: ".", "!" or "?" before a space or at its end.
     static func hasStop(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
@@ -148,16 +149,20 @@ enum SentenceSplitter {
     static func startsWithJoiningWord(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
         var wordEnd = start
         while wordEnd < end && ByteClass.isAlpha(buffer[wordEnd]) { wordEnd += 1 }
-        guard wordEnd > start, wordEnd - start <= 9 else { return false }
-        return continuingWords.contains(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<wordEnd]), as: UTF8.self).lowercased())
+        return isWord(buffer, start..<wordEnd, of: continuingWords)
     }
 
     /// Whether the line's last word is one a sentence cannot end with.
     static func endsWithJoiningWord(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
         var wordStart = end
         while wordStart > start && ByteClass.isAlpha(buffer[wordStart - 1]) { wordStart -= 1 }
-        guard wordStart < end, end - wordStart <= 9 else { return false }
-        return joiningWords.contains(String(decoding: UnsafeBufferPointer(rebasing: buffer[wordStart..<end]), as: UTF8.self).lowercased())
+        return isWord(buffer, wordStart..<end, of: joiningWords)
+    }
+
+    /// Whether the letters in `word`, in any case, are one of `words`.
+    static func isWord(_ buffer: UnsafeBufferPointer<UInt8>, _ word: Range<Int>, of words: WordSet) -> Bool {
+        guard !word.isEmpty, word.count <= 9 else { return false }
+        return words.contains(Tokenizer.hash(bytes: buffer[word].lazy.map(ByteClass.lower)))
     }
 
     static func lowerBoundIndex(_ spans: [Range<Int>], _ offset: Int) -> Int {
