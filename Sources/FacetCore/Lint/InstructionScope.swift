@@ -91,9 +91,8 @@ enum InstructionScope {
         return narrower.hash == inWord && !next.startsUpper && next.hash != theWord
     }
 
-    static let aWord = Tokenizer.hash("a"), anWord = Tokenizer.hash("an"), theWord = Tokenizer.hash("the"), inWord = Tokenizer.hash("in")
-
-    static let toWord = Tokenizer.hash("to")
+    static let aWord = Tokenizer.hash("a"), anWord = Tokenizer.hash("an"), theWord = Tokenizer.hash("the"), inWord = Tokenizer.hash("in"),
+               toWord = Tokenizer.hash("to")
     static let pluralAudiences = WordSet(["users", "customers", "clients", "people", "visitors", "students", "children", "kids",
                                           "beginners", "experts", "developers", "engineers", "patients", "members", "employees",
                                           "partners", "audiences", "readers"].map(Tokenizer.hash))

@@ -33,10 +33,11 @@ enum PersonaSections {
             }
         }
         guard byOpening.count >= 2 else { return [] }
-        return document.units.map { unit in
-            enclosing(unit, document).lazy.compactMap { personas[$0] }.first ?? 0
-        }
+        return document.units.map { persona(of: $0, personas, document) }
     }
+
+    /// Whether two units' personas may be compared: the same one, or either in none.
+    static func sameAgent(_ one: Int, _ other: Int) -> Bool { one == other || one == 0 || other == 0 }
 
     /// The name in "You are Aria, ...": a capitalised word after "you are".
     static func name(_ tokens: ArraySlice<Token>) -> UInt64? {
@@ -61,15 +62,19 @@ enum PersonaSections {
         return unit.sections.isEmpty ? .none : .section(unit.sections)
     }
 
-    /// The headings above a unit, innermost first, then the XML-style sections around it.
-    static func enclosing(_ unit: Unit, _ document: Document) -> [Key] {
-        var keys: [Key] = []
+    /// The persona of the innermost persona section around a unit: the headings
+    /// above it, innermost first, then the XML-style sections around it; 0 for none.
+    static func persona(of unit: Unit, _ personas: [Key: Int], _ document: Document) -> Int {
         var heading = unit.kind == .heading ? nil : unit.parentHeading
-        while let index = heading, keys.count < 64 {
-            keys.append(.heading(index))
+        var steps = 0
+        while let index = heading, steps < 64 {
+            if let persona = personas[.heading(index)] { return persona }
             heading = document.units[index].parentHeading
+            steps += 1
         }
-        for depth in stride(from: unit.sections.count, to: 0, by: -1) { keys.append(.section(Array(unit.sections.prefix(depth)))) }
-        return keys
+        for depth in stride(from: unit.sections.count, to: 0, by: -1) {
+            if let persona = personas[.section(Array(unit.sections.prefix(depth)))] { return persona }
+        }
+        return 0
     }
 }

@@ -164,10 +164,10 @@ struct ConflictingInstructions: LintRule {
                 let b = unitBits[position] & bitB != 0
                     && (axis.aboutTheReply ? ReplyLength.asksFor(axis.sideB, Self.detailed, in: tokens, bits: wordBits, bytes: bytes) : axis.sideB.hasMatch(tokens))
                 if a && b { continue }  // "concise but thorough" in one breath is a choice, not a conflict
-                if a, let earlier = Self.earliest(firstB, for: persona), count < Self.maximumPerAxis {
+                if a, let earlier = Self.earliest(firstB, for: persona, unit: { $0 }), count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, earlier, "asks for \(axis.describeA), but an earlier instruction asks for \(axis.describeB)"))
                     count += 1
-                } else if b, let earlier = Self.earliest(firstA, for: persona), count < Self.maximumPerAxis {
+                } else if b, let earlier = Self.earliest(firstA, for: persona, unit: { $0 }), count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, earlier, "asks for \(axis.describeB), but an earlier instruction asks for \(axis.describeA)"))
                     count += 1
                 }
@@ -181,13 +181,14 @@ struct ConflictingInstructions: LintRule {
     }
 
     /// The earliest of `firsts` (per persona, 0 for none) a unit of `persona` can
-    /// contradict: its own persona's or one outside every persona; a unit outside
-    /// them can contradict any.
-    static func earliest(_ firsts: [Int: Int], for persona: Int) -> Int? {
-        persona == 0 ? firsts.values.min() : [firsts[persona], firsts[0]].compactMap { $0 }.min()
+    /// contradict (`PersonaSections.sameAgent`); `unit` reads a first's unit.
+    static func earliest<First>(_ firsts: [Int: First], for persona: Int, unit: (First) -> Int) -> First? {
+        var earliest: First?
+        for (other, first) in firsts where PersonaSections.sameAgent(other, persona) && earliest.map({ unit(first) < unit($0) }) ?? true {
+            earliest = first
+        }
+        return earliest
     }
-
-    static func sameAgent(_ one: Int, _ other: Int) -> Bool { one == other || one == 0 || other == 0 }
 
     /// A unit that only describes (background, a tool) and asks nothing: "The tool
     /// returns detailed responses", "Users are too busy to read long explanations".
@@ -244,13 +245,13 @@ struct ConflictingInstructions: LintRule {
                 // Two units disagree; one that says both ("always X, never X if ...") is
                 // one instruction with its exception.
                 if polarity {
-                    if let other = negative[key]?.first(where: { $0.unit != unit && Self.sameAgent($0.persona, persona) && clause.starts(with: $0.clause) }),
+                    if let other = negative[key]?.first(where: { $0.unit != unit && PersonaSections.sameAgent($0.persona, persona) && clause.starts(with: $0.clause) }),
                        findings.count < Self.maximumPerAxis {
                         findings.append(conflict(context, unit, other.unit, "says always, but an earlier instruction says never"))
                     }
                     positive[key, default: []].append((unit, clause, persona))
                 } else {
-                    if let other = positive[key]?.first(where: { $0.unit != unit && Self.sameAgent($0.persona, persona) && $0.clause.starts(with: clause) }),
+                    if let other = positive[key]?.first(where: { $0.unit != unit && PersonaSections.sameAgent($0.persona, persona) && $0.clause.starts(with: clause) }),
                        findings.count < Self.maximumPerAxis {
                         findings.append(conflict(context, unit, other.unit, "says never, but an earlier instruction says always"))
                     }
@@ -294,8 +295,7 @@ struct ConflictingInstructions: LintRule {
             let persona = context.persona(of: unit)
             for i in tokens.indices.dropLast() where tokens[i].hash == inWord {
                 guard let language = Self.languages[tokens[i + 1].hash] else { continue }
-                let earlier = Self.earliest(firsts.mapValues(\.unit), for: persona)
-                let first = earlier.flatMap { unit in firsts.values.first { $0.unit == unit } }
+                let first = Self.earliest(firsts, for: persona, unit: \.unit)
                 if let first, first.language != language, findings.count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, first.unit, "asks for replies in \(language), but an earlier instruction asks for \(first.language)"))
                 }

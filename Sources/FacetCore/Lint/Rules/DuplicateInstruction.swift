@@ -97,10 +97,7 @@ struct DuplicateInstruction: LintRule {
         var findings: [Finding] = []
         for (position, unit) in units.enumerated() {
             let scope = scopes[position], persona = context.persona(of: unit)
-            func sameAgent(_ signature: Int) -> Bool {
-                let other = signaturePersonas[signature]
-                return other == persona || other == 0 || persona == 0
-            }
+            func sameAgent(_ signature: Int) -> Bool { PersonaSections.sameAgent(signaturePersonas[signature], persona) }
             words.removeAll(keepingCapacity: true)
             var negated = false
             var literalWords = 0
