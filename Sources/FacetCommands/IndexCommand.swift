@@ -10,8 +10,8 @@ struct IndexLocationOptions: ParsableArguments {
 
     var path: String { IndexLocation.resolve(explicit: index) }
 
-    func open(importing: Bool = false) throws -> PreferenceIndex {
-        do { return try PreferenceIndex.open(path: path, importing: importing) } catch {
+    func open(guardedFromReset: Bool = false) throws -> PreferenceIndex {
+        do { return try PreferenceIndex.open(path: path, guardedFromReset: guardedFromReset) } catch {
             FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
             throw ExitCode(2)
         }
@@ -62,7 +62,7 @@ extension IndexCommand {
         var files: [String]
 
         func run() throws {
-            let index = try location.open(importing: true)  // until the last file is done, reset leaves the index alone
+            let index = try location.open(guardedFromReset: true)  // until the last file is done, reset leaves the index alone
             var importer = CollectionImporter(index: index)
             importer.strict = strict
             let interrupted = InterruptFlag()

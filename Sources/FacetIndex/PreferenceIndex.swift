@@ -36,20 +36,20 @@ public final class PreferenceIndex: Sendable {
     public let path: String
     let database: DatabasePool
     /// Held (shared) for as long as an import or a language server uses the index, so `reset` does not delete it meanwhile.
-    private let importLock: IndexLock?
+    private let resetGuard: IndexLock?
 
-    private init(path: String, database: DatabasePool, importLock: IndexLock? = nil) {
+    private init(path: String, database: DatabasePool, resetGuard: IndexLock? = nil) {
         self.path = path
         self.database = database
-        self.importLock = importLock
+        self.resetGuard = resetGuard
     }
 
     /// Opens (creating if needed) the index at `path`, upgrades its tables and
     /// loads the embedded collection if the index lacks this version of it.
-    /// `importing` keeps the index's lock (shared) until the index is released:
+    /// `guardedFromReset` keeps the index's lock (shared) until the index is released:
     /// `facet index reset` refuses to delete it while an import, or a language
     /// server that imports workspace collections, may write to it.
-    public static func open(path: String, importing: Bool = false) throws(IndexError) -> PreferenceIndex {
+    public static func open(path: String, guardedFromReset: Bool = false) throws(IndexError) -> PreferenceIndex {
         // A folder ("." or "dir/") is not a file name; NSString's path functions trap on ".".
         var isFolder: ObjCBool = false
         if path.isEmpty || path.hasSuffix("/") || FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue {
@@ -110,10 +110,10 @@ public final class PreferenceIndex: Sendable {
                 throw IndexError(path: path, message: "is an SQLite database that is not a Facet index; it was left untouched; choose another file with --index or FACET_INDEX")
             }
             try IndexSchema.migrator.migrate(database)
-            let index = PreferenceIndex(path: path, database: database, importLock: importing ? lock : nil)
+            let index = PreferenceIndex(path: path, database: database, resetGuard: guardedFromReset ? lock : nil)
             try index.finishBulkImport()  // a bulk import cut short by a crash: bring the text search up to date
             try index.loadEmbeddedCollectionIfNeeded()
-            if importing {
+            if guardedFromReset {
                 // Made and filled: others may open it beside the import, but reset may not delete it.
                 lock.share()
                 keepLock = true

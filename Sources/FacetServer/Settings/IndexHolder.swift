@@ -38,7 +38,7 @@ final class IndexHolder: @unchecked Sendable {
             do {
                 // Held against `facet index reset` while open: the server imports the
                 // workspace's collections into it whenever they change.
-                let index = try PreferenceIndex.open(path: path, importing: true)
+                let index = try PreferenceIndex.open(path: path, guardedFromReset: true)
                 state = .open(index)
                 return index
             } catch {
