@@ -18,6 +18,9 @@ public enum Facet: String, CaseIterable, Sendable, Codable, Comparable {
         }
     }
 
+    /// `allCases.count`, without building the array.
+    static let count = 7
+
     /// `allCases[order]`, without building the array.
     static func at(_ order: Int) -> Facet {
         switch order {

@@ -1,6 +1,7 @@
 /// Gives each unit its facets: cue phrases from the lexicon, a few sentence
 /// patterns, then what its heading, XML section or lead-in line announces;
-/// then a learned layer (`FacetModel`) weighs that evidence. Deterministic and
+/// then a learned layer (`FacetModel`) weighs that evidence; last, a heading
+/// that names no facet takes its section's (`SectionSummary`). Deterministic and
 /// offline; measured with `facet score-facets`.
 public struct FacetClassifier: Sendable {
     /// The rules assign a facet when its combined cue confidence reaches this.
@@ -31,6 +32,7 @@ public struct FacetClassifier: Sendable {
         applyRules(document, words: words) { facets, own, announced in
             result = model.map { weigh(document, words: words, model: $0, rule: facets, own: own, announced: announced) } ?? facets
         }
+        SectionSummary.apply(document, to: &result)
         return result
     }
 

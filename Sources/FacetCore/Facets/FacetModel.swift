@@ -8,7 +8,7 @@ import Foundation
 /// and then the words that weighed most for it are its evidence, so every
 /// facet still has something a person can check.
 struct FacetModel: Sendable {
-    static let facets = Facet.allCases.count
+    static let facets = Facet.count
 
     /// A facet the rules found evidence for is kept when its probability reaches this,
     let threshold: Double
