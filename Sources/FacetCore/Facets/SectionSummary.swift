@@ -18,7 +18,8 @@ enum SectionSummary {
             for assignment in facets[index].assignments { counts[heading * Facet.count + assignment.facet.order] += 1 }
         }
         guard anyHeading else { return }
-        for heading in units.indices.dropFirst() where members[heading] > 0 && facets[heading].assignments.isEmpty {
+        for heading in units.indices.dropFirst()
+        where members[heading] > 0 && facets[heading].assignments.isEmpty && !units[heading].isExample {
             let base = heading * Facet.count
             var best = 0
             for order in 1..<Facet.count where counts[base + order] > counts[base + best] { best = order }
