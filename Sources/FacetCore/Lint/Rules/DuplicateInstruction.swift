@@ -20,7 +20,8 @@ struct DuplicateInstruction: LintRule {
 
     Not compared: headings, examples (including the turns of a written-out \
     dialogue), lead-ins ending in ":", `<…>` delimiters, and schema or code \
-    lines (a `//` comment, `=>`), which repeat by nature. A prompt quoted in \
+    lines (a `//` comment, `=>`) and lines of JSON (a tool's schema written \
+    on one line), which repeat by nature. A prompt quoted in \
     a ```markdown fence is compared only with itself: files that collect \
     several prompts repeat lines on purpose. Nor are two personas of a message \
     that sets up several compared with each other ("## Support agent / You are \
@@ -47,8 +48,11 @@ struct DuplicateInstruction: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         let (isStopWord, isNegator) = (Vocabulary.shared.isStopWord, Vocabulary.shared.isNegator)
         let units = context.source.bytes.withUnsafeBufferPointer { bytes in
-            context.proseUnits.filter {
-                context.document.units[$0].kind != .heading && !Self.repeatsByNature(bytes, context.document.units[$0].range)
+            var dataLines = JSONLines(context.source.lines)
+            return context.proseUnits.filter {
+                let range = context.document.units[$0].range
+                return context.document.units[$0].kind != .heading && !Self.repeatsByNature(bytes, range)
+                    && !dataLines.holds(range.lowerBound, bytes)
             }
         }
         // Units are compared only within their quoted prompt, and two persona sections'
@@ -222,6 +226,43 @@ struct DuplicateInstruction: LintRule {
             i = equals + 1
         }
         return false
+    }
+
+    /// Whether a unit sits on a line of JSON ('{"name": "search", "description": "..."}',
+    /// also after a tag such as `<function>`): a tool's schema written on one line,
+    /// whose parameters are documented alike by nature. Asked in order of offset,
+    /// so each line is looked at once.
+    struct JSONLines {
+        let lines: LineIndex
+        var line = -1
+        var isJSON = false
+
+        init(_ lines: LineIndex) { self.lines = lines }
+
+        mutating func holds(_ offset: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            let containing = lines.line(containing: offset)
+            if containing != line {
+                line = containing
+                isJSON = Self.opensJSON(bytes, from: lines.lineStarts[line], to: lines.lineContentEnd(line))
+            }
+            return isJSON
+        }
+
+        /// After spaces and any `<tag>`s, `{"` or `[{"`.
+        static func opensJSON(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+            var i = start
+            while i < end {
+                switch bytes[i] {
+                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "["): i += 1
+                case UInt8(ascii: "<"):
+                    guard let close = ByteSearch.first(UInt8(ascii: ">"), in: bytes, from: i, to: end) else { return false }
+                    i = close + 1
+                case UInt8(ascii: "{"): return i + 1 < end && bytes[i + 1] == UInt8(ascii: "\"")
+                default: return false
+                }
+            }
+            return false
+        }
     }
 
     /// Per unit, 1 + the index of the quoted prompt (prose fence) it sits in, or 0.
