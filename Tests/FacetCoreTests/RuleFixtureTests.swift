@@ -205,6 +205,17 @@ final class RuleFixtureTests: XCTestCase {
         XCTAssertEqual(finding.severity, .warning)
     }
 
+    /// `<a> <b> <c> </a>` gave two findings on `</a>`, one per section it cut across.
+    func testOneClosingTagCrossingTwoSectionsIsOneFindingPointingAtBoth() {
+        let analysis = Analyzer.analyze("<a>\n<b>\n<c>\nBe kind.\n</a>\n</b>\n</c>\n")
+        let findings = analysis.findings.filter { $0.rule == "unbalanced-section" }
+        XCTAssertEqual(findings.count, 1)
+        XCTAssertEqual(findings.first?.range, 21..<25)
+        XCTAssertEqual(findings.first?.related.map(\.range), [4..<7, 8..<11])
+        XCTAssertEqual(findings.first?.related.map(\.message), ["<b> opens here", "<c> opens here"])
+        XCTAssertEqual(findings.first?.message, "</a> closes <a> while <b> and <c>, opened inside it, are still open: close </c> and </b> first")
+    }
+
     func testDefaultSeveritiesAreUsed() {
         let analysis = Analyzer.analyze("<instructions>\nGive a few examples of each step.\n")
         XCTAssertEqual(analysis.findings.first { $0.rule == "unbalanced-section" }?.severity, .error)

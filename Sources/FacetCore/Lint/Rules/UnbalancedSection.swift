@@ -8,7 +8,8 @@ struct UnbalancedSection: LintRule {
     part begins and ends. A tag left open makes the rest of the message part of \
     that section; a stray closing tag suggests text was cut. Tags that cross \
     (`<a> <b> </a> </b>`) leave the model to guess where each section ends: \
-    the finding is on the closing tag that comes too early.
+    the finding is on the closing tag that comes too early, one for all the \
+    sections it cuts across (`<a> <b> <c> </a>`), and points at where each opens.
 
     ```
     <instructions>
@@ -48,12 +49,29 @@ struct UnbalancedSection: LintRule {
             findings.append(context.finding(self, "</\(stray.name)> closes a section that was never opened: add <\(stray.name)> where it starts, or remove this tag",
                                             range: stray.openRange, fixes: [fix]))
         }
-        for crossing in context.document.crossedSections {
-            let (outer, inner) = (crossing.outer, crossing.inner)
+        // One finding per closing tag that comes too early, however many sections it cuts
+        // across: `<a> <b> <c> </a>` is one mistake, so one finding, pointing at each of them.
+        let crossings = context.document.crossedSections  // in the order of the outer closing tags
+        var first = 0
+        while first < crossings.count {
+            let outer = crossings[first].outer
+            var end = first + 1
+            while end < crossings.count && crossings[end].outer.closeRange == outer.closeRange { end += 1 }
+            let inners = crossings[first..<end].map(\.inner)
+            first = end
             guard let close = outer.closeRange else { continue }
-            findings.append(context.finding(self, "</\(outer.name)> closes <\(outer.name)> while <\(inner.name)>, opened inside it, is still open: close </\(inner.name)> first",
-                                            range: close, related: [RelatedRange(range: inner.openRange, message: "<\(inner.name)> opens here")]))
+            let still = inners.count == 1 ? "is still open" : "are still open"
+            // The innermost is closed first.
+            let message = "</\(outer.name)> closes <\(outer.name)> while \(Self.list(inners.map { "<\($0.name)>" })), opened inside it, \(still): "
+                + "close \(Self.list(inners.reversed().map { "</\($0.name)>" })) first"
+            findings.append(context.finding(self, message, range: close,
+                                            related: inners.map { RelatedRange(range: $0.openRange, message: "<\($0.name)> opens here") }))
         }
         return findings
+    }
+
+    /// "<b>", "<b> and <c>", "<b>, <c> and <d>".
+    static func list(_ items: [String]) -> String {
+        items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items[items.count - 1]
     }
 }
