@@ -216,6 +216,14 @@ final class RuleFixtureTests: XCTestCase {
         XCTAssertEqual(findings.first?.message, "</a> closes <a> while <b> and <c>, opened inside it, are still open: close </c> and </b> first")
     }
 
+    /// Tags match in any case; the message wrote `</rules>` for a `</RULES>` in the text.
+    func testCrossingMessageQuotesTagsAsTheTextWritesThem() {
+        let analysis = Analyzer.analyze("<rules>\n<Example>\nBe kind.\n</RULES>\n</EXAMPLE>\n")
+        let finding = analysis.findings.first { $0.rule == "unbalanced-section" }
+        XCTAssertEqual(finding?.message, "</RULES> closes <rules> while <Example>, opened inside it, is still open: close </EXAMPLE> first")
+        XCTAssertEqual(finding?.related.map(\.message), ["<Example> opens here"])
+    }
+
     func testDefaultSeveritiesAreUsed() {
         let analysis = Analyzer.analyze("<instructions>\nGive a few examples of each step.\n")
         XCTAssertEqual(analysis.findings.first { $0.rule == "unbalanced-section" }?.severity, .error)

@@ -45,6 +45,8 @@ public struct Section: Sendable, Hashable {
     public var openRange: Range<Int>
     /// nil when the section is never closed (an `unbalanced-section` finding).
     public var closeRange: Range<Int>?
+    /// The name as the closing tag writes it: tags match in any case, so `</RULES>` may close `<rules>`.
+    public var closeName: String?
 }
 
 /// Two sections whose tags cross, `<a> <b> </a> </b>`: `inner` opens

@@ -557,7 +557,8 @@ struct SegmenterState {
             }
         }
         func section(_ open: TagToken) -> Section {
-            Section(name: open.name, openRange: open.range, closeRange: open.partner.map { tokens[$0].range })
+            Section(name: open.name, openRange: open.range, closeRange: open.partner.map { tokens[$0].range },
+                    closeName: open.partner.map { tokens[$0].name })
         }
         for token in tokens where !token.isClose && (token.role == .sectionOpen || token.role == .unclosedOpen) {
             sections.append(section(token))

@@ -61,9 +61,9 @@ struct UnbalancedSection: LintRule {
             first = end
             guard let close = outer.closeRange else { continue }
             let still = inners.count == 1 ? "is still open" : "are still open"
-            // The innermost is closed first.
-            let message = "</\(outer.name)> closes <\(outer.name)> while \(Self.list(inners.map { "<\($0.name)>" })), opened inside it, \(still): "
-                + "close \(Self.list(inners.reversed().map { "</\($0.name)>" })) first"
+            // Each tag as the text writes it there (`<rules> ... </RULES>`); the innermost is closed first.
+            let message = "</\(outer.closeName ?? outer.name)> closes <\(outer.name)> while \(Self.list(inners.map { "<\($0.name)>" })), opened inside it, \(still): "
+                + "close \(Self.list(inners.reversed().map { "</\($0.closeName ?? $0.name)>" })) first"
             findings.append(context.finding(self, message, range: close,
                                             related: inners.map { RelatedRange(range: $0.openRange, message: "<\($0.name)> opens here") }))
         }
