@@ -109,6 +109,47 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed("Answer in French.\n</instructions>\n", rule: "unbalanced-section"), "Answer in French.\n\n")
     }
 
+    func testUnbalancedSectionCrossedClosingTagsAreSwapped() throws {
+        let after = try XCTUnwrap(fixed("<a>\n<b>\nBe kind.\n</a>\n</b>\n", rule: "unbalanced-section"))
+        XCTAssertEqual(after, "<a>\n<b>\nBe kind.\n</b>\n</a>\n")
+        XCTAssertFalse(Analyzer.analyze(after).findings.contains { $0.rule == "unbalanced-section" }, after)
+        XCTAssertEqual(fixed("<a> <b> </a> </b>\n", rule: "unbalanced-section"), "<a> <b> </b> </a>\n")
+    }
+
+    /// Each tag keeps its spelling; the three of a three-way crossing are put in order at once.
+    func testUnbalancedSectionCrossedClosingTagsAreReorderedAsWritten() {
+        XCTAssertEqual(fixed("<Rules>\n<b>\n<c>\nBe kind.\n</RULES>\n</B>\n</c>\n", rule: "unbalanced-section"),
+                       "<Rules>\n<b>\n<c>\nBe kind.\n</c>\n</B>\n</RULES>\n")
+        // A closing tag between them that did not cross (</a>) takes its place in the order too; </x> is left.
+        XCTAssertEqual(fixed("<x>\n<a>\n<b>\n<c>\nBe kind.\n</b>\n</a>\n</c>\n</x>\n", rule: "unbalanced-section"),
+                       "<x>\n<a>\n<b>\n<c>\nBe kind.\n</c>\n</b>\n</a>\n</x>\n")
+    }
+
+    /// With text between the closing tags, moving one moves the text into or out of a section.
+    func testUnbalancedSectionCrossedTagsWithTextBetweenHaveNoFix() {
+        let findings = Analyzer.analyze("<a>\n<b>\nBe kind.\n</a>\nBe brief.\n</b>\n").findings.filter { $0.rule == "unbalanced-section" }
+        XCTAssertEqual(findings.count, 1)
+        XCTAssertEqual(findings.first?.fixes, [])
+        // Nor when another crossing's closing tag stands apart (</c> after text): the run would not untangle it.
+        let three = Analyzer.analyze("<a>\n<b>\n<c>\nBe kind.\n</a>\n</b>\nBe brief.\n</c>\n").findings.filter { $0.rule == "unbalanced-section" }
+        XCTAssertEqual(three.count, 1)
+        XCTAssertEqual(three.first?.fixes, [])
+    }
+
+    /// Eight tags at most: thousands crossed gave each finding thousands of edits.
+    func testUnbalancedSectionReordersAFewTagsAtMost() {
+        func text(_ inners: Int) -> String {
+            let names = (1...inners).map { "b\($0)" }
+            return "<a>\n" + names.map { "<\($0)>\n" }.joined() + "Be kind.\n</a>\n" + names.map { "</\($0)>\n" }.joined()
+        }
+        let eight = Analyzer.analyze(text(7)).findings.filter { $0.rule == "unbalanced-section" }
+        XCTAssertEqual(eight.count, 1)
+        XCTAssertEqual(eight.first?.fixes.first?.edits.count, 8)
+        let nine = Analyzer.analyze(text(8)).findings.filter { $0.rule == "unbalanced-section" }
+        XCTAssertEqual(nine.count, 1)
+        XCTAssertEqual(nine.first?.fixes, [])
+    }
+
     func testMissingFacetRoleSkeletonAtTop() {
         let text = "Hello there.\nThe weather is nice.\nIt rains a lot.\n"
         let findings = Analyzer.analyze(text).findings.filter { $0.rule == "missing-facet" }

@@ -30,8 +30,12 @@ struct UnbalancedSection: LintRule {
     (`<start_of_turn>user`, `<assistant>Paris.`), a placeholder with words and no attributes \
     (`<insert the article here>`), a closing tag named inside a sentence \
     ("before </body>"), and a tag alone on the last line of the message, left open \
-    for the model to fill. Fixes: add the closing tag at the end, or remove the \
-    stray closing tag.
+    for the model to fill. Fixes: add the closing tag at the end, remove the \
+    stray closing tag, or put crossed closing tags in nesting order when nothing \
+    but white space stands between them, eight tags at most (`</a>` `</b>` \
+    becomes `</b>` `</a>`; \
+    with text between them, moving a tag would move the text into or out of a \
+    section, which only the author can decide).
     """
 
     func check(_ context: LintContext) -> [Finding] {
@@ -52,6 +56,7 @@ struct UnbalancedSection: LintRule {
         // One finding per closing tag that comes too early, however many sections it cuts
         // across: `<a> <b> <c> </a>` is one mistake, so one finding, pointing at each of them.
         let crossings = context.document.crossedSections  // in the order of the outer closing tags
+        let runs = crossings.isEmpty ? nil : ClosingRuns(context.document.sections, context.source)
         var first = 0
         while first < crossings.count {
             let outer = crossings[first].outer
@@ -64,10 +69,66 @@ struct UnbalancedSection: LintRule {
             // Each tag as the text writes it there (`<rules> ... </RULES>`); the innermost is closed first.
             let message = "</\(outer.closeName ?? outer.name)> closes <\(outer.name)> while \(Self.list(inners.map { "<\($0.name)>" })), opened inside it, \(still): "
                 + "close \(Self.list(inners.reversed().map { "</\($0.closeName ?? $0.name)>" })) first"
+            var fixes: [Fix] = []
+            // A few tags to reorder at most: more is not a fix to accept at a glance, and
+            // tags crossed by the thousand would give each finding thousands of edits.
+            if let runs, let tags = runs.tags(holding: [outer] + inners), tags.count <= 8 {
+                fixes = [runs.nestingFix(tags)]
+            }
             findings.append(context.finding(self, message, range: close,
-                                            related: inners.map { RelatedRange(range: $0.openRange, message: "<\($0.name)> opens here") }))
+                                            related: inners.map { RelatedRange(range: $0.openRange, message: "<\($0.name)> opens here") },
+                                            fixes: fixes))
         }
         return findings
+    }
+
+    /// Closing tags that follow one another with only white space between them
+    /// (`</a>\n</b>`). Crossed tags in such a run are put in nesting order by
+    /// moving the tags alone. With text between them, that would move the text
+    /// into or out of a section, which only the author can decide: no fix.
+    struct ClosingRuns {
+        let source: SourceText
+        /// The closed sections, in the order of their closing tags.
+        let closed: [Section]
+        /// For each closing tag, the index in `closed` of the first tag of its run.
+        let runStart: [Int]
+        /// Where a closing tag starts → its index in `closed`.
+        let index: [Int: Int]
+
+        init(_ sections: [Section], _ source: SourceText) {
+            self.source = source
+            closed = sections.filter { $0.closeRange != nil }.sorted { $0.closeRange!.lowerBound < $1.closeRange!.lowerBound }
+            var runStart: [Int] = []
+            var index: [Int: Int] = [:]
+            for (i, section) in closed.enumerated() {
+                let close = section.closeRange!
+                index[close.lowerBound] = i
+                let gap = i > 0 ? closed[i - 1].closeRange!.upperBound..<close.lowerBound : 0..<0
+                runStart.append(i > 0 && source.bytes[gap].allSatisfy(ByteClass.isWhitespace) ? runStart[i - 1] : i)
+            }
+            self.runStart = runStart
+            self.index = index
+        }
+
+        /// The closing tags from the first to the last of these sections', when one run holds them all.
+        func tags(holding sections: [Section]) -> ClosedRange<Int>? {
+            let places = sections.compactMap { $0.closeRange.flatMap { index[$0.lowerBound] } }
+            guard places.count == sections.count, let low = places.min(), let high = places.max(),
+                  runStart[low] == runStart[high] else { return nil }
+            return low...high
+        }
+
+        /// The tags in nesting order: the section opened last closes first. All of them
+        /// open before the run, so each still closes after the same sections outside
+        /// these tags as before: the reorder untangles them and crosses nothing new.
+        func nestingFix(_ tags: ClosedRange<Int>) -> Fix {
+            let places = closed[tags]
+            let order = places.sorted { $0.openRange.lowerBound > $1.openRange.lowerBound }
+            let edits = zip(places, order).filter { $0 != $1 }.map { place, section in
+                TextEdit(range: place.closeRange!, newText: source.text(section.closeRange!))
+            }
+            return Fix(title: "Close the sections in nesting order: " + order.map { source.text($0.closeRange!) }.joined(separator: " "), edits: edits)
+        }
     }
 
     /// "<b>", "<b> and <c>", "<b>, <c> and <d>".
