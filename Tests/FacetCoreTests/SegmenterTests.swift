@@ -407,6 +407,30 @@ final class SegmenterTests: XCTestCase {
         }
     }
 
+    /// Under "Examples:", a second fence right after the first (or after a short
+    /// line, "Or:") was read as a quoted prompt and its text linted as instructions.
+    func testUnmarkedFencesOneAfterAnotherUnderAnExampleLeadInAreAllCode() {
+        let first = "```\nThank you for waiting. We can offer a refund if possible.\n```\n"
+        let second = "```\nSorry about the delay. Please try to send us a few photos.\n```\n"
+        for between in ["", "\n", "Or:\n", "\nA shorter reply:\n\n"] {
+            let text = "Answer billing questions.\nExamples:\n" + first + between + second + second
+            let document = segment(text)
+            XCTAssertEqual(document.codeBlocks.count, 3, between)
+            XCTAssertTrue(document.quotedPrompts.isEmpty, between)
+            XCTAssertFalse(document.units.contains { document.text(of: $0).contains("photos") }, between)
+        }
+        // After prose, a heading or a line that names a prompt, the fence quotes a prompt again.
+        for between in ["Then we wrote the reply below, which we send to every customer who waits:\n", "## Support bot\n",
+                        "The new prompt:\n"] {
+            let document = segment("Answer billing questions.\nExamples:\n" + first + between + second)
+            XCTAssertEqual(document.codeBlocks.count, 1, between)
+            XCTAssertEqual(document.quotedPrompts.count, 1, between)
+        }
+        // Nor does a fence after a quoted prompt become an example.
+        let quoted = segment("Paste this at the end of your prompt:\n" + first + second)
+        XCTAssertEqual(quoted.quotedPrompts.count, 2)
+    }
+
     /// Each unit kept its own copy of every open section's name: 50,000 nested
     /// sections took 20 GB and 79 s. Units keep the outermost 32, as the outline shows.
     func testUnitsKeepTheOutermost32SectionsAroundThem() {

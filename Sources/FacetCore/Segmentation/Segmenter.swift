@@ -277,6 +277,7 @@ struct SegmenterState {
         var line = lines.line(containing: bodyStart)
         if bodyStart == 0 { line = 0 }
         var fence: (char: UInt8, count: Int, start: Int, line: Int, info: String, holdsExample: Bool)?
+        var exampleFenceEnd: Int?  // the closing line of the last fence that held an example
         while line < lines.lineCount {
             let start = lineStart(line)
             let end = lineEnd(line)
@@ -299,6 +300,7 @@ struct SegmenterState {
                         codeBlocks.append(open.start..<blockEnd)
                         opaque.append(open.start..<blockEnd)
                     }
+                    if open.holdsExample { exampleFenceEnd = line }
                     fence = nil
                 }
                 line += 1
@@ -310,7 +312,9 @@ struct SegmenterState {
                 while j < end && buffer[j] == char { j += 1 }
                 if j - i >= 3 {
                     let info = string(trimmed(j..<end)).lowercased()
-                    fence = (char, j - i, start, line, info, Self.plainInfo.contains(info) && followsExampleLeadIn(line, bodyStart: bodyStart))
+                    let holdsExample = Self.plainInfo.contains(info)
+                        && (followsExampleLeadIn(line, bodyStart: bodyStart) || continuesExamples(line, after: exampleFenceEnd))
+                    fence = (char, j - i, start, line, info, holdsExample)
                     line += 1
                     continue
                 }
@@ -368,14 +372,7 @@ struct SegmenterState {
             while firstEnd < end && ByteClass.isAlpha(buffer[firstEnd]) { firstEnd += 1 }
             let introduces = buffer[text.lowerBound] == UInt8(ascii: "#") || end > text.lowerBound && buffer[end - 1] == UInt8(ascii: ":")
                 || Self.exampleWords.contains(string(first..<firstEnd).lowercased())
-            var words: [String] = []
-            var i = text.lowerBound
-            while i < text.upperBound {
-                let wordStart = i
-                while i < text.upperBound && ByteClass.isAlpha(buffer[i]) { i += 1 }
-                if i > wordStart { words.append(string(wordStart..<i).lowercased()) }
-                i = max(i, wordStart + 1)
-            }
+            let words = lowercasedWords(text)
             // A prompt announced ("the system prompt we use, with examples of tone") is quoted, not an example.
             if words.contains("prompt") || words.contains("prompts") { return false }
             // Else the example word anywhere in a line that introduces, or among the last two words.
@@ -387,6 +384,38 @@ struct SegmenterState {
     }
 
     static let exampleWords: Set<String> = ["example", "examples", "sample", "samples"]
+
+    /// Whether a plain fence at `line` comes right after one that held an example, or after
+    /// one short line that follows it ("Or:", "A shorter reply:"): the lead-in announced the
+    /// fences one after another, not only the first. A longer line is prose, a heading starts
+    /// another part, and a line that names a prompt announces a quoted prompt.
+    func continuesExamples(_ line: Int, after fenceEnd: Int?) -> Bool {
+        guard let fenceEnd else { return false }
+        var between: Range<Int>?
+        for previous in fenceEnd + 1..<line {
+            let text = trimmed(lineStart(previous)..<lineEnd(previous))
+            if text.isEmpty { continue }
+            if between != nil { return false }
+            between = text
+        }
+        guard let between else { return true }
+        if buffer[between.lowerBound] == UInt8(ascii: "#") { return false }
+        let words = lowercasedWords(between)
+        return words.count <= 4 && !words.contains("prompt") && !words.contains("prompts")
+    }
+
+    /// The words of a range, letters only, in lower case.
+    func lowercasedWords(_ range: Range<Int>) -> [String] {
+        var words: [String] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let wordStart = i
+            while i < range.upperBound && ByteClass.isAlpha(buffer[i]) { i += 1 }
+            if i > wordStart { words.append(string(wordStart..<i).lowercased()) }
+            i = max(i, wordStart + 1)
+        }
+        return words
+    }
 
     /// A fenced block that holds prose (a prompt quoted in Markdown), not code:
     /// its info string is empty or a prose language, and its text has few code
