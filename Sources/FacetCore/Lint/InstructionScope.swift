@@ -32,6 +32,17 @@ enum InstructionScope {
     static let generic = WordSet(["all", "every", "any", "each", "user", "user's", "users'", "customer's", "customers'", "client's",
                                   "clients'", "other", "such", "incoming", "this", "that", "these", "those", "their", "his", "her",
                                   "its", "general", "wider", "broad", "following", "same"].map(Tokenizer.hash))
+    /// Lowercase words that sort people or requests, so that after a bare "to" they
+    /// are a modifier and not a verb: "to new customers", "to returning users", "to
+    /// enterprise clients" (but "to help customers", "to serve customers"). A list,
+    /// not a guess from the ending: "to helping customers" is a verb.
+    static let audienceModifiers = WordSet(["new", "returning", "existing", "current", "former", "prospective", "potential", "regular",
+                                            "loyal", "occasional", "first-time", "paying", "paid", "premium", "enterprise", "business",
+                                            "corporate", "commercial", "retail", "wholesale", "vip", "trial", "guest", "registered",
+                                            "unregistered", "verified", "anonymous", "international", "domestic", "local", "foreign",
+                                            "overseas", "young", "younger", "older", "elderly", "senior", "junior", "adult", "technical",
+                                            "non-technical", "advanced", "novice", "inexperienced", "experienced", "professional",
+                                            "academic", "internal", "external", "individual", "small", "large"].map(Tokenizer.hash))
     /// Determiners that may stand before the audience without widening it.
     static let determiners = WordSet(["a", "an", "the", "your", "our", "my"].map(Tokenizer.hash))
     /// How many words an opening phrase may have before its comma.
@@ -67,9 +78,10 @@ enum InstructionScope {
             if determined { cursor += 1 }
             // Up to two modifiers, then the audience. After a bare "to" a word is more
             // likely a verb than a modifier ("to help customers").
-            // A capitalised word is a modifier, not a verb: "to Mexican customers".
-            let proper = cursor < words.endIndex && words[cursor].startsUpper
-            var modifiers = 0, narrowed = determined || proper || word.hash != toWord
+            // A capitalised word is a modifier, not a verb: "to Mexican customers"; so
+            // is a word that sorts people: "to new customers".
+            let modifier = cursor < words.endIndex && (words[cursor].startsUpper || audienceModifiers.contains(words[cursor].hash))
+            var modifiers = 0, narrowed = determined || modifier || word.hash != toWord
             while cursor < words.endIndex && modifiers <= 2 && !audiences.contains(words[cursor].hash) {
                 if determiners.contains(words[cursor].hash) { break }
                 if generic.contains(words[cursor].hash) { narrowed = false }
