@@ -49,20 +49,47 @@ enum InstructionScope {
     static let openingReach = 8
 
     /// "For technical questions, ...": a preposition, two or more words that name
-    /// an audience or a situation and are not "all" or "general", then a comma.
-    /// "To be clear,", "For best results," and "For users," limit nothing.
+    /// an audience or a situation and are not "all" or "general", then a comma (or
+    /// a colon). "To be clear,", "For best results," and "For users," limit nothing.
+    /// Without a preposition, a label that names an audience (`labelsAudience`).
     static func opensWithScope(_ tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
-        guard let first = tokens.first, openers.contains(first.hash) else { return false }
+        guard let first = tokens.first else { return false }
+        guard openers.contains(first.hash) else { return labelsAudience(tokens, bytes) }
+        guard let end = phraseEnd(tokens, bytes, colonOnly: false) else { return false }
+        return namesAudience(tokens[(tokens.startIndex + 1)..<end])
+    }
+
+    /// "Mexican customers: reply in Spanish", "Customers in Mexico: ...": a label
+    /// and a colon. Decided as an opening phrase is, and besides: the label's head
+    /// (its last audience word, which ends it or a narrower follows) is people, as
+    /// a label naming a thing is most often a topic ("Handling multi-part
+    /// questions:", "Use sentence case:", "Customer support guidelines:"); and a
+    /// generic word ("All customers:", "Customers' questions:") limits nothing.
+    static func labelsAudience(_ tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
+        guard let end = phraseEnd(tokens, bytes, colonOnly: true) else { return false }
+        let label = tokens[tokens.startIndex..<end]
+        guard namesAudience(label), !label.contains(where: { generic.contains($0.hash) }),
+              let head = label.lastIndex(where: { audiences.contains($0.hash) }), pluralAudiences.contains(label[head].hash) else { return false }
+        return head == label.endIndex - 1 || narrowers.contains(label[head + 1].hash)
+    }
+
+    /// Where a phrase at the start of a unit ends: the index of the first word after
+    /// a comma or colon (only a colon, for a label), within `openingReach` words.
+    static func phraseEnd(_ tokens: ArraySlice<Token>, _ bytes: [UInt8], colonOnly: Bool) -> Int? {
         var index = tokens.startIndex + 1
-        var named = false
         while index < tokens.endIndex && index - tokens.startIndex <= openingReach {
             let gap = tokens[index - 1].range.upperBound..<tokens[index].range.lowerBound
-            if bytes[gap].contains(UInt8(ascii: ",")) { return named && index - tokens.startIndex >= 3 }
-            if widening.contains(tokens[index].hash) { return false }
-            named = named || audiences.contains(tokens[index].hash)
+            if bytes[gap].contains(where: { $0 == colon || !colonOnly && $0 == comma }) { return index }
             index += 1
         }
-        return false
+        return nil
+    }
+
+    /// What decides whether an opening phrase names an audience: two or more words,
+    /// one of them an audience, none widening ("technical questions", "customers in
+    /// Mexico"; not "users", "best results", "all users").
+    static func namesAudience(_ phrase: ArraySlice<Token>) -> Bool {
+        phrase.count >= 2 && !phrase.contains { widening.contains($0.hash) } && phrase.contains { audiences.contains($0.hash) }
     }
 
     /// "... to customers in Mexico", "... for complex questions": after "for", "to"
@@ -103,6 +130,7 @@ enum InstructionScope {
         return narrower.hash == inWord && !next.startsUpper && next.hash != theWord
     }
 
+    static let comma = UInt8(ascii: ","), colon = UInt8(ascii: ":")
     static let aWord = Tokenizer.hash("a"), anWord = Tokenizer.hash("an"), theWord = Tokenizer.hash("the"), inWord = Tokenizer.hash("in"),
                toWord = Tokenizer.hash("to")
     static let pluralAudiences = WordSet(["users", "customers", "clients", "people", "visitors", "students", "children", "kids",
