@@ -51,12 +51,40 @@ enum InstructionScope {
     /// "For technical questions, ...": a preposition, two or more words that name
     /// an audience or a situation and are not "all" or "general", then a comma (or
     /// a colon). "To be clear,", "For best results," and "For users," limit nothing.
-    /// Without a preposition, a label that names an audience (`labelsAudience`).
+    /// Without a preposition, a label that names an audience (`labelsAudience`);
+    /// without a comma, a phrase that ends on its audience (`opensWithAudience`).
     static func opensWithScope(_ tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
         guard let first = tokens.first else { return false }
         guard openers.contains(first.hash) else { return labelsAudience(tokens, bytes) }
-        guard let end = phraseEnd(tokens, bytes, colonOnly: false) else { return false }
-        return namesAudience(tokens[(tokens.startIndex + 1)..<end])
+        if let end = phraseEnd(tokens, bytes, colonOnly: false), namesAudience(tokens[(tokens.startIndex + 1)..<end]) { return true }
+        return opensWithAudience(tokens, bytes)
+    }
+
+    /// "For enterprise clients explain every step": with no comma to end it, the
+    /// phrase is read as far as its audience, as at the end of a unit: a determiner,
+    /// one or two modifiers ("For the users be brief" names no one in particular)
+    /// and the audience, then the instruction (not a narrower or "and", as where
+    /// those end is unknown), with only spaces between ("For thorough instructions,
+    /// review ..." is not about reviews). Decided by `namesAudience`, as with a
+    /// comma, and besides: a generic word ("For the user's questions"), a language
+    /// ("In French write to customers": how, not to whom) or a preposition limits
+    /// nothing; after "to" the first word must be a modifier ("To help customers
+    /// explain ..." says why, not to whom).
+    static func opensWithAudience(_ tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
+        var cursor = tokens.startIndex + 1
+        if cursor < tokens.endIndex && determiners.contains(tokens[cursor].hash) { cursor += 1 }
+        guard let head = tokens[cursor..<min(tokens.endIndex, cursor + 3)].firstIndex(where: { audiences.contains($0.hash) }) else { return false }
+        var last = head
+        while last + 1 < tokens.endIndex && audiences.contains(tokens[last + 1].hash) { last += 1 }  // "customer questions"
+        guard last > cursor, last + 1 < tokens.endIndex, !narrowers.contains(tokens[last + 1].hash), !joiners.contains(tokens[last + 1].hash) else { return false }
+        let phrase = tokens[(tokens.startIndex + 1)...last]
+        for index in phrase.startIndex...(last + 1) {
+            let gap = tokens[index - 1].range.upperBound..<tokens[index].range.lowerBound
+            if !bytes[gap].allSatisfy({ $0 == UInt8(ascii: " ") }) { return false }
+        }
+        guard namesAudience(phrase), !phrase.contains(where: { generic.contains($0.hash) || openers.contains($0.hash)
+                                                              || ConflictingInstructions.languages[$0.hash] != nil }) else { return false }
+        return tokens[tokens.startIndex].hash != toWord || modifiesAfterTo(phrase[phrase.startIndex])
     }
 
     /// "Mexican customers: reply in Spanish", "Customers in Mexico: ...": a label
@@ -105,9 +133,7 @@ enum InstructionScope {
             if determined { cursor += 1 }
             // Up to two modifiers, then the audience. After a bare "to" a word is more
             // likely a verb than a modifier ("to help customers").
-            // A capitalised word is a modifier, not a verb: "to Mexican customers"; so
-            // is a word that sorts people: "to new customers".
-            let modifier = cursor < words.endIndex && (words[cursor].startsUpper || audienceModifiers.contains(words[cursor].hash))
+            let modifier = cursor < words.endIndex && modifiesAfterTo(words[cursor])
             var modifiers = 0, narrowed = determined || modifier || word.hash != toWord
             while cursor < words.endIndex && modifiers <= 2 && !audiences.contains(words[cursor].hash) {
                 if determiners.contains(words[cursor].hash) { break }
@@ -123,6 +149,13 @@ enum InstructionScope {
         return false
     }
 
+    /// After a bare "to", a word before an audience is more likely a verb ("to help
+    /// customers"); a capitalised word is a modifier ("to Mexican customers"), and
+    /// so is a word that sorts people ("to new customers"), as is a determiner.
+    static func modifiesAfterTo(_ word: Token) -> Bool {
+        word.startsUpper || audienceModifiers.contains(word.hash) || determiners.contains(word.hash)
+    }
+
     /// "in a friendly tone", "in English", "in detail": how to reply, not where. After
     /// "in" only a place narrows ("in Mexico", "in the US").
     static func saysHow(_ narrower: Token, _ next: Token) -> Bool {
@@ -131,6 +164,8 @@ enum InstructionScope {
     }
 
     static let comma = UInt8(ascii: ","), colon = UInt8(ascii: ":")
+    /// Words that carry an audience on: "clients and partners".
+    static let joiners = WordSet(["and", "or", "nor"].map(Tokenizer.hash))
     static let aWord = Tokenizer.hash("a"), anWord = Tokenizer.hash("an"), theWord = Tokenizer.hash("the"), inWord = Tokenizer.hash("in"),
                toWord = Tokenizer.hash("to")
     static let pluralAudiences = WordSet(["users", "customers", "clients", "people", "visitors", "students", "children", "kids",
