@@ -138,8 +138,10 @@ enum DatasetReport {
         out += "```\n\nFacets covered per message:\n\n| Facets | Messages | Share |\n|---|---|---|\n"
         for (count, n) in summary.facetsPerMessage.enumerated() { out += "| \(count) | \(number(n)) | \(percent(n, of: messages)) |\n" }
         out += "\n## Most frequent findings\n\n| Rule | Rows | Share of messages | Findings |\n|---|---|---|---|\n"
+        // The rule reference online, as diagnostics and SARIF link it: a path relative
+        // to the repository would break wherever else the report is opened.
         for (rule, rows) in summary.findingRows.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(15) {
-            out += "| [`\(rule)`](docs/rules.md#\(rule)) | \(number(rows)) | \(percent(rows, of: messages)) | \(number(summary.findingCounts[rule] ?? 0)) |\n"
+            out += "| [`\(rule)`](\(RuleRegistry.documentationURL(for: rule))) | \(number(rows)) | \(percent(rows, of: messages)) | \(number(summary.findingCounts[rule] ?? 0)) |\n"
         }
         out += "\n## Duplicates\n\n"
         if summary.duplicates.isEmpty { out += "None.\n" } else {

@@ -57,7 +57,7 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertTrue(output.contains("rows/s on"), output)
         let markdown = try String(contentsOfFile: report, encoding: .utf8)
         XCTAssertTrue(markdown.hasPrefix("# Dataset report: \(path)"))
-        XCTAssertTrue(markdown.contains("| [`vague-quantifier`](docs/rules.md#vague-quantifier) | 2 | 50.0% | 2 |"), markdown)
+        XCTAssertTrue(markdown.contains("| [`vague-quantifier`](\(RuleRegistry.documentationURL(for: "vague-quantifier"))) | 2 | 50.0% | 2 |"), markdown)
         let svg = try String(contentsOfFile: chart, encoding: .utf8)
         XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         XCTAssertEqual(svg.components(separatedBy: "<rect ").count - 1, 14, "a background and a bar per facet")
@@ -182,6 +182,29 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertEqual(try check([first, missing, second, "--summary-only", "--report", report]).status, 2)
         let headings = try String(contentsOfFile: report, encoding: .utf8).components(separatedBy: "\n").filter { $0.hasPrefix("# ") }
         XCTAssertEqual(headings, ["# Dataset report: \(first)", "# Dataset report: \(second)"])
+    }
+
+    /// A report is opened where it was written, from a CI artifact page or after
+    /// being moved: its links to the rules go to the rule reference (the link the
+    /// editor's diagnostics and SARIF give), not to a path that only resolved from
+    /// the repository's root (`docs/rules.md#rule`).
+    func testTheReportLinksEachRuleWhereverItIsOpened() throws {
+        let path = try file("data.jsonl", Self.dataset)
+        let folder = directory.appendingPathComponent("reports/nested")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let report = folder.appendingPathComponent("report.md").path
+        XCTAssertEqual(try check([path, "--summary-only", "--report", report]).status, 0)
+        let markdown = try String(contentsOfFile: report, encoding: .utf8)
+        let links = markdown.matches(of: /\[`([a-z-]+)`\]\(([^)]*)\)/).map { (rule: String($0.output.1), target: String($0.output.2)) }
+        XCTAssertEqual(Set(links.map(\.rule)), ["vague-quantifier", "weak-instruction"], markdown)
+        let reference = RulesCommand.markdownReference()
+        for link in links {
+            XCTAssertEqual(link.target, RuleRegistry.documentationURL(for: link.rule))
+            XCTAssertTrue(link.target.hasPrefix("https://"), "\(link.target) depends on where the report is")
+            // The anchor is a heading of the rule reference.
+            XCTAssertTrue(reference.contains("\n## \(link.rule)\n"), link.rule)
+            XCTAssertEqual(URL(string: link.target)?.fragment, link.rule)
+        }
     }
 
     /// A row that is a stray "}", "," or "]" names that character; it said "unexpected '' at byte 0".
