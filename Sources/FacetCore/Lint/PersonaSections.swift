@@ -18,7 +18,7 @@ enum PersonaSections {
         var previous = Key.none
         for (index, unit) in document.units.enumerated() where unit.kind != .heading {
             // A section's units mostly come one after another: hash its key once.
-            let key = innermost(unit)
+            let key = innermost(unit, document)
             guard key != .none, key != previous else { continue }
             previous = key
             guard opened.insert(key).inserted else { continue }
@@ -50,30 +50,45 @@ enum PersonaSections {
     static let areWord = Tokenizer.hash("are")
     static let negators = WordSet(["not", "unable", "never", "prohibited", "forbidden", "cannot", "can't", "aren't"].map(Tokenizer.hash))
 
-    /// A heading (by its unit index) or an XML-style section (by the names around it).
+    /// A heading (by its unit index) or an XML-style section (by where it opens:
+    /// two `<agent>` sections are two sections).
     enum Key: Hashable {
         case none
         case heading(Int)
-        case section([String])
+        case section(Int)
     }
 
-    static func innermost(_ unit: Unit) -> Key {
-        if let heading = unit.parentHeading { return .heading(heading) }
-        return unit.sections.isEmpty ? .none : .section(unit.sections)
+    /// The nearest section around a unit: its heading or its innermost XML-style
+    /// section, whichever opens later (`<agents> ## Support ...` sits under the
+    /// heading, `## Agents <agent> ...` in the tag).
+    static func innermost(_ unit: Unit, _ document: Document) -> Key {
+        let section = unit.sectionStarts.last
+        guard let heading = unit.parentHeading else { return section.map(Key.section) ?? .none }
+        if let section, section > document.units[heading].range.lowerBound { return .section(section) }
+        return .heading(heading)
     }
 
     /// The persona of the innermost persona section around a unit: the headings
-    /// above it, innermost first, then the XML-style sections around it; 0 for none.
+    /// above it and the XML-style sections around it, nearest first; 0 for none.
     static func persona(of unit: Unit, _ personas: [Key: Int], _ document: Document) -> Int {
         var heading = unit.kind == .heading ? nil : unit.parentHeading
+        var depth = unit.sectionStarts.count
         var steps = 0
-        while let index = heading, steps < 64 {
-            if let persona = personas[.heading(index)] { return persona }
-            heading = document.units[index].parentHeading
+        // Both chains run from the nearest outwards, so the later opening of the two comes first.
+        while steps < 96 {
+            let section = depth > 0 ? unit.sectionStarts[depth - 1] : nil
+            let key: Key
+            if let index = heading, section.map({ $0 < document.units[index].range.lowerBound }) ?? true {
+                key = .heading(index)
+                heading = document.units[index].parentHeading
+            } else if let section {
+                key = .section(section)
+                depth -= 1
+            } else {
+                return 0
+            }
+            if let persona = personas[key] { return persona }
             steps += 1
-        }
-        for depth in stride(from: unit.sections.count, to: 0, by: -1) {
-            if let persona = personas[.section(Array(unit.sections.prefix(depth)))] { return persona }
         }
         return 0
     }

@@ -20,6 +20,9 @@ public struct Unit: Sendable, Hashable {
     public var leadIn: Int?
     /// Names of the XML-style sections around the unit, outermost first.
     public var sections: [String] = []
+    /// Where each of `sections` opens (the offset of its tag): two sections of
+    /// one name, `<agent name="support">` and `<agent name="sales">`, are told apart by it.
+    public var sectionStarts: [Int] = []
     /// Inside an example or quoted section: shown, but never given facets.
     public var isExample: Bool = false
     /// Units of one paragraph or list item share a block number.

@@ -76,6 +76,8 @@ struct SegmenterState {
     private(set) var currentSections: [String] = []
     /// The most nested sections a unit records, as many as the outline shows.
     static let maximumSectionDepth = 32
+    /// Where each of `currentSections` opens, shared by the units as the names are.
+    private(set) var currentSectionStarts: [Int] = []
     /// Where each of `currentSections` is closed; nil for one never closed.
     private var currentSectionCloses: [Int?] = []
     /// How many open sections are examples: units inside any of them are examples.
@@ -963,6 +965,7 @@ struct SegmenterState {
             // 50,000 nested sections took 20 GB. Deeper than the outline shows, they are not kept.
             guard currentSections.count < Self.maximumSectionDepth else { break }
             currentSections.append(tag.name)
+            currentSectionStarts.append(tag.range.lowerBound)
             currentSectionCloses.append(tag.closeStart)
             if SectionNames.isExample(tag.name) { openExampleSections += 1 }
         case .sectionClose:
@@ -974,6 +977,7 @@ struct SegmenterState {
                 for index in position..<currentSections.count {
                     if index > position, currentSectionCloses[index] != nil {
                         currentSections[kept] = currentSections[index]
+                        currentSectionStarts[kept] = currentSectionStarts[index]
                         currentSectionCloses[kept] = currentSectionCloses[index]
                         kept += 1
                     } else if SectionNames.isExample(currentSections[index]) {
@@ -981,6 +985,7 @@ struct SegmenterState {
                     }
                 }
                 currentSections.removeSubrange(kept...)
+                currentSectionStarts.removeSubrange(kept...)
                 currentSectionCloses.removeSubrange(kept...)
             }
         default:
@@ -1167,6 +1172,7 @@ struct SegmenterState {
         var unit = Unit(range: range, kind: kind)
         unit.parentHeading = headingStack.last?.unit
         unit.sections = currentSections
+        unit.sectionStarts = currentSectionStarts
         unit.isExample = inExample
         unit.block = blockCounter
         return unit
