@@ -180,9 +180,15 @@ public struct CollectionImporter {
             return true
         }
 
-        let bulk = total > bulkThreshold
-        if bulk { try index.beginBulkImport() }
-        defer { if bulk { try? index.finishBulkImport() } }
+        // In bulk mode the index's lock is held (shared) to the end, so that a process
+        // opening the index meanwhile does not take this import for one a crash left.
+        let running = total > bulkThreshold ? try index.beginBulkImport() : nil
+        defer {
+            if let running {
+                try? index.finishBulkImport()
+                running.release()
+            }
+        }
         let forced = source
         let parse: @Sendable (Row) -> Result<Parsed, RowError> = { row in
             Self.parse(row, defaultSource: name).map { $0.prepared(source: forced) }

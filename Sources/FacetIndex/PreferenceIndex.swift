@@ -75,7 +75,7 @@ public final class PreferenceIndex: Sendable {
         let lockPath = path + "-lock"
         let lockExisted = FileManager.default.fileExists(atPath: lockPath)
         let lock = IndexLock(lockPath)
-        lock.waitToOpen()
+        let alone = lock.waitToOpen()
         var keepLock = false
         defer { if !keepLock { lock.release() } }
         // Another program's database is recognised before it is opened for writing,
@@ -111,7 +111,11 @@ public final class PreferenceIndex: Sendable {
             }
             try IndexSchema.migrator.migrate(database)
             let index = PreferenceIndex(path: path, database: database, resetGuard: guardedFromReset ? lock : nil)
-            try index.finishBulkImport()  // a bulk import cut short by a crash: bring the text search up to date
+            // A bulk import cut short by a crash: bring the text search up to date. Only
+            // alone: beside another process the import may still be running, and finishing
+            // it there ended its bulk mode and held the write lock for seconds, so its
+            // next batch failed as locked.
+            if alone { try index.finishBulkImport() }
             try index.loadEmbeddedCollectionIfNeeded()
             if guardedFromReset {
                 // Made and filled: others may open it beside the import, but reset may not delete it.
@@ -237,6 +241,9 @@ public final class PreferenceIndex: Sendable {
 
     func loadEmbeddedCollectionIfNeeded() throws {
         let version = DefaultCollection.version
+        // Read first: a write would wait behind another process's import batch, and
+        // once the index holds this version there is nothing to write.
+        guard try database.read({ try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'default-collection'") }) != version else { return }
         try database.write { db in
             let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'default-collection'")
             guard stored != version else { return }
@@ -259,9 +266,13 @@ public final class PreferenceIndex: Sendable {
     /// For a large import: new rows are not indexed one by one (most of the
     /// import time); `finishBulkImport` adds them to the full-text index in one
     /// statement and rebuilds the secondary indexes, which is several times faster. What was dropped is kept
-    /// in `meta`, so an import that dies half-way is finished the next time the
-    /// index opens.
-    func beginBulkImport() throws {
+    /// in `meta`, so an import that dies half-way is finished the next time a
+    /// process opens the index alone, or by the next bulk import.
+    /// Returns the index's lock held shared, to release after `finishBulkImport`:
+    /// while anyone holds it, an opener leaves what it finds in `meta` alone.
+    func beginBulkImport() throws -> IndexLock {
+        let running = IndexLock(path + "-lock")
+        running.waitToShare()
         // A larger page cache for the writer while it inserts keys in random order;
         // no foreign-key lookups (the importer links only ids it just got); no
         // fsync (a process that dies leaves a consistent file; only a machine crash
@@ -278,6 +289,7 @@ public final class PreferenceIndex: Sendable {
                 try db.execute(sql: "DROP \(kind) \"\(name)\"")
             }
         }
+        return running
     }
 
     /// How many bytes of new terms the full-text index holds in memory while a
@@ -289,6 +301,8 @@ public final class PreferenceIndex: Sendable {
     /// Rebuilds the full-text indexes and restores the triggers and indexes, if a bulk import set them aside.
     func finishBulkImport() throws {
         defer { try? database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -8000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL") } }
+        // Read first: most opens find nothing to finish, and need not wait for the write lock.
+        guard try database.read({ try String.fetchOne($0, sql: "SELECT key FROM meta WHERE key LIKE 'bulk-trigger:%'") }) != nil else { return }
         try database.write { db in
             let saved = try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'bulk-trigger:%'")
             guard !saved.isEmpty else { return }
@@ -418,9 +432,13 @@ public final class PreferenceIndex: Sendable {
     /// Imported system messages sharing the most words with `words`.
     public func similarMessages(_ words: [String], limit: Int = 5) throws -> [SimilarMessage] {
         guard let pattern = FTSQuery.matchingAny(words) else { return [] }
-        try database.write { db in
-            guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'messages-fts-stale'") != nil else { return }
-            try db.execute(sql: "INSERT INTO system_message_fts(system_message_fts) VALUES('rebuild'); DELETE FROM meta WHERE key = 'messages-fts-stale'")
+        // Read first: a write would wait behind another process's import batch, and
+        // the message index needs rebuilding only when first searched after a bulk import.
+        if try database.read({ try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'messages-fts-stale'") }) != nil {
+            try database.write { db in
+                guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'messages-fts-stale'") != nil else { return }
+                try db.execute(sql: "INSERT INTO system_message_fts(system_message_fts) VALUES('rebuild'); DELETE FROM meta WHERE key = 'messages-fts-stale'")
+            }
         }
         return try database.read { db in
             try Row.fetchAll(db, sql: """
@@ -597,10 +615,12 @@ struct TextHash {
 }
 
 /// An flock(2) on a file of its own beside the index ("-lock"): exclusive while
-/// a process creates, upgrades and fills the index on opening, shared while an
-/// import writes to it, and taken without waiting by `reset`, which deletes
-/// nothing while anyone holds it. Not on the database file itself, as closing
-/// any descriptor of that file would drop the POSIX locks SQLite holds on it.
+/// a process creates, upgrades and fills the index on opening (and finishes a
+/// bulk import a crash left, which it may do only then), shared while an
+/// import writes to it or a language server uses it, and taken without waiting
+/// by `reset`, which deletes nothing while anyone holds it. Not on the database
+/// file itself, as closing any descriptor of that file would drop the POSIX
+/// locks SQLite holds on it.
 /// When the lock file cannot be made (a read-only folder) there is no lock, and
 /// opening reports the problem as before; a holder that never lets go is
 /// waited for 10 s at most.
@@ -612,11 +632,22 @@ final class IndexLock: @unchecked Sendable {
 
     deinit { release() }
 
-    /// For opening: exclusive, or shared when only imports hold the lock (the
-    /// index is made already, and an import may take minutes).
-    func waitToOpen() {
+    /// For opening: exclusive, or shared when others hold the lock shared (the
+    /// index is made already, and an import may take minutes). True when
+    /// exclusive: no other process has the index open, so none is importing.
+    func waitToOpen() -> Bool {
         for _ in 0..<200 {
-            if take(LOCK_EX) || take(LOCK_SH) { return }
+            if take(LOCK_EX) { return true }
+            if take(LOCK_SH) { return false }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    /// Shared, for a bulk import, once no opener holds the lock exclusively.
+    func waitToShare() {
+        for _ in 0..<200 {
+            if take(LOCK_SH) { return }
             usleep(50_000)
         }
     }

@@ -274,7 +274,7 @@ extension IndexTests {
 
     func testABulkImportCutShortIsFinishedWhenTheIndexOpens() throws {
         let index = try openIndex()
-        try index.beginBulkImport()
+        _ = try index.beginBulkImport()  // its lock goes at once, as a process's does when it dies
         _ = try index.write { writer in
             try writer.insertPreference(Preference(dimension: "style", subdimension: "tone", name: "Orphan", description: "Written while the triggers were off.", source: "t"))
         }
@@ -285,6 +285,66 @@ extension IndexTests {
             try writer.insertPreference(Preference(dimension: "style", subdimension: "tone", name: "Later", description: "Indexed by the trigger again.", source: "t"))
         }
         XCTAssertEqual(try reopened.search(["later"]).first?.preference.name, "Later")
+    }
+}
+
+extension IndexTests {
+    /// A process that opened the index during another's bulk import (a language
+    /// server's import of a large workspace collection, and `facet suggest` run
+    /// meanwhile) took that import for one a crash had left and finished it: it
+    /// rebuilt the text index and restored the triggers, so the rest went in row by
+    /// row, and it held the write lock meanwhile, so on a large file the import's
+    /// next batch failed as locked and the rest of the file was not imported. The
+    /// opener needed the write lock even with nothing to finish, and failed as
+    /// locked while a batch was being written. Now it reads the index as it is and
+    /// leaves the import to finish. (A second connection in this process locks and
+    /// waits as another process's does.)
+    func testOpeningTheIndexDuringABulkImportLeavesTheImportToFinish() throws {
+        let path = directory.appendingPathComponent("index.sqlite").path
+        let index = try PreferenceIndex.open(path: path, guardedFromReset: true)  // as the server and facet index import open it
+        var importer = CollectionImporter(index: index)
+        importer.batchSize = 500
+        // Just over the size that makes an import a bulk one.
+        let padding = String(repeating: "Answer from the numbat field notes only. ", count: 90)
+        var rows: [String] = []
+        var bytes = 0
+        while bytes <= importer.bulkThreshold {
+            let n = rows.count
+            rows.append(collectionRow(system: "You are numbat guide \(n). \(padding)",
+                                      preferences: [("informativeness", "depth", "Numbat fact \(n)", "Give numbat fact n\(n) with its source.")]))
+            bytes += rows[n].utf8.count + 1
+        }
+        let file = try file("numbats.jsonl", rows.joined(separator: "\n"))
+
+        var seen = 0
+        var opened: Result<(index: PreferenceIndex, messages: Int, found: Int, bulk: Bool), Error>?
+        let report = try importer.importFile(file, shouldStop: {
+            seen += 1
+            if seen == 1200 {  // two batches in
+                opened = Result {
+                    // Another process opens the index between two batches,
+                    let other = try PreferenceIndex.open(path: path)
+                    let bulk = try other.database.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'bulk-after'") } != nil
+                    // and another while the import writes one.
+                    _ = try index.database.write { _ in try PreferenceIndex.open(path: path) }
+                    return (other, try other.stats().systemMessages, try other.search(["numbat"], limit: 50).count, bulk)
+                }
+            }
+            return false
+        })
+        let (other, messages, found, bulk) = try XCTUnwrap(opened).get()
+        XCTAssertTrue(bulk, "the import is still in bulk mode")
+        XCTAssertEqual(messages, 1000, "it reads the batches written so far")
+        XCTAssertEqual(found, 0, "and the text index as it was before the import, which adds its rows at the end")
+        XCTAssertEqual(report.rows, rows.count)
+        XCTAssertEqual(report.messagesAdded, rows.count, "every row is imported")
+        XCTAssertFalse(report.stoppedEarly)
+        try other.database.read { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM preference_fts WHERE preference_fts MATCH 'numbat'"), rows.count, "all in the text index")
+            XCTAssertNil(try String.fetchOne(db, sql: "SELECT key FROM meta WHERE key LIKE 'bulk-%'"), "bulk mode ended")
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name IN ('\(PreferenceIndex.setAsideInBulk.joined(separator: "', '"))')"),
+                           PreferenceIndex.setAsideInBulk.count, "triggers and indexes restored")
+        }
     }
 }
 
