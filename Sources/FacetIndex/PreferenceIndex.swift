@@ -62,7 +62,7 @@ public final class PreferenceIndex: Sendable {
             throw IndexError(path: path, message: "cannot create the folder \(directory): \(error.localizedDescription)")
         }
         var configuration = Configuration()
-        configuration.busyMode = .timeout(2)  // another process writing: wait a little, then report
+        configuration.busyMode = .timeout(writeWait)  // another process writing: wait a little, then report
         configuration.label = "facet-index"
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync stays consistent on a crash (only the last commits may be lost);
@@ -278,7 +278,7 @@ public final class PreferenceIndex: Sendable {
         // fsync (a process that dies leaves a consistent file; only a machine crash
         // mid-import could damage it, and the index is rebuildable data).
         try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF; PRAGMA synchronous = OFF") }
-        try database.write { db in
+        try importWrite { db in
             // Rows after this id are the import's: only they need adding to the text index.
             let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM preference") ?? 0
             try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('bulk-after', ?)", arguments: [String(last)])
@@ -303,7 +303,7 @@ public final class PreferenceIndex: Sendable {
         defer { try? database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -8000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL") } }
         // Read first: most opens find nothing to finish, and need not wait for the write lock.
         guard try database.read({ try String.fetchOne($0, sql: "SELECT key FROM meta WHERE key LIKE 'bulk-trigger:%'") }) != nil else { return }
-        try database.write { db in
+        try importWrite { db in
             let saved = try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'bulk-trigger:%'")
             guard !saved.isEmpty else { return }
             let after = Int64(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'bulk-after'") ?? "0") ?? 0
@@ -480,9 +480,30 @@ public final class PreferenceIndex: Sendable {
                    description: row["description"], source: row["source"], count: row["count"])
     }
 
-    /// Runs `body` in one write transaction (the index's single writer).
+    /// Runs `body` in one write transaction of an import (see `importWrite`).
     func write<T: Sendable>(_ body: @Sendable (IndexWriter) throws -> T) throws -> T {
-        try database.write { db in try body(IndexWriter(db)) }
+        try importWrite { db in try body(IndexWriter(db)) }
+    }
+
+    /// How long a write waits for another process's before the index is reported locked.
+    static let writeWait: TimeInterval = 2
+    /// How long an import's writes wait: another import's batch, or the text index
+    /// it builds at its end (seconds on a large collection), is waited for rather
+    /// than the import stopped half-way as locked.
+    static let importWriteWait: TimeInterval = 120
+
+    /// Runs `body` in one write transaction that waits up to `importWriteWait` for other processes' writes.
+    func importWrite<T>(_ body: (Database) throws -> T) throws -> T {
+        try database.writeWithoutTransaction { db in
+            sqlite3_busy_timeout(db.sqliteConnection, Int32(Self.importWriteWait * 1000))
+            defer { sqlite3_busy_timeout(db.sqliteConnection, Int32(Self.writeWait * 1000)) }
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
     }
 }
 

@@ -349,6 +349,31 @@ extension IndexTests {
 }
 
 extension IndexTests {
+    /// An import's write waits for another process's longer than other writes do:
+    /// another import building its text index holds the write lock for seconds, and
+    /// after 2 s the import stopped half-way as locked.
+    func testAnImportWaitsForALongWriteOfAnotherProcess() throws {
+        let index = try openIndex()
+        let other = try DatabaseQueueForTests(path: index.path)
+        let holding = DispatchSemaphore(value: 0), done = DispatchGroup()
+        DispatchQueue.global().async(group: done) {
+            try? other.queue.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                holding.signal()
+                Thread.sleep(forTimeInterval: PreferenceIndex.writeWait + 0.5)
+                try db.execute(sql: "ROLLBACK")
+            }
+        }
+        XCTAssertEqual(holding.wait(timeout: .now() + 10), .success, "the other connection holds the write lock")
+        let started = Date()
+        let report = try CollectionImporter(index: index).importFile(try file("one.jsonl", collectionRow(system: "A lyrebird.", preferences: [("style", "tone", "Lyrebird", "Mimic no one.")])))
+        XCTAssertEqual(report.messagesAdded, 1)
+        XCTAssertGreaterThan(Date().timeIntervalSince(started), PreferenceIndex.writeWait, "it waited for the other write")
+        done.wait()
+    }
+}
+
+extension IndexTests {
     /// An imported Multifaceted-format file changes the suggestions for a message it fits.
     func testImportingACollectionChangesSuggestions() throws {
         let analysis = Analyzer.analyze("You are a beekeeping mentor for hobbyists.\nExplain hive inspections step by step.\nKeep a friendly tone.\n")
