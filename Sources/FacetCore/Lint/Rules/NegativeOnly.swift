@@ -79,7 +79,7 @@ struct NegativeOnly: LintRule {
     }
 
     func check(_ context: LintContext) -> [Finding] {
-        let (negators, alternatives, isStopWord) = (Self.negators, Self.alternatives, Vocabulary.shared.isStopWord)
+        let (negators, isStopWord) = (Self.negators, Vocabulary.shared.isStopWord)
         var prohibitions: [(unit: Int, at: Int)] = []  // `at`: its place in `sequence`
         // Content words of the other instructions; made a set only when there is a prohibition to check.
         var positiveWords: [UInt64] = []
