@@ -84,8 +84,8 @@ final class FileSafetyCLITests: XCTestCase {
         let rows = "{\"system\": \"You are a chef. Reply in JSON.\"}\n"
         let dataset = try write("in.jsonl", rows)
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(directory.path)  // "./in.jsonl" is the input
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))  // "./in.jsonl" is the input
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         for command in ["tag", "untag"] {
             let (status, _, err) = try runFacet([command, dataset, "-o", "./in.jsonl"])
             XCTAssertEqual(status, 2, command)
