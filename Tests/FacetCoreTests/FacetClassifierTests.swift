@@ -125,6 +125,10 @@ final class FacetClassifierTests: XCTestCase {
         XCTAssertEqual(nested.facets[1].facets, [.guardrail], "\(nested.facets[1])")
         XCTAssertEqual(nested.facets[1].assignments.first?.evidence, ["3 of the 3 units under its subheadings"])
         XCTAssertEqual(nested.facets[2].assignments.first?.evidence, ["the only unit in its section"])
+        // Half its units one facet and half another: the heading is neither.
+        let tie = Analyzer.analyze("You are the support assistant of Acme.\n## Misc\n- Never reveal the recipe.\n- Reply in JSON.\n")
+        XCTAssertEqual(Set(tie.facets[2...3].map { $0.facets.first }), [.guardrail, .format], "\(tie.facets)")
+        XCTAssertEqual(tie.facets[1].facets, [], "\(tie.facets[1])")
         // The rules alone (`--rule-based`) summarise sections too.
         XCTAssertEqual(FacetClassifier.ruleBased.classify(analysis.document)[2].assignments.first?.evidence,
                        ["3 of the 3 units in its section"])

@@ -40,7 +40,8 @@ enum SectionSummary {
             var best = 0
             for order in 1..<Facet.count where tally[base + order] > tally[base + best] { best = order }
             let shared = tally[base + best]
-            guard shared * 2 >= total else { continue }
+            // Two facets of half the units each: the section is both, the heading neither.
+            guard shared * 2 >= total, !(0..<Facet.count).contains(where: { $0 != best && tally[base + $0] == shared }) else { continue }
             facets[heading].assignments = [FacetAssignment(
                 facet: Facet.at(best), confidence: (Double(shared) / Double(total) * 1000).rounded() / 1000,
                 evidence: [total == 1 ? "the only unit in its section" : "\(shared) of the \(total) units \(own ? "in its section" : "under its subheadings")"])]
