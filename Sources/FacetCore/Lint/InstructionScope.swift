@@ -9,17 +9,23 @@ enum InstructionScope {
                                   "to", "after", "before", "once", "while", "at"].map(Tokenizer.hash))
     /// Prepositions that scope an instruction from behind ("... to customers in Mexico").
     static let trailing = WordSet(["for", "to", "with"].map(Tokenizer.hash))
-    /// Who or what an instruction may be limited to.
-    static let audiences = WordSet(["user", "users", "customer", "customers", "client", "clients", "people", "person", "visitor", "visitors",
-                                    "student", "students", "child", "children", "kid", "kids", "beginner", "beginners", "expert", "experts",
-                                    "developer", "developers", "engineer", "engineers", "patient", "patients", "member", "members",
-                                    "employee", "employees", "partner", "partners", "audience", "audiences", "reader", "readers",
-                                    "question", "questions", "request", "requests", "query", "queries", "task", "tasks", "topic", "topics",
-                                    "issue", "issues", "review", "reviews", "problem", "problems", "case", "cases", "message", "messages",
-                                    "email", "emails", "post", "posts", "ticket", "tickets", "channel", "channels", "platform", "platforms",
-                                    "conversation", "conversations", "chat", "chats", "friend", "friends", "family", "colleague",
-                                    "colleagues", "situation", "situations", "emergency", "emergencies", "error", "errors",
-                                    "onboarding", "mode"].map(Tokenizer.hash))
+    /// Who or what an instruction may be limited to: people, and the things and
+    /// situations it may be about ("technical questions", "casual conversation").
+    static let audiences = WordSet((peopleWords + [
+        "question", "questions", "request", "requests", "query", "queries", "task", "tasks", "topic", "topics",
+        "issue", "issues", "review", "reviews", "problem", "problems", "case", "cases", "message", "messages",
+        "email", "emails", "post", "posts", "ticket", "tickets", "channel", "channels", "platform", "platforms",
+        "conversation", "conversations", "chat", "chats", "situation", "situations", "emergency", "emergencies", "error", "errors",
+        "onboarding", "mode"]).map(Tokenizer.hash))
+    /// The audiences that are people. After "with" only these say to whom an
+    /// instruction applies ("with enterprise customers"); a thing says how ("with
+    /// a friendly message", "with short messages").
+    static let people = WordSet(peopleWords.map(Tokenizer.hash))
+    static let peopleWords = ["user", "users", "customer", "customers", "client", "clients", "people", "person", "visitor", "visitors",
+                              "student", "students", "child", "children", "kid", "kids", "beginner", "beginners", "expert", "experts",
+                              "developer", "developers", "engineer", "engineers", "patient", "patients", "member", "members",
+                              "employee", "employees", "partner", "partners", "audience", "audiences", "reader", "readers",
+                              "friend", "friends", "family", "colleague", "colleagues"]
     /// Words after an audience that narrow it: "customers in Mexico", "users who ask".
     static let narrowers = WordSet(["in", "from", "who", "that", "which", "on", "at", "using", "asking", "with", "of", "about"].map(Tokenizer.hash))
     /// Words that make an opening phrase cover everything again: "In general,", "In
@@ -122,12 +128,14 @@ enum InstructionScope {
 
     /// "... to customers in Mexico", "... for complex questions": after "for", "to"
     /// or "with", an audience with a word before it ("complex questions") or, when
-    /// plural, after it ("customers in Mexico") that narrows it. "To the user in
-    /// Spanish" and "to users in a friendly tone" say how, not to whom.
+    /// plural, after it ("customers in Mexico") that narrows it; after "with", only
+    /// people ("with enterprise customers", not "with a friendly message"). "To the
+    /// user in Spanish" and "to users in a friendly tone" say how, not to whom.
     static func endsWithScope(_ tokens: ArraySlice<Token>) -> Bool {
         let words = tokens.dropFirst()
         for index in words.indices where trailing.contains(words[index].hash) {
             let word = words[index]
+            let heads = word.hash == withWord ? people : audiences
             var cursor = index + 1
             let determined = cursor < words.endIndex && determiners.contains(words[cursor].hash)
             if determined { cursor += 1 }
@@ -135,13 +143,13 @@ enum InstructionScope {
             // likely a verb than a modifier ("to help customers").
             let modifier = cursor < words.endIndex && modifiesAfterTo(words[cursor])
             var modifiers = 0, narrowed = determined || modifier || word.hash != toWord
-            while cursor < words.endIndex && modifiers <= 2 && !audiences.contains(words[cursor].hash) {
+            while cursor < words.endIndex && modifiers <= 2 && !heads.contains(words[cursor].hash) {
                 if determiners.contains(words[cursor].hash) { break }
                 if generic.contains(words[cursor].hash) { narrowed = false }
                 modifiers += 1
                 cursor += 1
             }
-            guard cursor < words.endIndex, modifiers <= 2, audiences.contains(words[cursor].hash) else { continue }
+            guard cursor < words.endIndex, modifiers <= 2, heads.contains(words[cursor].hash) else { continue }
             if modifiers > 0 && narrowed { return true }
             if modifiers == 0 && pluralAudiences.contains(words[cursor].hash) && cursor + 2 < words.endIndex
                 && narrowers.contains(words[cursor + 1].hash) && !saysHow(words[cursor + 1], words[cursor + 2]) { return true }
@@ -167,7 +175,7 @@ enum InstructionScope {
     /// Words that carry an audience on: "clients and partners".
     static let joiners = WordSet(["and", "or", "nor"].map(Tokenizer.hash))
     static let aWord = Tokenizer.hash("a"), anWord = Tokenizer.hash("an"), theWord = Tokenizer.hash("the"), inWord = Tokenizer.hash("in"),
-               toWord = Tokenizer.hash("to")
+               toWord = Tokenizer.hash("to"), withWord = Tokenizer.hash("with")
     static let pluralAudiences = WordSet(["users", "customers", "clients", "people", "visitors", "students", "children", "kids",
                                           "beginners", "experts", "developers", "engineers", "patients", "members", "employees",
                                           "partners", "audiences", "readers"].map(Tokenizer.hash))
