@@ -54,9 +54,10 @@ enum InstructionScope {
     /// How many words an opening phrase may have before its comma.
     static let openingReach = 8
 
-    /// "For technical questions, ...": a preposition, two or more words that name
-    /// an audience or a situation and are not "all" or "general", then a comma (or
-    /// a colon). "To be clear,", "For best results," and "For users," limit nothing.
+    /// "For technical questions, ...": a preposition, words that name an audience
+    /// or a situation (`namesAudience`), then a comma (or a colon). "To be clear,",
+    /// "For best results,", "For users,", "For user questions," and "In the chat,"
+    /// limit nothing.
     /// Without a preposition, a label that names an audience (`labelsAudience`);
     /// without a comma, a phrase that ends on its audience (`opensWithAudience`).
     static func opensWithScope(_ tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
@@ -72,7 +73,7 @@ enum InstructionScope {
     /// and the audience, then the instruction (not a narrower or "and", as where
     /// those end is unknown), with only spaces between ("For thorough instructions,
     /// review ..." is not about reviews). Decided by `namesAudience`, as with a
-    /// comma, and besides: a generic word ("For the user's questions"), a language
+    /// comma, and besides: a generic word ("For the technical user"), a language
     /// ("In French write to customers": how, not to whom) or a preposition limits
     /// nothing; after "to" the first word must be a modifier ("To help customers
     /// explain ..." says why, not to whom).
@@ -119,11 +120,17 @@ enum InstructionScope {
         return nil
     }
 
-    /// What decides whether an opening phrase names an audience: two or more words,
-    /// one of them an audience, none widening ("technical questions", "customers in
-    /// Mexico"; not "users", "best results", "all users").
+    /// What decides whether an opening phrase names an audience: a determiner aside,
+    /// two or more words, one of them an audience, none widening, and no generic word
+    /// up to the audience ("technical questions", "customers in Mexico", "casual
+    /// conversation"; not "users", "the chat", "our platform", "best results", "all
+    /// users", "the user's questions", "these user questions").
     static func namesAudience(_ phrase: ArraySlice<Token>) -> Bool {
-        phrase.count >= 2 && !phrase.contains { widening.contains($0.hash) } && phrase.contains { audiences.contains($0.hash) }
+        let words = phrase.first.map { determiners.contains($0.hash) } == true ? phrase.dropFirst() : phrase
+        guard words.count >= 2, !words.contains(where: { widening.contains($0.hash) }),
+              var last = words.firstIndex(where: { audiences.contains($0.hash) }) else { return false }
+        while last + 1 < words.endIndex && audiences.contains(words[last + 1].hash) { last += 1 }  // "user questions"
+        return !words[..<last].contains { generic.contains($0.hash) }
     }
 
     /// "... to customers in Mexico", "... for complex questions": after "for", "to"
