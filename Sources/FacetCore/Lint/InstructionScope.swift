@@ -11,7 +11,7 @@ enum InstructionScope {
     static let trailing = WordSet(["for", "to", "with"].map(Tokenizer.hash))
     /// Who or what an instruction may be limited to: people, and the things and
     /// situations it may be about ("technical questions", "casual conversation").
-    static let audiences = WordSet((peopleWords + [
+    static let audiences = WordSet((peopleWords + groupWords + [
         "question", "questions", "request", "requests", "query", "queries", "task", "tasks", "topic", "topics",
         "issue", "issues", "review", "reviews", "problem", "problems", "case", "cases", "message", "messages",
         "email", "emails", "post", "posts", "ticket", "tickets", "channel", "channels", "platform", "platforms",
@@ -20,12 +20,22 @@ enum InstructionScope {
     /// The audiences that are people. After "with" only these say to whom an
     /// instruction applies ("with enterprise customers"); a thing says how ("with
     /// a friendly message", "with short messages").
-    static let people = WordSet(peopleWords.map(Tokenizer.hash))
+    static let people = WordSet((peopleWords + groupWords).map(Tokenizer.hash))
     static let peopleWords = ["user", "users", "customer", "customers", "client", "clients", "people", "person", "visitor", "visitors",
-                              "student", "students", "child", "children", "kid", "kids", "beginner", "beginners", "expert", "experts",
-                              "developer", "developers", "engineer", "engineers", "patient", "patients", "member", "members",
-                              "employee", "employees", "partner", "partners", "audience", "audiences", "reader", "readers",
-                              "friend", "friends", "family", "colleague", "colleagues"]
+                              "student", "child", "kid", "beginner", "expert", "developer", "developers", "engineer", "engineers",
+                              "patient", "patients", "member", "members", "employee", "employees", "partner", "partners",
+                              "audience", "audiences", "reader", "readers", "friend", "friends", "family", "colleague", "colleagues",
+                              "speaker", "speakers"]
+    /// People one word sets apart from the rest, so that alone it says to whom an
+    /// instruction applies ("For beginners, ...", "... to guests", "Admins: ...").
+    /// Not the words for everyone a message speaks to ("users", "customers",
+    /// "people"), nor ones that are everyone in some messages ("developers" to a
+    /// coding assistant, "patients", "members", "employees"), nor a bare "speakers"
+    /// ("Spanish speakers" is two words).
+    static let groupWords = ["beginners", "novices", "newcomers", "experts", "specialists", "admins", "administrators",
+                             "moderators", "children", "kids", "teens", "teenagers", "minors", "adults", "seniors", "guests",
+                             "students", "teachers", "parents"]
+    static let groups = WordSet(groupWords.map(Tokenizer.hash))
     /// Words after an audience that narrow it: "customers in Mexico", "users who ask".
     static let narrowers = WordSet(["in", "from", "who", "that", "which", "on", "at", "using", "asking", "with", "of", "about"].map(Tokenizer.hash))
     /// Words that make an opening phrase cover everything again: "In general,", "In
@@ -70,7 +80,7 @@ enum InstructionScope {
     /// "For enterprise clients explain every step": with no comma to end it, the
     /// phrase is read as far as its audience, as at the end of a unit: a determiner,
     /// one or two modifiers ("For the users be brief" names no one in particular)
-    /// and the audience, then the instruction (not a narrower or "and", as where
+    /// and the audience, or a group alone ("For beginners explain ..."), then the instruction (not a narrower or "and", as where
     /// those end is unknown), with only spaces between ("For thorough instructions,
     /// review ..." is not about reviews). Decided by `namesAudience`, as with a
     /// comma, and besides: a generic word ("For the technical user"), a language
@@ -83,7 +93,7 @@ enum InstructionScope {
         guard let head = tokens[cursor..<min(tokens.endIndex, cursor + 3)].firstIndex(where: { audiences.contains($0.hash) }) else { return false }
         var last = head
         while last + 1 < tokens.endIndex && audiences.contains(tokens[last + 1].hash) { last += 1 }  // "customer questions"
-        guard last > cursor, last + 1 < tokens.endIndex, !narrowers.contains(tokens[last + 1].hash), !joiners.contains(tokens[last + 1].hash) else { return false }
+        guard last + 1 < tokens.endIndex, !narrowers.contains(tokens[last + 1].hash), !joiners.contains(tokens[last + 1].hash) else { return false }
         let phrase = tokens[(tokens.startIndex + 1)...last]
         for index in phrase.startIndex...(last + 1) {
             let gap = tokens[index - 1].range.upperBound..<tokens[index].range.lowerBound
@@ -133,9 +143,11 @@ enum InstructionScope {
     /// two or more words, one of them an audience, none widening, and no generic word
     /// up to the audience ("technical questions", "customers in Mexico", "casual
     /// conversation"; not "users", "the chat", "our platform", "best results", "all
-    /// users", "the user's questions", "these user questions").
+    /// users", "the user's questions", "these user questions"); or one word that
+    /// names a group (`groups`: "beginners", "admins").
     static func namesAudience(_ phrase: ArraySlice<Token>) -> Bool {
         let words = phrase.first.map { determiners.contains($0.hash) } == true ? phrase.dropFirst() : phrase
+        if words.count == 1, let word = words.first { return groups.contains(word.hash) }
         guard words.count >= 2, !words.contains(where: { widening.contains($0.hash) }),
               var last = words.firstIndex(where: { audiences.contains($0.hash) }) else { return false }
         while last + 1 < words.endIndex && audiences.contains(words[last + 1].hash) { last += 1 }  // "user questions"
@@ -144,7 +156,8 @@ enum InstructionScope {
 
     /// "... to customers in Mexico", "... for complex questions": after "for", "to"
     /// or "with", an audience with a word before it ("complex questions") or, when
-    /// plural, after it ("customers in Mexico") that narrows it; after "with", only
+    /// plural, after it ("customers in Mexico") that narrows it, or a group alone
+    /// ("for beginners", not "for beginners and experts"); after "with", only
     /// people ("with enterprise customers", not "with a friendly message"). "To the
     /// user in Spanish" and "to users in a friendly tone" say how, not to whom.
     static func endsWithScope(_ tokens: ArraySlice<Token>) -> Bool {
@@ -167,6 +180,9 @@ enum InstructionScope {
             }
             guard cursor < words.endIndex, modifiers <= 2, heads.contains(words[cursor].hash) else { continue }
             if modifiers > 0 && narrowed { return true }
+            // "for beginners", but not "to beginners and experts" (everyone, or where it ends is unknown).
+            if modifiers == 0 && groups.contains(words[cursor].hash)
+                && (cursor + 1 == words.endIndex || !joiners.contains(words[cursor + 1].hash)) { return true }
             if modifiers == 0 && pluralAudiences.contains(words[cursor].hash) && cursor + 2 < words.endIndex
                 && narrowers.contains(words[cursor + 1].hash) && !saysHow(words[cursor + 1], words[cursor + 2]) { return true }
         }
@@ -192,7 +208,7 @@ enum InstructionScope {
     static let joiners = WordSet(["and", "or", "nor"].map(Tokenizer.hash))
     static let aWord = Tokenizer.hash("a"), anWord = Tokenizer.hash("an"), theWord = Tokenizer.hash("the"), inWord = Tokenizer.hash("in"),
                toWord = Tokenizer.hash("to"), withWord = Tokenizer.hash("with")
-    static let pluralAudiences = WordSet(["users", "customers", "clients", "people", "visitors", "students", "children", "kids",
-                                          "beginners", "experts", "developers", "engineers", "patients", "members", "employees",
-                                          "partners", "audiences", "readers"].map(Tokenizer.hash))
+    static let pluralAudiences = WordSet((["users", "customers", "clients", "people", "visitors", "developers", "engineers",
+                                           "patients", "members", "employees", "partners", "audiences", "readers", "speakers"]
+                                          + groupWords).map(Tokenizer.hash))
 }

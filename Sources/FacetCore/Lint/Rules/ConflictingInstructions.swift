@@ -28,7 +28,7 @@ struct ConflictingInstructions: LintRule {
     A unit that negates its cue ("don't be brief"), says when it applies \
     ("if", "when", "unless") or to whom ("For technical questions, ...", \
     "Mexican customers: ...", "... to customers in Mexico", "... for complex \
-    questions") is not counted: \
+    questions", "... for beginners") is not counted: \
     saying when is the fix this rule asks for. Nor, for length, is a unit that only describes ("the search tool \
     returns detailed responses"). Resolve the conflict by deciding which applies \
     when, e.g. "Be brief unless the user asks for detail."
