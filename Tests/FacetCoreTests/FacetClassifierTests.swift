@@ -94,6 +94,19 @@ final class FacetClassifierTests: XCTestCase {
         XCTAssertTrue(Analyzer.analyze(alone).facets[0].has(.format))
     }
 
+    /// "## Output format" inside `<formatting>` went on announcing format after
+    /// the section closed: the facts in `<context>` after it became format.
+    func testAHeadingInAClosedSectionAnnouncesNothingAfterIt() {
+        let text = "You are a support assistant for Acme.\n<formatting>\n## Output format\nReply in plain text.\n</formatting>\n"
+            + "<context>\nThe bakery opened in 1982 in Lyon.\nIt sells bread and pastries.\n</context>\n"
+        let analysis = Analyzer.analyze(text)
+        XCTAssertEqual(analysis.document.units.count, 5)
+        for index in [3, 4] where index < analysis.document.units.count {
+            XCTAssertEqual(analysis.facets[index].facets, [.background], analysis.document.text(of: analysis.document.units[index]))
+            XCTAssertFalse(analysis.facets[index].assignments.contains { $0.evidence.contains { $0.contains("Output format") } })
+        }
+    }
+
     func testAHeadingThatNamesNoFacetTakesItsSections() {
         let text = """
         # Lumen Helper

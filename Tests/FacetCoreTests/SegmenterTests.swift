@@ -164,6 +164,35 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(segment("Not heading **x** mixed.").units.first?.kind, .sentence)
     }
 
+    /// A heading opened in a section or a quoted prompt stayed open after it:
+    /// "## Refund" in an `<example>` made every later line an example, unchecked.
+    func testAHeadingEndsWithTheSectionOrQuotedPromptItOpensIn() {
+        func parents(_ text: String) -> [String: String] {
+            let document = segment(text)
+            var result: [String: String] = [:]
+            for unit in document.units where unit.kind != .heading {
+                result[document.text(of: unit)] = unit.parentHeading.map { document.text(of: document.units[$0]) } ?? "-"
+            }
+            return result
+        }
+        let example = segment("You are a support assistant.\n<example>\n## Refund\nThe user asks.\n</example>\nBe brief.\n")
+        XCTAssertEqual(example.units.map(\.isExample), [false, true, true, false])
+        XCTAssertNil(example.units[3].parentHeading)
+        // A heading opened before the section still applies after it, and inside it.
+        XCTAssertEqual(parents("## Rules\n<note>\nBe kind.\n</note>\nBe brief.\n"), ["Be kind.": "Rules", "Be brief.": "Rules"])
+        // Crossed tags: a heading in <b> lasts while <b> is open, one in <a> ends with <a>.
+        XCTAssertEqual(parents("<a>\n<b>\n## Inner\nOne.\n</a>\nTwo.\n</b>\nThree.\n"), ["One.": "Inner", "Two.": "Inner", "Three.": "-"])
+        XCTAssertEqual(parents("<a>\n## Outer\n<b>\nOne.\n</a>\nTwo.\n</b>\n"), ["One.": "Outer", "Two.": "-"])
+        // An unclosed section inside a closed one ends with it, and so do its headings.
+        XCTAssertEqual(parents("<a>\n<b>\n## Inner\nOne.\n</a>\nTwo.\n"), ["One.": "Inner", "Two.": "-"])
+        // A quoted prompt is a text of its own: its headings end at its closing fence.
+        XCTAssertEqual(parents("# Prompts\n```markdown\n## Output format\nReply in JSON with the keys name and date.\n```\nThe bakery opened in 1982.\n"),
+                       ["Reply in JSON with the keys name and date.": "Output format", "The bakery opened in 1982.": "Prompts"])
+        // Deeper than the sections a unit records, a heading ends with the deepest one kept.
+        let deep = (0..<40).map { "<s\($0)>\n" }.joined() + "## Deep\nIn.\n" + (0..<40).reversed().map { "</s\($0)>\n" }.joined() + "Out.\n"
+        XCTAssertEqual(parents(deep), ["In.": "Deep", "Out.": "-"])
+    }
+
     /// A byte order mark (some Windows editors write one) is no part of the
     /// first line: a heading, list item, tag or fence there is still one.
     func testByteOrderMarkIsNotText() {

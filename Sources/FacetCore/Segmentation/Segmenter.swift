@@ -83,7 +83,16 @@ struct SegmenterState {
     /// How many open sections are examples: units inside any of them are examples.
     private var openExampleSections = 0
     var inExample: Bool { openExampleSections > 0 }
-    var headingStack: [(level: Int, unit: Int)] = []
+    /// The headings the next unit sits under, outermost first (levels rising,
+    /// so at most seven). Each records where it was opened: the innermost open
+    /// section (by its start; past `maximumSectionDepth`, the deepest one kept)
+    /// and the quoted prompt, if any. A heading ends with that section or
+    /// prompt: left open, one heading in an example made the rest of the file
+    /// an example. Headings opened before a section still apply after it.
+    var headingStack: [(level: Int, unit: Int, section: Int?, quotedPrompt: Int?)] = []
+    /// The quoted prompt the line pass is in (its number, counting from 0); nil outside one.
+    var currentQuotedPrompt: Int?
+    var quotedPromptsEntered = 0
     var blockCounter = 0
     var pendingLeadIn: Int?
     var paragraph: [Range<Int>] = []
@@ -906,6 +915,14 @@ struct SegmenterState {
             if transparentFenceLines.contains(line) {
                 flushAll()
                 inTurn = false  // each quoted prompt is a text of its own
+                // Fence lines alternate: opening, closing (an unclosed one is the last).
+                if currentQuotedPrompt == nil {
+                    currentQuotedPrompt = quotedPromptsEntered
+                    quotedPromptsEntered += 1
+                } else {
+                    currentQuotedPrompt = nil
+                    endHeadingsOfClosedScopes()
+                }
             } else {
                 processLine(start..<end)
             }
@@ -987,6 +1004,7 @@ struct SegmenterState {
                 currentSections.removeSubrange(kept...)
                 currentSectionStarts.removeSubrange(kept...)
                 currentSectionCloses.removeSubrange(kept...)
+                endHeadingsOfClosedScopes()
             }
         default:
             break
@@ -1186,7 +1204,7 @@ struct SegmenterState {
         unit.headingLevel = level
         if SectionNames.isExample(string(range)) { unit.isExample = true }
         units.append(unit)
-        headingStack.append((level, units.count - 1))
+        headingStack.append((level, units.count - 1, currentSectionStarts.last, currentQuotedPrompt))
         pendingLeadIn = nil
     }
 
@@ -1196,6 +1214,17 @@ struct SegmenterState {
         unit.isExample = unit.isExample || headingIsExample || inTurn
         units.append(unit)
         tableInTurn = inTurn && !turnSpansBlocks
+    }
+
+    /// Drops the headings opened in a section or quoted prompt that has just ended.
+    /// With crossed tags one may sit under a heading still open, so the whole
+    /// stack is filtered; it holds at most seven.
+    mutating func endHeadingsOfClosedScopes() {
+        guard !headingStack.isEmpty else { return }
+        headingStack.removeAll { heading in
+            heading.section.map { !currentSectionStarts.contains($0) } == true
+                || heading.quotedPrompt.map { $0 != currentQuotedPrompt } == true
+        }
     }
 
     var headingIsExample: Bool {
