@@ -336,6 +336,16 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(headed.units.map(\.isExample), [true, true, false, false])
     }
 
+    /// Subheadings under "## Examples" were read as instructions, and their units linted.
+    func testSubheadingsOfAnExamplesHeadingAreExamples() {
+        let text = "You are a support assistant.\n## Examples\n### Refund request\nMaybe try a few options.\n**Angry customer**\nMaybe try a few options.\n#### Reply\nSorry.\n## Rules\n**Tone**\nBe brief.\n"
+        let document = segment(text)
+        XCTAssertEqual(document.units.map { document.text(of: $0) },
+                       ["You are a support assistant.", "Examples", "Refund request", "Maybe try a few options.", "Angry customer",
+                        "Maybe try a few options.", "Reply", "Sorry.", "Rules", "Tone", "Be brief."])
+        XCTAssertEqual(document.units.map(\.isExample), [false, true, true, true, true, true, true, true, false, false, false])
+    }
+
     func testDialogueTurnsAreExamples() {
         // A quoted request after "User:" is an example even with no assistant in sight.
         // The turn is its block: the lines up to a blank line.

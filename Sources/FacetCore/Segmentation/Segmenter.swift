@@ -1202,7 +1202,8 @@ struct SegmenterState {
         inTurn = false
         var unit = makeUnit(range, kind: .heading)
         unit.headingLevel = level
-        if SectionNames.isExample(string(range)) { unit.isExample = true }
+        // A subheading of "## Examples" ("### Refund request", "**Angry customer**") names one of them.
+        if headingIsExample || SectionNames.isExample(string(range)) { unit.isExample = true }
         units.append(unit)
         headingStack.append((level, units.count - 1, currentSectionStarts.last, currentQuotedPrompt))
         pendingLeadIn = nil
