@@ -336,6 +336,16 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(headed.units.map(\.isExample), [true, true, false, false])
     }
 
+    /// "## Good examples:" and "**Debugging Example:**" were no example headings:
+    /// the colon hid the word, and the lines under them were linted.
+    func testAnExampleHeadingMayEndInPunctuation() {
+        for heading in ["## Good examples:", "**Debugging Example:**", "### Bad example.", "## Examples:"] {
+            let document = segment("Answer billing questions.\n" + heading + "\nMaybe try a few options.\n## Rules\nBe brief.\n")
+            XCTAssertEqual(document.units.map(\.isExample), [false, true, true, false, false], heading)
+        }
+        XCTAssertFalse(segment("## Rules:\nBe brief.\n").units.contains(where: \.isExample))
+    }
+
     /// Subheadings under "## Examples" were read as instructions, and their units linted.
     func testSubheadingsOfAnExamplesHeadingAreExamples() {
         let text = "You are a support assistant.\n## Examples\n### Refund request\nMaybe try a few options.\n**Angry customer**\nMaybe try a few options.\n#### Reply\nSorry.\n## Rules\n**Tone**\nBe brief.\n"

@@ -1270,7 +1270,9 @@ struct SegmenterState {
 /// Section and heading names with a fixed meaning for segmentation.
 enum SectionNames {
     static func isExample(_ name: String) -> Bool {
-        let lowered = name.lowercased()
+        // Headings end in punctuation the tests below must not see: "## Good examples:", "**Debugging Example:**".
+        var lowered = Substring(name.lowercased())
+        while let last = lowered.last, !last.isLetter && !last.isNumber { lowered.removeLast() }
         return lowered.hasPrefix("example") || lowered.hasSuffix("example") || lowered.hasSuffix("examples")
             || lowered.hasPrefix("sample") || lowered == "quote" || lowered == "transcript"
             || lowered.hasSuffix("_example") || lowered.hasPrefix("few-shot") || lowered.hasPrefix("few_shot")
