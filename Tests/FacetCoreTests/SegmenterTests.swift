@@ -461,7 +461,7 @@ final class SegmenterTests: XCTestCase {
     func testUnmarkedFencesOneAfterAnotherUnderAnExampleLeadInAreAllCode() {
         let first = "```\nThank you for waiting. We can offer a refund if possible.\n```\n"
         let second = "```\nSorry about the delay. Please try to send us a few photos.\n```\n"
-        for between in ["", "\n", "Or:\n", "\nA shorter reply:\n\n"] {
+        for between in ["", "\n", "Or:\n", "\nA shorter reply:\n\n", "Another one:\n", "Output:\n", "System output:\n"] {
             let text = "Answer billing questions.\nExamples:\n" + first + between + second + second
             let document = segment(text)
             XCTAssertEqual(document.codeBlocks.count, 3, between)
@@ -470,7 +470,7 @@ final class SegmenterTests: XCTestCase {
         }
         // After prose, a heading or a line that names a prompt, the fence quotes a prompt again.
         for between in ["Then we wrote the reply below, which we send to every customer who waits:\n", "## Support bot\n",
-                        "The new prompt:\n"] {
+                        "The new prompt:\n", "System message:\n", "\nSystem:\n\n", "Instructions:\n", "Prompt:\n", "The system message:\n"] {
             let document = segment("Answer billing questions.\nExamples:\n" + first + between + second)
             XCTAssertEqual(document.codeBlocks.count, 1, between)
             XCTAssertEqual(document.quotedPrompts.count, 1, between)

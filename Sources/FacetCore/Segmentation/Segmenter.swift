@@ -399,7 +399,8 @@ struct SegmenterState {
     /// Whether a plain fence at `line` comes right after one that held an example, or after
     /// one short line that follows it ("Or:", "A shorter reply:"): the lead-in announced the
     /// fences one after another, not only the first. A longer line is prose, a heading starts
-    /// another part, and a line that names a prompt announces a quoted prompt.
+    /// another part, and a line that names a prompt ("The new prompt:", "System message:",
+    /// "System:", "Instructions:") announces a quoted prompt.
     func continuesExamples(_ line: Int, after fenceEnd: Int?) -> Bool {
         guard let fenceEnd else { return false }
         var between: Range<Int>?
@@ -412,8 +413,13 @@ struct SegmenterState {
         guard let between else { return true }
         if buffer[between.lowerBound] == UInt8(ascii: "#") { return false }
         let words = lowercasedWords(between)
-        return words.count <= 4 && !words.contains("prompt") && !words.contains("prompts")
+        let namesAPrompt = words == ["system"] || words.contains { Self.promptWords.contains($0) }
+            || zip(words, words.dropFirst()).contains { $0 == "system" && ($1 == "message" || $1 == "messages") }
+        return words.count <= 4 && !namesAPrompt
     }
+
+    /// Words of a line that announces the text of a prompt, not one more example.
+    static let promptWords: Set<String> = ["prompt", "prompts", "instructions"]
 
     /// The words of a range, letters only, in lower case.
     func lowercasedWords(_ range: Range<Int>) -> [String] {
