@@ -116,6 +116,14 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed("<a> <b> </a> </b>\n", rule: "unbalanced-section"), "<a> <b> </b> </a>\n")
     }
 
+    /// Crossed closing tags after text on their line were taken for tags named in a
+    /// sentence: "<b> is never closed", with a fix that made the tags cross.
+    func testUnbalancedSectionCrossedClosingTagsAfterTextAreSwapped() throws {
+        let after = try XCTUnwrap(fixed("You are a bot.\n<a>\n<b>\nBe brief.</a> </b>\n", rule: "unbalanced-section"))
+        XCTAssertEqual(after, "You are a bot.\n<a>\n<b>\nBe brief.</b> </a>\n")
+        XCTAssertFalse(Analyzer.analyze(after).findings.contains { $0.rule == "unbalanced-section" }, after)
+    }
+
     /// Each tag keeps its spelling; the three of a three-way crossing are put in order at once.
     func testUnbalancedSectionCrossedClosingTagsAreReorderedAsWritten() {
         XCTAssertEqual(fixed("<Rules>\n<b>\n<c>\nBe kind.\n</RULES>\n</B>\n</c>\n", rule: "unbalanced-section"),

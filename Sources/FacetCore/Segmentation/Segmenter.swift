@@ -521,17 +521,23 @@ struct SegmenterState {
         }
         // Pair closes with the nearest open of the same name, in any case ("<Rules> ... </rules>").
         // Opens that start a line, still open inside one that closes, are set aside by name
-        // with that close: a later close of their name starting a line pairs with them, and
-        // the two cross.
+        // with that close: a later close of their name pairs with them, and the two cross,
+        // when it starts a line or follows that close with only closing tags and white
+        // space between ("Be brief.</a> </b>").
         var stack: [Int] = []
         // Per name, the places in `stack` of its opens: a close finds its open at once,
         // where a search down the stack made thousands of unmatched tags quadratic.
         var onStack: [String: [Int]] = [:]
         var cutOff: [String: [(open: Int, cutBy: Int)]] = [:]
         var crossed: [(outerClose: Int, innerOpen: Int)] = []
+        var closesFrom = 0  // the first of the closing tags that follow one another up to here
         for index in tokens.indices {
             if tokens[index].isClose {
                 let key = tokens[index].key
+                if index == 0 || !tokens[index - 1].isClose
+                    || !(tokens[index - 1].range.upperBound..<tokens[index].range.lowerBound).allSatisfy({ ByteClass.isWhitespace(buffer[$0]) }) {
+                    closesFrom = index
+                }
                 if let position = onStack[key]?.last {
                     let open = stack[position]
                     tokens[open].partner = index
@@ -542,9 +548,10 @@ struct SegmenterState {
                     // Each open leaves the stack once, so this is linear over the whole text.
                     for popped in stack[position...] { onStack[tokens[popped].key]?.removeLast() }
                     stack.removeSubrange(position...)
-                } else if tokens[index].atLineStart, let (open, cutBy) = cutOff[key]?.popLast() {
-                    // Only a close that starts a line: one named in a sentence ("ends with
-                    // </example>") is text, and pairing it made the lines between an example.
+                } else if let (open, cutBy) = cutOff[key]?.last, tokens[index].atLineStart || cutBy >= closesFrom {
+                    // Not one named in a sentence ("ends with </example>"): that is text, and
+                    // pairing it made the lines between an example.
+                    cutOff[key]?.removeLast()
                     tokens[open].partner = index
                     tokens[index].partner = open
                     crossed.append((cutBy, open))
