@@ -133,6 +133,38 @@ final class FixTests: XCTestCase {
                        "<x>\n<a>\n<b>\n<c>\nBe kind.\n</c>\n</b>\n</a>\n</x>\n")
     }
 
+    /// A closing tag pairs with the nearest opening tag of its name, so with a name twice
+    /// the tags moved by position paired as before: both fixes gave `</b></a></b></a>`,
+    /// which crossed as much, and the crossing of the `<b>` opened first was left out.
+    func testUnbalancedSectionFixOfRepeatedNamesUntanglesThem() throws {
+        let text = "You are a bot.\n<a>\n<b>\n<b>\n<a>\n</b>\n</a>\n</a>\n</b>\n"
+        XCTAssertEqual(Analyzer.analyze(text).findings.filter { $0.rule == "unbalanced-section" }.count, 2)
+        for index in 0..<2 {
+            let after = try XCTUnwrap(fixed(text, rule: "unbalanced-section", index: index))
+            XCTAssertEqual(after, "You are a bot.\n<a>\n<b>\n<b>\n<a>\n</a>\n</b>\n</b>\n</a>\n")
+            XCTAssertFalse(Analyzer.analyze(after).findings.contains { $0.rule == "unbalanced-section" }, after)
+        }
+    }
+
+    /// Two crossings in one run: the fix of one moved the other's tag (`</d>`) and left
+    /// that crossing as it was. Each fix now puts the tags of both in order.
+    func testUnbalancedSectionFixTakesTheCrossingsOfTheTagsItMoves() throws {
+        let text = "<a>\n<b>\n<c>\n<d>\n</c>\n</a>\n</d>\n</b>\n"
+        for index in 0..<2 {
+            let after = try XCTUnwrap(fixed(text, rule: "unbalanced-section", index: index))
+            XCTAssertEqual(after, "<a>\n<b>\n<c>\n<d>\n</d>\n</c>\n</b>\n</a>\n")
+            XCTAssertFalse(Analyzer.analyze(after).findings.contains { $0.rule == "unbalanced-section" }, after)
+        }
+    }
+
+    /// Moved first, `</b>` would close the `<b>` of the sentence and leave the section
+    /// open: a fix that does not untangle the tags is none.
+    func testUnbalancedSectionOffersNoFixThatPairsTheTagsOtherwise() {
+        let findings = Analyzer.analyze("<a>\n<b>\nSee <b> here.\n</a>\n</b>\n").findings.filter { $0.rule == "unbalanced-section" }
+        XCTAssertEqual(findings.count, 1)
+        XCTAssertEqual(findings.first?.fixes, [])
+    }
+
     /// With text between the closing tags, moving one moves the text into or out of a section.
     func testUnbalancedSectionCrossedTagsWithTextBetweenHaveNoFix() {
         let findings = Analyzer.analyze("<a>\n<b>\nBe kind.\n</a>\nBe brief.\n</b>\n").findings.filter { $0.rule == "unbalanced-section" }

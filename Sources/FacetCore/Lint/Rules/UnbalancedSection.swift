@@ -32,8 +32,9 @@ struct UnbalancedSection: LintRule {
     ("before </body>"), and a tag alone on the last line of the message, left open \
     for the model to fill. Fixes: add the closing tag at the end, remove the \
     stray closing tag, or put crossed closing tags in nesting order when nothing \
-    but white space stands between them, eight tags at most (`</a>` `</b>` \
-    becomes `</b>` `</a>`; \
+    but white space stands between them, with those of every crossing among \
+    them, eight tags at most, and only when each tag then closes the section \
+    meant and none cross (`</a>` `</b>` becomes `</b>` `</a>`; \
     with text between them, moving a tag would move the text into or out of a \
     section, which only the author can decide).
     """
@@ -56,7 +57,10 @@ struct UnbalancedSection: LintRule {
         // One finding per closing tag that comes too early, however many sections it cuts
         // across: `<a> <b> <c> </a>` is one mistake, so one finding, pointing at each of them.
         let crossings = context.document.crossedSections  // in the order of the outer closing tags
-        let runs = crossings.isEmpty ? nil : ClosingRuns(context.document.sections, context.source)
+        let runs = crossings.isEmpty ? nil : ClosingRuns(context.document.sections, crossings, context.source)
+        // Checking a fix reads the tags from its outermost section to the run again: a few
+        // times the text at most, however many findings share a long section.
+        var checkBudget = 4 * context.source.count + (1 << 20)
         var first = 0
         while first < crossings.count {
             let outer = crossings[first].outer
@@ -72,8 +76,8 @@ struct UnbalancedSection: LintRule {
             var fixes: [Fix] = []
             // A few tags to reorder at most: more is not a fix to accept at a glance, and
             // tags crossed by the thousand would give each finding thousands of edits.
-            if let runs, let tags = runs.tags(holding: [outer] + inners), tags.count <= 8 {
-                fixes = [runs.nestingFix(tags)]
+            if let runs, let tags = runs.tags(holding: [outer] + inners), let fix = runs.nestingFix(tags, atMost: 8, budget: &checkBudget) {
+                fixes = [fix]
             }
             findings.append(context.finding(self, message, range: close,
                                             related: inners.map { RelatedRange(range: $0.openRange, message: "<\($0.name)> opens here") },
@@ -94,8 +98,10 @@ struct UnbalancedSection: LintRule {
         let runStart: [Int]
         /// Where a closing tag starts → its index in `closed`.
         let index: [Int: Int]
+        /// For each closing tag in a crossing, the indices of the other closing tags of its crossings.
+        let crossedWith: [Int: [Int]]
 
-        init(_ sections: [Section], _ source: SourceText) {
+        init(_ sections: [Section], _ crossings: [SectionCrossing], _ source: SourceText) {
             self.source = source
             closed = sections.filter { $0.closeRange != nil }.sorted { $0.closeRange!.lowerBound < $1.closeRange!.lowerBound }
             var runStart: [Int] = []
@@ -108,6 +114,14 @@ struct UnbalancedSection: LintRule {
             }
             self.runStart = runStart
             self.index = index
+            var crossedWith: [Int: [Int]] = [:]
+            for crossing in crossings {
+                guard let outer = crossing.outer.closeRange.flatMap({ index[$0.lowerBound] }),
+                      let inner = crossing.inner.closeRange.flatMap({ index[$0.lowerBound] }) else { continue }
+                crossedWith[outer, default: []].append(inner)
+                crossedWith[inner, default: []].append(outer)
+            }
+            self.crossedWith = crossedWith
         }
 
         /// The closing tags from the first to the last of these sections', when one run holds them all.
@@ -118,16 +132,70 @@ struct UnbalancedSection: LintRule {
             return low...high
         }
 
-        /// The tags in nesting order: the section opened last closes first. All of them
-        /// open before the run, so each still closes after the same sections outside
-        /// these tags as before: the reorder untangles them and crosses nothing new.
-        func nestingFix(_ tags: ClosedRange<Int>) -> Fix {
+        /// `tags` and the tags of every crossing one of them is in, when one run holds them
+        /// all and they are at most `limit`. Reordering part of a crossing would only move it.
+        func withTheirCrossings(_ tags: ClosedRange<Int>, atMost limit: Int) -> ClosedRange<Int>? {
+            var range = tags
+            while range.count <= limit {
+                var grown = range
+                for place in range {
+                    for other in crossedWith[place, default: []] {
+                        guard runStart[other] == runStart[place] else { return nil }
+                        grown = min(grown.lowerBound, other)...max(grown.upperBound, other)
+                        // Each is another tag: a long list ends here, after a few.
+                        if grown.count > limit { return nil }
+                    }
+                }
+                if grown == range { return range }
+                range = grown
+            }
+            return nil
+        }
+
+        /// The tags in nesting order, the section opened last closing first, with the
+        /// tags of the crossings they are in (`<a> <b> <b> <a> </b> </a> </a> </b>`: one
+        /// crossing's tags hold another's `</a>`, whose `</b>` is last), `limit` tags at
+        /// most. All of them open before the run, so each still closes after the same
+        /// sections outside these tags as before. A closing tag pairs with the nearest
+        /// opening tag of its name, though, which may be another than the one meant
+        /// (`<b>` in a sentence): the tags are read again with the fix applied, and a fix
+        /// that leaves a crossing among them, or changes nothing, is none.
+        func nestingFix(_ tags: ClosedRange<Int>, atMost limit: Int, budget: inout Int) -> Fix? {
+            guard let tags = withTheirCrossings(tags, atMost: limit) else { return nil }
             let places = closed[tags]
             let order = places.sorted { $0.openRange.lowerBound > $1.openRange.lowerBound }
-            let edits = zip(places, order).filter { $0 != $1 }.map { place, section in
+            let tagsAfter = zip(places, order).map { place, section in
                 TextEdit(range: place.closeRange!, newText: source.text(section.closeRange!))
             }
+            let edits = tagsAfter.filter { $0.newText != source.text($0.range) }
+            guard !edits.isEmpty, let outermost = order.last,
+                  untangles(tagsAfter, from: outermost.openRange.lowerBound, budget: &budget)
+            else { return nil }
             return Fix(title: "Close the sections in nesting order: " + order.map { source.text($0.closeRange!) }.joined(separator: " "), edits: edits)
+        }
+
+        /// Whether, with the closing tags rewritten as `tags` says (in order), the tags from
+        /// `start` to the last of them pair so that each of them closes a section and crosses
+        /// none. The outermost section opens at `start`: the tags before it do not change
+        /// how those after it pair, so they are left out.
+        func untangles(_ tags: [TextEdit], from start: Int, budget: inout Int) -> Bool {
+            let end = tags.last!.range.upperBound
+            guard budget >= end - start else { return false }
+            budget -= end - start
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(end - start + 16)
+            var closes: Set<Int> = []
+            var copied = start
+            for tag in tags {
+                bytes += source.bytes[copied..<tag.range.lowerBound]
+                closes.insert(bytes.count)
+                bytes += Array(tag.newText.utf8)
+                copied = tag.range.upperBound
+            }
+            let (sections, crossings) = SegmenterState.sectionTags(SourceText(bytes: bytes))
+            let closed = Set(sections.compactMap { $0.closeRange?.lowerBound })
+            func closedByOne(_ section: Section) -> Bool { section.closeRange.map { closes.contains($0.lowerBound) } ?? false }
+            return closes.isSubset(of: closed) && !crossings.contains { closedByOne($0.outer) || closedByOne($0.inner) }
         }
     }
 
