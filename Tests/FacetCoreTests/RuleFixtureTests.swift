@@ -216,6 +216,22 @@ final class RuleFixtureTests: XCTestCase {
         XCTAssertEqual(findings.first?.message, "</a> closes <a> while <b> and <c>, opened inside it, are still open: close </c> and </b> first")
     }
 
+    /// 50,000 sections cut across gave one message of a megabyte, naming each twice, and
+    /// as many related ranges: the first few are named, and pointed at.
+    func testCrossingMessageNamesAFewSectionsAtMost() {
+        let names = (1...50_000).map { "t\($0)" }
+        let text = "<a>\n" + names.map { "<\($0)>\n" }.joined() + "Be kind.\n</a>\n" + names.map { "</\($0)>\n" }.joined()
+        let findings = Analyzer.analyze(text).findings.filter { $0.rule == "unbalanced-section" }
+        XCTAssertEqual(findings.count, 1)
+        XCTAssertEqual(findings.first?.message, "</a> closes <a> while <t1>, <t2>, <t3>, <t4>, <t5> and 49995 more, opened inside it, are still open: "
+                       + "close </t50000>, </t49999>, </t49998>, </t49997>, </t49996> and 49995 more first")
+        XCTAssertEqual(findings.first?.related.map(\.message), (1...5).map { "<t\($0)> opens here" })
+        // Five are named in full.
+        let five = Analyzer.analyze("<a>\n<b>\n<c>\n<d>\n<e>\n<f>\nBe kind.\n</a>\n</b>\n</c>\n</d>\n</e>\n</f>\n").findings.first { $0.rule == "unbalanced-section" }
+        XCTAssertEqual(five?.message, "</a> closes <a> while <b>, <c>, <d>, <e> and <f>, opened inside it, are still open: close </f>, </e>, </d>, </c> and </b> first")
+        XCTAssertEqual(five?.related.count, 5)
+    }
+
     /// Tags match in any case; the message wrote `</rules>` for a `</RULES>` in the text.
     func testCrossingMessageQuotesTagsAsTheTextWritesThem() {
         let analysis = Analyzer.analyze("<rules>\n<Example>\nBe kind.\n</RULES>\n</EXAMPLE>\n")

@@ -9,7 +9,8 @@ struct UnbalancedSection: LintRule {
     that section; a stray closing tag suggests text was cut. Tags that cross \
     (`<a> <b> </a> </b>`) leave the model to guess where each section ends: \
     the finding is on the closing tag that comes too early, one for all the \
-    sections it cuts across (`<a> <b> <c> </a>`), and points at where each opens.
+    sections it cuts across (`<a> <b> <c> </a>`), and points at where each opens \
+    (five at most, then says how many more).
 
     ```
     <instructions>
@@ -71,8 +72,10 @@ struct UnbalancedSection: LintRule {
             guard let close = outer.closeRange else { continue }
             let still = inners.count == 1 ? "is still open" : "are still open"
             // Each tag as the text writes it there (`<rules> ... </RULES>`); the innermost is closed first.
-            let message = "</\(outer.closeName ?? outer.name)> closes <\(outer.name)> while \(Self.list(inners.map { "<\($0.name)>" })), opened inside it, \(still): "
-                + "close \(Self.list(inners.reversed().map { "</\($0.closeName ?? $0.name)>" })) first"
+            let named = inners.prefix(Self.namedAtMost)
+            let more = inners.count - named.count
+            let message = "</\(outer.closeName ?? outer.name)> closes <\(outer.name)> while \(Self.list(named.map { "<\($0.name)>" }, more: more)), opened inside it, \(still): "
+                + "close \(Self.list(inners.suffix(Self.namedAtMost).reversed().map { "</\($0.closeName ?? $0.name)>" }, more: more)) first"
             var fixes: [Fix] = []
             // A few tags to reorder at most: more is not a fix to accept at a glance, and
             // tags crossed by the thousand would give each finding thousands of edits.
@@ -80,7 +83,7 @@ struct UnbalancedSection: LintRule {
                 fixes = [fix]
             }
             findings.append(context.finding(self, message, range: close,
-                                            related: inners.map { RelatedRange(range: $0.openRange, message: "<\($0.name)> opens here") },
+                                            related: named.map { RelatedRange(range: $0.openRange, message: "<\($0.name)> opens here") },
                                             fixes: fixes))
         }
         return findings
@@ -199,8 +202,13 @@ struct UnbalancedSection: LintRule {
         }
     }
 
-    /// "<b>", "<b> and <c>", "<b>, <c> and <d>".
-    static func list(_ items: [String]) -> String {
-        items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items[items.count - 1]
+    /// The sections a crossing's message names and points at: a closing tag that cut
+    /// across 50,000 gave a message of a megabyte, which the language server sent too.
+    static let namedAtMost = 5
+
+    /// "<b>", "<b> and <c>", "<b>, <c> and <d>"; "<b>, <c> and 3 more" with `more` left out.
+    static func list(_ items: [String], more: Int = 0) -> String {
+        if more > 0 { return items.joined(separator: ", ") + " and \(more) more" }
+        return items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items[items.count - 1]
     }
 }
