@@ -167,7 +167,7 @@ public struct FacetClassifier: Sendable {
                         FacetAssignment.passedOn(result[heading].assignments, by: "heading \"\(document.text(of: document.units[heading]))\"")
                     }
                 }
-                if announced.isEmpty, let section = unit.sections.last {
+                if announced.isEmpty, let section = unit.enclosingSections.last?.name {
                     // Once per section name, not once per unit in it.
                     announced = Self.once(&sectionFacets[section]) {
                         FacetAssignment.passedOn(HeadingLexicon.facets(forHeading: section), by: "section <\(section)>")
@@ -197,7 +197,7 @@ public struct FacetClassifier: Sendable {
             if let heading = unit.parentHeading {
                 if byHeading[heading] == nil { byHeading[heading] = groups.count; groups.append((heading, nil, [])) }
                 groups[byHeading[heading]!].units.append(index)
-            } else if let section = unit.sections.last {
+            } else if let section = unit.enclosingSections.last?.name {
                 if bySection[section] == nil { bySection[section] = groups.count; groups.append((nil, section, [])) }
                 groups[bySection[section]!].units.append(index)
             }

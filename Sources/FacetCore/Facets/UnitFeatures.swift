@@ -190,7 +190,7 @@ enum UnitFeatures {
         if last == UInt8(ascii: ":") { fixed(Fixed.colon, 1) }
         if last == UInt8(ascii: "?") { fixed(Fixed.question, 1) }
         if unit.parentHeading != nil { fixed(Fixed.underHeading, 1) }
-        if !unit.sections.isEmpty { fixed(Fixed.inSection, 1) }
+        if !unit.enclosingSections.isEmpty { fixed(Fixed.inSection, 1) }
         if unit.leadIn != nil { fixed(Fixed.leadIn, 1) }
         if hasPlaceholder(buffer, unit.range) { fixed(Fixed.placeholder, 1) }
         var you = false, negation = false, number = false

@@ -62,7 +62,7 @@ enum PersonaSections {
     /// section, whichever opens later (`<agents> ## Support ...` sits under the
     /// heading, `## Agents <agent> ...` in the tag).
     static func innermost(_ unit: Unit, _ document: Document) -> Key {
-        let section = unit.sectionStarts.last
+        let section = unit.enclosingSections.last?.start
         guard let heading = unit.parentHeading else { return section.map(Key.section) ?? .none }
         if let section, section > document.units[heading].range.lowerBound { return .section(section) }
         return .heading(heading)
@@ -72,11 +72,11 @@ enum PersonaSections {
     /// above it and the XML-style sections around it, nearest first; 0 for none.
     static func persona(of unit: Unit, _ personas: [Key: Int], _ document: Document) -> Int {
         var heading = unit.kind == .heading ? nil : unit.parentHeading
-        var depth = unit.sectionStarts.count
+        var depth = unit.enclosingSections.count
         var steps = 0
         // Both chains run from the nearest outwards, so the later opening of the two comes first.
         while steps < 96 {
-            let section = depth > 0 ? unit.sectionStarts[depth - 1] : nil
+            let section = depth > 0 ? unit.enclosingSections[depth - 1].start : nil
             let key: Key
             if let index = heading, section.map({ $0 < document.units[index].range.lowerBound }) ?? true {
                 key = .heading(index)

@@ -18,11 +18,10 @@ public struct Unit: Sendable, Hashable {
     public var parentHeading: Int?
     /// Index of a short line ending in ":" that introduces this list item.
     public var leadIn: Int?
-    /// Names of the XML-style sections around the unit, outermost first.
-    public var sections: [String] = []
-    /// Where each of `sections` opens (the offset of its tag): two sections of
-    /// one name, `<agent name="support">` and `<agent name="sales">`, are told apart by it.
-    public var sectionStarts: [Int] = []
+    /// The XML-style sections around the unit, outermost first.
+    public var enclosingSections: [EnclosingSection] = []
+    /// Their names, outermost first (built on each call: hot paths read `enclosingSections`).
+    public var sections: [String] { enclosingSections.map(\.name) }
     /// Inside an example or quoted section: shown, but never given facets.
     public var isExample: Bool = false
     /// Units of one paragraph or list item share a block number.
@@ -40,6 +39,15 @@ extension Array where Element == Unit {
         }
         return low
     }
+}
+
+/// An XML-style section around a unit: its name, and where its opening tag
+/// starts, which tells two sections of one name apart (`<agent name="support">`
+/// and `<agent name="sales">`). One array of these per unit, not one of names and
+/// one of offsets: every copy of a unit retains its arrays.
+public struct EnclosingSection: Sendable, Hashable {
+    public var name: String
+    public var start: Int
 }
 
 /// An XML-style section: `<name> ... </name>`. The tags are structure, not prose.

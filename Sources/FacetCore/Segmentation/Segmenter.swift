@@ -73,11 +73,9 @@ struct SegmenterState {
     /// `maximumSectionDepth`). Every unit records
     /// them, sharing this one array; kept up to date tag by tag, as rebuilding it
     /// at each tag made thousands of nested tags take seconds.
-    private(set) var currentSections: [String] = []
+    private(set) var currentSections: [EnclosingSection] = []
     /// The most nested sections a unit records, as many as the outline shows.
     static let maximumSectionDepth = 32
-    /// Where each of `currentSections` opens, shared by the units as the names are.
-    private(set) var currentSectionStarts: [Int] = []
     /// Where each of `currentSections` is closed; nil for one never closed.
     private var currentSectionCloses: [Int?] = []
     /// How many open sections are examples: units inside any of them are examples.
@@ -994,8 +992,7 @@ struct SegmenterState {
             // Every unit keeps its own copy of the names once the array changes after it:
             // 50,000 nested sections took 20 GB. Deeper than the outline shows, they are not kept.
             guard currentSections.count < Self.maximumSectionDepth else { break }
-            currentSections.append(tag.name)
-            currentSectionStarts.append(tag.range.lowerBound)
+            currentSections.append(EnclosingSection(name: tag.name, start: tag.range.lowerBound))
             currentSectionCloses.append(tag.closeStart)
             if SectionNames.isExample(tag.name) { openExampleSections += 1 }
         case .sectionClose:
@@ -1007,15 +1004,13 @@ struct SegmenterState {
                 for index in position..<currentSections.count {
                     if index > position, currentSectionCloses[index] != nil {
                         currentSections[kept] = currentSections[index]
-                        currentSectionStarts[kept] = currentSectionStarts[index]
                         currentSectionCloses[kept] = currentSectionCloses[index]
                         kept += 1
-                    } else if SectionNames.isExample(currentSections[index]) {
+                    } else if SectionNames.isExample(currentSections[index].name) {
                         openExampleSections -= 1
                     }
                 }
                 currentSections.removeSubrange(kept...)
-                currentSectionStarts.removeSubrange(kept...)
                 currentSectionCloses.removeSubrange(kept...)
                 endHeadingsOfClosedScopes()
             }
@@ -1202,8 +1197,7 @@ struct SegmenterState {
     mutating func makeUnit(_ range: Range<Int>, kind: UnitKind) -> Unit {
         var unit = Unit(range: range, kind: kind)
         unit.parentHeading = headingStack.last?.unit
-        unit.sections = currentSections
-        unit.sectionStarts = currentSectionStarts
+        unit.enclosingSections = currentSections
         unit.isExample = inExample
         unit.block = blockCounter
         return unit
@@ -1218,7 +1212,7 @@ struct SegmenterState {
         // A subheading of "## Examples" ("### Refund request", "**Angry customer**") names one of them.
         if headingIsExample || SectionNames.isExample(string(range)) { unit.isExample = true }
         units.append(unit)
-        headingStack.append((level, units.count - 1, currentSectionStarts.last, currentQuotedPrompt))
+        headingStack.append((level, units.count - 1, currentSections.last?.start, currentQuotedPrompt))
         pendingLeadIn = nil
     }
 
@@ -1236,7 +1230,7 @@ struct SegmenterState {
     mutating func endHeadingsOfClosedScopes() {
         guard !headingStack.isEmpty else { return }
         headingStack.removeAll { heading in
-            heading.section.map { !currentSectionStarts.contains($0) } == true
+            heading.section.map { start in !currentSections.contains { $0.start == start } } == true
                 || heading.quotedPrompt.map { $0 != currentQuotedPrompt } == true
         }
     }
