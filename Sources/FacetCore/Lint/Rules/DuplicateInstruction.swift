@@ -234,16 +234,20 @@ struct DuplicateInstruction: LintRule {
     /// so each line is looked at once.
     struct JSONLines {
         let lines: LineIndex
-        var line = -1
+        var line = 0
+        var looked = -1
         var isJSON = false
 
         init(_ lines: LineIndex) { self.lines = lines }
 
         mutating func holds(_ offset: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            let containing = lines.line(containing: offset)
-            if containing != line {
-                line = containing
-                isJSON = Self.opensJSON(bytes, from: lines.lineStarts[line], to: lines.lineContentEnd(line))
+            // Offsets only grow: step forward line by line, once over the whole text,
+            // rather than a binary search per unit, which was a fifth of this rule's time.
+            let starts = lines.lineStarts
+            while line + 1 < starts.count && starts[line + 1] <= offset { line += 1 }
+            if line != looked {
+                looked = line
+                isJSON = Self.opensJSON(bytes, from: starts[line], to: lines.lineContentEnd(line))
             }
             return isJSON
         }
