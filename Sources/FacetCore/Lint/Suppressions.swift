@@ -62,19 +62,13 @@ struct Suppressions {
         return nil
     }
 
-    /// The unit whose range holds `offset`: the last one starting at or before it, if it reaches that far.
-    func unit(containing offset: Int) -> Int? {
-        let next = units.firstUnit(startingAtOrAfter: offset + 1)
-        return next > 0 && units[next - 1].range.contains(offset) ? next - 1 : nil
-    }
-
     func filter(_ findings: [Finding]) -> [Finding] {
         if fileAll { return findings.filter { $0.rule == "unknown-rule" } }
         return findings.filter { finding in
             if fileRules.contains(finding.rule) { return false }
             guard !unitRules.isEmpty || !lineRules.isEmpty else { return true }
             func silences(_ rules: Set<String>?) -> Bool { rules.map { $0.contains("*") || $0.contains(finding.rule) } ?? false }
-            let unit = finding.unit ?? unit(containing: finding.range.lowerBound)
+            let unit = finding.unit ?? units.unit(containing: finding.range.lowerBound)
             if let unit, silences(unitRules[unit]) { return false }
             if unit == nil, silences(lineRules[lines.line(containing: finding.range.lowerBound)]) { return false }
             return true

@@ -39,6 +39,12 @@ extension Array where Element == Unit {
         }
         return low
     }
+
+    /// The unit whose range holds `offset`: the last one starting at or before it, if it reaches that far.
+    public func unit(containing offset: Int) -> Int? {
+        let next = firstUnit(startingAtOrAfter: offset + 1)
+        return next > 0 && self[next - 1].range.contains(offset) ? next - 1 : nil
+    }
 }
 
 /// An XML-style section around a unit: its name, and where its opening tag

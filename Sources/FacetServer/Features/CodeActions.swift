@@ -90,10 +90,7 @@ enum CodeActionFeature {
         let document = analysis.document
         let units = document.units
         let lines = document.source.lines
-        let unitIndex = finding.unit ?? {
-            let last = units.firstUnit(startingAtOrAfter: finding.range.lowerBound + 1) - 1
-            return last >= 0 && units[last].range.contains(finding.range.lowerBound) ? last : nil
-        }()
+        let unitIndex = finding.unit ?? units.unit(containing: finding.range.lowerBound)
         let start = unitIndex.map { units[$0].range.lowerBound } ?? finding.range.lowerBound
         let line = lines.line(containing: start)
         let lineStart = max(lines.lineStarts[line], document.source.textStart)
