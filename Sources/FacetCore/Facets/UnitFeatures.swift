@@ -14,7 +14,7 @@
 enum UnitFeatures {
     /// A feature other than a word, as a dense slot so inference needs no strings.
     enum Fixed {
-        static let facets = Facet.allCases.count
+        static let facets = Facet.count
         static let kinds = UnitKind.allCases
         static let lengths = ["len.1-3", "len.4-8", "len.9-20", "len.21+"]
         static let flags = ["first", "caps", "colon", "question", "under-heading", "in-section", "lead-in", "you", "negation", "number", "placeholder"]

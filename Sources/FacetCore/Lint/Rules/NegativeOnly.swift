@@ -28,7 +28,7 @@ struct NegativeOnly: LintRule {
                                       "respond", "be", "describe", "state", "ask", "offer", "focus", "prefer", "stay", "make", "put",
                                       "show", "list", "start", "end", "link", "cite", "point", "suggest", "tell", "spell", "format",
                                       "break", "opt", "quote", "return", "output", "provide", "include", "summarize", "summarise",
-                                      "rewrite", "refer", "direct", "redirect", "paraphrase", "switch", "replace", "limit", "ask"]
+                                      "rewrite", "refer", "direct", "redirect", "paraphrase", "switch", "replace", "limit"]
         .map(Tokenizer.hash))
     /// After a verb of `imperatives`, words that make it no alternative: "use of", "keep away", "stay clear".
     static let notAVerbAfter = WordSet(["of", "away", "clear", "off"].map(Tokenizer.hash))
