@@ -657,20 +657,21 @@ final class IndexLock: @unchecked Sendable {
     /// index is made already, and an import may take minutes). True when
     /// exclusive: no other process has the index open, so none is importing.
     func waitToOpen() -> Bool {
-        for _ in 0..<200 {
-            if take(LOCK_EX) { return true }
-            if take(LOCK_SH) { return false }
-            usleep(50_000)
-        }
-        return false
+        waitFor { take(LOCK_EX) ? true : take(LOCK_SH) ? false : nil } ?? false
     }
 
     /// Shared, for a bulk import, once no opener holds the lock exclusively.
     func waitToShare() {
+        _ = waitFor { take(LOCK_SH) ? true : nil }
+    }
+
+    /// Tries `attempt` every 50 ms until it gives an answer, 10 s at most (nil then).
+    private func waitFor(_ attempt: () -> Bool?) -> Bool? {
         for _ in 0..<200 {
-            if take(LOCK_SH) { return }
+            if let answer = attempt() { return answer }
             usleep(50_000)
         }
+        return nil
     }
 
     /// Takes the lock (`LOCK_EX` or `LOCK_SH`) if no other holder is in the way;
