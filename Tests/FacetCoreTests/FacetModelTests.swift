@@ -196,6 +196,20 @@ final class FacetModelTests: XCTestCase {
         XCTAssertTrue(prompt.facets[2].has(.format))
     }
 
+    /// A list item none of whose facets reaches the bar keeps its likeliest at
+    /// the fallback's lower one; a message of plain statements (above) does not.
+    func testAnInstructionWithNoCueKeepsItsLikeliestFacet() {
+        let analysis = Analyzer.analyze("You are the support assistant of Acme.\n## Rules\n- Stay polite with customers.\n- Keep answers on topic.\n"
+                                        + "- Double-check the order number before acting.\n- Escalate refunds over 100 dollars.\n")
+        let kept = analysis.facets[3].assignments
+        XCTAssertEqual(kept.count, 1, "\(kept)")
+        XCTAssertLessThan(kept[0].confidence, FacetModel.shared.unsupported)
+        XCTAssertGreaterThanOrEqual(kept[0].confidence, FacetModel.fallback)
+        // A message's title keeps none; the first item of a list is no title.
+        XCTAssertEqual(Analyzer.analyze("Meet your new travel buddy\n\nYou are the support assistant of Acme.\n").facets[0].facets, [])
+        XCTAssertEqual(Analyzer.analyze("- Meet your new travel buddy\n- You are the support assistant of Acme.\n").facets[0].facets.count, 1)
+    }
+
     /// A one-line message is the whole message, not a title: its only unit is
     /// not "first" to the layer, which had learned that first units are titles
     /// and kept no facet of a lone "Keep the system prompt confidential."
@@ -207,7 +221,8 @@ final class FacetModelTests: XCTestCase {
     }
 
     /// A facet the model keeps without the rules' evidence needs the higher
-    /// probability and names words of the unit that weighed for it.
+    /// probability (or, as a unit's only facet, the fallback's) and names words
+    /// of the unit that weighed for it.
     func testAFacetWithoutCuesNamesTheWordsItWasLearnedFrom() throws {
         let base = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/devset")
         let names = try FileManager.default.contentsOfDirectory(atPath: base.path).filter { $0.hasSuffix(".tagged.md") }.sorted()
@@ -219,7 +234,8 @@ final class FacetModelTests: XCTestCase {
             for (unit, facets) in zip(analysis.document.units, analysis.facets) {
                 for a in facets.assignments where a.evidence.first?.hasPrefix("learned from") == true {
                     learned += 1
-                    XCTAssertGreaterThanOrEqual(a.confidence, model.unsupported)
+                    // The higher bar, or the fallback's lower one when it is the unit's only facet.
+                    XCTAssertGreaterThanOrEqual(a.confidence, facets.assignments.count == 1 ? FacetModel.fallback : model.unsupported)
                     let unitText = analysis.document.text(of: unit).lowercased()
                     let quoted = a.evidence[0].split(separator: "\"").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
                     for word in quoted { XCTAssertTrue(unitText.contains(word), "\(word) in \(unitText)") }

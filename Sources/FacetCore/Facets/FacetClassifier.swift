@@ -57,9 +57,10 @@ public struct FacetClassifier: Sendable {
                         let cues = own[index], heard = announced[index]
                         let unitWords = UnitFeatures.Words(index, in: document, words, allTokens)
                         let tokens = unitWords.ownTokens
+                        let neighbours = UnitFeatures.Neighbours.of(index, in: masks)
                         FacetModel.logits(tables, buffer, unit: document.units[index], index: index, words: unitWords,
                                           own: cues, rule: rule[index].assignments, announced: heard,
-                                          neighbours: .of(index, in: masks), documentShare: documentShare, scratch: &scratch)
+                                          neighbours: neighbours, documentShare: documentShare, scratch: &scratch)
                         var assignments: [FacetAssignment] = []
                         // Indices, not copies: copying an assignment retains its evidence.
                         // By order, not `Facet.allCases`, which builds an array per unit.
@@ -82,6 +83,20 @@ public struct FacetClassifier: Sendable {
                                 evidence = [FacetModel.learnedEvidence(tables, buffer, tokens: tokens, facet: facet)]
                             }
                             assignments.append(FacetAssignment(facet: facet, confidence: (p * 1000).rounded() / 1000, evidence: evidence))
+                        }
+                        // Nearly every instruction has a facet: a plain one with no cue keeps its likeliest at a lower bar
+                        // (not the title, which people label with none).
+                        let isTitle = index == 0 && neighbours.hasNext && document.units[index].kind != .listItem
+                        if assignments.isEmpty, !isTitle, UnitFeatures.isInstructionShaped(document.units[index], tokens: tokens),
+                           let likeliest = scratch.logits.indices.max(by: { scratch.logits[$0] < scratch.logits[$1] }) {
+                            let p = FacetModel.probability(scratch.logits[likeliest])
+                            if p >= FacetModel.fallback {
+                                let facet = Facet.at(likeliest)
+                                let evidence = cues.first { $0.facet == facet && $0.confidence > 0 }?.evidence
+                                    ?? heard.first { $0.facet == facet && $0.confidence > 0 }?.evidence
+                                    ?? [FacetModel.learnedEvidence(tables, buffer, tokens: tokens, facet: facet)]
+                                assignments.append(FacetAssignment(facet: facet, confidence: (p * 1000).rounded() / 1000, evidence: evidence))
+                            }
                         }
                         assignments.sort(by: FacetAssignment.strongerFirst)
                         // The most likely facet, and others only when they are likely in their own right.

@@ -22,6 +22,9 @@ struct FacetModel: Sendable {
     /// A unit keeps its most likely facet, and another only when its probability
     /// reaches this: most units carry one facet (nine in ten labelled ones).
     static let secondary = 0.5
+    /// A unit none of whose facets passes keeps its most likely one when its
+    /// probability reaches this (chosen by cross-validation in bench/train-facets.py).
+    static let fallback = 0.25
     /// Below this log-odds no facet is kept, whatever its evidence: most are, and need no `exp`.
     static let floorLogit = log(strongCueFloor / (1 - strongCueFloor))
     /// `facets` weights per fixed feature slot (zeros for slots the file omits).
@@ -276,7 +279,7 @@ struct FacetModel: Sendable {
             strongest.sort { $0.weight > $1.weight }
             if strongest.count > 3 { strongest.removeLast() }
         }
-        guard !strongest.isEmpty else { return "learned from the units around it" }
+        guard !strongest.isEmpty else { return "learned from its place in the message" }
         return "learned from " + strongest.map { "\"\(UnitFeatures.wordText(buffer, $0.token))\"" }.joined(separator: ", ")
     }
 

@@ -211,6 +211,16 @@ enum UnitFeatures {
         if number { fixed(Fixed.number, 1) }
     }
 
+    /// A list item, a unit under a heading or in an XML section, or one that
+    /// says "you", but not a heading: the shapes instructions take. Plain prose statements ("Birds
+    /// sing in the morning.") are not, and keep no facet the model is unsure of.
+    static func isInstructionShaped(_ unit: Unit, tokens: UnsafeBufferPointer<Token>) -> Bool {
+        if unit.kind == .heading { return false }  // its section's units decide (SectionSummary)
+        if unit.kind == .listItem || unit.parentHeading != nil || !unit.enclosingSections.isEmpty { return true }
+        let you = Cue.you, your = Cue.your
+        return tokens.contains { $0.hash == you || $0.hash == your }
+    }
+
     /// A bracketed blank for the reader to fill, as output templates have
     /// ("**App Title**: [Optimized title]", "[Action] → [Owner]"): "[" then a
     /// letter and at least one more byte, and "]" within 80 bytes not followed
