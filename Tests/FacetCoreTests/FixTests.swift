@@ -94,8 +94,13 @@ final class FixTests: XCTestCase {
 
     func testDuplicateRemovesSentenceInsideParagraph() {
         let text = "Answer using the provided context. Be kind. Answer using the provided context.\n"
-        // FIXME: removing the last sentence of a line leaves the space before it ("Be kind. ").
-        XCTAssertEqual(fixed(text, rule: "duplicate-instruction"), "Answer using the provided context. Be kind. \n")
+        XCTAssertEqual(fixed(text, rule: "duplicate-instruction"), "Answer using the provided context. Be kind.\n")
+    }
+
+    /// A later copy that says more ("with a link") is the one to keep.
+    func testDuplicateThatSaysMoreRemovesTheEarlierCopy() {
+        let text = "- Always cite the original invoice document.\n- Be kind.\n- Always cite the original invoice document with a link.\n"
+        XCTAssertEqual(fixed(text, rule: "duplicate-instruction"), "- Be kind.\n- Always cite the original invoice document with a link.\n")
     }
 
     func testUnbalancedSectionClosingTag() {
@@ -103,6 +108,19 @@ final class FixTests: XCTestCase {
                        "<instructions>\nAnswer in French.\n</instructions>\n")
         XCTAssertEqual(fixed("<instructions>\nAnswer in French.\n", rule: "unbalanced-section"),
                        "<instructions>\nAnswer in French.\n</instructions>\n")
+    }
+
+    /// A tag left open inside a closed section, or inside a quoted prompt, is
+    /// closed where that ends: at the end of the message it would cross the section.
+    func testUnbalancedSectionClosesInsideTheSectionOrQuoteItWasOpenedIn() throws {
+        let nested = try XCTUnwrap(fixed("<rules>\nBe brief.\n<examples>\nOne.\n</rules>\n", rule: "unbalanced-section"))
+        XCTAssertEqual(nested, "<rules>\nBe brief.\n<examples>\nOne.\n</examples>\n</rules>\n")
+        XCTAssertFalse(Analyzer.analyze(nested).findings.contains { $0.rule == "unbalanced-section" }, nested)
+        XCTAssertEqual(fixed("<rules>\n<examples>One.\nTwo. </rules>\n", rule: "unbalanced-section"),
+                       "<rules>\n<examples>One.\nTwo. </examples></rules>\n")
+        let quoted = "Our prompt:\n\n```markdown\nYou are a support bot.\n<rules>\nBe brief.\n```\n\nWe use it.\n"
+        XCTAssertEqual(fixed(quoted, rule: "unbalanced-section"),
+                       "Our prompt:\n\n```markdown\nYou are a support bot.\n<rules>\nBe brief.\n</rules>\n```\n\nWe use it.\n")
     }
 
     func testUnbalancedSectionStrayTagRemoval() {

@@ -9,7 +9,8 @@ enum PersonaSections {
     /// the role facet: it opens by saying who the model is ("You are a text-based
     /// assistant" under "Unsupported features" does not make one), and not what
     /// it is not ("You are not capable of:", "You are only a chatbot and cannot
-    /// ..."). Sections that open with the same words or name ("You are Aria") are
+    /// ..."), nor in a section named for an aspect of the assistant ("## Tone").
+    /// Sections that open with the same words or name ("You are Aria") are
     /// one persona.
     static func of(_ document: Document, _ facets: [UnitFacets], _ words: WordIndex) -> [Int] {
         var personas: [Key: Int] = [:]
@@ -23,7 +24,8 @@ enum PersonaSections {
             previous = key
             guard opened.insert(key).inserted else { continue }
             let tokens = words.of(index)
-            if facets[index].has(.role) && !tokens.contains(where: { negators.contains($0.hash) }) {
+            if facets[index].has(.role) && !tokens.contains(where: { negators.contains($0.hash) })
+                && !namesAnAspect(key, unit, document, words) {
                 // The same words, or the same name, open the same persona: "You are Aria, ..."
                 // twice is one agent, told twice.
                 let opening = name(tokens).map { [$0] } ?? tokens.map(\.hash)
@@ -35,6 +37,28 @@ enum PersonaSections {
         guard byOpening.count >= 2 else { return [] }
         return document.units.map { persona(of: $0, personas, document) }
     }
+
+    /// Whether the section is named for an aspect of the one assistant ("##
+    /// Tone", "## Who you are", `<personality>`), not for an agent of its own:
+    /// "## Tone / You are a warm and patient helper." describes the assistant
+    /// that "## Identity / You are Acme's billing assistant." set up.
+    static func namesAnAspect(_ key: Key, _ unit: Unit, _ document: Document, _ words: WordIndex) -> Bool {
+        switch key {
+        case .none: return false
+        case .heading(let heading):
+            let tokens = words.of(heading)
+            return !tokens.isEmpty && tokens.allSatisfy { aspectWords.contains($0.hash) }
+        case .section:
+            guard let name = unit.enclosingSections.last?.name else { return false }
+            let parts = name.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == " " })
+            return !parts.isEmpty && parts.allSatisfy { aspectWords.contains(Tokenizer.hash(String($0))) }
+        }
+    }
+
+    static let aspectWords = WordSet(["identity", "role", "persona", "personality", "tone", "voice", "style", "character", "traits",
+                                      "behavior", "behaviour", "demeanor", "demeanour", "attitude", "communication", "manner", "manners",
+                                      "who", "you", "are", "your", "yourself", "about", "and", "of", "the", "core", "general", "assistant",
+                                      "profile", "background", "overview", "conversational", "conversation", "speaking"].map(Tokenizer.hash))
 
     /// Whether two units' personas may be compared: the same one, or either in none.
     static func sameAgent(_ one: Int, _ other: Int) -> Bool { one == other || one == 0 || other == 0 }

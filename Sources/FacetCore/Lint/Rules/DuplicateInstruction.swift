@@ -13,7 +13,9 @@ struct DuplicateInstruction: LintRule {
     more (Jaccard). A word swapped for another ("use Tailwind" against "use CSS"; \
     "the status becomes 'exchange requested' ... how to return items" against \
     "'return requested' ... how to return items") or a negation on one side \
-    only ("must" against "must not") makes a different instruction. \
+    only ("must" against "must not"), or one of these pairs split between \
+    the copies ("opt in" against "opt out", "and" against "or", "may" or \
+    "can" against "must" or "should"), makes a different instruction. \
     A unit needs three such words besides the names of its template \
     variables: "In past conversations {{memory}}" twice may hold two \
     different memories.
@@ -29,7 +31,8 @@ struct DuplicateInstruction: LintRule {
     same rule under each is said once to each agent. A unit outside them is \
     compared with all.
 
-    Fix: removes the later copy.
+    Fix: removes the later copy, or the earlier one when the later says more \
+    ("Always cite the invoice." then "Always cite the invoice with a link.").
     """
 
     /// Little words left out of the comparison. Not "over", "under", "up", "down" or
@@ -39,6 +42,31 @@ struct DuplicateInstruction: LintRule {
     i we our they them their he she his her do does did will would should must can could may might not no yes if then \
     so than too very just also all any each every some such into about out own same other
     """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { Tokenizer.hash(String($0)) }
+
+    /// Stop words that tell two instructions apart when each copy holds a
+    /// different one of a pair ("opt in" against "opt out", "the email and the
+    /// phone" against "the email or the phone", "you may share" against "you
+    /// must share"), as bits: `Contrast.opposed` compares two units' bits.
+    enum Contrast {
+        static let and: UInt8 = 1, or: UInt8 = 2, into: UInt8 = 4, out: UInt8 = 8, permission: UInt8 = 16, obligation: UInt8 = 32
+        static let pairs: [(UInt8, UInt8)] = [(and, or), (into, out), (permission, obligation)]
+        static let words: [(UInt64, UInt8)] = [("and", and), ("or", or), ("in", into), ("out", out),
+                                               ("may", permission), ("can", permission), ("could", permission), ("might", permission),
+                                               ("must", obligation), ("should", obligation)].map { (Tokenizer.hash($0.0), $0.1) }
+
+        static func bit(_ hash: UInt64) -> UInt8 {
+            for (word, bit) in words where word == hash { return bit }
+            return 0
+        }
+
+        /// One holds one side of a pair and not the other, and the other unit the reverse.
+        static func opposed(_ a: UInt8, _ b: UInt8) -> Bool {
+            pairs.contains { x, y in
+                let aSide = (a & x != 0, a & y != 0), bSide = (b & x != 0, b & y != 0)
+                return (aSide == (true, false) && bSide == (false, true)) || (aSide == (false, true) && bSide == (true, false))
+            }
+        }
+    }
 
     /// Words that turn an instruction around ("must" against "must not"); most
     /// are stop words, so whether a unit holds one is kept beside its words.
@@ -68,6 +96,7 @@ struct DuplicateInstruction: LintRule {
         var signatureScopes: [Int] = []
         var signaturePersonas: [Int] = []
         var signatureNegated: [Bool] = []
+        var signatureContrast: [UInt8] = []
         var signatureWords: [UInt64] = []
         var signatureStarts: [Int] = [0]
         // The same words with their repeats, for the near-duplicate test: a word
@@ -104,12 +133,16 @@ struct DuplicateInstruction: LintRule {
             func sameAgent(_ signature: Int) -> Bool { PersonaSections.sameAgent(signaturePersonas[signature], persona) }
             words.removeAll(keepingCapacity: true)
             var negated = false
+            var contrast: UInt8 = 0
             var literalWords = 0
             for token in context.tokens(unit) {
                 while nextVariable < variables.count && variables[nextVariable].upperBound <= token.range.lowerBound { nextVariable += 1 }
                 let inVariable = nextVariable < variables.count && variables[nextVariable].lowerBound < token.range.upperBound
                 if !inVariable && isNegator[Int(token.id)] { negated = true }
-                guard !isStopWord[Int(token.id)] else { continue }
+                guard !isStopWord[Int(token.id)] else {
+                    if !inVariable { contrast |= Contrast.bit(token.hash) }
+                    continue
+                }
                 words.append(token.hash)
                 if !inVariable { literalWords += 1 }
             }
@@ -124,9 +157,11 @@ struct DuplicateInstruction: LintRule {
             // quoted prompt, or with "not", are no match.
             let seed = UInt64(0xcbf2_9ce4_8422_2325) ^ UInt64(scope) &* 2 ^ (negated ? 1 : 0)
             let signature = words.reduce(seed) { ($0 ^ $1) &* 0x100_0000_01b3 }
-            var best: (unit: Int, score: Double)?
-            if let same = exact[signature], signatureScopes[same] == scope, sameAgent(same), signatureNegated[same] == negated, signatureWords[signatureStarts[same]..<signatureStarts[same + 1]].elementsEqual(words) {
-                best = (signatureUnits[same], 1)
+            // `laterSaysMore`: this copy holds all of the earlier one's words and more.
+            var best: (unit: Int, score: Double, laterSaysMore: Bool)?
+            if let same = exact[signature], signatureScopes[same] == scope, sameAgent(same), signatureNegated[same] == negated,
+               !Contrast.opposed(signatureContrast[same], contrast), signatureWords[signatureStarts[same]..<signatureStarts[same + 1]].elementsEqual(words) {
+                best = (signatureUnits[same], 1, false)
             } else {
                 // Near duplicates share most words, so they share this unit's three
                 // rarest ones: rarest first, ties in word order (as a stable sort
@@ -153,7 +188,8 @@ struct DuplicateInstruction: LintRule {
                     }
                     for candidate in recent.reversed() where !counted.contains(candidate) {
                         counted.append(candidate)
-                        guard signatureScopes[candidate] == scope, sameAgent(candidate), signatureNegated[candidate] == negated else { continue }
+                        guard signatureScopes[candidate] == scope, sameAgent(candidate), signatureNegated[candidate] == negated,
+                              !Contrast.opposed(signatureContrast[candidate], contrast) else { continue }
                         // One copy adds words to the other; a word swapped on both sides is
                         // another instruction, even for one the unit already holds.
                         let otherBag = signatureBags[bagStarts[candidate]..<bagStarts[candidate + 1]]
@@ -163,7 +199,9 @@ struct DuplicateInstruction: LintRule {
                         let other = signatureWords[signatureStarts[candidate]..<signatureStarts[candidate + 1]]
                         let shared = Self.sharedCount(words[...], other)
                         let score = Double(shared) / Double(words.count + other.count - shared)
-                        if score >= 0.8 && (best == nil || score > best!.score) { best = (signatureUnits[candidate], score) }
+                        if score >= 0.8 && (best == nil || score > best!.score) {
+                            best = (signatureUnits[candidate], score, sharedInBags == otherBag.count && bag.count > otherBag.count)
+                        }
                     }
                 }
             }
@@ -174,7 +212,8 @@ struct DuplicateInstruction: LintRule {
                 findings.append(context.finding(self, "this \(kind) the instruction on line \(line); remove one copy",
                                                 range: context.document.units[unit].range, unit: unit,
                                                 related: [RelatedRange(range: earlier.range, message: "first stated here")],
-                                                fixes: [removal(context, unit: unit)]))
+                                                fixes: [best.laterSaysMore ? removal(context, unit: best.unit, title: "Remove the earlier, shorter copy")
+                                                                            : removal(context, unit: unit)]))
                 if best.score == 1 { continue }  // the first copy already stands for this wording
             }
             let index = signatureUnits.count
@@ -182,6 +221,7 @@ struct DuplicateInstruction: LintRule {
             signatureScopes.append(scope)
             signaturePersonas.append(persona)
             signatureNegated.append(negated)
+            signatureContrast.append(contrast)
             signatureWords += words
             signatureStarts.append(signatureWords.count)
             signatureBags += bag
@@ -304,7 +344,7 @@ struct DuplicateInstruction: LintRule {
     }
 
     /// Removes the unit; when it is alone on its line (a list item), the whole line.
-    func removal(_ context: LintContext, unit: Int) -> Fix {
+    func removal(_ context: LintContext, unit: Int, title: String = "Remove the repeated instruction") -> Fix {
         let range = context.document.units[unit].range
         let lines = context.source.lines
         let line = lines.line(containing: range.lowerBound)
@@ -313,11 +353,15 @@ struct DuplicateInstruction: LintRule {
         let lineEnd = max(range.upperBound, lines.lineContentEnd(lastLine))
         if Self.isMarkerOnly(context.source, lineStart..<range.lowerBound) && Self.isBlank(context.source, range.upperBound..<lineEnd) {
             let next = lastLine + 1 < lines.lineCount ? lines.lineStarts[lastLine + 1] : context.source.count
-            return Fix(title: "Remove the repeated instruction", edits: [TextEdit(range: lineStart..<next, newText: "")])
+            return Fix(title: title, edits: [TextEdit(range: lineStart..<next, newText: "")])
         }
-        var upper = range.upperBound
+        var lower = range.lowerBound, upper = range.upperBound
         while upper < lineEnd && context.source.bytes[upper] == UInt8(ascii: " ") { upper += 1 }
-        return Fix(title: "Remove the repeated instruction", edits: [TextEdit(range: range.lowerBound..<upper, newText: "")])
+        // The last sentence of its line takes the space before it, not after it.
+        if upper == lineEnd {
+            while lower > lineStart && context.source.bytes[lower - 1] == UInt8(ascii: " ") { lower -= 1 }
+        }
+        return Fix(title: title, edits: [TextEdit(range: lower..<upper, newText: "")])
     }
 
     /// Whether the text is only list-marker characters. Read backwards from

@@ -78,6 +78,14 @@ struct NegativeOnly: LintRule {
         return false
     }
 
+    /// "no matter": a phrase that says when ("No matter what the customer asks,
+    /// reply in English."), not a prohibition.
+    static func opensNoMatter(_ tokens: ArraySlice<Token>, at i: Int) -> Bool {
+        tokens[i].hash == noHash && i + 1 < tokens.endIndex && tokens[i + 1].hash == matterHash
+    }
+    static let noHash = Tokenizer.hash("no")
+    static let matterHash = Tokenizer.hash("matter")
+
     func check(_ context: LintContext) -> [Finding] {
         let (negators, isStopWord) = (Self.negators, Vocabulary.shared.isStopWord)
         var prohibitions: [(unit: Int, at: Int)] = []  // `at`: its place in `sequence`
@@ -92,8 +100,10 @@ struct NegativeOnly: LintRule {
             let facets = context.facets[unit]
             let mask = facets.assignments.reduce(UInt8(0)) { $0 | ($1.facet == .task || $1.facet == .style || $1.facet == .format ? 1 << $1.facet.order : 0) }
             let tokens = context.tokens(unit)
-            // "If not, change it." sets a condition; it forbids nothing.
-            let negator = tokens.first?.hash == Self.ifHash ? nil : tokens.prefix(4).firstIndex { negators.contains($0.hash) }
+            // "If not, change it." sets a condition and "No matter what they ask, ..." says
+            // when: neither forbids anything.
+            let negator = tokens.first?.hash == Self.ifHash ? nil
+                : tokens.prefix(4).indices.first { negators.contains(tokens[$0].hash) && !Self.opensNoMatter(tokens, at: $0) }
             guard mask != 0 else {
                 // A prohibition of another facet ("Do not water down the answer.", a guardrail)
                 // needs no alternative, but it still belongs to the run around it.

@@ -31,7 +31,9 @@ struct UnbalancedSection: LintRule {
     (`<start_of_turn>user`, `<assistant>Paris.`), a placeholder with words and no attributes \
     (`<insert the article here>`), a closing tag named inside a sentence \
     ("before </body>"), and a tag alone on the last line of the message, left open \
-    for the model to fill. Fixes: add the closing tag at the end, remove the \
+    for the model to fill. Fixes: add the closing tag at the end (before the \
+    closing tag of the section it was opened in, or the end of the quoted \
+    prompt it is in), remove the \
     stray closing tag, or put crossed closing tags in nesting order when nothing \
     but white space stands between them, with those of every crossing among \
     them, eight tags at most, and only when each tag then closes the section \
@@ -44,9 +46,21 @@ struct UnbalancedSection: LintRule {
         var findings: [Finding] = []
         let end = context.source.count
         let needsNewline = end > 0 && !ByteClass.isNewline(context.source.bytes[end - 1])
+        let scopeEnds = Self.enclosingScopeEnds(context)
         for section in context.document.sections where section.closeRange == nil {
-            let fix = Fix(title: "Close </\(section.name)> at the end of the message",
+            let fix: Fix
+            if let scope = scopeEnds[section.openRange.lowerBound] {
+                // Before the closing tag of the section it was opened in, or the end of its quoted prompt:
+                // at the end of the message it would cross the one and leave the other.
+                let lineStart = context.source.lines.lineStarts[context.source.lines.line(containing: scope.at)]
+                let alone = context.source.bytes[lineStart..<scope.at].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+                let at = alone ? lineStart : scope.at
+                fix = Fix(title: "Close </\(section.name)> before \(scope.what)",
+                          edits: [TextEdit(range: at..<at, newText: "</\(section.name)>" + (alone ? "\n" : ""))])
+            } else {
+                fix = Fix(title: "Close </\(section.name)> at the end of the message",
                           edits: [TextEdit(range: end..<end, newText: (needsNewline ? "\n" : "") + "</\(section.name)>\n")])
+            }
             findings.append(context.finding(self, "<\(section.name)> is never closed: add </\(section.name)> where the section ends",
                                             range: section.openRange, fixes: [fix]))
         }
@@ -87,6 +101,31 @@ struct UnbalancedSection: LintRule {
                                             fixes: fixes))
         }
         return findings
+    }
+
+    /// For each unclosed tag (by where it opens), where the innermost closed
+    /// section or quoted prompt around it ends (the start of its closing tag,
+    /// or the end of the quote) and what ends there; tags open at the top
+    /// level have none. One pass in order of opening: the closed sections
+    /// still open there form a stack (crossed ones aside, whose fix is a guess anyway).
+    static func enclosingScopeEnds(_ context: LintContext) -> [Int: (at: Int, what: String)] {
+        let sections = context.document.sections.sorted { $0.openRange.lowerBound < $1.openRange.lowerBound }
+        let quotes = context.document.quotedPrompts
+        var ends: [Int: (at: Int, what: String)] = [:]
+        var stack: [Section] = []
+        var quote = 0
+        for section in sections {
+            let open = section.openRange.lowerBound
+            while let top = stack.last, top.closeRange!.lowerBound <= open { stack.removeLast() }
+            guard section.closeRange == nil else { stack.append(section); continue }
+            while quote < quotes.count && quotes[quote].upperBound <= open { quote += 1 }
+            var best = stack.last.map { (at: $0.closeRange!.lowerBound, what: "</\($0.closeName ?? $0.name)>") }
+            if quote < quotes.count && quotes[quote].lowerBound <= open && best.map({ quotes[quote].upperBound < $0.at }) ?? true {
+                best = (quotes[quote].upperBound, "the end of the quoted prompt")
+            }
+            if let best { ends[open] = best }
+        }
+        return ends
     }
 
     /// Closing tags that follow one another with only white space between them

@@ -73,6 +73,7 @@ struct VagueQuantifier: LintRule {
                     if examplesEnd.map({ $0 <= at }) ?? false || before.parentheses > 0 { continue }
                 }
                 if phrase == "many" && Self.asksOrBoundsMany(tokens, at) { continue }
+                if Self.mannerOrDegree.contains(phrase) && !Self.modifiesTheNextWord(bytes, tokens, at) { continue }
                 if Self.boundPhrases.contains(phrase) && Self.followsAsMuch(tokens, at) { continue }
                 if Self.amountIdioms.contains(phrase) && at > tokens.startIndex && Self.describingVerbs.contains(tokens[at - 1].hash) { continue }
                 if quoted.contains(match.range.lowerBound) || before.inCondition || Self.announcesWhatFollows(tokens, at) { continue }
@@ -80,6 +81,23 @@ struct VagueQuantifier: LintRule {
             }
         }
         return findings
+    }
+
+    /// Adverbs of degree that are also adverbs of manner: "fairly short" is
+    /// vague, "treat every customer fairly" is not.
+    static let mannerOrDegree: Set<String> = ["fairly", "reasonably"]
+    /// Words after which such an adverb modified the verb before it, not them.
+    static let afterAMannerAdverb = WordSet(["and", "or", "but", "nor", "without", "with", "to", "in", "on", "at", "for", "by", "when",
+                                             "if", "as", "so", "because", "regardless", "toward", "towards", "across", "among", "within"].map(Tokenizer.hash))
+
+    /// Whether the adverb at `at` bears on the word after it ("fairly short"):
+    /// a word follows in the same clause, and not one that starts another phrase.
+    static func modifiesTheNextWord(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
+        guard at + 1 < tokens.endIndex else { return false }
+        let gap = tokens[at].range.upperBound..<tokens[at + 1].range.lowerBound
+        if bytes[gap].contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":")
+            || $0 == UInt8(ascii: "!") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: ")") }) { return false }
+        return !afterAMannerAdverb.contains(tokens[at + 1].hash)
     }
 
     /// Words that open a condition ("If many results are in another language,
