@@ -67,6 +67,38 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed("Try, if possible, to keep it short.\n", rule: "weak-instruction"), "Try to keep it short.\n")
     }
 
+    /// "You should try to not" became "You should do not", "Always try to not" "Always
+    /// do not", and "**Try to** not" left its opening marks: "**do not".
+    func testWeakInstructionTryToNotKeepsTheWordsBeforeIt() {
+        XCTAssertEqual(fixed("You should try to not use jargon.\n", rule: "weak-instruction"), "You should not use jargon.\n")
+        XCTAssertEqual(fixed("You must also try to not guess.\n", rule: "weak-instruction"), "You must also not guess.\n")
+        XCTAssertEqual(fixed("Always try to not guess prices.\n", rule: "weak-instruction"), "Never guess prices.\n")
+        XCTAssertEqual(fixed("Please always try to not guess prices.\n", rule: "weak-instruction"), "Please never guess prices.\n")
+        XCTAssertEqual(fixed("**Try to** not mention competitors.\n", rule: "weak-instruction"), "Do not mention competitors.\n")
+        XCTAssertEqual(fixed("You should **try to** not use jargon.\n", rule: "weak-instruction"), "You should not use jargon.\n")
+    }
+
+    /// "You should probably ask" became "You ask": the instruction turned into a statement.
+    func testWeakInstructionShouldProbablyKeepsShould() {
+        XCTAssertEqual(fixed("You should probably ask for the order number.\n", rule: "weak-instruction"), "You should ask for the order number.\n")
+    }
+
+    /// "It would be nice if you replied in English" became "You replied in English".
+    func testWeakInstructionHedgeThatCannotBeRemovedHasNoFix() {
+        let findings = Analyzer.analyze("It would be nice if you replied in English.\n").findings.filter { $0.rule == "weak-instruction" }
+        XCTAssertEqual(findings.count, 1)
+        XCTAssertEqual(findings.first?.fixes.count, 0)
+    }
+
+    /// "If possible: cite the invoice." became ": cite the invoice."
+    func testWeakInstructionRemovalTakesTheColonAfterAnOpeningHedge() {
+        XCTAssertEqual(fixed("If possible: cite the invoice.\n", rule: "weak-instruction"), "Cite the invoice.\n")
+        XCTAssertEqual(fixed("Ideally: cite the invoice.\n", rule: "weak-instruction"), "Cite the invoice.\n")
+        // A colon later in the sentence stays, without the space before it.
+        XCTAssertEqual(fixed("Do this if possible: cite the invoice.\n", rule: "weak-instruction"), "Do this: cite the invoice.\n")
+        XCTAssertEqual(fixed("Cite sources if possible; keep it short.\n", rule: "weak-instruction"), "Cite sources; keep it short.\n")
+    }
+
     /// "{{café}}" was read as "caf", and the fix for a declared "cafe" wrote "{{cafeé}}".
     func testUndefinedVariableFixReplacesANameInAnotherScriptWhole() {
         XCTAssertEqual(fixed("---\nvariables: [cafe]\n---\nUsa {{café}}.\n", rule: "undefined-variable"), "---\nvariables: [cafe]\n---\nUsa {{cafe}}.\n")

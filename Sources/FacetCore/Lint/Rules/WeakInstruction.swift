@@ -15,7 +15,11 @@ struct WeakInstruction: LintRule {
     Fix: removes the hedge ("Answer in under 100 words.") and a comma next to it \
     (not the comma that ends an opening clause: "When greeting the user, joke"), \
     or the marks that set it apart ("**Try to**", "(if possible)", "— if \
-    possible —"); "try to not" becomes "do not". A guess or an estimate is not a \
+    possible —"), or a colon after an opening hedge ("If possible: cite" becomes \
+    "Cite"); "try to not" becomes "do not", "should try to not" "should not" and \
+    "always try to not" "never"; "should probably" keeps "should". "It would be \
+    nice if" has no fix: what follows it is not an instruction ("you replied in \
+    English"), so rewrite it by hand. A guess or an estimate is not a \
     hedge: "maybe the user is confused", "maybe two sentences", and "if possible \
     dates" uses "possible" as an adjective. \
     "If you can" followed by its verb is a condition ("if you can find relevant \
@@ -68,7 +72,7 @@ struct WeakInstruction: LintRule {
                 if fallback == true { continue }
                 if quoted == nil { quoted = QuotedSpans(context.source.bytes, unit: context.document.units[unit].range) }
                 if quoted!.contains(match.range.lowerBound) { continue }
-                let fix = removalFix(context, unit: unit, phrase: match.range)
+                let fix = removalFix(context, unit: unit, phrase: match.range, text: phrase)
                 findings.append(context.finding(self, "\"\(phrase)\" makes this optional: state the instruction directly, or say when it applies",
                                                 range: match.range, unit: unit, fixes: fix.map { [$0] } ?? []))
             }
@@ -142,6 +146,47 @@ struct WeakInstruction: LintRule {
 
     static let tryWords = WordSet(["try", "attempt"].map(Tokenizer.hash))
     static let notWord = Tokenizer.hash("not")
+    static let alwaysWord = Tokenizer.hash("always")
+    /// Leaders that already make the sentence an instruction, so "not" can follow them:
+    /// "You should try to not" reads "You should not".
+    static let modals = WordSet(["should", "must"].map(Tokenizer.hash))
+
+    /// Hedges whose removal leaves no instruction: "It would be nice if you replied
+    /// in English" would read "You replied in English". They get no fix.
+    static let noRemovalFix: Set<String> = ["it would be nice if"]
+    /// Hedges whose first word belongs to the instruction: "You should probably ask"
+    /// keeps "should".
+    static let keepsFirstWord: Set<String> = ["should probably"]
+
+    /// Punctuation that a hedge before it leaves no space in front of:
+    /// "Do this if possible: cite" reads "Do this: cite".
+    static let closingPunctuation = ByteSet(Array(":;.!?)]".utf8))
+
+    /// Whether only marks ("**", "(", a quote) come before `offset` in the unit, so the
+    /// word there starts the sentence.
+    static func startsSentence(_ bytes: [UInt8], at offset: Int, unit: Range<Int>) -> Bool {
+        bytes[unit.lowerBound..<offset].allSatisfy { $0 < 0x80 && !ByteClass.isAlnum($0) }
+    }
+
+    /// The fix for "try to not ...": the "not" needs a verb or a modal before it.
+    func tryToNotFix(_ context: LintContext, unit: Int, phrase: Range<Int>, hedge: Range<Int>, not: Range<Int>) -> Fix {
+        let bytes = context.source.bytes
+        let unitRange = context.document.units[unit].range
+        let tokens = context.tokens(unit)
+        let before = tokens.prefix { $0.range.upperBound <= hedge.lowerBound }
+        let title = "Remove \"\(context.source.text(phrase))\""
+        // "Always try to not guess" reads "Never guess", not "Always do not guess".
+        if let always = before.last, always.hash == Self.alwaysWord {
+            let capital = ByteClass.isUpper(bytes[always.range.lowerBound])
+            return Fix(title: title, edits: [TextEdit(range: always.range.lowerBound..<not.upperBound, newText: capital ? "Never" : "never")])
+        }
+        // "You should try to not use jargon" reads "You should not use jargon".
+        if before.contains(where: { Self.modals.contains($0.hash) }) {
+            return Fix(title: title, edits: [TextEdit(range: hedge.lowerBound..<not.lowerBound, newText: "")])
+        }
+        let capital = Self.startsSentence(bytes, at: hedge.lowerBound, unit: unitRange)
+        return Fix(title: title, edits: [TextEdit(range: hedge.lowerBound..<not.upperBound, newText: capital ? "Do not" : "do not")])
+    }
 
     /// The "not" right after "try to" or "attempt to", if there is one.
     static func notAfterTry(_ context: LintContext, unit: Int, phrase: Range<Int>) -> Range<Int>? {
@@ -151,17 +196,18 @@ struct WeakInstruction: LintRule {
         return tokens[next].range
     }
 
-    /// Removes the hedge, a comma next to it, and capitalises the new first word.
-    func removalFix(_ context: LintContext, unit: Int, phrase: Range<Int>) -> Fix? {
+    /// Removes the hedge, a comma (or a colon that ends it) next to it, and capitalises
+    /// the new first word.
+    func removalFix(_ context: LintContext, unit: Int, phrase: Range<Int>, text: String) -> Fix? {
+        if Self.noRemovalFix.contains(text) { return nil }
         let bytes = context.source.bytes
         let unitRange = context.document.units[unit].range
         var lower = phrase.lowerBound
         var upper = phrase.upperBound
-        // "try to not use jargon" reads "do not use jargon" without its hedge.
-        if let not = Self.notAfterTry(context, unit: unit, phrase: phrase) {
-            let atStart = lower == unitRange.lowerBound
-            return Fix(title: "Remove \"\(context.source.text(phrase))\"",
-                       edits: [TextEdit(range: lower..<not.upperBound, newText: atStart ? "Do not" : "do not")])
+        var removed = phrase
+        if Self.keepsFirstWord.contains(text), let second = context.tokens(unit).first(where: { $0.range.lowerBound > phrase.lowerBound }) {
+            lower = second.range.lowerBound
+            removed = lower..<upper
         }
         // A hedge set apart by marks goes with them: "**Try to** keep", "short (if possible).",
         // "brief — if possible — and".
@@ -169,35 +215,43 @@ struct WeakInstruction: LintRule {
             lower = wrapped.lowerBound
             upper = wrapped.upperBound
         }
+        // "try to not use jargon" reads "do not use jargon" without its hedge.
+        if let not = Self.notAfterTry(context, unit: unit, phrase: phrase) {
+            return tryToNotFix(context, unit: unit, phrase: phrase, hedge: lower..<upper, not: not)
+        }
         var commaBefore = false
         // The comma before the hedge ends the opening clause only when it is the unit's first.
         let opensWithClause = (context.tokens(unit).first.map { Self.clauseOpeners.contains($0.hash) } ?? false)
             && lower - 2 >= unitRange.lowerBound && !bytes[unitRange.lowerBound..<(lower - 2)].contains(UInt8(ascii: ","))
         let commaFollows = upper < unitRange.upperBound && bytes[upper] == UInt8(ascii: ",")
         let commaPrecedes = lower - 2 >= unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") && bytes[lower - 2] == UInt8(ascii: ",")
+        // "If possible: cite the invoice" reads "Cite the invoice"; a colon later in the
+        // sentence introduces what follows and stays.
+        let leadingColon = upper < unitRange.upperBound && bytes[upper] == UInt8(ascii: ":")
+            && Self.startsSentence(bytes, at: lower, unit: unitRange)
         if commaFollows && commaPrecedes && !opensWithClause {
             // Between two commas: "Try, if possible, to keep it short" keeps neither.
             lower -= 2
             upper += 1
             commaBefore = true
-        } else if commaFollows { upper += 1 }
-        else if !opensWithClause, lower - 2 >= unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") && bytes[lower - 2] == UInt8(ascii: ",") {
+        } else if commaFollows || leadingColon { upper += 1 }
+        else if !opensWithClause, commaPrecedes {
             lower -= 2
             commaBefore = true
         }
         // The space after goes too, unless ", " before went: "grammar, maybe with" keeps one.
         while !commaBefore && upper < unitRange.upperBound && bytes[upper] == UInt8(ascii: " ") { upper += 1 }
-        if lower > unitRange.lowerBound && upper >= unitRange.upperBound - 1 {
-            // At the end: drop the space before, keep the final punctuation.
+        if lower > unitRange.lowerBound && (upper >= unitRange.upperBound - 1 || Self.closingPunctuation[bytes[upper]]) {
+            // At the end, or before "." ":" ";" ")": drop the space before, keep the punctuation.
             while lower > unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") { lower -= 1 }
         }
         var newText = ""
-        if lower == unitRange.lowerBound && upper < unitRange.upperBound && ByteClass.isLower(bytes[upper]) {
+        if upper < unitRange.upperBound && ByteClass.isLower(bytes[upper]) && Self.startsSentence(bytes, at: lower, unit: unitRange) {
             newText = String(UnicodeScalar(bytes[upper] - 32))
             upper += 1
         }
         guard upper > lower, upper <= unitRange.upperBound else { return nil }
         if lower == unitRange.lowerBound && upper == unitRange.upperBound { return nil }
-        return Fix(title: "Remove \"\(context.source.text(phrase))\"", edits: [TextEdit(range: lower..<upper, newText: newText)])
+        return Fix(title: "Remove \"\(context.source.text(removed))\"", edits: [TextEdit(range: lower..<upper, newText: newText)])
     }
 }
