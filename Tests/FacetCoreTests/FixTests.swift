@@ -293,6 +293,17 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed(spaced, rule: "undefined-variable"), "---\nvariables: [user_name]\n---\nGreet {{ user_name }} by name.\n")
     }
 
+    /// `{{date}}` got the fix "Use the declared variable name": any declared name
+    /// within two edits was offered, however short.
+    func testUndefinedVariableFixOffersOnlyATypoOfADeclaredName() {
+        let text = "---\nvariables: [name, email]\n---\nToday is {{date}} at {{time}}. Hello {{nme}}.\n"
+        let findings = Analyzer.analyze(text).findings.filter { $0.rule == "undefined-variable" }
+        XCTAssertEqual(findings.map(\.fixes.count), [0, 0, 1])
+        XCTAssertEqual(fixed(text, rule: "undefined-variable", index: 2), "---\nvariables: [name, email]\n---\nToday is {{date}} at {{time}}. Hello {{name}}.\n")
+        let single = Analyzer.analyze("---\nvariables: [a]\n---\nUse {{b}}.\n").findings.filter { $0.rule == "undefined-variable" }
+        XCTAssertEqual(single.map(\.fixes.count), [0])
+    }
+
     func testUndefinedVariableWithNoCloseNameHasNoFix() {
         let text = "---\nvariables: [user_name]\n---\nGreet {{completely_different}}.\n"
         let finding = Analyzer.analyze(text).findings.first { $0.rule == "undefined-variable" }
