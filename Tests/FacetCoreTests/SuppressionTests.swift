@@ -60,6 +60,41 @@ final class SuppressionTests: XCTestCase {
         XCTAssertTrue(analysis.findings.contains { $0.rule == "vague-quantifier" }, "a misspelt id silences nothing")
     }
 
+    /// `facet-disable: id` and `facet-disable-line id` were taken for directives,
+    /// then matched none: they silenced nothing and nothing said so.
+    func testAColonAfterTheDirectiveIsAccepted() {
+        XCTAssertEqual(lines(of: "vague-quantifier", in: "<!-- facet-disable: vague-quantifier -->\nGive a few examples.\n"), [])
+        XCTAssertEqual(lines(of: "vague-quantifier", in: "<!-- facet-disable-file:vague-quantifier -->\nGive a few examples.\n"), [])
+        XCTAssertEqual(rules("<!-- facet-disable: vague-quantifier -->\nGive a few examples.\n"), [])
+    }
+
+    func testADirectiveFacetDoesNotKnowIsReportedAndSilencesNothing() {
+        let text = "<!-- facet-disable-line vague-quantifier -->\nGive a few examples.\n"
+        let analysis = Analyzer.analyze(text)
+        XCTAssertTrue(analysis.findings.contains { $0.rule == "vague-quantifier" })
+        let unknown = analysis.findings.filter { $0.rule == "unknown-rule" }
+        XCTAssertEqual(unknown.map(\.range), [0..<44])
+        XCTAssertEqual(unknown.first?.message, "'facet-disable-line' is not a suppression directive, so this comment silences nothing: "
+                       + "use `facet-disable rule-id` (the next unit) or `facet-disable-file rule-id` (the whole file)")
+    }
+
+    /// `*` silenced every rule on the next unit while unknown-rule called it an unknown
+    /// rule (and asked "did you mean 'overlong'?"). Leaving the ids out silences every
+    /// rule; `*` is reported and silences nothing, like any other id that is no rule's.
+    func testAStarIsNoRuleIdAndSilencesNothing() {
+        let text = "<!-- facet-disable * -->\nGive a few examples.\n"
+        let analysis = Analyzer.analyze(text)
+        XCTAssertTrue(analysis.findings.contains { $0.rule == "vague-quantifier" })
+        XCTAssertEqual(analysis.findings.filter { $0.rule == "unknown-rule" }.map(\.message),
+                       ["'*' is not a rule id, so it silences nothing; `facet-disable` with no ids silences every rule"])
+    }
+
+    /// Any unknown id was offered the nearest rule id, however far: `bogus` got "did you mean 'overlong'?".
+    func testAnUnknownIdFarFromEveryRuleGetsNoSuggestion() {
+        let messages = Analyzer.analyze("<!-- facet-disable bogus -->\nBe brief.\n").findings.filter { $0.rule == "unknown-rule" }.map(\.message)
+        XCTAssertEqual(messages, ["unknown rule 'bogus' in a suppression comment (`facet rules` lists the rules)"])
+    }
+
     func testUnknownRuleSurvivesFileWideDisable() {
         let text = "<!-- facet-disable-file -->\n<!-- facet-disable nonsense -->\nBe brief.\n"
         XCTAssertEqual(rules(text), ["unknown-rule"])
