@@ -112,7 +112,7 @@ struct CheckCommand: ParsableCommand {
         let reports = FileReport.analyze(inputs, configurations: finder)
         switch format {
         case .text:
-            let colors = Colors(enabled: color || (isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil))
+            let colors = Colors.forStandardOutput(forced: color)
             output(TextReporter.render(reports, colors: colors))
         case .json:
             output(JSONReporter.render(reports))
@@ -147,7 +147,7 @@ struct CheckCommand: ParsableCommand {
             FileHandle.standardError.write(Data("facet: \(path): cannot read the file: \(FileReport.describe(error))\n".utf8))
             return (2, nil)
         }
-        let colors = Colors(enabled: color || (isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil))
+        let colors = Colors.forStandardOutput(forced: color)
         let threads = ProcessInfo.processInfo.activeProcessorCount
         let bar = DatasetProgressBar()
         var first = true

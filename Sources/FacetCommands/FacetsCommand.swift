@@ -20,7 +20,7 @@ struct FacetsCommand: ParsableCommand {
             FileHandle.standardError.write(Data("facet: \(path): cannot read: \(FileReport.describe(error))\n".utf8))
             throw ExitCode(2)
         }
-        let colors = Colors(enabled: isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        let colors = Colors.forStandardOutput()
         StandardStreams.write(Self.render(Analyzer.analyze(SourceText(bytes: bytes)), colors: colors))
     }
 

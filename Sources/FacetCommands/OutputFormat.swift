@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, sarif
@@ -9,9 +10,19 @@ enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
-/// ANSI colours, used only when standard output is a terminal and NO_COLOR is unset.
+/// ANSI colours, used only when standard output is a terminal and NO_COLOR is unset or empty.
 struct Colors {
     var enabled: Bool
+
+    /// The colours for standard output: on with `forced` (`--color`), else on a terminal
+    /// unless NO_COLOR holds a value. An empty NO_COLOR leaves colour on (no-color.org).
+    static func forStandardOutput(forced: Bool = false,
+                                  environment: [String: String] = ProcessInfo.processInfo.environment,
+                                  isTerminal: Bool = isatty(STDOUT_FILENO) == 1) -> Colors {
+        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return Colors(enabled: forced || (isTerminal && !noColor))
+    }
+
     func paint(_ text: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
     func bold(_ t: String) -> String { paint(t, "1") }
     func severity(_ s: String) -> String {

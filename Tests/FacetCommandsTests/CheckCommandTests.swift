@@ -434,6 +434,15 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(TerminalText.oneLine("a\r\nb\rc\nd\n\ne"), "a b c d  e")
     }
 
+    /// Only a NO_COLOR with a value turns colour off (no-color.org); an empty one did too.
+    func testAnEmptyNoColorLeavesColourOn() {
+        XCTAssertTrue(Colors.forStandardOutput(environment: ["NO_COLOR": ""], isTerminal: true).enabled)
+        XCTAssertTrue(Colors.forStandardOutput(environment: [:], isTerminal: true).enabled)
+        XCTAssertFalse(Colors.forStandardOutput(environment: ["NO_COLOR": "1"], isTerminal: true).enabled)
+        XCTAssertFalse(Colors.forStandardOutput(environment: [:], isTerminal: false).enabled)
+        XCTAssertTrue(Colors.forStandardOutput(forced: true, environment: ["NO_COLOR": "1"], isTerminal: false).enabled)
+    }
+
     func testTextOutputColumnsAreUTF8Bytes() throws {
         let path = try write("c.system.md", "日本 <instructions>\n<instructions>\nGive a few examples.\n")
         let (_, output) = try run([path])
