@@ -33,7 +33,7 @@ enum InputFiles {
                 var found: [Input] = []
                 var searched = Set<FolderIdentity>()
                 search(path, searched: &searched, found: &found)
-                inputs += found.sorted { $0.path < $1.path }
+                inputs += found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
             } else {
                 inputs.append(Input(path: path))
             }
@@ -71,7 +71,9 @@ enum InputFiles {
         closedir(stream)
         if listingError != 0 { return unreadable(listingError) }
         // In name order, so which of two ways to one folder is taken does not vary from run to run.
-        for name in names.sorted() {
+        // By bytes: Strings compare by canonical equivalence, so two names written in NFC and
+        // NFD would be equal and come in the order the folder lists them.
+        for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let full = folder.hasSuffix("/") ? folder + name : folder + "/" + name
             var info = stat()
             guard stat(full, &info) == 0 else {

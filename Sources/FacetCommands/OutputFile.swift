@@ -12,7 +12,9 @@ enum OutputFile {
             return (UInt64(info.st_dev), UInt64(info.st_ino))
         }
         if let x = identity(a), let y = identity(b) { return x == y }
-        return (a as NSString).standardizingPath == (b as NSString).standardizingPath
+        // Compared as bytes: Strings compare by canonical equivalence, and "café" in NFC
+        // and in NFD are two files.
+        return Array((a as NSString).standardizingPath.utf8) == Array((b as NSString).standardizingPath.utf8)
     }
 
     /// Opens `path` for writing from its start. An existing file is written in

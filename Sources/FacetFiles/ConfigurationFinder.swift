@@ -11,7 +11,9 @@ public final class ConfigurationFinder: @unchecked Sendable {
         var text: Result<String, ConfigurationError>
     }
 
-    private var located: [String: FileEntry?] = [:]  // directory → nearest file, if any
+    /// Directory → nearest file, if any. Keyed on the path's bytes: String keys compare by
+    /// canonical equivalence, so "café" in NFC and in NFD, two folders, shared one entry.
+    private var located: [[UInt8]: FileEntry?] = [:]
     private let lock = NSLock()
     private let explicitPath: String?
     /// The explicit file, read once: a pipe (`--config <(...)`) gives its text only once.
@@ -77,7 +79,7 @@ public final class ConfigurationFinder: @unchecked Sendable {
 
     private func locate(_ directory: String) -> FileEntry? {
         lock.lock()
-        if let cached = located[directory] { lock.unlock(); return cached }
+        if let cached = located[Array(directory.utf8)] { lock.unlock(); return cached }
         lock.unlock()
         let candidate = (directory as NSString).appendingPathComponent(".facet.toml")
         let entry: FileEntry?
@@ -89,7 +91,7 @@ public final class ConfigurationFinder: @unchecked Sendable {
             entry = parent == directory || parent.isEmpty ? nil : locate(parent)
         }
         lock.lock()
-        located[directory] = .some(entry)
+        located[Array(directory.utf8)] = .some(entry)
         lock.unlock()
         return entry
     }

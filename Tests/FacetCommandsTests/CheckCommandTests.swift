@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 @testable import FacetCommands
 @testable import FacetCore
+@testable import FacetFiles
 
 final class CheckCommandTests: XCTestCase {
     var directory: URL!
@@ -164,6 +165,33 @@ final class CheckCommandTests: XCTestCase {
         let (status, output) = try run([directory.path])
         XCTAssertEqual(status, 2, output)
         XCTAssertTrue(output.contains("bad\u{FFFD}.system.md: error: cannot read: the file's name is not valid UTF-8"), output)
+    }
+
+    /// Two folders named "café", one in NFC and one in NFD, are two folders: each has its
+    /// own `.facet.toml` lookup. Swift Strings compare by canonical equivalence, so keyed on
+    /// String they shared one, and whichever was looked up first gave both its settings.
+    func testFoldersWhoseNamesDifferOnlyInNormalisationHaveTheirOwnSettings() throws {
+        let composed = directory.appendingPathComponent("caf\u{E9}").path
+        let decomposed = directory.appendingPathComponent("cafe\u{301}").path
+        XCTAssertNotEqual(Array(composed.utf8), Array(decomposed.utf8))
+        try FileManager.default.createDirectory(atPath: composed, withIntermediateDirectories: false)
+        // A file system that normalises names (APFS) has one folder for both.
+        guard mkdir(decomposed, 0o755) == 0 else { throw XCTSkip("this file system takes both names for one folder") }
+        try Data("[rules]\nweak-instruction = \"error\"\n".utf8).write(to: URL(fileURLWithPath: composed + "/.facet.toml"))
+        for folder in [composed, decomposed] {
+            try Data("You are a bot. Try to be brief.\n".utf8).write(to: URL(fileURLWithPath: folder + "/x.system.md"))
+        }
+        // The folder without settings looked up first: its answer was the other's too.
+        let finder = ConfigurationFinder()
+        XCTAssertNil(finder.path(forDirectory: decomposed))
+        XCTAssertEqual(finder.path(forDirectory: composed).map { Array($0.utf8) }, Array((composed + "/.facet.toml").utf8))
+        for arguments in [[decomposed + "/x.system.md", composed + "/x.system.md"], [directory.path]] {
+            let (status, output) = try run(arguments)
+            XCTAssertEqual(status, 1, output)
+            XCTAssertTrue(output.contains("checked 2 files: 1 error, 1 info"), output)
+        }
+        // Neither file there yet: two names, not one, for --report and --chart.
+        XCTAssertFalse(OutputFile.isSame(composed + "/r.md", decomposed + "/r.md"))
     }
 
     func testExitTwoForBadConfiguration() throws {
