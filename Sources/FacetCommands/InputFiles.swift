@@ -9,7 +9,8 @@ enum InputFiles {
 
     struct Input: Sendable {
         var path: String
-        /// Why a folder met in a search could not be searched; reported in its place, like a file that cannot be read.
+        /// Why a folder met in a search could not be searched, or a file found cannot be
+        /// opened; reported in its place, like a file that cannot be read.
         var problem: String? = nil
         var isStandardInput: Bool { path == "-" }
     }
@@ -32,7 +33,7 @@ enum InputFiles {
             if isDirectory(path) {
                 var found: [Input] = []
                 var searched = Set<FolderIdentity>()
-                search(path, searched: &searched, found: &found)
+                search(Array(path.utf8), searched: &searched, found: &found)
                 inputs += found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
             } else {
                 inputs.append(Input(path: path))
@@ -47,51 +48,77 @@ enum InputFiles {
         var inode: UInt64
     }
 
-    /// Adds the system-message files under `folder` to `found`, following links to files
-    /// and folders. A folder reached a second time (a link to a parent, or two links to one
-    /// place) is not searched again, so a loop of links ends. Names starting with "." are left out.
-    private static func search(_ folder: String, searched: inout Set<FolderIdentity>, found: inout [Input]) {
+    /// Calls `body` with `path` as a C string: file names are bytes, and a name that is not
+    /// UTF-8 would not survive a trip through String.
+    private static func withCString<T>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
+        (path + [0]).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
+        }
+    }
+
+    /// Adds the system-message files under `folder` (its path's bytes) to `found`, following
+    /// links to files and folders. A folder reached a second time (a link to a parent, or two
+    /// links to one place) is not searched again, so a loop of links ends. Names starting with
+    /// "." are left out. The search keeps names as bytes, so a folder whose name is not UTF-8
+    /// is searched too; a file it finds whose path is not UTF-8 is explained in its place.
+    private static func search(_ folder: [UInt8], searched: inout Set<FolderIdentity>, found: inout [Input]) {
         var info = stat()
-        guard stat(folder, &info) == 0 else { return }
+        guard withCString(folder, { stat($0, &info) }) == 0 else { return }
         guard searched.insert(FolderIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted else { return }
+        let shown = String(decoding: folder, as: UTF8.self)
         // A folder that cannot be listed is reported in its place: taken for an empty one (as
         // FileManager's enumerator takes it), it was a check of nothing that passed.
-        func unreadable(_ error: Int32) { found.append(Input(path: folder, problem: "cannot read the folder: \(String(cString: strerror(error)))")) }
-        guard let stream = opendir(folder) else { return unreadable(errno) }
-        var names: [String] = []
+        func unreadable(_ error: Int32) {
+            found.append(Input(path: shown, problem: "cannot read the folder: \(String(cString: strerror(error)))"))
+        }
+        guard let stream = withCString(folder, { opendir($0) }) else { return unreadable(errno) }
+        var names: [[UInt8]] = []
         while true {
             errno = 0
             guard let entry = readdir(stream) else { break }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if !name.hasPrefix(".") { names.append(name) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if name.first != UInt8(ascii: ".") { names.append(name) }
         }
         let listingError = errno
         closedir(stream)
         if listingError != 0 { return unreadable(listingError) }
-        // In name order, so which of two ways to one folder is taken does not vary from run to run.
-        // By bytes: Strings compare by canonical equivalence, so two names written in NFC and
-        // NFD would be equal and come in the order the folder lists them.
-        for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            let full = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+        // In byte order, so which of two ways to one folder is taken does not vary from run to
+        // run (Strings compare by canonical equivalence: "café" in NFC and NFD would tie).
+        for name in names.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let full = folder.last == UInt8(ascii: "/") ? folder + name : folder + [UInt8(ascii: "/")] + name
+            let isMessageName = suffixes.contains { String(decoding: name, as: UTF8.self).hasSuffix($0) }
             var info = stat()
-            guard stat(full, &info) == 0 else {
+            guard withCString(full, { stat($0, &info) }) == 0 else {
                 // A folder that can be listed but not entered: nothing in it can be looked up.
-                if errno == EACCES && access(folder, X_OK) != 0 { return unreadable(EACCES) }
+                if errno == EACCES && withCString(folder, { access($0, X_OK) }) != 0 { return unreadable(EACCES) }
                 // Any other name that cannot be looked up (a dangling link) is kept, so that reading it says what is wrong.
-                if suffixes.contains(where: { name.hasSuffix($0) }) { found.append(Input(path: full)) }
+                if isMessageName { found.append(file(full, name: name)) }
                 continue
             }
             switch info.st_mode & S_IFMT {
             // Links are followed: a folder called "notes.system.md" is searched too.
             case S_IFDIR: search(full, searched: &searched, found: &found)
-            case S_IFREG where suffixes.contains(where: { name.hasSuffix($0) }): found.append(Input(path: full))
+            case S_IFREG where isMessageName: found.append(file(full, name: name))
             // Not FIFOs or devices: a FIFO or a link to /dev/zero would block or never end.
             default: continue
             }
         }
     }
+
+    /// A file found in a search. Facet opens files by their String path, which cannot hold
+    /// bytes that are not UTF-8, so such a path is explained in its place rather than read.
+    private static func file(_ path: [UInt8], name: [UInt8]) -> Input {
+        let shown = String(decoding: path, as: UTF8.self)
+        var problem: String?
+        if String(validating: name, as: UTF8.self) == nil {
+            problem = "cannot read: \(nameNotUTF8)"
+        } else if String(validating: path, as: UTF8.self) == nil {
+            problem = "cannot read: the name of a folder on the file's path is not valid UTF-8, so Facet cannot open the file; rename the folder"
+        }
+        return Input(path: shown, problem: problem)
+    }
+
+    static let nameNotUTF8 = "the file's name is not valid UTF-8, so Facet cannot open it; rename the file"
 
     /// Whether the path names a folder (following symbolic links).
     static func isDirectory(_ path: String) -> Bool {
@@ -112,7 +139,7 @@ enum InputFiles {
         // Swift reads file names as UTF-8 and puts U+FFFD for bytes that are not:
         // such a name no longer names its file.
         if input.path.contains("\u{FFFD}") && !FileManager.default.fileExists(atPath: input.path) {
-            throw UsageError(description: "the file's name is not valid UTF-8, so Facet cannot open it; rename the file")
+            throw UsageError(description: nameNotUTF8)
         }
         // Through a handle rather than Data(contentsOf:), which cannot read a pipe
         // (`facet check <(generate-prompt)`, a FIFO).

@@ -194,6 +194,24 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertFalse(OutputFile.isSame(composed + "/r.md", decomposed + "/r.md"))
     }
 
+    /// A folder whose name is not UTF-8 is searched, not skipped: the search decoded its
+    /// name with U+FFFD, could not look it up and dropped it, and the run passed having
+    /// checked nothing. Its files cannot be opened by name, so each is explained, exit 2.
+    func testAFolderNameThatIsNotUTF8IsSearched() throws {
+        var folder = Array(directory.appendingPathComponent("bad").path.utf8)
+        folder += [0xFF] + Array("dir".utf8)
+        XCTAssertEqual((folder + [0]).withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { mkdir($0.baseAddress!, 0o755) } }, 0)
+        let file = folder + Array("/x.system.md".utf8) + [0]
+        let fd = file.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) } }
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        close(fd)
+        try write("ok.system.md", "You are a chef.\n")
+        let (status, output) = try run([directory.path])
+        XCTAssertEqual(status, 2, output)
+        XCTAssertTrue(output.contains("bad\u{FFFD}dir/x.system.md: error: cannot read: the name of a folder on the file's path is not valid UTF-8"), output)
+        XCTAssertTrue(output.contains("checked 2 files"), output)
+    }
+
     func testExitTwoForBadConfiguration() throws {
         try write(".facet.toml", "[rules]\nnot-a-rule = \"off\"\n")
         let path = try write("a.system.md", "You are a chef.\n")
