@@ -19,8 +19,15 @@ enum InputFiles {
         var description: String
     }
 
+    /// The inputs the paths name, each file once: a file named, or found, a second time
+    /// (`facet check . sub sub/a.system.md`, a link, a hard link) keeps its first place only.
     static func expand(_ paths: [String]) throws -> [Input] {
         var inputs: [Input] = []
+        var searched = Set<FileIdentity>()
+        var seen = Set<InputKey>()
+        func add(_ input: Input, key: InputKey) {
+            if seen.insert(key).inserted { inputs.append(input) }
+        }
         for path in paths {
             if path == "-" {
                 // Read twice, standard input would be split between the two at random.
@@ -31,21 +38,46 @@ enum InputFiles {
             // A path that is not there is reported in its place, like a file that cannot be
             // read, so the other files' findings are still given.
             if isDirectory(path) {
-                var found: [Input] = []
-                var searched = Set<FolderIdentity>()
+                var found: [Found] = []
                 search(Array(path.utf8), searched: &searched, found: &found)
-                inputs += found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+                for item in found.sorted(by: { $0.input.path.utf8.lexicographicallyPrecedes($1.input.path.utf8) }) {
+                    add(item.input, key: item.key)
+                }
             } else {
-                inputs.append(Input(path: path))
+                add(Input(path: path), key: FileIdentity(path: Array(path.utf8)).map(InputKey.file) ?? .name(Array(path.utf8)))
             }
         }
         return inputs
     }
 
-    /// A folder as the file system knows it, whatever path (or link) reached it.
-    private struct FolderIdentity: Hashable {
+    /// A file or folder as the file system knows it, whatever path (or link) reached it.
+    private struct FileIdentity: Hashable {
         var device: UInt64
         var inode: UInt64
+
+        /// The file at `path` after symbolic links; nil when there is none.
+        init?(path: [UInt8]) {
+            var info = stat()
+            guard withCString(path, { stat($0, &info) }) == 0 else { return nil }
+            self.init(info)
+        }
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
+    }
+
+    /// What makes two inputs one: the file, or for a path that names none, its bytes.
+    private enum InputKey: Hashable {
+        case file(FileIdentity)
+        case name([UInt8])
+    }
+
+    /// An input met in a search, with what makes it the same as another.
+    private struct Found {
+        var input: Input
+        var key: InputKey
     }
 
     /// Calls `body` with `path` as a C string: file names are bytes, and a name that is not
@@ -61,15 +93,16 @@ enum InputFiles {
     /// links to one place) is not searched again, so a loop of links ends. Names starting with
     /// "." are left out. The search keeps names as bytes, so a folder whose name is not UTF-8
     /// is searched too; a file it finds whose path is not UTF-8 is explained in its place.
-    private static func search(_ folder: [UInt8], searched: inout Set<FolderIdentity>, found: inout [Input]) {
+    private static func search(_ folder: [UInt8], searched: inout Set<FileIdentity>, found: inout [Found]) {
         var info = stat()
         guard withCString(folder, { stat($0, &info) }) == 0 else { return }
-        guard searched.insert(FolderIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted else { return }
+        let identity = FileIdentity(info)
+        guard searched.insert(identity).inserted else { return }
         let shown = String(decoding: folder, as: UTF8.self)
         // A folder that cannot be listed is reported in its place: taken for an empty one (as
         // FileManager's enumerator takes it), it was a check of nothing that passed.
         func unreadable(_ error: Int32) {
-            found.append(Input(path: shown, problem: "cannot read the folder: \(String(cString: strerror(error)))"))
+            found.append(Found(input: Input(path: shown, problem: "cannot read the folder: \(String(cString: strerror(error)))"), key: .file(identity)))
         }
         guard let stream = withCString(folder, { opendir($0) }) else { return unreadable(errno) }
         var names: [[UInt8]] = []
@@ -92,13 +125,13 @@ enum InputFiles {
                 // A folder that can be listed but not entered: nothing in it can be looked up.
                 if errno == EACCES && withCString(folder, { access($0, X_OK) }) != 0 { return unreadable(EACCES) }
                 // Any other name that cannot be looked up (a dangling link) is kept, so that reading it says what is wrong.
-                if isMessageName { found.append(file(full, name: name)) }
+                if isMessageName { found.append(file(full, name: name, key: .name(full))) }
                 continue
             }
             switch info.st_mode & S_IFMT {
             // Links are followed: a folder called "notes.system.md" is searched too.
             case S_IFDIR: search(full, searched: &searched, found: &found)
-            case S_IFREG where isMessageName: found.append(file(full, name: name))
+            case S_IFREG where isMessageName: found.append(file(full, name: name, key: .file(FileIdentity(info))))
             // Not FIFOs or devices: a FIFO or a link to /dev/zero would block or never end.
             default: continue
             }
@@ -107,7 +140,7 @@ enum InputFiles {
 
     /// A file found in a search. Facet opens files by their String path, which cannot hold
     /// bytes that are not UTF-8, so such a path is explained in its place rather than read.
-    private static func file(_ path: [UInt8], name: [UInt8]) -> Input {
+    private static func file(_ path: [UInt8], name: [UInt8], key: InputKey) -> Found {
         let shown = String(decoding: path, as: UTF8.self)
         var problem: String?
         if String(validating: name, as: UTF8.self) == nil {
@@ -115,7 +148,7 @@ enum InputFiles {
         } else if String(validating: path, as: UTF8.self) == nil {
             problem = "cannot read: the name of a folder on the file's path is not valid UTF-8, so Facet cannot open the file; rename the folder"
         }
-        return Input(path: shown, problem: problem)
+        return Found(input: Input(path: shown, problem: problem), key: key)
     }
 
     static let nameNotUTF8 = "the file's name is not valid UTF-8, so Facet cannot open it; rename the file"

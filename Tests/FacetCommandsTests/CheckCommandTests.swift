@@ -106,13 +106,16 @@ final class CheckCommandTests: XCTestCase {
     /// blocked `facet check DIR` forever, and a link to /dev/zero was read
     /// until memory ran out.
     func testADirectorySearchSkipsFIFOsAndDevices() throws {
-        let real = try write("b.system.md", "You are a chef.\n")
-        XCTAssertEqual(mkfifo(directory.appendingPathComponent("a.system.md").path, 0o600), 0)
-        try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("z.system.md").path, withDestinationPath: "/dev/zero")
-        try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("link.system.md").path, withDestinationPath: real)
-        let found = try InputFiles.expand([directory.path]).map { ($0.path as NSString).lastPathComponent }
+        try write("searched/b.system.md", "You are a chef.\n")
+        // Outside the folder searched: a link to a file found anyway would be that file again.
+        let real = try write("elsewhere.system.md", "You are a tutor.\n")
+        let searched = directory.appendingPathComponent("searched")
+        XCTAssertEqual(mkfifo(searched.appendingPathComponent("a.system.md").path, 0o600), 0)
+        try FileManager.default.createSymbolicLink(atPath: searched.appendingPathComponent("z.system.md").path, withDestinationPath: "/dev/zero")
+        try FileManager.default.createSymbolicLink(atPath: searched.appendingPathComponent("link.system.md").path, withDestinationPath: real)
+        let found = try InputFiles.expand([searched.path]).map { ($0.path as NSString).lastPathComponent }
         XCTAssertEqual(found, ["b.system.md", "link.system.md"])
-        let (status, output) = try run([directory.path])
+        let (status, output) = try run([searched.path])
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("checked 2 files"), output)
     }
@@ -468,6 +471,29 @@ final class CheckCommandTests: XCTestCase {
         let found = try InputFiles.expand([directory.appendingPathComponent("tree").path])
         let names = found.map { String($0.path.dropFirst(directory.path.count + 1)) }
         XCTAssertEqual(names, ["tree/b.system.md", "tree/sub/a.system.md"])
+    }
+
+    /// Paths that overlap name each file once, in the place it first came: `facet check .
+    /// sub sub/x.system.md` checked x three times. Files are told apart by device and
+    /// inode, so a link to one is the same file too.
+    func testOverlappingPathsCheckEachFileOnce() throws {
+        let inner = try write("sub/x.system.md", "You are a bot. Try to be brief.\n")
+        let outer = try write("y.system.md", "You are a chef.\n")
+        let sub = directory.appendingPathComponent("sub").path
+        let link = directory.appendingPathComponent("z.system.md").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: outer)
+        var (status, output) = try run([directory.path, sub, inner, link])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("checked 2 files"), output)
+        XCTAssertEqual(output.components(separatedBy: "[weak-instruction]").count, 2, output)
+        // The first place wins: the file named first, then the rest of the folder in name order.
+        XCTAssertEqual(try InputFiles.expand([inner, directory.path, sub]).map(\.path), [inner, outer])
+        XCTAssertEqual(try InputFiles.expand([sub, directory.path]).map(\.path), [inner, outer])
+        // A path that is not there, named twice, is one error.
+        let missing = directory.appendingPathComponent("nope.system.md").path
+        (status, output) = try run([missing, missing])
+        XCTAssertEqual(status, 2, output)
+        XCTAssertEqual(output.components(separatedBy: "nope.system.md").count, 2, output)
     }
 
     /// `facet facets` shows a unit that spans CRLF lines on one line; the "\r" of
