@@ -33,14 +33,35 @@ struct ScoreFacetsCommand: ParsableCommand {
     @Flag(help: "Score the rules alone, without the learned layer.")
     var ruleBased = false
 
+    /// A file that cannot be read or a label that cannot be used, said with the file (and
+    /// the line, for a label): exit 2, as for every IO error.
+    struct InputError: Error, CustomStringConvertible {
+        var description: String
+    }
+
     func run() throws {
+        let status = try execute(output: { StandardStreams.write($0) })
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Scores the labelled files, writing the table to `output`; returns the exit status.
+    func execute(output: (String) -> Void) throws -> Int32 {
+        do {
+            return try score(output: output)
+        } catch let error as InputError {
+            FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
+            return 2
+        }
+    }
+
+    private func score(output: (String) -> Void) throws -> Int32 {
         var documents: [FacetScores] = []
         var featureLines: [String] = []
         for path in try taggedFiles() {
-            let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+            let bytes = try Self.read(path)
             let tagged: TaggedText
             do { tagged = try TaggedText.parse(bytes) } catch {
-                throw ValidationError("\(path): \(error)")
+                throw InputError(description: "\(path): \(error)")
             }
             let name = (path as NSString).lastPathComponent
             documents.append(score(SourceText(bytes: tagged.plain), gold: tagged.spans, name: name, lines: &featureLines))
@@ -53,10 +74,11 @@ struct ScoreFacetsCommand: ParsableCommand {
         guard !documents.isEmpty else { throw ValidationError("no labelled files given") }
         var total = FacetScores()
         for document in documents { total.add(document) }
-        print(Self.table(total))
+        output(Self.table(total) + "\n")
         let interval = BootstrapInterval(documents: documents)
-        print(String(format: "micro-F1 95%% interval %.3f-%.3f (documents resampled %d times)", interval.lower, interval.upper, interval.samples))
-        if mistakes { for line in total.mistakes { print(line) } }
+        output(String(format: "micro-F1 95%% interval %.3f-%.3f (documents resampled %d times)\n", interval.lower, interval.upper, interval.samples))
+        if mistakes { for line in total.mistakes { output(line + "\n") } }
+        return 0
     }
 
     /// Scores one document; with --features, adds its units' feature lines to `lines`.
@@ -67,17 +89,25 @@ struct ScoreFacetsCommand: ParsableCommand {
         return FacetEvaluation.score(document: document, facets: classifier.classify(document), gold: gold, name: name)
     }
 
+    /// A file's bytes, as `facet check` reads them (up to 256 MB, a pipe too).
+    static func read(_ path: String) throws -> [UInt8] {
+        do { return try InputFiles.read(InputFiles.Input(path: path)) } catch {
+            throw InputError(description: "\(path): cannot read: \(FileReport.describe(error))")
+        }
+    }
+
     func taggedFiles() throws -> [String] {
         var files: [String] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw ValidationError("\(path): no such file") }
-            if isDirectory.boolValue {
-                let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".tagged.md") }.sorted()
-                files += names.map { (path as NSString).appendingPathComponent($0) }
-            } else {
-                files.append(path)
+            guard InputFiles.isDirectory(path) else {
+                files.append(path)  // one that is not there says so when it is read
+                continue
             }
+            let names: [String]
+            do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
+                throw InputError(description: "\(path): cannot read the folder: \(FileReport.describe(error))")
+            }
+            files += names.filter { $0.hasSuffix(".tagged.md") }.sorted().map { (path as NSString).appendingPathComponent($0) }
         }
         return files
     }
@@ -85,12 +115,20 @@ struct ScoreFacetsCommand: ParsableCommand {
     /// Scores each labelled source file, in the order the labels name them.
     func scoreLabels(_ path: String, lines: inout [String]) throws -> [FacetScores] {
         struct Label: Decodable { var source: String; var start: Int?; var end: Int?; var facets: [String]?; var prefix_bytes: Int? }
-        var bySource: [String: (prefix: Int?, spans: [TaggedText.Span])] = [:]
+        var bySource: [String: (prefix: Int?, spans: [TaggedText.Span], line: Int)] = [:]
         var order: [String] = []
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        for line in text.split(separator: "\n") where !line.isEmpty {
-            let label = try JSONDecoder().decode(Label.self, from: Data(line.utf8))
-            if bySource[label.source] == nil { order.append(label.source); bySource[label.source] = (nil, []) }
+        guard let text = String(validating: try Self.read(path), as: UTF8.self) else {
+            throw InputError(description: "\(path): cannot read the file as UTF-8 text")
+        }
+        // Numbered as the file is, blank lines too, so an error names the line to fix.
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            let here = "\(path):\(index + 1)"
+            let label: Label
+            do { label = try JSONDecoder().decode(Label.self, from: Data(line.utf8)) } catch {
+                throw InputError(description: "\(here): \(Self.describe(error))")
+            }
+            if bySource[label.source] == nil { order.append(label.source); bySource[label.source] = (nil, [], index + 1) }
             if let prefix = label.prefix_bytes { bySource[label.source]!.prefix = prefix }
             if let start = label.start, let end = label.end, let facets = label.facets {
                 bySource[label.source]!.spans.append(TaggedText.Span(range: start..<end, facets: Set(facets.compactMap(Facet.init(rawValue:)))))
@@ -99,11 +137,32 @@ struct ScoreFacetsCommand: ParsableCommand {
         var documents: [FacetScores] = []
         for source in order {
             let entry = bySource[source]!
-            var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: (root as NSString).appendingPathComponent(source))))
+            let file = (root as NSString).appendingPathComponent(source)
+            var bytes: [UInt8]
+            do { bytes = try Self.read(file) } catch let error as InputError {
+                throw InputError(description: "\(error.description) (the source of \(path):\(entry.line))")
+            }
             if let prefix = entry.prefix, prefix < bytes.count { bytes = Array(bytes[..<prefix]) }
             documents.append(score(SourceText(bytes: bytes), gold: entry.spans, name: source, lines: &lines))
         }
         return documents
+    }
+
+    /// Why a line is not a label, in a few words rather than a decoder's dump.
+    static func describe(_ error: Error) -> String {
+        let shape = #"a label is one JSON object: {"source": "file", "start": 0, "end": 10, "facets": ["role"]}"#
+        guard let error = error as? DecodingError else { return "not a label: \(error)" }
+        func field(_ context: DecodingError.Context) -> String { context.codingPath.map(\.stringValue).joined(separator: ".") }
+        switch error {
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON; \(shape)" : "\"\(field(context))\": \(context.debugDescription)"
+        case .keyNotFound(let key, _):
+            return "no \"\(key.stringValue)\"; \(shape)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return context.codingPath.isEmpty ? "not a JSON object; \(shape)" : "\"\(field(context))\" has the wrong type; \(shape)"
+        @unknown default:
+            return "not a label; \(shape)"
+        }
     }
 
     static func table(_ s: FacetScores) -> String {

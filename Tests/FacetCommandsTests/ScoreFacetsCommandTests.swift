@@ -1,0 +1,67 @@
+import XCTest
+import Foundation
+@testable import FacetCommands
+@testable import FacetCore
+
+/// `facet score-facets` run as the CLI runs it, on labels that are wrong in every way.
+final class ScoreFacetsCommandTests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("facet-score-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    /// Parses the arguments as the `facet` command line would and runs `score-facets`:
+    /// the exit status, standard output and standard error.
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let command = try XCTUnwrap(try FacetEntry.parseAsRoot(["score-facets"] + arguments) as? ScoreFacetsCommand)
+        var output = ""
+        let (status, errors) = try capturingStandardError { try command.execute { output += $0 } }
+        return (status, output, errors)
+    }
+
+    /// A source that is not there, and a labels file that is not there, are IO errors
+    /// (exit 2) named by file, not a Foundation error's dump with exit 1.
+    func testFilesThatCannotBeReadAreNamed() throws {
+        let labels = try write("labels.jsonl", #"{"source": "nope.md", "start": 0, "end": 5, "facets": ["role"]}"# + "\n")
+        var (status, _, errors) = try run(["--labels", labels, "--root", directory.path])
+        XCTAssertEqual(status, 2, errors)
+        XCTAssertEqual(errors, "facet: \(directory.path)/nope.md: cannot read: No such file or directory (the source of \(labels):1)\n")
+        (status, _, errors) = try run(["--labels", directory.appendingPathComponent("missing.jsonl").path])
+        XCTAssertEqual(status, 2, errors)
+        XCTAssertEqual(errors, "facet: \(directory.path)/missing.jsonl: cannot read: No such file or directory\n")
+        (status, _, errors) = try run([directory.appendingPathComponent("missing.tagged.md").path])
+        XCTAssertEqual(status, 2, errors)
+        XCTAssertEqual(errors, "facet: \(directory.path)/missing.tagged.md: cannot read: No such file or directory\n")
+    }
+
+    /// A line that is not a label names the labels file and its line (blank lines counted).
+    func testALineThatIsNotALabelNamesItsLine() throws {
+        try write("a.md", "You are a chef.\n")
+        let good = #"{"source": "a.md", "start": 0, "end": 15, "facets": ["role"]}"#
+        for (line, expected) in [("{not json", "not valid JSON"), (#"{"start": 0}"#, #"no "source""#),
+                                 (#"{"source": "a.md", "start": "zero"}"#, #""start" has the wrong type"#), ("[1]", "not a JSON object")] {
+            let labels = try write("labels.jsonl", good + "\n\n" + line + "\n")
+            let (status, _, errors) = try run(["--labels", labels, "--root", directory.path])
+            XCTAssertEqual(status, 2, errors)
+            XCTAssertTrue(errors.hasPrefix("facet: \(labels):3: \(expected)"), errors)
+            XCTAssertFalse(errors.contains("DecodingError"), errors)
+        }
+        let labels = try write("labels.jsonl", good + "\r\n\n")
+        let (status, output, errors) = try run(["--labels", labels, "--root", directory.path])
+        XCTAssertEqual(status, 0, errors)
+        XCTAssertTrue(output.contains("1 documents, 1 units"), output)
+    }
+}
