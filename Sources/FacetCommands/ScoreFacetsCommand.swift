@@ -115,7 +115,14 @@ struct ScoreFacetsCommand: ParsableCommand {
     /// Scores each labelled source file, in the order the labels name them.
     func scoreLabels(_ path: String, lines: inout [String]) throws -> [FacetScores] {
         struct Label: Decodable { var source: String; var start: Int?; var end: Int?; var facets: [String]?; var prefix_bytes: Int? }
-        var bySource: [String: (prefix: Int?, spans: [TaggedText.Span], line: Int)] = [:]
+        /// A source's labels, with the line of each span for errors found once the file is read.
+        struct LabelledSource {
+            var prefix: Int?
+            var spans: [TaggedText.Span] = []
+            var spanLines: [Int] = []
+            var line: Int
+        }
+        var bySource: [String: LabelledSource] = [:]
         var order: [String] = []
         guard let text = String(validating: try Self.read(path), as: UTF8.self) else {
             throw InputError(description: "\(path): cannot read the file as UTF-8 text")
@@ -128,10 +135,18 @@ struct ScoreFacetsCommand: ParsableCommand {
             do { label = try JSONDecoder().decode(Label.self, from: Data(line.utf8)) } catch {
                 throw InputError(description: "\(here): \(Self.describe(error))")
             }
-            if bySource[label.source] == nil { order.append(label.source); bySource[label.source] = (nil, [], index + 1) }
-            if let prefix = label.prefix_bytes { bySource[label.source]!.prefix = prefix }
+            if bySource[label.source] == nil { order.append(label.source); bySource[label.source] = LabelledSource(line: index + 1) }
+            if let prefix = label.prefix_bytes {
+                guard prefix >= 0 else { throw InputError(description: "\(here): \"prefix_bytes\" is \(prefix); a count of bytes is 0 or more") }
+                bySource[label.source]!.prefix = prefix
+            }
             if let start = label.start, let end = label.end, let facets = label.facets {
+                // Checked here: a range that ends before it starts stopped the process.
+                guard start >= 0, start <= end else {
+                    throw InputError(description: "\(here): \"start\" \(start) and \"end\" \(end) are no range of bytes; 0 ≤ start ≤ end")
+                }
                 bySource[label.source]!.spans.append(TaggedText.Span(range: start..<end, facets: Set(facets.compactMap(Facet.init(rawValue:)))))
+                bySource[label.source]!.spanLines.append(index + 1)
             }
         }
         var documents: [FacetScores] = []
@@ -141,6 +156,10 @@ struct ScoreFacetsCommand: ParsableCommand {
             var bytes: [UInt8]
             do { bytes = try Self.read(file) } catch let error as InputError {
                 throw InputError(description: "\(error.description) (the source of \(path):\(entry.line))")
+            }
+            // Past the end, a label could only be matched by accident: the labels are for another version of the file.
+            for (span, line) in zip(entry.spans, entry.spanLines) where span.range.upperBound > bytes.count {
+                throw InputError(description: "\(path):\(line): \"end\" \(span.range.upperBound) is past the end of \(file) (\(bytes.count) bytes)")
             }
             if let prefix = entry.prefix, prefix < bytes.count { bytes = Array(bytes[..<prefix]) }
             documents.append(score(SourceText(bytes: bytes), gold: entry.spans, name: source, lines: &lines))

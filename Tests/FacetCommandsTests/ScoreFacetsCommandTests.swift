@@ -64,4 +64,22 @@ final class ScoreFacetsCommandTests: XCTestCase {
         XCTAssertEqual(status, 0, errors)
         XCTAssertTrue(output.contains("1 documents, 1 units"), output)
     }
+
+    /// Labels whose numbers are no range of the file are errors naming the line: a start
+    /// after the end, and a negative prefix, stopped the process (SIGILL).
+    func testLabelsOutsideTheFileAreErrorsNotCrashes() throws {
+        try write("a.md", "You are a chef.\n")
+        for (line, expected) in [(#"{"source": "a.md", "start": 10, "end": 5, "facets": ["role"]}"#, #""start" 10 and "end" 5 are no range of bytes"#),
+                                 (#"{"source": "a.md", "start": -1, "end": 5, "facets": ["role"]}"#, #""start" -1 and "end" 5 are no range of bytes"#),
+                                 (#"{"source": "a.md", "prefix_bytes": -1}"#, #""prefix_bytes" is -1"#),
+                                 (#"{"source": "a.md", "start": 0, "end": 17, "facets": ["role"]}"#, #""end" 17 is past the end of \#(directory.path)/a.md (16 bytes)"#)] {
+            let labels = try write("labels.jsonl", line + "\n")
+            let (status, _, errors) = try run(["--labels", labels, "--root", directory.path])
+            XCTAssertEqual(status, 2, errors)
+            XCTAssertTrue(errors.hasPrefix("facet: \(labels):1: \(expected)"), errors)
+        }
+        // The whole file, and a prefix of it, are ranges.
+        let labels = try write("labels.jsonl", #"{"source": "a.md", "start": 0, "end": 16, "facets": ["role"]}"# + "\n" + #"{"source": "a.md", "prefix_bytes": 0}"# + "\n")
+        XCTAssertEqual(try run(["--labels", labels, "--root", directory.path]).status, 0)
+    }
 }
