@@ -55,9 +55,13 @@ struct ScoreFacetsCommand: ParsableCommand {
     }
 
     private func score(output: (String) -> Void) throws -> Int32 {
+        // Every argument is checked before --features is written: it was emptied first.
+        guard !paths.isEmpty || labels != nil else { throw ValidationError("no labelled files given") }
+        let files = try taggedFiles()
+        try refuseAsFeatures(files + [labels].compactMap { $0 })
         var documents: [FacetScores] = []
         var featureLines: [String] = []
-        for path in try taggedFiles() {
+        for path in files {
             let bytes = try Self.read(path)
             let tagged: TaggedText
             do { tagged = try TaggedText.parse(bytes) } catch {
@@ -67,11 +71,12 @@ struct ScoreFacetsCommand: ParsableCommand {
             documents.append(score(SourceText(bytes: tagged.plain), gold: tagged.spans, name: name, lines: &featureLines))
         }
         if let labels { documents += try scoreLabels(labels, lines: &featureLines) }
-        if let features {
-            let text = featureLines.joined(separator: "\n") + (featureLines.isEmpty ? "" : "\n")
-            try text.write(toFile: features, atomically: true, encoding: .utf8)
-        }
         guard !documents.isEmpty else { throw ValidationError("no labelled files given") }
+        if let features {
+            // In place, so a link stays a link (an atomic write put a file where it was).
+            let text = featureLines.joined(separator: "\n") + (featureLines.isEmpty ? "" : "\n")
+            guard OutputFile.write(text, to: features) else { return 2 }
+        }
         var total = FacetScores()
         for document in documents { total.add(document) }
         output(Self.table(total) + "\n")
@@ -87,6 +92,14 @@ struct ScoreFacetsCommand: ParsableCommand {
         if features != nil { lines += FacetEvaluation.featureLines(document: document, gold: gold, name: name) }
         let classifier = ruleBased ? FacetClassifier.ruleBased : FacetClassifier()
         return FacetEvaluation.score(document: document, facets: classifier.classify(document), gold: gold, name: name)
+    }
+
+    /// Refuses a --features file that is one of `inputs`: writing it would destroy what is read.
+    func refuseAsFeatures(_ inputs: [String]) throws {
+        guard let features else { return }
+        for input in inputs where OutputFile.isSame(features, input) {
+            throw InputError(description: "\(features) is one of the files read (\(input)); write the features to another file")
+        }
     }
 
     /// A file's bytes, as `facet check` reads them (up to 256 MB, a pipe too).
@@ -149,6 +162,7 @@ struct ScoreFacetsCommand: ParsableCommand {
                 bySource[label.source]!.spanLines.append(index + 1)
             }
         }
+        try refuseAsFeatures(order.map { (root as NSString).appendingPathComponent($0) })
         var documents: [FacetScores] = []
         for source in order {
             let entry = bySource[source]!

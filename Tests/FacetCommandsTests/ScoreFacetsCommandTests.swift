@@ -82,4 +82,45 @@ final class ScoreFacetsCommandTests: XCTestCase {
         let labels = try write("labels.jsonl", #"{"source": "a.md", "start": 0, "end": 16, "facets": ["role"]}"# + "\n" + #"{"source": "a.md", "prefix_bytes": 0}"# + "\n")
         XCTAssertEqual(try run(["--labels", labels, "--root", directory.path]).status, 0)
     }
+
+    /// --features is written last, in place, and never over a file read: it was emptied
+    /// before the arguments were checked, written over its own input, and a link to it
+    /// was replaced by a file.
+    func testFeaturesNeverDestroyAFile() throws {
+        let keep = try write("keep.md", "precious\n")
+        let tagged = try write("t.tagged.md", "«role»You are a chef.«/»\n")
+        try write("a.md", "You are a chef.\n")
+        let labels = try write("labels.jsonl", #"{"source": "a.md", "start": 0, "end": 15, "facets": ["role"]}"# + "\n")
+        func contents(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+        // No input: a usage error, and the file is as it was.
+        XCTAssertThrowsError(try run(["--features", keep]))
+        XCTAssertEqual(try contents(keep), "precious\n")
+        // A folder without tagged files gives no document: the same.
+        let empty = directory.appendingPathComponent("empty").path
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
+        XCTAssertThrowsError(try run([empty, "--features", keep]))
+        XCTAssertEqual(try contents(keep), "precious\n")
+        // An input named as the output, directly, through a link, as the labels or a source.
+        let link = directory.appendingPathComponent("link.md").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: tagged)
+        for arguments in [[tagged, "--features", tagged], [tagged, "--features", link],
+                          ["--labels", labels, "--root", directory.path, "--features", labels],
+                          ["--labels", labels, "--root", directory.path, "--features", directory.appendingPathComponent("a.md").path]] {
+            let (status, _, errors) = try run(arguments)
+            XCTAssertEqual(status, 2, errors)
+            XCTAssertTrue(errors.contains("is one of the files read"), errors)
+        }
+        XCTAssertEqual(try contents(tagged), "«role»You are a chef.«/»\n")
+        XCTAssertEqual(try contents(labels), #"{"source": "a.md", "start": 0, "end": 15, "facets": ["role"]}"# + "\n")
+        XCTAssertEqual(try contents(directory.appendingPathComponent("a.md").path), "You are a chef.\n")
+        // A link to the output file stays a link, and the file it points to gets the lines.
+        let target = try write("features.jsonl", "")
+        let features = directory.appendingPathComponent("features-link.jsonl").path
+        try FileManager.default.createSymbolicLink(atPath: features, withDestinationPath: target)
+        let (status, _, errors) = try run([tagged, "--features", features])
+        XCTAssertEqual(status, 0, errors)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: features), target)
+        let written = try contents(target)
+        XCTAssertTrue(written.contains(#""gold":["role"]"#), written)
+    }
 }
