@@ -135,7 +135,9 @@ struct ScoreFacetsCommand: ParsableCommand {
             var spanLines: [Int] = []
             var line: Int
         }
-        var bySource: [String: LabelledSource] = [:]
+        // Keyed on the name's bytes: String keys compare by canonical equivalence, and
+        // "café" in NFC and in NFD are two files.
+        var bySource: [[UInt8]: LabelledSource] = [:]
         var order: [String] = []
         guard let text = String(validating: try Self.read(path), as: UTF8.self) else {
             throw InputError(description: "\(path): cannot read the file as UTF-8 text")
@@ -148,24 +150,25 @@ struct ScoreFacetsCommand: ParsableCommand {
             do { label = try JSONDecoder().decode(Label.self, from: Data(line.utf8)) } catch {
                 throw InputError(description: "\(here): \(Self.describe(error))")
             }
-            if bySource[label.source] == nil { order.append(label.source); bySource[label.source] = LabelledSource(line: index + 1) }
+            let key = Array(label.source.utf8)
+            if bySource[key] == nil { order.append(label.source); bySource[key] = LabelledSource(line: index + 1) }
             if let prefix = label.prefix_bytes {
                 guard prefix >= 0 else { throw InputError(description: "\(here): \"prefix_bytes\" is \(prefix); a count of bytes is 0 or more") }
-                bySource[label.source]!.prefix = prefix
+                bySource[key]!.prefix = prefix
             }
             if let start = label.start, let end = label.end, let facets = label.facets {
                 // Checked here: a range that ends before it starts stopped the process.
                 guard start >= 0, start <= end else {
                     throw InputError(description: "\(here): \"start\" \(start) and \"end\" \(end) are no range of bytes; 0 ≤ start ≤ end")
                 }
-                bySource[label.source]!.spans.append(TaggedText.Span(range: start..<end, facets: Set(facets.compactMap(Facet.init(rawValue:)))))
-                bySource[label.source]!.spanLines.append(index + 1)
+                bySource[key]!.spans.append(TaggedText.Span(range: start..<end, facets: Set(facets.compactMap(Facet.init(rawValue:)))))
+                bySource[key]!.spanLines.append(index + 1)
             }
         }
         try refuseAsFeatures(order.map { (root as NSString).appendingPathComponent($0) })
         var documents: [FacetScores] = []
         for source in order {
-            let entry = bySource[source]!
+            let entry = bySource[Array(source.utf8)]!
             let file = (root as NSString).appendingPathComponent(source)
             var bytes: [UInt8]
             do { bytes = try Self.read(file) } catch let error as InputError {

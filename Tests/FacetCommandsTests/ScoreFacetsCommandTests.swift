@@ -123,4 +123,22 @@ final class ScoreFacetsCommandTests: XCTestCase {
         let written = try contents(target)
         XCTAssertTrue(written.contains(#""gold":["role"]"#), written)
     }
+
+    /// Sources named "café.md" in NFC and in NFD are two files, each scored with its own
+    /// labels: keyed on String, the second's labels went to the first.
+    func testSourcesWhoseNamesDifferOnlyInNormalisationAreTwoFiles() throws {
+        let composed = "caf\u{E9}.md", decomposed = "cafe\u{301}.md"
+        try write(composed, "You are a chef.\n")
+        guard !FileManager.default.fileExists(atPath: directory.appendingPathComponent(decomposed).path) else {
+            throw XCTSkip("this file system takes both names for one file")
+        }
+        try write(decomposed, "Reply in JSON only.\n")
+        let labels = try write("labels.jsonl", [
+            #"{"source": "\#(composed)", "start": 0, "end": 15, "facets": ["role"]}"#,
+            #"{"source": "\#(decomposed)", "start": 0, "end": 19, "facets": ["format"]}"#,
+        ].joined(separator: "\n") + "\n")
+        let (status, output, errors) = try run(["--labels", labels, "--root", directory.path])
+        XCTAssertEqual(status, 0, errors)
+        XCTAssertTrue(output.contains("2 documents, 2 units"), output)
+    }
 }
