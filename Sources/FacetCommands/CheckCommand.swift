@@ -78,6 +78,13 @@ struct CheckCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
                 return 2
             }
+            // Nor the settings in use, named by --config or found beside a dataset.
+            let settingsFiles = datasets.compactMap { configurations.path(forDirectory: ($0 as NSString).deletingLastPathComponent) }
+            for output in [report, chart].compactMap({ $0 }) {
+                guard let settings = settingsFiles.first(where: { OutputFile.isSame(output, $0) }) else { continue }
+                FileHandle.standardError.write(Data("facet: \(output) is the configuration file in use (\(settings)); write the report and chart to other files\n".utf8))
+                return 2
+            }
             var status: Int32 = 0
             var checked: [CheckedDataset] = []
             for dataset in datasets {

@@ -98,6 +98,30 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertEqual(try check([strict]).status, 1)
     }
 
+    /// --report and --chart never write over the settings in use: the file --config names,
+    /// or the .facet.toml found above a dataset, was overwritten with the report.
+    func testTheReportAndChartAreNotWrittenOverTheConfiguration() throws {
+        let dataset = try file("data.jsonl", #"{"system": "Be brief."}"# + "\n")
+        let settings = "[rules]\nweak-instruction = \"error\"\n"
+        let explicit = try file("my.toml", settings)
+        let found = try file(".facet.toml", settings)
+        let link = directory.appendingPathComponent("link.toml").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: explicit)
+        for arguments in [["--config", explicit, "--report", explicit], ["--config", explicit, "--chart", link],
+                          ["--report", found], ["--chart", found]] {
+            let ((status, output), errors) = try capturingStandardError { try check([dataset] + arguments) }
+            XCTAssertEqual(status, 2, output)
+            XCTAssertTrue(errors.contains("is the configuration file in use"), errors)
+            XCTAssertEqual(output, "", "refused before the dataset is read")
+        }
+        XCTAssertEqual(try String(contentsOfFile: explicit, encoding: .utf8), settings)
+        XCTAssertEqual(try String(contentsOfFile: found, encoding: .utf8), settings)
+        // Another file beside them is written as before.
+        let report = directory.appendingPathComponent("r.md").path
+        XCTAssertEqual(try check([dataset, "--summary-only", "--report", report]).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: report))
+    }
+
     /// JSON Lines whose first line is an array: that line is one row (not an object),
     /// and every line after it is read; they were all lost. In a .json file that is
     /// one array, text after its closing bracket is reported, not ignored.
