@@ -104,6 +104,13 @@ struct CheckCommand: ParsableCommand {
             }
             return written ? status : 2
         }
+        // Silently ignored, they looked like a report written and a check that passed.
+        let datasetOptions = [report.map { _ in "--report" }, chart.map { _ in "--chart" }, summaryOnly ? "--summary-only" : nil].compactMap { $0 }
+        guard datasetOptions.isEmpty else {
+            let named = datasetOptions.joined(separator: ", ")
+            FileHandle.standardError.write(Data("facet: \(named) apply to datasets (.jsonl, .json files) only; none is among the paths\n".utf8))
+            return 2
+        }
         let inputs: [InputFiles.Input]
         let finder: ConfigurationFinder
         do {

@@ -122,6 +122,23 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: report))
     }
 
+    /// --report, --chart and --summary-only on message files are a usage error: they were
+    /// ignored, and the run passed without writing the report it was asked for.
+    func testDatasetOptionsWithoutADatasetAreAUsageError() throws {
+        let message = try file("ok.system.md", "You are a chef.\n")
+        let report = directory.appendingPathComponent("r.md").path
+        let chart = directory.appendingPathComponent("c.svg").path
+        for (arguments, named) in [(["--report", report, "--chart", chart], "--report, --chart"), (["--summary-only"], "--summary-only")] {
+            let ((status, output), errors) = try capturingStandardError { try check([message] + arguments) }
+            XCTAssertEqual(status, 2, output)
+            XCTAssertEqual(output, "")
+            XCTAssertTrue(errors.contains("\(named) apply to datasets (.jsonl, .json files) only"), errors)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: report))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: chart))
+        XCTAssertEqual(try check([message]).status, 0)
+    }
+
     /// JSON Lines whose first line is an array: that line is one row (not an object),
     /// and every line after it is read; they were all lost. In a .json file that is
     /// one array, text after its closing bracket is reported, not ignored.
