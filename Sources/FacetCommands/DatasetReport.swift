@@ -10,6 +10,8 @@ enum DatasetReport {
     /// `data.jsonl:12: row 12, 1:5: warning: message [rule]`, one per finding; skipped rows say why.
     static func rowLines(_ results: [DatasetRowResult], file: String, colors: Colors) -> String {
         var out = ""
+        // A file name is text from the user too: an escape in it would reach the terminal.
+        let file = TerminalText.safe(file)
         for result in results {
             let place = "\(file):\(result.line): row \(result.row)"
             if let problem = result.problem {
@@ -87,7 +89,7 @@ enum DatasetReport {
 
     static func text(_ summary: DatasetSummary, file: String, seconds: Double, threads: Int) -> String {
         let messages = summary.messages
-        var out = "\n\(file): \(number(summary.rows)) rows, \(number(messages)) system messages"
+        var out = "\n\(TerminalText.safe(file)): \(number(summary.rows)) rows, \(number(messages)) system messages"
         let formats = DatasetFormat.allCases.compactMap { format in summary.formats[format.rawValue].map { "\(format.rawValue) \(number($0))" } }
         if !formats.isEmpty { out += " (" + formats.joined(separator: ", ") + ")" }
         let skipped = summary.skipped.values.reduce(0, +)
@@ -124,7 +126,8 @@ enum DatasetReport {
 
     static func markdown(_ summary: DatasetSummary, file: String, seconds: Double) -> String {
         let messages = summary.messages
-        var out = "# Dataset report: \(file)\n\n"
+        // On one line, without control characters: a line break in the name would end the heading.
+        var out = "# Dataset report: \(TerminalText.safe(TerminalText.oneLine(file)))\n\n"
         out += "| | |\n|---|---|\n| Rows | \(number(summary.rows)) |\n| System messages | \(number(messages)) |\n"
         for format in DatasetFormat.allCases { if let n = summary.formats[format.rawValue] { out += "| \(format.rawValue) rows | \(number(n)) |\n" } }
         for (reason, count) in skippedReasons(summary) { out += "| Skipped: \(reason) | \(number(count)) |\n" }
@@ -170,8 +173,12 @@ enum DatasetReport {
     static func svg(_ datasets: [(file: String, summary: DatasetSummary)]) -> String {
         let barHeight = 24, gap = 8, left = 110, width = 400
         let panel = Facet.allCases.count * (barHeight + gap) + 50
+        /// Text for XML 1.0: markup escaped, and what it cannot hold (control characters but
+        /// tab, U+FFFE, U+FFFF) as U+FFFD, so a file name cannot make the chart invalid.
         func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            let allowed = TerminalText.safe(TerminalText.oneLine(s)).unicodeScalars.map { $0.value == 0xFFFE || $0.value == 0xFFFF ? "\u{FFFD}" : $0 }
+            return String(String.UnicodeScalarView(allowed))
+                .replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
         }
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(left + width + 80)\" height=\"\(panel * datasets.count)\" font-family=\"sans-serif\" font-size=\"13\">\n"
         for (number, (file, summary)) in datasets.enumerated() {

@@ -3,6 +3,9 @@ import Foundation
 @testable import FacetCommands
 import FacetFiles
 @testable import FacetCore
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 /// `facet check DATA.jsonl`, `facet tag` and `facet untag` run as the CLI runs them.
 final class DatasetCommandTests: XCTestCase {
@@ -137,6 +140,25 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: report))
         XCTAssertFalse(FileManager.default.fileExists(atPath: chart))
         XCTAssertEqual(try check([message]).status, 0)
+    }
+
+    /// A dataset's name is shown as file names are in file mode: an escape or a bell in it
+    /// reached the terminal, and made the SVG chart invalid XML.
+    func testControlCharactersInADatasetNameReachNeitherTheTerminalNorTheChart() throws {
+        let path = try file("a\u{1B}[31m\u{7}\u{FFFF}b.jsonl", #"{"system": "You are a tutor. Maybe give some examples."}"# + "\n")
+        let report = directory.appendingPathComponent("r.md").path
+        let chart = directory.appendingPathComponent("c.svg").path
+        let (status, output) = try check([path, "--report", report, "--chart", chart])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("a\u{FFFD}[31m\u{FFFD}\u{FFFF}b.jsonl:1: row 1"), output)
+        XCTAssertTrue(output.contains("a\u{FFFD}[31m\u{FFFD}\u{FFFF}b.jsonl: 1 rows"), output)
+        XCTAssertFalse(output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{7}" }, output)
+        let markdown = try String(contentsOfFile: report, encoding: .utf8)
+        XCTAssertTrue(markdown.hasPrefix("# Dataset report: \(directory.path)/a\u{FFFD}[31m\u{FFFD}\u{FFFF}b.jsonl\n"), markdown)
+        let svg = try Data(contentsOf: URL(fileURLWithPath: chart))
+        let parser = XMLParser(data: svg)
+        XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? ""): \(String(decoding: svg, as: UTF8.self))")
+        XCTAssertTrue(String(decoding: svg, as: UTF8.self).contains("a\u{FFFD}[31m\u{FFFD}\u{FFFD}b.jsonl"))
     }
 
     /// JSON Lines whose first line is an array: that line is one row (not an object),
