@@ -1,6 +1,7 @@
 import ArgumentParser
 import FacetCore
 import FacetFiles
+import FacetIndex
 import Foundation
 
 /// `facet tag` and `facet untag`: SysGen-style phrase tags (`«Role»…«/Role»`)
@@ -95,6 +96,11 @@ enum DatasetRewrite {
         let descriptor = open(file, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return fail("\(file): cannot read the file: \(String(cString: strerror(errno)))") }
         let input = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        // A device (a link to /dev/zero or /dev/urandom) never ends: no dataset is one.
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFBLK {
+            return fail("\(file) is a device, not a dataset file")
+        }
         if let output, OutputFile.isSame(output, file) {
             return fail("write to another file than the input (-o)")
         }
@@ -183,12 +189,32 @@ struct LineReader {
 
     init(_ handle: FileHandle) { self.handle = handle }
 
+    /// The offset of the first line break at or after `start`, by memchr.
+    private func firstNewline(from start: Int) -> Int? {
+        buffer.withUnsafeBufferPointer { bytes in
+            guard start < bytes.count, let base = bytes.baseAddress,
+                  let found = memchr(base + start, 0x0A, bytes.count - start) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
     mutating func next() -> Line? {
+        // Bytes after `position` known to hold no line break: each read searches only what it added.
+        var searched = 0
         while true {
-            if let newline = buffer[position...].firstIndex(of: 0x0A) {
+            if let newline = firstNewline(from: position + searched) {
                 let line = Line(bytes: Array(buffer[position..<newline]), hasNewline: true)
                 position = newline + 1
                 return line
+            }
+            searched = buffer.count - position
+            // A file without line breaks would be read as one line until memory runs out.
+            if !atEnd && searched > RowReader.maximumRowBytes {
+                readError = CocoaError(.fileReadTooLarge, userInfo: [
+                    NSLocalizedDescriptionKey: "a line longer than \(RowReader.maximumRowBytes >> 20) MB: not a dataset row",
+                ])
+                atEnd = true
+                return nil
             }
             if atEnd {
                 guard position < buffer.count else { return nil }

@@ -23,6 +23,10 @@ public struct RowReader {
     private var finishedArray = false
     private var checkedAfterArray = false
 
+    /// Far more than any chat row; a file without line breaks, or a link to /dev/zero,
+    /// would otherwise be read as one row until memory runs out.
+    public static let maximumRowBytes = 256 << 20
+
     public init(path: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
@@ -37,6 +41,11 @@ public struct RowReader {
                              userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(code))])
         }
         self.handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        // A device (a link to /dev/zero or /dev/urandom) never ends: no dataset is one.
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFBLK {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "\(path) is a device, not a dataset file"])
+        }
         // A .jsonl file is JSON Lines whatever its first line holds: a first row that is an
         // array was taken for the whole file, and every line after it was lost.
         if path.lowercased().hasSuffix(".jsonl") { isArray = false }
@@ -47,6 +56,14 @@ public struct RowReader {
 
     private mutating func fill() -> Bool {
         guard !atEnd else { return false }
+        // Called only while a row is unfinished: what is held from `position` on is that row.
+        if buffer.count - position > Self.maximumRowBytes {
+            readError = CocoaError(.fileReadTooLarge, userInfo: [
+                NSLocalizedDescriptionKey: "a row longer than \(Self.maximumRowBytes >> 20) MB: not a dataset row; Facet stopped reading",
+            ])
+            atEnd = true
+            return false
+        }
         // The throwing read: `readData(ofLength:)` stops the process on a read error.
         let chunk: Data
         do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
@@ -84,16 +101,20 @@ public struct RowReader {
     }
 
     private mutating func nextLine() -> RawRow? {
+        // Bytes after `position` known to hold no line break: each read searches only what it added.
+        var searched = 0
         while true {
-            if let newline = buffer[position...].firstIndex(of: 0x0A) {
+            if let newline = firstNewline(from: position + searched) {
                 let row = RawRow(line: line, bytes: Array(buffer[position..<newline]))
                 position = newline + 1
                 line += 1
-                if row.bytes.allSatisfy(Self.isSpace) { continue }
+                if row.bytes.allSatisfy(Self.isSpace) { searched = 0; continue }
                 return row
             }
+            searched = buffer.count - position
             if !fill() {
-                guard position < buffer.count else { return nil }
+                // Stopped by an error: the part read is no row.
+                guard readError == nil, position < buffer.count else { return nil }
                 let row = RawRow(line: line, bytes: Array(buffer[position...]))
                 position = buffer.count
                 return row.bytes.allSatisfy(Self.isSpace) ? nil : row
@@ -115,7 +136,7 @@ public struct RowReader {
                 let startOffset = start.map { $0 - position }
                 if !fill() {
                     // Unterminated array: hand over what is there so it is reported as malformed.
-                    guard let s = startOffset else { return nil }
+                    guard readError == nil, let s = startOffset else { return nil }
                     finishedArray = true
                     let row = RawRow(line: startLine, bytes: Array(buffer[(position + s)...]))
                     position = buffer.count
@@ -169,6 +190,15 @@ public struct RowReader {
             if !fill() { return nil }
         }
         return RawRow(line: line, bytes: [], problem: "not valid JSON: text after the closing ']' of the file's array")
+    }
+
+    /// The offset of the first line break at or after `start`, by memchr.
+    private func firstNewline(from start: Int) -> Int? {
+        buffer.withUnsafeBufferPointer { bytes in
+            guard start < bytes.count, let base = bytes.baseAddress,
+                  let found = memchr(base + start, 0x0A, bytes.count - start) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
     }
 
     static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }

@@ -161,6 +161,32 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertTrue(String(decoding: svg, as: UTF8.self).contains("a\u{FFFD}[31m\u{FFFD}\u{FFFD}b.jsonl"))
     }
 
+    /// A dataset that never ends is refused: a link to /dev/zero named z.jsonl was read
+    /// as one row forever, by check and by tag.
+    func testADeviceOrAnEndlessRowIsRefused() throws {
+        let zero = directory.appendingPathComponent("z.jsonl").path
+        try FileManager.default.createSymbolicLink(atPath: zero, withDestinationPath: "/dev/zero")
+        var ((status, output), errors) = try capturingStandardError { try check([zero, "--summary-only"]) }
+        XCTAssertEqual(status, 2, output)
+        XCTAssertTrue(errors.contains("facet: \(zero): cannot read the file: \(zero) is a device, not a dataset file"), errors)
+        let tagged = directory.appendingPathComponent("tagged.jsonl").path
+        (status, errors) = capturingStandardError { DatasetRewrite.run(file: zero, output: tagged, verb: "tagged", transform: TagCommand.tagger(.default)) }
+        XCTAssertEqual(status, 2)
+        XCTAssertTrue(errors.contains("\(zero) is a device, not a dataset file"), errors)
+        // A file of 257 MB without a line break (sparse: it takes no room) is one row past the bound.
+        let long = directory.appendingPathComponent("long.jsonl").path
+        FileManager.default.createFile(atPath: long, contents: nil)
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: long))
+        try handle.truncate(atOffset: UInt64(257 << 20))
+        try handle.close()
+        ((status, output), errors) = try capturingStandardError { try check([long, "--summary-only"]) }
+        XCTAssertEqual(status, 2, output)
+        XCTAssertTrue(errors.contains("facet: \(long): cannot read the file: a row longer than 256 MB"), errors)
+        (status, errors) = capturingStandardError { DatasetRewrite.run(file: long, output: tagged, verb: "tagged", transform: TagCommand.tagger(.default)) }
+        XCTAssertEqual(status, 2)
+        XCTAssertTrue(errors.contains("\(long): reading stopped part way: a line longer than 256 MB"), errors)
+    }
+
     /// JSON Lines whose first line is an array: that line is one row (not an object),
     /// and every line after it is read; they were all lost. In a .json file that is
     /// one array, text after its closing bracket is reported, not ignored.
