@@ -178,8 +178,8 @@ final class CheckCommandTests: XCTestCase {
         let decomposed = directory.appendingPathComponent("cafe\u{301}").path
         XCTAssertNotEqual(Array(composed.utf8), Array(decomposed.utf8))
         try FileManager.default.createDirectory(atPath: composed, withIntermediateDirectories: false)
-        // A file system that normalises names (APFS) has one folder for both.
-        guard mkdir(decomposed, 0o755) == 0 else { throw XCTSkip("this file system takes both names for one folder") }
+        // A file system that normalises names (APFS) has one folder for both; Linux's keep two.
+        guard mkdir(decomposed, 0o755) == 0 else { return XCTFail("this file system takes both names for one folder") }
         try Data("[rules]\nweak-instruction = \"error\"\n".utf8).write(to: URL(fileURLWithPath: composed + "/.facet.toml"))
         for folder in [composed, decomposed] {
             try Data("You are a bot. Try to be brief.\n".utf8).write(to: URL(fileURLWithPath: folder + "/x.system.md"))

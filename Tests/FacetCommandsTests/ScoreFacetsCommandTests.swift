@@ -130,7 +130,7 @@ final class ScoreFacetsCommandTests: XCTestCase {
         let composed = "caf\u{E9}.md", decomposed = "cafe\u{301}.md"
         try write(composed, "You are a chef.\n")
         guard !FileManager.default.fileExists(atPath: directory.appendingPathComponent(decomposed).path) else {
-            throw XCTSkip("this file system takes both names for one file")
+            return XCTFail("this file system takes both names for one file (Linux's keep two)")
         }
         try write(decomposed, "Reply in JSON only.\n")
         let labels = try write("labels.jsonl", [
