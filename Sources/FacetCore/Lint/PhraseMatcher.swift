@@ -82,4 +82,13 @@ struct PhraseMatcher: Sendable {
         for position in tokens.indices where longest(at: position, tokens) != nil { return true }
         return false
     }
+
+    /// Whether some phrase at some token passes `accept`, given the index of its
+    /// first token and of the token after it (the longest phrase at each token).
+    func hasMatch(_ tokens: ArraySlice<Token>, where accept: (_ first: Int, _ end: Int) -> Bool) -> Bool {
+        for position in tokens.indices {
+            if let best = longest(at: position, tokens), accept(position, position + best.count) { return true }
+        }
+        return false
+    }
 }

@@ -13,7 +13,9 @@ struct ConflictingInstructions: LintRule {
     responses" vs "explain every step", "in detail", "be thorough", \
     "comprehensive answers" (a length word about something else, "a concise \
     summary field", "short headers", is not about the reply and is not counted);
-    - register: "formal" vs "casual", "informal", "slang";
+    - register: "formal" vs "casual", "informal", "slang", said of the reply \
+    ("be formal", "write formally", "a casual tone", "formal English"; "draft a \
+    formal complaint" is about the complaint and is not counted);
     - output: "only JSON" vs "bullet points", "Markdown", "a table";
     - "always X" vs "never X" (or "do not X") on the same instruction: the \
     rest of the clause, little words ("the", "a", "your") aside ("always ask for \
@@ -41,11 +43,11 @@ struct ConflictingInstructions: LintRule {
         let sideB: PhraseMatcher
         let describeA: String
         let describeB: String
-        /// The phrases must be about the reply (`ReplyLength.asksFor`), in a unit that is not a description.
-        let aboutTheReply: Bool
+        /// How a phrase is found to be about the reply (`ConflictingInstructions.asks`).
+        let kind: Kind
 
-        init(name: String, sideA: PhraseMatcher, sideB: PhraseMatcher, describeA: String, describeB: String, aboutTheReply: Bool = false) {
-            self.aboutTheReply = aboutTheReply
+        init(name: String, kind: Kind, sideA: PhraseMatcher, sideB: PhraseMatcher, describeA: String, describeB: String) {
+            self.kind = kind
             self.name = name
             self.sideA = sideA
             self.sideB = sideB
@@ -54,14 +56,23 @@ struct ConflictingInstructions: LintRule {
         }
     }
 
+    enum Kind {
+        /// `ReplyLength.asksFor`, in a unit that is not a description.
+        case length
+        /// `ReplyRegister.asksFor`.
+        case register
+        /// Any phrase of a side.
+        case output
+    }
+
     static let axes: [Axis] = [
-        Axis(name: "length", sideA: PhraseMatcher(ReplyLength.brief), sideB: PhraseMatcher(ReplyLength.detailed),
-             describeA: "brevity", describeB: "detail", aboutTheReply: true),
-        Axis(name: "register",
-             sideA: PhraseMatcher(["formal", "formally", "formal tone"]),
+        Axis(name: "length", kind: .length, sideA: PhraseMatcher(ReplyLength.brief), sideB: PhraseMatcher(ReplyLength.detailed),
+             describeA: "brevity", describeB: "detail"),
+        Axis(name: "register", kind: .register,
+             sideA: PhraseMatcher(["formal", "formally"]),
              sideB: PhraseMatcher(["casual", "casually", "informal", "informally", "slang", "colloquial", "laid-back", "laid back"]),
              describeA: "a formal register", describeB: "a casual register"),
-        Axis(name: "output",
+        Axis(name: "output", kind: .output,
              sideA: PhraseMatcher(["only in json", "only json", "only with json", "only valid json", "json only", "only a json", "only the json",
                                    "nothing but json", "only output json", "only return json", "raw json"]),
              sideB: PhraseMatcher(["bullet points", "bullet point", "bullets", "bulleted list", "markdown", "a table", "numbered list", "prose", "headings"]),
@@ -80,8 +91,8 @@ struct ConflictingInstructions: LintRule {
     static let wordBits: WordTable<UInt16> = {
         var table = WordTable<UInt16>()
         for (index, axis) in axes.enumerated() {
-            let wordsA = axis.aboutTheReply ? ReplyLength.briefKeyWords.map(CompiledLexicon.hashWord) : axis.sideA.firstWords
-            let wordsB = axis.aboutTheReply ? ReplyLength.detailedKeyWords.map(CompiledLexicon.hashWord) : axis.sideB.firstWords
+            let wordsA = axis.kind == .length ? ReplyLength.briefKeyWords.map(CompiledLexicon.hashWord) : axis.sideA.firstWords
+            let wordsB = axis.kind == .length ? ReplyLength.detailedKeyWords.map(CompiledLexicon.hashWord) : axis.sideB.firstWords
             for word in wordsA { table.update(word, default: 0) { $0 |= 1 << (2 * index) } }
             for word in wordsB { table.update(word, default: 0) { $0 |= 1 << (2 * index + 1) } }
         }
@@ -159,11 +170,9 @@ struct ConflictingInstructions: LintRule {
                 let tokens = context.tokens(unit)
                 if unitBits[position] & qualified != 0 { continue }
                 guard unitBits[position] & (bitA | bitB) != 0 else { continue }
-                if axis.aboutTheReply && Self.describes(context.facets[unit]) { continue }
-                let a = unitBits[position] & bitA != 0
-                    && (axis.aboutTheReply ? ReplyLength.asksFor(axis.sideA, Self.brief, in: tokens, bits: wordBits, bytes: bytes) : axis.sideA.hasMatch(tokens))
-                let b = unitBits[position] & bitB != 0
-                    && (axis.aboutTheReply ? ReplyLength.asksFor(axis.sideB, Self.detailed, in: tokens, bits: wordBits, bytes: bytes) : axis.sideB.hasMatch(tokens))
+                if axis.kind == .length && Self.describes(context.facets[unit]) { continue }
+                let a = unitBits[position] & bitA != 0 && Self.asks(axis, sideA: true, tokens, wordBits, bytes)
+                let b = unitBits[position] & bitB != 0 && Self.asks(axis, sideA: false, tokens, wordBits, bytes)
                 if a && b { continue }  // "concise but thorough" in one breath is a choice, not a conflict
                 if a, let earlier = Self.earliest(firstB, for: persona, unit: { $0 }), count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, earlier, "asks for \(axis.describeA), but an earlier instruction asks for \(axis.describeB)"))
@@ -179,6 +188,16 @@ struct ConflictingInstructions: LintRule {
         findings += alwaysNever(context, units, unitBits)
         findings += replyLanguages(context, units, unitBits)
         return findings
+    }
+
+    /// Whether `tokens` ask for side A (`sideA`) or side B of `axis`, in words about the reply.
+    static func asks(_ axis: Axis, sideA: Bool, _ tokens: ArraySlice<Token>, _ wordBits: [UInt16], _ bytes: [UInt8]) -> Bool {
+        let phrases = sideA ? axis.sideA : axis.sideB
+        switch axis.kind {
+        case .length: return ReplyLength.asksFor(phrases, sideA ? brief : detailed, in: tokens, bits: wordBits, bytes: bytes)
+        case .register: return ReplyRegister.asksFor(phrases, in: tokens, bytes: bytes)
+        case .output: return phrases.hasMatch(tokens)
+        }
     }
 
     /// The earliest of `firsts` (per persona, 0 for none) a unit of `persona` can
