@@ -4,7 +4,9 @@
 /// complaint", "a casual meeting" say nothing of how to reply. It is about the
 /// reply as an adverb ("write formally"), said of something ("Be formal.",
 /// "Keep the conversation casual", "Stay casual with regulars") or before a
-/// word for the way one speaks ("a casual tone", "formal English").
+/// word for the way one speaks ("a casual tone", "formal English"). "Slang" is
+/// about the reply when the assistant is told to use some ("use slang", "a bit
+/// of slang"), not when it is what users write ("customers write in slang").
 enum ReplyRegister {
     static let adverbs = WordSet(["formally", "casually", "informally", "colloquially"].map(Tokenizer.hash))
     /// What a register adjective may stand before and still be about the reply.
@@ -19,10 +21,24 @@ enum ReplyRegister {
     /// How many words may stand between the adjective and its register noun: "a casual conversational tone".
     static let nounReach = 2
 
+    static let slang = Tokenizer.hash("slang"), use = Tokenizer.hash("use"), of = Tokenizer.hash("of")
+    /// Right before "slang", words that ask for some: "use slang", "using slang", "some slang", "a little slang".
+    static let askingForSlang = WordSet(["use", "using", "some", "little"].map(Tokenizer.hash))
+    /// Before "of slang": "a bit of slang", "a touch of slang".
+    static let slangAmounts = WordSet(["bit", "touch", "dash", "pinch", "little", "sprinkle", "sprinkling"].map(Tokenizer.hash))
+    /// Before "use", words that make it an instruction: "Use slang", "Feel free to use slang",
+    /// "Please use slang"; anything else is more likely its subject ("Many renters use slang").
+    static let beforeImperativeUse = WordSet(["to", "please", "and", "also", "always", "freely", "occasionally", "then", "or", "but", "just"]
+        .map(Tokenizer.hash))
+    /// A modal before "use" asks the assistant when "you" stands before it or nothing does: "You can use slang" (not "Users may use slang").
+    static let modals = WordSet(["can", "may", "should", "must", "could", "might", "will"].map(Tokenizer.hash))
+    static let you = Tokenizer.hash("you")
+
     /// Whether `side` has a phrase in `tokens` that is about the reply's register.
     static func asksFor(_ side: PhraseMatcher, in tokens: ArraySlice<Token>, bytes: [UInt8]) -> Bool {
         side.hasMatch(tokens) { first, end in
-            adverbs.contains(tokens[first].hash) || saidOfTheReply(tokens, adjectiveEnd: end, bytes: bytes)
+            if tokens[first].hash == slang { return asksForSlang(tokens, at: first) }
+            return adverbs.contains(tokens[first].hash) || saidOfTheReply(tokens, adjectiveEnd: end, bytes: bytes)
         }
     }
 
@@ -39,5 +55,22 @@ enum ReplyRegister {
             index += 1
         }
         return end == tokens.endIndex
+    }
+
+    /// "Use slang", "using some slang", "a bit of slang"; not "customers write in slang" or "customers use slang".
+    static func asksForSlang(_ tokens: ArraySlice<Token>, at index: Int) -> Bool {
+        guard index > tokens.startIndex else { return false }
+        let before = tokens[index - 1].hash
+        if before == of { return index - 2 >= tokens.startIndex && slangAmounts.contains(tokens[index - 2].hash) }
+        guard askingForSlang.contains(before) else { return false }
+        return before != use || tellsToUse(tokens, at: index - 1)
+    }
+
+    /// Whether "use" at `index` is said to the assistant: first, after "to" or "please", or after "you can".
+    static func tellsToUse(_ tokens: ArraySlice<Token>, at index: Int) -> Bool {
+        guard index > tokens.startIndex else { return true }
+        let before = tokens[index - 1].hash
+        if beforeImperativeUse.contains(before) { return true }
+        return modals.contains(before) && (index - 1 == tokens.startIndex || tokens[index - 2].hash == you)
     }
 }

@@ -15,7 +15,8 @@ struct ConflictingInstructions: LintRule {
     summary field", "short headers", is not about the reply and is not counted);
     - register: "formal" vs "casual", "informal", "slang", said of the reply \
     ("be formal", "write formally", "a casual tone", "formal English"; "draft a \
-    formal complaint" is about the complaint and is not counted);
+    formal complaint" is about the complaint and is not counted; "slang" when \
+    the assistant is told to use some, not "customers write in slang");
     - output: "only JSON" vs "bullet points", "Markdown", "a table";
     - "always X" vs "never X" (or "do not X") on the same instruction: the \
     rest of the clause, little words ("the", "a", "your") aside ("always ask for \
