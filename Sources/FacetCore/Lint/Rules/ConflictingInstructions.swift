@@ -17,7 +17,9 @@ struct ConflictingInstructions: LintRule {
     ("be formal", "write formally", "a casual tone", "formal English"; "draft a \
     formal complaint" is about the complaint and is not counted; "slang" when \
     the assistant is told to use some, not "customers write in slang");
-    - output: "only JSON" vs "bullet points", "Markdown", "a table";
+    - output: "only JSON" vs "bullet points", "Markdown", "a table" (a unit \
+    about what goes into the JSON, "the notes field may contain Markdown", "put \
+    the headings in the outline array", asks for no other shape);
     - "always X" vs "never X" (or "do not X") on the same instruction: the \
     rest of the clause, little words ("the", "a", "your") aside ("always ask for \
     the order number" and "never ask for passwords" are two instructions; a \
@@ -32,7 +34,7 @@ struct ConflictingInstructions: LintRule {
     ("if", "when", "unless") or to whom ("For technical questions, ...", \
     "Mexican customers: ...", "... to customers in Mexico", "... for complex \
     questions", "... for beginners") is not counted: \
-    saying when is the fix this rule asks for. Nor, for length, is a unit that only describes ("the search tool \
+    saying when is the fix this rule asks for. Nor, for length and output, is a unit that only describes ("the search tool \
     returns detailed responses"). Resolve the conflict by deciding which applies \
     when, e.g. "Be brief unless the user asks for detail."
     """
@@ -171,7 +173,7 @@ struct ConflictingInstructions: LintRule {
                 let tokens = context.tokens(unit)
                 if unitBits[position] & qualified != 0 { continue }
                 guard unitBits[position] & (bitA | bitB) != 0 else { continue }
-                if axis.kind == .length && Self.describes(context.facets[unit]) { continue }
+                if axis.kind != .register && Self.describes(context.facets[unit]) { continue }
                 let a = unitBits[position] & bitA != 0 && Self.asks(axis, sideA: true, tokens, wordBits, bytes)
                 let b = unitBits[position] & bitB != 0 && Self.asks(axis, sideA: false, tokens, wordBits, bytes)
                 if a && b { continue }  // "concise but thorough" in one breath is a choice, not a conflict
@@ -197,7 +199,24 @@ struct ConflictingInstructions: LintRule {
         switch axis.kind {
         case .length: return ReplyLength.asksFor(phrases, sideA ? brief : detailed, in: tokens, bits: wordBits, bytes: bytes)
         case .register: return ReplyRegister.asksFor(phrases, in: tokens, bytes: bytes)
-        case .output: return phrases.hasMatch(tokens)
+        case .output: return phrases.hasMatch(tokens) && (sideA || !aboutJSONContent(tokens, bytes))
+        }
+    }
+
+    /// Words for the parts of a JSON document: a unit that names one ("The notes
+    /// field may contain Markdown", "Put the headings in the outline array") says
+    /// what goes into the JSON, not that the reply takes another shape.
+    static let jsonParts = WordSet(["field", "fields", "array", "arrays", "key", "keys", "property", "properties", "object", "objects",
+                                    "value", "values", "string", "strings", "attribute", "attributes"].map(Tokenizer.hash))
+    static let key = Tokenizer.hash("key")
+
+    /// Whether `tokens` name a part of a JSON document (`jsonParts`); "key" only as
+    /// a noun, with no word right after it ("the notes key", not "key points").
+    static func aboutJSONContent(_ tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
+        tokens.indices.contains { index in
+            guard jsonParts.contains(tokens[index].hash) else { return false }
+            guard tokens[index].hash == key, index + 1 < tokens.endIndex else { return true }
+            return !bytes[tokens[index].range.upperBound..<tokens[index + 1].range.lowerBound].allSatisfy { $0 == UInt8(ascii: " ") }
         }
     }
 
