@@ -24,7 +24,10 @@ struct ConflictingInstructions: LintRule {
     rest of the clause, little words ("the", "a", "your") aside ("always ask for \
     the order number" and "never ask for passwords" are two instructions; a \
     narrower prohibition, "never use emojis in formal emails", is an exception);
-    - two different reply languages ("respond in English" vs "reply in French").
+    - two different reply languages ("respond in English" vs "reply in French", \
+    "all answers must be in German": a reply verb or noun, then "in" and the \
+    language with only little words between; "write three example sentences in \
+    French" is not about the reply).
 
     In a message that sets up several personas (sections opening with "You are \
     the sales agent.", "You are the support agent."), two personas are not \
@@ -132,7 +135,17 @@ struct ConflictingInstructions: LintRule {
     /// A unit with one of these says when it applies ("Be brief when the user is in a hurry"):
     /// deciding which applies when is what the finding asks for, and it is done.
     static let conditionWords = ["if", "when", "whenever", "unless", "except", "otherwise", "depending"]
-    static let languageVerbWords = ["respond", "reply", "answer", "write", "speak", "communicate", "responses", "answers", "replies"]
+    static let languageVerbWords = ["respond", "reply", "answer", "write", "speak", "communicate", "response", "responses", "answers", "replies"]
+    /// Words that may stand between a reply verb or noun and "in <language>": "Respond
+    /// to the user in Spanish", "All answers must be written in German" (not "Write
+    /// three example sentences in French").
+    static let beforeLanguage = WordSet(["only", "always", "your", "the", "all", "back", "to", "user", "users", "user's", "them", "me", "you",
+                                         "must", "should", "will", "shall", "be", "are", "is", "strictly", "exclusively", "solely",
+                                         "entirely", "written", "please", "also", "every", "each", "any", "their", "customer", "customers",
+                                         "with", "question", "questions", "query", "queries", "message", "messages", "request", "requests",
+                                         "inquiry", "inquiries"].map(Tokenizer.hash))
+    /// How many of those words may stand there.
+    static let languageReach = 6
 
     static let always = Tokenizer.hash("always")
     static let never = Tokenizer.hash("never")
@@ -328,13 +341,14 @@ struct ConflictingInstructions: LintRule {
         var firsts: [Int: (unit: Int, language: String)] = [:]
         var findings: [Finding] = []
         let inWord = Self.inWord
+        let wordBits = Vocabulary.shared.conflictBits
         for (position, unit) in units.enumerated() {
             guard unitBits[position] & Self.replyVerbBit != 0 else { continue }
             if unitBits[position] & (Self.negatorBit | Self.conditionBit) != 0 { continue }
             let tokens = context.tokens(unit)
             let persona = context.persona(of: unit)
             for i in tokens.indices.dropLast() where tokens[i].hash == inWord {
-                guard let language = Self.languages[tokens[i + 1].hash] else { continue }
+                guard let language = Self.languages[tokens[i + 1].hash], Self.aboutTheReply(tokens, languageAt: i, wordBits) else { continue }
                 let first = Self.earliest(firsts, for: persona, unit: \.unit)
                 if let first, first.language != language, findings.count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, first.unit, "asks for replies in \(language), but an earlier instruction asks for \(first.language)"))
@@ -344,5 +358,25 @@ struct ConflictingInstructions: LintRule {
             }
         }
         return findings
+    }
+
+    /// Whether "in <language>" at `index` is said of the reply: after a reply verb or
+    /// noun ("Reply to users in French", "Answers must be in German") or, opening
+    /// the unit, before one ("In French, write to customers").
+    static func aboutTheReply(_ tokens: ArraySlice<Token>, languageAt index: Int, _ wordBits: [UInt16]) -> Bool {
+        var before = index - 1
+        while before >= max(tokens.startIndex, index - 1 - languageReach) {
+            if wordBits[Int(tokens[before].id)] & replyVerbBit != 0 { return true }
+            guard beforeLanguage.contains(tokens[before].hash) else { break }
+            before -= 1
+        }
+        guard index == tokens.startIndex else { return false }
+        var after = index + 2
+        while after < min(tokens.endIndex, index + 2 + languageReach) {
+            if wordBits[Int(tokens[after].id)] & replyVerbBit != 0 { return true }
+            guard beforeLanguage.contains(tokens[after].hash) else { return false }
+            after += 1
+        }
+        return false
     }
 }
