@@ -33,11 +33,15 @@ struct ConflictingInstructions: LintRule {
     the sales agent.", "You are the support agent."), two personas are not \
     compared with each other: each may be told something else.
 
-    A unit that negates its cue ("don't be brief"), says when it applies \
-    ("if", "when", "unless") or to whom ("For technical questions, ...", \
-    "Mexican customers: ...", "... to customers in Mexico", "... for complex \
-    questions", "... for beginners") is not counted: \
-    saying when is the fix this rule asks for. Nor, for length and output, is a unit that only describes ("the search tool \
+    A clause that negates its cue ("don't be brief") or says when it applies \
+    ("if", "when", "unless") is not counted, and neither is a unit that opens \
+    with a condition ("If ...") or says to whom it applies ("For technical \
+    questions, ...", "Mexican customers: ...", "... to customers in Mexico", \
+    "... for complex questions", "... for beginners"): saying when is the fix \
+    this rule asks for. The rest of a unit still counts: "Write detailed \
+    answers, and avoid jargon" asks for detail (clauses end at ";" and before \
+    ", and", ", but", ", or", ", then", ", also"; not before ", unless" or \
+    ", if", which qualify what went before). Nor, for length and output, is a unit that only describes ("the search tool \
     returns detailed responses"). Resolve the conflict by deciding which applies \
     when, e.g. "Be brief unless the user asks for detail."
     """
@@ -114,6 +118,11 @@ struct ConflictingInstructions: LintRule {
         for word in ReplyLength.replyVerbs { table.update(Tokenizer.hash(word), default: 0) { $0 |= lengthVerbBit } }
         return table
     }()
+    /// In a unit's bits (not a word's): the unit opens with a condition ("If ...") or
+    /// says to whom it applies (`InstructionScope`), so none of it is counted.
+    static let limitedBit: UInt32 = 1 << 16
+    /// A word that qualifies its clause (`FreeClauses`).
+    static let qualifyingBits: UInt16 = negatorBit | conditionBit
     static let negatorBit: UInt16 = 1 << 6
     static let replyVerbBit: UInt16 = 1 << 7
     static let conditionBit: UInt16 = 1 << 8
@@ -164,31 +173,42 @@ struct ConflictingInstructions: LintRule {
         let units = context.proseUnits.filter { context.document.units[$0].kind != .heading }
         // Each unit's words' bits together, found once for all the checks below.
         let wordBits = Vocabulary.shared.conflictBits
-        // One that says to whom it applies ("For beginners, ...") counts as a condition.
+        // `limitedBit` for one that opens with a condition or says to whom it applies ("For beginners, ...").
+        let bytes = context.source.bytes
         let unitBits = units.map { unit in
             let tokens = context.tokens(unit)
-            let bits = tokens.reduce(0 as UInt16) { $0 | wordBits[Int($1.id)] }
-            guard bits & Self.checkedBits != 0 && bits & Self.conditionBit == 0 else { return bits }
-            let scoped = InstructionScope.opensWithScope(tokens, context.source.bytes)
-                || bits & Self.audienceBit != 0 && InstructionScope.endsWithScope(tokens)
-            return scoped ? bits | Self.conditionBit : bits
+            let bits = UInt32(tokens.reduce(0 as UInt16) { $0 | wordBits[Int($1.id)] })
+            guard bits & UInt32(Self.checkedBits) != 0, let first = tokens.first else { return bits }
+            let limited = wordBits[Int(first.id)] & Self.conditionBit != 0
+                || InstructionScope.opensWithScope(tokens, bytes)
+                || bits & UInt32(Self.audienceBit) != 0 && InstructionScope.endsWithScope(tokens)
+            return limited ? bits | Self.limitedBit : bits
         }
         // Two personas of one message are told different things on purpose (`context.persona`).
-        let qualified = Self.negatorBit | Self.conditionBit
-        let bytes = context.source.bytes
+        let qualified = UInt32(Self.qualifyingBits)
         for (axisIndex, axis) in Self.axes.enumerated() {
-            let bitA: UInt16 = 1 << (2 * axisIndex), bitB: UInt16 = 1 << (2 * axisIndex + 1)
+            let bitA: UInt32 = 1 << (2 * axisIndex), bitB: UInt32 = 1 << (2 * axisIndex + 1)
             // Per persona (0 for none), the first unit asking for each side.
             var firstA: [Int: Int] = [:], firstB: [Int: Int] = [:]
             var count = 0
             for (position, unit) in units.enumerated() {
                 let persona = context.persona(of: unit)
                 let tokens = context.tokens(unit)
-                if unitBits[position] & qualified != 0 { continue }
-                guard unitBits[position] & (bitA | bitB) != 0 else { continue }
+                let bits = unitBits[position]
+                guard bits & (bitA | bitB) != 0 && bits & Self.limitedBit == 0 else { continue }
                 if axis.kind != .register && Self.describes(context.facets[unit]) { continue }
-                let a = unitBits[position] & bitA != 0 && Self.asks(axis, sideA: true, tokens, wordBits, bytes)
-                let b = unitBits[position] & bitB != 0 && Self.asks(axis, sideA: false, tokens, wordBits, bytes)
+                var a = false, b = false
+                if bits & qualified == 0 {
+                    a = bits & bitA != 0 && Self.asks(axis, sideA: true, tokens, wordBits, bytes)
+                    b = bits & bitB != 0 && Self.asks(axis, sideA: false, tokens, wordBits, bytes)
+                } else {
+                    // Only the clauses without a negator or condition.
+                    var clauses = FreeClauses(tokens, bytes, wordBits)
+                    while let clause = clauses.next() {
+                        a = a || bits & bitA != 0 && Self.asks(axis, sideA: true, clause, wordBits, bytes)
+                        b = b || bits & bitB != 0 && Self.asks(axis, sideA: false, clause, wordBits, bytes)
+                    }
+                }
                 if a && b { continue }  // "concise but thorough" in one breath is a choice, not a conflict
                 if a, let earlier = Self.earliest(firstB, for: persona, unit: { $0 }), count < Self.maximumPerAxis {
                     findings.append(conflict(context, unit, earlier, "asks for \(axis.describeA), but an earlier instruction asks for \(axis.describeB)"))
@@ -263,14 +283,14 @@ struct ConflictingInstructions: LintRule {
     /// side ("never use emojis" against "always use emojis in replies") conflicts; a
     /// narrower prohibition ("always use emojis", "never use emojis in formal emails")
     /// is an exception, not a conflict. A unit with a condition is skipped.
-    func alwaysNever(_ context: LintContext, _ units: [Int], _ unitBits: [UInt16]) -> [Finding] {
+    func alwaysNever(_ context: LintContext, _ units: [Int], _ unitBits: [UInt32]) -> [Finding] {
         // Keyed by the clause's first two words (`WordPair`: an array key would be allocated per modal).
         var positive: [WordPair: [(unit: Int, clause: [UInt64], persona: Int)]] = [:]
         var negative: [WordPair: [(unit: Int, clause: [UInt64], persona: Int)]] = [:]
         var findings: [Finding] = []
         let (always, never, dont, doWord, notWord) = (Self.always, Self.never, Self.dont, Self.doWord, Self.notWord)
         let bytes = context.source.bytes
-        for (position, unit) in units.enumerated() where unitBits[position] & Self.conditionBit == 0 {
+        for (position, unit) in units.enumerated() where unitBits[position] & (UInt32(Self.conditionBit) | Self.limitedBit) == 0 {
             let persona = context.persona(of: unit)
             // Indices from 0, as in an array of the unit's tokens.
             let tokens = context.tokens(unit)
@@ -335,29 +355,42 @@ struct ConflictingInstructions: LintRule {
         .map(Tokenizer.hash))
 
     /// "Respond in English" and "Reply in French" in one message.
-    /// `unitBits`: each unit's `wordBits`, as `check` found them.
-    func replyLanguages(_ context: LintContext, _ units: [Int], _ unitBits: [UInt16]) -> [Finding] {
+    /// `unitBits`: each unit's `wordBits` and `limitedBit`, as `check` found them.
+    func replyLanguages(_ context: LintContext, _ units: [Int], _ unitBits: [UInt32]) -> [Finding] {
         // Per persona (0 for none), the first reply language asked for.
         var firsts: [Int: (unit: Int, language: String)] = [:]
         var findings: [Finding] = []
-        let inWord = Self.inWord
         let wordBits = Vocabulary.shared.conflictBits
+        let bytes = context.source.bytes
         for (position, unit) in units.enumerated() {
-            guard unitBits[position] & Self.replyVerbBit != 0 else { continue }
-            if unitBits[position] & (Self.negatorBit | Self.conditionBit) != 0 { continue }
+            let bits = unitBits[position]
+            guard bits & UInt32(Self.replyVerbBit) != 0 && bits & Self.limitedBit == 0 else { continue }
             let tokens = context.tokens(unit)
-            let persona = context.persona(of: unit)
-            for i in tokens.indices.dropLast() where tokens[i].hash == inWord {
-                guard let language = Self.languages[tokens[i + 1].hash], Self.aboutTheReply(tokens, languageAt: i, wordBits) else { continue }
-                let first = Self.earliest(firsts, for: persona, unit: \.unit)
-                if let first, first.language != language, findings.count < Self.maximumPerAxis {
-                    findings.append(conflict(context, unit, first.unit, "asks for replies in \(language), but an earlier instruction asks for \(first.language)"))
-                }
-                if firsts[persona] == nil { firsts[persona] = (unit, language) }
-                break
+            var language: String?
+            if bits & UInt32(Self.qualifyingBits) == 0 {
+                language = Self.replyLanguage(in: tokens, wordBits)
+            } else {
+                // Only the clauses without a negator or condition.
+                var clauses = FreeClauses(tokens, bytes, wordBits)
+                while language == nil, let clause = clauses.next() { language = Self.replyLanguage(in: clause, wordBits) }
             }
+            guard let language else { continue }
+            let persona = context.persona(of: unit)
+            let first = Self.earliest(firsts, for: persona, unit: \.unit)
+            if let first, first.language != language, findings.count < Self.maximumPerAxis {
+                findings.append(conflict(context, unit, first.unit, "asks for replies in \(language), but an earlier instruction asks for \(first.language)"))
+            }
+            if firsts[persona] == nil { firsts[persona] = (unit, language) }
         }
         return findings
+    }
+
+    /// The first reply language `tokens` ask for ("Reply in French").
+    static func replyLanguage(in tokens: ArraySlice<Token>, _ wordBits: [UInt16]) -> String? {
+        for i in tokens.indices.dropLast() where tokens[i].hash == inWord {
+            if let language = languages[tokens[i + 1].hash], aboutTheReply(tokens, languageAt: i, wordBits) { return language }
+        }
+        return nil
     }
 
     /// Whether "in <language>" at `index` is said of the reply: after a reply verb or
@@ -378,5 +411,67 @@ struct ConflictingInstructions: LintRule {
             after += 1
         }
         return false
+    }
+
+    /// The clauses of a unit that have no negator or condition word (`qualifyingBits`),
+    /// where a cue counts: such a word qualifies only its clause, so "Write detailed
+    /// answers, and avoid jargon" still asks for detail. A clause ends at ";" and
+    /// before ", and", ", but", ", or", ", then", ", also"; not before ", unless" or
+    /// ", if", which qualify what went before ("Be brief, unless the user asks for
+    /// detail"). A clause opened by ", or" or ", then" keeps the qualification of the
+    /// one before ("Never use tables, or Markdown"), and after a comma in the same
+    /// clause ", and" and ", or" end a list, not the clause ("Avoid tables, lists,
+    /// and Markdown"). Slices of the unit's tokens, so nothing is allocated.
+    struct FreeClauses {
+        let tokens: ArraySlice<Token>
+        let bytes: [UInt8]
+        let wordBits: [UInt16]
+        /// Where the next clause starts.
+        var start: Int
+        /// Whether the next clause takes on the qualification of the one before.
+        var inherited = false
+
+        init(_ tokens: ArraySlice<Token>, _ bytes: [UInt8], _ wordBits: [UInt16]) {
+            self.tokens = tokens
+            self.bytes = bytes
+            self.wordBits = wordBits
+            start = tokens.startIndex
+        }
+
+        static let openers = WordSet(["and", "but", "or", "then", "also"].map(Tokenizer.hash))
+        /// Openers that, after a comma inside the clause, end a list instead: "tables, lists, and Markdown".
+        static let listEnders = WordSet(["and", "or"].map(Tokenizer.hash))
+        /// Openers whose clause keeps the qualification of the one before: "Never use tables, or Markdown".
+        static let continuing = WordSet(["or", "then"].map(Tokenizer.hash))
+
+        mutating func next() -> ArraySlice<Token>? {
+            while start < tokens.endIndex {
+                var qualified = inherited
+                var commaInside = false
+                var end = tokens.endIndex
+                var continues = false
+                for index in start..<tokens.endIndex {
+                    if index > start {
+                        let gap = bytes[tokens[index - 1].range.upperBound..<tokens[index].range.lowerBound]
+                        if gap.contains(UInt8(ascii: ";")) { end = index; break }
+                        if gap.contains(UInt8(ascii: ",")) {
+                            let word = tokens[index].hash
+                            if Self.openers.contains(word) && !(commaInside && Self.listEnders.contains(word)) {
+                                end = index
+                                continues = Self.continuing.contains(word)
+                                break
+                            }
+                            commaInside = true
+                        }
+                    }
+                    if wordBits[Int(tokens[index].id)] & ConflictingInstructions.qualifyingBits != 0 { qualified = true }
+                }
+                let clause = tokens[start..<end]
+                start = end
+                inherited = continues && qualified
+                if !qualified { return clause }
+            }
+            return nil
+        }
     }
 }
