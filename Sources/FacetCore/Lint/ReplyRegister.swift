@@ -7,6 +7,7 @@
 /// word for the way one speaks ("a casual tone", "formal English"). "Slang" is
 /// about the reply when the assistant is told to use some ("use slang", "a bit
 /// of slang"), not when it is what users write ("customers write in slang").
+/// "Too formal", "overly casual" find fault with a register rather than ask for it.
 enum ReplyRegister {
     static let adverbs = WordSet(["formally", "casually", "informally", "colloquially"].map(Tokenizer.hash))
     /// What a register adjective may stand before and still be about the reply.
@@ -18,6 +19,8 @@ enum ReplyRegister {
     /// something rather than before a noun: "be casual with regulars", "formal but warm".
     static let afterPredicative = WordSet(["and", "or", "but", "yet", "with", "in", "to", "for", "when", "whenever", "if", "unless",
                                            "while", "as", "at", "throughout", "during", "about", "than", "enough", "so"].map(Tokenizer.hash))
+    /// Before a register word, words that find fault with it: "an overly formal tone", "too casual".
+    static let excess = WordSet(["too", "overly", "excessively", "unduly", "needlessly", "unnecessarily"].map(Tokenizer.hash))
     /// How many words may stand between the adjective and its register noun: "a casual conversational tone".
     static let nounReach = 2
 
@@ -38,6 +41,7 @@ enum ReplyRegister {
     static func asksFor(_ side: PhraseMatcher, in tokens: ArraySlice<Token>, bytes: [UInt8]) -> Bool {
         side.hasMatch(tokens) { first, end in
             if tokens[first].hash == slang { return asksForSlang(tokens, at: first) }
+            if first > tokens.startIndex && excess.contains(tokens[first - 1].hash) { return false }
             return adverbs.contains(tokens[first].hash) || saidOfTheReply(tokens, adjectiveEnd: end, bytes: bytes)
         }
     }

@@ -15,8 +15,9 @@ struct ConflictingInstructions: LintRule {
     summary field", "short headers", is not about the reply and is not counted);
     - register: "formal" vs "casual", "informal", "slang", said of the reply \
     ("be formal", "write formally", "a casual tone", "formal English"; "draft a \
-    formal complaint" is about the complaint and is not counted; "slang" when \
-    the assistant is told to use some, not "customers write in slang");
+    formal complaint" is about the complaint and is not counted, nor is "too \
+    formal", which finds fault; "slang" when the assistant is told to use \
+    some, not "customers write in slang");
     - output: "only JSON" vs "bullet points", "Markdown", "a table" (a unit \
     about what goes into the JSON, "the notes field may contain Markdown", "put \
     the headings in the outline array", asks for no other shape);
