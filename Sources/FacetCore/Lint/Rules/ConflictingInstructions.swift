@@ -18,7 +18,8 @@ struct ConflictingInstructions: LintRule {
     formal complaint" is about the complaint and is not counted, nor is "too \
     formal", which finds fault; "slang" when the assistant is told to use \
     some, not "customers write in slang");
-    - output: "only JSON" vs "bullet points", "Markdown", "a table" (a unit \
+    - output: "only JSON" vs "bullet points", "Markdown", "a table" ("all \
+    input is raw JSON" is about the input, and a unit \
     about what goes into the JSON, "the notes field may contain Markdown", "put \
     the headings in the outline array", asks for no other shape);
     - "always X" vs "never X" (or "do not X") on the same instruction: the \
@@ -233,8 +234,30 @@ struct ConflictingInstructions: LintRule {
         switch axis.kind {
         case .length: return ReplyLength.asksFor(phrases, sideA ? brief : detailed, in: tokens, bits: wordBits, bytes: bytes)
         case .register: return ReplyRegister.asksFor(phrases, in: tokens, bytes: bytes)
-        case .output: return phrases.hasMatch(tokens) && (sideA || !aboutJSONContent(tokens, bytes))
+        case .output:
+            if sideA {
+                // Read once up to each phrase (they come in order), so a long unit stays linear.
+                var input = false, read = tokens.startIndex
+                return phrases.hasMatch(tokens) { first, _ in
+                    while read < first { input = speaksOfTheInput(tokens[read].hash, after: input); read += 1 }
+                    return !input
+                }
+            }
+            return phrases.hasMatch(tokens) && !aboutJSONContent(tokens, bytes)
         }
+    }
+
+    /// Words that say what comes in ("All input is raw JSON", "You receive only JSON"),
+    /// and words that turn to what goes out again ("Given the input, output only JSON").
+    static let inputWords = WordSet(["input", "inputs", "receive", "receives", "received", "incoming", "given", "provided"].map(Tokenizer.hash))
+    static let outputWords = WordSet(["output", "outputs", "return", "returns", "respond", "reply", "answer", "write", "produce", "generate",
+                                      "emit", "print", "format"].map(Tokenizer.hash))
+
+    /// Whether the words up to `word` speak of the input (an input word, and no output
+    /// word after it), given whether those before it did.
+    @inline(__always)
+    static func speaksOfTheInput(_ word: UInt64, after input: Bool) -> Bool {
+        inputWords.contains(word) || input && !outputWords.contains(word)
     }
 
     /// Words for the parts of a JSON document: a unit that names one ("The notes
