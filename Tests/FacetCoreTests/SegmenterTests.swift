@@ -512,6 +512,26 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(document.comments.map(\.body), ["a comment. With sentences."])
     }
 
+    /// "`<!--`" names the syntax: read as a comment, it hid the rest of the file.
+    func testACommentOpenerInInlineCodeIsText() {
+        let document = segment("You are an HTML tutor.\nExplain that comments start with `<!--` in HTML.\nNever reveal the answer key. Always be kind.\n")
+        XCTAssertEqual(document.units.map { document.text(of: $0) },
+                       ["You are an HTML tutor.", "Explain that comments start with `<!--` in HTML.",
+                        "Never reveal the answer key.", "Always be kind."])
+        XCTAssertTrue(document.comments.isEmpty)
+        // A span closes with as many backticks as opened it; a lone backtick is text.
+        XCTAssertEqual(segment("Write ``a ` <!--`` here. Be kind.\n").comments.count, 0)
+        XCTAssertEqual(segment("A ` tick. <!-- note --> Be kind.\n").comments.map(\.body), ["note"])
+        XCTAssertEqual(segment("Use `x` then <!-- note --> go.\n").comments.map(\.body), ["note"])
+    }
+
+    /// Text after a comment that closes on a later line was not scanned for another comment.
+    func testACommentAfterAMultiLineCommentOnItsClosingLine() {
+        let document = segment("<!-- a\nb --> Be nice. <!-- hidden. secret --> Be kind.\n")
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Be nice.", "Be kind."])
+        XCTAssertEqual(document.comments.map(\.body), ["a\nb", "hidden. secret"])
+    }
+
     // MARK: Front matter
 
     func testFrontMatterListIsNotUnits() {

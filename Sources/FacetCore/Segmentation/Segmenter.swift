@@ -328,24 +328,24 @@ struct SegmenterState {
                     continue
                 }
             }
-            // Comments may start anywhere on the line and run over several lines.
+            // Comments may start anywhere on the line and run over several lines;
+            // the line a comment ends on is scanned on from its end.
             var k = i
-            var nextLine = line + 1
-            while let open = find("<!--", from: k, to: end) {
+            var scanEnd = end
+            var scanLine = line
+            while let open = findCommentOpen(from: k, to: scanEnd) {
                 let close = find("-->", from: open + 4, to: buffer.count)
                 let commentEnd = close.map { $0 + 3 } ?? buffer.count
                 let body = close.map { string(open + 4..<$0) } ?? string(open + 4..<buffer.count)
                 comments.append(Comment(range: open..<commentEnd, body: body.trimmingWhitespace()))
                 opaque.append(open..<commentEnd)
-                let endLine = lines.line(containing: commentEnd)
-                if endLine > line {
-                    nextLine = endLine + (commentEnd >= lineEnd(endLine) ? 1 : 0)
-                    if commentEnd < lineEnd(endLine) { nextLine = endLine + 1 }
-                    break
+                if commentEnd > scanEnd {
+                    scanLine = lines.line(containing: commentEnd)
+                    scanEnd = lineEnd(scanLine)
                 }
                 k = commentEnd
             }
-            line = nextLine
+            line = scanLine + 1
         }
         if let open = fence {  // an unclosed fence runs to the end
             let contentStart = open.line + 1 < lines.lineCount ? lineStart(open.line + 1) : buffer.count
@@ -358,6 +358,46 @@ struct SegmenterState {
             }
         }
         opaque.sort { $0.lowerBound < $1.lowerBound }
+    }
+
+    /// Where the first `<!--` outside inline code starts in `start..<end`: "`<!--`" names
+    /// the syntax, and reading it as a comment hid the rest of the file. A code span
+    /// closes with a run of as many backticks as opened it; an unclosed run is text.
+    func findCommentOpen(from start: Int, to end: Int) -> Int? {
+        var i = start
+        // Most lines hold no "<!--": their backticks are never looked at.
+        while let open = find("<!--", from: i, to: end) {
+            guard let codeEnd = endOfCodeSpan(around: open, from: i, to: end) else { return open }
+            i = codeEnd
+        }
+        return nil
+    }
+
+    /// The end of the inline code span in `start..<end` that holds `offset`, if one does.
+    func endOfCodeSpan(around offset: Int, from start: Int, to end: Int) -> Int? {
+        var i = start
+        while true {
+            i = next(UInt8(ascii: "`"), from: i, to: offset)
+            guard i < offset else { return nil }
+            let runStart = i
+            while buffer[i] == UInt8(ascii: "`") { i += 1 }
+            guard let close = closingBacktickRun(length: i - runStart, from: i, to: end) else { continue }
+            if close - (i - runStart) > offset { return close }
+            i = close
+        }
+    }
+
+    /// The end of the first run of exactly `length` backticks in `start..<end`.
+    func closingBacktickRun(length: Int, from start: Int, to end: Int) -> Int? {
+        var i = start
+        while i < end {
+            i = next(UInt8(ascii: "`"), from: i, to: end)
+            guard i < end else { return nil }
+            let runStart = i
+            while i < end && buffer[i] == UInt8(ascii: "`") { i += 1 }
+            if i - runStart == length { return i }
+        }
+        return nil
     }
 
     /// Info strings that say nothing of what a fence holds.
