@@ -107,6 +107,26 @@ final class RobustnessTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 120, "5 MB took too long")
     }
 
+    /// Each code block was looked up in the list of all of them, per line: a
+    /// megabyte of fences took seconds, two megabytes half a minute.
+    func testThousandsOfFencesTakeLinearTime() {
+        let text = String(repeating: "```\n", count: 1 << 17)
+        let start = Date()
+        let document = Segmenter.segment(SourceText(text))
+        XCTAssertEqual(document.codeBlocks.count, 1 << 16)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5, "fences took quadratic time")
+    }
+
+    /// Whether the rest of a tag's line was blank was read from the line's end, per
+    /// tag: 50,000 tags before a megabyte of spaces took twenty seconds.
+    func testTagsBeforeALongRunOfSpacesTakeLinearTime() {
+        let text = String(repeating: "<a>", count: 10_000) + String(repeating: " ", count: 1 << 17) + "\nBe kind.\n"
+        let start = Date()
+        let document = Segmenter.segment(SourceText(text))
+        XCTAssertEqual(document.units.last.map { document.text(of: $0) }, "Be kind.")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5, "tags took quadratic time")
+    }
+
     func testDeeplyNestedAndUnbalancedTags() {
         let depth = 2000
         var text = ""

@@ -67,6 +67,9 @@ struct SegmenterState {
     var transparentFenceLines: Set<Int> = []
     /// `opaque` as the line pass walks it.
     var lineCursor = OpaqueCursor([])
+    /// `codeBlocks` (in order, as found) walked alongside: which opaque regions are code.
+    /// Searching the whole list per region made thousands of fences quadratic.
+    var codeBlockCursor = OpaqueCursor([])
 
     // Line-pass state.
     /// Names of the open XML-style sections, outermost first (at most
@@ -142,6 +145,15 @@ struct SegmenterState {
         while lower < upper && ByteClass.isWhitespace(buffer[lower]) { lower += 1 }
         while upper > lower && ByteClass.isWhitespace(buffer[upper - 1]) { upper -= 1 }
         return lower..<upper
+    }
+
+    /// Whether `range` holds only white space. Read forwards only, up to the first
+    /// other byte: trimming from the end too, per tag, read a long run of trailing
+    /// spaces once per tag before it.
+    func isBlank(_ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        while i < range.upperBound && ByteClass.isWhitespace(buffer[i]) { i += 1 }
+        return i == range.upperBound
     }
 
     func string(_ range: Range<Int>) -> String {
@@ -714,10 +726,10 @@ struct SegmenterState {
             k += 1
         }
         if atLineStart { opening.tagsEnd = end } else { opening.broken = true }
-        let rest = trimmed(end..<max(end, lineEnd(line)))
         let name = string(nameStart..<nameEnd)
         return TagToken(name: name, key: name.lowercased(), range: start..<end, isClose: isClose,
-                        hasAttributes: hasAttributes, atLineStart: atLineStart, restOfLineBlank: rest.isEmpty)
+                        hasAttributes: hasAttributes, atLineStart: atLineStart,
+                        restOfLineBlank: isBlank(end..<max(end, lineEnd(line))))
     }
 
     static let emptyElements: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
@@ -958,6 +970,7 @@ struct SegmenterState {
 
     mutating func linePass(from bodyStart: Int) {
         lineCursor = OpaqueCursor(opaque)
+        codeBlockCursor = OpaqueCursor(codeBlocks)
         var line = bodyStart == 0 ? 0 : lines.line(containing: bodyStart)
         while line < lines.lineCount {
             let start = max(lineStart(line), bodyStart)
@@ -992,7 +1005,7 @@ struct SegmenterState {
             if let region = lineCursor.region(at: i) {
                 if pieceStart < i { handlePiece(pieceStart..<i, atLineStart: atLineStart) }
                 atLineStart = false
-                let isCode = codeBlocks.contains(region)
+                let isCode = codeBlockCursor.region(at: region.lowerBound) == region
                 if isCode || (region.upperBound > lineRange.upperBound) {
                     flushAll()
                     if isCode { pendingLeadIn = nil }
