@@ -563,6 +563,16 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(document.frontMatter?.variableRanges["user"], 19..<23)
     }
 
+    /// The parser counts columns in Unicode scalars; read as UTF-16 units, a
+    /// place after an emoji on its line came out one byte early.
+    func testFrontMatterPlacesAfterAnEmojiOnTheirLine() {
+        let document = segment("---\nvariables: [😀, zzz]\n---\nYou are a bot.\n")
+        XCTAssertEqual(document.frontMatter?.variableRanges["zzz"], 22..<25)
+        XCTAssertEqual(document.frontMatter?.variableRanges["😀"], 16..<20)
+        let invalid = segment("---\nname: 😀 é : x\n---\nYou are a bot.\n")
+        XCTAssertEqual(invalid.frontMatter?.error?.offset, 18, "at the second colon")
+    }
+
     func testInvalidFrontMatterIsRecordedNotFatal() {
         let document = segment("---\nvariables: [a, b\n---\nHello {{a}}.\n")
         let fm = try! XCTUnwrap(document.frontMatter)

@@ -98,8 +98,7 @@ enum FrontMatterParser {
 
     static func nodeRange(_ node: Node, bodyOffset: Int, lines: LineIndex, length: Int) -> Range<Int> {
         guard let mark = node.mark else { return bodyOffset..<bodyOffset }
-        let startLine = lines.line(containing: bodyOffset) + mark.line - 1
-        let start = lines.offset(of: LinePosition(line: startLine, column: max(0, mark.column - 1)), encoding: .utf16)
+        let start = offset(of: mark, bodyOffset: bodyOffset, lines: lines)
         return start..<start + length
     }
 
@@ -137,10 +136,17 @@ enum FrontMatterParser {
     static func offset(of error: YamlError, bodyOffset: Int, lines: LineIndex) -> Int {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _):
-            let line = lines.line(containing: bodyOffset) + mark.line - 1
-            return lines.offset(of: LinePosition(line: line, column: max(0, mark.column - 1)), encoding: .utf16)
+            return offset(of: mark, bodyOffset: bodyOffset, lines: lines)
         default:
             return bodyOffset
         }
+    }
+
+    /// The byte offset of a parser mark. Its line and column count from 1, from the
+    /// block's first line, and its column counts Unicode scalars: read as UTF-16
+    /// units, an emoji earlier on the line put the place one byte too early.
+    static func offset(of mark: Mark, bodyOffset: Int, lines: LineIndex) -> Int {
+        let line = lines.line(containing: bodyOffset) + mark.line - 1
+        return lines.offset(line: line, scalarColumn: max(0, mark.column - 1))
     }
 }

@@ -144,6 +144,24 @@ public struct LineIndex: Sendable {
         }
     }
 
+    /// Byte offset of the `column`th Unicode scalar of `line` (both zero-based), as
+    /// libyaml counts columns; past the line's end, its end. Not a `ColumnEncoding`:
+    /// no client counts this way.
+    func offset(line: Int, scalarColumn column: Int) -> Int {
+        guard line >= 0 else { return 0 }
+        guard line < lineStarts.count else { return bytes.count }
+        let end = lineContentEnd(line)
+        return bytes.withUnsafeBufferPointer { buffer -> Int in
+            var i = lineStarts[line]
+            var scalars = 0
+            while i < end && scalars < column {
+                i += buffer[i] < 0x80 ? 1 : UTF8Scalar.decode(buffer, at: i).length
+                scalars += 1
+            }
+            return min(i, end)
+        }
+    }
+
     /// Whether (line, column) names a real place in the text (hover answers only for one).
     public func isValid(_ position: LinePosition, encoding: ColumnEncoding = .utf16) -> Bool {
         guard position.line >= 0, position.column >= 0, position.line < lineStarts.count else { return false }
