@@ -123,6 +123,29 @@ final class SegmenterTests: XCTestCase {
 
     // MARK: Lists and headings
 
+    /// A fence in a list item is indented from the item's text, not the margin:
+    /// four spaces under "1. " opened no code block, and the code became list items.
+    func testAFenceIndentedUnderAListItemIsCode() {
+        let document = segment("1. Call the API like this:\n    ```python\n    import os. Then run(x). Never do this.\n    ```\n2. Then summarise.\n")
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Call the API like this:", "Then summarise."])
+        XCTAssertEqual(document.codeBlocks.count, 1)
+        // Nested items, and an item's later paragraph after a blank line.
+        let nested = segment("- Steps:\n  1. Run it:\n     ```sh\n     make. Run it.\n     ```\n  2. Check it.\n- Done here.\n")
+        XCTAssertEqual(nested.units.map { nested.text(of: $0) }, ["Steps:", "Run it:", "Check it.", "Done here."])
+        let later = segment("- Item one.\n\n    ```\n    code. More code.\n    ```\nAfter.\n")
+        XCTAssertEqual(later.units.map { later.text(of: $0) }, ["Item one.", "After."])
+        // Outside a list, four spaces are still too many to open one.
+        let indented = segment("Run this:\n\n    ```python\n    import os. Then run(x).\n    ```\n")
+        XCTAssertTrue(indented.codeBlocks.isEmpty)
+    }
+
+    /// A closing fence indented four or more past its opening's margin is a line of the code.
+    func testAFenceIndentedFourSpacesDoesNotCloseABlock() {
+        let document = segment("Intro.\n```python\ncode. Here it is.\n    ```\nstill code. Yes.\n```\nAfter.\n")
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Intro.", "After."])
+        XCTAssertEqual(document.codeBlocks.count, 1)
+    }
+
     func testListItemsExcludeMarker() {
         let text = "- Reply in JSON.\n* Be kind.\n+ Plus.\n1. First step here.\n2) Second step.\n• Bullet."
         let document = segment(text)

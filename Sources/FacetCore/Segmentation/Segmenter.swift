@@ -297,8 +297,12 @@ struct SegmenterState {
     mutating func findOpaqueRegions(from bodyStart: Int) {
         var line = lines.line(containing: bodyStart)
         if bodyStart == 0 { line = 0 }
-        var fence: (char: UInt8, count: Int, start: Int, line: Int, info: String, holdsExample: Bool)?
+        var fence: (char: UInt8, count: Int, start: Int, line: Int, info: String, holdsExample: Bool, margin: Int)?
         var exampleFenceEnd: Int?  // the closing line of the last fence that held an example
+        // Where the text of each list item open here starts, outermost first: a fence in
+        // an item is indented from there ("1. Call it:\n    ```python" is a fence, not prose).
+        var listContentColumns: [Int] = []
+        var previousLineBlank = true
         while line < lines.lineCount {
             let start = lineStart(line)
             let end = lineEnd(line)
@@ -309,7 +313,8 @@ struct SegmenterState {
             if let open = fence {
                 var j = i
                 while j < end && buffer[j] == open.char { j += 1 }
-                if j - i >= open.count && trimmed(j..<end).isEmpty {
+                // Indented four or more past its opening's margin, a fence line is code.
+                if j - i >= open.count && indent - open.margin <= 3 && trimmed(j..<end).isEmpty {
                     let blockEnd = line + 1 < lines.lineCount ? lineStart(line + 1) : buffer.count
                     let contentRange = (open.line + 1 < lines.lineCount ? lineStart(open.line + 1) : blockEnd)..<lineStart(line)
                     if !open.holdsExample && isProseFence(info: open.info, content: contentRange) {
@@ -323,11 +328,27 @@ struct SegmenterState {
                     }
                     if open.holdsExample { exampleFenceEnd = line }
                     fence = nil
+                    previousLineBlank = false
                 }
                 line += 1
                 continue
             }
-            if indent <= 3 && i < end && (buffer[i] == UInt8(ascii: "`") || buffer[i] == UInt8(ascii: "~")) {
+            if i == end {
+                previousLineBlank = true
+                line += 1
+                continue
+            }
+            let marker = isThematicBreak(trimmed(i..<end)) ? nil : listMarker(i..<end)
+            let opensFence = buffer[i] == UInt8(ascii: "`") || buffer[i] == UInt8(ascii: "~")
+            // A line indented less than an item's text ends the item, unless it continues
+            // the item's paragraph (a wrapped line need not be indented).
+            if let innermost = listContentColumns.last, indent < innermost,
+               marker != nil || opensFence || previousLineBlank || buffer[i] == UInt8(ascii: "#") {
+                while let last = listContentColumns.last, last > indent { listContentColumns.removeLast() }
+            }
+            previousLineBlank = false
+            let margin = listContentColumns.last ?? 0
+            if opensFence && indent >= margin && indent - margin <= 3 {
                 let char = buffer[i]
                 var j = i
                 while j < end && buffer[j] == char { j += 1 }
@@ -335,10 +356,13 @@ struct SegmenterState {
                     let info = string(trimmed(j..<end)).lowercased()
                     let holdsExample = Self.plainInfo.contains(info)
                         && (followsExampleLeadIn(line, bodyStart: bodyStart) || continuesExamples(line, after: exampleFenceEnd))
-                    fence = (char, j - i, start, line, info, holdsExample)
+                    fence = (char, j - i, start, line, info, holdsExample, margin)
                     line += 1
                     continue
                 }
+            }
+            if let marker {
+                listContentColumns.append(indent + marker.contentOffset)
             }
             // Comments may start anywhere on the line and run over several lines;
             // the line a comment ends on is scanned on from its end.
@@ -1158,7 +1182,13 @@ struct SegmenterState {
         hasDialogue = speakerSides.user && speakerSides.assistant
     }
 
-    struct ListMarker { var text: Range<Int> }
+    struct ListMarker {
+        var text: Range<Int>
+        /// How many columns after the marker's first the item's text starts, as
+        /// CommonMark counts them: the marker and one to four spaces (one when
+        /// more follow, which then indent code). Lines under the item indent from there.
+        var contentOffset: Int
+    }
 
     /// The last two bytes of the three-byte bullets that mark list items:
     /// • – ‣ ⁃ ● ○ ◦ ■ ▪ ➤ ⦁ (prompts pasted from documents and chat apps use them all).
@@ -1172,12 +1202,14 @@ struct SegmenterState {
     /// `- `, `* `, `+ `, `• ` (and the other `bulletMarkers`), `1. `, `1) `, `a) ` at the start of a line.
     func listMarker(_ content: Range<Int>) -> ListMarker? {
         var i = content.lowerBound
+        var bulletBytes = 0
         let end = content.upperBound
         let b = buffer[i]
         if b == UInt8(ascii: "-") || b == UInt8(ascii: "*") || b == UInt8(ascii: "+") {
             i += 1
         } else if b == 0xE2, i + 2 < end, Self.isBullet(buffer[i + 1], buffer[i + 2]) {
             i += 3
+            bulletBytes = 2  // three bytes, one column
         } else if ByteClass.isDigit(b) {
             while i < end && ByteClass.isDigit(buffer[i]) && i - content.lowerBound < 3 { i += 1 }
             guard i < end, buffer[i] == UInt8(ascii: ".") || buffer[i] == UInt8(ascii: ")") else { return nil }
@@ -1188,13 +1220,17 @@ struct SegmenterState {
             return nil
         }
         guard i < end, ByteClass.isSpace(buffer[i]) else { return nil }
+        let markerWidth = i - content.lowerBound - bulletBytes
+        var spaces = 0
+        while i + spaces < end && ByteClass.isSpace(buffer[i + spaces]) { spaces += 1 }
+        let contentOffset = markerWidth + (spaces > 4 ? 1 : spaces)
         // Task-list boxes "[ ]" and "[x]" are part of the marker.
         var text = trimmed(i..<end)
         if text.count >= 3, buffer[text.lowerBound] == UInt8(ascii: "["), buffer[text.lowerBound + 2] == UInt8(ascii: "]") {
             text = trimmed(text.lowerBound + 3..<end)
         }
         guard !text.isEmpty else { return nil }
-        return ListMarker(text: text)
+        return ListMarker(text: text, contentOffset: contentOffset)
     }
 
     func headingText(_ content: Range<Int>) -> (text: Range<Int>, level: Int)? {
