@@ -139,6 +139,22 @@ final class SegmenterTests: XCTestCase {
         XCTAssertTrue(indented.codeBlocks.isEmpty)
     }
 
+    /// A list item's wrapped line need not be indented (Markdown's lazy continuation):
+    /// it was a sentence of its own. Only a line that goes on with the item's sentence
+    /// in lower case continues it.
+    func testAnUnindentedWrappedLineContinuesAListItem() {
+        let document = segment("- Always answer in English, even when the user\nwrites in another language or asks you to switch.\n- Keep answers short.\n")
+        XCTAssertEqual(document.units.map { document.text(of: $0) },
+                       ["Always answer in English, even when the user\nwrites in another language or asks you to switch.", "Keep answers short."])
+        XCTAssertEqual(document.units.map(\.kind), [.listItem, .listItem])
+        let ended = segment("- Answer in English.\nthen stop.\n")
+        XCTAssertEqual(ended.units.map(\.kind), [.listItem, .sentence])
+        let capital = segment("- Grouping separator: ,\nUse these preferences.\n")
+        XCTAssertEqual(capital.units.map(\.kind), [.listItem, .sentence])
+        let afterBlank = segment("- Answer in English\n\nwhen asked.\n")
+        XCTAssertEqual(afterBlank.units.map(\.kind), [.listItem, .sentence])
+    }
+
     /// A closing fence indented four or more past its opening's margin is a line of the code.
     func testAFenceIndentedFourSpacesDoesNotCloseABlock() {
         let document = segment("Intro.\n```python\ncode. Here it is.\n    ```\nstill code. Yes.\n```\nAfter.\n")

@@ -1145,7 +1145,10 @@ struct SegmenterState {
                 return
             }
             if var open = listItem {
-                if indent > open.indent {
+                // An indented line continues the item; so does an unindented one that goes on
+                // with its sentence, in lower case as a soft wrap is (Markdown's lazy continuation).
+                if indent > open.indent
+                    || ByteClass.isLower(first) && !endsSentence(open.content[open.content.count - 1]) {
                     open.content.append(content)
                     listItem = open
                     return
@@ -1232,6 +1235,28 @@ struct SegmenterState {
         guard !text.isEmpty else { return nil }
         return ListMarker(text: text, contentOffset: contentOffset)
     }
+
+    /// Whether a line ends on what ends a sentence (. ! ? : ; 。！？), closing
+    /// quotes, brackets and emphasis aside.
+    func endsSentence(_ line: Range<Int>) -> Bool {
+        var end = line.upperBound
+        while end > line.lowerBound && Self.sentenceClosers[buffer[end - 1]] { end -= 1 }
+        guard end > line.lowerBound else { return false }
+        switch buffer[end - 1] {
+        case UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: ";"):
+            return true
+        case 0x82 where end - 3 >= line.lowerBound:  // 。
+            return buffer[end - 3] == 0xE3 && buffer[end - 2] == 0x80
+        case 0x81, 0x9F where end - 3 >= line.lowerBound:  // ！ ？
+            return buffer[end - 3] == 0xEF && buffer[end - 2] == 0xBC
+        default:
+            return false
+        }
+    }
+
+    /// What may follow a sentence's last mark on its line: quotes, brackets, emphasis.
+    static let sentenceClosers = ByteSet([UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ")"), UInt8(ascii: "]"),
+                                          UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "`")])
 
     func headingText(_ content: Range<Int>) -> (text: Range<Int>, level: Int)? {
         var i = content.lowerBound
