@@ -203,6 +203,16 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(segment("Not heading **x** mixed.").units.first?.kind, .sentence)
     }
 
+    /// A bold line that ends a sentence stresses an instruction; it was taken for a heading.
+    func testABoldSentenceOnItsOwnLineIsASentence() {
+        let document = segment("You are a support bot.\n\n**Always answer in English, even if asked otherwise!**\n\nHelp with billing.\n")
+        XCTAssertEqual(document.units.map(\.kind), [.sentence, .sentence, .sentence])
+        XCTAssertEqual(document.units.map { document.text(of: $0) }[1], "**Always answer in English, even if asked otherwise!**")
+        XCTAssertEqual(segment("__Never share card numbers.__\n").units.map(\.kind), [.sentence])
+        XCTAssertEqual(segment("**Is it safe?**\n").units.map(\.kind), [.sentence])
+        XCTAssertEqual(segment("**Rules:**\nBe nice.\n").units.map(\.kind), [.heading, .sentence])
+    }
+
     /// A heading opened in a section or a quoted prompt stayed open after it:
     /// "## Refund" in an `<example>` made every later line an example, unchecked.
     func testAHeadingEndsWithTheSectionOrQuotedPromptItOpensIn() {

@@ -1287,6 +1287,9 @@ struct SegmenterState {
         else { return nil }
         let inner = trimmed(content.lowerBound + 2..<upper - 2)
         guard !inner.isEmpty, inner.count <= 80, find("**", from: inner.lowerBound, to: inner.upperBound) == nil else { return nil }
+        // "**Always answer in English!**" stresses an instruction: a sentence, not a title.
+        let last = buffer[inner.upperBound - 1]
+        if last == UInt8(ascii: ".") || last == UInt8(ascii: "!") || last == UInt8(ascii: "?") { return nil }
         return inner
     }
 
