@@ -173,6 +173,13 @@ final class SegmenterTests: XCTestCase {
         XCTAssertNotEqual(document.units[0].block, document.units[1].block)
     }
 
+    /// Any "[?]" was taken for a task box and dropped; only "[ ]", "[x]" and "[X]" are boxes.
+    func testOnlyTaskBoxesAreDroppedFromListItems() {
+        let document = segment("- [ ] Check the order.\n- [x] Greet the user.\n- [X] Log the call.\n- [A] Grade the essay.\n- [1] See the first source.\n")
+        XCTAssertEqual(document.units.map { document.text(of: $0) },
+                       ["Check the order.", "Greet the user.", "Log the call.", "[A] Grade the essay.", "[1] See the first source."])
+    }
+
     /// Prompts pasted from documents and chat apps mark items with other bullets.
     func testOtherBulletShapesMarkListItems() {
         let document = segment("● Be kind.\n◦ Be brief.\n■ Cite.\n▪ Ask.\n➤ Stop.\n⦁\tUse markdown.\n‣ Go.\n")

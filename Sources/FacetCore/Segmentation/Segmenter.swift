@@ -1227,9 +1227,10 @@ struct SegmenterState {
         var spaces = 0
         while i + spaces < end && ByteClass.isSpace(buffer[i + spaces]) { spaces += 1 }
         let contentOffset = markerWidth + (spaces > 4 ? 1 : spaces)
-        // Task-list boxes "[ ]" and "[x]" are part of the marker.
+        // Task-list boxes "[ ]", "[x]" and "[X]" are part of the marker; "[A]" and "[1]" are text.
         var text = trimmed(i..<end)
-        if text.count >= 3, buffer[text.lowerBound] == UInt8(ascii: "["), buffer[text.lowerBound + 2] == UInt8(ascii: "]") {
+        if text.count >= 3, buffer[text.lowerBound] == UInt8(ascii: "["), buffer[text.lowerBound + 2] == UInt8(ascii: "]"),
+           Self.taskBoxMarks[buffer[text.lowerBound + 1]] {
             text = trimmed(text.lowerBound + 3..<end)
         }
         guard !text.isEmpty else { return nil }
@@ -1257,6 +1258,9 @@ struct SegmenterState {
     /// What may follow a sentence's last mark on its line: quotes, brackets, emphasis.
     static let sentenceClosers = ByteSet([UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ")"), UInt8(ascii: "]"),
                                           UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "`")])
+
+    /// What stands between the brackets of a task-list box.
+    static let taskBoxMarks = ByteSet([UInt8(ascii: " "), UInt8(ascii: "x"), UInt8(ascii: "X")])
 
     func headingText(_ content: Range<Int>) -> (text: Range<Int>, level: Int)? {
         var i = content.lowerBound
