@@ -16,7 +16,7 @@ enum TextReporter {
             }
             guard let analysis = report.analysis else { continue }
             for finding in analysis.findings {
-                let position = analysis.source.lines.position(of: finding.range.lowerBound, encoding: .utf8)
+                let position = analysis.source.lines.positionInFile(of: finding.range.lowerBound, encoding: .utf8)
                 out += "\(colors.bold("\(TerminalText.safe(report.path)):\(position.line + 1):\(position.column + 1):")) \(colors.severity(finding.severity.rawValue)): \(TerminalText.safe(finding.message)) \(colors.dim("[\(finding.rule)]"))\n"
                 counts[finding.severity, default: 0] += 1
             }
@@ -61,7 +61,7 @@ enum JSONReporter {
         w.key("units")
         w.beginArray()
         for (index, unit) in analysis.document.units.enumerated() {
-            let position = lines.position(of: unit.range.lowerBound, encoding: .utf8)
+            let position = lines.positionInFile(of: unit.range.lowerBound, encoding: .utf8)
             w.beginObject()
             range(&w, unit.range)
             w.field("line", position.line + 1)
@@ -93,7 +93,7 @@ enum JSONReporter {
         w.key("findings")
         w.beginArray()
         for finding in analysis.findings {
-            let position = lines.position(of: finding.range.lowerBound, encoding: .utf8)
+            let position = lines.positionInFile(of: finding.range.lowerBound, encoding: .utf8)
             w.beginObject()
             w.field("rule", finding.rule)
             w.field("severity", finding.severity.rawValue)
@@ -266,8 +266,8 @@ enum SARIFReporter {
 
     static func location(_ w: inout JSONWriter, _ path: String, _ analysis: Analysis, _ range: Range<Int>, message: String?) {
         let lines = analysis.source.lines
-        let start = lines.position(of: range.lowerBound, encoding: .utf16)
-        let end = lines.position(of: range.upperBound, encoding: .utf16)
+        let start = lines.positionInFile(of: range.lowerBound, encoding: .utf16)
+        let end = lines.positionInFile(of: range.upperBound, encoding: .utf16)
         w.beginObject()
         w.key("physicalLocation")
         w.beginObject()

@@ -522,6 +522,22 @@ final class CheckCommandTests: XCTestCase {
     }
 
 
+    /// A byte order mark, which editors hide, counts no column: "maybe" showed at 1:19, not 1:16.
+    func testAByteOrderMarkCountsNoColumn() throws {
+        let path = try write("bom.system.md", SourceText.byteOrderMark + Array("You are a bot. Maybe help the user.\nMaybe be kind.\n".utf8))
+        let (_, text) = try run([path])
+        XCTAssertTrue(text.contains("\(path):1:16: info:"), text)
+        XCTAssertTrue(text.contains("\(path):2:1: info:"), text)
+        let file = try XCTUnwrap((try json([path]).root["files"] as? [[String: Any]])?.first)
+        let units = try XCTUnwrap(file["units"] as? [[String: Any]])
+        XCTAssertEqual(units.map { $0["column"] as? Int }, [1, 16, 1])
+        XCTAssertEqual((units[0]["range"] as? [String: Int])?["start"], 3, "offsets still count the mark's bytes")
+        let findings = try XCTUnwrap(file["findings"] as? [[String: Any]])
+        XCTAssertEqual(findings.first?["column"] as? Int, 16)
+        let (_, sarif) = try run([path, "--format", "sarif"])
+        XCTAssertTrue(sarif.contains("\"startLine\":1,\"startColumn\":16,"), "SARIF counts UTF-16 units, the mark not among them")
+    }
+
     func testRulesReferenceMentionsEveryRule() {
         let markdown = RulesCommand.markdownReference()
         for rule in RuleRegistry.all { XCTAssertTrue(markdown.contains("## \(rule.id)\n"), rule.id) }

@@ -115,6 +115,24 @@ final class LineIndexTests: XCTestCase {
         }
     }
 
+    /// In a file, a byte order mark counts no column, in bytes or UTF-16 units;
+    /// the server's positions still count it, as its client sent it.
+    func testAByteOrderMarkCountsNoColumnInAFile() {
+        let index = LineIndex(bytes: SourceText.byteOrderMark + Array("a😀b\ncd".utf8))
+        for encoding in [ColumnEncoding.utf8, .utf16] {
+            for offset in 0...3 {
+                XCTAssertEqual(index.positionInFile(of: offset, encoding: encoding), LinePosition(line: 0, column: 0), "\(offset) \(encoding)")
+            }
+            XCTAssertEqual(index.positionInFile(of: 10, encoding: encoding), LinePosition(line: 1, column: 0))
+            XCTAssertEqual(index.positionInFile(of: 11, encoding: encoding), LinePosition(line: 1, column: 1))
+        }
+        XCTAssertEqual(index.positionInFile(of: 8, encoding: .utf8), LinePosition(line: 0, column: 5))
+        XCTAssertEqual(index.positionInFile(of: 8, encoding: .utf16), LinePosition(line: 0, column: 3))
+        XCTAssertEqual(index.position(of: 8, encoding: .utf16), LinePosition(line: 0, column: 4))
+        let plain = LineIndex(bytes: Array("a😀b".utf8))
+        XCTAssertEqual(plain.positionInFile(of: 5, encoding: .utf16), LinePosition(line: 0, column: 3))
+    }
+
     func testLineStartsForAllBreakKinds() {
         XCTAssertEqual(LineIndex(bytes: Array("a\nb\r\nc\rd".utf8)).lineStarts, [0, 2, 5, 7])
         XCTAssertEqual(LineIndex(bytes: Array("\r\n\r\n".utf8)).lineStarts, [0, 2, 4])

@@ -49,7 +49,7 @@ public struct DatasetRowResult: Sendable {
         result.findings = analysis.findings.map { finding in
             // UTF-8 byte columns, as `facet check` gives for files; counted in UTF-16
             // they cost a walk from the line start per finding (a long row took seconds).
-            let position = source.lines.position(of: finding.range.lowerBound, encoding: .utf8)
+            let position = source.lines.positionInFile(of: finding.range.lowerBound, encoding: .utf8)
             return RowFinding(rule: finding.rule, severity: finding.severity, message: finding.message, line: position.line + 1, column: position.column + 1)
         }
         result.excerpt = String(located.text.prefix(80))

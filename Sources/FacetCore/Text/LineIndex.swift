@@ -71,6 +71,17 @@ public struct LineIndex: Sendable {
         position(of: offset, encoding: encoding, after: nil)
     }
 
+    /// (line, column) of a byte offset in a file, as an editor shows it: a UTF-8
+    /// byte order mark, which editors hide, counts no column (reports gave 1:19
+    /// for what an editor shows at 1:16). The language server does not use this:
+    /// its positions count the text its client sent, mark and all.
+    public func positionInFile(of offset: Int, encoding: ColumnEncoding = .utf16) -> LinePosition {
+        let position = position(of: offset, encoding: encoding)
+        guard position.line == 0, bytes.starts(with: SourceText.byteOrderMark) else { return position }
+        let markWidth = encoding == .utf8 ? SourceText.byteOrderMark.count : 1  // U+FEFF is one UTF-16 unit
+        return LinePosition(line: 0, column: max(0, position.column - markWidth))
+    }
+
     /// The same, counting on from an earlier answer (`after`) when it is on the
     /// same line and not past `offset`: converting the offsets of one long line
     /// in order then costs the line once, not once per offset. An earlier answer
