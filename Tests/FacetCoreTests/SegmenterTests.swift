@@ -668,8 +668,10 @@ final class SegmenterTests: XCTestCase {
         XCTAssertTrue(segment("Pay US$DOLLARS.").variables.isEmpty, "a $ glued to a word is not a variable")
     }
 
-    func testVariablesInCodeAreIgnored() {
-        let document = segment("Use `{{not_a_var}}` here.\n```\n{{also_not}}\n```\n")
-        XCTAssertTrue(document.variables.isEmpty)
+    /// A template engine fills `{{name}}` in code too; `{name}` and `$NAME` there are the code's own.
+    func testOnlyDoubleBraceVariablesCountInCode() {
+        let document = segment("Use `{{in_span}}` and `{json}` here.\n```\n{{in_fence}} {\"a\": 1} $HOME {b}\n```\n")
+        XCTAssertEqual(document.variables.map(\.name), ["in_span", "in_fence"])
+        XCTAssertEqual(document.variables.map { document.source.text($0.range) }, ["{{in_span}}", "{{in_fence}}"])
     }
 }

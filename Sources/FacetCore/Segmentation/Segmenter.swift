@@ -810,6 +810,7 @@ struct SegmenterState {
                 let end = lineEnd(lines.line(containing: i))
                 if let close = find([UInt8(ascii: "`")], from: i + 1, to: end) {
                     spans.append(i..<close + 1)
+                    collectDoubleBraceVariables(in: i + 1..<close)
                     i = close + 1
                     continue
                 }
@@ -840,6 +841,7 @@ struct SegmenterState {
             }
             i = skip(from: i + 1, to: min(n, cursor.nextStart), until: Self.variableScanStops)
         }
+        for block in codeBlocks where block.lowerBound >= bodyStart { collectDoubleBraceVariables(in: block) }
         variables.sort { $0.range.lowerBound < $1.range.lowerBound }
         // A `<name>` inside "{{ answer <name> }}" is part of the outer variable, not one of its own.
         var outerEnd = 0
@@ -848,6 +850,21 @@ struct SegmenterState {
             return variable.range.lowerBound < outerEnd
         }
         protected = spans.sorted { $0.lowerBound < $1.lowerBound }
+    }
+
+    /// The `{{ name }}` variables in code (a fence or an inline span): a template
+    /// engine fills them in there too ("`Hello {{user_name}},`"), while `{name}`
+    /// and `$NAME` in code are more often the code's own (a format string, a shell variable).
+    mutating func collectDoubleBraceVariables(in range: Range<Int>) {
+        var i = range.lowerBound
+        while let open = find("{{", from: i, to: range.upperBound) {
+            if let (variable, span) = braceVariable(at: open), span.upperBound <= range.upperBound {
+                if let variable { variables.append(variable) }
+                i = span.upperBound
+            } else {
+                i = open + 2
+            }
+        }
     }
 
     /// `{{ name }}`, `{% ... %}`, `{name}`. Returns the variable (nil for template logic) and its span.

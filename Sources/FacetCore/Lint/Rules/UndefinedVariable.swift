@@ -20,7 +20,8 @@ struct UndefinedVariable: LintRule {
 
     Checked only when the front matter has `variables:`. Names a template \
     statement binds (`{% for item in items %}`, `{% set total = ... %}`) are \
-    defined. `<name>` placeholders are \
+    defined. A `{{name}}` in code (a fence or `inline code`) is checked too: a \
+    template engine fills it in there as well. `<name>` placeholders are \
     not checked (they are often literal tags). Fix: when the name looks like a typo \
     of a declared one (one edit apart, or about a quarter of its length for long \
     names: `{{usr_name}}` for `user_name`, not `{{date}}` for `name`), replace the \
