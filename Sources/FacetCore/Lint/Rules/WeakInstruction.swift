@@ -20,8 +20,8 @@ struct WeakInstruction: LintRule {
     "always try to not" "never"; "should probably" keeps "should". "It would be \
     nice if" has no fix: what follows it is not an instruction ("you replied in \
     English"), so rewrite it by hand. A guess or an estimate is not a \
-    hedge: "maybe the user is confused", "maybe two sentences", and "if possible \
-    dates" uses "possible" as an adjective. \
+    hedge: "maybe the user is confused", "maybe two sentences", "if possible \
+    dates" uses "possible" as an adjective, and "ideally suited" states a fact. \
     "If you can" followed by its verb is a condition ("if you can find relevant \
     news"), not a hedge. "try to" counts only at the start of an instruction, so "users who try to \
     bypass the rules" is left alone. A hedge whose unit, or the next, says what \
@@ -65,6 +65,8 @@ struct WeakInstruction: LintRule {
                 if let next = Self.nextWord(after: match, in: tokens, context.source.bytes) {
                     if Self.guesses.contains(phrase), next.isNumber || Self.notAnInstruction.contains(next.hash) { continue }
                     if phrase == "if possible", !Self.stillAHedgeAfterIfPossible.contains(next.hash) { continue }
+                    // "The Team plan is ideally suited for groups": a fact, not a hedge.
+                    if phrase == "ideally", Self.ideallyOfAFact.contains(next.hash) { continue }
                 }
                 if fallback == nil {
                     fallback = Self.fallbacks.hasMatch(tokens) || position + 1 < units.count && Self.fallbacks.hasMatch(context.tokens(units[position + 1]))
@@ -81,6 +83,9 @@ struct WeakInstruction: LintRule {
     }
 
     static let conjunctions = WordSet(["and", "or", "but", "then", "so"].map(Tokenizer.hash))
+
+    /// Past participles "ideally" describes a fact with ("ideally suited", "ideally located").
+    static let ideallyOfAFact = WordSet(["suited", "placed", "positioned", "located", "situated", "equipped", "matched"].map(Tokenizer.hash))
 
     /// Hedges that also express a guess or an estimate.
     static let guesses: Set<String> = ["maybe", "perhaps", "possibly"]
