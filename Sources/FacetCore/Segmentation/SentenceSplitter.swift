@@ -7,7 +7,8 @@
 /// versions (no space follows their dot), ellipses, an inline item's number
 /// ("1. Read"), a German date ("3. Mai"), or inside protected spans (template
 /// variables, inline code, URLs), or inside a quotation that closes on the same
-/// line, or after one that closes before a word in lower case. A line break ends a
+/// line (an inch mark, `27"`, opens none), or after one that closes before a word
+/// in lower case. A line break ends a
 /// sentence when the next line starts like a new one (not in lower case) or the
 /// line ends in ":", or when the block is a list of short lines with no full stop;
 /// otherwise it is a soft wrap.
@@ -19,6 +20,7 @@ enum SentenceSplitter {
         var protectedIndex = lowerBoundIndex(protected, first.lowerBound)
         var unitStart = -1
         var lastContentEnd = -1
+        var quotes = OpenQuotations()
         let sentenceStops = Self.sentenceStops
         // A block of short lines with no full stop at all is a list of lines, not
         // wrapped prose: "you are a helpful assistant / answer in english / be
@@ -88,7 +90,8 @@ enum SentenceSplitter {
                         }
                         // `reply "You are welcome!" and end the chat`: a quotation closed, the sentence goes on.
                         if b != UInt8(ascii: "."), k > j, nextWordIsLower(buffer, k, end) { i = k; continue }
-                        if isInsideQuote(buffer, from: unitStart, to: k, lineEnd: end) { i = k; continue }
+                        quotes.read(buffer, unitStart: unitStart, to: k)
+                        if quotes.closesLater(buffer, from: k, lineEnd: end) { i = k; continue }
                         emit(k)
                     }
                     i = k
@@ -272,31 +275,50 @@ enum SentenceSplitter {
     static let germanMonths: Set<String> = ["Januar", "Jänner", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
                                             "September", "Oktober", "November", "Dezember"]
 
-    /// Whether the stop just before `k` is inside a quotation that closes later
-    /// on its line (within 200 bytes): `Reply "Sorry. I can't help." and stop.`
-    /// is one instruction. Straight quotes pair up by count, curly ones by kind.
-    static func isInsideQuote(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to k: Int, lineEnd end: Int) -> Bool {
-        var straight = 0
-        var curly = 0
-        var p = start
-        while p < k {
-            if buffer[p] == 0x22 {
-                straight += 1
-            } else if buffer[p] == 0xE2, p + 2 < k, buffer[p + 1] == 0x80 {
-                if buffer[p + 2] == 0x9C { curly += 1 } else if buffer[p + 2] == 0x9D { curly = max(0, curly - 1) }
+    /// The quotations open at a point of a unit, read once from the unit's start
+    /// as its stops come (rescanning from the start at each stop was quadratic).
+    /// Straight quotes pair up by count, curly ones by kind.
+    struct OpenQuotations {
+        var unitStart = -1
+        var readUpTo = -1
+        var straightIsOpen = false
+        var curlyDepth = 0
+
+        /// Reads the unit's bytes up to `end`, from where the last read stopped.
+        mutating func read(_ buffer: UnsafeBufferPointer<UInt8>, unitStart: Int, to end: Int) {
+            if unitStart != self.unitStart { self = OpenQuotations(unitStart: unitStart, readUpTo: unitStart) }
+            var p = readUpTo
+            while p < end {
+                if buffer[p] == 0x22 {
+                    // An inch mark (the 27" monitor) opens nothing; after a digit a mark only closes.
+                    if straightIsOpen || p == unitStart || !ByteClass.isDigit(buffer[p - 1]) { straightIsOpen.toggle() }
+                } else if buffer[p] == 0xE2, p + 2 < end, buffer[p + 1] == 0x80 {
+                    if buffer[p + 2] == 0x9C { curlyDepth += 1 } else if buffer[p + 2] == 0x9D { curlyDepth = max(0, curlyDepth - 1) }
+                }
+                p += 1
             }
-            p += 1
+            readUpTo = max(readUpTo, end)
         }
-        let limit = min(end, k + 200)
-        if straight % 2 == 1, ByteSearch.first(0x22, in: buffer, from: k, to: limit) != nil { return true }
-        if curly > 0 {
-            var q = k
-            while q + 2 < limit {
-                if buffer[q] == 0xE2 && buffer[q + 1] == 0x80 && buffer[q + 2] == 0x9D { return true }
-                q += 1
+
+        /// Whether a quotation open where reading stopped closes later on its line
+        /// (within 200 bytes): `Reply "Sorry. I can't help." and stop.` is one
+        /// instruction. A straight mark that opens a word (`Say "hi"`) opens the
+        /// next quotation: a stray mark before it closed nothing.
+        func closesLater(_ buffer: UnsafeBufferPointer<UInt8>, from k: Int, lineEnd end: Int) -> Bool {
+            let limit = min(end, k + 200)
+            if straightIsOpen, let mark = ByteSearch.first(0x22, in: buffer, from: k, to: limit) {
+                let opensAWord = ByteClass.isWhitespace(buffer[mark - 1]) && mark + 1 < end && (ByteClass.isAlnum(buffer[mark + 1]) || buffer[mark + 1] >= 0x80)
+                if !opensAWord { return true }
             }
+            if curlyDepth > 0 {
+                var q = k
+                while q + 2 < limit {
+                    if buffer[q] == 0xE2 && buffer[q + 1] == 0x80 && buffer[q + 2] == 0x9D { return true }
+                    q += 1
+                }
+            }
+            return false
         }
-        return false
     }
 
     /// Abbreviations that often end a sentence: "etc.", "Acme Inc.", "5 p.m.".
