@@ -36,4 +36,39 @@ final class SentenceSplitterTests: XCTestCase {
         XCTAssertEqual(texts(text).count, 1)
         XCTAssertLessThan(Date().timeIntervalSince(start), 2, "quadratic in the sentence's length")
     }
+
+    // MARK: Line breaks
+
+    /// A wrapped line went on only when the next line began with an ASCII letter
+    /// in lower case.
+    func testAWrappedLineGoesOnBeforeNonASCIILowerCaseDigitsAndVariables() {
+        for text in ["Antworte immer freundlich und ausführlich\nüber das Thema, das der Nutzer anspricht.",
+                     "Greet the customer by name, then ask for\n{{order_id}} before you look anything up in the system.",
+                     "You may retry the request at most\n3 times before you give up."] {
+            XCTAssertEqual(texts(text), [text])
+        }
+        // A capitalised line after one with no stop is still a sentence of its own.
+        XCTAssertEqual(texts("Support hours\nWe answer within a day. Be kind."), ["Support hours", "We answer within a day.", "Be kind."])
+        // Numbers and variables that start rows, or follow a title, start units.
+        XCTAssertEqual(texts("Score the answer from 0 to 2.\n0 = wrong and unhelpful\n1 = partly right\n2 = right"),
+                       ["Score the answer from 0 to 2.", "0 = wrong and unhelpful", "1 = partly right", "2 = right"])
+        XCTAssertEqual(texts("Grid rules\n9 equal tiles in a clean layout.\n"), ["Grid rules", "9 equal tiles in a clean layout."])
+        XCTAssertEqual(texts("${language} - the language of the code\n${framework} - the framework used."),
+                       ["${language} - the language of the code", "${framework} - the framework used."])
+        XCTAssertEqual(texts("Slack:      real-time updates and quick questions\n1 on 1 calls for sensitive situations."),
+                       ["Slack:      real-time updates and quick questions", "1 on 1 calls for sensitive situations."])
+    }
+
+    /// An abbreviation ending a line held the sentence only until the break.
+    func testAnAbbreviationAtTheEndOfALineHoldsTheSentence() {
+        for text in ["Please contact Dr.\nSmith for help with billing questions and refunds today.",
+                     "Name a capital, e.g.\nParis or Berlin, when you explain the topic."] {
+            XCTAssertEqual(texts(text), [text])
+        }
+        XCTAssertEqual(texts("You work for Acme Inc.\nYou answer billing questions."), ["You work for Acme Inc.", "You answer billing questions."])
+        // "etc." and an initial at the end of a line let the next line decide.
+        XCTAssertEqual(texts("**Stack**: [Laravel, Livewire, etc.]\n**Timeline**: [From the spec]"),
+                       ["**Stack**: [Laravel, Livewire, etc.]", "**Timeline**: [From the spec]"])
+        XCTAssertEqual(texts("Author: Scott M.\nDate: January 2026"), ["Author: Scott M.", "Date: January 2026"])
+    }
 }

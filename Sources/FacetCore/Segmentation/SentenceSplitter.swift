@@ -8,10 +8,10 @@
 /// ("1. Read"), a German date ("3. Mai"), or inside protected spans (template
 /// variables, inline code, URLs), or inside a quotation that closes on the same
 /// line (an inch mark, `27"`, opens none), or after one that closes before a word
-/// in lower case. A line break ends a
-/// sentence when the next line starts like a new one (not in lower case) or the
+/// in lower case. A line break ends a sentence when the next line starts like a
+/// new one (not in lower case, nor with a number or a template variable) or the
 /// line ends in ":", or when the block is a list of short lines with no full stop;
-/// otherwise it is a soft wrap.
+/// otherwise, and after an abbreviation ("Dr.", "e.g.") or a comma, it is a soft wrap.
 enum SentenceSplitter {
     static func split(buffer: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], protected: [Range<Int>]) -> [Range<Int>] {
         var result: [Range<Int>] = []
@@ -21,6 +21,8 @@ enum SentenceSplitter {
         var unitStart = -1
         var lastContentEnd = -1
         var quotes = OpenQuotations()
+        // Where the last abbreviation that holds its sentence across a line break ends.
+        var abbreviationEnd = -1
         let sentenceStops = Self.sentenceStops
         // A block of short lines with no full stop at all is a list of lines, not
         // wrapped prose: "you are a helpful assistant / answer in english / be
@@ -40,10 +42,14 @@ enum SentenceSplitter {
             if lineNumber > 0 && unitStart >= 0 {
                 // Decide whether the line break between the previous line and this one ends the unit.
                 let prev = buffer[lastContentEnd - 1]
-                let next = buffer[line.lowerBound]
-                let continues = ByteClass.isLower(next) && prev != UInt8(ascii: ":")
+                // "Dr.\nSmith", "e.g.\nParis": an abbreviation at the line's end holds the sentence.
+                let abbreviationGoesOn = abbreviationEnd == lastContentEnd
+                let previousLine = ranges[lineNumber - 1].lowerBound..<lastContentEnd
+                let continues = abbreviationGoesOn
+                    || startsInLowerCase(buffer, line) && prev != UInt8(ascii: ":")
                     && !(linesAreUnits && !endsWithJoiningWord(buffer, from: ranges[lineNumber - 1].lowerBound, to: lastContentEnd)
                          && !startsWithJoiningWord(buffer, from: line.lowerBound, to: line.upperBound))
+                    || !linesAreUnits && numberOrVariableGoesOn(buffer, after: previousLine, line, protected: protected)
                     || prev == UInt8(ascii: ",") || prev == UInt8(ascii: "(") || prev == UInt8(ascii: "-") && !ByteClass.isSpace(buffer[max(lastContentEnd - 2, 0)])
                 if !continues { emit(lastContentEnd) }
             }
@@ -71,6 +77,9 @@ enum SentenceSplitter {
                     let k = skipClosers(buffer, j, end)
                     if k >= end {
                         if b == UInt8(ascii: ".") && j - i == 1 && isAbbreviation(buffer, before: i, from: unitStart, next: k, end) && lineNumber < ranges.count - 1 {
+                            if k == j && holdsItsSentence(buffer, dot: i) {
+                abbreviationEnd = k
+                            }
                             i = k
                             continue
                         }
@@ -82,7 +91,13 @@ enum SentenceSplitter {
                     if ByteClass.isWhitespace(buffer[k]) {
                         if dots >= 2 && j - i == dots { i = k; continue }  // ellipsis
                         if b == UInt8(ascii: "."), j - i == 1 {
-                            if isAbbreviation(buffer, before: i, from: unitStart, next: k, end) && !endsWithAnAbbreviation(buffer, i, k, end) { i = k; continue }
+                            if isAbbreviation(buffer, before: i, from: unitStart, next: k, end) && !endsWithAnAbbreviation(buffer, i, k, end) {
+                                if k == j && holdsItsSentence(buffer, dot: i) {
+                                    abbreviationEnd = k
+                                }
+                                i = k
+                                continue
+                            }
                             if nextWordIsLower(buffer, k, end) { i = k; continue }
                             // "1. Read the input." inline: the number goes with its item.
                             if i > unitStart && i - unitStart <= 3 && (unitStart..<i).allSatisfy({ ByteClass.isDigit(buffer[$0]) }) { i = k; continue }
@@ -146,6 +161,57 @@ enum SentenceSplitter {
             if i + 1 == range.upperBound || ByteClass.isWhitespace(buffer[i + 1]) { return true }
         }
         return false
+    }
+
+    /// Whether a line starts in lower case, in any script: "über das Thema".
+    static func startsInLowerCase(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Bool {
+        let first = buffer[line.lowerBound]
+        if first < 0x80 { return ByteClass.isLower(first) }
+        var bytes = UnsafeBufferPointer(rebasing: buffer[line.lowerBound..<min(line.upperBound, line.lowerBound + 4)]).makeIterator()
+        var decoder = UTF8()
+        if case .scalarValue(let scalar) = decoder.decode(&bytes) { return scalar.properties.isLowercase }
+        return false
+    }
+
+    /// Whether a line that starts with a number or a template variable, inline
+    /// code or a URL goes on the sentence before it: "at most / 3 times before",
+    /// "ask for / {{order_id}} before you". The line before must stop mid-phrase
+    /// (a word in lower case, on a line of wrapped prose or after "for") and the
+    /// number or variable go on in words, so a table's rows, "0 = Low / 1 = High"
+    /// and a title over "9 equal tiles" stay apart.
+    static func numberOrVariableGoesOn(_ buffer: UnsafeBufferPointer<UInt8>, after previous: Range<Int>, _ line: Range<Int>, protected: [Range<Int>]) -> Bool {
+        guard let afterStart = numberOrVariableEnd(buffer, line, protected: protected),
+              !previous.isEmpty, ByteClass.isLower(buffer[previous.upperBound - 1]),
+              numberOrVariableEnd(buffer, previous, protected: protected) == nil else { return false }
+        var wordStart = previous.upperBound
+        while wordStart > previous.lowerBound && ByteClass.isAlpha(buffer[wordStart - 1]) { wordStart -= 1 }
+        guard ByteClass.isLower(buffer[wordStart]) else { return false }
+        guard previous.count >= 24 || isWord(buffer, wordStart..<previous.upperBound, of: joiningWords) else { return false }
+        // Columns: "Slack/Teams:      Real-time updates".
+        var spaces = 0
+        for index in previous {
+            if buffer[index] == 0x09 { return false }
+            spaces = buffer[index] == 0x20 ? spaces + 1 : 0
+            if spaces == 3 { return false }
+        }
+        // Words go on after it: "3 times before", "{{order_id}} before", "`web_search` again.".
+        let isVariable = !ByteClass.isDigit(buffer[line.lowerBound])
+        if afterStart < line.upperBound, isVariable, [UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: ";")].contains(buffer[afterStart]) { return true }
+        return afterStart + 1 < line.upperBound && ByteClass.isSpace(buffer[afterStart]) && ByteClass.isLower(buffer[afterStart + 1])
+    }
+
+    /// Where the number ("3", "2,500", "10%") or the protected span (but not an
+    /// empty code span, "``") that starts `line` ends; nil when it starts with neither.
+    static func numberOrVariableEnd(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, protected: [Range<Int>]) -> Int? {
+        var k = line.lowerBound
+        if ByteClass.isDigit(buffer[k]) {
+            while k < line.upperBound && (ByteClass.isDigit(buffer[k]) || buffer[k] == UInt8(ascii: ",") || buffer[k] == UInt8(ascii: ".")
+                                          || buffer[k] == UInt8(ascii: "%") || buffer[k] == UInt8(ascii: "-")) { k += 1 }
+            return k
+        }
+        let span = lowerBoundIndex(protected, k)
+        guard span < protected.count, protected[span].lowerBound <= k, protected[span].count > 2 else { return nil }
+        return min(protected[span].upperBound, line.upperBound)
     }
 
     /// Whether the line's first word goes on from the line before: "and politely".
@@ -319,6 +385,16 @@ enum SentenceSplitter {
             }
             return false
         }
+    }
+
+    /// Whether the abbreviation whose dot is at `dot` leaves its sentence open at
+    /// the end of a line ("Dr.", "e.g."): a word, not an initial, and not one that
+    /// often ends a sentence ("etc.").
+    static func holdsItsSentence(_ buffer: UnsafeBufferPointer<UInt8>, dot: Int) -> Bool {
+        var start = dot
+        while start > 0 && (ByteClass.isAlpha(buffer[start - 1]) || buffer[start - 1] == UInt8(ascii: ".")) { start -= 1 }
+        guard dot - start > 1, let key = packed(buffer, start, dot) else { return false }
+        return packedAbbreviations.contains(key) && !sentenceFinalAbbreviations.contains(key) && key != packedNo && key != packedNr
     }
 
     /// Abbreviations that often end a sentence: "etc.", "Acme Inc.", "5 p.m.".
