@@ -71,4 +71,19 @@ final class SentenceSplitterTests: XCTestCase {
                        ["**Stack**: [Laravel, Livewire, etc.]", "**Timeline**: [From the spec]"])
         XCTAssertEqual(texts("Author: Scott M.\nDate: January 2026"), ["Author: Scott M.", "Date: January 2026"])
     }
+
+    // MARK: Chinese and Japanese
+
+    func testCJKStopsInAQuotationDoNotEndTheSentence() {
+        XCTAssertEqual(texts("请回答“我不知道。”然后结束对话。"), ["请回答“我不知道。”然后结束对话。"])
+        XCTAssertEqual(texts("请回答「我不知道。」然后结束对话。"), ["请回答「我不知道。」然后结束对话。"])
+        XCTAssertEqual(texts("他说：“你好。”\n再见。"), ["他说：“你好。”", "再见。"])
+        XCTAssertEqual(texts("你好。你是谁？我很好！"), ["你好。", "你是谁？", "我很好！"])
+    }
+
+    func testARunOfCJKStopsIsOne() {
+        XCTAssertEqual(texts("本当！？次へ。"), ["本当！？", "次へ。"])
+        XCTAssertEqual(texts("。。。"), ["。。。"])
+        XCTAssertEqual(texts("等等。。。然后回答。"), ["等等。。。然后回答。"])
+    }
 }

@@ -1,7 +1,7 @@
 /// Splits a block of prose (one or more line ranges) into sentences.
 ///
-/// Breaks after `.`, `!`, `?` followed by white space, and right after the CJK
-/// marks 。！？. Never breaks on abbreviations (e.g., i.e., Dr., "No." before a
+/// Breaks after `.`, `!`, `?` followed by white space, and right after a run of
+/// the CJK marks 。！？ (unless a quotation around it closes on the line). Never breaks on abbreviations (e.g., i.e., Dr., "No." before a
 /// number; "etc.", "Inc.", "p.m." end a sentence before a capital), initials
 /// (after a capitalised word: "John F. Kennedy", not "plan B. Tell"), decimals and
 /// versions (no space follows their dot), ellipses, an inline item's number
@@ -112,14 +112,28 @@ enum SentenceSplitter {
                     i = k
                     continue
                 }
-                if b == 0xE3 && i + 2 < end && buffer[i + 1] == 0x80 && buffer[i + 2] == 0x82 {  // 。
-                    let k = skipClosers(buffer, i + 3, end)
-                    emit(k)
-                    i = k
-                    continue
-                }
-                if b == 0xEF && i + 2 < end && buffer[i + 1] == 0xBC && (buffer[i + 2] == 0x81 || buffer[i + 2] == 0x9F) {  // ！？
-                    let k = skipClosers(buffer, i + 3, end)
+                if isCJKStop(buffer, i, end) {
+                    // A run of marks is one stop ("本当！？"); a run of 。 is an ellipsis, as "..." is.
+                    var j = i
+                    var onlyFullStops = true
+                    while j < end {
+                        if isCJKStop(buffer, j, end) {
+                            onlyFullStops = onlyFullStops && buffer[j] == 0xE3
+                            j += 3
+                        } else if buffer[j] == UInt8(ascii: "!") || buffer[j] == UInt8(ascii: "?") {
+                            onlyFullStops = false
+                            j += 1
+                        } else {
+                            break
+                        }
+                    }
+                    let k = skipClosers(buffer, j, end)
+                    if onlyFullStops && j - i >= 6 { i = k; continue }
+                    // 请回答“我不知道。”然后结束对话。: a quotation closes on the line, the sentence goes on.
+                    if k < end {
+                        quotes.read(buffer, unitStart: unitStart, to: i)
+                        if quotes.closesLater(buffer, from: i, lineEnd: end) { i = k; continue }
+                    }
                     emit(k)
                     i = k
                     continue
@@ -136,6 +150,14 @@ enum SentenceSplitter {
         }
         emit(last.upperBound)
         return result
+    }
+
+    /// Whether 。, ！ or ？ starts at `i`.
+    @inline(__always)
+    static func isCJKStop(_ buffer: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Bool {
+        guard i + 2 < end else { return false }
+        return buffer[i] == 0xE3 && buffer[i + 1] == 0x80 && buffer[i + 2] == 0x82
+            || buffer[i] == 0xEF && buffer[i + 1] == 0xBC && (buffer[i + 2] == 0x81 || buffer[i + 2] == 0x9F)
     }
 
     /// Lead bytes of what can end a sentence: . ! ? and 。！？ (0xE3, 0xEF).
@@ -343,12 +365,13 @@ enum SentenceSplitter {
 
     /// The quotations open at a point of a unit, read once from the unit's start
     /// as its stops come (rescanning from the start at each stop was quadratic).
-    /// Straight quotes pair up by count, curly ones by kind.
+    /// Straight quotes pair up by count; curly ones and corner brackets (“” 「」 『』)
+    /// by kind.
     struct OpenQuotations {
         var unitStart = -1
         var readUpTo = -1
         var straightIsOpen = false
-        var curlyDepth = 0
+        var pairedDepth = 0
 
         /// Reads the unit's bytes up to `end`, from where the last read stopped.
         mutating func read(_ buffer: UnsafeBufferPointer<UInt8>, unitStart: Int, to end: Int) {
@@ -358,8 +381,8 @@ enum SentenceSplitter {
                 if buffer[p] == 0x22 {
                     // An inch mark (the 27" monitor) opens nothing; after a digit a mark only closes.
                     if straightIsOpen || p == unitStart || !ByteClass.isDigit(buffer[p - 1]) { straightIsOpen.toggle() }
-                } else if buffer[p] == 0xE2, p + 2 < end, buffer[p + 1] == 0x80 {
-                    if buffer[p + 2] == 0x9C { curlyDepth += 1 } else if buffer[p + 2] == 0x9D { curlyDepth = max(0, curlyDepth - 1) }
+                } else if p + 2 < end, let opens = Self.opensOrCloses(buffer, p) {
+                    pairedDepth = opens ? pairedDepth + 1 : max(0, pairedDepth - 1)
                 }
                 p += 1
             }
@@ -376,14 +399,27 @@ enum SentenceSplitter {
                 let opensAWord = ByteClass.isWhitespace(buffer[mark - 1]) && mark + 1 < end && (ByteClass.isAlnum(buffer[mark + 1]) || buffer[mark + 1] >= 0x80)
                 if !opensAWord { return true }
             }
-            if curlyDepth > 0 {
+            if pairedDepth > 0 {
                 var q = k
                 while q + 2 < limit {
-                    if buffer[q] == 0xE2 && buffer[q + 1] == 0x80 && buffer[q + 2] == 0x9D { return true }
+                    if Self.opensOrCloses(buffer, q) == false { return true }
                     q += 1
                 }
             }
             return false
+        }
+
+        /// True at “ 「 『, false at ” 」 』, nil elsewhere (three bytes must follow `p`).
+        @inline(__always)
+        static func opensOrCloses(_ buffer: UnsafeBufferPointer<UInt8>, _ p: Int) -> Bool? {
+            if buffer[p] == 0xE2 && buffer[p + 1] == 0x80 {
+                if buffer[p + 2] == 0x9C { return true }
+                if buffer[p + 2] == 0x9D { return false }
+            } else if buffer[p] == 0xE3 && buffer[p + 1] == 0x80 {
+                if buffer[p + 2] == 0x8C || buffer[p + 2] == 0x8E { return true }
+                if buffer[p + 2] == 0x8D || buffer[p + 2] == 0x8F { return false }
+            }
+            return nil
         }
     }
 
