@@ -182,7 +182,7 @@ final class FacetModelTests: XCTestCase {
                 }
             }
         }
-        XCTAssertGreaterThan(compared, 500)
+        XCTAssertGreaterThan(compared, 450)  // about 500: the devset's units and the extra text's
     }
 
     /// Text with no cue and no heading gets no facet unless the model is sure

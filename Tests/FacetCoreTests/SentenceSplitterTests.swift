@@ -86,4 +86,20 @@ final class SentenceSplitterTests: XCTestCase {
         XCTAssertEqual(texts("。。。"), ["。。。"])
         XCTAssertEqual(texts("等等。。。然后回答。"), ["等等。。。然后回答。"])
     }
+
+    // MARK: German
+
+    func testSpacedGermanAbbreviations() {
+        XCTAssertEqual(texts("Nutze z. B. Tabellen für Vergleiche."), ["Nutze z. B. Tabellen für Vergleiche."])
+        XCTAssertEqual(texts("Zeig Beispiele, d. h. Tabellen oder Listen. Dann stopp."), ["Zeig Beispiele, d. h. Tabellen oder Listen.", "Dann stopp."])
+        XCTAssertEqual(texts("Use plan A. B. is the backup."), ["Use plan A.", "B. is the backup."])
+    }
+
+    func testGermanOrdinalsAfterAnArticleOrPreposition() {
+        XCTAssertEqual(texts("Antworte im 2. Absatz ausführlich."), ["Antworte im 2. Absatz ausführlich."])
+        XCTAssertEqual(texts("Ab dem 3. Tag gilt die Regel. Am 1. Januar nicht."), ["Ab dem 3. Tag gilt die Regel.", "Am 1. Januar nicht."])
+        // A number that ends a sentence still ends it.
+        XCTAssertEqual(texts("Go to step 2. Then read the file."), ["Go to step 2.", "Then read the file."])
+        XCTAssertEqual(texts("Lies Kapitel 3. Danach antworte."), ["Lies Kapitel 3.", "Danach antworte."])
+    }
 }

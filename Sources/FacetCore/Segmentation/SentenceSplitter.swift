@@ -1,17 +1,19 @@
 /// Splits a block of prose (one or more line ranges) into sentences.
 ///
 /// Breaks after `.`, `!`, `?` followed by white space, and right after a run of
-/// the CJK marks 。！？ (unless a quotation around it closes on the line). Never breaks on abbreviations (e.g., i.e., Dr., "No." before a
-/// number; "etc.", "Inc.", "p.m." end a sentence before a capital), initials
-/// (after a capitalised word: "John F. Kennedy", not "plan B. Tell"), decimals and
+/// the CJK marks 。！？ (unless a quotation around it closes on the line). Never
+/// breaks on abbreviations (e.g., i.e., z. B., Dr., "No." before a number;
+/// "etc.", "Inc.", "p.m." end a sentence before a capital), initials (after a
+/// capitalised word: "John F. Kennedy", not "plan B. Tell"), decimals and
 /// versions (no space follows their dot), ellipses, an inline item's number
-/// ("1. Read"), a German date ("3. Mai"), or inside protected spans (template
-/// variables, inline code, URLs), or inside a quotation that closes on the same
-/// line (an inch mark, `27"`, opens none), or after one that closes before a word
-/// in lower case. A line break ends a sentence when the next line starts like a
-/// new one (not in lower case, nor with a number or a template variable) or the
-/// line ends in ":", or when the block is a list of short lines with no full stop;
-/// otherwise, and after an abbreviation ("Dr.", "e.g.") or a comma, it is a soft wrap.
+/// ("1. Read"), a German date or ordinal ("3. Mai", "im 2. Absatz"), or inside
+/// protected spans (template variables, inline code, URLs), or inside a quotation
+/// that closes on the same line (an inch mark, `27"`, opens none), or after one
+/// that closes before a word in lower case. A line break ends a sentence when the
+/// next line starts like a new one (not in lower case, nor with a number or a
+/// template variable) or the line ends in ":", or when the block is a list of
+/// short lines with no full stop; otherwise, and after an abbreviation ("Dr.",
+/// "e.g.") or a comma, it is a soft wrap.
 enum SentenceSplitter {
     static func split(buffer: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], protected: [Range<Int>]) -> [Range<Int>] {
         var result: [Range<Int>] = []
@@ -102,6 +104,8 @@ enum SentenceSplitter {
                             // "1. Read the input." inline: the number goes with its item.
                             if i > unitStart && i - unitStart <= 3 && (unitStart..<i).allSatisfy({ ByteClass.isDigit(buffer[$0]) }) { i = k; continue }
                             if isDayBeforeMonth(buffer, from: unitStart, dot: i, next: k, end) { i = k; continue }
+                            if isGermanOrdinal(buffer, from: unitStart, dot: i) { i = k; continue }
+                            if isSpacedAbbreviation(buffer, from: unitStart, dot: i, end) { i = k; continue }
                         }
                         // `reply "You are welcome!" and end the chat`: a quotation closed, the sentence goes on.
                         if b != UInt8(ascii: "."), k > j, nextWordIsLower(buffer, k, end) { i = k; continue }
@@ -291,7 +295,7 @@ enum SentenceSplitter {
         "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "inc", "ltd", "co", "corp", "no", "nr",
         "fig", "cf", "al", "approx", "dept", "est", "misc", "ca", "resp", "e.g", "i.e", "eg", "ie", "viz",
         "a.m", "p.m", "u.s", "u.k", "ph.d", "sgt", "capt", "gen", "gov", "rev", "hon", "mt", "ft", "vol", "pp",
-        "z.b", "bzw", "usw", "ggf", "d.h", "u.a", "sra", "sr", "srta", "ud", "uds", "av", "p.ej", "mme", "mlle",
+        "z.b", "z.t", "bzw", "usw", "ggf", "d.h", "u.a", "u.u", "v.a", "s.o", "s.u", "sra", "sr", "srta", "ud", "uds", "av", "p.ej", "mme", "mlle",
     ]
 
     /// `abbreviations` packed as in `packed(_:_:_:)`, so a candidate is looked up
@@ -358,6 +362,51 @@ enum SentenceSplitter {
         var wordEnd = k
         while wordEnd < end && !ByteClass.isWhitespace(buffer[wordEnd]) && buffer[wordEnd] != UInt8(ascii: ".") && buffer[wordEnd] != UInt8(ascii: ",") { wordEnd += 1 }
         return germanMonths.contains(String(decoding: UnsafeBufferPointer(rebasing: buffer[k..<wordEnd]), as: UTF8.self))
+    }
+
+    /// "im 2. Absatz", "ab dem 3. Tag": a number of one or two digits after an
+    /// article or preposition is a German ordinal, not the end of a sentence
+    /// ("Go to step 2. Then", "Lies Kapitel 3. Danach" still end there).
+    static func isGermanOrdinal(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, dot: Int) -> Bool {
+        var numberStart = dot
+        while numberStart > start && ByteClass.isDigit(buffer[numberStart - 1]) { numberStart -= 1 }
+        guard dot - numberStart == 1 || dot - numberStart == 2, numberStart > start, ByteClass.isSpace(buffer[numberStart - 1]) else { return false }
+        var wordEnd = numberStart - 1
+        while wordEnd > start && ByteClass.isSpace(buffer[wordEnd - 1]) { wordEnd -= 1 }
+        var wordStart = wordEnd
+        while wordStart > start && ByteClass.isAlpha(buffer[wordStart - 1]) { wordStart -= 1 }
+        return isWord(buffer, wordStart..<wordEnd, of: germanOrdinalLeads)
+    }
+
+    /// German articles and prepositions an ordinal follows.
+    static let germanOrdinalLeads = WordSet(["im", "am", "zum", "zur", "vom", "beim", "ins", "ans", "der", "die", "das", "den", "dem", "des",
+                                             "jeden", "jede", "jedes", "jedem", "jeder"].map(Tokenizer.hash))
+
+    /// "z. B.", "d. h.", "e. g.": an abbreviation with a space after each of its
+    /// dots, checked at either dot.
+    static func isSpacedAbbreviation(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, dot: Int, _ end: Int) -> Bool {
+        func isLoneLetter(_ at: Int) -> Bool {
+            at >= start && ByteClass.isAlpha(buffer[at]) && (at == start || !ByteClass.isAlpha(buffer[at - 1]))
+        }
+        guard isLoneLetter(dot - 1) else { return false }
+        // The first dot: a letter and its dot follow.
+        var next = dot + 1
+        while next < end && ByteClass.isSpace(buffer[next]) { next += 1 }
+        if next > dot + 1, next + 1 < end, ByteClass.isAlpha(buffer[next]), buffer[next + 1] == UInt8(ascii: "."),
+           next + 2 == end || !ByteClass.isAlpha(buffer[next + 2]),
+           packedAbbreviations.contains(packedPair(buffer[dot - 1], buffer[next])) {
+            return true
+        }
+        // The second dot: a letter and its dot come before.
+        var previous = dot - 2
+        while previous >= start && ByteClass.isSpace(buffer[previous]) { previous -= 1 }
+        return previous < dot - 2 && previous > start && buffer[previous] == UInt8(ascii: ".") && isLoneLetter(previous - 1)
+            && packedAbbreviations.contains(packedPair(buffer[previous - 1], buffer[dot - 1]))
+    }
+
+    /// Two letters as the abbreviation "x.y" packed as in `packed(_:_:_:)`.
+    static func packedPair(_ first: UInt8, _ second: UInt8) -> UInt64 {
+        UInt64(ByteClass.lower(second)) << 16 | UInt64(UInt8(ascii: ".")) << 8 | UInt64(ByteClass.lower(first))
     }
 
     static let germanMonths: Set<String> = ["Januar", "Jänner", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
