@@ -102,4 +102,13 @@ final class SentenceSplitterTests: XCTestCase {
         XCTAssertEqual(texts("Go to step 2. Then read the file."), ["Go to step 2.", "Then read the file."])
         XCTAssertEqual(texts("Lies Kapitel 3. Danach antworte."), ["Lies Kapitel 3.", "Danach antworte."])
     }
+
+    // MARK: Inline lists
+
+    func testAListAfterAColonStartsWithItsFirstNumber() {
+        XCTAssertEqual(texts("Follow these steps: 1. Read the file. 2. Summarise it."),
+                       ["Follow these steps:", "1. Read the file.", "2. Summarise it."])
+        // One number after a colon is a value, not a list.
+        XCTAssertEqual(texts("Max retries: 1. Then stop."), ["Max retries: 1.", "Then stop."])
+    }
 }

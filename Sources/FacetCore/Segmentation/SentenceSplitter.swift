@@ -103,6 +103,13 @@ enum SentenceSplitter {
                             if nextWordIsLower(buffer, k, end) { i = k; continue }
                             // "1. Read the input." inline: the number goes with its item.
                             if i > unitStart && i - unitStart <= 3 && (unitStart..<i).allSatisfy({ ByteClass.isDigit(buffer[$0]) }) { i = k; continue }
+                            // "Follow these steps: 1. Read the file. 2. ...": the lead-in ends at its colon, the item starts at its number.
+                            if startsAnInlineList(buffer, from: unitStart, dot: i, blockEnd: last.upperBound) {
+                                emit(i - 1)
+                                unitStart = i - 1
+                                i = k
+                                continue
+                            }
                             if isDayBeforeMonth(buffer, from: unitStart, dot: i, next: k, end) { i = k; continue }
                             if isGermanOrdinal(buffer, from: unitStart, dot: i) { i = k; continue }
                             if isSpacedAbbreviation(buffer, from: unitStart, dot: i, end) { i = k; continue }
@@ -362,6 +369,24 @@ enum SentenceSplitter {
         var wordEnd = k
         while wordEnd < end && !ByteClass.isWhitespace(buffer[wordEnd]) && buffer[wordEnd] != UInt8(ascii: ".") && buffer[wordEnd] != UInt8(ascii: ",") { wordEnd += 1 }
         return germanMonths.contains(String(decoding: UnsafeBufferPointer(rebasing: buffer[k..<wordEnd]), as: UTF8.self))
+    }
+
+    /// Whether the dot at `dot` follows the "1" of a list written inline after a
+    /// colon: "steps: 1. Read the file. 2. Summarise it." A "2." must follow in the
+    /// block (within 400 bytes), so "Max retries: 1. Then stop." is no list.
+    static func startsAnInlineList(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, dot: Int, blockEnd: Int) -> Bool {
+        guard dot - 2 > start, buffer[dot - 1] == UInt8(ascii: "1"), ByteClass.isSpace(buffer[dot - 2]) else { return false }
+        var colon = dot - 2
+        while colon > start && ByteClass.isSpace(buffer[colon]) { colon -= 1 }
+        guard colon > start, buffer[colon] == UInt8(ascii: ":") else { return false }
+        let limit = min(blockEnd, dot + 400)
+        var two = dot + 1
+        while let found = ByteSearch.first(UInt8(ascii: "2"), in: buffer, from: two, to: limit - 1) {
+            if ByteClass.isWhitespace(buffer[found - 1]) && buffer[found + 1] == UInt8(ascii: ".")
+                && (found + 2 == blockEnd || ByteClass.isWhitespace(buffer[found + 2])) { return true }
+            two = found + 1
+        }
+        return false
     }
 
     /// "im 2. Absatz", "ab dem 3. Tag": a number of one or two digits after an
