@@ -111,4 +111,13 @@ final class SentenceSplitterTests: XCTestCase {
         // One number after a colon is a value, not a list.
         XCTAssertEqual(texts("Max retries: 1. Then stop."), ["Max retries: 1.", "Then stop."])
     }
+
+    // MARK: White space
+
+    func testNoBreakAndIdeographicSpacesSeparateSentences() {
+        XCTAssertEqual(texts("Be polite.\u{00A0}Never swear."), ["Be polite.", "Never swear."])
+        XCTAssertEqual(texts("Be polite.\u{3000}Never swear."), ["Be polite.", "Never swear."])
+        XCTAssertEqual(texts("你好。\u{3000}你是谁？"), ["你好。", "你是谁？"])
+        XCTAssertEqual(texts("Ask Dr.\u{00A0}Smith. Then stop."), ["Ask Dr.\u{00A0}Smith.", "Then stop."])
+    }
 }

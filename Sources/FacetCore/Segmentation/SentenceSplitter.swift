@@ -34,7 +34,7 @@ enum SentenceSplitter {
         func emit(_ end: Int) {
             if unitStart >= 0 {
                 var upper = end
-                while upper > unitStart && ByteClass.isWhitespace(buffer[upper - 1]) { upper -= 1 }
+                while upper > unitStart, case let length = spaceLength(buffer, endingAt: upper, from: unitStart), length > 0 { upper -= length }
                 if upper > unitStart { result.append(unitStart..<upper) }
             }
             unitStart = -1
@@ -66,7 +66,8 @@ enum SentenceSplitter {
                 }
                 let b = buffer[i]
                 if unitStart < 0 {
-                    if ByteClass.isWhitespace(b) { i += 1; continue }
+                    let space = spaceLength(buffer, i, end)
+                    if space > 0 { i += space; continue }
                     unitStart = i
                 }
                 if b == UInt8(ascii: ".") || b == UInt8(ascii: "!") || b == UInt8(ascii: "?") {
@@ -90,7 +91,7 @@ enum SentenceSplitter {
                         i = k
                         continue
                     }
-                    if ByteClass.isWhitespace(buffer[k]) {
+                    if spaceLength(buffer, k, end) > 0 {
                         if dots >= 2 && j - i == dots { i = k; continue }  // ellipsis
                         if b == UInt8(ascii: "."), j - i == 1 {
                             if isAbbreviation(buffer, before: i, from: unitStart, next: k, end) && !endsWithAnAbbreviation(buffer, i, k, end) {
@@ -156,7 +157,9 @@ enum SentenceSplitter {
                 while i < limit && !sentenceStops[buffer[i]] { i += 1 }
             }
             var contentEnd = end
-            while contentEnd > line.lowerBound && ByteClass.isWhitespace(buffer[contentEnd - 1]) { contentEnd -= 1 }
+            while contentEnd > line.lowerBound, case let length = spaceLength(buffer, endingAt: contentEnd, from: line.lowerBound), length > 0 {
+                contentEnd -= length
+            }
             lastContentEnd = contentEnd
         }
         emit(last.upperBound)
@@ -169,6 +172,27 @@ enum SentenceSplitter {
         guard i + 2 < end else { return false }
         return buffer[i] == 0xE3 && buffer[i + 1] == 0x80 && buffer[i + 2] == 0x82
             || buffer[i] == 0xEF && buffer[i + 1] == 0xBC && (buffer[i + 2] == 0x81 || buffer[i + 2] == 0x9F)
+    }
+
+    /// Bytes of white space at `i`: ASCII, or a Unicode space such as U+00A0 or U+3000
+    /// ("Be polite.\u{00A0}Never swear." is two sentences); 0 for none.
+    @inline(__always)
+    static func spaceLength(_ buffer: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Int {
+        let b = buffer[i]
+        if b < 0x80 { return ByteClass.isWhitespace(b) ? 1 : 0 }
+        return ByteClass.wideSpaceLength(buffer, i, end)
+    }
+
+    /// Bytes of white space ending just before `i`, not before `start`.
+    @inline(__always)
+    static func spaceLength(_ buffer: UnsafeBufferPointer<UInt8>, endingAt i: Int, from start: Int) -> Int {
+        ByteClass.isWhitespace(buffer[i - 1]) ? 1 : ByteClass.wideSpaceLength(buffer, endingAt: i, from: start)
+    }
+
+    static func skipSpaces(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var k = start
+        while k < end, case let length = spaceLength(buffer, k, end), length > 0 { k += length }
+        return k
     }
 
     /// Lead bytes of what can end a sentence: . ! ? and 。！？ (0xE3, 0xEF).
@@ -191,7 +215,7 @@ enum SentenceSplitter {
     /// Whether a sentence ends in the range: ".", "!" or "?" before a space or at its end.
     static func hasStop(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         for i in range where buffer[i] == UInt8(ascii: ".") || buffer[i] == UInt8(ascii: "!") || buffer[i] == UInt8(ascii: "?") {
-            if i + 1 == range.upperBound || ByteClass.isWhitespace(buffer[i + 1]) { return true }
+            if i + 1 == range.upperBound || spaceLength(buffer, i + 1, range.upperBound) > 0 { return true }
         }
         return false
     }
@@ -356,8 +380,7 @@ enum SentenceSplitter {
     }
 
     static func nextIsDigit(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        var k = start
-        while k < end && ByteClass.isWhitespace(buffer[k]) { k += 1 }
+        let k = skipSpaces(buffer, start, end)
         return k < end && ByteClass.isDigit(buffer[k])
     }
 
@@ -515,14 +538,12 @@ enum SentenceSplitter {
         var start = dot
         while start > 0 && (ByteClass.isAlpha(buffer[start - 1]) || buffer[start - 1] == UInt8(ascii: ".")) { start -= 1 }
         guard let key = packed(buffer, start, dot), sentenceFinalAbbreviations.contains(key) else { return false }
-        var k = after
-        while k < end && ByteClass.isWhitespace(buffer[k]) { k += 1 }
+        let k = skipSpaces(buffer, after, end)
         return k < end && ByteClass.isUpper(buffer[k])
     }
 
     static func nextWordIsLower(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        var k = start
-        while k < end && ByteClass.isWhitespace(buffer[k]) { k += 1 }
+        let k = skipSpaces(buffer, start, end)
         return k < end && ByteClass.isLower(buffer[k])
     }
 }
