@@ -17,6 +17,8 @@ struct Vocabulary: Sendable {
     let isStopWord: [Bool]
     /// Per id: whether the word turns an instruction around (`DuplicateInstruction.negatorHashes`).
     let isNegator: [Bool]
+    /// Per id: the side of a contrast pair the word is (`DuplicateInstruction.Contrast`), 0 for none.
+    let contrastBits: [UInt8]
     /// Per id: the preference dimensions the word shows (`DimensionCues.all`).
     let dimensionBits: [UInt8]
     /// Per id: what the word tells `ConflictingInstructions` (its `wordBits`).
@@ -40,6 +42,7 @@ struct Vocabulary: Sendable {
         isStopWord = hashes.enumerated().map { $0 != 0 && stopWords.contains($1) }
         let negators = Set(DuplicateInstruction.negatorHashes)
         isNegator = hashes.enumerated().map { $0 != 0 && negators.contains($1) }
+        contrastBits = hashes.enumerated().map { $0 == 0 ? 0 : DuplicateInstruction.Contrast.bit($1) }
         dimensionBits = hashes.enumerated().map { $0 == 0 ? 0 : DimensionCues.all[$1] ?? 0 }
         conflictBits = hashes.enumerated().map { $0 == 0 ? 0 : ConflictingInstructions.wordBits[$1] ?? 0 }
     }

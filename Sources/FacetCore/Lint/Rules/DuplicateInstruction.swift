@@ -46,7 +46,8 @@ struct DuplicateInstruction: LintRule {
     /// Stop words that tell two instructions apart when each copy holds a
     /// different one of a pair ("opt in" against "opt out", "the email and the
     /// phone" against "the email or the phone", "you may share" against "you
-    /// must share"), as bits: `Contrast.opposed` compares two units' bits.
+    /// must share"), as bits (`Vocabulary.contrastBits` by word): `Contrast.opposed`
+    /// compares two units' bits.
     enum Contrast {
         static let and: UInt8 = 1, or: UInt8 = 2, into: UInt8 = 4, out: UInt8 = 8, permission: UInt8 = 16, obligation: UInt8 = 32
         static let pairs: [(UInt8, UInt8)] = [(and, or), (into, out), (permission, obligation)]
@@ -74,7 +75,7 @@ struct DuplicateInstruction: LintRule {
                                 "won't", "shouldn't", "mustn't", "isn't", "aren't", "without"].map(Tokenizer.hash)
 
     func check(_ context: LintContext) -> [Finding] {
-        let (isStopWord, isNegator) = (Vocabulary.shared.isStopWord, Vocabulary.shared.isNegator)
+        let (isStopWord, isNegator, contrastBits) = (Vocabulary.shared.isStopWord, Vocabulary.shared.isNegator, Vocabulary.shared.contrastBits)
         let units = context.source.bytes.withUnsafeBufferPointer { bytes in
             var dataLines = JSONLines(context.source.lines)
             return context.proseUnits.filter {
@@ -140,7 +141,7 @@ struct DuplicateInstruction: LintRule {
                 let inVariable = nextVariable < variables.count && variables[nextVariable].lowerBound < token.range.upperBound
                 if !inVariable && isNegator[Int(token.id)] { negated = true }
                 guard !isStopWord[Int(token.id)] else {
-                    if !inVariable { contrast |= Contrast.bit(token.hash) }
+                    if !inVariable { contrast |= contrastBits[Int(token.id)] }
                     continue
                 }
                 words.append(token.hash)
