@@ -117,6 +117,16 @@ final class RobustnessTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 5, "fences took quadratic time")
     }
 
+    /// A list item's lines were copied out and back for every line that continued
+    /// it: 66,000 lazy continuation lines took twelve seconds.
+    func testAListItemOfThousandsOfLinesTakesLinearTime() {
+        let text = "- Item one\n" + String(repeating: "continues here\n", count: 40_000)
+        let start = Date()
+        let document = Segmenter.segment(SourceText(text))
+        XCTAssertEqual(document.units.first?.kind, .listItem)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5, "a long list item took quadratic time")
+    }
+
     /// Whether the rest of a tag's line was blank was read from the line's end, per
     /// tag: 50,000 tags before a megabyte of spaces took twenty seconds.
     func testTagsBeforeALongRunOfSpacesTakeLinearTime() {

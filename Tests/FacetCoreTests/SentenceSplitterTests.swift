@@ -57,6 +57,9 @@ final class SentenceSplitterTests: XCTestCase {
                        ["${language} - the language of the code", "${framework} - the framework used."])
         XCTAssertEqual(texts("Slack:      real-time updates and quick questions\n1 on 1 calls for sensitive situations."),
                        ["Slack:      real-time updates and quick questions", "1 on 1 calls for sensitive situations."])
+        // A number goes on only after a word that joins it ("at most", "up to"): these are lines of their own.
+        XCTAssertEqual(texts("Offer the user one of these plans depending on their needs\n1 month costs $10.\n12 months cost $100."),
+                       ["Offer the user one of these plans depending on their needs", "1 month costs $10.", "12 months cost $100."])
     }
 
     /// An abbreviation ending a line held the sentence only until the break.
@@ -110,6 +113,9 @@ final class SentenceSplitterTests: XCTestCase {
                        ["Follow these steps:", "1. Read the file.", "2. Summarise it."])
         // One number after a colon is a value, not a list.
         XCTAssertEqual(texts("Max retries: 1. Then stop."), ["Max retries: 1.", "Then stop."])
+        // A list quoted whole is part of its quotation.
+        XCTAssertEqual(texts("Reply exactly: \"Next steps: 1. Restart the router. 2. Call us.\" Then end the chat."),
+                       ["Reply exactly: \"Next steps: 1. Restart the router. 2. Call us.\"", "Then end the chat."])
     }
 
     // MARK: White space

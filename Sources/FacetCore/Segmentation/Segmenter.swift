@@ -1161,13 +1161,13 @@ struct SegmenterState {
                 addHeading(bold, level: 7)
                 return
             }
-            if var open = listItem {
+            if let openIndent = listItem?.indent, let lastLine = listItem?.content.last {
                 // An indented line continues the item; so does an unindented one that goes on
                 // with its sentence, in lower case as a soft wrap is (Markdown's lazy continuation).
-                if indent > open.indent
-                    || ByteClass.isLower(first) && !endsSentence(open.content[open.content.count - 1]) {
-                    open.content.append(content)
-                    listItem = open
+                if indent > openIndent || ByteClass.isLower(first) && !endsSentence(lastLine) {
+                    // In place, with no copy of the item held: one taken out and put back
+                    // copied all of its lines so far, for every line.
+                    listItem!.content.append(content)
                     return
                 }
                 flushAll()

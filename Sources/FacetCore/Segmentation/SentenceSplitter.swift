@@ -106,10 +106,14 @@ enum SentenceSplitter {
                             if i > unitStart && i - unitStart <= 3 && (unitStart..<i).allSatisfy({ ByteClass.isDigit(buffer[$0]) }) { i = k; continue }
                             // "Follow these steps: 1. Read the file. 2. ...": the lead-in ends at its colon, the item starts at its number.
                             if startsAnInlineList(buffer, from: unitStart, dot: i, blockEnd: last.upperBound) {
-                                emit(i - 1)
-                                unitStart = i - 1
-                                i = k
-                                continue
+                                // Not inside a quotation: `Reply: "Next steps: 1. Restart it. 2. Call us."` is one instruction.
+                                quotes.read(buffer, unitStart: unitStart, to: i)
+                                if !quotes.closesLater(buffer, from: i, lineEnd: end) {
+                                    emit(i - 1)
+                                    unitStart = i - 1
+                                    i = k
+                                    continue
+                                }
                             }
                             if isDayBeforeMonth(buffer, from: unitStart, dot: i, next: k, end) { i = k; continue }
                             if isGermanOrdinal(buffer, from: unitStart, dot: i) { i = k; continue }
@@ -205,6 +209,9 @@ enum SentenceSplitter {
     static let joiningWords = WordSet(["a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "for", "with",
                                        "by", "from", "into", "as", "than", "that", "which", "who", "your", "their", "its", "our",
                                        "is", "are", "be", "not", "if", "when", "so"].map(Tokenizer.hash))
+    /// Words a number goes on after: "at most / 3 times", "up to / 5 items", "every / 2 hours".
+    static let numberLeadIns = WordSet(["most", "least", "about", "around", "approximately", "roughly", "under", "over", "every",
+                                        "within", "exactly", "only", "after", "before", "last", "first", "next", "up"].map(Tokenizer.hash))
     /// Words a line starts with when it goes on from the line before: "be concise / and polite".
     static let continuingWords = WordSet(["and", "or", "but", "nor", "than", "that", "which", "who", "whom", "whose", "to", "of", "as", "so",
                                           "in", "into", "on", "at", "for", "with", "within", "without", "by", "from", "about", "using",
@@ -243,7 +250,11 @@ enum SentenceSplitter {
         var wordStart = previous.upperBound
         while wordStart > previous.lowerBound && ByteClass.isAlpha(buffer[wordStart - 1]) { wordStart -= 1 }
         guard ByteClass.isLower(buffer[wordStart]) else { return false }
-        guard previous.count >= 24 || isWord(buffer, wordStart..<previous.upperBound, of: joiningWords) else { return false }
+        // A number needs a joining word before it ("at most / 3 times"): after any word, "... depending
+        // on their needs / 1 month costs $10." starts a line of its own.
+        let joins = isWord(buffer, wordStart..<previous.upperBound, of: joiningWords)
+            || isWord(buffer, wordStart..<previous.upperBound, of: numberLeadIns)
+        guard joins || previous.count >= 24 && !ByteClass.isDigit(buffer[line.lowerBound]) else { return false }
         // Columns: "Slack/Teams:      Real-time updates".
         var spaces = 0
         for index in previous {

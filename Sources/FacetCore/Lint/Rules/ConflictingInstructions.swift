@@ -468,6 +468,14 @@ struct ConflictingInstructions: LintRule {
         /// Openers whose clause keeps the qualification of the one before: "Never use tables, or Markdown".
         static let continuing = WordSet(["or", "then"].map(Tokenizer.hash))
 
+        /// ", but only if ...", ", but when ...": the condition is the clause before's, not a clause of its own.
+        func opensACondition(after opener: Int) -> Bool {
+            var i = opener + 1
+            if i < tokens.endIndex && tokens[i].hash == Self.only { i += 1 }
+            return i < tokens.endIndex && wordBits[Int(tokens[i].id)] & ConflictingInstructions.conditionBit != 0
+        }
+        static let only = Tokenizer.hash("only")
+
         mutating func next() -> ArraySlice<Token>? {
             while start < tokens.endIndex {
                 var qualified = inherited
@@ -480,7 +488,8 @@ struct ConflictingInstructions: LintRule {
                         if gap.contains(UInt8(ascii: ";")) { end = index; break }
                         if gap.contains(UInt8(ascii: ",")) {
                             let word = tokens[index].hash
-                            if Self.openers.contains(word) && !(commaInside && Self.listEnders.contains(word)) {
+                            if Self.openers.contains(word) && !(commaInside && Self.listEnders.contains(word))
+                                && !opensACondition(after: index) {
                                 end = index
                                 continues = Self.continuing.contains(word)
                                 break
