@@ -96,9 +96,7 @@ enum DatasetRewrite {
         let descriptor = open(file, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return fail("\(file): cannot read the file: \(String(cString: strerror(errno)))") }
         let input = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        // A device (a link to /dev/zero or /dev/urandom) never ends: no dataset is one.
-        var info = stat()
-        if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFBLK {
+        if RowReader.isDevice(descriptor) {
             return fail("\(file) is a device, not a dataset file")
         }
         if let output, OutputFile.isSame(output, file) {
@@ -189,20 +187,11 @@ struct LineReader {
 
     init(_ handle: FileHandle) { self.handle = handle }
 
-    /// The offset of the first line break at or after `start`, by memchr.
-    private func firstNewline(from start: Int) -> Int? {
-        buffer.withUnsafeBufferPointer { bytes in
-            guard start < bytes.count, let base = bytes.baseAddress,
-                  let found = memchr(base + start, 0x0A, bytes.count - start) else { return nil }
-            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-        }
-    }
-
     mutating func next() -> Line? {
         // Bytes after `position` known to hold no line break: each read searches only what it added.
         var searched = 0
         while true {
-            if let newline = firstNewline(from: position + searched) {
+            if let newline = RowReader.firstNewline(in: buffer, from: position + searched) {
                 let line = Line(bytes: Array(buffer[position..<newline]), hasNewline: true)
                 position = newline + 1
                 return line

@@ -41,9 +41,7 @@ public struct RowReader {
                              userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(code))])
         }
         self.handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        // A device (a link to /dev/zero or /dev/urandom) never ends: no dataset is one.
-        var info = stat()
-        if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFBLK {
+        if Self.isDevice(descriptor) {
             throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "\(path) is a device, not a dataset file"])
         }
         // A .jsonl file is JSON Lines whatever its first line holds: a first row that is an
@@ -104,7 +102,7 @@ public struct RowReader {
         // Bytes after `position` known to hold no line break: each read searches only what it added.
         var searched = 0
         while true {
-            if let newline = firstNewline(from: position + searched) {
+            if let newline = Self.firstNewline(in: buffer, from: position + searched) {
                 let row = RawRow(line: line, bytes: Array(buffer[position..<newline]))
                 position = newline + 1
                 line += 1
@@ -192,8 +190,15 @@ public struct RowReader {
         return RawRow(line: line, bytes: [], problem: "not valid JSON: text after the closing ']' of the file's array")
     }
 
-    /// The offset of the first line break at or after `start`, by memchr.
-    private func firstNewline(from start: Int) -> Int? {
+    /// Whether the open file is a device (a link to /dev/zero or /dev/urandom): it never
+    /// ends, and no dataset is one.
+    public static func isDevice(_ descriptor: Int32) -> Bool {
+        var info = stat()
+        return fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFBLK)
+    }
+
+    /// The offset of the first line break in `buffer` at or after `start`, by memchr.
+    public static func firstNewline(in buffer: [UInt8], from start: Int) -> Int? {
         buffer.withUnsafeBufferPointer { bytes in
             guard start < bytes.count, let base = bytes.baseAddress,
                   let found = memchr(base + start, 0x0A, bytes.count - start) else { return nil }

@@ -1263,12 +1263,8 @@ struct SegmenterState {
         switch buffer[end - 1] {
         case UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: ";"):
             return true
-        case 0x82:  // 。
-            return end - 3 >= line.lowerBound && buffer[end - 3] == 0xE3 && buffer[end - 2] == 0x80
-        case 0x81, 0x9F:  // ！ ？
-            return end - 3 >= line.lowerBound && buffer[end - 3] == 0xEF && buffer[end - 2] == 0xBC
         default:
-            return false
+            return end - 3 >= line.lowerBound && SentenceSplitter.isCJKStop(buffer, end - 3, end)
         }
     }
 

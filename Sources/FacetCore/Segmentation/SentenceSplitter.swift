@@ -80,9 +80,7 @@ enum SentenceSplitter {
                     let k = skipClosers(buffer, j, end)
                     if k >= end {
                         if b == UInt8(ascii: ".") && j - i == 1 && isAbbreviation(buffer, before: i, from: unitStart, next: k, end) && lineNumber < ranges.count - 1 {
-                            if k == j && holdsItsSentence(buffer, dot: i) {
-                abbreviationEnd = k
-                            }
+                            if k == j && holdsItsSentence(buffer, dot: i) { abbreviationEnd = k }
                             i = k
                             continue
                         }
@@ -95,9 +93,7 @@ enum SentenceSplitter {
                         if dots >= 2 && j - i == dots { i = k; continue }  // ellipsis
                         if b == UInt8(ascii: "."), j - i == 1 {
                             if isAbbreviation(buffer, before: i, from: unitStart, next: k, end) && !endsWithAnAbbreviation(buffer, i, k, end) {
-                                if k == j && holdsItsSentence(buffer, dot: i) {
-                                    abbreviationEnd = k
-                                }
+                                if k == j && holdsItsSentence(buffer, dot: i) { abbreviationEnd = k }
                                 i = k
                                 continue
                             }
@@ -240,9 +236,10 @@ enum SentenceSplitter {
     /// Whether a line that starts with a number or a template variable, inline
     /// code or a URL goes on the sentence before it: "at most / 3 times before",
     /// "ask for / {{order_id}} before you". The line before must stop mid-phrase
-    /// (a word in lower case, on a line of wrapped prose or after "for") and the
-    /// number or variable go on in words, so a table's rows, "0 = Low / 1 = High"
-    /// and a title over "9 equal tiles" stay apart.
+    /// (on a joining word such as "for" or "most"; before a variable, also any word
+    /// in lower case ending a line of wrapped prose) and the number or variable go
+    /// on in words, so a table's rows, "0 = Low / 1 = High", a title over "9 equal
+    /// tiles" and "... depending on their needs / 1 month costs $10." stay apart.
     static func numberOrVariableGoesOn(_ buffer: UnsafeBufferPointer<UInt8>, after previous: Range<Int>, _ line: Range<Int>, protected: [Range<Int>]) -> Bool {
         guard let afterStart = numberOrVariableEnd(buffer, line, protected: protected),
               !previous.isEmpty, ByteClass.isLower(buffer[previous.upperBound - 1]),
@@ -360,8 +357,7 @@ enum SentenceSplitter {
     /// The word before the dot at `dot` is an abbreviation or an initial. `next`
     /// is where the text after the dot starts (up to `end`).
     static func isAbbreviation(_ buffer: UnsafeBufferPointer<UInt8>, before dot: Int, from start: Int, next: Int, _ end: Int) -> Bool {
-        var k = dot
-        while k > start && (ByteClass.isAlpha(buffer[k - 1]) || buffer[k - 1] == UInt8(ascii: ".")) { k -= 1 }
+        let k = abbreviationStart(buffer, dot: dot, from: start)
         guard k < dot else { return false }
         if dot - k == 1 && ByteClass.isUpper(buffer[k]) { return isInitial(buffer, at: k, from: start) }
         guard let key = packed(buffer, k, dot) else { return false }  // longer than any abbreviation
@@ -535,8 +531,7 @@ enum SentenceSplitter {
     /// the end of a line ("Dr.", "e.g."): a word, not an initial, and not one that
     /// often ends a sentence ("etc.").
     static func holdsItsSentence(_ buffer: UnsafeBufferPointer<UInt8>, dot: Int) -> Bool {
-        var start = dot
-        while start > 0 && (ByteClass.isAlpha(buffer[start - 1]) || buffer[start - 1] == UInt8(ascii: ".")) { start -= 1 }
+        let start = abbreviationStart(buffer, dot: dot)
         guard dot - start > 1, let key = packed(buffer, start, dot) else { return false }
         return packedAbbreviations.contains(key) && !sentenceFinalAbbreviations.contains(key) && key != packedNo && key != packedNr
     }
@@ -546,11 +541,16 @@ enum SentenceSplitter {
 
     /// One of `sentenceFinalAbbreviations` ends the sentence when a capitalised word follows it.
     static func endsWithAnAbbreviation(_ buffer: UnsafeBufferPointer<UInt8>, _ dot: Int, _ after: Int, _ end: Int) -> Bool {
-        var start = dot
-        while start > 0 && (ByteClass.isAlpha(buffer[start - 1]) || buffer[start - 1] == UInt8(ascii: ".")) { start -= 1 }
-        guard let key = packed(buffer, start, dot), sentenceFinalAbbreviations.contains(key) else { return false }
+        guard let key = packed(buffer, abbreviationStart(buffer, dot: dot), dot), sentenceFinalAbbreviations.contains(key) else { return false }
         let k = skipSpaces(buffer, after, end)
         return k < end && ByteClass.isUpper(buffer[k])
+    }
+
+    /// Where the letters and dots before the dot at `dot` begin ("e.g" in "e.g."), not before `bound`.
+    static func abbreviationStart(_ buffer: UnsafeBufferPointer<UInt8>, dot: Int, from bound: Int = 0) -> Int {
+        var start = dot
+        while start > bound && (ByteClass.isAlpha(buffer[start - 1]) || buffer[start - 1] == UInt8(ascii: ".")) { start -= 1 }
+        return start
     }
 
     static func nextWordIsLower(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {

@@ -42,8 +42,8 @@ struct ConflictingInstructions: LintRule {
     "... for complex questions", "... for beginners"): saying when is the fix \
     this rule asks for. The rest of a unit still counts: "Write detailed \
     answers, and avoid jargon" asks for detail (clauses end at ";" and before \
-    ", and", ", but", ", or", ", then", ", also"; not before ", unless" or \
-    ", if", which qualify what went before). Nor, for length and output, is a unit that only describes ("the search tool \
+    ", and", ", but", ", or", ", then", ", also"; not before ", unless", ", if" or \
+    ", but only if", which qualify what went before). Nor, for length and output, is a unit that only describes ("the search tool \
     returns detailed responses"). Resolve the conflict by deciding which applies \
     when, e.g. "Be brief unless the user asks for detail."
     """
@@ -194,10 +194,10 @@ struct ConflictingInstructions: LintRule {
             var firstA: [Int: Int] = [:], firstB: [Int: Int] = [:]
             var count = 0
             for (position, unit) in units.enumerated() {
-                let persona = context.persona(of: unit)
-                let tokens = context.tokens(unit)
                 let bits = unitBits[position]
                 guard bits & (bitA | bitB) != 0 && bits & Self.limitedBit == 0 else { continue }
+                let persona = context.persona(of: unit)
+                let tokens = context.tokens(unit)
                 if axis.kind != .register && Self.describes(context.facets[unit]) { continue }
                 var a = false, b = false
                 if bits & qualified == 0 {
@@ -440,9 +440,9 @@ struct ConflictingInstructions: LintRule {
     /// The clauses of a unit that have no negator or condition word (`qualifyingBits`),
     /// where a cue counts: such a word qualifies only its clause, so "Write detailed
     /// answers, and avoid jargon" still asks for detail. A clause ends at ";" and
-    /// before ", and", ", but", ", or", ", then", ", also"; not before ", unless" or
-    /// ", if", which qualify what went before ("Be brief, unless the user asks for
-    /// detail"). A clause opened by ", or" or ", then" keeps the qualification of the
+    /// before ", and", ", but", ", or", ", then", ", also"; not before ", unless",
+    /// ", if" or ", but only if", which qualify what went before ("Be brief, unless
+    /// the user asks for detail"). A clause opened by ", or" or ", then" keeps the qualification of the
     /// one before ("Never use tables, or Markdown"), and after a comma in the same
     /// clause ", and" and ", or" end a list, not the clause ("Avoid tables, lists,
     /// and Markdown"). Slices of the unit's tokens, so nothing is allocated.
