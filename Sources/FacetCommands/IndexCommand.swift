@@ -75,18 +75,21 @@ extension IndexCommand {
                 }
                 let bar = ProgressBar(label: (file as NSString).lastPathComponent)
                 let report: ImportReport
-                do { report = try importer.importFile(file, progress: bar.update, shouldStop: { interrupted.isSet }) } catch {
+                do { report = try importer.importFile(file, progress: bar.update, shouldStop: { interrupted.isSet }) } catch let stopped as ImportReadError {
+                    // Reading stopped part way: what was read is imported and shown, and the import fails.
+                    bar.finish()
+                    show(stopped.report, of: file)
+                    FileHandle.standardError.write(Data("facet: \(file): \(stopped.description)\n".utf8))
+                    failed = true
+                    continue
+                } catch {
                     bar.finish()
                     FileHandle.standardError.write(Data("facet: \(file): cannot import: \(FileReport.describe(error))\n".utf8))
                     failed = true
                     continue
                 }
                 bar.finish()
-                for problem in report.problems.prefix(20) { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
-                if report.problems.count > 20 {
-                    FileHandle.standardError.write(Data("… and \(report.problems.count - 20) more malformed rows\n".utf8))
-                }
-                print("\(file): \(report.rows) rows, \(report.preferencesAdded) new preferences, \(report.messagesAdded) new system messages, \(report.problems.count) skipped")
+                show(report, of: file)
                 if !report.problems.isEmpty { failed = failed || strict }
                 if interrupted.isSet {
                     print("interrupted: the rows imported so far are kept; run the same import again to finish")
@@ -95,6 +98,15 @@ extension IndexCommand {
                 if report.stoppedEarly { throw ExitCode(1) }
             }
             if failed { throw ExitCode(1) }
+        }
+
+        /// The malformed rows of one file (the first 20) and what its import added.
+        private func show(_ report: ImportReport, of file: String) {
+            for problem in report.problems.prefix(20) { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
+            if report.problems.count > 20 {
+                FileHandle.standardError.write(Data("… and \(report.problems.count - 20) more malformed rows\n".utf8))
+            }
+            print("\(file): \(report.rows) rows, \(report.preferencesAdded) new preferences, \(report.messagesAdded) new system messages, \(report.problems.count) skipped")
         }
     }
 

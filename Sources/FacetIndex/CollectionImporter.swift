@@ -200,11 +200,20 @@ public struct CollectionImporter {
         } else {
             let pipeline = try ParsePipeline(path: path, parse: parse)
             defer { pipeline.stop() }
-            reading: while let chunk = pipeline.next() {
-                bytesRead = chunk.bytesRead
-                for (line, row) in chunk.rows {
-                    guard try take(line, row) else { break reading }
+            do {
+                reading: while let chunk = try pipeline.next() {
+                    bytesRead = chunk.bytesRead
+                    for (line, row) in chunk.rows {
+                        guard try take(line, row) else { break reading }
+                    }
                 }
+            } catch var stopped as ImportReadError {
+                // The rows before it are kept, as after Ctrl-C; what they were and why the rest
+                // was not read go with the error, so the import does not look complete.
+                try flush()
+                stopped.file = path
+                stopped.report = report
+                throw stopped
             }
         }
         try flush()
@@ -258,6 +267,39 @@ public struct CollectionImporter {
         default: return "not a JSON object"
         }
     }
+}
+
+/// Reading a collection file stopped before its end, on a row longer than
+/// `RowReader.maximumRowBytes` or a read that failed. The rows before it are
+/// imported (`report`); the rest of the file is not read.
+public struct ImportReadError: Error, CustomStringConvertible, LocalizedError {
+    public var file = ""
+    /// The line reading stopped on.
+    public var line: Int
+    public var underlying: Error
+    /// The rows read before it.
+    public var report = ImportReport()
+
+    init(line: Int, underlying: Error) {
+        self.line = line
+        self.underlying = underlying
+    }
+
+    /// Why reading stopped, without the file's name (those who show it name the file).
+    public var reason: String {
+        let error = underlying as NSError
+        if let posix = error.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
+        return error.localizedDescription
+    }
+
+    public var description: String {
+        "reading stopped at line \(line): \(reason); the rows before it are imported, the rest of the file is not"
+    }
+
+    public var errorDescription: String? { description }
 }
 
 /// Why a row was skipped.

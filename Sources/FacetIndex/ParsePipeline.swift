@@ -27,6 +27,8 @@ final class ParsePipeline: @unchecked Sendable {
     private var issued = 0                    // chunks read so far
     private var taken = 0                     // chunks handed to the importer
     private var readingDone = false
+    /// Why reading stopped before the end of the file, and the line it stopped on; set before `readingDone`.
+    private var readStop: (error: Error, line: Int)?
     private var stopped = false
     // More rows than one write batch (5,000), so decoding goes on while a batch is written.
     private let window = 48
@@ -67,6 +69,7 @@ final class ParsePipeline: @unchecked Sendable {
         }
         if !rows.isEmpty { _ = send(rows) }
         condition.lock()
+        if let error = reader.readError { readStop = (error, reader.line) }
         readingDone = true
         condition.broadcast()
         condition.unlock()
@@ -96,12 +99,17 @@ final class ParsePipeline: @unchecked Sendable {
         }
     }
 
-    /// The next chunk in file order; nil at the end of the file.
-    func next() -> Chunk? {
+    /// The next chunk in file order; nil at the end of the file. Throws `ImportReadError`
+    /// once the chunks read are all taken, when reading stopped on an error (a row past
+    /// `RowReader.maximumRowBytes`, a failed read) rather than at the end of the file.
+    func next() throws -> Chunk? {
         condition.lock()
         defer { condition.unlock() }
         while decoded[taken] == nil && !(readingDone && taken == issued) { condition.wait() }
-        guard let chunk = decoded.removeValue(forKey: taken) else { return nil }
+        guard let chunk = decoded.removeValue(forKey: taken) else {
+            if let readStop { throw ImportReadError(line: readStop.line, underlying: readStop.error) }
+            return nil
+        }
         taken += 1
         condition.broadcast()
         return chunk

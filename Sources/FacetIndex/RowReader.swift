@@ -17,7 +17,8 @@ public struct RowReader {
     private var position = 0
     private var atEnd = false
     public private(set) var bytesRead = 0
-    private var line = 1
+    /// The line reading has reached: after a read error, the line it stopped on.
+    public private(set) var line = 1
     /// Known after the first row: whether the file is one JSON array (else JSON Lines).
     public private(set) var isArray: Bool?
     private var finishedArray = false

@@ -73,6 +73,30 @@ final class IndexCLITests: XCTestCase {
         XCTAssertTrue(err.contains("rows.json:3: not valid JSON: text after the closing ']' of the file's array"), err)
     }
 
+    /// A row past the reader's bound (256 MB without a line break) stops reading: the
+    /// import fails and says so, naming the file and the line, after showing the rows
+    /// read before it, which are kept. The pipeline dropped the read error, and the
+    /// import looked complete (exit 0).
+    func testAReadErrorFailsTheImportAndSaysWhere() throws {
+        let rows = directory.appendingPathComponent("long.jsonl")
+        try """
+        {"dimension":"style","subdimension":"tone","preference":"Heron voice","description":"Sound like a patient heron."}
+        not json at all
+
+        """.write(to: rows, atomically: true, encoding: .utf8)
+        // Then 257 MB of zero bytes with no line break (sparse: it takes no room).
+        let handle = try FileHandle(forWritingTo: rows)
+        try handle.truncate(atOffset: UInt64(257 << 20))
+        try handle.close()
+        let (status, out, err) = try facet(["index", "import", rows.path])
+        XCTAssertEqual(status, 1, out + err)
+        XCTAssertTrue(out.contains("long.jsonl: 2 rows, 1 new preferences, 0 new system messages, 1 skipped"), out + err)
+        XCTAssertTrue(err.contains("long.jsonl:2: not valid JSON"), err)
+        XCTAssertTrue(err.contains("facet: \(rows.path): reading stopped at line 3: a row longer than 256 MB: not a dataset row"), err)
+        XCTAssertTrue(err.contains("the rows before it are imported, the rest of the file is not"), err)
+        XCTAssertTrue(try facet(["index", "search", "heron"]).1.contains("Heron voice"), "the rows before the error are imported")
+    }
+
     /// A dimension that is none of the four ("styles") is reported with the names
     /// to use and the row skipped; it was imported as a fifth dimension nothing reads.
     func testAnUnknownDimensionIsReportedAndSkipped() throws {

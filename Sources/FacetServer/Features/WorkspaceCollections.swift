@@ -40,6 +40,8 @@ extension LanguageServer {
                 queue.async { self.reportProblem("\(report.problems.count) rows of \(path) were skipped: \(first)", type: .warning, once: false) }
             }
         } catch {
+            // The file's old preferences were dropped, and the rows read before a read error imported.
+            preferences.contentChanged()
             queue.async { self.reportProblem("cannot index \(path): \(error)", type: .warning, once: false) }
         }
     }
