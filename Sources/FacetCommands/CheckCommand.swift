@@ -49,12 +49,14 @@ struct CheckCommand: ParsableCommand {
 
     /// Runs the check, writing to `output`, and returns the exit status.
     func execute(output: (String) -> Void) throws -> Int32 {
-        let datasets = paths.filter(DatasetCheck.isDataset)
-        if !datasets.isEmpty {
-            guard datasets.count == paths.count else {
+        let named = paths.filter(DatasetCheck.isDataset)
+        if !named.isEmpty {
+            guard named.count == paths.count else {
                 FileHandle.standardError.write(Data("facet: check datasets (.jsonl, .json) and system message files in separate runs\n".utf8))
                 return 2
             }
+            // Each dataset once, as each file is: named again, or by a link, it keeps its first place only.
+            let datasets = InputFiles.eachFileOnce(named)
             // Before any dataset is read: a report or chart named like one of them would overwrite it.
             for output in [report, chart].compactMap({ $0 }) where datasets.contains(where: { OutputFile.isSame(output, $0) }) {
                 FileHandle.standardError.write(Data("facet: \(output) is one of the datasets; write the report and chart to other files\n".utf8))

@@ -50,6 +50,17 @@ enum InputFiles {
         return inputs
     }
 
+    /// `paths` with each file once, in its first place: one that names a file named before
+    /// (the same path again, `./a.jsonl`, a link, a hard link) is left out, as `expand` leaves
+    /// it out. A path that names no file is kept by its bytes, to be reported once.
+    static func eachFileOnce(_ paths: [String]) -> [String] {
+        var seen = Set<InputKey>()
+        return paths.filter { path in
+            let bytes = Array(path.utf8)
+            return seen.insert(FileIdentity(path: bytes).map(InputKey.file) ?? .name(bytes)).inserted
+        }
+    }
+
     /// A file or folder as the file system knows it, whatever path (or link) reached it.
     private struct FileIdentity: Hashable {
         var device: UInt64

@@ -273,6 +273,27 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertEqual(headings, ["# Dataset report: \(first)", "# Dataset report: \(second)"])
     }
 
+    /// A dataset named twice, or by a link, is checked once, as a message file is:
+    /// it was checked, reported and given a report section each time.
+    func testADatasetNamedTwiceIsCheckedOnce() throws {
+        let path = try file("data.jsonl", Self.dataset)
+        let link = directory.appendingPathComponent("link.jsonl").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        let other = try file("other.jsonl", #"{"system": "You are a chef. Reply in JSON."}"# + "\n")
+        let report = directory.appendingPathComponent("r.md").path
+        let (status, output) = try check([path, other, path, link, "--report", report])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertEqual(output.components(separatedBy: "\(path):4: row 4: skipped: no system message").count - 1, 1, output)
+        XCTAssertEqual(output.components(separatedBy: " rows, ").count - 1, 2, "one summary per dataset: \(output)")
+        XCTAssertFalse(output.contains(link), output)
+        let headings = try String(contentsOfFile: report, encoding: .utf8).components(separatedBy: "\n").filter { $0.hasPrefix("# ") }
+        XCTAssertEqual(headings, ["# Dataset report: \(path)", "# Dataset report: \(other)"])
+        // One dataset however often it is named: --format json, which reports one, accepts it.
+        let json = try check([path, link, "--format", "json", "--summary-only"])
+        XCTAssertEqual(json.status, 0, json.output)
+        XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(json.output.utf8)), json.output)
+    }
+
     /// A report is opened where it was written, from a CI artifact page or after
     /// being moved: its links to the rules go to the rule reference (the link the
     /// editor's diagnostics and SARIF give), not to a path that only resolved from
