@@ -402,6 +402,18 @@ final class SegmenterTests: XCTestCase {
         XCTAssertFalse(segment("## Rules:\nBe brief.\n").units.contains(where: \.isExample))
     }
 
+    /// A heading that starts with an emoji or a symbol ("## 🔹 Example 1") was no example
+    /// heading when the word had to come first: the lines under it were linted.
+    func testAnExampleHeadingMayStartWithASymbol() {
+        for heading in ["## 🔹 Example 1", "## 🔹 Sample replies", "## *Example 2*", "**📌 Example: angry customer**",
+                        "### → Few-shot demos", "## 👩‍💻 Examples", "## 🔹 Examples"] {
+            let document = segment("Answer billing questions.\n" + heading + "\nMaybe try a few options.\n## Rules\nBe brief.\n")
+            XCTAssertEqual(document.units.map(\.isExample), [false, true, true, false, false], heading)
+        }
+        XCTAssertFalse(segment("## 🔹 Rules\nBe brief.\n").units.contains(where: \.isExample))
+        XCTAssertFalse(segment("## 🔹 Counterexamples to avoid\nBe brief.\n").units.contains(where: \.isExample))
+    }
+
     /// Subheadings under "## Examples" were read as instructions, and their units linted.
     func testSubheadingsOfAnExamplesHeadingAreExamples() {
         let text = "You are a support assistant.\n## Examples\n### Refund request\nMaybe try a few options.\n**Angry customer**\nMaybe try a few options.\n#### Reply\nSorry.\n## Rules\n**Tone**\nBe brief.\n"

@@ -1411,9 +1411,11 @@ struct SegmenterState {
 /// Section and heading names with a fixed meaning for segmentation.
 enum SectionNames {
     static func isExample(_ name: String) -> Bool {
-        // Headings end in punctuation the tests below must not see: "## Good examples:", "**Debugging Example:**".
+        // Headings end in punctuation the tests below must not see: "## Good examples:", "**Debugging Example:**";
+        // and start with symbols they must not see either: "## 🔹 Example 1", "## *Example 2*", "## → Samples".
         var lowered = Substring(name.lowercased())
         while let last = lowered.last, !last.isLetter && !last.isNumber { lowered.removeLast() }
+        while let first = lowered.first, !first.isLetter && !first.isNumber { lowered.removeFirst() }
         return lowered.hasPrefix("example") || lowered.hasSuffix("example") || lowered.hasSuffix("examples")
             || lowered.hasPrefix("sample") || lowered == "quote" || lowered == "transcript"
             || lowered.hasSuffix("_example") || lowered.hasPrefix("few-shot") || lowered.hasPrefix("few_shot")
