@@ -188,6 +188,31 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(texts("●Be kind."), ["●Be kind."], "a bullet needs a space after it")
     }
 
+    /// A list marker after no-break spaces (pasted from a web page or a word processor),
+    /// or after the other Unicode spaces, was no list item: "- Be brief." was a sentence,
+    /// marker and all. They indent the item, and its text's range stays exact.
+    func testUnicodeSpacesIndentListItems() {
+        let text = "Rules:\n\u{00A0}\u{00A0}- Be brief.\n\u{3000}* Be kind.\n\u{2003} \u{00A0}1. Cite.\n"
+        let document = segment(text)
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Rules:", "Be brief.", "Be kind.", "Cite."])
+        XCTAssertEqual(document.units.map(\.kind), [.sentence, .listItem, .listItem, .listItem])
+        let bytes = Array(text.utf8)
+        let brief = try! XCTUnwrap(bytes.firstRange(of: Array("Be brief.".utf8)))
+        XCTAssertEqual(document.units[1].range, brief)
+        XCTAssertEqual(document.units[1].range.lowerBound, 7 + 4 + 2, "two no-break spaces are four bytes")
+        XCTAssertEqual(document.units[2].range, try! XCTUnwrap(bytes.firstRange(of: Array("Be kind.".utf8))))
+        XCTAssertEqual(document.units[3].range, try! XCTUnwrap(bytes.firstRange(of: Array("Cite.".utf8))))
+        // A line indented further with them continues the item; a fence under it is code.
+        let nested = segment("- Steps:\n\u{00A0}\u{00A0}- Run it.\n\u{00A0}\u{00A0}\u{00A0}\u{00A0}Then check it.\n\u{00A0}\u{00A0}- Call it:\n      ```sh\n      make. Run it.\n      ```\n- Done.\n")
+        XCTAssertEqual(nested.units.map { nested.text(of: $0) }, ["Steps:", "Run it.", "Then check it.", "Call it:", "Done."])
+        XCTAssertEqual(nested.units.map(\.kind), [.listItem, .listItem, .listItem, .listItem, .listItem])
+        XCTAssertEqual(nested.units[1].block, nested.units[2].block, "one item")
+        XCTAssertEqual(nested.codeBlocks.count, 1)
+        // Alone they make no item of other text.
+        XCTAssertEqual(segment("\u{00A0}\u{00A0}Be brief.\n").units.map(\.kind), [.sentence])
+        XCTAssertEqual(texts("\u{00A0}-Be brief.\n"), ["-Be brief."])
+    }
+
     func testLeadInLine() {
         let document = segment("Output format:\n- JSON only.\n")
         XCTAssertEqual(document.units.count, 2)

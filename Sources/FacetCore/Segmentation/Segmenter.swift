@@ -310,6 +310,14 @@ struct SegmenterState {
             var i = start
             var indent = 0
             while i < end && ByteClass.isSpace(buffer[i]) { i += 1; indent += 1 }
+            // A list item indented with Unicode spaces is one too (as in the line pass); they indent nothing else.
+            if fence == nil, i < end, ByteClass.wideSpaceLength(buffer, i, end) > 0 {
+                let after = afterUnicodeIndent(i..<end)
+                if after.start < end, !isThematicBreak(trimmed(after.start..<end)), listMarker(after.start..<end) != nil {
+                    i = after.start
+                    indent += after.columns
+                }
+            }
             if let open = fence {
                 var j = i
                 while j < end && buffer[j] == open.char { j += 1 }
@@ -1129,6 +1137,16 @@ struct SegmenterState {
             indent += buffer[i] == 0x09 ? 4 : 1
             i += 1
         }
+        // No-break and other Unicode spaces before the text indent it too, for list items:
+        // "\u{00A0}\u{00A0}- Be brief." (pasted from a web page or a word processor) is one.
+        var indented = content
+        if atLineStart, ByteClass.wideSpaceLength(buffer, content.lowerBound, content.upperBound) > 0 {
+            let after = afterUnicodeIndent(content)
+            if after.start < content.upperBound {
+                indented = after.start..<content.upperBound
+                indent += after.columns
+            }
+        }
         let first = buffer[content.lowerBound]
         if atLineStart {
             if first == UInt8(ascii: "#"), let heading = headingText(content) {
@@ -1151,7 +1169,7 @@ struct SegmenterState {
                 if !isTableSeparator(content) { addTableRow(content) }
                 return
             }
-            if let item = listMarker(content) {
+            if let item = listMarker(indented) {
                 flushAll()
                 listItem = (content: [item.text], indent: indent)
                 return
@@ -1164,10 +1182,10 @@ struct SegmenterState {
             if let openIndent = listItem?.indent, let lastLine = listItem?.content.last {
                 // An indented line continues the item; so does an unindented one that goes on
                 // with its sentence, in lower case as a soft wrap is (Markdown's lazy continuation).
-                if indent > openIndent || ByteClass.isLower(first) && !endsSentence(lastLine) {
+                if indent > openIndent || ByteClass.isLower(buffer[indented.lowerBound]) && !endsSentence(lastLine) {
                     // In place, with no copy of the item held: one taken out and put back
                     // copied all of its lines so far, for every line.
-                    listItem!.content.append(content)
+                    listItem!.content.append(indented)
                     return
                 }
                 flushAll()
@@ -1200,6 +1218,26 @@ struct SegmenterState {
             if speaker.side == .assistant { speakerSides.assistant = true }
         }
         hasDialogue = speakerSides.user && speakerSides.assistant
+    }
+
+    /// Where the text of `content` starts after the Unicode spaces (`ByteClass.wideSpaceLength`:
+    /// U+00A0, U+3000, ...) and ASCII spaces that start it, and how many columns they take: one
+    /// for each space, four for a tab.
+    func afterUnicodeIndent(_ content: Range<Int>) -> (start: Int, columns: Int) {
+        var i = content.lowerBound
+        var columns = 0
+        while i < content.upperBound {
+            if ByteClass.isSpace(buffer[i]) {
+                columns += buffer[i] == 0x09 ? 4 : 1
+                i += 1
+                continue
+            }
+            let length = ByteClass.wideSpaceLength(buffer, i, content.upperBound)
+            guard length > 0 else { break }
+            columns += 1
+            i += length
+        }
+        return (i, columns)
     }
 
     struct ListMarker {
