@@ -62,6 +62,23 @@ final class SentenceSplitterTests: XCTestCase {
                        ["Offer the user one of these plans depending on their needs", "1 month costs $10.", "12 months cost $100."])
     }
 
+    /// A line ending on a preposition before a number range went on only when the range
+    /// was written "180-300": "180–300" (an en dash) and "180 - 300" started a sentence of
+    /// their own, as did a number after "between", and any number in a block of short lines
+    /// with no full stop ("Respond within / 180-300 days").
+    func testARangeOrANumberGoesOnAfterAPreposition() {
+        for text in ["Respond within\n180-300 days.", "Respond within\n180–300 days.", "Respond within\n180 - 300 days.",
+                     "Respond within\n180 – 300 days.", "Keep every answer between\n2 and 5 sentences.",
+                     "Keep it shorter than\n200 words.", "Respond in about\n180-300 words.", "Stay under\n5 items.",
+                     "Respond within\n180-300 days", "Keep it above\n12 points"] {
+            XCTAssertEqual(texts(text), [text], text)
+        }
+        // Lines without a joining word, and rows of numbers, stay apart.
+        XCTAssertEqual(texts("be concise\n3 rules apply"), ["be concise", "3 rules apply"])
+        XCTAssertEqual(texts("Plans\n180 – 300 days costs $10."), ["Plans", "180 – 300 days costs $10."])
+        XCTAssertEqual(texts("Use the tool\n`web_search` again"), ["Use the tool", "`web_search` again"])
+    }
+
     /// An abbreviation ending a line held the sentence only until the break.
     func testAnAbbreviationAtTheEndOfALineHoldsTheSentence() {
         for text in ["Please contact Dr.\nSmith for help with billing questions and refunds today.",

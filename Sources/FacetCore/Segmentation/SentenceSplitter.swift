@@ -51,7 +51,7 @@ enum SentenceSplitter {
                     || startsInLowerCase(buffer, line) && prev != UInt8(ascii: ":")
                     && !(linesAreUnits && !endsWithJoiningWord(buffer, from: ranges[lineNumber - 1].lowerBound, to: lastContentEnd)
                          && !startsWithJoiningWord(buffer, from: line.lowerBound, to: line.upperBound))
-                    || !linesAreUnits && numberOrVariableGoesOn(buffer, after: previousLine, line, protected: protected)
+                    || numberOrVariableGoesOn(buffer, after: previousLine, line, protected: protected, mustJoin: linesAreUnits)
                     || prev == UInt8(ascii: ",") || prev == UInt8(ascii: "(") || prev == UInt8(ascii: "-") && !ByteClass.isSpace(buffer[max(lastContentEnd - 2, 0)])
                 if !continues { emit(lastContentEnd) }
             }
@@ -207,7 +207,8 @@ enum SentenceSplitter {
                                        "is", "are", "be", "not", "if", "when", "so"].map(Tokenizer.hash))
     /// Words a number goes on after: "at most / 3 times", "up to / 5 items", "every / 2 hours".
     static let numberLeadIns = WordSet(["most", "least", "about", "around", "approximately", "roughly", "under", "over", "every",
-                                        "within", "exactly", "only", "after", "before", "last", "first", "next", "up"].map(Tokenizer.hash))
+                                        "within", "exactly", "only", "after", "before", "last", "first", "next", "up",
+                                        "between", "below", "above"].map(Tokenizer.hash))
     /// Words a line starts with when it goes on from the line before: "be concise / and polite".
     static let continuingWords = WordSet(["and", "or", "but", "nor", "than", "that", "which", "who", "whom", "whose", "to", "of", "as", "so",
                                           "in", "into", "on", "at", "for", "with", "within", "without", "by", "from", "about", "using",
@@ -240,7 +241,10 @@ enum SentenceSplitter {
     /// in lower case ending a line of wrapped prose) and the number or variable go
     /// on in words, so a table's rows, "0 = Low / 1 = High", a title over "9 equal
     /// tiles" and "... depending on their needs / 1 month costs $10." stay apart.
-    static func numberOrVariableGoesOn(_ buffer: UnsafeBufferPointer<UInt8>, after previous: Range<Int>, _ line: Range<Int>, protected: [Range<Int>]) -> Bool {
+    /// `mustJoin` (in a block of short lines that are each a unit) asks for the joining
+    /// word whatever follows: "respond within / 180-300 days" is still one instruction.
+    static func numberOrVariableGoesOn(_ buffer: UnsafeBufferPointer<UInt8>, after previous: Range<Int>, _ line: Range<Int>,
+                                       protected: [Range<Int>], mustJoin: Bool = false) -> Bool {
         guard let afterStart = numberOrVariableEnd(buffer, line, protected: protected),
               !previous.isEmpty, ByteClass.isLower(buffer[previous.upperBound - 1]),
               numberOrVariableEnd(buffer, previous, protected: protected) == nil else { return false }
@@ -251,7 +255,7 @@ enum SentenceSplitter {
         // on their needs / 1 month costs $10." starts a line of its own.
         let joins = isWord(buffer, wordStart..<previous.upperBound, of: joiningWords)
             || isWord(buffer, wordStart..<previous.upperBound, of: numberLeadIns)
-        guard joins || previous.count >= 24 && !ByteClass.isDigit(buffer[line.lowerBound]) else { return false }
+        guard joins || !mustJoin && previous.count >= 24 && !ByteClass.isDigit(buffer[line.lowerBound]) else { return false }
         // Columns: "Slack/Teams:      Real-time updates".
         var spaces = 0
         for index in previous {
@@ -265,14 +269,32 @@ enum SentenceSplitter {
         return afterStart + 1 < line.upperBound && ByteClass.isSpace(buffer[afterStart]) && ByteClass.isLower(buffer[afterStart + 1])
     }
 
-    /// Where the number ("3", "2,500", "10%") or the protected span (but not an
-    /// empty code span, "``") that starts `line` ends; nil when it starts with neither.
+    /// Where the number ("3", "2,500", "10%", a range: "180-300", "180–300", "180 - 300") or
+    /// the protected span (but not an empty code span, "``") that starts `line` ends; nil when
+    /// it starts with neither.
     static func numberOrVariableEnd(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, protected: [Range<Int>]) -> Int? {
         var k = line.lowerBound
-        if ByteClass.isDigit(buffer[k]) {
-            while k < line.upperBound && (ByteClass.isDigit(buffer[k]) || buffer[k] == UInt8(ascii: ",") || buffer[k] == UInt8(ascii: ".")
-                                          || buffer[k] == UInt8(ascii: "%") || buffer[k] == UInt8(ascii: "-")) { k += 1 }
+        let end = line.upperBound
+        func numberEnd(_ start: Int) -> Int {
+            var k = start
+            while k < end && (ByteClass.isDigit(buffer[k]) || buffer[k] == UInt8(ascii: ",") || buffer[k] == UInt8(ascii: ".")
+                              || buffer[k] == UInt8(ascii: "%") || buffer[k] == UInt8(ascii: "-")) { k += 1 }
             return k
+        }
+        if ByteClass.isDigit(buffer[k]) {
+            k = numberEnd(k)
+            // A range written with an en dash, or with a dash between spaces, goes on to its second number.
+            var j = k
+            if j < end && buffer[j] == 0x20 { j += 1 }
+            if j + 2 < end && buffer[j] == 0xE2 && buffer[j + 1] == 0x80 && buffer[j + 2] == 0x93 {
+                j += 3
+            } else if j > k && j < end && buffer[j] == UInt8(ascii: "-") {
+                j += 1
+            } else {
+                return k
+            }
+            if j < end && buffer[j] == 0x20 { j += 1 }
+            return j < end && ByteClass.isDigit(buffer[j]) ? numberEnd(j) : k
         }
         let span = lowerBoundIndex(protected, k)
         guard span < protected.count, protected[span].lowerBound <= k, protected[span].count > 2 else { return nil }
