@@ -99,12 +99,13 @@ final class PreviewCLITests: XCTestCase {
             return condition(stdout)
         }
 
-        func finish(within seconds: Double = 20) -> Int32? {
+        func finish(within seconds: Double = 60) -> Int32? {
             let deadline = Date().addingTimeInterval(seconds)
             while process.isRunning && Date() < deadline { usleep(10_000) }
             if process.isRunning { process.terminate(); return nil }
             // Both streams read to their end: a fixed pause lost the end of a JSON document on a busy machine.
-            for _ in 0..<2 { _ = ended.wait(timeout: .now() + 5) }
+            // The wait returns as soon as a stream ends; the limit only guards against a hang, so it is generous.
+            for _ in 0..<2 { _ = ended.wait(timeout: .now() + 30) }
             return process.terminationStatus
         }
     }
