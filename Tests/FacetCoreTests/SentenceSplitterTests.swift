@@ -92,6 +92,30 @@ final class SentenceSplitterTests: XCTestCase {
         XCTAssertEqual(texts("Author: Scott M.\nDate: January 2026"), ["Author: Scott M.", "Date: January 2026"])
     }
 
+    /// "St." held its sentence across a line break like "Dr.": an address at the end
+    /// of a line swallowed the next sentence.
+    func testAnAbbreviationAfterANameEndsTheSentenceAtTheEndOfALine() {
+        XCTAssertEqual(texts("Visit us at 221 Baker St.\nCall us on Monday."), ["Visit us at 221 Baker St.", "Call us on Monday."])
+        XCTAssertEqual(texts("Our office is on 42nd St.\nWe open at nine."), ["Our office is on 42nd St.", "We open at nine."])
+        XCTAssertEqual(texts("The founder is John Smith Jr.\nHe answers press questions."),
+                       ["The founder is John Smith Jr.", "He answers press questions."])
+        XCTAssertEqual(texts("Escalate to Robert Smith Sr.\nNever promise refunds."), ["Escalate to Robert Smith Sr.", "Never promise refunds."])
+        XCTAssertEqual(texts("You work for Acme Ltd.\nBe polite."), ["You work for Acme Ltd.", "Be polite."])
+        XCTAssertEqual(texts("You work for Acme Co.\nBe polite."), ["You work for Acme Co.", "Be polite."])
+        XCTAssertEqual(texts("You work for Acme Corp.\nBe polite."), ["You work for Acme Corp.", "Be polite."])
+        XCTAssertEqual(texts("Offer tea, coffee, etc.\nNever offer alcohol."), ["Offer tea, coffee, etc.", "Never offer alcohol."])
+        // Before a name, as a title, they still hold it; so do abbreviations that never end a sentence.
+        for text in ["Recommend a visit to the St.\nLawrence River when users ask about Quebec.",
+                     "Tell the caller to ask for el Sr.\nGarcía at the front desk of the hotel.",
+                     "Please contact Mr.\nJones about refunds and any other billing questions.",
+                     "Mention a landmark, e.g.\nBig Ben, when you describe the city to a visitor.",
+                     "Nenne Beispiele, z. B.\nTabellen oder Listen, wenn der Nutzer fragt."] {
+            XCTAssertEqual(texts(text), [text])
+        }
+        // A line in lower case still goes on.
+        XCTAssertEqual(texts("Visit us at 221 Baker St.\nnear the station, on weekdays."), ["Visit us at 221 Baker St.\nnear the station, on weekdays."])
+    }
+
     // MARK: Chinese and Japanese
 
     func testCJKStopsInAQuotationDoNotEndTheSentence() {

@@ -13,7 +13,8 @@
 /// next line starts like a new one (not in lower case, nor with a number or a
 /// template variable) or the line ends in ":", or when the block is a list of
 /// short lines with no full stop; otherwise, and after an abbreviation ("Dr.",
-/// "e.g.") or a comma, it is a soft wrap.
+/// "e.g.", "z. B."; not "etc." nor one ending a name, "Baker St.", "Smith Jr.")
+/// or a comma, it is a soft wrap.
 enum SentenceSplitter {
     static func split(buffer: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], protected: [Range<Int>]) -> [Range<Int>] {
         var result: [Range<Int>] = []
@@ -80,7 +81,14 @@ enum SentenceSplitter {
                     let k = skipClosers(buffer, j, end)
                     if k >= end {
                         if b == UInt8(ascii: ".") && j - i == 1 && isAbbreviation(buffer, before: i, from: unitStart, next: k, end) && lineNumber < ranges.count - 1 {
-                            if k == j && holdsItsSentence(buffer, dot: i) { abbreviationEnd = k }
+                            if k == j && holdsItsSentence(buffer, dot: i, from: unitStart) { abbreviationEnd = k }
+                            i = k
+                            continue
+                        }
+                        // "z. B." at the end of a line holds its sentence as "z.B." does.
+                        if b == UInt8(ascii: ".") && j - i == 1 && k == j && lineNumber < ranges.count - 1
+                            && isSpacedAbbreviation(buffer, from: unitStart, dot: i, end) && spacedAbbreviationHoldsItsSentence(buffer, dot: i) {
+                            abbreviationEnd = k
                             i = k
                             continue
                         }
@@ -93,7 +101,7 @@ enum SentenceSplitter {
                         if dots >= 2 && j - i == dots { i = k; continue }  // ellipsis
                         if b == UInt8(ascii: "."), j - i == 1 {
                             if isAbbreviation(buffer, before: i, from: unitStart, next: k, end) && !endsWithAnAbbreviation(buffer, i, k, end) {
-                                if k == j && holdsItsSentence(buffer, dot: i) { abbreviationEnd = k }
+                                if k == j && holdsItsSentence(buffer, dot: i, from: unitStart) { abbreviationEnd = k }
                                 i = k
                                 continue
                             }
@@ -551,11 +559,40 @@ enum SentenceSplitter {
 
     /// Whether the abbreviation whose dot is at `dot` leaves its sentence open at
     /// the end of a line ("Dr.", "e.g."): a word, not an initial, and not one that
-    /// often ends a sentence ("etc.").
-    static func holdsItsSentence(_ buffer: UnsafeBufferPointer<UInt8>, dot: Int) -> Bool {
+    /// often ends a sentence ("etc."), nor one that follows a name ("Baker St.",
+    /// "John Smith Jr."; before a name, "the St. / Lawrence", it holds it).
+    /// `unitStart` is where the sentence starts.
+    static func holdsItsSentence(_ buffer: UnsafeBufferPointer<UInt8>, dot: Int, from unitStart: Int) -> Bool {
         let start = abbreviationStart(buffer, dot: dot)
         guard dot - start > 1, let key = packed(buffer, start, dot) else { return false }
+        if afterNameAbbreviations.contains(key) { return !followsAName(buffer, at: start, from: unitStart) }
         return packedAbbreviations.contains(key) && !sentenceFinalAbbreviations.contains(key) && key != packedNo && key != packedNr
+    }
+
+    /// Abbreviations that end a name ("Baker St.", "John Smith Jr.", "Robert Smith Sr.")
+    /// but also stand before one as a title ("St. Lawrence", Spanish "Sr. García").
+    static let afterNameAbbreviations: Set<UInt64> = Set(["st", "jr", "sr"].map(packedAbbreviation))
+
+    /// Whether the word before `start` (after spaces) is a name or a number: it starts
+    /// with a capital or a digit and is not the sentence's first word ("Visit St." may
+    /// be a title). "the St.", "el Sr." are titles.
+    static func followsAName(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int, from unitStart: Int) -> Bool {
+        var wordEnd = start
+        while wordEnd > unitStart && ByteClass.isWhitespace(buffer[wordEnd - 1]) { wordEnd -= 1 }
+        guard wordEnd < start else { return false }
+        var wordStart = wordEnd
+        while wordStart > unitStart && (ByteClass.isAlnum(buffer[wordStart - 1]) || buffer[wordStart - 1] >= 0x80) { wordStart -= 1 }
+        guard wordStart < wordEnd, wordStart > unitStart else { return false }
+        return ByteClass.isUpper(buffer[wordStart]) || ByteClass.isDigit(buffer[wordStart])
+    }
+
+    /// Whether a spaced abbreviation whose second dot is at `dot` ("z. B.", "d. h.")
+    /// leaves its sentence open at the end of a line, as its unspaced form does.
+    static func spacedAbbreviationHoldsItsSentence(_ buffer: UnsafeBufferPointer<UInt8>, dot: Int) -> Bool {
+        var previous = dot - 2
+        while previous > 0 && ByteClass.isSpace(buffer[previous]) { previous -= 1 }
+        guard previous > 0, buffer[previous] == UInt8(ascii: ".") else { return false }
+        return !sentenceFinalAbbreviations.contains(packedPair(buffer[previous - 1], buffer[dot - 1]))
     }
 
     /// Abbreviations that often end a sentence: "etc.", "Acme Inc.", "5 p.m.".
