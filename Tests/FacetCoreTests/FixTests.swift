@@ -99,6 +99,31 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed("Cite sources if possible; keep it short.\n", rule: "weak-instruction"), "Cite sources; keep it short.\n")
     }
 
+    /// "**If possible:** cite your sources." became "**** cite your sources.": the
+    /// marks around the hedge and its colon stayed behind, empty.
+    func testWeakInstructionRemovalTakesTheMarksAroundAHedgeAndItsColon() {
+        XCTAssertEqual(fixed("**If possible:** cite your sources.\n", rule: "weak-instruction"), "Cite your sources.\n")
+        XCTAssertEqual(fixed("*If possible:* cite your sources.\n", rule: "weak-instruction"), "Cite your sources.\n")
+        XCTAssertEqual(fixed("*Ideally,* cite your sources.\n", rule: "weak-instruction"), "Cite your sources.\n")
+        XCTAssertEqual(fixed("**If possible**: cite your sources.\n", rule: "weak-instruction"), "Cite your sources.\n")
+        XCTAssertEqual(fixed("Be brief, **if possible,** and polite.\n", rule: "weak-instruction"), "Be brief and polite.\n")
+        // Marks around more than the hedge stay: only the hedge goes.
+        XCTAssertEqual(fixed("**If possible: cite** your sources.\n", rule: "weak-instruction"), "**Cite** your sources.\n")
+    }
+
+    /// "You should probably, if needed, ask." became "You should if needed, ask.":
+    /// the comma that opens the aside after the hedge went with it.
+    func testWeakInstructionRemovalInsideASentenceKeepsTheCommaAfterIt() {
+        XCTAssertEqual(fixed("You should probably, if needed, ask.\n", rule: "weak-instruction"), "You should, if needed, ask.\n")
+        XCTAssertEqual(fixed("Reply in English if possible, then summarise the ticket.\n", rule: "weak-instruction"),
+                       "Reply in English, then summarise the ticket.\n")
+        // At the start the comma goes with the hedge.
+        XCTAssertEqual(fixed("Perhaps, if needed, ask.\n", rule: "weak-instruction"), "If needed, ask.\n")
+        XCTAssertEqual(fixed("Note: ideally, cite your sources.\n", rule: "weak-instruction"), "Note: cite your sources.\n")
+        // After an opening clause's comma, the comma after the hedge goes.
+        XCTAssertEqual(fixed("When asked, if possible, reply in English.\n", rule: "weak-instruction"), "When asked, reply in English.\n")
+    }
+
     /// "{{café}}" was read as "caf", and the fix for a declared "cafe" wrote "{{cafeé}}".
     func testUndefinedVariableFixReplacesANameInAnotherScriptWhole() {
         XCTAssertEqual(fixed("---\nvariables: [cafe]\n---\nUsa {{café}}.\n", rule: "undefined-variable"), "---\nvariables: [cafe]\n---\nUsa {{cafe}}.\n")

@@ -13,10 +13,12 @@ struct WeakInstruction: LintRule {
     ```
 
     Fix: removes the hedge ("Answer in under 100 words.") and a comma next to it \
-    (not the comma that ends an opening clause: "When greeting the user, joke"), \
-    or the marks that set it apart ("**Try to**", "(if possible)", "— if \
-    possible —"), or a colon after an opening hedge ("If possible: cite" becomes \
-    "Cite"); "try to not" becomes "do not", "should try to not" "should not" and \
+    (not the comma that ends an opening clause: "When greeting the user, joke", \
+    nor one after a hedge that follows a word, which opens what comes next: "You \
+    should probably, if needed, ask" becomes "You should, if needed, ask"), or \
+    the marks that set it apart ("**Try to**", "**If possible:**", "(if \
+    possible)", "— if possible —"), or a colon after an opening hedge ("If \
+    possible: cite" becomes "Cite"); "try to not" becomes "do not", "should try to not" "should not" and \
     "always try to not" "never"; "should probably" keeps "should". "It would be \
     nice if" has no fix: what follows it is not an instruction ("you replied in \
     English"), so rewrite it by hand. A guess or an estimate is not a \
@@ -131,13 +133,16 @@ struct WeakInstruction: LintRule {
     static let dashes: [[UInt8]] = [Array(" — ".utf8), Array(" – ".utf8), Array(" -- ".utf8)]
 
     /// The range of the hedge with the marks that set it apart: emphasis on both
-    /// sides, parentheses, or a pair of dashes. Nil when it is not set apart.
+    /// sides (with a colon or comma of its own inside, "**If possible:**"),
+    /// parentheses, or a pair of dashes. Nil when it is not set apart.
     static func wrapped(_ bytes: [UInt8], _ range: Range<Int>, within unit: Range<Int>) -> Range<Int>? {
         func has(_ mark: [UInt8], at index: Int) -> Bool {
             index >= unit.lowerBound && index + mark.count <= unit.upperBound && bytes[index..<(index + mark.count)].elementsEqual(mark)
         }
-        for mark in emphasisMarks where has(mark, at: range.lowerBound - mark.count) && has(mark, at: range.upperBound) {
-            return (range.lowerBound - mark.count)..<(range.upperBound + mark.count)
+        let inner = range.upperBound < unit.upperBound && (bytes[range.upperBound] == UInt8(ascii: ":") || bytes[range.upperBound] == UInt8(ascii: ","))
+        for mark in emphasisMarks where has(mark, at: range.lowerBound - mark.count) {
+            if has(mark, at: range.upperBound) { return (range.lowerBound - mark.count)..<(range.upperBound + mark.count) }
+            if inner && has(mark, at: range.upperBound + 1) { return (range.lowerBound - mark.count)..<(range.upperBound + 1 + mark.count) }
         }
         if has(Array("(".utf8), at: range.lowerBound - 1) && has(Array(")".utf8), at: range.upperBound) {
             return (range.lowerBound - 1)..<(range.upperBound + 1)
@@ -171,6 +176,14 @@ struct WeakInstruction: LintRule {
     /// word there starts the sentence.
     static func startsSentence(_ bytes: [UInt8], at offset: Int, unit: Range<Int>) -> Bool {
         bytes[unit.lowerBound..<offset].allSatisfy { $0 < 0x80 && !ByteClass.isAlnum($0) }
+    }
+
+    /// Whether a word ends right before `offset`, after spaces: "You should probably"
+    /// (not "Note: ideally", "**Tone:** maybe", or the sentence's start).
+    static func followsAWord(_ bytes: [UInt8], at offset: Int, unit: Range<Int>) -> Bool {
+        var k = offset
+        while k > unit.lowerBound && bytes[k - 1] == UInt8(ascii: " ") { k -= 1 }
+        return k < offset && k > unit.lowerBound && ByteClass.isAlnum(bytes[k - 1])
     }
 
     /// The fix for "try to not ...": the "not" needs a verb or a modal before it.
@@ -239,6 +252,10 @@ struct WeakInstruction: LintRule {
             lower -= 2
             upper += 1
             commaBefore = true
+        } else if commaFollows && !commaPrecedes && !leadingColon && Self.followsAWord(bytes, at: lower, unit: unitRange) {
+            // After a word, the comma belongs to what follows: "You should probably, if
+            // needed, ask" reads "You should, if needed, ask"; the space before goes.
+            while lower > unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") { lower -= 1 }
         } else if commaFollows || leadingColon { upper += 1 }
         else if !opensWithClause, commaPrecedes {
             lower -= 2
