@@ -4,7 +4,13 @@
 /// complaint", "a casual meeting" say nothing of how to reply. It is about the
 /// reply as an adverb ("write formally"), said of something ("Be formal.",
 /// "Keep the conversation casual", "Stay casual with regulars") or before a
-/// word for the way one speaks ("a casual tone", "formal English"). "Slang" is
+/// word for the way one speaks ("a casual tone", "formal English"). After an
+/// article or a possessive the adjective stands before a noun even when a list
+/// of adjectives follows it ("a casual, friendly invitation", "an informal and
+/// upbeat poem"): it is about the reply only when that noun is a word for the
+/// way one speaks or for the reply ("a casual, friendly tone", "a casual,
+/// friendly reply"); without one, a comma still ends the phrase it is said in
+/// ("Be casual, friendly and warm"). "Slang" is
 /// about the reply when the assistant is told to use some ("use slang", "a bit
 /// of slang"), not when it is what users write ("customers write in slang").
 /// "Too formal", "overly casual" find fault with a register rather than ask for it.
@@ -23,6 +29,14 @@ enum ReplyRegister {
     static let excess = WordSet(["too", "overly", "excessively", "unduly", "needlessly", "unnecessarily"].map(Tokenizer.hash))
     /// How many words may stand between the adjective and its register noun: "a casual conversational tone".
     static let nounReach = 2
+    /// Words that put the adjective before a noun: "a casual, friendly invitation", "your formal letters".
+    static let determiners = WordSet(["a", "an", "the", "your", "our", "their", "my", "his", "her", "its", "this", "these", "those",
+                                      "some", "each", "every", "another"].map(Tokenizer.hash))
+    /// Words of degree that may stand between a determiner and the adjective: "a very casual, relaxed dress code".
+    static let degrees = WordSet(["very", "more", "less", "slightly", "fairly", "quite", "rather", "somewhat", "really", "extremely",
+                                  "highly"].map(Tokenizer.hash))
+    /// After a determiner, how many words a list of adjectives may run to its noun: "a casual, friendly, warm and upbeat tone".
+    static let listReach = 5
 
     static let slang = Tokenizer.hash("slang"), use = Tokenizer.hash("use"), of = Tokenizer.hash("of")
     /// Right before "slang", words that ask for some: "use slang", "using slang", "some slang", "a little slang".
@@ -42,8 +56,42 @@ enum ReplyRegister {
         side.hasMatch(tokens) { first, end in
             if tokens[first].hash == slang { return asksForSlang(tokens, at: first) }
             if first > tokens.startIndex && excess.contains(tokens[first - 1].hash) { return false }
-            return adverbs.contains(tokens[first].hash) || saidOfTheReply(tokens, adjectiveEnd: end, bytes: bytes)
+            if adverbs.contains(tokens[first].hash) { return true }
+            if followsADeterminer(tokens, adjectiveStart: first, bytes: bytes) { return beforeARegisterNoun(tokens, adjectiveEnd: end, bytes: bytes) }
+            return saidOfTheReply(tokens, adjectiveEnd: end, bytes: bytes)
         }
+    }
+
+    /// Whether a determiner, perhaps with a word of degree after it, stands right
+    /// before the adjective starting at `first`: "a casual", "your very formal".
+    static func followsADeterminer(_ tokens: ArraySlice<Token>, adjectiveStart first: Int, bytes: [UInt8]) -> Bool {
+        var index = first - 1
+        guard index >= tokens.startIndex, spaced(tokens, index, bytes) else { return false }
+        if degrees.contains(tokens[index].hash) {
+            index -= 1
+            guard index >= tokens.startIndex, spaced(tokens, index, bytes) else { return false }
+        }
+        return determiners.contains(tokens[index].hash)
+    }
+
+    /// Whether only spaces stand between the token at `index` and the next one.
+    static func spaced(_ tokens: ArraySlice<Token>, _ index: Int, _ bytes: [UInt8]) -> Bool {
+        bytes[tokens[index].range.upperBound..<tokens[index + 1].range.lowerBound].allSatisfy { $0 == UInt8(ascii: " ") }
+    }
+
+    /// Whether a register noun ends the list of adjectives (words, commas, "and")
+    /// that starts after the adjective: "a casual, friendly tone", not "a casual,
+    /// friendly invitation" nor "a formal complaint, in a calm tone".
+    static func beforeARegisterNoun(_ tokens: ArraySlice<Token>, adjectiveEnd end: Int, bytes: [UInt8]) -> Bool {
+        var index = end
+        while index < min(tokens.endIndex, end + listReach) {
+            let gap = bytes[tokens[index - 1].range.upperBound..<tokens[index].range.lowerBound]
+            let commaOrSpaces = gap.allSatisfy { $0 == UInt8(ascii: " ") } || gap.first == UInt8(ascii: ",") && gap.dropFirst().allSatisfy { $0 == UInt8(ascii: " ") }
+            if !commaOrSpaces || gap.isEmpty { return false }
+            if registerNouns.contains(tokens[index].hash) || ConflictingInstructions.languages[tokens[index].hash] != nil { return true }
+            index += 1
+        }
+        return false
     }
 
     /// Whether an adjective that ends before `end` is said of something ("Be formal.",

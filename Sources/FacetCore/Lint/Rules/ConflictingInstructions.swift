@@ -14,9 +14,12 @@ struct ConflictingInstructions: LintRule {
     "comprehensive answers" (a length word about something else, "a concise \
     summary field", "short headers", is not about the reply and is not counted);
     - register: "formal" vs "casual", "informal", "slang", said of the reply \
-    ("be formal", "write formally", "a casual tone", "formal English"; "draft a \
-    formal complaint" is about the complaint and is not counted, nor is "too \
-    formal", which finds fault; "slang" when the assistant is told to use \
+    ("be formal", "write formally", "a casual tone", "formal English", "be \
+    casual, friendly and warm"; "draft a formal complaint" is about the \
+    complaint and is not counted; after "a", "the" or "your", adjectives \
+    joined by commas or "and" still stand before their noun, so "a casual, \
+    friendly invitation" is not counted either, but "a casual, friendly \
+    reply" is; nor is "too formal", which finds fault; "slang" when the assistant is told to use \
     some, not "customers write in slang");
     - output: "only JSON" vs "bullet points", "Markdown", "a table" ("all \
     input is raw JSON" is about the input, and a unit \
