@@ -26,7 +26,12 @@ struct VagueQuantifier: LintRule {
     rather than asking for an amount, up to the end of its clause or, for a \
     condition inside a sentence, up to "and", "but", "or" or "then"; in the \
     bound of "as many … as needed"; after a verb that describes ("You have a lot of freedom", "a bit \
-    anxious"), for "a lot of", "lots of", "a bit" and "a little"; and \
+    anxious"), for "a lot of", "lots of", "a bit" and "a little"; where \
+    "a bit", "a little", "somewhat" or "fairly" grades a quality ("a bit \
+    sarcastic", "at least somewhat professional", "be mean a little"), \
+    which has no number to say, though not before a noun or "of" ("add a \
+    little context", "a bit of background") or a word of length, size or \
+    count ("fairly short", "a bit more detail"); and \
     after "Here are" or "Below are" ("Here are some guidelines:"), where what \
     follows gives the number. There is \
     no automatic fix: only you know the number.
@@ -74,6 +79,7 @@ struct VagueQuantifier: LintRule {
                 }
                 if phrase == "many" && Self.asksOrBoundsMany(tokens, at) { continue }
                 if Self.mannerOrDegree.contains(phrase) && !Self.modifiesTheNextWord(bytes, tokens, at) { continue }
+                if Self.degreeWords.contains(phrase) && Self.gradesAQuality(bytes, tokens, at, words: Self.matcher.phrases[match.phrase].hashes.count) { continue }
                 if Self.boundPhrases.contains(phrase) && Self.followsAsMuch(tokens, at) { continue }
                 if Self.amountIdioms.contains(phrase) && at > tokens.startIndex && Self.describingVerbs.contains(tokens[at - 1].hash) { continue }
                 if quoted.contains(match.range.lowerBound) || before.inCondition || Self.announcesWhatFollows(tokens, at) { continue }
@@ -98,6 +104,83 @@ struct VagueQuantifier: LintRule {
         if bytes[gap].contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":")
             || $0 == UInt8(ascii: "!") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: ")") }) { return false }
         return !afterAMannerAdverb.contains(tokens[at + 1].hash)
+    }
+
+    /// Words of degree that grade a quality ("a bit sarcastic", "somewhat
+    /// professional", "be mean a little"): a trait has no number to say. Before
+    /// a noun or "of" they ask for an amount ("add a little context", "a bit of
+    /// background"), and so they do before a word of length, size or count
+    /// ("fairly short", "a bit more detail").
+    static let degreeWords: Set<String> = ["a bit", "a little", "somewhat", "fairly"]
+    static let ofHash = Tokenizer.hash("of"), bitHash = Tokenizer.hash("bit")
+    /// Words whose degree is an amount: what "fairly short" leaves open is a length.
+    static let measurable = WordSet(["short", "shorter", "long", "longer", "brief", "briefer", "concise", "detailed", "lengthy", "verbose",
+                                     "terse", "big", "bigger", "small", "smaller", "large", "larger", "high", "higher", "low", "lower",
+                                     "few", "fewer", "many", "more", "less", "much", "often", "frequent", "frequently", "rare", "rarely",
+                                     "shorten", "lengthen", "expand", "extend", "elaborate", "trim", "cut", "reduce", "increase"].map(Tokenizer.hash))
+
+    /// Whether the degree word at `at` (`words` long) grades a quality: for
+    /// "somewhat" and "fairly", any word after it but "of" or a measurable one
+    /// (they never stand before a noun); for "a bit" and "a little", a word that
+    /// names a quality (`namesAQuality`), with "a little bit" read as one. At the
+    /// end of a clause, it grades the word before it when that names a quality.
+    static func gradesAQuality(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, _ at: Int, words: Int) -> Bool {
+        var next = at + words
+        if next < tokens.endIndex && tokens[next].hash == bitHash && words == 2 { next += 1 }
+        if next < tokens.endIndex && !endsAClause(bytes, tokens[next - 1].range.upperBound..<tokens[next].range.lowerBound) {
+            let word = tokens[next]
+            if word.hash == ofHash || measurable.contains(word.hash) { return false }
+            return words == 1 ? !afterAMannerAdverb.contains(word.hash) : namesAQuality(bytes, word)
+        }
+        guard at > tokens.startIndex, !endsAClause(bytes, tokens[at - 1].range.upperBound..<tokens[at].range.lowerBound) else { return false }
+        return namesAQuality(bytes, tokens[at - 1]) && !measurable.contains(tokens[at - 1].hash)
+    }
+
+    static func endsAClause(_ bytes: [UInt8], _ gap: Range<Int>) -> Bool {
+        bytes[gap].contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":")
+            || $0 == UInt8(ascii: "!") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: ")") || $0 == UInt8(ascii: "(") }
+    }
+
+    /// Adjectives with no telling ending, mostly of tone and temper.
+    static let qualityWords = WordSet(["mean", "rude", "blunt", "harsh", "cold", "warm", "soft", "odd", "weird", "strange", "different",
+                                       "serious", "bold", "wild", "dark", "dull", "calm", "firm", "stern", "strict", "loose", "kind", "nice",
+                                       "polite", "formal", "informal", "casual", "proud", "vain", "shy", "sad", "mad", "cute", "sweet", "sour",
+                                       "tough", "gentle", "subtle", "humble", "simple", "complex", "vague", "direct", "crude", "rough", "smug",
+                                       "cool", "loud", "quiet", "bitter", "clever", "eager", "sharp", "awkward", "extra", "edgy", "witty",
+                                       "snarky", "cheeky", "quirky", "funny", "sassy", "spicy", "nerdy", "geeky", "goofy", "grumpy", "moody",
+                                       "cranky", "lazy", "salty", "sketchy", "wordy", "chatty", "flirty", "dorky", "nosy", "pushy", "tricky",
+                                       "messy", "dry", "happy", "angry", "crazy", "cocky", "petty", "bossy", "fussy", "gloomy", "sleepy",
+                                       "touchy", "cheesy", "corny", "sloppy", "fuzzy", "risky", "clumsy", "cozy", "perky", "peppy", "zany",
+                                       "wacky", "feisty", "punchy", "confident", "patient", "impatient", "urgent", "distant", "arrogant",
+                                       "hesitant", "reluctant", "pleasant", "relevant", "elegant", "vibrant", "brilliant", "defiant",
+                                       "insistent", "persistent", "intelligent", "eloquent", "silent", "decent", "irreverent", "condescending",
+                                       "patronizing", "patronising", "teasing", "charming", "annoying", "boring", "demanding", "intimidating",
+                                       "overwhelming", "confusing", "unhinged", "tired", "bored"].map(Tokenizer.hash))
+    /// Nouns with an adjective's ending ("a little magic", "a bit of a tutorial").
+    static let nounsLikeQualities = WordSet(["topic", "music", "logic", "magic", "traffic", "graphic", "clinic", "critic", "public",
+                                             "rubric", "metric", "mechanic", "fabric", "panic", "rhetoric", "arithmetic", "narrative",
+                                             "objective", "alternative", "initiative", "incentive", "perspective", "motive", "directive",
+                                             "archive", "executive", "detective", "table", "variable", "cable", "vegetable", "deliverable",
+                                             "syllable", "bible", "dish", "fish", "wish", "english", "spanish", "polish", "turkish", "swedish",
+                                             "danish", "finnish", "irish", "yiddish", "unless", "material", "tutorial", "proposal", "signal",
+                                             "journal", "animal", "capital", "manual", "total", "interval", "approval", "arrival", "removal",
+                                             "trial", "portal", "terminal", "goal", "deal", "meal", "principal", "festival", "hospital", "rival",
+                                             "individual", "criminal", "referral", "renewal", "survival", "appraisal", "rehearsal", "denial",
+                                             "disposal", "potential", "credential", "original", "editorial", "mineral", "crystal", "medal",
+                                             "metal", "pedal", "petal", "canal", "family", "supply", "reply", "apply", "assembly", "anomaly",
+                                             "ally", "rally", "bully", "italy", "july", "monopoly", "jelly", "belly", "hundred"].map(Tokenizer.hash))
+    static let qualityEndings = ["ous", "ful", "ic", "ive", "able", "ible", "ish", "less", "al", "ly", "ed"].map { Array($0.utf8) }
+
+    /// Whether a word names a quality: a listed adjective, or an adjective's or
+    /// adverb's ending ("controversial", "sarcastic", "anxious", "playful",
+    /// "defensive", "friendly", "worried") on a word of five letters or more
+    /// that is not a noun known to share it.
+    static func namesAQuality(_ bytes: [UInt8], _ word: Token) -> Bool {
+        if qualityWords.contains(word.hash) { return true }
+        guard word.range.count >= 5, !nounsLikeQualities.contains(word.hash) else { return false }
+        let letters = bytes[word.range].map { $0 | 0x20 }
+        if letters.suffix(3) == Array("eed".utf8) { return false }  // "need", "speed"
+        return qualityEndings.contains { letters.count > $0.count && Array(letters.suffix($0.count)) == $0 }
     }
 
     /// Words that open a condition ("If many results are in another language,
