@@ -15,9 +15,10 @@ struct VagueQuantifier: LintRule {
     Better: "Give two examples of each step." Only instructions are checked (units \
     with a task, format or style facet); a statement of fact such as "Some customers \
     pay yearly" is left alone. "Some" counts before a plural ("some examples"), not \
-    where it means "a" ("some other format"); "etc." counts in a list the \
+    where it means "a" ("some other format"); "etc." and "and so on" count in a list the \
     instruction itself makes, not at the end of examples in parentheses or after \
-    "e.g.", "such as", "including" or "like". "How many" and "as many … as" are \
+    "e.g.", "i.e.", "such as", "including", "includes", "like", "for example", \
+    "for instance" or "examples include". "How many" and "as many … as" are \
     left alone: one asks for the number, the other ties it to a bound ("as \
     many as the user asks for", "as many as possible"). So are quantities \
     in quotation marks or `code` (words to say or show verbatim) and in a \
@@ -60,15 +61,15 @@ struct VagueQuantifier: LintRule {
             let unitRange = context.document.units[unit].range
             let quoted = QuotedSpans(bytes, unit: unitRange)
             var before = Before(bytes, tokens, unitStart: unitRange.lowerBound)
-            // Where the first "e.g.", "such as", ... ends: looked up at the first "etc.", once.
+            // Where the first "e.g.", "such as", ... ends: looked up at the first "etc." or "and so on", once.
             var examplesEnd: Int?, examplesLookedUp = false
             for match in matches {
                 let (phrase, advice) = Self.phrases[match.phrase]
                 let at = tokens.startIndex + match.firstToken
                 before.read(upTo: at)
                 if phrase == "some" && !Self.beforePlural(bytes, tokens, at) { continue }
-                // "etc." ending examples: after "e.g.", "such as", ... or in parentheses.
-                if phrase == "etc" {
+                // "etc." or "and so on" ending examples: after "e.g.", "such as", ... or in parentheses.
+                if Self.listEnders.contains(phrase) {
                     if !examplesLookedUp {
                         examplesEnd = Self.examplesMarkers.matches(tokens).first.map {
                             tokens.startIndex + $0.firstToken + Self.examplesMarkers.phrases[$0.phrase].hashes.count
@@ -292,8 +293,11 @@ struct VagueQuantifier: LintRule {
         return next.range.count > 3 && (last == UInt8(ascii: "s") || last == UInt8(ascii: "S")) && !notPlurals.contains(next.hash)
     }
 
-    /// What introduces examples ("e.g." is two words to the tokenizer).
-    static let examplesMarkers = PhraseMatcher(["including", "like", "eg", "e g", "such as", "for example"])
+    /// What ends a list with "and the like": left alone at the end of examples.
+    static let listEnders: Set<String> = ["etc", "and so on", "and so forth"]
+    /// What introduces examples ("e.g." and "i.e." are two words to the tokenizer).
+    static let examplesMarkers = PhraseMatcher(["including", "includes", "like", "eg", "e g", "ie", "i e", "such as", "for example",
+                                                "for instance", "examples include"])
 
     func isInstruction(_ facets: UnitFacets) -> Bool {
         facets.has(.task) || facets.has(.format) || facets.has(.style)
