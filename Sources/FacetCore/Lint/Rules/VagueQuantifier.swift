@@ -26,7 +26,9 @@ struct VagueQuantifier: LintRule {
     appears online many times"; not "as if"), which describes the situation \
     rather than asking for an amount, up to the end of its clause or, for a \
     condition inside a sentence, up to "and", "but", "or" or "then"; in the \
-    bound of "as many … as needed"; after a verb that describes ("You have a lot of freedom", "a bit \
+    bound of "as many … as needed", and where a purpose says when it is \
+    needed ("as needed to match the screenshot", "when appropriate for the \
+    context"; not "add notes as needed to the answer"); after a verb that describes ("You have a lot of freedom", "a bit \
     anxious"), for "a lot of", "lots of", "a bit" and "a little"; where \
     "a bit", "a little", "somewhat" or "fairly" grades a quality ("a bit \
     sarcastic", "at least somewhat professional", "be mean a little"), \
@@ -82,6 +84,7 @@ struct VagueQuantifier: LintRule {
                 if Self.mannerOrDegree.contains(phrase) && !Self.modifiesTheNextWord(bytes, tokens, at) { continue }
                 if Self.degreeWords.contains(phrase) && Self.gradesAQuality(bytes, tokens, at, words: Self.matcher.phrases[match.phrase].hashes.count) { continue }
                 if Self.boundPhrases.contains(phrase) && Self.followsAsMuch(tokens, at) { continue }
+                if Self.occasionPhrases.contains(phrase) && Self.namesItsPurpose(bytes, tokens, at + Self.matcher.phrases[match.phrase].hashes.count) { continue }
                 if Self.amountIdioms.contains(phrase) && at > tokens.startIndex && Self.describingVerbs.contains(tokens[at - 1].hash) { continue }
                 if quoted.contains(match.range.lowerBound) || before.inCondition || Self.announcesWhatFollows(tokens, at) { continue }
                 findings.append(context.finding(self, "\"\(phrase)\" is vague: \(advice)", range: match.range, unit: unit))
@@ -263,6 +266,22 @@ struct VagueQuantifier: LintRule {
             i += 1
         }
         return false
+    }
+
+    /// "as needed to match the screenshot", "when appropriate for the context":
+    /// the purpose says when it is needed; a bare "as needed" does not.
+    static let occasionPhrases: Set<String> = ["as needed", "as necessary", "as appropriate", "when appropriate"]
+    static let (toHash, forHash) = (Tokenizer.hash("to"), Tokenizer.hash("for"))
+    /// After "to", words that make it a place, not a purpose: "add notes as needed to the answer".
+    static let notAPurpose = WordSet(["the", "a", "an", "your", "my", "our", "their", "his", "her", "its", "this", "that", "these", "those",
+                                      "each", "every", "any", "all", "it", "them", "him", "me", "us", "you"].map(Tokenizer.hash))
+
+    /// Whether the words from `next` on, in the same clause, give a purpose:
+    /// "to" and a verb, or "for".
+    static func namesItsPurpose(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, _ next: Int) -> Bool {
+        guard next + 1 < tokens.endIndex, !endsAClause(bytes, tokens[next - 1].range.upperBound..<tokens[next].range.lowerBound) else { return false }
+        if tokens[next].hash == forHash { return true }
+        return tokens[next].hash == toHash && !notAPurpose.contains(tokens[next + 1].hash) && !tokens[next + 1].isNumber
     }
 
     /// After "is", "has", "needs" ..., these describe ("You have a lot of
