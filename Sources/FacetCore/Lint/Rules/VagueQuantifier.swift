@@ -28,7 +28,9 @@ struct VagueQuantifier: LintRule {
     condition inside a sentence, up to "and", "but", "or" or "then"; in the \
     bound of "as many … as needed", and where a purpose says when it is \
     needed ("as needed to match the screenshot", "when appropriate for the \
-    context"; not "add notes as needed to the answer"); after a verb that describes ("You have a lot of freedom", "a bit \
+    context"; not "add notes as needed to the answer"); in what an \
+    instruction turns down for a number it gives ("present just one, rather \
+    than many options"); after a verb that describes ("You have a lot of freedom", "a bit \
     anxious"), for "a lot of", "lots of", "a bit" and "a little"; where \
     "a bit", "a little", "somewhat" or "fairly" grades a quality ("a bit \
     sarcastic", "at least somewhat professional", "be mean a little"), \
@@ -84,6 +86,7 @@ struct VagueQuantifier: LintRule {
                 if Self.mannerOrDegree.contains(phrase) && !Self.modifiesTheNextWord(bytes, tokens, at) { continue }
                 if Self.degreeWords.contains(phrase) && Self.gradesAQuality(bytes, tokens, at, words: Self.matcher.phrases[match.phrase].hashes.count) { continue }
                 if Self.boundPhrases.contains(phrase) && Self.followsAsMuch(tokens, at) { continue }
+                if Self.declinedForANumber(tokens, at) { continue }
                 if Self.occasionPhrases.contains(phrase) && Self.namesItsPurpose(bytes, tokens, at + Self.matcher.phrases[match.phrase].hashes.count) { continue }
                 if Self.amountIdioms.contains(phrase) && at > tokens.startIndex && Self.describingVerbs.contains(tokens[at - 1].hash) { continue }
                 if quoted.contains(match.range.lowerBound) || before.inCondition || Self.announcesWhatFollows(tokens, at) { continue }
@@ -282,6 +285,24 @@ struct VagueQuantifier: LintRule {
         guard next + 1 < tokens.endIndex, !endsAClause(bytes, tokens[next - 1].range.upperBound..<tokens[next].range.lowerBound) else { return false }
         if tokens[next].hash == forHash { return true }
         return tokens[next].hash == toHash && !notAPurpose.contains(tokens[next + 1].hash) && !tokens[next + 1].isNumber
+    }
+
+    static let (ratherHash, thanHash, insteadHash) = (Tokenizer.hash("rather"), Tokenizer.hash("than"), Tokenizer.hash("instead"))
+    static let numberWords = WordSet(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "single",
+                                      "once", "twice"].map(Tokenizer.hash))
+    /// "present just one, rather than presenting many options": the quantity is
+    /// what the instruction turns down, for the number it gives. "Rather than"
+    /// or "instead of" at most two words before it, and a number before that.
+    static func declinedForANumber(_ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
+        var i = at - 1
+        while i > tokens.startIndex && i >= at - 3 {
+            let (word, before) = (tokens[i].hash, tokens[i - 1].hash)
+            if (word == thanHash && before == ratherHash) || (word == ofHash && before == insteadHash) {
+                return tokens[..<(i - 1)].contains { $0.isNumber || numberWords.contains($0.hash) }
+            }
+            i -= 1
+        }
+        return false
     }
 
     /// After "is", "has", "needs" ..., these describe ("You have a lot of
