@@ -23,8 +23,12 @@ struct VagueQuantifier: LintRule {
     many as the user asks for", "as many as possible"). So are quantities \
     in quotation marks or `code` (words to say or show verbatim) and in a \
     condition ("If many results are in another language, ...", "only if it \
-    appears online many times"; not "as if"), which describes the situation \
-    rather than asking for an amount, up to the end of its clause or, for a \
+    appears online many times"; not "as if") or in a scope that opens a \
+    clause ("For complex tasks requiring lots of edits, ..."), which \
+    describe the situation rather than ask for an amount, up to the end of \
+    its clause (a comma between the items of a list, "If the message, a \
+    log, or a trace mentions several modules", "If they ask for 'latest', \
+    'recent', etc.", does not end it) or, for a \
     condition inside a sentence, up to "and", "but", "or" or "then"; in the \
     bound of "as many … as needed", and where a purpose says when it is \
     needed ("as needed to match the screenshot", "when appropriate for the \
@@ -215,11 +219,58 @@ struct VagueQuantifier: LintRule {
         private(set) var inCondition = false
         private var clauseStart = true  // only leaders read since the clause began
         private var conditionInsideClause = false
+        private var inList = false  // a comma of a list in the condition was read
         private var previous: UInt64?  // the hash of the word before the one being read
 
         init(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, unitStart: Int) {
             (self.bytes, self.tokens) = (bytes, tokens)
             (next, byte) = (tokens.startIndex, unitStart)
+        }
+
+        /// Whether the comma before the word at `start` is one of a list's in a
+        /// condition ("If the user's message, a log, or a stack trace mentions
+        /// ...", "If they ask for 'latest', 'recent', etc. ..."): up to the
+        /// list's last item, the pieces between commas are of four words at
+        /// most. The last item opens with "and", "or" or "etc."; after other
+        /// items, "and" or "or" may come a few words into it ("headers,
+        /// lists, bold emphasis and so on").
+        func continuesAList(from start: Int, afterAnItem: Bool) -> Bool {
+            var first = start
+            while first < tokens.endIndex {
+                if conditionEnders.contains(tokens[first].hash) || tokens[first].hash == etcHash { return true }
+                var last = first
+                while last + 1 < tokens.endIndex && !bytes[tokens[last].range.upperBound..<tokens[last + 1].range.lowerBound].contains(where: isPunctuation) {
+                    last += 1
+                }
+                if (first > start || afterAnItem) && last > first && tokens[(first + 1)...min(last, first + 3)].contains(where: { conditionEnders.contains($0.hash) }) { return true }
+                guard last - first < 4, last + 1 < tokens.endIndex,
+                      bytes[tokens[last].range.upperBound..<tokens[last + 1].range.lowerBound].allSatisfy({ $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") || $0 >= 0x80 })
+                else { return false }
+                first = last + 1
+            }
+            return false
+        }
+
+        func isPunctuation(_ b: UInt8) -> Bool {
+            b == UInt8(ascii: ",") || b == UInt8(ascii: ";") || b == UInt8(ascii: ":") || b == UInt8(ascii: "|") || b == UInt8(ascii: ".")
+                || b == UInt8(ascii: "!") || b == UInt8(ascii: "?")
+        }
+
+        /// Whether "for" at `start` opens a scope: a situation or an audience
+        /// within four words ("For long and complex tasks requiring lots of
+        /// edits, ..."), and a comma that closes it before the sentence ends.
+        func opensAScope(_ start: Int) -> Bool {
+            let words = tokens[(start + 1)..<min(tokens.endIndex, start + 5)]
+            guard words.contains(where: { InstructionScope.audiences.contains($0.hash) }),
+                  !words.contains(where: { InstructionScope.widening.contains($0.hash) }) else { return false }
+            var i = start
+            while i + 1 < tokens.endIndex {
+                let gap = bytes[tokens[i].range.upperBound..<tokens[i + 1].range.lowerBound]
+                if gap.contains(UInt8(ascii: ",")) { return true }
+                if gap.contains(where: isPunctuation) { return false }
+                i += 1
+            }
+            return false
         }
 
         /// `PhraseMatcher.matches` gives matches in order, so `at` never goes back.
@@ -230,8 +281,12 @@ struct VagueQuantifier: LintRule {
                 for i in byte..<word.range.lowerBound {
                     let b = bytes[i]
                     if b == UInt8(ascii: "(") { parentheses += 1 } else if b == UInt8(ascii: ")") && parentheses > 0 { parentheses -= 1 }
+                    if b == UInt8(ascii: ",") && inCondition && !conditionInsideClause && continuesAList(from: next, afterAnItem: inList) {
+                        inList = true
+                        continue
+                    }
                     if b == UInt8(ascii: ",") || b == UInt8(ascii: ";") || b == UInt8(ascii: ":") || b == UInt8(ascii: "|") {
-                        (inCondition, clauseStart, conditionInsideClause) = (false, true, false)
+                        (inCondition, clauseStart, conditionInsideClause, inList) = (false, true, false, false)
                     }
                 }
                 byte = word.range.lowerBound
@@ -239,6 +294,8 @@ struct VagueQuantifier: LintRule {
                 if conditions.contains(word.hash) && previous != asHash {
                     conditionInsideClause = !clauseStart
                     inCondition = true
+                } else if clauseStart && word.hash == forHash && opensAScope(next) {
+                    (inCondition, conditionInsideClause) = (true, false)
                 } else if inCondition && conditionInsideClause && conditionEnders.contains(word.hash) {
                     inCondition = false
                 }
@@ -287,6 +344,7 @@ struct VagueQuantifier: LintRule {
         return tokens[next].hash == toHash && !notAPurpose.contains(tokens[next + 1].hash) && !tokens[next + 1].isNumber
     }
 
+    static let etcHash = Tokenizer.hash("etc")
     static let (ratherHash, thanHash, insteadHash) = (Tokenizer.hash("rather"), Tokenizer.hash("than"), Tokenizer.hash("instead"))
     static let numberWords = WordSet(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "single",
                                       "once", "twice"].map(Tokenizer.hash))
