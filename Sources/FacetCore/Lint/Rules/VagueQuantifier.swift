@@ -14,7 +14,12 @@ struct VagueQuantifier: LintRule {
 
     Better: "Give two examples of each step." Only instructions are checked (units \
     with a task, format or style facet); a statement of fact such as "Some customers \
-    pay yearly" is left alone. "Some" counts before a plural ("some examples"), not \
+    pay yearly" is left alone, and so is one inside an instruction: a \
+    quantity that is the subject of "may", "might", "can", "could" or \
+    "tend" ("some pages may speculate", "Various tasks that can be done"), \
+    or that follows a verb that reports what something holds or what has \
+    been done ("Your knowledge base includes information on various \
+    topics", "You have given lots of demos"). "Some" counts before a plural ("some examples"), not \
     where it means "a" ("some other format"); "etc." and "and so on" count in a list the \
     instruction itself makes, not at the end of examples in parentheses or after \
     "e.g.", "i.e.", "such as", "including", "includes", "like", "for example", \
@@ -94,6 +99,8 @@ struct VagueQuantifier: LintRule {
                 if Self.occasionPhrases.contains(phrase) && Self.namesItsPurpose(bytes, tokens, at + Self.matcher.phrases[match.phrase].hashes.count) { continue }
                 if Self.amountIdioms.contains(phrase) && at > tokens.startIndex && Self.describingVerbs.contains(tokens[at - 1].hash) { continue }
                 if quoted.contains(match.range.lowerBound) || before.inCondition || Self.announcesWhatFollows(tokens, at) { continue }
+                if before.clauseStart && Self.subjectOfAStatement(bytes, tokens, at + Self.matcher.phrases[match.phrase].hashes.count) { continue }
+                if Self.afterAReport(bytes, tokens, from: before.clauseFirst, to: at) { continue }
                 findings.append(context.finding(self, "\"\(phrase)\" is vague: \(advice)", range: match.range, unit: unit))
             }
         }
@@ -217,14 +224,15 @@ struct VagueQuantifier: LintRule {
         private var byte: Int  // the first byte not read yet
         private(set) var parentheses = 0
         private(set) var inCondition = false
-        private var clauseStart = true  // only leaders read since the clause began
+        private(set) var clauseStart = true  // only leaders read since the clause began
+        private(set) var clauseFirst: Int  // the clause's first word
         private var conditionInsideClause = false
         private var inList = false  // a comma of a list in the condition was read
         private var previous: UInt64?  // the hash of the word before the one being read
 
         init(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, unitStart: Int) {
             (self.bytes, self.tokens) = (bytes, tokens)
-            (next, byte) = (tokens.startIndex, unitStart)
+            (next, byte, clauseFirst) = (tokens.startIndex, unitStart, tokens.startIndex)
         }
 
         /// Whether the comma before the word at `start` is one of a list's in a
@@ -286,7 +294,7 @@ struct VagueQuantifier: LintRule {
                         continue
                     }
                     if b == UInt8(ascii: ",") || b == UInt8(ascii: ";") || b == UInt8(ascii: ":") || b == UInt8(ascii: "|") {
-                        (inCondition, clauseStart, conditionInsideClause, inList) = (false, true, false, false)
+                        (inCondition, clauseStart, conditionInsideClause, inList, clauseFirst) = (false, true, false, false, next)
                     }
                 }
                 byte = word.range.lowerBound
@@ -342,6 +350,55 @@ struct VagueQuantifier: LintRule {
         guard next + 1 < tokens.endIndex, !endsAClause(bytes, tokens[next - 1].range.upperBound..<tokens[next].range.lowerBound) else { return false }
         if tokens[next].hash == forHash { return true }
         return tokens[next].hash == toHash && !notAPurpose.contains(tokens[next + 1].hash) && !tokens[next + 1].isNumber
+    }
+
+    /// Verbs of possibility or habit: a quantity that is their subject is
+    /// about the world ("some pages may speculate", "Various tasks that can
+    /// be accomplished"), not an amount asked for.
+    static let statementVerbs = WordSet(["may", "might", "can", "could", "tend", "tends", "often", "usually", "sometimes"].map(Tokenizer.hash))
+    static let relatives = WordSet(["that", "which", "who"].map(Tokenizer.hash))
+
+    /// Whether the quantity that opens its clause, with the words from `next`
+    /// on, is the subject of a statement verb: one of at most three more words
+    /// of its noun phrase, "that", "which" or "who" allowed, in the same clause.
+    static func subjectOfAStatement(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, _ next: Int) -> Bool {
+        var i = next
+        while i < tokens.endIndex && i <= next + 4 {
+            if endsAClause(bytes, tokens[i - 1].range.upperBound..<tokens[i].range.lowerBound) { return false }
+            if statementVerbs.contains(tokens[i].hash) { return i > next }
+            i += 1
+        }
+        return false
+    }
+
+    /// Verbs that report what something holds or what has been done: "Your
+    /// knowledge base includes information on various topics", "You have
+    /// given lots of demos".
+    static let reportingVerbs = WordSet(["includes", "contains", "covers", "spans", "comprises"].map(Tokenizer.hash))
+    static let perfectAuxiliaries = WordSet(["have", "has", "had", "ve"].map(Tokenizer.hash))
+    static let irregularParticiples = WordSet(["given", "done", "made", "seen", "shown", "written", "taken", "told", "got", "gotten",
+                                               "built", "been", "run", "spent", "held", "known", "grown", "become"].map(Tokenizer.hash))
+
+    /// Whether the clause, from `first` or its last "and", "but", "or" or
+    /// "then" up to the quantity at `at`, holds a reporting verb after its
+    /// subject, or "have", "has" or "had" and a participle.
+    static func afterAReport(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, from first: Int, to at: Int) -> Bool {
+        let first = tokens[first..<at].lastIndex { conditionEnders.contains($0.hash) }.map { $0 + 1 } ?? first
+        var i = first
+        while i < at {
+            let word = tokens[i].hash
+            if reportingVerbs.contains(word) && i > first { return true }
+            if perfectAuxiliaries.contains(word) && i + 1 < at && isParticiple(bytes, tokens[i + 1]) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// "given", "used": an irregular participle, or a word of four letters or more ending in "ed".
+    static func isParticiple(_ bytes: [UInt8], _ word: Token) -> Bool {
+        if irregularParticiples.contains(word.hash) { return true }
+        let end = word.range.upperBound
+        return word.range.count >= 4 && bytes[end - 2] | 0x20 == UInt8(ascii: "e") && bytes[end - 1] | 0x20 == UInt8(ascii: "d")
     }
 
     static let etcHash = Tokenizer.hash("etc")
