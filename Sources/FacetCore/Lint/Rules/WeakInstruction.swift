@@ -29,7 +29,9 @@ struct WeakInstruction: LintRule {
     bypass the rules" is left alone. A hedge whose unit, or the next, says what \
     to do otherwise ("If possible, call the user by name; otherwise say 'you'") \
     is optional on purpose and is left alone too, as is a hedge in quotation \
-    marks or `code` (words to say verbatim). "When possible", "where \
+    marks or `code` (words to say verbatim), or in parentheses whose words all \
+    start with a capital ("C Tier: (Maybe Skip It)"): a label names a \
+    category rather than giving an instruction. "When possible", "where \
     possible" and "whenever possible" are not reported: they say when the \
     instruction applies ("use the `--no-pager` flag when possible"), and \
     reviewers of real prompts found nearly all of them deliberate.
@@ -76,12 +78,36 @@ struct WeakInstruction: LintRule {
                 if fallback == true { continue }
                 if quoted == nil { quoted = QuotedSpans(context.source.bytes, unit: context.document.units[unit].range) }
                 if quoted!.contains(match.range.lowerBound) { continue }
+                // "C Tier: (Maybe Skip It)": the name of a category, not an instruction.
+                if Self.inTitleCaseLabel(context.source.bytes, match.range, within: context.document.units[unit].range) { continue }
                 let fix = removalFix(context, unit: unit, phrase: match.range, text: phrase)
                 findings.append(context.finding(self, "\"\(phrase)\" makes this optional: state the instruction directly, or say when it applies",
                                                 range: match.range, unit: unit, fixes: fix.map { [$0] } ?? []))
             }
         }
         return findings
+    }
+
+    /// Whether `range` is inside parentheses that hold only words with a capital
+    /// first letter, at least two: a label ("C Tier: (Maybe Skip It)") names a
+    /// category rather than giving an instruction.
+    static func inTitleCaseLabel(_ bytes: [UInt8], _ range: Range<Int>, within unit: Range<Int>) -> Bool {
+        let (open, close) = (UInt8(ascii: "("), UInt8(ascii: ")"))
+        guard let start = bytes[unit.lowerBound..<range.lowerBound].lastIndex(where: { $0 == open || $0 == close }), bytes[start] == open,
+              let end = bytes[range.upperBound..<unit.upperBound].firstIndex(where: { $0 == open || $0 == close }), bytes[end] == close
+        else { return false }
+        var words = 0
+        var index = start + 1
+        while index < end {
+            if ByteClass.isAlpha(bytes[index]) {
+                guard ByteClass.isUpper(bytes[index]) else { return false }
+                words += 1
+                while index < end && !(bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\n")) { index += 1 }
+            } else {
+                index += 1
+            }
+        }
+        return words >= 2
     }
 
     static let conjunctions = WordSet(["and", "or", "but", "then", "so"].map(Tokenizer.hash))
