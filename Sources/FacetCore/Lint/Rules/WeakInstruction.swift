@@ -26,7 +26,9 @@ struct WeakInstruction: LintRule {
     dates" uses "possible" as an adjective, and "ideally suited" states a fact. \
     "If you can" followed by its verb is a condition ("if you can find relevant \
     news"), not a hedge. "try to" counts only at the start of an instruction, so "users who try to \
-    bypass the rules" is left alone. A hedge whose unit, or the next, says what \
+    bypass the rules" is left alone; so does "possibly" ("Possibly add a \
+    chart"): elsewhere it qualifies a noun or another verb ("and possibly \
+    multiple examples", "how to possibly update one's understanding"). A hedge whose unit, or the next, says what \
     to do otherwise ("If possible, call the user by name; otherwise say 'you'") \
     is optional on purpose and is left alone too, as is a hedge in quotation \
     marks or `code` (words to say verbatim), or in parentheses whose words all \
@@ -40,8 +42,10 @@ struct WeakInstruction: LintRule {
     /// Hedges that count anywhere, and those that count only where an instruction starts.
     static let anywhere = ["if possible", "if you can",
                            "maybe", "perhaps", "you might want to", "you may want to", "ideally", "it would be nice if",
-                           "should probably", "it might be good to", "possibly"]
-    static let atStart = ["try to", "try and", "attempt to"]
+                           "should probably", "it might be good to"]
+    /// "possibly" elsewhere qualifies a noun or another verb: "and possibly multiple
+    /// examples", "how to possibly update one's understanding".
+    static let atStart = ["try to", "try and", "attempt to", "possibly"]
     static let matcher = PhraseMatcher(anywhere + atStart)
     static let leaders = WordSet(["please", "always", "also", "you", "should", "must", "and", "then", "so"].map(Tokenizer.hash))
 
