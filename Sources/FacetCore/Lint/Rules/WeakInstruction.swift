@@ -29,7 +29,8 @@ struct WeakInstruction: LintRule {
     bypass the rules" is left alone; so does "possibly" ("Possibly add a \
     chart"): elsewhere it qualifies a noun or another verb ("and possibly \
     multiple examples", "how to possibly update one's understanding"). A hedge whose unit, or the next, says what \
-    to do otherwise ("If possible, call the user by name; otherwise say 'you'") \
+    to do otherwise ("If possible, call the user by name; otherwise say 'you'", \
+    "If possible, avoid pronouns, or use the person's name instead") \
     is optional on purpose and is left alone too, as is a hedge in quotation \
     marks or `code` (words to say verbatim), or in parentheses whose words all \
     start with a capital ("C Tier: (Maybe Skip It)"): a label names a \
@@ -52,6 +53,18 @@ struct WeakInstruction: LintRule {
     /// Words that say what to do when the hedged thing cannot be done:
     /// "otherwise ...", "if not, ...", "if you cannot, ...", "or else ...".
     static let fallbacks = PhraseMatcher(["otherwise", "fallback", "if not", "or else", "fall back", "you cannot", "you can't", "if unavailable"])
+    static let (orWord, insteadWord, ofWord) = (Tokenizer.hash("or"), Tokenizer.hash("instead"), Tokenizer.hash("of"))
+
+    /// Whether `tokens` say what to do otherwise: a `fallbacks` phrase, or "or"
+    /// with a later "instead" that ends its phrase ("rephrase to avoid pronouns,
+    /// or use the person's name instead"; not "use tables instead of prose").
+    static func offersAFallback(_ tokens: ArraySlice<Token>) -> Bool {
+        if fallbacks.hasMatch(tokens) { return true }
+        guard let or = tokens.firstIndex(where: { $0.hash == orWord }) else { return false }
+        return tokens[(or + 1)...].indices.contains { index in
+            tokens[index].hash == insteadWord && (index + 1 == tokens.endIndex || tokens[index + 1].hash != ofWord)
+        }
+    }
 
     func check(_ context: LintContext) -> [Finding] {
         var findings: [Finding] = []
@@ -77,7 +90,7 @@ struct WeakInstruction: LintRule {
                     if phrase == "ideally", Self.ideallyOfAFact.contains(next.hash) { continue }
                 }
                 if fallback == nil {
-                    fallback = Self.fallbacks.hasMatch(tokens) || position + 1 < units.count && Self.fallbacks.hasMatch(context.tokens(units[position + 1]))
+                    fallback = Self.offersAFallback(tokens) || position + 1 < units.count && Self.offersAFallback(context.tokens(units[position + 1]))
                 }
                 if fallback == true { continue }
                 if quoted == nil { quoted = QuotedSpans(context.source.bytes, unit: context.document.units[unit].range) }
