@@ -90,6 +90,17 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(findings.first?.fixes.count, 0)
     }
 
+    /// "These can be any statement, ideally one to two words." became "any statement one to two words".
+    func testWeakInstructionHedgeAfterACommaBeforeAPhraseHasNoFix() {
+        let text = "You are a voice agent.\nYou can use expressive tags in square brackets. These can be any statement, ideally one to two words.\n"
+        let findings = Analyzer.analyze(text).findings.filter { $0.rule == "weak-instruction" }
+        XCTAssertEqual(findings.count, 1)
+        XCTAssertEqual(findings.first?.fixes.count, 0)
+        // Before a preposition, the hedge and its comma go.
+        XCTAssertEqual(fixed("End with a question, ideally with a few options.\n", rule: "weak-instruction"), "End with a question with a few options.\n")
+        XCTAssertEqual(fixed("Answer in English, if possible.\n", rule: "weak-instruction"), "Answer in English.\n")
+    }
+
     /// "If possible: cite the invoice." became ": cite the invoice."
     func testWeakInstructionRemovalTakesTheColonAfterAnOpeningHedge() {
         XCTAssertEqual(fixed("If possible: cite the invoice.\n", rule: "weak-instruction"), "Cite the invoice.\n")

@@ -21,7 +21,11 @@ struct WeakInstruction: LintRule {
     possible: cite" becomes "Cite"); "try to not" becomes "do not", "should try to not" "should not" and \
     "always try to not" "never"; "should probably" keeps "should". "It would be \
     nice if" has no fix: what follows it is not an instruction ("you replied in \
-    English"), so rewrite it by hand. A guess or an estimate is not a \
+    English"), so rewrite it by hand. Nor has a hedge after a comma \
+    that something other than a preposition or a conjunction follows: "any \
+    statement, ideally one to two words" would read "any statement one to two \
+    words" (but "Explain grammar, maybe with a table" becomes "Explain grammar \
+    with a table"). A guess or an estimate is not a \
     hedge: "maybe the user is confused", "maybe two sentences", "if possible \
     dates" uses "possible" as an adjective, and "ideally suited" states a fact. \
     "If you can" followed by its verb is a condition ("if you can find relevant \
@@ -211,6 +215,12 @@ struct WeakInstruction: LintRule {
     /// keeps "should".
     static let keepsFirstWord: Set<String> = ["should probably"]
 
+    /// Words that can follow the word before a ", hedge" once both go: "Explain
+    /// grammar, maybe with a table" reads "Explain grammar with a table".
+    static let joinsOn = WordSet(["with", "without", "in", "on", "by", "for", "using", "via", "through", "from", "to", "as", "at",
+                                  "into", "within", "and", "or", "but", "then", "so", "when", "while", "before", "after", "if",
+                                  "unless", "because", "where"].map(Tokenizer.hash))
+
     /// Punctuation that a hedge before it leaves no space in front of:
     /// "Do this if possible: cite" reads "Do this: cite".
     static let closingPunctuation = ByteSet(Array(":;.!?)]".utf8))
@@ -301,6 +311,12 @@ struct WeakInstruction: LintRule {
             while lower > unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") { lower -= 1 }
         } else if commaFollows || leadingColon { upper += 1 }
         else if !opensWithClause, commaPrecedes {
+            // "any statement, ideally one to two words" would read "any statement one to
+            // two words": without the comma, only a preposition or a conjunction joins on.
+            if let next = context.tokens(unit).first(where: { $0.range.lowerBound >= upper }),
+               bytes[upper..<next.range.lowerBound].allSatisfy({ $0 == UInt8(ascii: " ") }), !Self.joinsOn.contains(next.hash) {
+                return nil
+            }
             lower -= 2
             commaBefore = true
         }
