@@ -29,7 +29,8 @@ struct WeakInstruction: LintRule {
     hedge: "maybe the user is confused", "maybe two sentences", "if possible \
     dates" uses "possible" as an adjective, and "ideally suited" states a fact. \
     "If you can" followed by its verb is a condition ("if you can find relevant \
-    news"), not a hedge. "try to" counts only at the start of an instruction, so "users who try to \
+    news"), not a hedge. "try to" counts only at the start of an instruction or right after "and" \
+    ("Add the dependencies and try to avoid `npm i`"), so "users who try to \
     bypass the rules" is left alone; so does "possibly" ("Possibly add a \
     chart"): elsewhere it qualifies a noun or another verb ("and possibly \
     multiple examples", "how to possibly update one's understanding"). A hedge whose unit, or the next, says what \
@@ -52,6 +53,7 @@ struct WeakInstruction: LintRule {
     /// examples", "how to possibly update one's understanding".
     static let atStart = ["try to", "try and", "attempt to", "possibly"]
     static let matcher = PhraseMatcher(anywhere + atStart)
+    static let andWord = Tokenizer.hash("and")
     static let leaders = WordSet(["please", "always", "also", "you", "should", "must", "and", "then", "so"].map(Tokenizer.hash))
 
     /// Words that say what to do when the hedged thing cannot be done:
@@ -81,7 +83,9 @@ struct WeakInstruction: LintRule {
                 let phrase = Self.matcher.phrases[match.phrase].text
                 if Self.atStart.contains(phrase) {
                     let before = tokens.prefix(match.firstToken)
-                    guard before.allSatisfy({ Self.leaders.contains($0.hash) }) else { continue }
+                    // "Add the dependencies and try to avoid `npm i`": "and" starts a second instruction.
+                    let afterAnd = phrase != "possibly" && before.last?.hash == Self.andWord
+                    guard afterAnd || before.allSatisfy({ Self.leaders.contains($0.hash) }) else { continue }
                 }
                 // "... if you can find relevant news": a condition with its verb, not a hedge.
                 if phrase == "if you can", Self.verbFollows(match, in: tokens, context.source.bytes) { continue }
