@@ -7,6 +7,16 @@ struct WeakInstruction: LintRule {
     "Try to be concise" tells the model that being concise is optional. If you \
     mean it, say it: "Be concise." If it really is optional, say when it applies.
 
+    Only instructions are checked (units with a task, format, style, tool or \
+    guardrail facet): a hedge in a statement, or in a reply shown as an example, \
+    is not the model's to follow. Nor is a reply shown in an `<assistant>` \
+    section (or between lines "`<assistant>`" and "`</assistant>`"), or text \
+    the model is told to print as it stands, after a line that asks for it with \
+    a verb of output and, right before its closing ":", "this text", "the \
+    following text", "exactly" or "verbatim" ("End your reply with exactly \
+    this text:", "Print the following text:"; not "Here is the prompt, \
+    verbatim:"), up to the next heading.
+
     ```
     Try to answer in under 100 words.
     ^^^^^^ weak-instruction: state it directly
@@ -75,7 +85,9 @@ struct WeakInstruction: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         var findings: [Finding] = []
         let units = context.proseUnits
-        for (position, unit) in units.enumerated() where context.document.units[unit].kind != .heading {
+        let verbatim = Self.verbatimText(context)
+        for (position, unit) in units.enumerated() where context.document.units[unit].kind != .heading
+            && Self.isInstruction(context.facets[unit]) && !verbatim[unit] {
             let tokens = context.tokens(unit)
             var fallback: Bool?  // looked up once a hedge is found
             var quoted: QuotedSpans?  // likewise
@@ -111,6 +123,47 @@ struct WeakInstruction: LintRule {
             }
         }
         return findings
+    }
+
+    /// Units that give an instruction (a task, format, style, tool or guardrail
+    /// facet); a hedge elsewhere is in a statement or in a reply being shown.
+    static func isInstruction(_ facets: UnitFacets) -> Bool {
+        facets.has(.task) || facets.has(.format) || facets.has(.style) || facets.has(.tool) || facets.has(.guardrail)
+    }
+
+    /// Words that, right before the ":" ending a unit with an output verb, ask for the
+    /// text after it as it stands ("End your reply with exactly this text:").
+    static let verbatimEndings = PhraseMatcher(["this text", "following text", "this message", "following message", "word for word",
+                                                "verbatim", "exactly"])
+    /// Verbs that ask for output (not "Here's the prompt, verbatim:", which shows one).
+    static let outputVerbs = WordSet(["print", "output", "say", "reply", "respond", "write", "display", "show", "end", "append",
+                                      "copy", "repeat", "type", "start", "begin", "return", "send"].map(Tokenizer.hash))
+
+    static let (assistantTag, assistantEnd) = (Array("`<assistant>`".utf8), Array("`</assistant>`".utf8))
+
+    /// Per unit of the document, whether it is text the model must print as it
+    /// stands: after a unit ending in ":" that asks for it with an output verb and, before
+    /// the colon, `verbatimEndings` ("End your reply with exactly this text:", "Print
+    /// the following text:"), up to the next heading;
+    /// or a reply shown in an `<assistant>` section, or between lines that are
+    /// only "`<assistant>`" and "`</assistant>`".
+    static func verbatimText(_ context: LintContext) -> [Bool] {
+        let units = context.document.units
+        let bytes = context.source.bytes
+        var result = [Bool](repeating: false, count: units.count)
+        var inside = false, inTurn = false
+        for (index, unit) in units.enumerated() {
+            if unit.kind == .heading { (inside, inTurn) = (false, false); continue }
+            if bytes[unit.range].elementsEqual(assistantTag) { inTurn = true } else if bytes[unit.range].elementsEqual(assistantEnd) { inTurn = false }
+            result[index] = inside || inTurn || unit.enclosingSections.contains { $0.name.lowercased() == "assistant" }
+            guard !unit.range.isEmpty, bytes[unit.range.upperBound - 1] == UInt8(ascii: ":") else { continue }
+            let tokens = context.tokens(index)
+            if tokens.contains(where: { outputVerbs.contains($0.hash) })
+                && verbatimEndings.matches(tokens).contains(where: { $0.range.upperBound == unit.range.upperBound - 1 }) {
+                inside = true
+            }
+        }
+        return result
     }
 
     /// Whether `range` is inside parentheses that hold only words with a capital
