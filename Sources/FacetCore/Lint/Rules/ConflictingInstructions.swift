@@ -34,6 +34,11 @@ struct ConflictingInstructions: LintRule {
     language with only little words between; "write three example sentences in \
     French" is not about the reply).
 
+    A placeholder of a template the model fills in, a unit that opens with "(" \
+    or "..." ("... (explain the task briefly)", "(Describe the return \
+    structure. ...)"), is not an instruction for the reply and is not counted, \
+    up to the end of its parenthesis.
+
     In a message that sets up several personas (sections opening with "You are \
     the sales agent.", "You are the support agent."), two personas are not \
     compared with each other: each may be told something else.
@@ -175,7 +180,8 @@ struct ConflictingInstructions: LintRule {
 
     func check(_ context: LintContext) -> [Finding] {
         var findings: [Finding] = []
-        let units = context.proseUnits.filter { context.document.units[$0].kind != .heading }
+        let placeholder = Self.placeholders(context.document)
+        let units = context.proseUnits.filter { context.document.units[$0].kind != .heading && !placeholder[$0] }
         // Each unit's words' bits together, found once for all the checks below.
         let wordBits = Vocabulary.shared.conflictBits
         // `limitedBit` for one that opens with a condition or says to whom it applies ("For beginners, ...").
@@ -248,6 +254,29 @@ struct ConflictingInstructions: LintRule {
             }
             return phrases.hasMatch(tokens) && !aboutJSONContent(tokens, bytes)
         }
+    }
+
+    /// Per unit of the document, whether it is a placeholder of a template the model
+    /// fills in: a unit that opens with "(" or with "..." ("... (explain the task
+    /// briefly)", "(Describe the return structure."), and those after it in its
+    /// paragraph until its parenthesis closes. What it says is what to write there,
+    /// not an instruction for the reply.
+    static func placeholders(_ document: Document) -> [Bool] {
+        let bytes = document.source.bytes
+        var result = [Bool](repeating: false, count: document.units.count)
+        var depth = 0, block = -1
+        for (index, unit) in document.units.enumerated() {
+            if unit.kind == .heading || unit.block != block { (depth, block) = (0, unit.block) }
+            let text = bytes[unit.range]
+            let opens = text.first == UInt8(ascii: "(") || text.starts(with: [UInt8(ascii: "."), UInt8(ascii: "."), UInt8(ascii: ".")])
+                || text.starts(with: Array("…".utf8))
+            guard depth > 0 || opens else { continue }
+            result[index] = true
+            for b in text {
+                if b == UInt8(ascii: "(") { depth += 1 } else if b == UInt8(ascii: ")") && depth > 0 { depth -= 1 }
+            }
+        }
+        return result
     }
 
     /// Words that say what comes in ("All input is raw JSON", "You receive only JSON"),
