@@ -89,13 +89,31 @@ enum ReplyLength {
         return false
     }
 
-    /// Whether a length adjective follows "be" at `i`: next to it, or after "and", "very" or a ",".
+    /// Whether a length adjective follows "be" at `i`: next to it, or after "and", "very" or a ","
+    /// (not one that means care there: `saysCare`).
     static func adjective(after i: Int, _ bit: UInt16, _ tokens: ArraySlice<Token>, _ bits: [UInt16], _ bytes: [UInt8]) -> Bool {
         for j in (i + 1)..<min(tokens.endIndex, i + 1 + adjectiveReach) where bits[Int(tokens[j].id)] & bit != 0 {
             let before = tokens[j - 1]
-            if j == i + 1 || beforeAdjective.contains(before.hash) || bytes[before.range.upperBound] == UInt8(ascii: ",") { return true }
+            if j == i + 1 || beforeAdjective.contains(before.hash) || bytes[before.range.upperBound] == UInt8(ascii: ",") {
+                if saysCare(tokens, be: i, adjective: j) { continue }
+                return true
+            }
         }
         return false
+    }
+
+    /// Length adjectives that also mean care: "be careful and exhaustive".
+    static let alsoCare = WordSet(["thorough", "exhaustive"].map(Tokenizer.hash))
+    /// Adjectives of care, which make one of `alsoCare` beside them mean care too.
+    static let care = WordSet(["careful", "diligent", "meticulous", "rigorous", "methodical", "systematic", "precise", "accurate",
+                               "attentive", "cautious"].map(Tokenizer.hash))
+
+    /// Whether the adjective at `j`, after "be" at `i`, is one of `alsoCare` beside an
+    /// adjective of care, between "be" and it or two words after it ("be careful and
+    /// exhaustive", "be thorough and careful"): it asks for diligence, not length.
+    static func saysCare(_ tokens: ArraySlice<Token>, be i: Int, adjective j: Int) -> Bool {
+        guard alsoCare.contains(tokens[j].hash) else { return false }
+        return tokens[(i + 1)..<min(tokens.endIndex, j + 3)].contains { care.contains($0.hash) }
     }
 
     /// "Be", "Please be", "Try to be", "You should be", "Responses must be"; not "Titles should be".

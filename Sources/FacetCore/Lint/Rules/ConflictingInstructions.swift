@@ -12,7 +12,11 @@ struct ConflictingInstructions: LintRule {
     - length of the reply: "be brief", "keep answers short", "concise \
     responses" vs "explain every step", "in detail", "be thorough", \
     "comprehensive answers" (a length word about something else, "a concise \
-    summary field", "short headers", is not about the reply and is not counted);
+    summary field", "short headers", is not about the reply and is not counted; \
+    nor is brevity in a unit that counts lines of code, "be brief: show fewer \
+    than 10 lines of the code", which is about the code shown; and "thorough" or \
+    "exhaustive" beside "careful", "diligent" or "rigorous", "be careful and \
+    exhaustive", asks for care, not length);
     - register: "formal" vs "casual", "informal", "slang", said of the reply \
     ("be formal", "write formally", "a casual tone", "formal English", "be \
     casual, friendly and warm"; "draft a formal complaint" is about the \
@@ -241,7 +245,10 @@ struct ConflictingInstructions: LintRule {
     static func asks(_ axis: Axis, sideA: Bool, _ tokens: ArraySlice<Token>, _ wordBits: [UInt16], _ bytes: [UInt8]) -> Bool {
         let phrases = sideA ? axis.sideA : axis.sideB
         switch axis.kind {
-        case .length: return ReplyLength.asksFor(phrases, sideA ? brief : detailed, in: tokens, bits: wordBits, bytes: bytes)
+        case .length:
+            // "Be very brief by only providing fewer than 10 lines of the code": the length of an excerpt.
+            if sideA && linesOfCode.hasMatch(tokens) { return false }
+            return ReplyLength.asksFor(phrases, sideA ? brief : detailed, in: tokens, bits: wordBits, bytes: bytes)
         case .register: return ReplyRegister.asksFor(phrases, in: tokens, bytes: bytes)
         case .output:
             if sideA {
@@ -278,6 +285,9 @@ struct ConflictingInstructions: LintRule {
         }
         return result
     }
+
+    /// A count of lines of code: brevity beside it is about the code shown, not the reply.
+    static let linesOfCode = PhraseMatcher(["lines of code", "lines of the code", "line of code"])
 
     /// Words that say what comes in ("All input is raw JSON", "You receive only JSON"),
     /// and words that turn to what goes out again ("Given the input, output only JSON").

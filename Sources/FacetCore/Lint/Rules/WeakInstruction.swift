@@ -7,15 +7,14 @@ struct WeakInstruction: LintRule {
     "Try to be concise" tells the model that being concise is optional. If you \
     mean it, say it: "Be concise." If it really is optional, say when it applies.
 
-    Only instructions are checked (units with a task, format, style, tool or \
-    guardrail facet): a hedge in a statement, or in a reply shown as an example, \
-    is not the model's to follow. Nor is a reply shown in an `<assistant>` \
-    section (or between lines "`<assistant>`" and "`</assistant>`"), or text \
-    the model is told to print as it stands, after a line that asks for it with \
-    a verb of output and, right before its closing ":", "this text", "the \
-    following text", "exactly" or "verbatim" ("End your reply with exactly \
-    this text:", "Print the following text:"; not "Here is the prompt, \
-    verbatim:"), up to the next heading.
+    A reply shown in an `<assistant>` section (or between lines \
+    "`<assistant>`" and "`</assistant>`") is not checked: its hedges are not \
+    the model's to follow. Nor is text the model is told to print as it \
+    stands, after a line that asks for it with a verb of output and, right \
+    before its closing ":", "this text", "the following text", "exactly" or \
+    "verbatim" ("End your reply with exactly this text:", "Print the \
+    following text:"; not "Here is the prompt, verbatim:"), up to the next \
+    heading.
 
     ```
     Try to answer in under 100 words.
@@ -86,8 +85,7 @@ struct WeakInstruction: LintRule {
         var findings: [Finding] = []
         let units = context.proseUnits
         let verbatim = Self.verbatimText(context)
-        for (position, unit) in units.enumerated() where context.document.units[unit].kind != .heading
-            && Self.isInstruction(context.facets[unit]) && !verbatim[unit] {
+        for (position, unit) in units.enumerated() where context.document.units[unit].kind != .heading && !verbatim[unit] {
             let tokens = context.tokens(unit)
             var fallback: Bool?  // looked up once a hedge is found
             var quoted: QuotedSpans?  // likewise
@@ -123,12 +121,6 @@ struct WeakInstruction: LintRule {
             }
         }
         return findings
-    }
-
-    /// Units that give an instruction (a task, format, style, tool or guardrail
-    /// facet); a hedge elsewhere is in a statement or in a reply being shown.
-    static func isInstruction(_ facets: UnitFacets) -> Bool {
-        facets.has(.task) || facets.has(.format) || facets.has(.style) || facets.has(.tool) || facets.has(.guardrail)
     }
 
     /// Words that, right before the ":" ending a unit with an output verb, ask for the
