@@ -38,10 +38,11 @@ struct ConflictingInstructions: LintRule {
     language with only little words between; "write three example sentences in \
     French" is not about the reply).
 
-    A placeholder of a template the model fills in, a unit that opens with "(" \
-    or "..." ("... (explain the task briefly)", "(Describe the return \
-    structure. ...)"), is not an instruction for the reply and is not counted, \
-    up to the end of its parenthesis.
+    A placeholder of a template the model fills in, a unit that opens with \
+    "..." ("... (explain the task briefly)") or with a parenthesis that runs on \
+    past it ("(Describe the return structure. ...)"), is not an instruction for \
+    the reply and is not counted, up to the end of its parenthesis. An aside \
+    closed in its own sentence ("(Always reply in French.)") still counts.
 
     In a message that sets up several personas (sections opening with "You are \
     the sales agent.", "You are the support agent."), two personas are not \
@@ -264,9 +265,9 @@ struct ConflictingInstructions: LintRule {
     }
 
     /// Per unit of the document, whether it is a placeholder of a template the model
-    /// fills in: a unit that opens with "(" or with "..." ("... (explain the task
-    /// briefly)", "(Describe the return structure."), and those after it in its
-    /// paragraph until its parenthesis closes. What it says is what to write there,
+    /// fills in: a unit that opens with "..." ("... (explain the task briefly)"), or
+    /// with a "(" it does not close ("(Describe the return structure."), and those
+    /// after it in its paragraph until its parenthesis closes. What it says is what to write there,
     /// not an instruction for the reply.
     static func placeholders(_ document: Document) -> [Bool] {
         let bytes = document.source.bytes
@@ -275,13 +276,14 @@ struct ConflictingInstructions: LintRule {
         for (index, unit) in document.units.enumerated() {
             if unit.kind == .heading || unit.block != block { (depth, block) = (0, unit.block) }
             let text = bytes[unit.range]
-            let opens = text.first == UInt8(ascii: "(") || text.starts(with: [UInt8(ascii: "."), UInt8(ascii: "."), UInt8(ascii: ".")])
-                || text.starts(with: Array("…".utf8))
-            guard depth > 0 || opens else { continue }
-            result[index] = true
+            let wasOpen = depth > 0
             for b in text {
                 if b == UInt8(ascii: "(") { depth += 1 } else if b == UInt8(ascii: ")") && depth > 0 { depth -= 1 }
             }
+            let ellipsis = text.starts(with: [UInt8(ascii: "."), UInt8(ascii: "."), UInt8(ascii: ".")]) || text.starts(with: Array("…".utf8))
+            // A parenthesis that closes in its own unit is an aside ("(Always reply in French.)"), still an instruction.
+            let opensPlaceholder = text.first == UInt8(ascii: "(") && depth > 0
+            if wasOpen || ellipsis || opensPlaceholder { result[index] = true }
         }
         return result
     }
