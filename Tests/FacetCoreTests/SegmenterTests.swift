@@ -528,6 +528,21 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(unmarked.units.count, 0)
     }
 
+    /// A fence written with escaped backticks (\`\`\`), as prompts pasted from
+    /// a JSON string or a Markdown source write one, holds code like any fence,
+    /// at the top level and inside a quoted prompt: its lines were compared as
+    /// instructions.
+    func testEscapedFencesHoldCode() {
+        let sample = "\\`\\`\\`\nfrom js import Response\n\ndef on_fetch(request):\n    return Response.new(\"Hi\")\n\\`\\`\\`\n"
+        let top = segment("A minimal worker:\n\n" + sample + "\nAnswer briefly.\n")
+        XCTAssertEqual(top.codeBlocks.count, 1)
+        XCTAssertEqual(top.units.map { top.text(of: $0) }, ["A minimal worker:", "Answer briefly."])
+        let quoted = segment("```markdown\nYou are a Python Workers helper.\nAnswer briefly.\n\n" + sample + "\nKeep answers short.\n```\n")
+        XCTAssertEqual(quoted.quotedPrompts.count, 1)
+        XCTAssertEqual(quoted.codeBlocks.count, 1)
+        XCTAssertEqual(quoted.units.map { quoted.text(of: $0) }, ["You are a Python Workers helper.", "Answer briefly.", "Keep answers short."])
+    }
+
     /// A fence with no language after a line that announces an example
     /// ("For example:", "Example output:", "### Example 2") holds the example,
     /// not a prompt to read: it is code, out of the units and the lint.

@@ -319,10 +319,9 @@ struct SegmenterState {
                 }
             }
             if let open = fence {
-                var j = i
-                while j < end && buffer[j] == open.char { j += 1 }
+                let run = fenceRun(at: i, to: end)
                 // Indented four or more past its opening's margin, a fence line is code.
-                if j - i >= open.count && indent - open.margin <= 3 && trimmed(j..<end).isEmpty {
+                if let run, run.char == open.char, run.count >= open.count, indent - open.margin <= 3, trimmed(run.end..<end).isEmpty {
                     let blockEnd = line + 1 < lines.lineCount ? lineStart(line + 1) : buffer.count
                     let contentRange = (open.line + 1 < lines.lineCount ? lineStart(open.line + 1) : blockEnd)..<lineStart(line)
                     if !open.holdsExample && isProseFence(info: open.info, content: contentRange) {
@@ -330,6 +329,7 @@ struct SegmenterState {
                         transparentFenceLines.insert(open.line)
                         transparentFenceLines.insert(line)
                         quotedPrompts.append(contentRange)
+                        addEscapedSamples(in: contentRange)
                     } else {
                         codeBlocks.append(open.start..<blockEnd)
                         opaque.append(open.start..<blockEnd)
@@ -347,7 +347,7 @@ struct SegmenterState {
                 continue
             }
             let marker = isThematicBreak(trimmed(i..<end)) ? nil : listMarker(i..<end)
-            let opensFence = buffer[i] == UInt8(ascii: "`") || buffer[i] == UInt8(ascii: "~")
+            let opensFence = buffer[i] == UInt8(ascii: "`") || buffer[i] == UInt8(ascii: "~") || hasPrefix("\\`", at: i, limit: end)
             // A line indented less than an item's text ends the item, unless it continues
             // the item's paragraph (a wrapped line need not be indented).
             if let innermost = listContentColumns.last, indent < innermost,
@@ -356,18 +356,13 @@ struct SegmenterState {
             }
             previousLineBlank = false
             let margin = listContentColumns.last ?? 0
-            if opensFence && indent >= margin && indent - margin <= 3 {
-                let char = buffer[i]
-                var j = i
-                while j < end && buffer[j] == char { j += 1 }
-                if j - i >= 3 {
-                    let info = string(trimmed(j..<end)).lowercased()
-                    let holdsExample = Self.plainInfo.contains(info)
-                        && (followsExampleLeadIn(line, bodyStart: bodyStart) || continuesExamples(line, after: exampleFenceEnd))
-                    fence = (char, j - i, start, line, info, holdsExample, margin)
-                    line += 1
-                    continue
-                }
+            if opensFence && indent >= margin && indent - margin <= 3, let run = fenceRun(at: i, to: end) {
+                let info = string(trimmed(run.end..<end)).lowercased()
+                let holdsExample = Self.plainInfo.contains(info)
+                    && (followsExampleLeadIn(line, bodyStart: bodyStart) || continuesExamples(line, after: exampleFenceEnd))
+                fence = (run.char, run.count, start, line, info, holdsExample, margin)
+                line += 1
+                continue
             }
             if let marker {
                 listContentColumns.append(indent + marker.contentOffset)
@@ -396,12 +391,51 @@ struct SegmenterState {
             if !open.holdsExample && isProseFence(info: open.info, content: contentStart..<buffer.count) {
                 transparentFenceLines.insert(open.line)
                 quotedPrompts.append(contentStart..<buffer.count)
+                addEscapedSamples(in: contentStart..<buffer.count)
             } else {
                 codeBlocks.append(open.start..<buffer.count)
                 opaque.append(open.start..<buffer.count)
             }
         }
         opaque.sort { $0.lowerBound < $1.lowerBound }
+    }
+
+    /// A run of three or more fence characters at `i`: backticks, tildes, or
+    /// backticks escaped with backslashes (\`\`\`, as prompts pasted from a
+    /// JSON string or a Markdown source write a fence). `char` is the backslash
+    /// for an escaped run, so it is closed only by another.
+    func fenceRun(at i: Int, to end: Int) -> (char: UInt8, count: Int, end: Int)? {
+        guard i < end else { return nil }
+        let char = buffer[i]
+        var j = i
+        if char == UInt8(ascii: "\\") {
+            while j + 1 < end && buffer[j] == char && buffer[j + 1] == UInt8(ascii: "`") { j += 2 }
+            return j - i >= 6 ? (char, (j - i) / 2, j) : nil
+        }
+        guard char == UInt8(ascii: "`") || char == UInt8(ascii: "~") else { return nil }
+        while j < end && buffer[j] == char { j += 1 }
+        return j - i >= 3 ? (char, j - i, j) : nil
+    }
+
+    /// The code samples of a quoted prompt fenced with escaped backticks, which
+    /// cannot close its own fence: code, as they are outside one.
+    mutating func addEscapedSamples(in content: Range<Int>) {
+        var open: Int?
+        var line = lines.line(containing: content.lowerBound)
+        while line < lines.lineCount && lineStart(line) < content.upperBound {
+            let text = trimmed(lineStart(line)..<lineEnd(line))
+            if !text.isEmpty, buffer[text.lowerBound] == UInt8(ascii: "\\"), fenceRun(at: text.lowerBound, to: text.upperBound) != nil {
+                if let start = open {
+                    let blockEnd = min(line + 1 < lines.lineCount ? lineStart(line + 1) : buffer.count, content.upperBound)
+                    codeBlocks.append(start..<blockEnd)
+                    opaque.append(start..<blockEnd)
+                    open = nil
+                } else {
+                    open = text.lowerBound
+                }
+            }
+            line += 1
+        }
     }
 
     /// Where the first `<!--` outside inline code starts in `start..<end`: "`<!--`" names

@@ -21,15 +21,15 @@ struct DuplicateInstruction: LintRule {
     different memories.
 
     Not compared: headings, examples (including the turns of a written-out \
-    dialogue), lead-ins ending in ":", `<…>` delimiters, and schema or code \
-    lines (a `//` comment, `=>`) and lines of JSON (a tool's schema written \
-    on one line), which repeat by nature. A prompt quoted in \
-    a ```markdown fence is compared only with itself: files that collect \
-    several prompts repeat lines on purpose. Nor are two personas of a message \
-    that sets up several compared with each other ("## Support agent / You are \
-    the support agent." and "## Sales agent / You are the sales agent."): the \
-    same rule under each is said once to each agent. A unit outside them is \
-    compared with all.
+    dialogue), lead-ins ending in ":" (or the full-width "："), `<…>` delimiters, \
+    bare URLs and shell commands ("npx wrangler deploy"), and schema or code \
+    lines (a `//` comment, `=>`) and lines of JSON (a tool's schema written on \
+    one line), which repeat by nature. A prompt quoted in a ```markdown fence is \
+    compared only with itself: files that collect several prompts repeat lines \
+    on purpose. Nor are two personas of a message that sets up several compared \
+    with each other ("## Support agent / You are the support agent." and "## \
+    Sales agent / You are the sales agent."): the same rule under each is said \
+    once to each agent. A unit outside them is compared with all.
 
     Fix: removes the later copy, or the earlier one when the later says more \
     ("Always cite the invoice." then "Always cite the invoice with a link.").
@@ -253,7 +253,11 @@ struct DuplicateInstruction: LintRule {
     /// placeholder, and schema or code lines (a `//` comment, `=>`) share fields.
     static func repeatsByNature(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         guard let first = range.first, let last = range.last else { return false }
-        if bytes[last] == UInt8(ascii: ":") { return true }
+        // ":" or the full-width "：" of Chinese and Japanese text.
+        if bytes[last] == UInt8(ascii: ":") || (range.count >= 3 && bytes[last - 2] == 0xEF && bytes[last - 1] == 0xBC && bytes[last] == 0x9A) {
+            return true
+        }
+        if isLinkOrCommand(bytes, range) { return true }
         if bytes[first] == UInt8(ascii: "<") && bytes[last] == UInt8(ascii: ">") { return true }
         // "//" but not the one in "https://"; most units hold neither "/" nor "=", found by memchr.
         var i = first
@@ -268,6 +272,24 @@ struct DuplicateInstruction: LintRule {
         }
         return false
     }
+
+    /// A bare URL (a page listed under its heading) or a shell command ("npx
+    /// wrangler deploy"): reference material, not an instruction. Both are one
+    /// word or a lower-case command with no sentence's full stop.
+    static func isLinkOrCommand(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        let text = bytes[range]
+        if text.starts(with: "http://".utf8) || text.starts(with: "https://".utf8) {
+            return !text.contains(UInt8(ascii: " ")) && !text.contains(UInt8(ascii: "\n"))
+        }
+        guard let last = range.last, bytes[last] != UInt8(ascii: "."), !text.contains(UInt8(ascii: "\n")) else { return false }
+        let word = text.prefix { $0 != UInt8(ascii: " ") }
+        return word.count < text.count && commands.contains(Array(word))
+    }
+
+    /// Programs a shell command in a prompt starts with.
+    static let commands: Set<[UInt8]> = Set(["npx", "npm", "pnpm", "yarn", "pip", "pip3", "uv", "python", "python3", "node", "git",
+                                             "curl", "wget", "docker", "kubectl", "brew", "apt", "apt-get", "sudo", "cargo", "wrangler"]
+                                             .map { Array($0.utf8) })
 
     /// Whether a unit sits on a line of JSON ('{"name": "search", "description": "..."}',
     /// also after a tag such as `<function>`): a tool's schema written on one line,
