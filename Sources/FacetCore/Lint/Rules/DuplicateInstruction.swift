@@ -29,7 +29,11 @@ struct DuplicateInstruction: LintRule {
     on purpose. Nor are two personas of a message that sets up several compared \
     with each other ("## Support agent / You are the support agent." and "## \
     Sales agent / You are the sales agent."): the same rule under each is said \
-    once to each agent. A unit outside them is compared with all.
+    once to each agent. A unit outside them is compared with all. A sentence \
+    that points back with "this", "these" or "those" is a copy only after the \
+    same sentence or heading: "## update_doc / Updates the document. Never use \
+    this function unless a document exists." and the same under "## comment_doc" \
+    are two rules.
 
     Fix: removes the later copy, or the earlier one when the later says more \
     ("Always cite the invoice." then "Always cite the invoice with a link.").
@@ -134,6 +138,7 @@ struct DuplicateInstruction: LintRule {
             func sameAgent(_ signature: Int) -> Bool { PersonaSections.sameAgent(signaturePersonas[signature], persona) }
             words.removeAll(keepingCapacity: true)
             var negated = false
+            var refersBack = false
             var contrast: UInt8 = 0
             var literalWords = 0
             for token in context.tokens(unit) {
@@ -142,6 +147,7 @@ struct DuplicateInstruction: LintRule {
                 if !inVariable && isNegator[Int(token.id)] { negated = true }
                 guard !isStopWord[Int(token.id)] else {
                     if !inVariable { contrast |= contrastBits[Int(token.id)] }
+                    if Self.backReferences.contains(token.hash) { refersBack = true }
                     continue
                 }
                 words.append(token.hash)
@@ -158,10 +164,16 @@ struct DuplicateInstruction: LintRule {
             // quoted prompt, or with "not", are no match.
             let seed = UInt64(0xcbf2_9ce4_8422_2325) ^ UInt64(scope) &* 2 ^ (negated ? 1 : 0)
             let signature = words.reduce(seed) { ($0 ^ $1) &* 0x100_0000_01b3 }
+            // A sentence that refers back ("Never use this function ...") is a copy only
+            // after the same sentence (or heading): after another, it says its rule of another thing.
+            func sameReferent(_ signature: Int) -> Bool {
+                let other = signatureUnits[signature]
+                return !refersBack || unit - 1 == other || Self.similar(context, unit - 1, other - 1)
+            }
             // `laterSaysMore`: this copy holds all of the earlier one's words and more.
             var best: (unit: Int, score: Double, laterSaysMore: Bool)?
             if let same = exact[signature], signatureScopes[same] == scope, sameAgent(same), signatureNegated[same] == negated,
-               !Contrast.opposed(signatureContrast[same], contrast), signatureWords[signatureStarts[same]..<signatureStarts[same + 1]].elementsEqual(words) {
+               !Contrast.opposed(signatureContrast[same], contrast), sameReferent(same), signatureWords[signatureStarts[same]..<signatureStarts[same + 1]].elementsEqual(words) {
                 best = (signatureUnits[same], 1, false)
             } else {
                 // Near duplicates share most words, so they share this unit's three
@@ -190,7 +202,7 @@ struct DuplicateInstruction: LintRule {
                     for candidate in recent.reversed() where !counted.contains(candidate) {
                         counted.append(candidate)
                         guard signatureScopes[candidate] == scope, sameAgent(candidate), signatureNegated[candidate] == negated,
-                              !Contrast.opposed(signatureContrast[candidate], contrast) else { continue }
+                              !Contrast.opposed(signatureContrast[candidate], contrast), sameReferent(candidate) else { continue }
                         // One copy adds words to the other; a word swapped on both sides is
                         // another instruction, even for one the unit already holds.
                         let otherBag = signatureBags[bagStarts[candidate]..<bagStarts[candidate + 1]]
@@ -245,6 +257,25 @@ struct DuplicateInstruction: LintRule {
             }
         }
         return findings
+    }
+
+    /// Words that point back to what the sentence before named: "Never use this
+    /// function", "Provide references, and do not make any of those up". Not
+    /// "it" or "each", which mostly point inside their own sentence ("Cite each
+    /// source after the statement it supports").
+    static let backReferences = WordSet(["this", "these", "those"].map(Tokenizer.hash))
+
+    /// Whether two units (by index; -1 for none) hold the same content words, or
+    /// nearly, as near duplicates do (one's words hold the other's, 80% of them):
+    /// "## update_doc" and "## comment_doc" do not, nor "... this claim is true
+    /// using facts" and "... this claim is false using facts".
+    static func similar(_ context: LintContext, _ a: Int, _ b: Int) -> Bool {
+        guard a >= 0, b >= 0 else { return a == b }
+        let isStopWord = Vocabulary.shared.isStopWord
+        func words(_ unit: Int) -> Set<UInt64> { Set(context.tokens(unit).filter { !isStopWord[Int($0.id)] }.map(\.hash)) }
+        let (x, y) = (words(a), words(b))
+        guard !x.isEmpty || !y.isEmpty else { return context.source.text(context.document.units[a].range) == context.source.text(context.document.units[b].range) }
+        return (x.isSubset(of: y) || y.isSubset(of: x)) && Double(x.intersection(y).count) >= 0.8 * Double(x.union(y).count)
     }
 
     /// Units whose words repeat without repeating an instruction: a lead-in
