@@ -29,11 +29,12 @@ struct DuplicateInstruction: LintRule {
     on purpose. Nor are two personas of a message that sets up several compared \
     with each other ("## Support agent / You are the support agent." and "## \
     Sales agent / You are the sales agent."): the same rule under each is said \
-    once to each agent. A unit outside them is compared with all. A sentence \
-    that points back with "this", "these" or "those" is a copy only after the \
-    same sentence or heading: "## update_doc / Updates the document. Never use \
-    this function unless a document exists." and the same under "## comment_doc" \
-    are two rules.
+    once to each agent. Nor are two versions of a prompt in a file that collects \
+    them ("## Version 1", "Version 2:", "## 2024-10-20"). A unit outside them is \
+    compared with all. A sentence that points back with "this", "these" or \
+    "those" is a copy only after the same sentence or heading: "## update_doc / \
+    Updates the document. Never use this function unless a document exists." and \
+    the same under "## comment_doc" are two rules.
 
     Fix: removes the later copy, or the earlier one when the later says more \
     ("Always cite the invoice." then "Always cite the invoice with a link.").
@@ -91,6 +92,7 @@ struct DuplicateInstruction: LintRule {
         // Units are compared only within their quoted prompt, and two persona sections'
         // units not with each other (a unit in none is compared with all).
         let scopes = Self.quotedPromptScopes(units, context.document)
+        let versions = Self.versions(context.document)
         let variables = context.document.variables.map(\.range)  // sorted by start, as units are
         var nextVariable = 0
         // Each kept unit's content words, sorted and without repeats, all in one
@@ -100,6 +102,7 @@ struct DuplicateInstruction: LintRule {
         var signatureUnits: [Int] = []
         var signatureScopes: [Int] = []
         var signaturePersonas: [Int] = []
+        var signatureVersions: [Int] = []
         var signatureNegated: [Bool] = []
         var signatureContrast: [UInt8] = []
         var signatureWords: [UInt64] = []
@@ -134,8 +137,11 @@ struct DuplicateInstruction: LintRule {
         var recent: [Int] = []
         var findings: [Finding] = []
         for (position, unit) in units.enumerated() {
-            let scope = scopes[position], persona = context.persona(of: unit)
-            func sameAgent(_ signature: Int) -> Bool { PersonaSections.sameAgent(signaturePersonas[signature], persona) }
+            let scope = scopes[position], persona = context.persona(of: unit), version = versions.isEmpty ? 0 : versions[unit]
+            // Versions of a prompt are compared as personas are: a unit in none with all.
+            func sameAgent(_ signature: Int) -> Bool {
+                PersonaSections.sameAgent(signaturePersonas[signature], persona) && PersonaSections.sameAgent(signatureVersions[signature], version)
+            }
             words.removeAll(keepingCapacity: true)
             var negated = false
             var refersBack = false
@@ -233,6 +239,7 @@ struct DuplicateInstruction: LintRule {
             signatureUnits.append(unit)
             signatureScopes.append(scope)
             signaturePersonas.append(persona)
+            signatureVersions.append(version)
             signatureNegated.append(negated)
             signatureContrast.append(contrast)
             signatureWords += words
@@ -375,6 +382,40 @@ struct DuplicateInstruction: LintRule {
             if next < quoted.count && quoted[next].contains(start) { scopes[position] = next + 1 }
         }
         return scopes
+    }
+
+    /// Per unit of the document, the version of a prompt it sits under (1, 2, ...)
+    /// in a file that collects several ("## Version 1", "Version 2:", "## v3",
+    /// "## 2024-10-20", each with its copy of the prompt), 0 for a unit under
+    /// none; empty when there are fewer than two. A version runs to the next one,
+    /// or to a heading above its own (above the heading a "Version 2:" line sits under).
+    static func versions(_ document: Document) -> [Int] {
+        let units = document.units
+        var versions = [Int](repeating: 0, count: units.count)
+        var (count, current, level) = (0, 0, 0)
+        for (index, unit) in units.enumerated() {
+            if isVersionLabel(document.source.text(unit.range)) {
+                count += 1
+                current = count
+                level = unit.kind == .heading ? unit.headingLevel : unit.parentHeading.map { units[$0].headingLevel + 1 } ?? 1
+            } else if unit.kind == .heading && unit.headingLevel < level {
+                current = 0
+            }
+            versions[index] = current
+        }
+        return count >= 2 ? versions : []
+    }
+
+    /// "Version 2", "v2.1", "2024-10-20", with any ":" or Markdown emphasis around it.
+    static func isVersionLabel(_ text: String) -> Bool {
+        var label = Substring(text.lowercased())
+        while let last = label.last, last == ":" || last == "*" || last == " " { label.removeLast() }
+        while let first = label.first, first == "*" || first == " " { label.removeFirst() }
+        guard label.count <= 24 else { return false }
+        if label.hasPrefix("version") { label = label.dropFirst("version".count).drop { $0 == " " } }
+        else if label.hasPrefix("v") { label = label.dropFirst() }
+        else { return label.count == 10 && label.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "-") } && label.dropFirst(4).first == "-" }
+        return label.first.map { $0.isASCII && $0.isNumber } ?? false && label.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
     }
 
     /// Removes repeats from a sorted array, in place.
