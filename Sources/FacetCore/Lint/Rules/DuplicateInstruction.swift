@@ -22,19 +22,22 @@ struct DuplicateInstruction: LintRule {
 
     Not compared: headings, examples (including the turns of a written-out \
     dialogue), lead-ins ending in ":" (or the full-width "："), `<…>` delimiters, \
-    bare URLs and shell commands ("npx wrangler deploy"), and schema or code \
-    lines (a `//` comment, `=>`) and lines of JSON (a tool's schema written on \
-    one line), which repeat by nature. A prompt quoted in a ```markdown fence is \
-    compared only with itself: files that collect several prompts repeat lines \
-    on purpose. Nor are two personas of a message that sets up several compared \
-    with each other ("## Support agent / You are the support agent." and "## \
-    Sales agent / You are the sales agent."): the same rule under each is said \
-    once to each agent. Nor are two versions of a prompt in a file that collects \
-    them ("## Version 1", "Version 2:", "## 2024-10-20"). A unit outside them is \
-    compared with all. A sentence that points back with "this", "these" or \
-    "those" is a copy only after the same sentence or heading: "## update_doc / \
-    Updates the document. Never use this function unless a document exists." and \
-    the same under "## comment_doc" are two rules.
+    bare URLs and shell commands ("npx wrangler deploy"), fields and parameters \
+    of a schema (`<type>Type of the document</type>`, "`path` (string): The \
+    folder."), a marker that closes a block ("--- End of X ---", never a copy of \
+    "--- X ---"), and schema or code lines (a `//` comment, `=>`) and lines of \
+    JSON (a tool's schema written on one line), which repeat by nature. A prompt \
+    quoted in a ```markdown fence is compared only with itself: files that \
+    collect several prompts repeat lines on purpose. Nor are two personas of a \
+    message that sets up several compared with each other ("## Support agent / \
+    You are the support agent." and "## Sales agent / You are the sales \
+    agent."): the same rule under each is said once to each agent. Nor are two \
+    versions of a prompt in a file that collects them ("## Version 1", "Version \
+    2:", "## 2024-10-20"). A unit outside them is compared with all. A sentence \
+    that points back with "this", "these" or "those" is a copy only after the \
+    same sentence or heading: "## update_doc / Updates the document. Never use \
+    this function unless a document exists." and the same under "## comment_doc" \
+    are two rules.
 
     Fix: removes the later copy, or the earlier one when the later says more \
     ("Always cite the invoice." then "Always cite the invoice with a link.").
@@ -296,6 +299,7 @@ struct DuplicateInstruction: LintRule {
             return true
         }
         if isLinkOrCommand(bytes, range) { return true }
+        if isFieldOrMarker(bytes, range) { return true }
         if bytes[first] == UInt8(ascii: "<") && bytes[last] == UInt8(ascii: ">") { return true }
         // "//" but not the one in "https://"; most units hold neither "/" nor "=", found by memchr.
         var i = first
@@ -322,6 +326,28 @@ struct DuplicateInstruction: LintRule {
         guard let last = range.last, bytes[last] != UInt8(ascii: "."), !text.contains(UInt8(ascii: "\n")) else { return false }
         let word = text.prefix { $0 != UInt8(ascii: " ") }
         return word.count < text.count && commands.contains(Array(word))
+    }
+
+    /// Lines of a template or schema: a phrase with no full stop between a tag and
+    /// its close ("<document_type>Type of the cited document</document_type>"), a
+    /// parameter ("`path` (string, optional): The directory to search in."), or a
+    /// marker that closes a block ("--- End of Context from: X ---", never a copy
+    /// of "--- Context from: X ---": removing that one would leave the block unopened).
+    static func isFieldOrMarker(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard let first = range.first, let last = range.last else { return false }
+        if first > 0, bytes[first - 1] == UInt8(ascii: ">"), last + 2 < bytes.count, bytes[last + 1] == UInt8(ascii: "<"),
+           bytes[last + 2] == UInt8(ascii: "/"), bytes[last] != UInt8(ascii: "."), bytes[last] != UInt8(ascii: "!"), bytes[last] != UInt8(ascii: "?") {
+            return true
+        }
+        if bytes[first] == UInt8(ascii: "`"), let close = ByteSearch.first(UInt8(ascii: "`"), in: bytes, from: first + 1, to: last),
+           close + 2 <= last, bytes[close + 1] == UInt8(ascii: ":") || (bytes[close + 1] == UInt8(ascii: " ") && bytes[close + 2] == UInt8(ascii: "(")) {
+            return true
+        }
+        var i = first
+        while i <= last, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "=") || bytes[i] == UInt8(ascii: "#")
+                || bytes[i] == UInt8(ascii: "[") || bytes[i] == UInt8(ascii: "*") || bytes[i] == UInt8(ascii: " ") { i += 1 }
+        let opening = bytes[i..<min(i + 7, last + 1)].map { $0 | 0x20 }  // lower case, for letters
+        return opening.elementsEqual("end of ".utf8)
     }
 
     /// Programs a shell command in a prompt starts with.
