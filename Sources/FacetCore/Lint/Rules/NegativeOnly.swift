@@ -18,7 +18,12 @@ struct NegativeOnly: LintRule {
     use jargon; use plain words."), or with "and" or "but" and a verb ("Avoid \
     jargon and use plain words."); when the unit just before or \
     after it, or just before or after the run of prohibitions it belongs to, says what to do \
-    about the same facet ("Be warm. No forced enthusiasm. Don't be sarcastic."); or \
+    about the same facet ("Be warm. No forced enthusiasm. Don't be sarcastic."), or \
+    about any facet when it goes on from it in the same paragraph or list item, on \
+    the same line ("Do not repeat yourself. Review the conversation before you \
+    answer."; a paragraph of one rule a line is a list of separate rules); when the next unit, or the one \
+    after its run, starts with "Instead" ("Avoid echoing the user. Instead, add a \
+    new point of view."); or \
     when another instruction shares a content word with it.
     """
 
@@ -37,6 +42,7 @@ struct NegativeOnly: LintRule {
                                        "favour"]
         .map(Tokenizer.hash))
     static let ifHash = Tokenizer.hash("if")
+    static let insteadHash = Tokenizer.hash("instead")
     /// Marks a prohibition whose facets are none of task, style and format.
     static let otherFacetBit: UInt8 = 1 << 7
 
@@ -93,10 +99,12 @@ struct NegativeOnly: LintRule {
         var positiveWords: [UInt64] = []
         // Prose units in order, with the facets (task, style, format) a positive instruction
         // gives and a prohibition needs: a prohibition next to one on the same facet is answered.
-        var sequence: [(unit: Int, positive: UInt8, prohibition: UInt8)] = []
+        // `instructs`: a positive instruction of any facet (not a role or background statement),
+        // which answers a prohibition beside it in the same paragraph or list item.
+        var sequence: [(unit: Int, positive: UInt8, prohibition: UInt8, instructs: Bool)] = []
         let bytes = context.source.bytes
         for unit in context.proseUnits {
-            guard context.document.units[unit].kind != .heading else { sequence.append((unit, 0, 0)); continue }
+            guard context.document.units[unit].kind != .heading else { sequence.append((unit, 0, 0, false)); continue }
             let facets = context.facets[unit]
             let mask = facets.assignments.reduce(UInt8(0)) { $0 | ($1.facet == .task || $1.facet == .style || $1.facet == .format ? 1 << $1.facet.order : 0) }
             let tokens = context.tokens(unit)
@@ -107,22 +115,24 @@ struct NegativeOnly: LintRule {
             guard mask != 0 else {
                 // A prohibition of another facet ("Do not water down the answer.", a guardrail)
                 // needs no alternative, but it still belongs to the run around it.
-                sequence.append((unit, 0, negator == nil ? 0 : Self.otherFacetBit))
+                let instructs = negator == nil && facets.assignments.contains { $0.facet == .tool || $0.facet == .guardrail }
+                sequence.append((unit, 0, negator == nil ? 0 : Self.otherFacetBit, instructs))
                 continue
             }
             if let negator {
-                sequence.append((unit, 0, mask))
+                sequence.append((unit, 0, mask, false))
                 // What to do, said before ("Be direct; avoid ...") or after ("..., just say ...").
                 let saidBefore = negator > tokens.startIndex && Self.clauseBreak(bytes, from: tokens[negator - 1].range.upperBound, to: tokens[negator].range.lowerBound)
                 let saidAfter = Self.saysWhatToDoAfter(tokens, negator, bytes)
                 if !facets.has(.guardrail) && !saidBefore && !saidAfter { prohibitions.append((unit, sequence.count - 1)) }
             } else {
-                sequence.append((unit, mask, 0))
+                sequence.append((unit, mask, 0, true))
                 for token in tokens where !isStopWord[Int(token.id)] { positiveWords.append(token.hash) }
             }
         }
         guard !prohibitions.isEmpty else { return [] }
         let positive = WordSet(positiveWords)
+        let units = context.document.units, lines = context.source.lines
         var findings: [Finding] = []
         for (unit, at) in prohibitions {
             let needs = sequence[at].prohibition
@@ -132,6 +142,21 @@ struct NegativeOnly: LintRule {
             while before >= 0 && sequence[before].prohibition != 0 { before -= 1 }
             while after < sequence.count && sequence[after].prohibition != 0 { after += 1 }
             if before >= 0 && sequence[before].positive & needs != 0 || after < sequence.count && sequence[after].positive & needs != 0 { continue }
+            // Written on with it in the same paragraph or list item, an instruction of any facet says
+            // what to do instead ("Do not repeat yourself. Review the conversation before ..."), and
+            // so does the next unit when it starts with "Instead", whatever it is given. (Lines of
+            // one instruction each are a list of separate rules, whatever the paragraph.)
+            func answersBeside(_ other: Int) -> Bool {
+                guard other >= 0, other < sequence.count, sequence[other].instructs else { return false }
+                let (prohibition, instruction) = (units[unit], units[sequence[other].unit])
+                guard prohibition.block == instruction.block else { return false }
+                let (earlier, later) = other < at ? (instruction, prohibition) : (prohibition, instruction)
+                return lines.line(containing: earlier.range.upperBound - 1) == lines.line(containing: later.range.lowerBound)
+            }
+            if answersBeside(before) || answersBeside(after) { continue }
+            // Right after it or after its run: "Avoid praise. Never flatter. Instead, add a new point of view."
+            func startsWithInstead(_ next: Int) -> Bool { next < sequence.count && context.tokens(sequence[next].unit).first?.hash == Self.insteadHash }
+            if startsWithInstead(at + 1) || startsWithInstead(after) { continue }
             let content = context.tokens(unit).filter {
                 !isStopWord[Int($0.id)] && !negators.contains($0.hash) && $0.hash != Cue.doHash
             }
