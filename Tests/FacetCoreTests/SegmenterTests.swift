@@ -356,6 +356,31 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(nested.sections.map { $0.closeRange != nil }, [true, true])
     }
 
+    /// Templates mark a section by its ends: `<prompt_start> ... </prompt_end>` (or
+    /// `<prompt_end>`, `-begin`, `-end`) is one section, and the units in it are in it.
+    func testStartAndEndMarkersAreOneSection() {
+        let document = segment("Write a prompt:\n<prompt_start>\n# Mission\nExplain the task.\n</prompt_end>\nAfter.\n")
+        XCTAssertEqual(document.sections.map(\.name), ["prompt_start"])
+        XCTAssertEqual(document.sections.first?.closeName, "prompt_end")
+        XCTAssertTrue(document.strayClosingTags.isEmpty)
+        XCTAssertEqual(document.units.map(\.sections), [[], ["prompt_start"], ["prompt_start"], []])
+        for text in ["<Story-Begin>\nOnce upon a time.\n<story-end>\nAfter.\n", "<poem_start>\nRoses are red.\n</poem_start>\nAfter.\n"] {
+            let other = segment(text)
+            XCTAssertEqual(other.sections.map { $0.closeRange != nil }, [true], text)
+            XCTAssertEqual(other.units.map { $0.sections.count }, [1, 0], text)
+        }
+        // An end marker with no start open pairs by its own name, as before; a chat template's are markup.
+        let alone = segment("<notes_end>\nBe brief.\n</notes_end>\n")
+        XCTAssertEqual(alone.sections.map(\.name), ["notes_end"])
+        XCTAssertEqual(alone.sections.map { $0.closeRange != nil }, [true])
+        let chat = segment("<im_start>\nBe brief.\n<im_end>\n")
+        XCTAssertTrue(chat.sections.isEmpty)
+        // Another name's end closes nothing of this one.
+        let unrelated = segment("<prompt_start>\nBe brief.\n</answer_end>\n")
+        XCTAssertEqual(unrelated.sections.map { $0.closeRange != nil }, [false])
+        XCTAssertEqual(unrelated.strayClosingTags.map(\.name), ["answer_end"])
+    }
+
     /// <a> <b> </a> </b>: both sections are closed, and they cross. The text
     /// between </a> and </b> is still in <b>.
     func testCrossedSections() {

@@ -40,6 +40,9 @@ struct TagToken {
     var partner: Int?
     /// Where the closing tag of a section opened here starts.
     var closeStart: Int?
+    /// For `<name_end>` and `</name_end>`: the key of the `<name_start>` (or `<name_begin>`)
+    /// sections they close when one is open; otherwise they pair by their own name.
+    var endsMarker: String?
 }
 
 struct SegmenterState {
@@ -648,6 +651,11 @@ struct SegmenterState {
         var crossed: [(outerClose: Int, innerOpen: Int)] = []
         var closesFrom = 0  // the first of the closing tags that follow one another up to here
         for index in tokens.indices {
+            // `<prompt_start> ... </prompt_end>` (or `<prompt_end>`): one section marked by its ends.
+            if let marker = tokens[index].endsMarker, onStack[marker]?.last != nil || cutOff[marker]?.last != nil {
+                tokens[index].isClose = true
+                tokens[index].key = marker
+            }
             if tokens[index].isClose {
                 let key = tokens[index].key
                 if index == 0 || !tokens[index - 1].isClose
@@ -793,10 +801,30 @@ struct SegmenterState {
         }
         if atLineStart { opening.tagsEnd = end } else { opening.broken = true }
         let name = string(nameStart..<nameEnd)
-        return TagToken(name: name, key: name.lowercased(), range: start..<end, isClose: isClose,
+        var key = name.lowercased()
+        var endsMarker: String?
+        if let marker = Self.marker(key) {
+            if marker.isEnd { endsMarker = marker.key } else { key = marker.key }
+        }
+        return TagToken(name: name, key: key, range: start..<end, isClose: isClose,
                         hasAttributes: hasAttributes, atLineStart: atLineStart,
-                        restOfLineBlank: isBlank(end..<max(end, lineEnd(line))))
+                        restOfLineBlank: isBlank(end..<max(end, lineEnd(line))), endsMarker: endsMarker)
     }
+
+    /// `prompt_start`, `prompt-begin`, `prompt_end`: a name that marks where a section
+    /// starts or ends, and the key its start and end share (with a space, so no tag
+    /// name has it). Not a chat template's turn markers (`<im_start>` ... `<im_end>`).
+    static func marker(_ key: String) -> (key: String, isEnd: Bool)? {
+        guard key.count > 4, !chatTurnTags.contains(key) else { return nil }
+        for (suffix, isEnd) in markerSuffixes where key.hasSuffix(suffix) {
+            let stem = key.dropLast(suffix.count)
+            guard let last = stem.last, last.isLetter || last.isNumber else { return nil }
+            return (stem + " start-end", isEnd)
+        }
+        return nil
+    }
+    static let markerSuffixes: [(String, Bool)] = [("_start", false), ("-start", false), ("_begin", false), ("-begin", false),
+                                                   ("_end", true), ("-end", true)]
 
     static let emptyElements: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
                                              "track", "wbr"]
