@@ -50,6 +50,22 @@ final class FacetClassifierTests: XCTestCase {
         XCTAssertTrue(single("I'm Max, your travel planner.").contains(.role))
         XCTAssertFalse(single("I am not sure what you mean.").contains(.role))
     }
+    /// "Maya is a friendly voice companion." then "Maya helps ...": the assistant introduced
+    /// in the third person is a role; a name the message does not go on with, or one after
+    /// the role is stated, is background.
+    func testRoleByNameInTheThirdPerson() {
+        let rules = FacetClassifier.ruleBased
+        func ruleFacets(_ text: String) -> [UnitFacets] { rules.classify(Segmenter.segment(SourceText(bytes: Array(text.utf8)))) }
+        let maya = ruleFacets("Maya is a friendly voice companion made by Sesame.\n\nMaya helps the user plan meals.\n\nMaya replies in two sentences.\n")
+        XCTAssertTrue(maya[0].has(.role), "\(maya[0])")
+        XCTAssertEqual(maya[0].assignments.first { $0.facet == .role }?.evidence, ["<Name> is a ..., then <Name> ..."])
+        XCTAssertTrue(facets("Maya is a friendly voice companion made by Sesame.\n\nMaya helps the user plan meals.\n\nMaya replies in two sentences.\n")[0].contains(.role))
+        // Not taken up again, after a role, or no name at all.
+        XCTAssertFalse(ruleFacets("Paris is a city in France.\nRecommend a museum.\nReply briefly.\n")[0].has(.role))
+        XCTAssertFalse(ruleFacets("You are a travel guide.\nParis is a city in France.\nParis has many museums.\n")[1].has(.role))
+        XCTAssertFalse(ruleFacets("This is a hard task.\nThis needs care.\nReply briefly.\n")[0].has(.role))
+    }
+
     /// Flowing, Janus-style messages open with "As a <identity>, you ..." and
     /// give the task as "You are tasked with ...".
     func testIdentityOpeningAndTaskedWith() {

@@ -155,6 +155,9 @@ public struct FacetClassifier: Sendable {
                 }
             }
         }
+        if let introduction = Self.thirdPersonIntroduction(document, words: words, own: own) {
+            own[introduction] = Self.addingRole(own[introduction], evidence: "<Name> is a ..., then <Name> ...")
+        }
         // Headings and sections announce facets for what they contain.
         for index in document.units.indices where !document.units[index].isExample {
             let unit = document.units[index]
@@ -430,6 +433,44 @@ public struct FacetClassifier: Sendable {
         }
     }
 
+    /// "Maya is a friendly voice companion made by Sesame." followed by "Maya helps the
+    /// user ...": the message introduces the assistant in the third person, a role as
+    /// "You are Maya" is. The unit: the message's first "<Name> is a/an ..." (a capitalised
+    /// word, not a pronoun or determiner), with no role stated before it, and only when a
+    /// later unit starts with the same name: "Paris is a city in France." is background.
+    static func thirdPersonIntroduction(_ document: Document, words: WordIndex, own: [[FacetAssignment]]) -> Int? {
+        let isStopWord = Vocabulary.shared.isStopWord
+        var introduction: (index: Int, name: UInt64)?
+        for index in document.units.indices where !document.units[index].isExample && document.units[index].kind != .heading {
+            let tokens = words.of(index)
+            guard let first = tokens.first else { continue }
+            if let (at, name) = introduction {
+                if first.hash == name && first.startsUpper { return at }
+                continue
+            }
+            if own[index].contains(where: { $0.facet == .role && $0.confidence >= threshold }) { return nil }
+            let start = tokens.startIndex
+            if tokens.count >= 4, first.startsUpper, !first.isNumber, !isStopWord[Int(first.id)], !Cue.notNames.contains(first.hash),
+               tokens[start + 1].hash == Cue.is, Cue.indefiniteArticles.contains(tokens[start + 2].hash) {
+                introduction = (index, first.hash)
+            }
+        }
+        return nil
+    }
+
+    /// The unit's cue scores with role evidence added, strong enough to stand beside the
+    /// style its words describe the persona with ("a friendly voice companion").
+    static func addingRole(_ scores: [FacetAssignment], evidence: String) -> [FacetAssignment] {
+        var scores = scores
+        if let k = scores.firstIndex(where: { $0.facet == .role }) {
+            scores[k].confidence = ((1 - (1 - scores[k].confidence) * 0.08) * 1000).rounded() / 1000
+            scores[k].evidence.append(evidence)
+        } else {
+            scores.append(FacetAssignment(facet: .role, confidence: 0.92, evidence: [evidence]))
+        }
+        return scores
+    }
+
     /// "As a/an/the <up to ten words>, you|your|I ...": the evidence to show, else nil.
     static func asIdentityThenYou(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>) -> String? {
         guard tokens.count >= 4, tokens[0].hash == Cue.as, Cue.articles.contains(tokens[1].hash) else { return nil }
@@ -491,6 +532,11 @@ enum Cue {
     static let i = Tokenizer.hash("i"), am = Tokenizer.hash("am"), iAm = Tokenizer.hash("i'm")
     static let `as` = Tokenizer.hash("as")
     static let articles = WordSet(["a", "an", "the"].map(Tokenizer.hash))
+    static let indefiniteArticles = WordSet(["a", "an"].map(Tokenizer.hash))
+    static let `is` = Tokenizer.hash("is")
+    /// Capitalised at the start of a sentence, but no name: "There is a ...", "Here is an example".
+    static let notNames = WordSet(["there", "here", "what", "which", "who", "where", "below", "above", "following", "today", "now",
+                                   "one", "everything", "nothing", "something", "anything", "everyone", "nobody"].map(Tokenizer.hash))
     /// Who an "As a ..., " opening goes on to address: the assistant.
     static let notIdentities = WordSet(["rule", "result", "reminder", "example", "note", "default", "fallback", "whole",
                                         "consequence", "precaution", "courtesy", "resort", "matter", "first", "last", "final",
