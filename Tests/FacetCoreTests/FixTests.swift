@@ -311,6 +311,43 @@ final class FixTests: XCTestCase {
         XCTAssertFalse(Analyzer.analyze(after, configuration: configuration).findings.contains { $0.rule == "unbalanced-section" }, after)
     }
 
+    /// The task went on the line after the first sentence, which ended in a lead-in:
+    /// "Markdown table rules:" was cut off from its list. It goes after the list.
+    func testMissingFacetSkeletonDoesNotSplitALeadInFromItsList() {
+        let text = "You are Raycast AI, a large language model. Respond with markdown syntax. Markdown table rules:\n"
+            + "* Header row uses pipes (|) to separate columns\n* All rows must have equal columns\n"
+        var configuration = FacetConfiguration.default
+        configuration.requiredFacets = [.task]
+        XCTAssertEqual(fixed(text, rule: "missing-facet", configuration: configuration),
+                       text + "Your task is to (describe what the assistant does for the user).\n")
+        // A lead-in followed by anything but a list (here a code block): above the lead-in.
+        let block = "You are a chef. Use this format:\n\n```\nName: dish\n```\n\nThe kitchen is big.\n"
+        XCTAssertEqual(fixed(block, rule: "missing-facet", configuration: configuration),
+                       "Your task is to (describe what the assistant does for the user).\n" + block)
+        // Without a lead-in, still on the line after the first sentence.
+        let items = "* Header row uses pipes (|) to separate columns\n* All rows must have equal columns\n"
+        let plain = "You are Raycast AI, a large language model. Respond with markdown syntax.\n" + items
+        XCTAssertEqual(fixed(plain, rule: "missing-facet", configuration: configuration),
+                       "You are Raycast AI, a large language model. Respond with markdown syntax.\nYour task is to (describe what the assistant does for the user).\n" + items)
+    }
+
+    /// A message that quotes its prompt in a fence gets the sentence inside the prompt,
+    /// not in the commentary around it.
+    func testMissingFacetSkeletonGoesIntoTheQuotedPrompt() throws {
+        let text = "Here is the prompt I use:\n\n```markdown\nYou are a chef.\nThe kitchen is big.\nIt rains a lot.\n```\n\nIt works well for me.\n"
+        var configuration = FacetConfiguration.default
+        configuration.requiredFacets = [.task]
+        XCTAssertEqual(fixed(text, rule: "missing-facet", configuration: configuration),
+                       "Here is the prompt I use:\n\n```markdown\nYou are a chef.\nYour task is to (describe what the assistant does for the user).\nThe kitchen is big.\nIt rains a lot.\n```\n\nIt works well for me.\n")
+        configuration.requiredFacets = [.format]
+        XCTAssertEqual(fixed(text, rule: "missing-facet", configuration: configuration),
+                       "Here is the prompt I use:\n\n```markdown\nYou are a chef.\nThe kitchen is big.\nIt rains a lot.\nReply in this format: [describe the output: length, structure, Markdown or JSON].\n```\n\nIt works well for me.\n")
+        configuration.requiredFacets = [.role]
+        let noRole = "Here is the prompt I use:\n\n```markdown\nHelp users cook dinner.\nThe kitchen is big.\nIt rains a lot.\n```\n"
+        XCTAssertEqual(fixed(noRole, rule: "missing-facet", configuration: configuration),
+                       "Here is the prompt I use:\n\n```markdown\nYou are a [describe the assistant's role and expertise].\n\nHelp users cook dinner.\nThe kitchen is big.\nIt rains a lot.\n```\n")
+    }
+
     func testMissingFacetSkeletonWithoutTrailingNewline() {
         let text = "You are a chef.\nThe kitchen is big.\nIt rains a lot."
         var configuration = FacetConfiguration.default

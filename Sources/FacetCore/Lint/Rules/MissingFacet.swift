@@ -11,7 +11,9 @@ struct MissingFacet: LintRule {
 
     Fix: inserts a skeleton sentence for the missing facet, with a part in \
     brackets (parentheses for the task) for you to fill in: a role at the top, a task on the line after the \
-    first sentence, anything else on the line after the last one.
+    first sentence, anything else on the line after the last one. Never between a \
+    lead-in ("Table rules:") and what it introduces: after the list, or above the \
+    lead-in. In a message that quotes its prompt in a fence, into the quoted prompt.
     """
 
     static let skeletons: [Facet: String] = [
@@ -36,13 +38,19 @@ struct MissingFacet: LintRule {
         let missing = context.configuration.requiredFacets.filter { present & (1 << $0.order) == 0 }
         guard !missing.isEmpty else { return [] }
         let first = context.document.units[prose[0]]
+        // With a prompt quoted in a fence, the sentence goes into the prompt, not the commentary around it.
+        let units = context.document.units
+        let quote = context.document.quotedPrompts.first { quote in prose.contains { quote.contains(units[$0].range.lowerBound) } }
+        let fixProse = quote.map { quote in prose.filter { quote.contains(units[$0].range.lowerBound) } } ?? prose
         // A tag left open on the last line is a unit of its own text; the sentence goes above it.
-        let lastSentence = prose.last { !Self.isBareTag(context.source.bytes[context.document.units[$0].range]) } ?? prose[prose.count - 1]
-        let last = context.document.units[lastSentence]
+        let lastSentence = fixProse.last { !Self.isBareTag(context.source.bytes[units[$0].range]) } ?? fixProse[fixProse.count - 1]
+        let last = units[lastSentence]
         var findings: [Finding] = []
         for facet in missing {
+            let fix = skeletonFix(context, facet: facet, first: units[fixProse[0]].range, last: last.range,
+                                  end: quote?.upperBound ?? context.source.count)
             findings.append(context.finding(self, "no unit states the \(facet.rawValue) (\(facet.summary)); add one",
-                                            range: first.range, fixes: [skeletonFix(context, facet: facet, first: first.range, last: last.range)]))
+                                            range: first.range, fixes: [fix]))
         }
         return findings
     }
@@ -57,7 +65,10 @@ struct MissingFacet: LintRule {
     /// not read by a later section's heading); anything else after the last
     /// unit's line: not after the file's last line, where it could follow a
     /// closing tag or turn a tag left open at the end into an unclosed section.
-    func skeletonFix(_ context: LintContext, facet: Facet, first: Range<Int>, last: Range<Int>) -> Fix {
+    /// Not between a lead-in ("Markdown table rules:") and what it introduces: after
+    /// the list, or above the lead-in. `end`: where the text the sentence goes into
+    /// ends (a quoted prompt's end).
+    func skeletonFix(_ context: LintContext, facet: Facet, first: Range<Int>, last: Range<Int>, end textEnd: Int) -> Fix {
         let text = Self.skeletons[facet]!
         let source = context.source
         let title = "Add a \(facet.rawValue) sentence"
@@ -68,17 +79,46 @@ struct MissingFacet: LintRule {
         }
         var line = source.lines.line(containing: max(facet == .task ? first.upperBound - 1 : last.upperBound - 1, 0))
         // Not inside a sentence that a hard wrap carries onto the next line.
-        while line + 1 < source.lines.lineCount, let across = context.document.units.first(where: {
-            $0.range.lowerBound < source.lines.lineStarts[line + 1] && source.lines.lineStarts[line + 1] < $0.range.upperBound
-        }) {
-            line = source.lines.line(containing: across.range.upperBound - 1)
+        func pastWrappedSentences() {
+            while line + 1 < source.lines.lineCount, let across = context.document.units.first(where: {
+                $0.range.lowerBound < source.lines.lineStarts[line + 1] && source.lines.lineStarts[line + 1] < $0.range.upperBound
+            }) {
+                line = source.lines.line(containing: across.range.upperBound - 1)
+            }
         }
-        if line + 1 < source.lines.lineCount {
+        pastWrappedSentences()
+        if Self.endsWithColon(source, line: line) {
+            let units = context.document.units
+            let leadIn = units.unit(containing: max(source.lines.lineContentEnd(line) - 1, source.lines.lineStarts[line]))
+            if let leadIn, let item = units.lastIndex(where: { $0.leadIn == leadIn }), units[item].range.upperBound <= textEnd {
+                // After the list it introduces (the segmenter links each item to its lead-in).
+                line = source.lines.line(containing: units[item].range.upperBound - 1)
+                pastWrappedSentences()
+            } else {
+                // Anything else (a code block, a quote, a paragraph): above the line the lead-in starts on.
+                let start = source.lines.lineStarts[source.lines.line(containing: leadIn.map { units[$0].range.lowerBound } ?? source.lines.lineStarts[line])]
+                let at = max(start, source.textStart)
+                return Fix(title: title, edits: [TextEdit(range: at..<at, newText: text + "\n")])
+            }
+        }
+        if line + 1 < source.lines.lineCount && source.lines.lineStarts[line + 1] <= textEnd {
             let start = source.lines.lineStarts[line + 1]
             return Fix(title: title, edits: [TextEdit(range: start..<start, newText: text + "\n")])
+        }
+        if textEnd < source.count {
+            // At the end of the quoted prompt, which ends where its closing fence's line starts.
+            return Fix(title: title, edits: [TextEdit(range: textEnd..<textEnd, newText: text + "\n")])
         }
         let end = source.count
         let needsNewline = end > 0 && !ByteClass.isNewline(source.bytes[end - 1])
         return Fix(title: title, edits: [TextEdit(range: end..<end, newText: (needsNewline ? "\n" : "") + text + "\n")])
+    }
+
+    /// Whether the line's text ends in ":", introducing what follows ("Markdown table rules:").
+    static func endsWithColon(_ source: SourceText, line: Int) -> Bool {
+        var end = source.lines.lineContentEnd(line)
+        let start = source.lines.lineStarts[line]
+        while end > start && ByteClass.isSpace(source.bytes[end - 1]) { end -= 1 }
+        return end > start && source.bytes[end - 1] == UInt8(ascii: ":")
     }
 }
