@@ -273,16 +273,21 @@ struct ConflictingInstructions: LintRule {
         let bytes = document.source.bytes
         var result = [Bool](repeating: false, count: document.units.count)
         var depth = 0, block = -1
-        for (index, unit) in document.units.enumerated() {
-            if unit.kind == .heading || unit.block != block { (depth, block) = (0, unit.block) }
-            let text = bytes[unit.range]
+        // By index: iterating the units copies each, retaining its section names.
+        for index in document.units.indices {
+            let (kind, unitBlock, range) = (document.units[index].kind, document.units[index].block, document.units[index].range)
+            if kind == .heading || unitBlock != block { (depth, block) = (0, unitBlock) }
+            let text = bytes[range]
             let wasOpen = depth > 0
+            // Most units open no placeholder and sit in none: their bytes are not scanned.
+            guard let first = text.first, wasOpen || first == UInt8(ascii: "(") || first == UInt8(ascii: ".") || first == 0xE2 else { continue }
+            let ellipsis = text.starts(with: "...".utf8) || text.starts(with: "…".utf8)
+            guard wasOpen || ellipsis || first == UInt8(ascii: "(") else { continue }
             for b in text {
                 if b == UInt8(ascii: "(") { depth += 1 } else if b == UInt8(ascii: ")") && depth > 0 { depth -= 1 }
             }
-            let ellipsis = text.starts(with: [UInt8(ascii: "."), UInt8(ascii: "."), UInt8(ascii: ".")]) || text.starts(with: Array("…".utf8))
             // A parenthesis that closes in its own unit is an aside ("(Always reply in French.)"), still an instruction.
-            let opensPlaceholder = text.first == UInt8(ascii: "(") && depth > 0
+            let opensPlaceholder = first == UInt8(ascii: "(") && depth > 0
             if wasOpen || ellipsis || opensPlaceholder { result[index] = true }
         }
         return result

@@ -330,12 +330,14 @@ struct DuplicateInstruction: LintRule {
     /// word or a lower-case command with no sentence's full stop.
     static func isLinkOrCommand(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         let text = bytes[range]
-        if text.starts(with: "http://".utf8) || text.starts(with: "https://".utf8) {
+        guard let first = text.first, let last = range.last else { return false }
+        if first == UInt8(ascii: "h") && (text.starts(with: "http://".utf8) || text.starts(with: "https://".utf8)) {
             return !text.contains(UInt8(ascii: " ")) && !text.contains(UInt8(ascii: "\n"))
         }
-        guard let last = range.last, bytes[last] != UInt8(ascii: "."), !text.contains(UInt8(ascii: "\n")) else { return false }
-        let word = text.prefix { $0 != UInt8(ascii: " ") }
-        return word.count < text.count && commands.contains(Array(word))
+        // Most units are not commands: the first word is looked at before the whole unit.
+        guard ByteClass.isLower(first), bytes[last] != UInt8(ascii: ".") else { return false }
+        let word = text.prefix(commandLength + 1).prefix { $0 != UInt8(ascii: " ") }
+        return word.count <= commandLength && word.count < text.count && commands.contains(Array(word)) && !text.contains(UInt8(ascii: "\n"))
     }
 
     /// Lines of a template or schema: a phrase with no full stop between a tag and
@@ -356,14 +358,15 @@ struct DuplicateInstruction: LintRule {
         var i = first
         while i <= last, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "=") || bytes[i] == UInt8(ascii: "#")
                 || bytes[i] == UInt8(ascii: "[") || bytes[i] == UInt8(ascii: "*") || bytes[i] == UInt8(ascii: " ") { i += 1 }
-        let opening = bytes[i..<min(i + 7, last + 1)].map { $0 | 0x20 }  // lower case, for letters
-        return opening.elementsEqual("end of ".utf8)
+        let opening = bytes[i..<min(i + 7, last + 1)]
+        return opening.elementsEqual("end of ".utf8) { $0 | 0x20 == $1 }  // lower case, for letters
     }
 
     /// Programs a shell command in a prompt starts with.
     static let commands: Set<[UInt8]> = Set(["npx", "npm", "pnpm", "yarn", "pip", "pip3", "uv", "python", "python3", "node", "git",
                                              "curl", "wget", "docker", "kubectl", "brew", "apt", "apt-get", "sudo", "cargo", "wrangler"]
                                              .map { Array($0.utf8) })
+    static let commandLength = commands.map(\.count).max() ?? 0
 
     /// Whether a unit sits on a line of JSON ('{"name": "search", "description": "..."}',
     /// also after a tag such as `<function>`): a tool's schema written on one line,
@@ -429,17 +432,27 @@ struct DuplicateInstruction: LintRule {
         let units = document.units
         var versions = [Int](repeating: 0, count: units.count)
         var (count, current, level) = (0, 0, 0)
-        for (index, unit) in units.enumerated() {
-            if isVersionLabel(document.source.text(unit.range)) {
+        // By index: iterating the units copies each, retaining its section names.
+        for index in units.indices {
+            let range = units[index].range, isHeading = units[index].kind == .heading
+            if mayBeVersionLabel(document.source.bytes, range) && isVersionLabel(document.source.text(range)) {
                 count += 1
                 current = count
-                level = unit.kind == .heading ? unit.headingLevel : unit.parentHeading.map { units[$0].headingLevel + 1 } ?? 1
-            } else if unit.kind == .heading && unit.headingLevel < level {
+                level = isHeading ? units[index].headingLevel : units[index].parentHeading.map { units[$0].headingLevel + 1 } ?? 1
+            } else if isHeading && units[index].headingLevel < level {
                 current = 0
             }
             versions[index] = current
         }
         return count >= 2 ? versions : []
+    }
+
+    /// Whether a unit is short and, after any emphasis, starts with "v" or a digit:
+    /// the bytes looked at before `isVersionLabel` makes a string of every unit.
+    static func mayBeVersionLabel(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        guard range.count <= 48 else { return false }
+        guard let first = bytes[range].first(where: { $0 != UInt8(ascii: "*") && $0 != UInt8(ascii: " ") }) else { return false }
+        return first | 0x20 == UInt8(ascii: "v") || ByteClass.isDigit(first)
     }
 
     /// "Version 2", "v2.1", "2024-10-20", with any ":" or Markdown emphasis around it.

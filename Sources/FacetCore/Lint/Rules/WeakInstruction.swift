@@ -147,7 +147,7 @@ struct WeakInstruction: LintRule {
         for (index, unit) in units.enumerated() {
             if unit.kind == .heading { (inside, inTurn) = (false, false); continue }
             if bytes[unit.range].elementsEqual(assistantTag) { inTurn = true } else if bytes[unit.range].elementsEqual(assistantEnd) { inTurn = false }
-            result[index] = inside || inTurn || unit.enclosingSections.contains { $0.name.lowercased() == "assistant" }
+            result[index] = inside || inTurn || unit.enclosingSections.contains { $0.name.utf8.count == 9 && $0.name.lowercased() == "assistant" }
             guard !unit.range.isEmpty, bytes[unit.range.upperBound - 1] == UInt8(ascii: ":") else { continue }
             let tokens = context.tokens(index)
             if tokens.contains(where: { outputVerbs.contains($0.hash) })
