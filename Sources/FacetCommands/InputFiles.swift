@@ -44,7 +44,7 @@ enum InputFiles {
                     add(item.input, key: item.key)
                 }
             } else {
-                add(Input(path: path), key: FileIdentity(path: Array(path.utf8)).map(InputKey.file) ?? .name(Array(path.utf8)))
+                add(Input(path: path), key: InputKey(path: Array(path.utf8)))
             }
         }
         return inputs
@@ -56,8 +56,7 @@ enum InputFiles {
     static func eachFileOnce(_ paths: [String]) -> [String] {
         var seen = Set<InputKey>()
         return paths.filter { path in
-            let bytes = Array(path.utf8)
-            return seen.insert(FileIdentity(path: bytes).map(InputKey.file) ?? .name(bytes)).inserted
+            seen.insert(InputKey(path: Array(path.utf8))).inserted
         }
     }
 
@@ -83,6 +82,8 @@ enum InputFiles {
     private enum InputKey: Hashable {
         case file(FileIdentity)
         case name([UInt8])
+
+        init(path: [UInt8]) { self = FileIdentity(path: path).map(InputKey.file) ?? .name(path) }
     }
 
     /// An input met in a search, with what makes it the same as another.

@@ -79,6 +79,7 @@ struct VagueQuantifier: LintRule {
             for match in matches {
                 let (phrase, advice) = Self.phrases[match.phrase]
                 let at = tokens.startIndex + match.firstToken
+                let phraseEnd = at + Self.matcher.phrases[match.phrase].hashes.count  // the token after the phrase
                 before.read(upTo: at)
                 if phrase == "some" && !Self.beforePlural(bytes, tokens, at) { continue }
                 // "etc." or "and so on" ending examples: after "e.g.", "such as", ... or in parentheses.
@@ -93,13 +94,13 @@ struct VagueQuantifier: LintRule {
                 }
                 if phrase == "many" && Self.asksOrBoundsMany(tokens, at) { continue }
                 if Self.mannerOrDegree.contains(phrase) && !Self.modifiesTheNextWord(bytes, tokens, at) { continue }
-                if Self.degreeWords.contains(phrase) && Self.gradesAQuality(bytes, tokens, at, words: Self.matcher.phrases[match.phrase].hashes.count) { continue }
+                if Self.degreeWords.contains(phrase) && Self.gradesAQuality(bytes, tokens, at, words: phraseEnd - at) { continue }
                 if Self.boundPhrases.contains(phrase) && Self.followsAsMuch(tokens, at) { continue }
                 if Self.declinedForANumber(tokens, at) { continue }
-                if Self.occasionPhrases.contains(phrase) && Self.namesItsPurpose(bytes, tokens, at + Self.matcher.phrases[match.phrase].hashes.count) { continue }
+                if Self.occasionPhrases.contains(phrase) && Self.namesItsPurpose(bytes, tokens, phraseEnd) { continue }
                 if Self.amountIdioms.contains(phrase) && at > tokens.startIndex && Self.describingVerbs.contains(tokens[at - 1].hash) { continue }
                 if quoted.contains(match.range.lowerBound) || before.inCondition || Self.announcesWhatFollows(tokens, at) { continue }
-                if before.clauseStart && Self.subjectOfAStatement(bytes, tokens, at + Self.matcher.phrases[match.phrase].hashes.count) { continue }
+                if before.clauseStart && Self.subjectOfAStatement(bytes, tokens, phraseEnd) { continue }
                 if Self.afterAReport(bytes, tokens, from: before.clauseFirst, to: at) { continue }
                 findings.append(context.finding(self, "\"\(phrase)\" is vague: \(advice)", range: match.range, unit: unit))
             }
@@ -403,8 +404,8 @@ struct VagueQuantifier: LintRule {
 
     static let etcHash = Tokenizer.hash("etc")
     static let (ratherHash, thanHash, insteadHash) = (Tokenizer.hash("rather"), Tokenizer.hash("than"), Tokenizer.hash("instead"))
-    static let numberWords = WordSet(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "single",
-                                      "once", "twice"].map(Tokenizer.hash))
+    /// Counts a token's `isNumber` does not cover (it does "one", "ten", "single").
+    static let timesWords = WordSet(["once", "twice"].map(Tokenizer.hash))
     /// "present just one, rather than presenting many options": the quantity is
     /// what the instruction turns down, for the number it gives. "Rather than"
     /// or "instead of" at most two words before it, and a number before that.
@@ -413,7 +414,7 @@ struct VagueQuantifier: LintRule {
         while i > tokens.startIndex && i >= at - 3 {
             let (word, before) = (tokens[i].hash, tokens[i - 1].hash)
             if (word == thanHash && before == ratherHash) || (word == ofHash && before == insteadHash) {
-                return tokens[..<(i - 1)].contains { $0.isNumber || numberWords.contains($0.hash) }
+                return tokens[..<(i - 1)].contains { $0.isNumber || timesWords.contains($0.hash) }
             }
             i -= 1
         }

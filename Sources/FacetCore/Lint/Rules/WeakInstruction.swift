@@ -144,14 +144,16 @@ struct WeakInstruction: LintRule {
         let bytes = context.source.bytes
         var result = [Bool](repeating: false, count: units.count)
         var inside = false, inTurn = false
-        for (index, unit) in units.enumerated() {
-            if unit.kind == .heading { (inside, inTurn) = (false, false); continue }
-            if bytes[unit.range].elementsEqual(assistantTag) { inTurn = true } else if bytes[unit.range].elementsEqual(assistantEnd) { inTurn = false }
-            result[index] = inside || inTurn || unit.enclosingSections.contains { $0.name.utf8.count == 9 && $0.name.lowercased() == "assistant" }
-            guard !unit.range.isEmpty, bytes[unit.range.upperBound - 1] == UInt8(ascii: ":") else { continue }
+        // By index: iterating the units copies each, retaining its section names.
+        for index in units.indices {
+            let range = units[index].range
+            if units[index].kind == .heading { (inside, inTurn) = (false, false); continue }
+            if bytes[range].elementsEqual(assistantTag) { inTurn = true } else if bytes[range].elementsEqual(assistantEnd) { inTurn = false }
+            result[index] = inside || inTurn || units[index].enclosingSections.contains { $0.name.utf8.count == 9 && $0.name.lowercased() == "assistant" }
+            guard !range.isEmpty, bytes[range.upperBound - 1] == UInt8(ascii: ":") else { continue }
             let tokens = context.tokens(index)
             if tokens.contains(where: { outputVerbs.contains($0.hash) })
-                && verbatimEndings.matches(tokens).contains(where: { $0.range.upperBound == unit.range.upperBound - 1 }) {
+                && verbatimEndings.matches(tokens).contains(where: { $0.range.upperBound == range.upperBound - 1 }) {
                 inside = true
             }
         }
