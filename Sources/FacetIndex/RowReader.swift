@@ -17,7 +17,7 @@ public struct RowReader {
     private var position = 0
     private var atEnd = false
     public private(set) var bytesRead = 0
-    /// The line reading has reached: after a read error, the line it stopped on.
+    /// The line reading has reached; after a read error, the line the unfinished row began on.
     public private(set) var line = 1
     /// Known after the first row: whether the file is one JSON array (else JSON Lines).
     public private(set) var isArray: Bool?
@@ -58,7 +58,7 @@ public struct RowReader {
         // Called only while a row is unfinished: what is held from `position` on is that row.
         if buffer.count - position > Self.maximumRowBytes {
             readError = CocoaError(.fileReadTooLarge, userInfo: [
-                NSLocalizedDescriptionKey: "a row longer than \(Self.maximumRowBytes >> 20) MB: not a dataset row; Facet stopped reading",
+                NSLocalizedDescriptionKey: "a row longer than \(Self.maximumRowBytes >> 20) MB: not a dataset row",
             ])
             atEnd = true
             return false
@@ -134,6 +134,8 @@ public struct RowReader {
                 let offset = i - position
                 let startOffset = start.map { $0 - position }
                 if !fill() {
+                    // A read error names the line the element began on, not the one the scan reached.
+                    if readError != nil, startOffset != nil { line = startLine }
                     // Unterminated array: hand over what is there so it is reported as malformed.
                     guard readError == nil, let s = startOffset else { return nil }
                     finishedArray = true

@@ -92,9 +92,29 @@ final class IndexCLITests: XCTestCase {
         XCTAssertEqual(status, 1, out + err)
         XCTAssertTrue(out.contains("long.jsonl: 2 rows, 1 new preferences, 0 new system messages, 1 skipped"), out + err)
         XCTAssertTrue(err.contains("long.jsonl:2: not valid JSON"), err)
-        XCTAssertTrue(err.contains("facet: \(rows.path): reading stopped at line 3: a row longer than 256 MB: not a dataset row"), err)
+        XCTAssertTrue(err.contains("facet: \(rows.path): reading stopped at line 3: a row longer than 256 MB: not a dataset row; the rows before it"), err)
         XCTAssertTrue(err.contains("the rows before it are imported, the rest of the file is not"), err)
         XCTAssertTrue(try facet(["index", "search", "heron"]).1.contains("Heron voice"), "the rows before the error are imported")
+    }
+
+    /// In a JSON array, a read error names the line the unfinished element began on:
+    /// it named the line the scan had reached, inside that element.
+    func testAReadErrorInAnArrayNamesTheLineTheElementBegan() throws {
+        let rows = directory.appendingPathComponent("long.json")
+        try """
+        [
+        {"dimension":"style","subdimension":"tone","preference":"Heron voice","description":"Sound like a patient heron."},
+        {"dimension":"style",
+        "description":"
+
+        """.write(to: rows, atomically: true, encoding: .utf8)
+        let handle = try FileHandle(forWritingTo: rows)
+        try handle.truncate(atOffset: UInt64(257 << 20))
+        try handle.close()
+        let (status, out, err) = try facet(["index", "import", rows.path])
+        XCTAssertEqual(status, 1, out + err)
+        XCTAssertTrue(out.contains("long.json: 1 rows, 1 new preferences"), out + err)
+        XCTAssertTrue(err.contains("facet: \(rows.path): reading stopped at line 3: a row longer than 256 MB: not a dataset row; the rows before it"), err)
     }
 
     /// A dimension that is none of the four ("styles") is reported with the names
