@@ -216,6 +216,21 @@ final class RuleFixtureTests: XCTestCase {
         XCTAssertEqual(findings.first?.message, "</a> closes <a> while <b> and <c>, opened inside it, are still open: close </c> and </b> first")
     }
 
+    /// A section opened after an earlier crossing (`<c>`, once `</a>` has cut across `<b>`)
+    /// is inside `<b>`, and `</b>` cuts across it: that second crossing went unreported.
+    func testASectionOpenedInsideACrossedSectionIsCrossedByItsClose() {
+        let text = "<a>\nOne.\n<b>\nTwo.\n</a>\n<c>\nThree.\n</b>\nFour.\n</c>\n"
+        let findings = Analyzer.analyze(text).findings.filter { $0.rule == "unbalanced-section" }
+        XCTAssertEqual(findings.map(\.message), [
+            "</a> closes <a> while <b>, opened inside it, is still open: close </b> first",
+            "</b> closes <b> while <c>, opened inside it, is still open: close </c> first",
+        ])
+        XCTAssertEqual(findings.last?.related.map(\.range), [23..<26])
+        // Closed in order inside the crossed section, it crosses nothing.
+        let nested = Analyzer.analyze("<a>\n<b>\n</a>\n<c>\nThree.\n</c>\n</b>\n").findings.filter { $0.rule == "unbalanced-section" }
+        XCTAssertEqual(nested.map(\.message), ["</a> closes <a> while <b>, opened inside it, is still open: close </b> first"])
+    }
+
     /// 50,000 sections cut across gave one message of a megabyte, naming each twice, and
     /// as many related ranges: the first few are named, and pointed at.
     func testCrossingMessageNamesAFewSectionsAtMost() {

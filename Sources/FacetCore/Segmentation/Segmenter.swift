@@ -679,6 +679,16 @@ struct SegmenterState {
                     tokens[open].partner = index
                     tokens[index].partner = open
                     crossed.append((cutBy, open))
+                    // Opens still on the stack from after it were opened inside it, and this close
+                    // cuts across them too (`<a> <b> </a> <c> </b> </c>`). The stack is in text
+                    // order, so they are its top; each leaves it once.
+                    var inside = stack.count
+                    while inside > 0 && stack[inside - 1] > open { inside -= 1 }
+                    for inner in stack[inside...] where tokens[inner].atLineStart {
+                        cutOff[tokens[inner].key, default: []].append((inner, index))
+                    }
+                    for popped in stack[inside...] { onStack[tokens[popped].key]?.removeLast() }
+                    stack.removeSubrange(inside...)
                 } else if tokens[index].atLineStart && tokens[index].restOfLineBlank {
                     tokens[index].role = .strayClose
                 }  // else markup named in a sentence ("before </body>"): inline
