@@ -261,6 +261,12 @@ final class SegmenterTests: XCTestCase {
         XCTAssertNil(example.units[3].parentHeading)
         // A heading opened before the section still applies after it, and inside it.
         XCTAssertEqual(parents("## Rules\n<note>\nBe kind.\n</note>\nBe brief.\n"), ["Be kind.": "Rules", "Be brief.": "Rules"])
+        // A heading of the same level inside the section does not end the one outside:
+        // "## Tone" in <rules> ended "## Output format" for the rest of the file.
+        XCTAssertEqual(parents("## Output format\n<rules>\n## Tone\nBe warm.\n</rules>\nMention the date first.\n"),
+                       ["Be warm.": "Tone", "Mention the date first.": "Output format"])
+        XCTAssertEqual(parents("## Output format\n```markdown\n## Format\nReply in JSON with the keys name and date.\n```\nMention the date first.\n"),
+                       ["Reply in JSON with the keys name and date.": "Format", "Mention the date first.": "Output format"])
         // Crossed tags: a heading in <b> lasts while <b> is open, one in <a> ends with <a>.
         XCTAssertEqual(parents("<a>\n<b>\n## Inner\nOne.\n</a>\nTwo.\n</b>\nThree.\n"), ["One.": "Inner", "Two.": "Inner", "Three.": "-"])
         XCTAssertEqual(parents("<a>\n## Outer\n<b>\nOne.\n</a>\nTwo.\n</b>\n"), ["One.": "Outer", "Two.": "-"])

@@ -87,8 +87,8 @@ struct SegmenterState {
     /// How many open sections are examples: units inside any of them are examples.
     private var openExampleSections = 0
     var inExample: Bool { openExampleSections > 0 }
-    /// The headings the next unit sits under, outermost first (levels rising,
-    /// so at most seven). Each records where it was opened: the innermost open
+    /// The headings the next unit sits under, outermost first (levels rising
+    /// within each section or quoted prompt). Each records where it was opened: the innermost open
     /// section (by its start; past `maximumSectionDepth`, the deepest one kept)
     /// and the quoted prompt, if any. A heading ends with that section or
     /// prompt: left open, one heading in an example made the rest of the file
@@ -1449,14 +1449,18 @@ struct SegmenterState {
 
     mutating func addHeading(_ range: Range<Int>, level: Int) {
         blockCounter += 1
-        while let last = headingStack.last, last.level >= level { headingStack.removeLast() }
+        // Only headings of the same section or quoted prompt give way: one written inside
+        // `<rules>` ended the heading the section sits under, for the rest of the file.
+        let section = currentSections.last?.start
+        while let last = headingStack.last, last.level >= level,
+              last.section == section, last.quotedPrompt == currentQuotedPrompt { headingStack.removeLast() }
         inTurn = false
         var unit = makeUnit(range, kind: .heading)
         unit.headingLevel = level
         // A subheading of "## Examples" ("### Refund request", "**Angry customer**") names one of them.
         if headingIsExample || SectionNames.isExample(string(range)) { unit.isExample = true }
         units.append(unit)
-        headingStack.append((level, units.count - 1, currentSections.last?.start, currentQuotedPrompt))
+        headingStack.append((level, units.count - 1, section, currentQuotedPrompt))
         pendingLeadIn = nil
     }
 
@@ -1470,7 +1474,7 @@ struct SegmenterState {
 
     /// Drops the headings opened in a section or quoted prompt that has just ended.
     /// With crossed tags one may sit under a heading still open, so the whole
-    /// stack is filtered; it holds at most seven.
+    /// stack is filtered; it holds seven a scope at most.
     mutating func endHeadingsOfClosedScopes() {
         guard !headingStack.isEmpty else { return }
         headingStack.removeAll { heading in
