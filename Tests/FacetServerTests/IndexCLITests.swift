@@ -97,6 +97,39 @@ final class IndexCLITests: XCTestCase {
         XCTAssertTrue(try facet(["index", "search", "heron"]).1.contains("Heron voice"), "the rows before the error are imported")
     }
 
+    /// Ctrl-C pressed while a file is read, whose read then fails, stops the import there:
+    /// it went on to the next file (and showed it) before stopping.
+    func testCtrlCDuringAReadThatFailsStopsBeforeTheNextFile() throws {
+        let fifo = directory.appendingPathComponent("rows.jsonl").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let good = directory.appendingPathComponent("good.jsonl")
+        try #"{"dimension":"style","preference":"Heron voice","description":"Sound like a patient heron."}"#.write(to: good, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = ServerProcess.binary
+        process.arguments = ["index", "import", fifo, good.path]
+        process.environment = ProcessInfo.processInfo.environment.merging(["FACET_INDEX": index]) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Opening blocks until facet opens the pipe to read, after it set up its Ctrl-C handling.
+        let writer = try XCTUnwrap(FileHandle(forWritingAtPath: fifo))
+        kill(process.processIdentifier, SIGINT)
+        usleep(300_000)  // the handler sets its flag on another thread
+        // Then a row longer than the reader takes: the read fails. Writes after it stop reading fail too.
+        signal(SIGPIPE, SIG_IGN)
+        let chunk = Data(repeating: UInt8(ascii: "x"), count: 1 << 20)
+        for _ in 0..<257 { do { try writer.write(contentsOf: chunk) } catch { break } }
+        try? writer.close()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130, stdout + stderr)
+        XCTAssertTrue(stderr.contains("rows.jsonl: reading stopped at line 1: a row longer than 256 MB"), stderr)
+        XCTAssertTrue(stdout.contains("interrupted: the rows imported so far are kept"), stdout)
+        XCTAssertFalse(stdout.contains("good.jsonl"), stdout)
+    }
+
     /// In a JSON array, a read error names the line the unfinished element began on:
     /// it named the line the scan had reached, inside that element.
     func testAReadErrorInAnArrayNamesTheLineTheElementBegan() throws {
