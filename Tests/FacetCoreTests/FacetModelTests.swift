@@ -205,6 +205,10 @@ final class FacetModelTests: XCTestCase {
         XCTAssertEqual(kept.count, 1, "\(kept)")
         XCTAssertLessThan(kept[0].confidence, FacetModel.shared.unsupported)
         XCTAssertGreaterThanOrEqual(kept[0].confidence, FacetModel.fallback)
+        // So does a sentence of prose that opens with a verb telling what to do; a statement does not.
+        let prose = Analyzer.analyze("You are Nova, a travel assistant.\n\nPlan trips for families. Keep itineraries realistic. Birds sing in the morning.\n")
+        XCTAssertEqual(prose.facets[2].facets, [.task], "\(prose.facets[2].assignments)")
+        XCTAssertEqual(prose.facets[3].facets, [])
         // A message's title keeps none; the first item of a list is no title.
         XCTAssertEqual(Analyzer.analyze("Meet your new travel buddy\n\nYou are the support assistant of Acme.\n").facets[0].facets, [])
         XCTAssertEqual(Analyzer.analyze("- Meet your new travel buddy\n- You are the support assistant of Acme.\n").facets[0].facets.count, 1)

@@ -83,6 +83,11 @@ struct CompiledLexicon: Sendable {
         substringsByPrefix = WordLists(prefixes)
     }
 
+    /// The one-word task entries read at a unit's start: verbs that open an instruction.
+    var startWords: [UInt64] {
+        entries.filter { $0.startOnly && $0.facet == .task && $0.hashes.count == 1 }.map { $0.hashes[0] }
+    }
+
     @inline(__always)
     static func prefixKey(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8) -> UInt64 { UInt64(b0) << 16 | UInt64(b1) << 8 | UInt64(b2) }
 

@@ -211,15 +211,24 @@ enum UnitFeatures {
         if number { fixed(Fixed.number, 1) }
     }
 
-    /// A list item, a unit under a heading or in an XML section, or one that
-    /// says "you", but not a heading: the shapes instructions take. Plain prose statements ("Birds
+    /// A list item, a unit under a heading or in an XML section, one that
+    /// says "you" or one that opens with a verb telling what to do ("Keep
+    /// itineraries realistic."), but not a heading: the shapes instructions take. Plain prose statements ("Birds
     /// sing in the morning.") are not, and keep no facet the model is unsure of.
     static func isInstructionShaped(_ unit: Unit, tokens: UnsafeBufferPointer<Token>) -> Bool {
         if unit.kind == .heading { return false }  // its section's units decide (SectionSummary)
         if unit.kind == .listItem || unit.parentHeading != nil || !unit.enclosingSections.isEmpty { return true }
         let you = Cue.you, your = Cue.your
+        if let first = tokens.first, imperativeOpeners.contains(first.hash) { return true }
         return tokens.contains { $0.hash == you || $0.hash == your }
     }
+
+    /// Words that open an imperative sentence: the verbs the lexicon reads as a
+    /// task at a unit's start, those negative-only takes for an alternative, and
+    /// a few more openers of instructions.
+    static let imperativeOpeners = WordSet(
+        CompiledLexicon.shared.startWords + NegativeOnly.imperatives.hashes
+            + ["always", "never", "avoid", "please", "do", "don't", "keep", "stay", "let", "feel", "remain", "refuse", "decline"].map(Tokenizer.hash))
 
     /// A bracketed blank for the reader to fill, as output templates have
     /// ("**App Title**: [Optimized title]", "[Action] → [Owner]"): "[" then a
