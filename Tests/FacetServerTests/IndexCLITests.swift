@@ -16,6 +16,14 @@ final class IndexCLITests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// Makes the file 257 MB long with zero bytes and no line break (sparse: it takes
+    /// no room), past the longest row the reader takes.
+    func growPastTheLongestRow(_ file: URL) throws {
+        let handle = try FileHandle(forWritingTo: file)
+        try handle.truncate(atOffset: UInt64(257 << 20))
+        try handle.close()
+    }
+
     /// Runs facet with `arguments` and this test's index; returns (status, stdout, stderr).
     func facet(_ arguments: [String]) throws -> (Int32, String, String) {
         try runFacet(arguments, environment: ["FACET_INDEX": index])  // never the user's cache
@@ -84,10 +92,7 @@ final class IndexCLITests: XCTestCase {
         not json at all
 
         """.write(to: rows, atomically: true, encoding: .utf8)
-        // Then 257 MB of zero bytes with no line break (sparse: it takes no room).
-        let handle = try FileHandle(forWritingTo: rows)
-        try handle.truncate(atOffset: UInt64(257 << 20))
-        try handle.close()
+        try growPastTheLongestRow(rows)
         let (status, out, err) = try facet(["index", "import", rows.path])
         XCTAssertEqual(status, 1, out + err)
         XCTAssertTrue(out.contains("long.jsonl: 2 rows, 1 new preferences, 0 new system messages, 1 skipped"), out + err)
@@ -141,9 +146,7 @@ final class IndexCLITests: XCTestCase {
         "description":"
 
         """.write(to: rows, atomically: true, encoding: .utf8)
-        let handle = try FileHandle(forWritingTo: rows)
-        try handle.truncate(atOffset: UInt64(257 << 20))
-        try handle.close()
+        try growPastTheLongestRow(rows)
         let (status, out, err) = try facet(["index", "import", rows.path])
         XCTAssertEqual(status, 1, out + err)
         XCTAssertTrue(out.contains("long.json: 1 rows, 1 new preferences"), out + err)
