@@ -79,6 +79,22 @@ final class SentenceSplitterTests: XCTestCase {
         XCTAssertEqual(texts("Use the tool\n`web_search` again"), ["Use the tool", "`web_search` again"])
     }
 
+    /// A number after a joining word went on only before a word in lower case: a
+    /// joining word in title case ("Respond Within"), a unit on the number ("24h")
+    /// and a stop right after it ("within / 180-300.") started a sentence of their own.
+    func testANumberFinishesThePhraseItsJoiningWordOpened() {
+        for text in ["Respond Within\n180-300 days.", "Respond within\n24h.", "Respond within\n180-300.",
+                     "Reply within\n24h to every ticket.", "Answer in at most\n3 sentences, then stop.",
+                     "Keep it under\n200"] {
+            XCTAssertEqual(texts(text), [text], text)
+        }
+        // Without a joining word the lines stay apart, whatever follows the number.
+        XCTAssertEqual(texts("Plans\n180-300."), ["Plans", "180-300."])
+        XCTAssertEqual(texts("Top Tips\n24h."), ["Top Tips", "24h."])
+        XCTAssertEqual(texts("Offer the user one of these plans depending on their needs\n12 months."),
+                       ["Offer the user one of these plans depending on their needs", "12 months."])
+    }
+
     /// An abbreviation ending a line held the sentence only until the break.
     func testAnAbbreviationAtTheEndOfALineHoldsTheSentence() {
         for text in ["Please contact Dr.\nSmith for help with billing questions and refunds today.",

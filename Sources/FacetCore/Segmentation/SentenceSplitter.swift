@@ -248,7 +248,10 @@ enum SentenceSplitter {
     /// (on a joining word such as "for" or "most"; before a variable, also any word
     /// in lower case ending a line of wrapped prose) and the number or variable go
     /// on in words, so a table's rows, "0 = Low / 1 = High", a title over "9 equal
-    /// tiles" and "... depending on their needs / 1 month costs $10." stay apart.
+    /// tiles" and "... depending on their needs / 1 month costs $10." stay apart;
+    /// after a joining word (in any case, "Respond Within") a number may also end
+    /// the phrase: with its unit ("within / 24h."), before a stop ("within /
+    /// 180-300.") or at the end of the line.
     /// `mustJoin` (in a block of short lines that are each a unit) asks for the joining
     /// word whatever follows: "respond within / 180-300 days" is still one instruction.
     static func numberOrVariableGoesOn(_ buffer: UnsafeBufferPointer<UInt8>, after previous: Range<Int>, _ line: Range<Int>,
@@ -258,12 +261,13 @@ enum SentenceSplitter {
               numberOrVariableEnd(buffer, previous, protected: protected) == nil else { return false }
         var wordStart = previous.upperBound
         while wordStart > previous.lowerBound && ByteClass.isAlpha(buffer[wordStart - 1]) { wordStart -= 1 }
-        guard ByteClass.isLower(buffer[wordStart]) else { return false }
-        // A number needs a joining word before it ("at most / 3 times"): after any word, "... depending
-        // on their needs / 1 month costs $10." starts a line of its own.
+        // A number needs a joining word before it ("at most / 3 times"), in any case ("Respond
+        // Within / 180-300 days."): after any other word, "... depending on their needs / 1 month
+        // costs $10." starts a line of its own.
         let joins = isWord(buffer, wordStart..<previous.upperBound, of: joiningWords)
             || isWord(buffer, wordStart..<previous.upperBound, of: numberLeadIns)
-        guard joins || !mustJoin && previous.count >= 24 && !ByteClass.isDigit(buffer[line.lowerBound]) else { return false }
+        guard joins || ByteClass.isLower(buffer[wordStart]) && !mustJoin && previous.count >= 24
+                && !ByteClass.isDigit(buffer[line.lowerBound]) else { return false }
         // Columns: "Slack/Teams:      Real-time updates".
         var spaces = 0
         for index in previous {
@@ -274,7 +278,19 @@ enum SentenceSplitter {
         // Words go on after it: "3 times before", "{{order_id}} before", "`web_search` again.".
         let isVariable = !ByteClass.isDigit(buffer[line.lowerBound])
         if afterStart < line.upperBound, isVariable, [UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: ";")].contains(buffer[afterStart]) { return true }
-        return afterStart + 1 < line.upperBound && ByteClass.isSpace(buffer[afterStart]) && ByteClass.isLower(buffer[afterStart + 1])
+        var after = afterStart
+        if joins && !isVariable {
+            // After a joining word the number finishes the phrase it opened: with its unit
+            // ("within / 24h to every ticket", "within / 24h."), before the sentence's stop
+            // ("within / 180-300.") or at the end of the line.
+            while after < line.upperBound && ByteClass.isAlpha(buffer[after]) { after += 1 }
+            if after == line.upperBound { return true }
+            if [UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"),
+                UInt8(ascii: ")")].contains(buffer[after]) {
+                return after + 1 == line.upperBound || ByteClass.isSpace(buffer[after + 1])
+            }
+        }
+        return after + 1 < line.upperBound && ByteClass.isSpace(buffer[after]) && ByteClass.isLower(buffer[after + 1])
     }
 
     /// Where the number ("3", "2,500", "10%", a range: "180-300", "180–300", "180 - 300") or
