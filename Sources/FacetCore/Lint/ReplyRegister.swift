@@ -10,7 +10,12 @@
 /// upbeat poem"): it is about the reply only when that noun is a word for the
 /// way one speaks or for the reply ("a casual, friendly tone", "a casual,
 /// friendly reply"); without one, a comma still ends the phrase it is said in
-/// ("Be casual, friendly and warm"). "Slang" is
+/// ("Be casual, friendly and warm"). So it does right after a verb of making
+/// something, whose object the list opens ("Draft casual, friendly
+/// invitations", not "Write casual, friendly replies"). A noun the assistant is
+/// told to be describes the assistant, so the list before it is about the reply
+/// whatever the noun ("Be a casual, friendly presence", "You are a formal
+/// assistant"). "Slang" is
 /// about the reply when the assistant is told to use some ("use slang", "a bit
 /// of slang"), not when it is what users write ("customers write in slang").
 /// "Too formal", "overly casual" find fault with a register rather than ask for it.
@@ -35,6 +40,17 @@ enum ReplyRegister {
     /// Words of degree that may stand between a determiner and the adjective: "a very casual, relaxed dress code".
     static let degrees = WordSet(["very", "more", "less", "slightly", "fairly", "quite", "rather", "somewhat", "really", "extremely",
                                   "highly"].map(Tokenizer.hash))
+    /// Verbs of making something, whose object an adjective right after them opens:
+    /// "draft casual, friendly invitations", "create formal, clear documents".
+    static let makingVerbs = WordSet(["draft", "drafts", "drafting", "write", "writes", "writing", "compose", "composing", "create",
+                                      "creating", "prepare", "preparing", "produce", "producing", "generate", "generating", "design",
+                                      "designing", "craft", "crafting", "make", "making", "plan", "planning", "organize", "organise",
+                                      "organizing", "organising", "suggest", "suggesting", "recommend", "recommending", "propose",
+                                      "proposing", "host", "hosting", "arrange", "arranging"].map(Tokenizer.hash))
+    /// Before a determiner, words that make the noun phrase what the assistant is:
+    /// "be a casual, friendly presence", "you are a formal assistant", "act as a ...".
+    static let beingVerbs = WordSet(["be", "being", "become", "remain", "stay"].map(Tokenizer.hash))
+    static let are = Tokenizer.hash("are"), youAre = Tokenizer.hash("you're"), act = Tokenizer.hash("act"), asWord = Tokenizer.hash("as")
     /// After a determiner, how many words a list of adjectives may run to its noun: "a casual, friendly, warm and upbeat tone".
     static let listReach = 5
 
@@ -57,21 +73,37 @@ enum ReplyRegister {
             if tokens[first].hash == slang { return asksForSlang(tokens, at: first) }
             if first > tokens.startIndex && excess.contains(tokens[first - 1].hash) { return false }
             if adverbs.contains(tokens[first].hash) { return true }
-            if followsADeterminer(tokens, adjectiveStart: first, bytes: bytes) { return beforeARegisterNoun(tokens, adjectiveEnd: end, bytes: bytes) }
+            if let determiner = determiner(tokens, adjectiveStart: first, bytes: bytes) {
+                return describesTheAssistant(tokens, determiner: determiner) || beforeARegisterNoun(tokens, adjectiveEnd: end, bytes: bytes)
+            }
+            if first > tokens.startIndex && makingVerbs.contains(tokens[first - 1].hash) && spaced(tokens, first - 1, bytes) {
+                return beforeARegisterNoun(tokens, adjectiveEnd: end, bytes: bytes)
+            }
             return saidOfTheReply(tokens, adjectiveEnd: end, bytes: bytes)
         }
     }
 
-    /// Whether a determiner, perhaps with a word of degree after it, stands right
-    /// before the adjective starting at `first`: "a casual", "your very formal".
-    static func followsADeterminer(_ tokens: ArraySlice<Token>, adjectiveStart first: Int, bytes: [UInt8]) -> Bool {
+    /// Where the determiner stands when one, perhaps with a word of degree after it,
+    /// stands right before the adjective starting at `first`: "a casual", "your very formal".
+    static func determiner(_ tokens: ArraySlice<Token>, adjectiveStart first: Int, bytes: [UInt8]) -> Int? {
         var index = first - 1
-        guard index >= tokens.startIndex, spaced(tokens, index, bytes) else { return false }
+        guard index >= tokens.startIndex, spaced(tokens, index, bytes) else { return nil }
         if degrees.contains(tokens[index].hash) {
             index -= 1
-            guard index >= tokens.startIndex, spaced(tokens, index, bytes) else { return false }
+            guard index >= tokens.startIndex, spaced(tokens, index, bytes) else { return nil }
         }
-        return determiners.contains(tokens[index].hash)
+        return determiners.contains(tokens[index].hash) ? index : nil
+    }
+
+    /// Whether the noun phrase opening with the determiner at `index` is what the
+    /// assistant is told it is: "be a", "you are a", "you're the", "act as a".
+    static func describesTheAssistant(_ tokens: ArraySlice<Token>, determiner index: Int) -> Bool {
+        guard index > tokens.startIndex else { return false }
+        let before = tokens[index - 1].hash
+        if beingVerbs.contains(before) || before == youAre { return true }
+        guard index - 1 > tokens.startIndex else { return false }
+        let twoBefore = tokens[index - 2].hash
+        return before == are && twoBefore == you || before == asWord && twoBefore == act
     }
 
     /// Whether only spaces stand between the token at `index` and the next one.

@@ -23,7 +23,10 @@ struct ConflictingInstructions: LintRule {
     complaint and is not counted; after "a", "the" or "your", adjectives \
     joined by commas or "and" still stand before their noun, so "a casual, \
     friendly invitation" is not counted either, but "a casual, friendly \
-    reply" is; nor is "too formal", which finds fault; "slang" when the assistant is told to use \
+    reply" is, and so do they right after a verb of making something, "draft \
+    casual, friendly invitations"; a noun the assistant is told to be \
+    describes the assistant, so "be a casual, friendly presence" and "you are \
+    a formal assistant" count; nor is "too formal", which finds fault; "slang" when the assistant is told to use \
     some, not "customers write in slang");
     - output: "only JSON" vs "bullet points", "Markdown", "a table" ("all \
     input is raw JSON" is about the input, and a unit \
