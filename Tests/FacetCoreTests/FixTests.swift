@@ -116,6 +116,8 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed("**If possible:** cite your sources.\n", rule: "weak-instruction"), "Cite your sources.\n")
         XCTAssertEqual(fixed("*If possible:* cite your sources.\n", rule: "weak-instruction"), "Cite your sources.\n")
         XCTAssertEqual(fixed("*Ideally,* cite your sources.\n", rule: "weak-instruction"), "Cite your sources.\n")
+        XCTAssertEqual(fixed("__Ideally,__ cite your sources.\n", rule: "weak-instruction"), "Cite your sources.\n")
+        XCTAssertEqual(fixed("_Maybe_ add a table.\n", rule: "weak-instruction"), "Add a table.\n")
         XCTAssertEqual(fixed("**If possible**: cite your sources.\n", rule: "weak-instruction"), "Cite your sources.\n")
         XCTAssertEqual(fixed("Be brief, **if possible,** and polite.\n", rule: "weak-instruction"), "Be brief and polite.\n")
         // Marks around more than the hedge stay: only the hedge goes.

@@ -9,7 +9,8 @@ struct Token {
 }
 
 /// Splits text into words: ASCII letters and digits, apostrophes and hyphens or
-/// underscores inside words, and non-ASCII letters. Folds ASCII and Latin-1
+/// underscores inside words (not around them: "__Ideally,__" and "_never_" are
+/// emphasis, their words "ideally" and "never"), and non-ASCII letters. Folds ASCII and Latin-1
 /// capitals to lower case, and ’ to ', so cues match however they are written.
 enum Tokenizer {
     static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -42,7 +43,7 @@ enum Tokenizer {
             // Skip separators.
             let b = buffer[i]
             if b < 0x80 {
-                if !ByteClass.isAlnum(b) && b != UInt8(ascii: "_") { i += 1; continue }
+                if !ByteClass.isAlnum(b) { i += 1; continue }
             } else if let skip = separatorLength(buffer, i, end) {
                 i += skip
                 continue
@@ -51,6 +52,9 @@ enum Tokenizer {
             var h = fnvOffset
             var isNumber = ByteClass.isDigit(b)
             let startsUpper = ByteClass.isUpper(b) || (b == 0xC3 && i + 1 < end && buffer[i + 1] >= 0x80 && buffer[i + 1] <= 0x9E)
+            // The hash and end of the word before its latest run of underscores: it does
+            // not end with one ("_never_").
+            var beforeUnderscores = (hash: h, end: i)
             while i < end {
                 let c = buffer[i]
                 // Most bytes of a word are small letters: one test, not the general ones below.
@@ -61,9 +65,13 @@ enum Tokenizer {
                     continue
                 }
                 if c < 0x80 {
-                    if ByteClass.isAlnum(c) || c == UInt8(ascii: "_") {
+                    if c == UInt8(ascii: "_") {
+                        if buffer[i - 1] != UInt8(ascii: "_") { beforeUnderscores = (h, i) }
+                        h = mix(h, c)
+                        i += 1
+                    } else if ByteClass.isAlnum(c) {
                         h = mix(h, ByteClass.lower(c))
-                        if !ByteClass.isDigit(c) { isNumber = isNumber && (c == UInt8(ascii: "_")) }
+                        if !ByteClass.isDigit(c) { isNumber = false }
                         i += 1
                     } else if (c == UInt8(ascii: "'") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") && isNumber)
                                 && i + 1 < end && ByteClass.isAlnum(buffer[i + 1]) {
@@ -90,6 +98,7 @@ enum Tokenizer {
                 }
             }
             if i == start { i += 1; continue }
+            if buffer[i - 1] == UInt8(ascii: "_") { (h, i) = beforeUnderscores }
             let isNumberWord = !isNumber && numberWordFilter.mayContain(h) && numberWords.contains(h)
             tokens.append(Token(hash: h, range: start..<i, isNumber: isNumber || isNumberWord, startsUpper: startsUpper))
         }

@@ -25,7 +25,8 @@ struct WeakInstruction: LintRule {
     (not the comma that ends an opening clause: "When greeting the user, joke", \
     nor one after a hedge that follows a word, which opens what comes next: "You \
     should probably, if needed, ask" becomes "You should, if needed, ask"), or \
-    the marks that set it apart ("**Try to**", "**If possible:**", "(if \
+    the marks that set it apart ("**Try to**", "**If possible:**", \
+    "__Ideally,__", "(if \
     possible)", "— if possible —"), or a colon after an opening hedge ("If \
     possible: cite" becomes "Cite"); "try to not" becomes "do not", "should try to not" "should not" and \
     "always try to not" "never"; "should probably" keeps "should". "It would be \
