@@ -41,7 +41,9 @@ struct WeakInstruction: LintRule {
     "If you can" followed by its verb is a condition ("if you can find relevant \
     news"), not a hedge. "try to" counts only at the start of an instruction or right after "and" \
     ("Add the dependencies and try to avoid `npm i`"), so "users who try to \
-    bypass the rules" is left alone; so does "possibly" ("Possibly add a \
+    bypass the rules" is left alone, and so is "users who log in and try to \
+    bypass the rules", where "and" joins the verbs of a relative clause \
+    ("who", "which") whose subject tries; so does "possibly" ("Possibly add a \
     chart"): elsewhere it qualifies a noun or another verb ("and possibly \
     multiple examples", "how to possibly update one's understanding"). A hedge whose unit, or the next, says what \
     to do otherwise ("If possible, call the user by name; otherwise say 'you'", \
@@ -97,6 +99,9 @@ struct WeakInstruction: LintRule {
                     // "Add the dependencies and try to avoid `npm i`": "and" starts a second instruction.
                     let afterAnd = phrase != "possibly" && before.last?.hash == Self.andWord
                     guard afterAnd || before.allSatisfy({ Self.leaders.contains($0.hash) }) else { continue }
+                    // "Block users who log in and try to bypass the rules": "and" joins the verbs of a
+                    // relative clause, whose subject tries, not the model.
+                    if afterAnd, Self.inRelativeClause(before, context.source.bytes) { continue }
                 }
                 // "... if you can find relevant news": a condition with its verb, not a hedge.
                 if phrase == "if you can", Self.verbFollows(match, in: tokens, context.source.bytes) { continue }
@@ -184,6 +189,17 @@ struct WeakInstruction: LintRule {
     }
 
     static let conjunctions = WordSet(["and", "or", "but", "then", "so"].map(Tokenizer.hash))
+
+    /// Words that open a relative clause about someone else: "users who ...", "scripts which ...".
+    static let relativePronouns = WordSet(["who", "which"].map(Tokenizer.hash))
+
+    /// Whether the words before "and" open a relative clause that nothing has closed
+    /// (no punctuation but spaces after the pronoun): "users who log in and".
+    static func inRelativeClause(_ before: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
+        guard let pronoun = before.lastIndex(where: { relativePronouns.contains($0.hash) }), pronoun + 1 < before.endIndex else { return false }
+        let clause = before[pronoun].range.upperBound..<before[before.endIndex - 1].range.lowerBound
+        return bytes[clause].allSatisfy { ByteClass.isAlnum($0) || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "-") }
+    }
 
     /// Past participles "ideally" describes a fact with ("ideally suited", "ideally located").
     static let ideallyOfAFact = WordSet(["suited", "placed", "positioned", "located", "situated", "equipped", "matched"].map(Tokenizer.hash))
