@@ -51,7 +51,9 @@ struct WeakInstruction: LintRule {
     is optional on purpose and is left alone too, as is a hedge in quotation \
     marks or `code` (words to say verbatim), or in parentheses whose words all \
     start with a capital ("C Tier: (Maybe Skip It)"): a label names a \
-    category rather than giving an instruction. "When possible", "where \
+    category rather than giving an instruction. "You may want to" or "you \
+    might want to" with only the ":" of a lead-in after it ("Next, you may \
+    want to:" over a list) offers the items below as options. "When possible", "where \
     possible" and "whenever possible" are not reported: they say when the \
     instruction applies ("use the `--no-pager` flag when possible"), and \
     reviewers of real prompts found nearly all of them deliberate.
@@ -102,6 +104,10 @@ struct WeakInstruction: LintRule {
                     // "Block users who log in and try to bypass the rules": "and" joins the verbs of a
                     // relative clause, whose subject tries, not the model.
                     if afterAnd, Self.inRelativeClause(before, context.source.bytes) { continue }
+                }
+                // "Next, you may want to:" over a list offers its items as options: no instruction is hedged.
+                if Self.offersOptions.contains(phrase), Self.endsLeadIn(match.range.upperBound, unit: context.document.units[unit].range, context.source.bytes) {
+                    continue
                 }
                 // "... if you can find relevant news": a condition with its verb, not a hedge.
                 if phrase == "if you can", Self.verbFollows(match, in: tokens, context.source.bytes) { continue }
@@ -199,6 +205,15 @@ struct WeakInstruction: LintRule {
         guard let pronoun = before.lastIndex(where: { relativePronouns.contains($0.hash) }), pronoun + 1 < before.endIndex else { return false }
         let clause = before[pronoun].range.upperBound..<before[before.endIndex - 1].range.lowerBound
         return bytes[clause].allSatisfy { ByteClass.isAlnum($0) || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "-") }
+    }
+
+    /// Hedges that, with nothing after them but the ":" of a lead-in, offer the items below as options.
+    static let offersOptions: Set<String> = ["you might want to", "you may want to"]
+
+    /// Whether only a ":" (and spaces) follows `offset` to the end of the unit.
+    static func endsLeadIn(_ offset: Int, unit: Range<Int>, _ bytes: [UInt8]) -> Bool {
+        let rest = bytes[offset..<unit.upperBound].filter { $0 != UInt8(ascii: " ") }
+        return rest.count == 1 && rest[0] == UInt8(ascii: ":")
     }
 
     /// Past participles "ideally" describes a fact with ("ideally suited", "ideally located").
