@@ -33,7 +33,13 @@ struct DuplicateInstruction: LintRule {
     You are the support agent." and "## Sales agent / You are the sales \
     agent."): the same rule under each is said once to each agent. Nor are two \
     versions of a prompt in a file that collects them ("## Version 1", "Version \
-    2:", "## 2024-10-20"). A unit outside them is compared with all. A sentence \
+    2:", "## 2024-10-20"), nor the sections of two operations or tools: \
+    headings that open with a verb of an operation ("## Cancel pending order", \
+    "## Exchange delivered order"), lead-ins or headings that open with "for", \
+    "when" or "if" ("For the `grep` tool:", "For the `file_glob` tool:"), or \
+    a tool's name ("## `read_file`"); each is read when that operation is done \
+    or that tool used, so a step repeated under each ("The user must provide a \
+    payment method.") is said once to each. A unit outside them is compared with all. A sentence \
     that points back with "this", "these" or "those" is a copy only after the \
     same sentence or heading: "## update_doc / Updates the document. Never use \
     this function unless a document exists." and the same under "## comment_doc" \
@@ -95,7 +101,8 @@ struct DuplicateInstruction: LintRule {
         }
         // Units are compared only within their quoted prompt, and two persona sections'
         // units not with each other (a unit in none is compared with all).
-        let scopes = Self.quotedPromptScopes(units, context.document)
+        let quotedScopes = Self.quotedPromptScopes(units, context.document)
+        var scopes = OperationScopes(context)
         let versions = Self.versions(context.document)
         let variables = context.document.variables.map(\.range)  // sorted by start, as units are
         var nextVariable = 0
@@ -141,10 +148,12 @@ struct DuplicateInstruction: LintRule {
         var recent: [Int] = []
         var findings: [Finding] = []
         for (position, unit) in units.enumerated() {
-            let scope = scopes[position], persona = context.persona(of: unit), version = versions.isEmpty ? 0 : versions[unit]
-            // Versions of a prompt are compared as personas are: a unit in none with all.
+            let scope = quotedScopes[position], persona = context.persona(of: unit), version = versions.isEmpty ? 0 : versions[unit]
+            // Versions of a prompt are compared as personas are: a unit in none with all; so are
+            // the sections of two operations or tools ("## Cancel order", "For the `grep` tool:").
             func sameAgent(_ signature: Int) -> Bool {
                 PersonaSections.sameAgent(signaturePersonas[signature], persona) && PersonaSections.sameAgent(signatureVersions[signature], version)
+                    && !scopes.apart(signatureUnits[signature], unit)
             }
             words.removeAll(keepingCapacity: true)
             var negated = false

@@ -1,0 +1,75 @@
+/// Sections that each describe one operation or tool, for `DuplicateInstruction`:
+/// "## Cancel order" and "## Exchange order" (headings that open with a verb of
+/// an operation), "For the `grep` tool:" and "For the `file_glob` tool:" (lead-ins
+/// or headings that open with "for", "when" or "if"), "## `read_file`" (a tool's
+/// name). Each is read on its own, when that operation is done or that tool
+/// used, so a step or rule repeated under two of them ("Obtain the user id.",
+/// "Use the current directory if you do not know the path.") is said once to
+/// each, not twice. Two units are apart when the headings and lead-ins above
+/// them part at two such labels of different wording; a unit under none of them
+/// is compared with all.
+final class OperationScopes {
+    let context: LintContext
+    /// Per heading or lead-in (by unit index) looked at, whether it names an operation or tool.
+    private var labels: [Int: Bool] = [:]
+
+    init(_ context: LintContext) { self.context = context }
+
+    /// Whether units `a` and `b` sit in the sections of two different operations or tools.
+    func apart(_ a: Int, _ b: Int) -> Bool {
+        let (first, second) = (chain(a), chain(b))
+        guard let parting = (0..<min(first.count, second.count)).first(where: { first[$0] != second[$0] }) else { return false }
+        let (x, y) = (first[parting], second[parting])
+        guard namesAnOperation(x), namesAnOperation(y) else { return false }
+        return context.text(x).lowercased() != context.text(y).lowercased()
+    }
+
+    /// The headings above a unit, outermost first, then the lead-in of its list.
+    func chain(_ unit: Int) -> [Int] {
+        let units = context.document.units
+        var chain: [Int] = []
+        if let leadIn = units[unit].leadIn { chain.append(leadIn) }
+        var heading = units[unit].parentHeading
+        while let index = heading, chain.count < 16 {
+            chain.append(index)
+            heading = units[index].parentHeading
+        }
+        return chain.reversed()
+    }
+
+    func namesAnOperation(_ label: Int) -> Bool {
+        if let known = labels[label] { return known }
+        let known = Self.namesAnOperation(context.tokens(label), context.source.bytes, context.document.units[label].range)
+        labels[label] = known
+        return known
+    }
+
+    /// A label that opens (after any numbering) with a verb of an operation, with "for",
+    /// "when" or "if" and more words, or with a tool's name (`code`, or a word with "_").
+    static func namesAnOperation(_ tokens: ArraySlice<Token>, _ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        guard let first = tokens.firstIndex(where: { !$0.isNumber }) else { return false }
+        let word = tokens[first]
+        if operationVerbs.contains(word.hash) { return true }
+        if scopeOpeners.contains(word.hash) { return tokens.endIndex - first >= 2 }
+        // "## `read_file`", "## update_doc": a tool's name.
+        let opening = bytes[range].drop { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: " ") }
+        return opening.first == UInt8(ascii: "`") || bytes[word.range].contains(UInt8(ascii: "_"))
+    }
+
+    static let scopeOpeners = WordSet(["for", "when", "whenever", "if"].map(Tokenizer.hash))
+
+    /// Verbs a section describing an operation is named by: "Book flight", "Cancel
+    /// pending order", "Modify items". Not "use" ("Use cases"), nor verbs that more
+    /// often name a topic.
+    static let operationVerbs = WordSet(["book", "rebook", "cancel", "modify", "change", "update", "edit", "return", "exchange",
+                                         "refund", "compensate", "create", "delete", "remove", "add", "reset", "transfer", "upgrade",
+                                         "downgrade", "track", "pay", "send", "schedule", "reschedule", "verify", "find", "get",
+                                         "read", "write", "open", "close", "submit", "apply", "renew", "restore", "move", "rename",
+                                         "run", "call", "confirm", "approve", "reject", "escalate", "replace", "purchase", "buy",
+                                         "sell", "ship", "subscribe", "unsubscribe", "register", "upload", "download", "import",
+                                         "export", "install", "uninstall", "deploy", "merge", "commit", "push", "pull", "fetch",
+                                         "insert", "view", "generate", "fix", "translate", "convert", "calculate", "assign",
+                                         "invite", "share", "archive", "start", "stop", "pause", "resume", "enable", "disable",
+                                         "configure", "grant", "revoke", "block", "unblock", "check", "search", "claim", "release",
+                                         "hold", "list", "lookup", "look"].map(Tokenizer.hash))
+}
