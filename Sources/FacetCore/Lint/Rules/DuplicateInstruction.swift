@@ -22,7 +22,10 @@ struct DuplicateInstruction: LintRule {
 
     Not compared: headings, examples (including the turns of a written-out \
     dialogue), lead-ins ending in ":" (or the full-width "："), `<…>` delimiters, \
-    bare URLs and shell commands ("npx wrangler deploy"), fields and parameters \
+    bare URLs and shell commands ("npx wrangler deploy"), a unit that opens \
+    with "For example", "For instance", "E.g." or "Example:" (an example of \
+    what the instruction before it asks: "For example `\\[x^2\\]`" and "For \
+    example `\\(x^2\\)`" show two notations), fields and parameters \
     of a schema (`<type>Type of the document</type>`, "`path` (string): The \
     folder."), a marker that closes a block ("--- End of X ---", never a copy of \
     "--- X ---"), and schema or code lines (a `//` comment, `=>`) and lines of \
@@ -318,6 +321,7 @@ struct DuplicateInstruction: LintRule {
             return true
         }
         if isLinkOrCommand(bytes, range) { return true }
+        if opensWithExample(bytes, range) { return true }
         if isFieldOrMarker(bytes, range) { return true }
         if bytes[first] == UInt8(ascii: "<") && bytes[last] == UInt8(ascii: ">") { return true }
         // "//" but not the one in "https://"; most units hold neither "/" nor "=", found by memchr.
@@ -332,6 +336,18 @@ struct DuplicateInstruction: LintRule {
             i = equals + 1
         }
         return false
+    }
+
+    /// Openings of a unit that shows an example rather than giving an instruction:
+    /// "For example \[y = x^2\]" and "For example \(y = x^2\)" show two notations.
+    static let exampleOpenings: [[UInt8]] = ["for example", "for instance", "e.g.", "example:"].map { Array($0.utf8) }
+
+    /// Whether the unit opens with `exampleOpenings`, in any case.
+    static func opensWithExample(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard let first = range.first, bytes[first] | 0x20 == UInt8(ascii: "f") || bytes[first] | 0x20 == UInt8(ascii: "e") else { return false }
+        return exampleOpenings.contains { opening in
+            opening.count <= range.count && zip(bytes[range].prefix(opening.count), opening).allSatisfy { ByteClass.lower($0) == $1 }
+        }
     }
 
     /// A bare URL (a page listed under its heading) or a shell command ("npx
