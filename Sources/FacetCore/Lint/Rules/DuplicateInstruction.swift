@@ -25,7 +25,10 @@ struct DuplicateInstruction: LintRule {
     bare URLs and shell commands ("npx wrangler deploy"), a unit that opens \
     with "For example", "For instance", "E.g." or "Example:" (an example of \
     what the instruction before it asks: "For example `\\[x^2\\]`" and "For \
-    example `\\(x^2\\)`" show two notations), fields and parameters \
+    example `\\(x^2\\)`" show two notations), a title listed in a table of \
+    contents and repeated as the label of its part ("Ask the model to adopt a \
+    persona" and "Tactic: Ask the model to adopt a persona", each a line with no \
+    full stop), fields and parameters \
     of a schema (`<type>Type of the document</type>`, "`path` (string): The \
     folder."), a marker that closes a block ("--- End of X ---", never a copy of \
     "--- X ---"), and schema or code lines (a `//` comment, `=>`) and lines of \
@@ -230,7 +233,8 @@ struct DuplicateInstruction: LintRule {
                     for candidate in recent.reversed() where !counted.contains(candidate) {
                         counted.append(candidate)
                         guard signatureScopes[candidate] == scope, sameAgent(candidate), signatureNegated[candidate] == negated,
-                              !Contrast.opposed(signatureContrast[candidate], contrast), sameReferent(candidate) else { continue }
+                              !Contrast.opposed(signatureContrast[candidate], contrast), sameReferent(candidate),
+                              !Self.listedAndLabelledTitle(context, signatureUnits[candidate], unit) else { continue }
                         // One copy adds words to the other; a word swapped on both sides is
                         // another instruction, even for one the unit already holds.
                         let otherBag = signatureBags[bagStarts[candidate]..<bagStarts[candidate + 1]]
@@ -335,6 +339,35 @@ struct DuplicateInstruction: LintRule {
             if bytes[equals + 1] == UInt8(ascii: ">") { return true }
             i = equals + 1
         }
+        return false
+    }
+
+    /// Whether two units are the same title, once listed (a line of a table of
+    /// contents) and once under a label that heads its part ("Tactic: Ask the model
+    /// to adopt a persona"): each a whole line with no full stop, one the other
+    /// after a capitalised word and ": ".
+    static func listedAndLabelledTitle(_ context: LintContext, _ a: Int, _ b: Int) -> Bool {
+        let bytes = context.source.bytes
+        func title(_ unit: Int) -> ArraySlice<UInt8>? {
+            let range = context.document.units[unit].range
+            guard let last = range.last, !".!?:;".utf8.contains(bytes[last]) else { return nil }
+            let lines = context.source.lines
+            let line = lines.line(containing: range.lowerBound)
+            guard lines.line(containing: range.upperBound) == line, range.upperBound == lines.lineContentEnd(line),
+                  bytes[lines.lineStarts[line]..<range.lowerBound].allSatisfy(ByteClass.isSpace) else { return nil }
+            return bytes[range]
+        }
+        guard let x = title(a), let y = title(b) else { return false }
+        func unlabelled(_ text: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+            guard let first = text.first, ByteClass.isUpper(first) else { return nil }
+            let word = text.prefix { ByteClass.isAlpha($0) }
+            guard word.count >= 2, word.dropFirst().allSatisfy(ByteClass.isLower) else { return nil }
+            let rest = text[word.endIndex...]
+            guard rest.starts(with: ": ".utf8) else { return nil }
+            return rest.dropFirst(2)
+        }
+        if let inner = unlabelled(x), inner.elementsEqual(y) { return true }
+        if let inner = unlabelled(y), inner.elementsEqual(x) { return true }
         return false
     }
 
