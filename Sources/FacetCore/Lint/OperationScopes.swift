@@ -2,12 +2,12 @@
 /// "## Cancel order" and "## Exchange order" (headings that open with a verb of
 /// an operation), "For the `grep` tool:" and "For the `file_glob` tool:" (lead-ins
 /// or headings that open with "for", "when" or "if"), "## `read_file`" (a tool's
-/// name). Each is read on its own, when that operation is done or that tool
+/// name), "## Namespace: gmail" and "## Namespace: gcal" (one label, two names). Each is read on its own, when that operation is done or that tool
 /// used, so a step or rule repeated under two of them ("Obtain the user id.",
 /// "Use the current directory if you do not know the path.") is said once to
-/// each, not twice. Two units are apart when the headings and lead-ins above
-/// them part at two such labels of different wording; a unit under none of them
-/// is compared with all.
+/// each, not twice. Two units are apart when a heading or lead-in above one and
+/// another of the same level above the other are two such labels of different
+/// wording; a unit under none of them is compared with all.
 final class OperationScopes {
     let context: LintContext
     /// Per heading or lead-in (by unit index) looked at, whether it names an operation or tool.
@@ -15,13 +15,41 @@ final class OperationScopes {
 
     init(_ context: LintContext) { self.context = context }
 
-    /// Whether units `a` and `b` sit in the sections of two different operations or tools.
+    /// Whether units `a` and `b` sit in the sections of two different operations or
+    /// tools: a heading (or lead-in) above one and another of the same level above
+    /// the other, not above both, that name two operations or two names under one label.
     func apart(_ a: Int, _ b: Int) -> Bool {
         let (first, second) = (chain(a), chain(b))
-        guard let parting = (0..<min(first.count, second.count)).first(where: { first[$0] != second[$0] }) else { return false }
-        let (x, y) = (first[parting], second[parting])
-        guard namesAnOperation(x), namesAnOperation(y) else { return false }
-        return context.text(x).lowercased() != context.text(y).lowercased()
+        let units = context.document.units
+        for x in first where !second.contains(x) {
+            for y in second where !first.contains(y) && units[x].headingLevel == units[y].headingLevel && parallel(x, y) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Whether two labels of different wording name two operations or tools.
+    func parallel(_ x: Int, _ y: Int) -> Bool {
+        let (one, other) = (context.text(x).lowercased(), context.text(y).lowercased())
+        guard one != other else { return false }
+        if namesAnOperation(x) && namesAnOperation(y) { return true }
+        // "## Namespace: gmail" and "## Namespace: gcal": one label, two names.
+        guard let label = Self.label(one) else { return false }
+        return Self.label(other) == label
+    }
+
+    /// The label of a heading or lead-in that names something after it: "namespace"
+    /// in "## Namespace: gmail", "tool" in "Tool: web_search"; one or two words of
+    /// letters before ": " and a name after it.
+    static func label(_ text: String) -> Substring? {
+        let trimmed = text.drop { $0 == "#" || $0 == "*" || $0 == " " }
+        guard let colon = trimmed.firstIndex(of: ":") else { return nil }
+        let label = trimmed[..<colon]
+        let name = trimmed[trimmed.index(after: colon)...]
+        guard name.first == " ", name.contains(where: { $0.isLetter || $0.isNumber }), !label.isEmpty,
+              label.split(separator: " ").count <= 2, label.allSatisfy({ $0.isLetter || $0 == " " }) else { return nil }
+        return label
     }
 
     /// The headings above a unit, outermost first, then the lead-in of its list.

@@ -42,8 +42,9 @@ struct DuplicateInstruction: LintRule {
     2:", "## 2024-10-20"), nor the sections of two operations or tools: \
     headings that open with a verb of an operation ("## Cancel pending order", \
     "## Exchange delivered order"), lead-ins or headings that open with "for", \
-    "when" or "if" ("For the `grep` tool:", "For the `file_glob` tool:"), or \
-    a tool's name ("## `read_file`"); each is read when that operation is done \
+    "when" or "if" ("For the `grep` tool:", "For the `file_glob` tool:"), \
+    a tool's name ("## `read_file`"), or one label with two names ("## \
+    Namespace: gmail", "## Namespace: gcal"), at the same level; each is read when that operation is done \
     or that tool used, so a step repeated under each ("The user must provide a \
     payment method.") is said once to each. A unit outside them is compared with all. A sentence \
     that points back with "this", "these" or "those" is a copy only after the \
