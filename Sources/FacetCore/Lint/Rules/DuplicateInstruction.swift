@@ -21,7 +21,8 @@ struct DuplicateInstruction: LintRule {
     different memories.
 
     Not compared: headings, examples (including the turns of a written-out \
-    dialogue), lead-ins ending in ":" (or the full-width "："), `<…>` delimiters, \
+    dialogue and the items of a list whose lead-in names them examples, \
+    "Search decision examples:"), lead-ins ending in ":" (or the full-width "："), `<…>` delimiters, \
     bare URLs and shell commands ("npx wrangler deploy"), a unit that opens \
     with "For example", "For instance", "E.g." or "Example:" (an example of \
     what the instruction before it asks: "For example `\\[x^2\\]`" and "For \
@@ -100,10 +101,17 @@ struct DuplicateInstruction: LintRule {
         let (isStopWord, isNegator, contrastBits) = (Vocabulary.shared.isStopWord, Vocabulary.shared.isNegator, Vocabulary.shared.contrastBits)
         let units = context.source.bytes.withUnsafeBufferPointer { bytes in
             var dataLines = JSONLines(context.source.lines)
+            var exampleLeadIns: [Int: Bool] = [:]
             return context.proseUnits.filter {
                 let range = context.document.units[$0].range
-                return context.document.units[$0].kind != .heading && !Self.repeatsByNature(bytes, range)
-                    && !dataLines.holds(range.lowerBound, bytes)
+                guard context.document.units[$0].kind != .heading && !Self.repeatsByNature(bytes, range)
+                    && !dataLines.holds(range.lowerBound, bytes) else { return false }
+                // The items of a list its lead-in names as examples ("Search decision examples:").
+                guard let leadIn = context.document.units[$0].leadIn else { return true }
+                if let known = exampleLeadIns[leadIn] { return !known }
+                let isExample = SectionNames.isExample(context.text(leadIn))
+                exampleLeadIns[leadIn] = isExample
+                return !isExample
             }
         }
         // Units are compared only within their quoted prompt, and two persona sections'
