@@ -39,7 +39,8 @@ struct VagueQuantifier: LintRule {
     needed ("as needed to match the screenshot", "when appropriate for the \
     context"; not "add notes as needed to the answer"); in what an \
     instruction turns down for a number it gives ("present just one, rather \
-    than many options"); after a verb that describes ("You have a lot of freedom", "a bit \
+    than many options"); in "in many cases", "in some situations" and the \
+    like, which say how often; after a verb that describes ("You have a lot of freedom", "a bit \
     anxious"), for "a lot of", "lots of", "a bit" and "a little"; where \
     "a bit", "a little", "somewhat" or "fairly" grades a quality ("a bit \
     sarcastic", "at least somewhat professional", "be mean a little"), \
@@ -93,6 +94,7 @@ struct VagueQuantifier: LintRule {
                     if examplesEnd.map({ $0 <= at }) ?? false || before.parentheses > 0 { continue }
                 }
                 if phrase == "many" && Self.asksOrBoundsMany(tokens, at) { continue }
+                if Self.frequencyPhrase(tokens, at, phraseEnd) { continue }
                 if Self.mannerOrDegree.contains(phrase) && !Self.modifiesTheNextWord(bytes, tokens, at) { continue }
                 if Self.degreeWords.contains(phrase) && Self.gradesAQuality(bytes, tokens, at, words: phraseEnd - at) { continue }
                 if Self.boundPhrases.contains(phrase) && Self.followsAsMuch(tokens, at) { continue }
@@ -427,6 +429,18 @@ struct VagueQuantifier: LintRule {
     static let amountIdioms: Set<String> = ["a lot of", "lots of", "a bit", "a little"]
     static let describingVerbs = WordSet(["is", "are", "am", "was", "were", "has", "have", "had", "need", "needs", "feel", "feels",
                                           "seem", "seems", "gets", "s", "re"].map(Tokenizer.hash))
+
+    static let inHash = Tokenizer.hash("in")
+    /// After "in many", "in some", ...: "in many cases" says how often, not how much.
+    static let occasions = WordSet(["case", "cases", "situation", "situations", "instance", "instances", "circumstance",
+                                    "circumstances", "context", "contexts", "scenario", "scenarios", "way", "ways", "respect",
+                                    "respects"].map(Tokenizer.hash))
+
+    /// Whether the quantity at `at` is "in" + it + a word for occasions ("in many
+    /// cases", "in some situations"): how often something holds, not an amount to give.
+    static func frequencyPhrase(_ tokens: ArraySlice<Token>, _ at: Int, _ phraseEnd: Int) -> Bool {
+        at > tokens.startIndex && tokens[at - 1].hash == inHash && phraseEnd < tokens.endIndex && occasions.contains(tokens[phraseEnd].hash)
+    }
 
     static let (howHash, asHash) = (Tokenizer.hash("how"), Tokenizer.hash("as"))
     /// "how many" asks for the number; "as many … as" ties it to a bound ("as
