@@ -41,7 +41,7 @@ struct VagueQuantifier: LintRule {
     instruction turns down for a number it gives ("present just one, rather \
     than many options"); in "in many cases", "in some situations" and the \
     like, which say how often; after a verb that describes ("You have a lot of freedom", "a bit \
-    anxious"), for "a lot of", "lots of", "a bit" and "a little"; where \
+    anxious", "I'm a little bit of my creators"), for "a lot of", "lots of", "a bit" and "a little"; where \
     "a bit", "a little", "somewhat" or "fairly" grades a quality ("a bit \
     sarcastic", "at least somewhat professional", "be mean a little"), \
     which has no number to say, though not before a noun or "of" ("add a \
@@ -428,7 +428,8 @@ struct VagueQuantifier: LintRule {
     /// they ask for an amount ("Add a bit more detail").
     static let amountIdioms: Set<String> = ["a lot of", "lots of", "a bit", "a little"]
     static let describingVerbs = WordSet(["is", "are", "am", "was", "were", "has", "have", "had", "need", "needs", "feel", "feels",
-                                          "seem", "seems", "gets", "s", "re"].map(Tokenizer.hash))
+                                          "seem", "seems", "gets", "s", "re", "i'm", "im", "you're", "we're", "they're", "it's",
+                                          "he's", "she's", "that's", "there's"].map(Tokenizer.hash))
 
     static let inHash = Tokenizer.hash("in")
     /// After "in many", "in some", ...: "in many cases" says how often, not how much.
