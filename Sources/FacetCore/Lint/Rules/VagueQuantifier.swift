@@ -40,7 +40,9 @@ struct VagueQuantifier: LintRule {
     context"; not "add notes as needed to the answer"); in what an \
     instruction turns down for a number it gives ("present just one, rather \
     than many options"); in "in many cases", "in some situations" and the \
-    like, which say how often; after a verb that describes ("You have a lot of freedom", "a bit \
+    like, which say how often; "various" after anything but a verb of output \
+    ("Cite various sources") or the start of its clause, where it says the \
+    things differ ("solve various problems", "parts of various logs"); after a verb that describes ("You have a lot of freedom", "a bit \
     anxious", "I'm a little bit of my creators"), for "a lot of", "lots of", "a bit" and "a little"; where \
     "a bit", "a little", "somewhat" or "fairly" grades a quality ("a bit \
     sarcastic", "at least somewhat professional", "be mean a little"), \
@@ -95,6 +97,7 @@ struct VagueQuantifier: LintRule {
                 }
                 if phrase == "many" && Self.asksOrBoundsMany(tokens, at) { continue }
                 if Self.frequencyPhrase(tokens, at, phraseEnd) { continue }
+                if phrase == "various" && !Self.variousAsksForAnAmount(bytes, tokens, at) { continue }
                 if Self.mannerOrDegree.contains(phrase) && !Self.modifiesTheNextWord(bytes, tokens, at) { continue }
                 if Self.degreeWords.contains(phrase) && Self.gradesAQuality(bytes, tokens, at, words: phraseEnd - at) { continue }
                 if Self.boundPhrases.contains(phrase) && Self.followsAsMuch(tokens, at) { continue }
@@ -441,6 +444,20 @@ struct VagueQuantifier: LintRule {
     /// cases", "in some situations"): how often something holds, not an amount to give.
     static func frequencyPhrase(_ tokens: ArraySlice<Token>, _ at: Int, _ phraseEnd: Int) -> Bool {
         at > tokens.startIndex && tokens[at - 1].hash == inHash && phraseEnd < tokens.endIndex && occasions.contains(tokens[phraseEnd].hash)
+    }
+
+    /// Verbs that ask for output, after which "various" asks for an amount: "Cite various sources".
+    static let outputVerbs = WordSet(["give", "provide", "include", "list", "cite", "suggest", "offer", "add", "show", "write",
+                                      "generate", "create", "present", "mention", "share", "ask", "use", "propose", "recommend",
+                                      "produce", "draft", "quote", "name", "explore", "compare"].map(Tokenizer.hash))
+
+    /// Whether "various" at `at` asks for an amount: opening its clause ("Various
+    /// sources should be cited") or right after a verb of output ("Cite various
+    /// sources"). Elsewhere it says the things differ ("solve various problems",
+    /// "parts of various lifelogs", "combine various lifelogs"), not how many to give.
+    static func variousAsksForAnAmount(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
+        guard at > tokens.startIndex, !endsAClause(bytes, tokens[at - 1].range.upperBound..<tokens[at].range.lowerBound) else { return true }
+        return outputVerbs.contains(tokens[at - 1].hash)
     }
 
     static let (howHash, asHash) = (Tokenizer.hash("how"), Tokenizer.hash("as"))
