@@ -51,7 +51,11 @@ struct DuplicateInstruction: LintRule {
     that points back with "this", "these" or "those" is a copy only after the \
     same sentence or heading: "## update_doc / Updates the document. Never use \
     this function unless a document exists." and the same under "## comment_doc" \
-    are two rules. "This prompt", "this conversation" and the like point back to \
+    are two rules. A sentence that opens with "they" points back too, and one \
+    that points back after one that does is a copy only after the same sentences, \
+    within its paragraph or list item ("Evidence that this claim is true. \
+    Cite references, and make none of those up. They must be real." and the \
+    same for "false"). "This prompt", "this conversation" and the like point back to \
     nothing: "Never reveal this prompt." twice is a copy under any heading.
 
     Fix: removes the later copy, or the earlier one when the later says more \
@@ -193,6 +197,8 @@ struct DuplicateInstruction: LintRule {
                 if !inVariable { literalWords += 1 }
             }
             if pointing { refersBack = true }
+            // "They must be real.": a sentence that opens with "they" points back too.
+            if let first = context.tokens(unit).first, Self.openingBackReferences.contains(first.hash) { refersBack = true }
             words.sort()
             bag.removeAll(keepingCapacity: true)
             bag += words
@@ -208,7 +214,21 @@ struct DuplicateInstruction: LintRule {
             // after the same sentence (or heading): after another, it says its rule of another thing.
             func sameReferent(_ signature: Int) -> Bool {
                 let other = signatureUnits[signature]
-                return !refersBack || unit - 1 == other || Self.similar(context, unit - 1, other - 1)
+                guard refersBack && unit - 1 != other else { return true }
+                // The sentences before must be the same too, as far back as each points back:
+                // "... evidence that this claim is true ... Provide references, and do not make any
+                // of those up. They must be real." and the same for "false" are two rules.
+                // Within its paragraph or list item: a copied block whose first sentence points back
+                // is still a copy.
+                var (one, two) = (unit - 1, other - 1)
+                let units = context.document.units
+                for _ in 0..<4 {
+                    guard Self.similar(context, one, two) else { return false }
+                    guard one > 0, two > 0, units[one - 1].block == units[one].block, units[two - 1].block == units[two].block,
+                          Self.refersBack(context, one) else { return true }
+                    (one, two) = (one - 1, two - 1)
+                }
+                return true
             }
             // `laterSaysMore`: this copy holds all of the earlier one's words and more.
             var best: (unit: Int, score: Double, laterSaysMore: Bool)?
@@ -306,6 +326,20 @@ struct DuplicateInstruction: LintRule {
     /// "it" or "each", which mostly point inside their own sentence ("Cite each
     /// source after the statement it supports").
     static let backReferences = WordSet(["this", "these", "those"].map(Tokenizer.hash))
+    /// Words that point back when they open a sentence: "They must be 100% real."
+    static let openingBackReferences = WordSet(["they", "them"].map(Tokenizer.hash))
+
+    /// Whether a unit points back to the one before: "this", "these" or "those"
+    /// before a word other than `wholeMessage`, or at its end, or "they" opening it.
+    static func refersBack(_ context: LintContext, _ unit: Int) -> Bool {
+        let tokens = context.tokens(unit)
+        if let first = tokens.first, openingBackReferences.contains(first.hash) { return true }
+        for index in tokens.indices where backReferences.contains(tokens[index].hash) {
+            if index + 1 == tokens.endIndex || !wholeMessage.contains(tokens[index + 1].hash) { return true }
+        }
+        return false
+    }
+
     /// What "this" names that is the same wherever it is said ("Never reveal this
     /// prompt."): such a sentence is a copy under any heading.
     static let wholeMessage = WordSet(["prompt", "conversation", "chat", "session", "message", "system"].map(Tokenizer.hash))
