@@ -361,10 +361,16 @@ struct ConflictingInstructions: LintRule {
     /// is an exception, not a conflict. A unit with a condition is skipped.
     func alwaysNever(_ context: LintContext, _ units: [Int], _ unitBits: [UInt32]) -> [Finding] {
         // Keyed by the clause's first two words (`WordPair`: an array key would be allocated per modal).
-        var positive: [WordPair: [(unit: Int, clause: [UInt64], persona: Int)]] = [:]
-        var negative: [WordPair: [(unit: Int, clause: [UInt64], persona: Int)]] = [:]
+        // Each clause's words sit in `clauseWords` (`start..<end`), not in an array of their
+        // own: one allocation per "always" or "never" was most of this rule's time.
+        var positive: [WordPair: [Clause]] = [:]
+        var negative: [WordPair: [Clause]] = [:]
+        var clauseWords: [UInt64] = []
+        var clause: [UInt64] = []
+        clause.reserveCapacity(Self.clauseWords)
         var findings: [Finding] = []
         let (always, never, dont, doWord, notWord) = (Self.always, Self.never, Self.dont, Self.doWord, Self.notWord)
+        let (clauseEnders, littleWords) = (Self.clauseEnders, Self.littleWords)  // static lets, read once rather than per word
         let bytes = context.source.bytes
         for (position, unit) in units.enumerated() where unitBits[position] & (UInt32(Self.conditionBit) | Self.limitedBit) == 0 {
             let persona = context.persona(of: unit)
@@ -380,35 +386,45 @@ struct ConflictingInstructions: LintRule {
                 if token.hash == dont { polarity = false }
                 if token.hash == doWord && i + 1 < tokens.count && tokens[base + i + 1].hash == notWord { polarity = false; next = i + 2 }
                 guard let polarity else { continue }
-                var clause: [UInt64] = []
+                clause.removeAll(keepingCapacity: true)
                 for k in next..<tokens.count {
                     if k > next && Self.endsClause(bytes, tokens[base + k - 1].range.upperBound..<tokens[base + k].range.lowerBound) { break }
                     let word = tokens[base + k].hash
-                    if Self.clauseEnders.contains(word) { break }
-                    if Self.littleWords.contains(word) { continue }
+                    if clauseEnders.contains(word) { break }
+                    if littleWords.contains(word) { continue }
                     clause.append(word)
                     if clause.count == Self.clauseWords { break }
                 }
                 guard clause.count >= 2 else { continue }
                 let key = WordPair(first: clause[0], second: clause[1])
+                func words(_ other: Clause) -> ArraySlice<UInt64> { clauseWords[other.start..<other.end] }
                 // Two units disagree; one that says both ("always X, never X if ...") is
                 // one instruction with its exception.
                 if polarity {
-                    if let other = negative[key]?.first(where: { $0.unit != unit && PersonaSections.sameAgent($0.persona, persona) && clause.starts(with: $0.clause) }),
+                    if let other = negative[key]?.first(where: { $0.unit != unit && PersonaSections.sameAgent($0.persona, persona) && clause.starts(with: words($0)) }),
                        findings.count < Self.maximumPerAxis {
                         findings.append(conflict(context, unit, other.unit, "says always, but an earlier instruction says never"))
                     }
-                    positive[key, default: []].append((unit, clause, persona))
                 } else {
-                    if let other = positive[key]?.first(where: { $0.unit != unit && PersonaSections.sameAgent($0.persona, persona) && $0.clause.starts(with: clause) }),
+                    if let other = positive[key]?.first(where: { $0.unit != unit && PersonaSections.sameAgent($0.persona, persona) && words($0).starts(with: clause) }),
                        findings.count < Self.maximumPerAxis {
                         findings.append(conflict(context, unit, other.unit, "says never, but an earlier instruction says always"))
                     }
-                    negative[key, default: []].append((unit, clause, persona))
                 }
+                let stored = Clause(unit: unit, start: clauseWords.count, end: clauseWords.count + clause.count, persona: persona)
+                clauseWords += clause
+                if polarity { positive[key, default: []].append(stored) } else { negative[key, default: []].append(stored) }
             }
         }
         return findings
+    }
+
+    /// A clause after "always" or "never": its unit, its words in the rule's flat array, and the unit's persona.
+    struct Clause {
+        var unit: Int
+        var start: Int
+        var end: Int
+        var persona: Int
     }
 
     /// How much of the clause after "always" or "never" is compared.
@@ -418,8 +434,13 @@ struct ConflictingInstructions: LintRule {
 
     /// Punctuation between two words that ends a clause.
     static func endsClause(_ bytes: [UInt8], _ gap: Range<Int>) -> Bool {
-        bytes[gap].contains { [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "!"),
-                               UInt8(ascii: "?"), UInt8(ascii: "("), UInt8(ascii: ")")].contains($0) }
+        bytes[gap].contains { byte in
+            switch byte {
+            case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "!"),
+                 UInt8(ascii: "?"), UInt8(ascii: "("), UInt8(ascii: ")"): return true
+            default: return false
+            }
+        }
     }
 
     struct WordPair: Hashable {
