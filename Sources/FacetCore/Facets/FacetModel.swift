@@ -269,18 +269,30 @@ struct FacetModel: Sendable {
     /// the (at most three) words of the unit that weigh most for it.
     static func learnedEvidence(_ tables: Tables, _ buffer: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<Token>,
                                 facet: Facet) -> String {
+        // Heaviest first; a word as heavy as one already kept goes after it.
         var strongest: [(weight: Double, token: Token)] = []
+        strongest.reserveCapacity(4)
         for token in tokens {
             let row = Int(tables.wordRows[Int(token.id)][.own])
             guard row >= 0 else { continue }
             let weight = tables.values[Int(tables.packedRows[row][facet.order])]
             guard weight > 0, !strongest.contains(where: { $0.token.hash == token.hash }) else { continue }
-            strongest.append((weight, token))
-            strongest.sort { $0.weight > $1.weight }
+            let place = strongest.firstIndex { $0.weight < weight } ?? strongest.count
+            guard place < 3 else { continue }
+            strongest.insert((weight, token), at: place)
             if strongest.count > 3 { strongest.removeLast() }
         }
         guard !strongest.isEmpty else { return "learned from its place in the message" }
-        return "learned from " + strongest.map { "\"\(UnitFeatures.wordText(buffer, $0.token))\"" }.joined(separator: ", ")
+        // One string from bytes, rather than a string per word joined: this ran for
+        // thousands of units a document.
+        var text = Array("learned from ".utf8)
+        for (n, item) in strongest.enumerated() {
+            if n > 0 { text += ", ".utf8 }
+            text.append(UInt8(ascii: "\""))
+            UnitFeatures.appendWord(buffer, item.token, to: &text)
+            text.append(UInt8(ascii: "\""))
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Each facet's probability from features by name (what the export writes):

@@ -283,6 +283,12 @@ enum UnitFeatures {
     static func wordText(_ buffer: UnsafeBufferPointer<UInt8>, _ token: Token) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(token.range.count)
+        appendWord(buffer, token, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `wordText`'s bytes, after those already in `bytes`.
+    static func appendWord(_ buffer: UnsafeBufferPointer<UInt8>, _ token: Token, to bytes: inout [UInt8]) {
         var i = token.range.lowerBound
         while i < token.range.upperBound {
             let c = buffer[i]
@@ -300,6 +306,5 @@ enum UnitFeatures {
                 i += 1
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
