@@ -1458,7 +1458,9 @@ struct SegmenterState {
         var unit = makeUnit(range, kind: .heading)
         unit.headingLevel = level
         // A subheading of "## Examples" ("### Refund request", "**Angry customer**") names one of them.
-        if headingIsExample || SectionNames.isExample(string(range)) { unit.isExample = true }
+        if headingIsExample || SectionNames.mayNameExample(UnsafeBufferPointer(rebasing: buffer[range])) && SectionNames.isExample(string(range)) {
+            unit.isExample = true
+        }
         units.append(unit)
         headingStack.append((level, units.count - 1, section, currentQuotedPrompt))
         pendingLeadIn = nil
@@ -1525,6 +1527,8 @@ struct SegmenterState {
 /// Section and heading names with a fixed meaning for segmentation.
 enum SectionNames {
     static func isExample(_ name: String) -> Bool {
+        var name = name
+        guard name.withUTF8(mayNameExample) else { return false }
         // Headings end in punctuation the tests below must not see: "## Good examples:", "**Debugging Example:**";
         // and start with symbols they must not see either: "## 🔹 Example 1", "## *Example 2*", "## → Samples".
         var lowered = Substring(name.lowercased())
@@ -1533,6 +1537,28 @@ enum SectionNames {
         return lowered.hasPrefix("example") || lowered.hasSuffix("example") || lowered.hasSuffix("examples")
             || lowered.hasPrefix("sample") || lowered == "quote" || lowered == "transcript"
             || lowered.hasSuffix("_example") || lowered.hasPrefix("few-shot") || lowered.hasPrefix("few_shot")
+    }
+
+    /// Whether the bytes hold "ampl", "quot", "transcr" or "few" in any case of
+    /// ASCII letters, as every name `isExample` accepts does: most names are
+    /// turned down here, before a lower-cased copy is made and trimmed. (No
+    /// other character lower-cases to these letters.)
+    static func mayNameExample(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        func holds(_ stem: StaticString, at i: Int) -> Bool {
+            guard i + stem.utf8CodeUnitCount <= bytes.count else { return false }
+            for k in 1..<stem.utf8CodeUnitCount where bytes[i + k] | 0x20 != stem.utf8Start[k] { return false }
+            return true
+        }
+        for i in bytes.indices {
+            switch bytes[i] | 0x20 {  // an ASCII letter in lower case; no other byte becomes one
+            case UInt8(ascii: "a"): if holds("ampl", at: i) { return true }
+            case UInt8(ascii: "q"): if holds("quot", at: i) { return true }
+            case UInt8(ascii: "t"): if holds("transcr", at: i) { return true }
+            case UInt8(ascii: "f"): if holds("few", at: i) { return true }
+            default: continue
+            }
+        }
+        return false
     }
 }
 
