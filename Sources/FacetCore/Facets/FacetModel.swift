@@ -65,8 +65,14 @@ struct FacetModel: Sendable {
                 guard let tab = line.firstIndex(of: UInt8(ascii: "\t")) else { continue }
                 let name = UnsafeBufferPointer(rebasing: line[..<tab])
                 values.removeAll(keepingCapacity: true)
-                for field in line[(tab + 1)...].split(separator: UInt8(ascii: " ")) {
-                    guard let value = Self.number(field) else { break }
+                // Field by field, as `split` would give them (runs of spaces are one
+                // separator), without an array of fields per line.
+                var start = tab + 1
+                while start < line.endIndex {
+                    let end = line[start...].firstIndex(of: UInt8(ascii: " ")) ?? line.endIndex
+                    defer { start = end + 1 }
+                    guard end > start else { continue }
+                    guard let value = Self.number(line[start..<end]) else { break }
                     values.append(value)
                 }
                 guard values.count == Self.facets else { unknown.append(String(decoding: name, as: UTF8.self)); continue }
@@ -113,10 +119,14 @@ struct FacetModel: Sendable {
         Array(name.utf8).withUnsafeBufferPointer { word($0) }
     }
 
+    /// Each place's prefix as bytes, made once: from its string per feature it was
+    /// most of the time the weights took to read.
+    static let placePrefixes = UnitFeatures.Place.allCases.map { (place: $0, bytes: Array($0.prefix.utf8)) }
+
     // By bytes: a word may begin with a combining mark, which would join "." as one Character.
     static func word(_ name: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, place: UnitFeatures.Place?)? {
-        for place in UnitFeatures.Place.allCases where name.starts(with: place.prefix.utf8) {
-            return (Tokenizer.hash(bytes: name.dropFirst(place.prefix.utf8.count)), place)
+        for (place, prefix) in placePrefixes where name.starts(with: prefix) {
+            return (Tokenizer.hash(bytes: name.dropFirst(prefix.count)), place)
         }
         guard name.starts(with: "w2.".utf8) else { return nil }
         let two = name.dropFirst(3).split(separator: UInt8(ascii: " "))
