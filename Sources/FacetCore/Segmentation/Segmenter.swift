@@ -1438,11 +1438,13 @@ struct SegmenterState {
 
     // MARK: Emitting units
 
-    mutating func makeUnit(_ range: Range<Int>, kind: UnitKind) -> Unit {
+    /// `isExample`: an example whatever the sections around it say.
+    mutating func makeUnit(_ range: Range<Int>, kind: UnitKind, leadIn: Int? = nil, isExample: Bool = false) -> Unit {
         var unit = Unit(range: range, kind: kind)
         unit.parentHeading = headingStack.last?.unit
+        unit.leadIn = leadIn
         unit.enclosingSections = currentSections
-        unit.isExample = inExample
+        unit.isExample = inExample || isExample
         unit.block = blockCounter
         return unit
     }
@@ -1495,11 +1497,10 @@ struct SegmenterState {
             listItem = nil
             blockCounter += 1
             let pieces = SentenceSplitter.split(buffer: buffer, ranges: item.content, protected: protected)
+            // Made in place in `units`: a unit set up in a local and appended was copied twice.
+            let isExample = headingIsExample || inTurn
             for piece in pieces {
-                var unit = makeUnit(piece, kind: .listItem)
-                unit.leadIn = pendingLeadIn
-                unit.isExample = unit.isExample || headingIsExample || inTurn
-                units.append(unit)
+                units.append(makeUnit(piece, kind: .listItem, leadIn: pendingLeadIn, isExample: isExample))
             }
             if !turnSpansBlocks { inTurn = false }
         }
@@ -1508,10 +1509,9 @@ struct SegmenterState {
             paragraph = []
             blockCounter += 1
             let pieces = SentenceSplitter.split(buffer: buffer, ranges: ranges, protected: protected)
+            let isExample = headingIsExample || inTurn
             for piece in pieces {
-                var unit = makeUnit(piece, kind: .sentence)
-                unit.isExample = unit.isExample || headingIsExample || inTurn
-                units.append(unit)
+                units.append(makeUnit(piece, kind: .sentence, isExample: isExample))
             }
             if !turnSpansBlocks { inTurn = false }
             // A short line ending in ":" introduces what follows ("Output format:").
