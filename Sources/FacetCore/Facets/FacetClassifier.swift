@@ -160,18 +160,19 @@ public struct FacetClassifier: Sendable {
         }
         // Headings and sections announce facets for what they contain.
         for index in document.units.indices where !document.units[index].isExample {
-            let unit = document.units[index]
+            // Fields read in place: a copy of the unit would retain its section names.
+            let kind = document.units[index].kind
             var assignments = Self.decisive(own[index])
-            if unit.kind == .heading {
-                let named = HeadingLexicon.facets(forHeading: document.text(of: unit))
+            if kind == .heading {
+                let named = HeadingLexicon.facets(forHeading: document.source.text(document.units[index].range))
                 announcedTo[index] = named
                 // A short heading without a facet name is a title, whatever its words.
                 assignments = named.isEmpty ? (words.of(index).count >= 4 ? assignments : []) : mergeAnnounced(assignments, named, weight: 0.95)
-            } else if unit.kind == .tableRow {
+            } else if kind == .tableRow {
                 // Table rows are data; they say what their own words say.
             } else {
                 var announced: [FacetAssignment] = []
-                if let leadIn = unit.leadIn, leadIn < index {
+                if let leadIn = document.units[index].leadIn, leadIn < index {
                     // Once per lead-in line; its own cue words would read as this unit's.
                     announced = Self.once(&leadInFacets[leadIn]) {
                         let text = document.text(of: document.units[leadIn])
@@ -179,13 +180,13 @@ public struct FacetClassifier: Sendable {
                                                         by: "lead-in \"\(text.count > 48 ? text.prefix(47) + "…" : text)\"")
                     }
                 }
-                if announced.isEmpty, let heading = unit.parentHeading {
+                if announced.isEmpty, let heading = document.units[index].parentHeading {
                     // Once per heading, not once per unit under it.
                     announced = Self.once(&headingFacets[heading]) {
                         FacetAssignment.passedOn(result[heading].assignments, by: "heading \"\(document.text(of: document.units[heading]))\"")
                     }
                 }
-                if announced.isEmpty, let section = unit.enclosingSections.last?.name {
+                if announced.isEmpty, let section = document.units[index].enclosingSections.last?.name {
                     // Once per section name, not once per unit in it.
                     announced = Self.once(&sectionFacets[section]) {
                         FacetAssignment.passedOn(HeadingLexicon.facets(forHeading: section), by: "section <\(section)>")
@@ -210,12 +211,14 @@ public struct FacetClassifier: Sendable {
         // Grouped by heading (its unit index), else by XML section name.
         var groups: [(heading: Int?, section: String?, units: [Int])] = []
         var byHeading: [Int: Int] = [:], bySection: [String: Int] = [:]
-        for (index, unit) in document.units.enumerated()
-        where !unit.isExample && unit.kind != .heading && unit.kind != .tableRow && unit.leadIn == nil && announcedTo[index].isEmpty {
-            if let heading = unit.parentHeading {
+        // By index, fields read in place: `enumerated()` copies each unit, retaining its section names.
+        let units = document.units
+        for index in units.indices where !units[index].isExample && units[index].kind != .heading && units[index].kind != .tableRow
+            && units[index].leadIn == nil && announcedTo[index].isEmpty {
+            if let heading = units[index].parentHeading {
                 if byHeading[heading] == nil { byHeading[heading] = groups.count; groups.append((heading, nil, [])) }
                 groups[byHeading[heading]!].units.append(index)
-            } else if let section = unit.enclosingSections.last?.name {
+            } else if let section = units[index].enclosingSections.last?.name {
                 if bySection[section] == nil { bySection[section] = groups.count; groups.append((nil, section, [])) }
                 groups[bySection[section]!].units.append(index)
             }

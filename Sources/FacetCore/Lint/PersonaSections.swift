@@ -17,15 +17,16 @@ enum PersonaSections {
         var byOpening: [[UInt64]: Int] = [:]
         var opened: Set<Key> = []
         var previous = Key.none
-        for (index, unit) in document.units.enumerated() where unit.kind != .heading {
+        // By index: `enumerated()` copies each unit, retaining its section names.
+        for index in document.units.indices where document.units[index].kind != .heading {
             // A section's units mostly come one after another: hash its key once.
-            let key = innermost(unit, document)
+            let key = innermost(index, document)
             guard key != .none, key != previous else { continue }
             previous = key
             guard opened.insert(key).inserted else { continue }
             let tokens = words.of(index)
             if facets[index].has(.role) && !tokens.contains(where: { negators.contains($0.hash) })
-                && !namesAnAspect(key, unit, document, words) {
+                && !namesAnAspect(key, index, document, words) {
                 // The same words, or the same name, open the same persona: "You are Aria, ..."
                 // twice is one agent, told twice.
                 let opening = name(tokens).map { [$0] } ?? tokens.map(\.hash)
@@ -42,14 +43,14 @@ enum PersonaSections {
     /// Tone", "## Who you are", `<personality>`), not for an agent of its own:
     /// "## Tone / You are a warm and patient helper." describes the assistant
     /// that "## Identity / You are Acme's billing assistant." set up.
-    static func namesAnAspect(_ key: Key, _ unit: Unit, _ document: Document, _ words: WordIndex) -> Bool {
+    static func namesAnAspect(_ key: Key, _ unit: Int, _ document: Document, _ words: WordIndex) -> Bool {
         switch key {
         case .none: return false
         case .heading(let heading):
             let tokens = words.of(heading)
             return !tokens.isEmpty && tokens.allSatisfy { aspectWords.contains($0.hash) }
         case .section:
-            guard let name = unit.enclosingSections.last?.name else { return false }
+            guard let name = document.units[unit].enclosingSections.last?.name else { return false }
             let parts = name.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == " " })
             return !parts.isEmpty && parts.allSatisfy { aspectWords.contains(Tokenizer.hash(String($0))) }
         }
@@ -85,9 +86,9 @@ enum PersonaSections {
     /// The nearest section around a unit: its heading or its innermost XML-style
     /// section, whichever opens later (`<agents> ## Support ...` sits under the
     /// heading, `## Agents <agent> ...` in the tag).
-    static func innermost(_ unit: Unit, _ document: Document) -> Key {
-        let section = unit.enclosingSections.last?.start
-        guard let heading = unit.parentHeading else { return section.map(Key.section) ?? .none }
+    static func innermost(_ unit: Int, _ document: Document) -> Key {
+        let section = document.units[unit].enclosingSections.last?.start
+        guard let heading = document.units[unit].parentHeading else { return section.map(Key.section) ?? .none }
         if let section, section > document.units[heading].range.lowerBound { return .section(section) }
         return .heading(heading)
     }
