@@ -229,9 +229,7 @@ struct SegmenterState {
     /// whole loop body per byte.
     @inline(__always)
     func skip(from start: Int, to limit: Int, until stops: ByteSet) -> Int {
-        var i = start
-        while i < limit && !stops[buffer[i]] { i += 1 }
-        return i
+        stops.first(in: buffer, from: start, to: limit)
     }
 
     /// The first offset in `start..<limit` holding `byte`, or `limit` (`start`

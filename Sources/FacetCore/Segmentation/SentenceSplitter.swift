@@ -161,8 +161,7 @@ enum SentenceSplitter {
                 // Inside a unit only these bytes can end it: skip to the next one,
                 // stopping where the next protected span starts.
                 let limit = protectedIndex < protected.count ? min(end, protected[protectedIndex].lowerBound) : end
-                i += 1
-                while i < limit && !sentenceStops[buffer[i]] { i += 1 }
+                i = sentenceStops.first(in: buffer, from: i + 1, to: limit)
             }
             var contentEnd = end
             while contentEnd > line.lowerBound, case let length = spaceLength(buffer, endingAt: contentEnd, from: line.lowerBound), length > 0 {
