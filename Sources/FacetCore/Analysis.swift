@@ -58,7 +58,10 @@ public struct WordIndex: Sendable {
                 // Straight into `tokens`, not via a scratch array copied over.
                 let start = tokens.count
                 Tokenizer.append(buffer, document.units[index].range, to: &tokens)
-                for i in start..<tokens.count { tokens[i].id = vocabulary.id(tokens[i].hash) }
+                // Through a pointer: `tokens[i].id = ...` checked the array's uniqueness per word.
+                tokens.withUnsafeMutableBufferPointer { tokens in
+                    for i in start..<tokens.count { tokens[i].id = vocabulary.id(tokens[i].hash) }
+                }
                 ranges.append(start..<tokens.count)
             }
         }
