@@ -163,6 +163,7 @@ struct DuplicateInstruction: LintRule {
         var words: [UInt64] = []
         var bag: [UInt64] = []
         var rarest: [(list: Int?, count: Int)] = []
+        var wordLists: [Int] = []  // per word of the unit, its list in `byWord` (-1: none yet), looked up once
         var counted: [Int] = []
         var recent: [Int] = []
         var findings: [Finding] = []
@@ -240,14 +241,19 @@ struct DuplicateInstruction: LintRule {
                 // rarest ones: rarest first, ties in word order (as a stable sort
                 // would give), picked in one pass rather than by sorting every word.
                 rarest.removeAll(keepingCapacity: true)
+                wordLists.removeAll(keepingCapacity: true)
                 for word in words {
                     let list = byWord[word]
+                    wordLists.append(list ?? -1)
                     let count = list.map { postingCount[$0] } ?? 0
                     var position = rarest.count
                     while position > 0 && rarest[position - 1].count > count { position -= 1 }
                     guard position < 3 else { continue }
-                    rarest.insert((list, count), at: position)
-                    if rarest.count > 3 { rarest.removeLast() }
+                    // Into `position`, the third (if any) falling off the end: swapped
+                    // down from the end, as the list holds three at most.
+                    if rarest.count < 3 { rarest.append((list, count)) } else { rarest[2] = (list, count) }
+                    var slot = rarest.count - 1
+                    while slot > position { rarest.swapAt(slot, slot - 1); slot -= 1 }
                 }
                 counted.removeAll(keepingCapacity: true)
                 for (list, _) in rarest {
@@ -302,10 +308,11 @@ struct DuplicateInstruction: LintRule {
             signatureBags += bag
             bagStarts.append(signatureBags.count)
             if exact[signature] == nil { exact.update(signature, default: index) { _ in } }
-            for word in words {
+            // Every word's list was looked up for `rarest` (an exact copy never gets here).
+            for (w, word) in words.enumerated() {
                 let list: Int
-                if let existing = byWord[word] {
-                    list = existing
+                if wordLists[w] >= 0 {
+                    list = wordLists[w]
                 } else {
                     list = lastPosting.count
                     byWord.update(word, default: list) { _ in }
@@ -351,10 +358,17 @@ struct DuplicateInstruction: LintRule {
     static func similar(_ context: LintContext, _ a: Int, _ b: Int) -> Bool {
         guard a >= 0, b >= 0 else { return a == b }
         let isStopWord = Vocabulary.shared.isStopWord
-        func words(_ unit: Int) -> Set<UInt64> { Set(context.tokens(unit).filter { !isStopWord[Int($0.id)] }.map(\.hash)) }
+        // Sorted without repeats, as sets: compared in one pass, with no hash table per unit.
+        func words(_ unit: Int) -> [UInt64] {
+            var words = context.tokens(unit).filter { !isStopWord[Int($0.id)] }.map(\.hash)
+            words.sort()
+            removeRepeats(&words)
+            return words
+        }
         let (x, y) = (words(a), words(b))
         guard !x.isEmpty || !y.isEmpty else { return context.source.text(context.document.units[a].range) == context.source.text(context.document.units[b].range) }
-        return (x.isSubset(of: y) || y.isSubset(of: x)) && Double(x.intersection(y).count) >= 0.8 * Double(x.union(y).count)
+        let shared = sharedCount(x[...], y[...])
+        return (shared == x.count || shared == y.count) && Double(shared) >= 0.8 * Double(x.count + y.count - shared)
     }
 
     /// Units whose words repeat without repeating an instruction: a lead-in
