@@ -397,16 +397,15 @@ struct ConflictingInstructions: LintRule {
                 }
                 guard clause.count >= 2 else { continue }
                 let key = WordPair(first: clause[0], second: clause[1])
-                func words(_ other: Clause) -> ArraySlice<UInt64> { clauseWords[other.start..<other.end] }
                 // Two units disagree; one that says both ("always X, never X if ...") is
                 // one instruction with its exception.
                 if polarity {
-                    if let other = negative[key]?.first(where: { $0.unit != unit && PersonaSections.sameAgent($0.persona, persona) && clause.starts(with: words($0)) }),
+                    if let other = negative[key]?.first(where: { $0.unit != unit && PersonaSections.sameAgent($0.persona, persona) && clause.starts(with: clauseWords[$0.start..<$0.end]) }),
                        findings.count < Self.maximumPerAxis {
                         findings.append(conflict(context, unit, other.unit, "says always, but an earlier instruction says never"))
                     }
                 } else {
-                    if let other = positive[key]?.first(where: { $0.unit != unit && PersonaSections.sameAgent($0.persona, persona) && words($0).starts(with: clause) }),
+                    if let other = positive[key]?.first(where: { $0.unit != unit && PersonaSections.sameAgent($0.persona, persona) && clauseWords[$0.start..<$0.end].starts(with: clause) }),
                        findings.count < Self.maximumPerAxis {
                         findings.append(conflict(context, unit, other.unit, "says never, but an earlier instruction says always"))
                     }
