@@ -131,7 +131,8 @@ struct NegativeOnly: LintRule {
             }
         }
         guard !prohibitions.isEmpty else { return [] }
-        let positive = WordSet(positiveWords)
+        // Made at the first prohibition the checks below leave standing: most are answered before.
+        var positive: WordSet?
         let units = context.document.units, lines = context.source.lines
         var findings: [Finding] = []
         for (unit, at) in prohibitions {
@@ -160,7 +161,9 @@ struct NegativeOnly: LintRule {
             let content = context.tokens(unit).filter {
                 !isStopWord[Int($0.id)] && !negators.contains($0.hash) && $0.hash != Cue.doHash
             }
-            if content.contains(where: { positive.contains($0.hash) }) { continue }
+            let words = positive ?? WordSet(positiveWords)
+            positive = words
+            if content.contains(where: { words.contains($0.hash) }) { continue }
             findings.append(context.finding(self, "this only says what not to do: add what the model should do instead",
                                             range: context.document.units[unit].range, unit: unit))
         }
