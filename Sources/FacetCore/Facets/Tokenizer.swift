@@ -57,11 +57,16 @@ enum Tokenizer {
             var beforeUnderscores = (hash: h, end: i)
             while i < end {
                 let c = buffer[i]
-                // Most bytes of a word are small letters: one test, not the general ones below.
+                // Most bytes of a word are small letters: a run of them is hashed in a
+                // loop of its own, one test per byte, not the general ones below.
                 if ByteClass.isLower(c) {
                     h = mix(h, c)
+                    i &+= 1  // within the buffer: cannot overflow
+                    while i < end, case let next = buffer[i], ByteClass.isLower(next) {
+                        h = mix(h, next)
+                        i &+= 1
+                    }
                     isNumber = false
-                    i += 1
                     continue
                 }
                 if c < 0x80 {
