@@ -527,13 +527,19 @@ enum SentenceSplitter {
             if unitStart != self.unitStart { self = OpenQuotations(unitStart: unitStart, readUpTo: unitStart) }
             var p = readUpTo
             while p < end {
-                if buffer[p] == 0x22 {
-                    // An inch mark (the 27" monitor) opens nothing; after a digit a mark only closes.
-                    if straightIsOpen || p == unitStart || !ByteClass.isDigit(buffer[p - 1]) { straightIsOpen.toggle() }
-                } else if p + 2 < end, let opens = Self.opensOrCloses(buffer, p) {
-                    pairedDepth = opens ? pairedDepth + 1 : max(0, pairedDepth - 1)
+                // Only `"` and the lead bytes of curly quotes and corner brackets count: plain
+                // ASCII without `"` is passed eight bytes at a time, and the next eight byte by byte.
+                p = ASCIIRun.end(buffer, from: p, to: end, without: 0x22)
+                let stop = min(end, p + 8)
+                while p < stop {
+                    if buffer[p] == 0x22 {
+                        // An inch mark (the 27" monitor) opens nothing; after a digit a mark only closes.
+                        if straightIsOpen || p == unitStart || !ByteClass.isDigit(buffer[p - 1]) { straightIsOpen.toggle() }
+                    } else if p + 2 < end, let opens = Self.opensOrCloses(buffer, p) {
+                        pairedDepth = opens ? pairedDepth + 1 : max(0, pairedDepth - 1)
+                    }
+                    p += 1
                 }
-                p += 1
             }
             readUpTo = max(readUpTo, end)
         }
