@@ -559,8 +559,7 @@ struct SegmenterState {
     /// `print(1)` sample were read as code, and the whole prompt went unchecked.
     /// (In an unmarked block, indented lines are as likely nested JSON.)
     func isProseFence(info: String, content: Range<Int>) -> Bool {
-        let proseLanguages: Set<String> = ["", "markdown", "md", "text", "txt", "plain", "plaintext", "prompt"]
-        guard proseLanguages.contains(info), content.count >= 40 else { return false }
+        guard Self.proseLanguages.contains(info), content.count >= 40 else { return false }
         let skipsSamples = ["markdown", "md", "prompt"].contains(info)
         // Lines end at LF, CR or CRLF, so the same text decides the same way with any line breaks.
         var lineRanges: [Range<Int>] = []
@@ -598,19 +597,27 @@ struct SegmenterState {
                 if inSample || (indent ?? 0) >= textIndentation + 4 { continue }
             }
             length += 1  // the line break
-            for i in line {
-                let b = buffer[i]
-                if b == UInt8(ascii: "{") || b == UInt8(ascii: "}") || b == UInt8(ascii: ";") || b == UInt8(ascii: "=") || b == UInt8(ascii: "(") || b == UInt8(ascii: ")") {
-                    symbols += 1
-                } else if ByteClass.isAlpha(b) || b >= 0x80 {
-                    letters += 1
-                } else if b == 0x0D && i + 1 == line.upperBound {
-                    continue
+            length += line.count - (line.last.map { buffer[$0] == 0x0D } == true ? 1 : 0)  // not the CR of a CRLF
+            // Counted by a table of each byte's kind, not a chain of tests per byte.
+            Self.fenceByteKinds.withUnsafeBufferPointer { kinds in
+                for i in line {
+                    let kind = kinds[Int(buffer[i])]
+                    symbols += Int(kind & 1)
+                    letters += Int(kind >> 1)
                 }
-                length += 1
             }
         }
         return length >= 40 && symbols * 50 < length && letters * 2 > length
+    }
+
+    static let proseLanguages: Set<String> = ["", "markdown", "md", "text", "txt", "plain", "plaintext", "prompt"]
+
+    /// Per byte, what `isProseFence` counts it as: 1 a code symbol (`{ } ; = ( )`),
+    /// 2 a letter (ASCII, or any byte of a non-ASCII character), 0 neither.
+    static let fenceByteKinds: [UInt8] = (0...255).map { (b: Int) -> UInt8 in
+        let byte = UInt8(b)
+        if "{};=()".utf8.contains(byte) { return 1 }
+        return ByteClass.isAlpha(byte) || byte >= 0x80 ? 2 : 0
     }
 
     // MARK: Tags
