@@ -126,40 +126,28 @@ struct DuplicateInstruction: LintRule {
         let variables = context.document.variables.map(\.range)  // sorted by start, as units are
         var nextVariable = 0
         // Each kept unit's content words, sorted and without repeats, all in one
-        // flat array (signature `i` is `signatureWords[signatureStarts[i]..<signatureStarts[i + 1]]`):
+        // flat array (signature `i`'s are `signatureWords[signatures[i].words]`):
         // an array per unit was most of this rule's time.
         let wordCount = units.reduce(0) { $0 + context.tokens($1).count }
-        var signatureUnits: [Int] = []
-        var signatureScopes: [Int] = []
-        var signaturePersonas: [Int] = []
-        var signatureVersions: [Int] = []
-        var signatureNegated: [Bool] = []
-        var signatureContrast: [UInt8] = []
+        var signatures: [Signature] = []
         var signatureWords: [UInt64] = []
-        var signatureStarts: [Int] = [0]
         // The same words with their repeats, for the near-duplicate test: a word
         // swapped for one the unit already holds leaves the set as it was.
         var signatureBags: [UInt64] = []
-        var bagStarts: [Int] = [0]
-        // Per word, the signatures that hold it, newest first, as linked lists:
-        // `postingSignature[p]` and `postingNext[p]` (-1 ends a list), the word's
-        // newest posting in `lastPosting[list]` and its length in `postingCount[list]`.
-        var postingSignature: [Int] = []
-        var postingNext: [Int] = []
-        var lastPosting: [Int] = []
-        var postingCount: [Int] = []
+        // Per word, the signatures that hold it, newest first, as linked lists in
+        // `postings` (`next` -1 ends a list); `lists[list]` is the word's newest posting and its length.
+        var postings: [(signature: Int, next: Int)] = []
+        var lists: [(last: Int, count: Int)] = []
         // `exact` sized for every unit, so it never grows; `byWord` for a quarter
         // of the words (distinct content words are fewer; it grows if need be):
         // sized for all of them it was mostly empty and slow to read.
         var exact = WordTable<Int>(minimumCapacity: units.count)  // hash of a signature → its first index
         var byWord = WordTable<Int>(minimumCapacity: wordCount / 4)  // word → its list
         // Sized up front for every unit and word, so they are not regrown as they fill.
-        signatureUnits.reserveCapacity(units.count)
-        signatureStarts.reserveCapacity(units.count + 1)
+        signatures.reserveCapacity(units.count)
         signatureWords.reserveCapacity(wordCount)
         signatureBags.reserveCapacity(wordCount)
-        postingSignature.reserveCapacity(wordCount)
-        postingNext.reserveCapacity(wordCount)
+        postings.reserveCapacity(wordCount)
         var words: [UInt64] = []
         var bag: [UInt64] = []
         var rarest: [(list: Int?, count: Int)] = []
@@ -172,8 +160,8 @@ struct DuplicateInstruction: LintRule {
             // Versions of a prompt are compared as personas are: a unit in none with all; so are
             // the sections of two operations or tools ("## Cancel order", "For the `grep` tool:").
             func sameAgent(_ signature: Int) -> Bool {
-                PersonaSections.sameAgent(signaturePersonas[signature], persona) && PersonaSections.sameAgent(signatureVersions[signature], version)
-                    && !scopes.apart(signatureUnits[signature], unit)
+                PersonaSections.sameAgent(signatures[signature].persona, persona) && PersonaSections.sameAgent(signatures[signature].version, version)
+                    && !scopes.apart(signatures[signature].unit, unit)
             }
             words.removeAll(keepingCapacity: true)
             var negated = false
@@ -214,7 +202,7 @@ struct DuplicateInstruction: LintRule {
             // A sentence that refers back ("Never use this function ...") is a copy only
             // after the same sentence (or heading): after another, it says its rule of another thing.
             func sameReferent(_ signature: Int) -> Bool {
-                let other = signatureUnits[signature]
+                let other = signatures[signature].unit
                 guard refersBack && unit - 1 != other else { return true }
                 // The sentences before must be the same too, as far back as each points back:
                 // "... evidence that this claim is true ... Provide references, and do not make any
@@ -233,9 +221,9 @@ struct DuplicateInstruction: LintRule {
             }
             // `laterSaysMore`: this copy holds all of the earlier one's words and more.
             var best: (unit: Int, score: Double, laterSaysMore: Bool)?
-            if let same = exact[signature], signatureScopes[same] == scope, sameAgent(same), signatureNegated[same] == negated,
-               !Contrast.opposed(signatureContrast[same], contrast), sameReferent(same), signatureWords[signatureStarts[same]..<signatureStarts[same + 1]].elementsEqual(words) {
-                best = (signatureUnits[same], 1, false)
+            if let same = exact[signature], signatures[same].scope == scope, sameAgent(same), signatures[same].negated == negated,
+               !Contrast.opposed(signatures[same].contrast, contrast), sameReferent(same), signatureWords[signatures[same].words].elementsEqual(words) {
+                best = (signatures[same].unit, 1, false)
             } else {
                 // Near duplicates share most words, so they share this unit's three
                 // rarest ones: rarest first, ties in word order (as a stable sort
@@ -245,7 +233,7 @@ struct DuplicateInstruction: LintRule {
                 for word in words {
                     let list = byWord[word]
                     wordLists.append(list ?? -1)
-                    let count = list.map { postingCount[$0] } ?? 0
+                    let count = list.map { lists[$0].count } ?? 0
                     var position = rarest.count
                     while position > 0 && rarest[position - 1].count > count { position -= 1 }
                     guard position < 3 else { continue }
@@ -260,27 +248,27 @@ struct DuplicateInstruction: LintRule {
                     guard let list else { continue }
                     // The word's 16 latest signatures, oldest first.
                     recent.removeAll(keepingCapacity: true)
-                    var posting = lastPosting[list]
+                    var posting = lists[list].last
                     while posting >= 0 && recent.count < 16 {
-                        recent.append(postingSignature[posting])
-                        posting = postingNext[posting]
+                        recent.append(postings[posting].signature)
+                        posting = postings[posting].next
                     }
                     for candidate in recent.reversed() where !counted.contains(candidate) {
                         counted.append(candidate)
-                        guard signatureScopes[candidate] == scope, sameAgent(candidate), signatureNegated[candidate] == negated,
-                              !Contrast.opposed(signatureContrast[candidate], contrast), sameReferent(candidate),
-                              !Self.listedAndLabelledTitle(context, signatureUnits[candidate], unit) else { continue }
+                        guard signatures[candidate].scope == scope, sameAgent(candidate), signatures[candidate].negated == negated,
+                              !Contrast.opposed(signatures[candidate].contrast, contrast), sameReferent(candidate),
+                              !Self.listedAndLabelledTitle(context, signatures[candidate].unit, unit) else { continue }
                         // One copy adds words to the other; a word swapped on both sides is
                         // another instruction, even for one the unit already holds.
-                        let otherBag = signatureBags[bagStarts[candidate]..<bagStarts[candidate + 1]]
+                        let otherBag = signatureBags[signatures[candidate].bag]
                         let sharedInBags = Self.sharedCount(bag[...], otherBag)
                         guard sharedInBags == bag.count || sharedInBags == otherBag.count else { continue }
                         // The overlap is of distinct words: a word said twice in the longer copy is not two more.
-                        let other = signatureWords[signatureStarts[candidate]..<signatureStarts[candidate + 1]]
+                        let other = signatureWords[signatures[candidate].words]
                         let shared = Self.sharedCount(words[...], other)
                         let score = Double(shared) / Double(words.count + other.count - shared)
                         if score >= 0.8 && (best == nil || score > best!.score) {
-                            best = (signatureUnits[candidate], score, sharedInBags == otherBag.count && bag.count > otherBag.count)
+                            best = (signatures[candidate].unit, score, sharedInBags == otherBag.count && bag.count > otherBag.count)
                         }
                     }
                 }
@@ -296,17 +284,12 @@ struct DuplicateInstruction: LintRule {
                                                                             : removal(context, unit: unit)]))
                 if best.score == 1 { continue }  // the first copy already stands for this wording
             }
-            let index = signatureUnits.count
-            signatureUnits.append(unit)
-            signatureScopes.append(scope)
-            signaturePersonas.append(persona)
-            signatureVersions.append(version)
-            signatureNegated.append(negated)
-            signatureContrast.append(contrast)
+            let index = signatures.count
+            signatures.append(Signature(unit: unit, scope: scope, persona: persona, version: version, negated: negated, contrast: contrast,
+                                        words: signatureWords.count..<signatureWords.count + words.count,
+                                        bag: signatureBags.count..<signatureBags.count + bag.count))
             signatureWords += words
-            signatureStarts.append(signatureWords.count)
             signatureBags += bag
-            bagStarts.append(signatureBags.count)
             if exact[signature] == nil { exact.update(signature, default: index) { _ in } }
             // Every word's list was looked up for `rarest` (an exact copy never gets here).
             for (w, word) in words.enumerated() {
@@ -314,18 +297,28 @@ struct DuplicateInstruction: LintRule {
                 if wordLists[w] >= 0 {
                     list = wordLists[w]
                 } else {
-                    list = lastPosting.count
+                    list = lists.count
                     byWord.update(word, default: list) { _ in }
-                    lastPosting.append(-1)
-                    postingCount.append(0)
+                    lists.append((last: -1, count: 0))
                 }
-                postingSignature.append(index)
-                postingNext.append(lastPosting[list])
-                lastPosting[list] = postingSignature.count - 1
-                postingCount[list] += 1
+                postings.append((signature: index, next: lists[list].last))
+                lists[list] = (last: postings.count - 1, count: lists[list].count + 1)
             }
         }
         return findings
+    }
+
+    /// A unit kept for comparison: where its words and bag sit in the flat arrays,
+    /// and what a copy of it must share (quoted prompt, persona, version, negation, contrast words).
+    struct Signature {
+        var unit: Int
+        var scope: Int
+        var persona: Int
+        var version: Int
+        var negated: Bool
+        var contrast: UInt8
+        var words: Range<Int>
+        var bag: Range<Int>
     }
 
     /// Words that point back to what the sentence before named: "Never use this
