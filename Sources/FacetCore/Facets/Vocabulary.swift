@@ -23,6 +23,9 @@ struct Vocabulary: Sendable {
     let dimensionBits: [UInt8]
     /// Per id: what the word tells `ConflictingInstructions` (its `wordBits`).
     let conflictBits: [UInt16]
+    /// Per id: what the word is in a clause after "always" or "never"
+    /// (`ConflictingInstructions.ClauseWord`), 0 for an ordinary word.
+    let clauseWordKinds: [UInt8]
 
     static let shared = Vocabulary(lexicon: .shared, model: .shared)
 
@@ -30,6 +33,7 @@ struct Vocabulary: Sendable {
         var hashes: [UInt64] = [0]  // id 0: unknown
         let known = lexicon.byFirst.allKeys + model.words.allKeys + DuplicateInstruction.stopWordHashes + DuplicateInstruction.negatorHashes
             + DimensionCues.all.allKeys + ConflictingInstructions.wordBits.allKeys
+            + ConflictingInstructions.clauseEnders.hashes + ConflictingInstructions.littleWords.hashes
         var ids = WordTable<Int32>(minimumCapacity: known.count)
         for hash in known where ids[hash] == nil {
             ids.update(hash, default: Int32(hashes.count)) { _ in }
@@ -45,6 +49,10 @@ struct Vocabulary: Sendable {
         contrastBits = hashes.enumerated().map { $0 == 0 ? 0 : DuplicateInstruction.Contrast.bit($1) }
         dimensionBits = hashes.enumerated().map { $0 == 0 ? 0 : DimensionCues.all[$1] ?? 0 }
         conflictBits = hashes.enumerated().map { $0 == 0 ? 0 : ConflictingInstructions.wordBits[$1] ?? 0 }
+        clauseWordKinds = hashes.enumerated().map { id, hash in
+            id == 0 ? 0 : ConflictingInstructions.clauseEnders.contains(hash) ? ConflictingInstructions.ClauseWord.ender
+                : ConflictingInstructions.littleWords.contains(hash) ? ConflictingInstructions.ClauseWord.little : 0
+        }
     }
 
     /// The id of a word's hash; `unknown` for a word no table knows.

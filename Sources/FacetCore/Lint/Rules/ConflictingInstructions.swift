@@ -361,16 +361,14 @@ struct ConflictingInstructions: LintRule {
     /// is an exception, not a conflict. A unit with a condition is skipped.
     func alwaysNever(_ context: LintContext, _ units: [Int], _ unitBits: [UInt32]) -> [Finding] {
         // Keyed by the clause's first two words (`WordPair`: an array key would be allocated per modal).
-        // Each clause's words sit in `clauseWords` (`start..<end`), not in an array of their
-        // own: one allocation per "always" or "never" was most of this rule's time.
-        var positive: [WordPair: [Clause]] = [:]
-        var negative: [WordPair: [Clause]] = [:]
+        // Each clause's words sit in `clauseWords` (`start..<end`), written there as
+        // they are read, not in an array of their own: one allocation per "always"
+        // or "never" was most of this rule's time.
+        var byKey: [WordPair: ClauseLists] = [:]
         var clauseWords: [UInt64] = []
-        var clause: [UInt64] = []
-        clause.reserveCapacity(Self.clauseWords)
         var findings: [Finding] = []
         let (always, never, dont, doWord, notWord) = (Self.always, Self.never, Self.dont, Self.doWord, Self.notWord)
-        let (clauseEnders, littleWords) = (Self.clauseEnders, Self.littleWords)  // static lets, read once rather than per word
+        let kinds = Vocabulary.shared.clauseWordKinds  // clause enders and little words by token id, not by hash lookups
         let bytes = context.source.bytes
         for (position, unit) in units.enumerated() where unitBits[position] & (UInt32(Self.conditionBit) | Self.limitedBit) == 0 {
             let persona = context.persona(of: unit)
@@ -386,33 +384,25 @@ struct ConflictingInstructions: LintRule {
                 if token.hash == dont { polarity = false }
                 if token.hash == doWord && i + 1 < tokens.count && tokens[base + i + 1].hash == notWord { polarity = false; next = i + 2 }
                 guard let polarity else { continue }
-                clause.removeAll(keepingCapacity: true)
+                let start = clauseWords.count
                 for k in next..<tokens.count {
                     if k > next && Self.endsClause(bytes, tokens[base + k - 1].range.upperBound..<tokens[base + k].range.lowerBound) { break }
-                    let word = tokens[base + k].hash
-                    if clauseEnders.contains(word) { break }
-                    if littleWords.contains(word) { continue }
-                    clause.append(word)
-                    if clause.count == Self.clauseWords { break }
+                    let kind = kinds[Int(tokens[base + k].id)]
+                    if kind == ClauseWord.ender { break }
+                    if kind == ClauseWord.little { continue }
+                    clauseWords.append(tokens[base + k].hash)
+                    if clauseWords.count - start == Self.clauseWords { break }
                 }
-                guard clause.count >= 2 else { continue }
-                let key = WordPair(first: clause[0], second: clause[1])
+                guard clauseWords.count - start >= 2 else { clauseWords.removeSubrange(start...); continue }
+                let clause = Clause(unit: unit, start: start, end: clauseWords.count, persona: persona)
+                let key = WordPair(first: clauseWords[start], second: clauseWords[start + 1])
                 // Two units disagree; one that says both ("always X, never X if ...") is
-                // one instruction with its exception.
-                if polarity {
-                    if let other = negative[key]?.first(where: { $0.unit != unit && PersonaSections.sameAgent($0.persona, persona) && clause.starts(with: clauseWords[$0.start..<$0.end]) }),
-                       findings.count < Self.maximumPerAxis {
-                        findings.append(conflict(context, unit, other.unit, "says always, but an earlier instruction says never"))
-                    }
-                } else {
-                    if let other = positive[key]?.first(where: { $0.unit != unit && PersonaSections.sameAgent($0.persona, persona) && clauseWords[$0.start..<$0.end].starts(with: clause) }),
-                       findings.count < Self.maximumPerAxis {
-                        findings.append(conflict(context, unit, other.unit, "says never, but an earlier instruction says always"))
-                    }
+                // one instruction with its exception. One lookup of the key for the search and the record.
+                if let other = Self.record(clause, polarity: polarity, in: &byKey[key, default: ClauseLists()], words: clauseWords),
+                   findings.count < Self.maximumPerAxis {
+                    findings.append(conflict(context, unit, other.unit, polarity ? "says always, but an earlier instruction says never"
+                                                                                 : "says never, but an earlier instruction says always"))
                 }
-                let stored = Clause(unit: unit, start: clauseWords.count, end: clauseWords.count + clause.count, persona: persona)
-                clauseWords += clause
-                if polarity { positive[key, default: []].append(stored) } else { negative[key, default: []].append(stored) }
             }
         }
         return findings
@@ -426,6 +416,39 @@ struct ConflictingInstructions: LintRule {
         var persona: Int
     }
 
+    /// The clauses of one key said with "always" and with "never", in order.
+    struct ClauseLists {
+        var always: [Clause] = []
+        var never: [Clause] = []
+    }
+
+    /// The first earlier clause of the other polarity that `clause` contradicts (another
+    /// unit of the same agent; the "always" clause holds the "never" one's words first),
+    /// and records `clause` after it.
+    static func record(_ clause: Clause, polarity: Bool, in lists: inout ClauseLists, words: [UInt64]) -> Clause? {
+        let mine = words[clause.start..<clause.end]
+        func opposes(_ other: Clause) -> Bool {
+            guard other.unit != clause.unit, PersonaSections.sameAgent(other.persona, clause.persona) else { return false }
+            let theirs = words[other.start..<other.end]
+            return polarity ? mine.starts(with: theirs) : theirs.starts(with: mine)
+        }
+        if polarity {
+            defer { lists.always.append(clause) }
+            return lists.never.first(where: opposes)
+        } else {
+            defer { lists.never.append(clause) }
+            return lists.always.first(where: opposes)
+        }
+    }
+
+    /// What a word is in a clause after "always" or "never" (`Vocabulary.clauseWordKinds`).
+    enum ClauseWord {
+        /// It starts another clause (`clauseEnders`).
+        static let ender: UInt8 = 1
+        /// It is left out of the comparison (`littleWords`).
+        static let little: UInt8 = 2
+    }
+
     /// How much of the clause after "always" or "never" is compared.
     static let clauseWords = 6
     /// Words that start another clause: "never use emojis and keep it short".
@@ -433,7 +456,8 @@ struct ConflictingInstructions: LintRule {
 
     /// Punctuation between two words that ends a clause.
     static func endsClause(_ bytes: [UInt8], _ gap: Range<Int>) -> Bool {
-        bytes[gap].contains { byte in
+        if gap.count == 1 && bytes[gap.lowerBound] == UInt8(ascii: " ") { return false }  // most gaps
+        return bytes[gap].contains { byte in
             switch byte {
             case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "!"),
                  UInt8(ascii: "?"), UInt8(ascii: "("), UInt8(ascii: ")"): return true
@@ -445,6 +469,10 @@ struct ConflictingInstructions: LintRule {
     struct WordPair: Hashable {
         var first: UInt64
         var second: UInt64
+
+        /// One word for the hasher rather than two (both are already hashes): hashing
+        /// was most of a lookup. Equality still compares both.
+        func hash(into hasher: inout Hasher) { hasher.combine(FacetModel.pairHash(first, second)) }
     }
 
     static let littleWords = WordSet(["the", "a", "an", "this", "that", "these", "those", "your", "my", "our", "their", "its", "any", "to", "of"]
