@@ -38,8 +38,6 @@ struct CompiledLexicon: Sendable {
     /// Entries by the hash of their first word (in `byFirst.items`).
     var byFirst = WordLists([])
     var numberFirst: [Int] = []
-    /// The most words in one entry: a match can only be inside another that starts this close before it.
-    var longestEntry = 0
     var substrings: [SubstringEntry] = []
     /// Substring entries by their first three bytes (one CJK character), so a
     /// unit is read once rather than searched once per entry; shorter entries
@@ -63,7 +61,6 @@ struct CompiledLexicon: Sendable {
                     probes.append(Probe(weight: weight, second: hashes.count > 1 ? hashes[1] : 0, hashStart: Int32(wordHashes.count),
                                         hashCount: UInt8(hashes.count), facetOrder: UInt8(facet.order), startOnly: startOnly))
                     wordHashes += hashes
-                    longestEntry = max(longestEntry, hashes.count)
                     if hashes[0] == 0 { numberFirst.append(entries.count - 1) } else { firstWords.append((hashes[0], entries.count - 1)) }
                 }
             }

@@ -338,26 +338,27 @@ public struct FacetClassifier: Sendable {
             for k in vocabulary.cueEntries[Int(token.id)] { tryMatch(lexicon.byFirst.items[k], at: position) }
             if token.isNumber { for candidate in lexicon.numberFirst { tryMatch(candidate, at: position) } }
         }
-        // A phrase inside a longer matched phrase is not separate evidence. Matches are in
-        // order of their start, and a longer one around this one starts at most
-        // `longestEntry` words before it: only those nearby are compared, so a unit with
-        // thousands of cues is not quadratic.
+        // A phrase inside a longer matched phrase is not separate evidence. A longer one
+        // around this one starts before it and ends at or after its end, or starts with it
+        // and ends after it. Matches are in order of their start, so one pass keeps the
+        // furthest end of those starting earlier and, per start, of those starting there:
+        // comparing each match with those nearby was most of the time on a unit with a
+        // cue in every word.
         scratch.kept.removeAll(keepingCapacity: true)
         let matches = scratch.matches
-        var windowStart = 0
-        for match in matches {
-            while matches[windowStart].start < match.start - lexicon.longestEntry { windowStart += 1 }
-            var covered = false
-            var other = windowStart
-            while other < matches.count && matches[other].start <= match.start {
-                let candidate = matches[other]
-                if candidate.entry != match.entry && candidate.end >= match.end && (candidate.end - candidate.start) > (match.end - match.start) {
-                    covered = true
-                    break
-                }
-                other += 1
+        var group = 0
+        var furthestBefore = Int.min
+        while group < matches.count {
+            var groupEnd = group, furthestHere = Int.min
+            while groupEnd < matches.count && matches[groupEnd].start == matches[group].start {
+                furthestHere = max(furthestHere, matches[groupEnd].end)
+                groupEnd += 1
             }
-            if !covered { scratch.kept.append(match) }
+            for match in matches[group..<groupEnd] where furthestBefore < match.end && furthestHere <= match.end {
+                scratch.kept.append(match)
+            }
+            furthestBefore = max(furthestBefore, furthestHere)
+            group = groupEnd
         }
         // Each entry counts once, where it is first kept.
         if scratch.countedIn.count != lexicon.entries.count || scratch.unitNumber == .max {
