@@ -22,16 +22,22 @@ public struct DocumentProfile: Sendable {
         var byFacet = [[Int]](repeating: [], count: Facet.allCases.count)
         var byDimension = [[Int]](repeating: [], count: 4)
         let cues = Vocabulary.shared.dimensionBits
-        for (index, unitFacets) in facets.enumerated() {
-            for assignment in unitFacets.assignments { byFacet[assignment.facet.order].append(index) }
+        // By index, reading the facet only: copying an assignment retains its evidence.
+        for index in facets.indices {
+            let assignments = facets[index].assignments
+            var present: UInt8 = 0  // the unit's facets as bits by order
+            for i in assignments.indices {
+                byFacet[assignments[i].facet.order].append(index)
+                present |= 1 << assignments[i].facet.order
+            }
             guard !document.units[index].isExample, document.units[index].kind != .heading else { continue }
             // Which dimensions the unit's words show, one lookup per word.
             var shown: UInt8 = 0
             for token in words.of(index) { shown |= cues[Int(token.id)] }
-            if unitFacets.has(.style) || shown & DimensionCues.styleBit != 0 { byDimension[0].append(index) }
+            if present & 1 << Facet.style.order != 0 || shown & DimensionCues.styleBit != 0 { byDimension[0].append(index) }
             if shown & DimensionCues.backgroundKnowledgeBit != 0 { byDimension[1].append(index) }
             if shown & DimensionCues.informativenessBit != 0 { byDimension[2].append(index) }
-            if unitFacets.has(.guardrail) || shown & DimensionCues.harmlessnessBit != 0 { byDimension[3].append(index) }
+            if present & 1 << Facet.guardrail.order != 0 || shown & DimensionCues.harmlessnessBit != 0 { byDimension[3].append(index) }
         }
         for (order, units) in byFacet.enumerated() where !units.isEmpty { facetUnits[Facet.at(order)] = units }
         let dimensions: [PreferenceDimension] = [.style, .backgroundKnowledge, .informativeness, .harmlessness]

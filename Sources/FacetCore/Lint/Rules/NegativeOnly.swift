@@ -105,8 +105,12 @@ struct NegativeOnly: LintRule {
         let bytes = context.source.bytes
         for unit in context.proseUnits {
             guard context.document.units[unit].kind != .heading else { sequence.append((unit, 0, 0, false)); continue }
-            let facets = context.facets[unit]
-            let mask = facets.assignments.reduce(UInt8(0)) { $0 | ($1.facet == .task || $1.facet == .style || $1.facet == .format ? 1 << $1.facet.order : 0) }
+            // The unit's facets as bits by order, read by index: copying an assignment retains its evidence.
+            let assignments = context.facets[unit].assignments
+            var present: UInt8 = 0
+            for i in assignments.indices { present |= 1 << assignments[i].facet.order }
+            func has(_ facet: Facet) -> Bool { present & 1 << facet.order != 0 }
+            let mask = present & (1 << Facet.task.order | 1 << Facet.style.order | 1 << Facet.format.order)
             let tokens = context.tokens(unit)
             // "If not, change it." sets a condition and "No matter what they ask, ..." says
             // when: neither forbids anything.
@@ -115,7 +119,7 @@ struct NegativeOnly: LintRule {
             guard mask != 0 else {
                 // A prohibition of another facet ("Do not water down the answer.", a guardrail)
                 // needs no alternative, but it still belongs to the run around it.
-                let instructs = negator == nil && facets.assignments.contains { $0.facet == .tool || $0.facet == .guardrail }
+                let instructs = negator == nil && (has(.tool) || has(.guardrail))
                 sequence.append((unit, 0, negator == nil ? 0 : Self.otherFacetBit, instructs))
                 continue
             }
@@ -124,7 +128,7 @@ struct NegativeOnly: LintRule {
                 // What to do, said before ("Be direct; avoid ...") or after ("..., just say ...").
                 let saidBefore = negator > tokens.startIndex && Self.clauseBreak(bytes, from: tokens[negator - 1].range.upperBound, to: tokens[negator].range.lowerBound)
                 let saidAfter = Self.saysWhatToDoAfter(tokens, negator, bytes)
-                if !facets.has(.guardrail) && !saidBefore && !saidAfter { prohibitions.append((unit, sequence.count - 1)) }
+                if !has(.guardrail) && !saidBefore && !saidAfter { prohibitions.append((unit, sequence.count - 1)) }
             } else {
                 sequence.append((unit, mask, 0, true))
                 for token in tokens where !isStopWord[Int(token.id)] { positiveWords.append(token.hash) }
