@@ -255,9 +255,8 @@ struct DuplicateInstruction: LintRule {
                     }
                     for candidate in recent.reversed() where !counted.contains(candidate) {
                         counted.append(candidate)
-                        guard signatures[candidate].scope == scope, sameAgent(candidate), signatures[candidate].negated == negated,
-                              !Contrast.opposed(signatures[candidate].contrast, contrast), sameReferent(candidate),
-                              !Self.listedAndLabelledTitle(context, signatures[candidate].unit, unit) else { continue }
+                        guard signatures[candidate].scope == scope, signatures[candidate].negated == negated,
+                              !Contrast.opposed(signatures[candidate].contrast, contrast) else { continue }
                         // One copy adds words to the other; a word swapped on both sides is
                         // another instruction, even for one the unit already holds.
                         let otherBag = signatureBags[signatures[candidate].bag]
@@ -267,7 +266,9 @@ struct DuplicateInstruction: LintRule {
                         let other = signatureWords[signatures[candidate].words]
                         let shared = Self.sharedCount(words[...], other)
                         let score = Double(shared) / Double(words.count + other.count - shared)
-                        if score >= 0.8 && (best == nil || score > best!.score) {
+                        // The checks that read the text around both units, only for a copy that would count.
+                        if score >= 0.8 && (best == nil || score > best!.score), sameAgent(candidate), sameReferent(candidate),
+                           !Self.listedAndLabelledTitle(context, signatures[candidate].unit, unit) {
                             best = (signatures[candidate].unit, score, sharedInBags == otherBag.count && bag.count > otherBag.count)
                         }
                     }
