@@ -671,12 +671,9 @@ struct SegmenterState {
                     let open = stack[position]
                     tokens[open].partner = index
                     tokens[index].partner = open
-                    for inner in stack[(position + 1)...] where tokens[inner].atLineStart {
-                        cutOff[tokens[inner].key, default: []].append((inner, index))
-                    }
-                    // Each open leaves the stack once, so this is linear over the whole text.
-                    for popped in stack[position...] { onStack[tokens[popped].key]?.removeLast() }
-                    stack.removeSubrange(position...)
+                    Self.setAside(from: position + 1, cutBy: index, tokens, &stack, &onStack, &cutOff)
+                    onStack[key]?.removeLast()
+                    stack.removeLast()
                 } else if let (open, cutBy) = cutOff[key]?.last, tokens[index].atLineStart || cutBy >= closesFrom {
                     // Not one named in a sentence ("ends with </example>"): that is text, and
                     // pairing it made the lines between an example.
@@ -689,11 +686,7 @@ struct SegmenterState {
                     // order, so they are its top; each leaves it once.
                     var inside = stack.count
                     while inside > 0 && stack[inside - 1] > open { inside -= 1 }
-                    for inner in stack[inside...] where tokens[inner].atLineStart {
-                        cutOff[tokens[inner].key, default: []].append((inner, index))
-                    }
-                    for popped in stack[inside...] { onStack[tokens[popped].key]?.removeLast() }
-                    stack.removeSubrange(inside...)
+                    Self.setAside(from: inside, cutBy: index, tokens, &stack, &onStack, &cutOff)
                 } else if tokens[index].atLineStart && tokens[index].restOfLineBlank {
                     tokens[index].role = .strayClose
                 }  // else markup named in a sentence ("before </body>"): inline
@@ -760,6 +753,18 @@ struct SegmenterState {
         where tokens[outerClose].role == .sectionClose && tokens[innerOpen].role == .sectionOpen {
             crossings.append(SectionCrossing(outer: section(tokens[tokens[outerClose].partner!]), inner: section(tokens[innerOpen])))
         }
+    }
+
+    /// Takes the opens of `stack` from `first` on off it, cut across by the close at
+    /// `close`: those that start a line wait in `cutOff`, by name, for a close that
+    /// pairs with them. Each open leaves the stack once, so this is linear over the whole text.
+    static func setAside(from first: Int, cutBy close: Int, _ tokens: [TagToken], _ stack: inout [Int],
+                         _ onStack: inout [String: [Int]], _ cutOff: inout [String: [(open: Int, cutBy: Int)]]) {
+        for inner in stack[first...] where tokens[inner].atLineStart {
+            cutOff[tokens[inner].key, default: []].append((inner, close))
+        }
+        for popped in stack[first...] { onStack[tokens[popped].key]?.removeLast() }
+        stack.removeSubrange(first...)
     }
 
     /// What the tags found so far tell of how their line opens, so a line of
