@@ -74,5 +74,11 @@ public struct UnitFacets: Sendable, Hashable {
 
     public var facets: [Facet] { assignments.map(\.facet) }
     public func confidence(_ facet: Facet) -> Double { assignments.first { $0.facet == facet }?.confidence ?? 0 }
-    public func has(_ facet: Facet) -> Bool { assignments.contains { $0.facet == facet } }
+    public func has(_ facet: Facet) -> Bool { mask & 1 << facet.order != 0 }
+    /// The facets as bits by `order`, read by index: copying an assignment retains its evidence.
+    public var mask: UInt8 {
+        var bits: UInt8 = 0
+        for i in assignments.indices { bits |= 1 << assignments[i].facet.order }
+        return bits
+    }
 }

@@ -32,9 +32,7 @@ struct MissingFacet: LintRule {
         guard prose.count >= context.configuration.minimumUnitsForMissingFacet, !prose.isEmpty else { return [] }
         // Facets present, as bits by `order` (a Set<Facet> hashes each facet's name).
         var present = 0
-        for unitFacets in context.facets {
-            for assignment in unitFacets.assignments { present |= 1 << assignment.facet.order }
-        }
+        for unitFacets in context.facets { present |= Int(unitFacets.mask) }
         let missing = context.configuration.requiredFacets.filter { present & (1 << $0.order) == 0 }
         guard !missing.isEmpty else { return [] }
         let first = context.document.units[prose[0]]

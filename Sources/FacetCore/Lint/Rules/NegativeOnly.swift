@@ -105,10 +105,7 @@ struct NegativeOnly: LintRule {
         let bytes = context.source.bytes
         for unit in context.proseUnits {
             guard context.document.units[unit].kind != .heading else { sequence.append((unit, 0, 0, false)); continue }
-            // The unit's facets as bits by order, read by index: copying an assignment retains its evidence.
-            let assignments = context.facets[unit].assignments
-            var present: UInt8 = 0
-            for i in assignments.indices { present |= 1 << assignments[i].facet.order }
+            let present = context.facets[unit].mask
             func has(_ facet: Facet) -> Bool { present & 1 << facet.order != 0 }
             let mask = present & (1 << Facet.task.order | 1 << Facet.style.order | 1 << Facet.format.order)
             let tokens = context.tokens(unit)
