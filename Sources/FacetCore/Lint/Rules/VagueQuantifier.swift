@@ -160,10 +160,8 @@ struct VagueQuantifier: LintRule {
         return namesAQuality(bytes, tokens[at - 1]) && !measurable.contains(tokens[at - 1].hash)
     }
 
-    static func endsAClause(_ bytes: [UInt8], _ gap: Range<Int>) -> Bool {
-        bytes[gap].contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":")
-            || $0 == UInt8(ascii: "!") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: ")") || $0 == UInt8(ascii: "(") }
-    }
+    /// Whether the gap between two words holds a mark that ends a clause.
+    static func endsAClause(_ bytes: [UInt8], _ gap: Range<Int>) -> Bool { ConflictingInstructions.endsClause(bytes, gap) }
 
     /// Adjectives with no telling ending, mostly of tone and temper.
     static let qualityWords = WordSet(["mean", "rude", "blunt", "harsh", "cold", "warm", "soft", "odd", "weird", "strange", "different",
@@ -362,11 +360,10 @@ struct VagueQuantifier: LintRule {
     /// about the world ("some pages may speculate", "Various tasks that can
     /// be accomplished"), not an amount asked for.
     static let statementVerbs = WordSet(["may", "might", "can", "could", "tend", "tends", "often", "usually", "sometimes"].map(Tokenizer.hash))
-    static let relatives = WordSet(["that", "which", "who"].map(Tokenizer.hash))
 
     /// Whether the quantity that opens its clause, with the words from `next`
-    /// on, is the subject of a statement verb: one of at most three more words
-    /// of its noun phrase, "that", "which" or "who" allowed, in the same clause.
+    /// on, is the subject of a statement verb: one of the next four words, in the
+    /// same clause (the rest of its noun phrase, or "that", "which", "who", between).
     static func subjectOfAStatement(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, _ next: Int) -> Bool {
         var i = next
         while i < tokens.endIndex && i <= next + 4 {
