@@ -121,7 +121,7 @@ struct DuplicateInstruction: LintRule {
         // Units are compared only within their quoted prompt, and two persona sections'
         // units not with each other (a unit in none is compared with all).
         let quotedScopes = Self.quotedPromptScopes(units, context.document)
-        var scopes = OperationScopes(context)
+        let scopes = OperationScopes(context)
         let versions = Self.versions(context.document)
         let variables = context.document.variables.map(\.range)  // sorted by start, as units are
         var nextVariable = 0
@@ -165,29 +165,19 @@ struct DuplicateInstruction: LintRule {
             }
             words.removeAll(keepingCapacity: true)
             var negated = false
-            var refersBack = false
-            var pointing = false  // the last word was "this", "these" or "those"
             var contrast: UInt8 = 0
             var literalWords = 0
             for token in context.tokens(unit) {
-                if pointing {
-                    pointing = false
-                    if !Self.wholeMessage.contains(token.hash) { refersBack = true }
-                }
                 while nextVariable < variables.count && variables[nextVariable].upperBound <= token.range.lowerBound { nextVariable += 1 }
                 let inVariable = nextVariable < variables.count && variables[nextVariable].lowerBound < token.range.upperBound
                 if !inVariable && isNegator[Int(token.id)] { negated = true }
                 guard !isStopWord[Int(token.id)] else {
                     if !inVariable { contrast |= contrastBits[Int(token.id)] }
-                    if Self.backReferences.contains(token.hash) { pointing = true }
                     continue
                 }
                 words.append(token.hash)
                 if !inVariable { literalWords += 1 }
             }
-            if pointing { refersBack = true }
-            // "They must be real.": a sentence that opens with "they" points back too.
-            if let first = context.tokens(unit).first, Self.openingBackReferences.contains(first.hash) { refersBack = true }
             words.sort()
             bag.removeAll(keepingCapacity: true)
             bag += words
@@ -203,7 +193,7 @@ struct DuplicateInstruction: LintRule {
             // after the same sentence (or heading): after another, it says its rule of another thing.
             func sameReferent(_ signature: Int) -> Bool {
                 let other = signatures[signature].unit
-                guard refersBack && unit - 1 != other else { return true }
+                guard unit - 1 != other, Self.refersBack(context, unit) else { return true }
                 // The sentences before must be the same too, as far back as each points back:
                 // "... evidence that this claim is true ... Provide references, and do not make any
                 // of those up. They must be real." and the same for "false" are two rules.
