@@ -74,29 +74,27 @@ extension IndexCommand {
                     continue
                 }
                 let bar = ProgressBar(label: (file as NSString).lastPathComponent)
-                var report: ImportReport?
-                do { report = try importer.importFile(file, progress: bar.update, shouldStop: { interrupted.isSet }) } catch let stopped as ImportReadError {
+                let result = Result { try importer.importFile(file, progress: bar.update, shouldStop: { interrupted.isSet }) }
+                bar.finish()
+                switch result {
+                case .success(let report):
+                    show(report, of: file)
+                    if !report.problems.isEmpty { failed = failed || strict }
+                case .failure(let stopped as ImportReadError):
                     // Reading stopped part way: what was read is imported and shown, and the import fails.
-                    bar.finish()
                     show(stopped.report, of: file)
                     FileHandle.standardError.write(Data("facet: \(file): \(stopped.description)\n".utf8))
                     failed = true
-                } catch {
-                    bar.finish()
+                case .failure(let error):
                     FileHandle.standardError.write(Data("facet: \(file): cannot import: \(FileReport.describe(error))\n".utf8))
                     failed = true
-                }
-                if let report {
-                    bar.finish()
-                    show(report, of: file)
-                    if !report.problems.isEmpty { failed = failed || strict }
                 }
                 // Checked whatever became of the file: Ctrl-C during a failed read went on to the next one.
                 if interrupted.isSet {
                     print("interrupted: the rows imported so far are kept; run the same import again to finish")
                     throw ExitCode(130)
                 }
-                if report?.stoppedEarly == true { throw ExitCode(1) }
+                if case .success(let report) = result, report.stoppedEarly { throw ExitCode(1) }
             }
             if failed { throw ExitCode(1) }
         }

@@ -56,7 +56,6 @@ struct ScoreFacetsCommand: ParsableCommand {
 
     private func score(output: (String) -> Void) throws -> Int32 {
         // Every argument is checked before --features is written: it was emptied first.
-        guard !paths.isEmpty || labels != nil else { throw ValidationError("no labelled files given") }
         let files = try taggedFiles()
         try refuseAsFeatures(files + [labels].compactMap { $0 })
         var documents: [FacetScores] = []

@@ -211,7 +211,6 @@ public struct CollectionImporter {
                 // The rows before it are kept, as after Ctrl-C; what they were and why the rest
                 // was not read go with the error, so the import does not look complete.
                 try flush()
-                stopped.file = path
                 stopped.report = report
                 throw stopped
             }
@@ -273,7 +272,6 @@ public struct CollectionImporter {
 /// `RowReader.maximumRowBytes` or a read that failed. The rows before it are
 /// imported (`report`); the rest of the file is not read.
 public struct ImportReadError: Error, CustomStringConvertible, LocalizedError {
-    public var file = ""
     /// The line reading stopped on.
     public var line: Int
     public var underlying: Error
