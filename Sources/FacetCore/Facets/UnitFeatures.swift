@@ -228,7 +228,7 @@ enum UnitFeatures {
     /// a few more openers of instructions.
     static let imperativeOpeners = WordSet(
         CompiledLexicon.shared.startWords + NegativeOnly.imperatives.hashes
-            + ["always", "never", "avoid", "please", "do", "don't", "keep", "stay", "let", "feel", "remain", "refuse", "decline"].map(Tokenizer.hash))
+            + ["always", "never", "avoid", "please", "do", "don't", "let", "feel", "remain", "refuse", "decline"].map(Tokenizer.hash))
 
     /// A bracketed blank for the reader to fill, as output templates have
     /// ("**App Title**: [Optimized title]", "[Action] → [Owner]"): "[" then a
