@@ -153,6 +153,13 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(capital.units.map(\.kind), [.listItem, .sentence])
         let afterBlank = segment("- Answer in English\n\nwhen asked.\n")
         XCTAssertEqual(afterBlank.units.map(\.kind), [.listItem, .sentence])
+        // Lower case in any script goes on; a sentence closed inside quotes has ended.
+        let accented = segment("- Antworte immer auf Deutsch, auch wenn der Nutzer\nändern möchte.\n")
+        XCTAssertEqual(accented.units.map(\.kind), [.listItem])
+        let quoted = segment("- Say “Thank you.”\nthen stop.\n")
+        XCTAssertEqual(quoted.units.map(\.kind), [.listItem, .sentence])
+        let guillemets = segment("- Dis «Merci.»\nensuite arrête.\n")
+        XCTAssertEqual(guillemets.units.map(\.kind), [.listItem, .sentence])
     }
 
     /// A closing fence indented four or more past its opening's margin is a line of the code.

@@ -610,7 +610,8 @@ struct SegmenterState {
         return length >= 40 && symbols * 50 < length && letters * 2 > length
     }
 
-    static let proseLanguages: Set<String> = ["", "markdown", "md", "text", "txt", "plain", "plaintext", "prompt"]
+    /// Info strings of a fence that may hold prose: a plain one, Markdown or a prompt.
+    static let proseLanguages = plainInfo.union(["markdown", "md", "prompt"])
 
     /// Per byte, what `isProseFence` counts it as: 1 a code symbol (`{ } ; = ( )`),
     /// 2 a letter (ASCII, or any byte of a non-ASCII character), 0 neither.
@@ -1264,7 +1265,8 @@ struct SegmenterState {
             if let openIndent = listItem?.indent, let lastLine = listItem?.content.last {
                 // An indented line continues the item; so does an unindented one that goes on
                 // with its sentence, in lower case as a soft wrap is (Markdown's lazy continuation).
-                if indent > openIndent || ByteClass.isLower(buffer[indented.lowerBound]) && !endsSentence(lastLine) {
+                if indent > openIndent
+                    || SentenceSplitter.startsInLowerCase(buffer, indented) && !endsSentence(lastLine) {
                     // In place, with no copy of the item held: one taken out and put back
                     // copied all of its lines so far, for every line.
                     listItem!.content.append(indented)
@@ -1377,8 +1379,7 @@ struct SegmenterState {
     /// Whether a line ends on what ends a sentence (. ! ? : ; 。！？), closing
     /// quotes, brackets and emphasis aside.
     func endsSentence(_ line: Range<Int>) -> Bool {
-        var end = line.upperBound
-        while end > line.lowerBound && Self.sentenceClosers[buffer[end - 1]] { end -= 1 }
+        let end = SentenceSplitter.skipClosers(buffer, backFrom: line.upperBound, to: line.lowerBound)
         guard end > line.lowerBound else { return false }
         switch buffer[end - 1] {
         case UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: ";"):
@@ -1387,10 +1388,6 @@ struct SegmenterState {
             return end - 3 >= line.lowerBound && SentenceSplitter.isCJKStop(buffer, end - 3, end)
         }
     }
-
-    /// What may follow a sentence's last mark on its line: quotes, brackets, emphasis.
-    static let sentenceClosers = ByteSet([UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ")"), UInt8(ascii: "]"),
-                                          UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "`")])
 
     /// What stands between the brackets of a task-list box.
     static let taskBoxMarks = ByteSet([UInt8(ascii: " "), UInt8(ascii: "x"), UInt8(ascii: "X")])

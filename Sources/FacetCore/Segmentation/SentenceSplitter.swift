@@ -358,22 +358,47 @@ enum SentenceSplitter {
     static func skipClosers(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         var k = start
         while k < end {
-            let b = buffer[k]
-            if b == UInt8(ascii: ")") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") || b == UInt8(ascii: "]")
-                || b == UInt8(ascii: "*") || b == UInt8(ascii: "_") || b == UInt8(ascii: "`") {
-                k += 1
-            } else if b == 0xE2 && k + 2 < end && buffer[k + 1] == 0x80 && (buffer[k + 2] == 0x9D || buffer[k + 2] == 0x99) {
-                k += 3  // ” ’
-            } else if b == 0xC2 && k + 1 < end && buffer[k + 1] == 0xBB {
-                k += 2  // »
-            } else if b == 0xE3 && k + 2 < end && buffer[k + 1] == 0x80 && (buffer[k + 2] == 0x8D || buffer[k + 2] == 0x8F) {
-                k += 3  // 」』
+            let width = closerWidth(buffer, at: k, end)
+            if width == 0 { break }
+            k += width
+        }
+        return k
+    }
+
+    /// Skips the same closers backwards from `end`: where a line's text ends before them.
+    static func skipClosers(_ buffer: UnsafeBufferPointer<UInt8>, backFrom end: Int, to start: Int) -> Int {
+        var k = end
+        while k > start {
+            if closers[buffer[k - 1]] {
+                k -= 1
+            } else if k - 2 >= start && closerWidth(buffer, at: k - 2, end) == 2 {
+                k -= 2
+            } else if k - 3 >= start && closerWidth(buffer, at: k - 3, end) == 3 {
+                k -= 3
             } else {
                 break
             }
         }
         return k
     }
+
+    /// The byte length of the closer at `k` (a closing quote or bracket, or emphasis), 0 for none.
+    static func closerWidth(_ buffer: UnsafeBufferPointer<UInt8>, at k: Int, _ end: Int) -> Int {
+        let b = buffer[k]
+        if closers[b] { return 1 }
+        if b == 0xE2 && k + 2 < end && buffer[k + 1] == 0x80 && (buffer[k + 2] == 0x9D || buffer[k + 2] == 0x99) {
+            return 3  // ” ’
+        }
+        if b == 0xC2 && k + 1 < end && buffer[k + 1] == 0xBB { return 2 }  // »
+        if b == 0xE3 && k + 2 < end && buffer[k + 1] == 0x80 && (buffer[k + 2] == 0x8D || buffer[k + 2] == 0x8F) {
+            return 3  // 」』
+        }
+        return 0
+    }
+
+    /// The one-byte closers: quotes, brackets and emphasis marks.
+    static let closers = ByteSet([UInt8(ascii: ")"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "]"),
+                                  UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "`")])
 
     static let abbreviations: Set<String> = [
         "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "inc", "ltd", "co", "corp", "no", "nr",
