@@ -137,6 +137,22 @@ final class RobustnessTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 5, "tags took quadratic time")
     }
 
+    /// Checks on a cue read the sentence from its start, once per cue: a sentence of
+    /// 64,000 "a few" took 17 seconds, and 1.8 MB of them over a minute.
+    func testASentenceOfThousandsOfCuesTakesLinearTime() {
+        let cases = [("a few ", "vague-quantifier"), ("as needed ", "vague-quantifier"), ("rather than a few ", nil),
+                     ("maybe ", "weak-instruction"), ("if possible, ", "weak-instruction"), ("and try to ", "weak-instruction"),
+                     ("never reply in JSON and always reply in JSON ", nil)]
+        for (cue, rule) in cases {
+            let text = "You are a support agent. Help users.\n\n" + String(repeating: cue, count: 20_000)
+            let start = Date()
+            let analysis = check(Array(text.utf8))
+            XCTAssertLessThan(Date().timeIntervalSince(start), 5, "\"\(cue)\" took quadratic time")
+            if let rule { XCTAssertTrue(analysis.findings.contains { $0.rule == rule }, cue) }
+            XCTAssertEqual(analysis.document.units.count, 3, cue)
+        }
+    }
+
     func testDeeplyNestedAndUnbalancedTags() {
         let depth = 2000
         var text = ""

@@ -8,6 +8,19 @@ struct Token {
     var id = Vocabulary.unknown
 }
 
+extension ArraySlice where Element == Token {
+    /// The index of the first word starting at or after `offset` (`endIndex` if none),
+    /// by binary search: the words are in text order.
+    func firstWord(from offset: Int) -> Int {
+        var (low, high) = (startIndex, endIndex)
+        while low < high {
+            let mid = (low + high) / 2
+            if self[mid].range.lowerBound < offset { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}
+
 /// Splits text into words: ASCII letters and digits, apostrophes and hyphens or
 /// underscores inside words (not around them: "__Ideally,__" and "_never_" are
 /// emphasis, their words "ideally" and "never"), and non-ASCII letters. Folds ASCII and Latin-1

@@ -424,20 +424,23 @@ struct ConflictingInstructions: LintRule {
 
     /// The first earlier clause of the other polarity that `clause` contradicts (another
     /// unit of the same agent; the "always" clause holds the "never" one's words first),
-    /// and records `clause` after it.
+    /// and records `clause` after it. Units come in order, so the clauses of `clause`'s
+    /// own unit end the lists and the search stops at them: a unit saying "never X and
+    /// always X" thousands of times read all of its clauses for each one.
     static func record(_ clause: Clause, polarity: Bool, in lists: inout ClauseLists, words: [UInt64]) -> Clause? {
         let mine = words[clause.start..<clause.end]
         func opposes(_ other: Clause) -> Bool {
-            guard other.unit != clause.unit, PersonaSections.sameAgent(other.persona, clause.persona) else { return false }
+            guard PersonaSections.sameAgent(other.persona, clause.persona) else { return false }
             let theirs = words[other.start..<other.end]
             return polarity ? mine.starts(with: theirs) : theirs.starts(with: mine)
         }
+        func earlierUnits(_ list: [Clause]) -> LazyPrefixWhileSequence<[Clause]> { list.lazy.prefix { $0.unit != clause.unit } }
         if polarity {
             defer { lists.always.append(clause) }
-            return lists.never.first(where: opposes)
+            return earlierUnits(lists.never).first(where: opposes)
         } else {
             defer { lists.never.append(clause) }
-            return lists.always.first(where: opposes)
+            return earlierUnits(lists.always).first(where: opposes)
         }
     }
 

@@ -77,8 +77,11 @@ struct VagueQuantifier: LintRule {
             let unitRange = context.document.units[unit].range
             let quoted = QuotedSpans(bytes, unit: unitRange)
             var before = Before(bytes, tokens, unitStart: unitRange.lowerBound)
+            var report = ReportScan()
             // Where the first "e.g.", "such as", ... ends: looked up at the first "etc." or "and so on", once.
             var examplesEnd: Int?, examplesLookedUp = false
+            var comparison: Int?  // where the first "as many" or "as much" is, looked up at the first "as needed"
+            var firstCount: Int?  // where the first number is, looked up at the first "rather than"
             for match in matches {
                 let (phrase, advice) = Self.phrases[match.phrase]
                 let at = tokens.startIndex + match.firstToken
@@ -100,13 +103,19 @@ struct VagueQuantifier: LintRule {
                 if phrase == "various" && !Self.variousAsksForAnAmount(bytes, tokens, at) { continue }
                 if Self.mannerOrDegree.contains(phrase) && !Self.modifiesTheNextWord(bytes, tokens, at) { continue }
                 if Self.degreeWords.contains(phrase) && Self.gradesAQuality(bytes, tokens, at, words: phraseEnd - at) { continue }
-                if Self.boundPhrases.contains(phrase) && Self.followsAsMuch(tokens, at) { continue }
-                if Self.declinedForANumber(tokens, at) { continue }
+                if Self.boundPhrases.contains(phrase) {
+                    if comparison == nil { comparison = Self.firstComparison(tokens) }
+                    if comparison! + 1 < at { continue }
+                }
+                if let decline = Self.declineStart(tokens, at) {
+                    if firstCount == nil { firstCount = Self.firstCount(tokens) }
+                    if firstCount! < decline { continue }
+                }
                 if Self.occasionPhrases.contains(phrase) && Self.namesItsPurpose(bytes, tokens, phraseEnd) { continue }
                 if Self.amountIdioms.contains(phrase) && at > tokens.startIndex && Self.describingVerbs.contains(tokens[at - 1].hash) { continue }
                 if quoted.contains(match.range.lowerBound) || before.inCondition || Self.announcesWhatFollows(tokens, at) { continue }
                 if before.clauseStart && Self.subjectOfAStatement(bytes, tokens, phraseEnd) { continue }
-                if Self.afterAReport(bytes, tokens, from: before.clauseFirst, to: at) { continue }
+                if report.afterAReport(bytes, tokens, from: before.clauseFirst, to: at) { continue }
                 findings.append(context.finding(self, "\"\(phrase)\" is vague: \(advice)", range: match.range, unit: unit))
             }
         }
@@ -331,13 +340,15 @@ struct VagueQuantifier: LintRule {
     /// ("use as many tools as needed": all it takes), not an open condition.
     static let boundPhrases: Set<String> = ["as needed", "as necessary", "as appropriate"]
     static let comparisonWords = WordSet(["many", "much"].map(Tokenizer.hash))
-    static func followsAsMuch(_ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
+    /// Where the unit's first "as many" or "as much" starts (`endIndex` for none): the
+    /// phrase at `at` follows one when it starts before `at - 1`.
+    static func firstComparison(_ tokens: ArraySlice<Token>) -> Int {
         var i = tokens.startIndex
-        while i + 1 < at {
-            if tokens[i].hash == asHash && comparisonWords.contains(tokens[i + 1].hash) { return true }
+        while i + 1 < tokens.endIndex {
+            if tokens[i].hash == asHash && comparisonWords.contains(tokens[i + 1].hash) { return i }
             i += 1
         }
-        return false
+        return tokens.endIndex
     }
 
     /// "as needed to match the screenshot", "when appropriate for the context":
@@ -382,19 +393,40 @@ struct VagueQuantifier: LintRule {
     static let irregularParticiples = WordSet(["given", "done", "made", "seen", "shown", "written", "taken", "told", "got", "gotten",
                                                "built", "been", "run", "spent", "held", "known", "grown", "become"].map(Tokenizer.hash))
 
-    /// Whether the clause, from `first` or its last "and", "but", "or" or
-    /// "then" up to the quantity at `at`, holds a reporting verb after its
-    /// subject, or "have", "has" or "had" and a participle.
-    static func afterAReport(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, from first: Int, to at: Int) -> Bool {
-        let first = tokens[first..<at].lastIndex { conditionEnders.contains($0.hash) }.map { $0 + 1 } ?? first
-        var i = first
-        while i < at {
-            let word = tokens[i].hash
-            if reportingVerbs.contains(word) && i > first { return true }
-            if perfectAuxiliaries.contains(word) && i + 1 < at && isParticiple(bytes, tokens[i + 1]) { return true }
-            i += 1
+    /// Whether the clause, from its first word or its last "and", "but", "or" or
+    /// "then" up to a quantity, holds a reporting verb after its subject, or
+    /// "have", "has" or "had" and a participle. Asked for the quantities of one
+    /// unit in order, it reads each word once, however many quantities follow:
+    /// a clause of thousands of "a few" took seconds when each read it from its start.
+    struct ReportScan {
+        private var clauseFirst = -1, first = 0, next = 0, lastAt = -1
+        private var found = false  // a report between `first` and `next`
+
+        mutating func afterAReport(_ bytes: [UInt8], _ tokens: ArraySlice<Token>, from clauseFirst: Int, to at: Int) -> Bool {
+            if clauseFirst != self.clauseFirst || at < lastAt {
+                (self.clauseFirst, first, next, found) = (clauseFirst, clauseFirst, clauseFirst, false)
+            }
+            lastAt = at
+            // Words with one after them before the quantity are settled for every later quantity too.
+            while next + 1 < at {
+                let word = tokens[next].hash
+                if conditionEnders.contains(word) {
+                    (first, found) = (next + 1, false)
+                } else if reportingVerbs.contains(word) && next > first
+                            || perfectAuxiliaries.contains(word) && isParticiple(bytes, tokens[next + 1]) {
+                    found = true
+                }
+                next += 1
+            }
+            // The word right before the quantity: it may end the clause's part or report, but
+            // an auxiliary there has no participle before the quantity.
+            if next < at {
+                let word = tokens[next].hash
+                if conditionEnders.contains(word) { return false }
+                if reportingVerbs.contains(word) && next > first { return true }
+            }
+            return found
         }
-        return false
     }
 
     /// "given", "used": an irregular participle, or a word of four letters or more ending in "ed".
@@ -409,18 +441,22 @@ struct VagueQuantifier: LintRule {
     /// Counts a token's `isNumber` does not cover (it does "one", "ten", "single").
     static let timesWords = WordSet(["once", "twice"].map(Tokenizer.hash))
     /// "present just one, rather than presenting many options": the quantity is
-    /// what the instruction turns down, for the number it gives. "Rather than"
-    /// or "instead of" at most two words before it, and a number before that.
-    static func declinedForANumber(_ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
+    /// what the instruction turns down, for the number it gives. Where "rather than"
+    /// or "instead of" starts, at most two words before it; declined for a number
+    /// when the unit's `firstCount` comes before that.
+    static func declineStart(_ tokens: ArraySlice<Token>, _ at: Int) -> Int? {
         var i = at - 1
         while i > tokens.startIndex && i >= at - 3 {
             let (word, before) = (tokens[i].hash, tokens[i - 1].hash)
-            if (word == thanHash && before == ratherHash) || (word == ofHash && before == insteadHash) {
-                return tokens[..<(i - 1)].contains { $0.isNumber || timesWords.contains($0.hash) }
-            }
+            if (word == thanHash && before == ratherHash) || (word == ofHash && before == insteadHash) { return i - 1 }
             i -= 1
         }
-        return false
+        return nil
+    }
+
+    /// The unit's first number or count ("once"), `endIndex` for none.
+    static func firstCount(_ tokens: ArraySlice<Token>) -> Int {
+        tokens.firstIndex { $0.isNumber || timesWords.contains($0.hash) } ?? tokens.endIndex
     }
 
     /// After "is", "has", "needs" ..., these describe ("You have a lot of
@@ -443,10 +479,12 @@ struct VagueQuantifier: LintRule {
         at > tokens.startIndex && tokens[at - 1].hash == inHash && phraseEnd < tokens.endIndex && occasions.contains(tokens[phraseEnd].hash)
     }
 
-    /// Verbs that ask for output, after which "various" asks for an amount: "Cite various sources".
+    /// Verbs that ask for output or for thought given in it, after which "various" asks for an
+    /// amount: "Cite various sources", "Consider various perspectives".
     static let outputVerbs = WordSet(["give", "provide", "include", "list", "cite", "suggest", "offer", "add", "show", "write",
                                       "generate", "create", "present", "mention", "share", "ask", "use", "propose", "recommend",
-                                      "produce", "draft", "quote", "name", "explore", "compare"].map(Tokenizer.hash))
+                                      "produce", "draft", "quote", "name", "explore", "compare", "consider", "discuss", "cover", "weigh",
+                                      "examine"].map(Tokenizer.hash))
 
     /// Whether "various" at `at` asks for an amount: opening its clause ("Various
     /// sources should be cited") or right after a verb of output ("Cite various

@@ -177,8 +177,10 @@ struct WeakInstruction: LintRule {
     /// category rather than giving an instruction.
     static func inTitleCaseLabel(_ bytes: [UInt8], _ range: Range<Int>, within unit: Range<Int>) -> Bool {
         let (open, close) = (UInt8(ascii: "("), UInt8(ascii: ")"))
-        guard let start = bytes[unit.lowerBound..<range.lowerBound].lastIndex(where: { $0 == open || $0 == close }), bytes[start] == open,
-              let end = bytes[range.upperBound..<unit.upperBound].firstIndex(where: { $0 == open || $0 == close }), bytes[end] == close
+        // A label is a few words: looking further for its brackets read a long unit once per hedge.
+        let (from, to) = (max(unit.lowerBound, range.lowerBound - labelReach), min(unit.upperBound, range.upperBound + labelReach))
+        guard let start = bytes[from..<range.lowerBound].lastIndex(where: { $0 == open || $0 == close }), bytes[start] == open,
+              let end = bytes[range.upperBound..<to].firstIndex(where: { $0 == open || $0 == close }), bytes[end] == close
         else { return false }
         var words = 0
         var index = start + 1
@@ -194,6 +196,9 @@ struct WeakInstruction: LintRule {
         return words >= 2
     }
 
+    /// How far from a hedge, in bytes, the brackets of a label around it may be.
+    static let labelReach = 100
+
     static let conjunctions = WordSet(["and", "or", "but", "then", "so"].map(Tokenizer.hash))
 
     /// Words that open a relative clause about someone else: "users who ...", "scripts which ...".
@@ -201,10 +206,24 @@ struct WeakInstruction: LintRule {
 
     /// Whether the words before "and" open a relative clause that nothing has closed
     /// (no punctuation but spaces after the pronoun): "users who log in and".
+    /// Read back from "and", so the first mark settles it; a clause of more than
+    /// `relativeReach` words is not looked through.
     static func inRelativeClause(_ before: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
-        guard let pronoun = before.lastIndex(where: { relativePronouns.contains($0.hash) }), pronoun + 1 < before.endIndex else { return false }
-        let clause = before[pronoun].range.upperBound..<before[before.endIndex - 1].range.lowerBound
-        return bytes[clause].allSatisfy { ByteClass.isAlnum($0) || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "-") }
+        guard let and = before.last else { return false }
+        var checkedFrom = and.range.lowerBound  // the bytes from here to "and" hold words and spaces only
+        for index in before.indices.dropLast().reversed().prefix(relativeReach) {
+            let word = before[index]
+            guard bytes[word.range.upperBound..<checkedFrom].allSatisfy(inAClause) else { return false }
+            if relativePronouns.contains(word.hash) { return true }
+            guard bytes[word.range].allSatisfy(inAClause) else { return false }  // a word of a pronoun's clause further back
+            checkedFrom = word.range.lowerBound
+        }
+        return false
+    }
+
+    static let relativeReach = 24
+    static func inAClause(_ byte: UInt8) -> Bool {
+        ByteClass.isAlnum(byte) || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "-")
     }
 
     /// Hedges that, with nothing after them but the ":" of a lead-in, offer the items below as options.
@@ -212,8 +231,9 @@ struct WeakInstruction: LintRule {
 
     /// Whether only a ":" (and spaces) follows `offset` to the end of the unit.
     static func endsLeadIn(_ offset: Int, unit: Range<Int>, _ bytes: [UInt8]) -> Bool {
-        let rest = bytes[offset..<unit.upperBound].filter { $0 != UInt8(ascii: " ") }
-        return rest.count == 1 && rest[0] == UInt8(ascii: ":")
+        let rest = bytes[offset..<unit.upperBound]
+        guard let colon = rest.firstIndex(where: { $0 != UInt8(ascii: " ") }), bytes[colon] == UInt8(ascii: ":") else { return false }
+        return rest[(colon + 1)...].allSatisfy { $0 == UInt8(ascii: " ") }
     }
 
     /// Past participles "ideally" describes a fact with ("ideally suited", "ideally located").
@@ -345,8 +365,9 @@ struct WeakInstruction: LintRule {
     /// The "not" right after "try to" or "attempt to", if there is one.
     static func notAfterTry(_ context: LintContext, unit: Int, phrase: Range<Int>) -> Range<Int>? {
         let tokens = context.tokens(unit)
-        guard let first = tokens.firstIndex(where: { $0.range.lowerBound == phrase.lowerBound }), tryWords.contains(tokens[first].hash),
-              let next = tokens.firstIndex(where: { $0.range.lowerBound >= phrase.upperBound }), tokens[next].hash == notWord else { return nil }
+        let first = tokens.firstWord(from: phrase.lowerBound), next = tokens.firstWord(from: phrase.upperBound)
+        guard first < tokens.endIndex, tokens[first].range.lowerBound == phrase.lowerBound, tryWords.contains(tokens[first].hash),
+              next < tokens.endIndex, tokens[next].hash == notWord else { return nil }
         return tokens[next].range
     }
 
@@ -359,8 +380,9 @@ struct WeakInstruction: LintRule {
         var lower = phrase.lowerBound
         var upper = phrase.upperBound
         var removed = phrase
-        if Self.keepsFirstWord.contains(text), let second = context.tokens(unit).first(where: { $0.range.lowerBound > phrase.lowerBound }) {
-            lower = second.range.lowerBound
+        let tokens = context.tokens(unit)
+        if Self.keepsFirstWord.contains(text), case let second = tokens.firstWord(from: phrase.lowerBound + 1), second < tokens.endIndex {
+            lower = tokens[second].range.lowerBound
             removed = lower..<upper
         }
         // A hedge set apart by marks goes with them: "**Try to** keep", "short (if possible).",
@@ -375,7 +397,7 @@ struct WeakInstruction: LintRule {
         }
         var commaBefore = false
         // The comma before the hedge ends the opening clause only when it is the unit's first.
-        let opensWithClause = (context.tokens(unit).first.map { Self.clauseOpeners.contains($0.hash) } ?? false)
+        let opensWithClause = (tokens.first.map { Self.clauseOpeners.contains($0.hash) } ?? false)
             && lower - 2 >= unitRange.lowerBound && !bytes[unitRange.lowerBound..<(lower - 2)].contains(UInt8(ascii: ","))
         let commaFollows = upper < unitRange.upperBound && bytes[upper] == UInt8(ascii: ",")
         let commaPrecedes = lower - 2 >= unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") && bytes[lower - 2] == UInt8(ascii: ",")
@@ -396,8 +418,9 @@ struct WeakInstruction: LintRule {
         else if !opensWithClause, commaPrecedes {
             // "any statement, ideally one to two words" would read "any statement one to
             // two words": without the comma, only a preposition or a conjunction joins on.
-            if let next = context.tokens(unit).first(where: { $0.range.lowerBound >= upper }),
-               bytes[upper..<next.range.lowerBound].allSatisfy({ $0 == UInt8(ascii: " ") }), !Self.joinsOn.contains(next.hash) {
+            let next = tokens.firstWord(from: upper)
+            if next < tokens.endIndex, bytes[upper..<tokens[next].range.lowerBound].allSatisfy({ $0 == UInt8(ascii: " ") }),
+               !Self.joinsOn.contains(tokens[next].hash) {
                 return nil
             }
             lower -= 2
