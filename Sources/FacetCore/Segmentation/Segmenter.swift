@@ -1512,10 +1512,10 @@ struct SegmenterState {
             if !turnSpansBlocks { inTurn = false }
         }
         if !paragraph.isEmpty {
-            let ranges = paragraph
-            paragraph = []
             blockCounter += 1
-            let pieces = SentenceSplitter.split(buffer: buffer, ranges: ranges, protected: protected)
+            let pieces = SentenceSplitter.split(buffer: buffer, ranges: paragraph, protected: protected)
+            // Emptied in place: the next paragraph's lines reuse its storage, not a new array each.
+            paragraph.removeAll(keepingCapacity: true)
             let isExample = headingIsExample || inTurn
             for piece in pieces {
                 units.append(makeUnit(piece, kind: .sentence, isExample: isExample))
