@@ -32,11 +32,21 @@ struct CompiledLexicon: Sendable {
         var startOnly: Bool
     }
 
+    struct FirstWordCandidate: Sendable {
+        /// As `Probe.second`.
+        var second: UInt64
+        var entry: Int32
+        var hashCount: UInt8
+    }
+
     var entries: [Entry] = []
     var probes: [Probe] = []
     var wordHashes: [UInt64] = []
     /// Entries by the hash of their first word (in `byFirst.items`).
     var byFirst = WordLists([])
+    /// `byFirst.items` with each entry's second word and length beside it: the next
+    /// word rules out most entries a word begins, and this tells so without reading the entry's probe.
+    var firstWordCandidates: [FirstWordCandidate] = []
     var numberFirst: [Int] = []
     var substrings: [SubstringEntry] = []
     /// Substring entries by their first three bytes (one CJK character), so a
@@ -66,6 +76,7 @@ struct CompiledLexicon: Sendable {
             }
         }
         byFirst = WordLists(firstWords)
+        firstWordCandidates = byFirst.items.map { FirstWordCandidate(second: probes[$0].second, entry: Int32($0), hashCount: probes[$0].hashCount) }
         for (facet, weight, _, phrases) in Self.parse(substringSource) {
             for phrase in phrases { substrings.append(SubstringEntry(facet: facet, weight: weight, bytes: Array(phrase.utf8), phrase: phrase)) }
         }

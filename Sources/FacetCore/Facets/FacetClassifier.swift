@@ -318,13 +318,13 @@ public struct FacetClassifier: Sendable {
         for order in scratch.miss.indices { scratch.miss[order] = 1 }
         let starts = startPositions(buffer, tokens)
         let lexicon = self.lexicon
+        @inline(__always) func matches(_ h: UInt64, _ token: Token) -> Bool { h == 0 ? token.isNumber : token.hash == h }
         func tryMatch(_ candidate: Int, at position: Int) {
             let probe = lexicon.probes[candidate]
             let count = Int(probe.hashCount)
             guard position + count <= tokens.count else { return }
             // The first word matches: candidates are the entries that begin with this
             // token's word (or with "#", tried only on a number).
-            @inline(__always) func matches(_ h: UInt64, _ token: Token) -> Bool { h == 0 ? token.isNumber : token.hash == h }
             guard count < 2 || matches(probe.second, tokens[position + 1]) else { return }
             for k in stride(from: 2, to: count, by: 1) where !matches(lexicon.wordHashes[Int(probe.hashStart) + k], tokens[position + k]) {
                 return
@@ -333,10 +333,18 @@ public struct FacetClassifier: Sendable {
             if probe.startOnly && !starts.contains(position) { weight *= 0.5 }
             scratch.matches.append(Match(entry: candidate, start: position, end: position + count, weight: weight))
         }
-        for position in tokens.indices {
-            let token = tokens[position]
-            for k in vocabulary.cueEntries[Int(token.id)] { tryMatch(lexicon.byFirst.items[k], at: position) }
-            if token.isNumber { for candidate in lexicon.numberFirst { tryMatch(candidate, at: position) } }
+        lexicon.firstWordCandidates.withUnsafeBufferPointer { candidates in
+            for position in tokens.indices {
+                let token = tokens[position]
+                let hasNext = position + 1 < tokens.count
+                for k in vocabulary.cueEntries[Int(token.id)] {
+                    // Most candidates fail at the second word: ruled out here as `tryMatch` would, without reading their probes.
+                    let candidate = candidates[k]
+                    if candidate.hashCount >= 2 && !(hasNext && matches(candidate.second, tokens[position + 1])) { continue }
+                    tryMatch(Int(candidate.entry), at: position)
+                }
+                if token.isNumber { for candidate in lexicon.numberFirst { tryMatch(candidate, at: position) } }
+            }
         }
         // A phrase inside a longer matched phrase is not separate evidence. A longer one
         // around this one starts before it and ends at or after its end, or starts with it
