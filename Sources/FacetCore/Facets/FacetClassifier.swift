@@ -254,7 +254,15 @@ public struct FacetClassifier: Sendable {
         // The usual cases, without building a new array.
         if !scores.contains(where: { $0.confidence >= threshold }) { return [] }
         if scores.count == 1 { return scores }
-        var passing = scores.filter { $0.confidence >= threshold }
+        // Counted first, so the array is made at its size (or is `scores` itself, when
+        // all pass) rather than grown append by append as `filter` grows it.
+        let passingCount = scores.reduce(0) { $0 + ($1.confidence >= threshold ? 1 : 0) }
+        var passing = scores
+        if passingCount < scores.count {
+            passing = []
+            passing.reserveCapacity(passingCount)
+            for score in scores where score.confidence >= threshold { passing.append(score) }
+        }
         guard passing.count > 1 else { return passing }
         passing.sort(by: FacetAssignment.strongerFirst)
         // Keep the top one and, in place, the others close to it.
