@@ -289,21 +289,30 @@ struct FacetModel: Sendable {
             guard weight > 0, !strongest.contains(where: { $0.token.hash == token.hash }) else { continue }
             let place = strongest.firstIndex { $0.weight < weight } ?? strongest.count
             guard place < 3 else { continue }
-            strongest.insert((weight, token), at: place)
-            if strongest.count > 3 { strongest.removeLast() }
+            // Into `place`, the third (if any) falling off the end: swapped down from
+            // the end, as the list holds three at most (an insert shifted through the array's general path).
+            if strongest.count < 3 { strongest.append((weight, token)) } else { strongest[2] = (weight, token) }
+            var slot = strongest.count - 1
+            while slot > place { strongest.swapAt(slot, slot - 1); slot -= 1 }
         }
         guard !strongest.isEmpty else { return "learned from its place in the message" }
         // One string from bytes, rather than a string per word joined: this ran for
-        // thousands of units a document.
-        var text = Array("learned from ".utf8)
+        // thousands of units a document. Sized up front: a word's folded bytes are
+        // never more than its own, and each has two quotes and a ", " at most.
+        var text: [UInt8] = []
+        text.reserveCapacity(learnedFrom.count + strongest.reduce(0) { $0 + $1.token.range.count + 4 })
+        text += learnedFrom
         for (n, item) in strongest.enumerated() {
-            if n > 0 { text += ", ".utf8 }
+            if n > 0 { text.append(UInt8(ascii: ",")); text.append(UInt8(ascii: " ")) }
             text.append(UInt8(ascii: "\""))
             UnitFeatures.appendWord(buffer, item.token, to: &text)
             text.append(UInt8(ascii: "\""))
         }
         return String(decoding: text, as: UTF8.self)
     }
+
+    /// The start of a learned facet's evidence, as bytes made once.
+    static let learnedFrom = Array("learned from ".utf8)
 
     /// Each facet's probability from features by name (what the export writes):
     /// the reference the fast path is tested against.
