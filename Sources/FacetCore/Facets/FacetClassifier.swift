@@ -98,7 +98,8 @@ public struct FacetClassifier: Sendable {
                                 assignments.append(FacetAssignment(facet: facet, confidence: (p * 1000).rounded() / 1000, evidence: evidence))
                             }
                         }
-                        assignments.sort(by: FacetAssignment.strongerFirst)
+                        // Most units keep one facet or none, which need no sorting.
+                        if assignments.count > 1 { assignments.sort(by: FacetAssignment.strongerFirst) }
                         // The most likely facet, and others only when they are likely in their own right.
                         if assignments.count > 1 {
                             let top = assignments[0].facet
