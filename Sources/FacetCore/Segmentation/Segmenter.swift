@@ -100,6 +100,8 @@ struct SegmenterState {
     var blockCounter = 0
     var pendingLeadIn: Int?
     var paragraph: [Range<Int>] = []
+    /// The sentences `flushAll` splits a paragraph or list item into, kept from one to the next.
+    var pieces: [Range<Int>] = []
     /// The next block (paragraph, list item or table) is a user's or
     /// assistant's turn of a written-out dialogue, so its units are examples.
     /// "User: …" opens its own block; a label alone on its line ("USER") opens
@@ -1503,7 +1505,7 @@ struct SegmenterState {
         if let item = listItem {
             listItem = nil
             blockCounter += 1
-            let pieces = SentenceSplitter.split(buffer: buffer, ranges: item.content, protected: protected)
+            SentenceSplitter.split(buffer: buffer, ranges: item.content, protected: protected, into: &pieces)
             // Made in place in `units`: a unit set up in a local and appended was copied twice.
             let isExample = headingIsExample || inTurn
             for piece in pieces {
@@ -1513,7 +1515,7 @@ struct SegmenterState {
         }
         if !paragraph.isEmpty {
             blockCounter += 1
-            let pieces = SentenceSplitter.split(buffer: buffer, ranges: paragraph, protected: protected)
+            SentenceSplitter.split(buffer: buffer, ranges: paragraph, protected: protected, into: &pieces)
             // Emptied in place: the next paragraph's lines reuse its storage, not a new array each.
             paragraph.removeAll(keepingCapacity: true)
             let isExample = headingIsExample || inTurn

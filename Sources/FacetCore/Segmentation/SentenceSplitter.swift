@@ -18,7 +18,15 @@
 enum SentenceSplitter {
     static func split(buffer: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], protected: [Range<Int>]) -> [Range<Int>] {
         var result: [Range<Int>] = []
-        guard let first = ranges.first, let last = ranges.last else { return result }
+        split(buffer: buffer, ranges: ranges, protected: protected, into: &result)
+        return result
+    }
+
+    /// As `split`, into `result`, emptied first with its storage kept: the segmenter
+    /// splits every paragraph and list item into one array rather than a new one each.
+    static func split(buffer: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], protected: [Range<Int>], into result: inout [Range<Int>]) {
+        result.removeAll(keepingCapacity: true)
+        guard let first = ranges.first, let last = ranges.last else { return }
         // Each range is one line's content; consecutive lines are separated by a break.
         var protectedIndex = lowerBoundIndex(protected, first.lowerBound)
         var unitStart = -1
@@ -170,7 +178,6 @@ enum SentenceSplitter {
             lastContentEnd = contentEnd
         }
         emit(last.upperBound)
-        return result
     }
 
     /// Whether 。, ！ or ？ starts at `i`.
