@@ -72,7 +72,8 @@ enum ReplyRegister {
         side.hasMatch(tokens) { first, end in
             if tokens[first].hash == slang { return asksForSlang(tokens, at: first) }
             if first > tokens.startIndex && excess.contains(tokens[first - 1].hash) { return false }
-            if adverbs.contains(tokens[first].hash) { return true }
+            // "Respond formally", not "Users often write informally".
+            if adverbs.contains(tokens[first].hash) { return !UserSubject.isSubject(ofVerbAt: first - 1, in: tokens, bytes) }
             if let determiner = determiner(tokens, adjectiveStart: first, bytes: bytes) {
                 return describesTheAssistant(tokens, determiner: determiner) || beforeARegisterNoun(tokens, adjectiveEnd: end, bytes: bytes)
             }

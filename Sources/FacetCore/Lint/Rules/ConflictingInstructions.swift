@@ -26,8 +26,9 @@ struct ConflictingInstructions: LintRule {
     reply" is, and so do they right after a verb of making something, "draft \
     casual, friendly invitations"; a noun the assistant is told to be \
     describes the assistant, so "be a casual, friendly presence" and "you are \
-    a formal assistant" count; nor is "too formal", which finds fault; "slang" when the assistant is told to use \
-    some, not "customers write in slang");
+    a formal assistant" count; nor is "too formal", which finds fault, or \
+    "users often write informally", which describes them; "slang" when the \
+    assistant is told to use some, not "customers write in slang");
     - output: "only JSON" vs "bullet points", "Markdown", "a table" ("all \
     input is raw JSON" is about the input, and a unit \
     about what goes into the JSON, "the notes field may contain Markdown", "put \
@@ -39,7 +40,8 @@ struct ConflictingInstructions: LintRule {
     - two different reply languages ("respond in English" vs "reply in French", \
     "all answers must be in German": a reply verb or noun, then "in" and the \
     language with only little words between; "write three example sentences in \
-    French" is not about the reply).
+    French" is not about the reply, nor is what users do, "customers often \
+    write in German", "the user may write in Spanish").
 
     A placeholder of a template the model fills in, a unit that opens with \
     "..." ("... (explain the task briefly)") or with a parenthesis that runs on \
@@ -495,11 +497,11 @@ struct ConflictingInstructions: LintRule {
             let tokens = context.tokens(unit)
             var language: String?
             if bits & UInt32(Self.qualifyingBits) == 0 {
-                language = Self.replyLanguage(in: tokens, wordBits)
+                language = Self.replyLanguage(in: tokens, wordBits, bytes)
             } else {
                 // Only the clauses without a negator or condition.
                 var clauses = FreeClauses(tokens, bytes, wordBits)
-                while language == nil, let clause = clauses.next() { language = Self.replyLanguage(in: clause, wordBits) }
+                while language == nil, let clause = clauses.next() { language = Self.replyLanguage(in: clause, wordBits, bytes) }
             }
             guard let language else { continue }
             let persona = context.persona(of: unit)
@@ -513,20 +515,21 @@ struct ConflictingInstructions: LintRule {
     }
 
     /// The first reply language `tokens` ask for ("Reply in French").
-    static func replyLanguage(in tokens: ArraySlice<Token>, _ wordBits: [UInt16]) -> String? {
+    static func replyLanguage(in tokens: ArraySlice<Token>, _ wordBits: [UInt16], _ bytes: [UInt8]) -> String? {
         for i in tokens.indices.dropLast() where tokens[i].hash == inWord {
-            if let language = languages[tokens[i + 1].hash], aboutTheReply(tokens, languageAt: i, wordBits) { return language }
+            if let language = languages[tokens[i + 1].hash], aboutTheReply(tokens, languageAt: i, wordBits, bytes) { return language }
         }
         return nil
     }
 
     /// Whether "in <language>" at `index` is said of the reply: after a reply verb or
-    /// noun ("Reply to users in French", "Answers must be in German") or, opening
+    /// noun ("Reply to users in French", "Answers must be in German") whose subject is
+    /// not the user ("Customers often write in German" says what they send) or, opening
     /// the unit, before one ("In French, write to customers").
-    static func aboutTheReply(_ tokens: ArraySlice<Token>, languageAt index: Int, _ wordBits: [UInt16]) -> Bool {
+    static func aboutTheReply(_ tokens: ArraySlice<Token>, languageAt index: Int, _ wordBits: [UInt16], _ bytes: [UInt8]) -> Bool {
         var before = index - 1
         while before >= max(tokens.startIndex, index - 1 - languageReach) {
-            if wordBits[Int(tokens[before].id)] & replyVerbBit != 0 { return true }
+            if wordBits[Int(tokens[before].id)] & replyVerbBit != 0 { return !UserSubject.isSubject(ofVerbAt: before, in: tokens, bytes) }
             guard beforeLanguage.contains(tokens[before].hash) else { break }
             before -= 1
         }
