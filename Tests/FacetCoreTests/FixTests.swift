@@ -24,6 +24,14 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed("Maybe add a table.\n", rule: "weak-instruction"), "Add a table.\n")
     }
 
+    /// A hedge that ended its line left a blank line (a new paragraph) and a lower-case start.
+    func testWeakInstructionRemovalAtTheEndOfALineTakesTheLineBreak() {
+        let text = "You are a support bot for Acme. Help users with billing.\nTry to\nbe brief.\n"
+        XCTAssertEqual(fixed(text, rule: "weak-instruction"), "You are a support bot for Acme. Help users with billing.\nBe brief.\n")
+        let crlf = "You are a support bot for Acme.\r\nTry to\r\nbe brief.\r\n"
+        XCTAssertEqual(fixed(crlf, rule: "weak-instruction"), "You are a support bot for Acme.\r\nBe brief.\r\n")
+    }
+
     func testWeakInstructionRemovalWithFollowingComma() {
         XCTAssertEqual(fixed("If possible, include a summary.\n", rule: "weak-instruction"), "Include a summary.\n")
     }
@@ -146,6 +154,13 @@ final class FixTests: XCTestCase {
         let text = "- Always cite the original sources of facts.\n- Summarise the document for the reader.\n- Always cite the original sources of facts.\n"
         XCTAssertEqual(fixed(text, rule: "duplicate-instruction"),
                        "- Always cite the original sources of facts.\n- Summarise the document for the reader.\n")
+    }
+
+    /// The item's marker went with the copy, and the line below joined the item before.
+    func testDuplicateKeepsTheMarkerOfAnItemThatGoesOn() {
+        let text = "- Always answer in English.\n  Keep it polite.\n- Help users with billing.\n- Always answer in English.\n  Keep it polite and short.\n- Say goodbye.\n"
+        XCTAssertEqual(fixed(text, rule: "duplicate-instruction"),
+                       "- Always answer in English.\n  Keep it polite.\n- Help users with billing.\n- Keep it polite and short.\n- Say goodbye.\n")
     }
 
     func testDuplicateRemovesWholeLastLineWithoutNewline() {

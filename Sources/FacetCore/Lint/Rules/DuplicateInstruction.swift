@@ -595,6 +595,13 @@ struct DuplicateInstruction: LintRule {
         let lastLine = lines.line(containing: range.upperBound)
         let lineEnd = max(range.upperBound, lines.lineContentEnd(lastLine))
         if Self.isMarkerOnly(context.source, lineStart..<range.lowerBound) && Self.isBlank(context.source, range.upperBound..<lineEnd) {
+            // An item that goes on in the lines below keeps its marker for them: its next
+            // sentence moves up ("- Keep it polite."), not into the item before.
+            let units = context.document.units
+            if lineStart < range.lowerBound, unit + 1 < units.count, units[unit + 1].block == units[unit].block,
+               Self.isBlank(context.source, range.upperBound..<units[unit + 1].range.lowerBound) {
+                return Fix(title: title, edits: [TextEdit(range: range.lowerBound..<units[unit + 1].range.lowerBound, newText: "")])
+            }
             let next = lastLine + 1 < lines.lineCount ? lines.lineStarts[lastLine + 1] : context.source.count
             return Fix(title: title, edits: [TextEdit(range: lineStart..<next, newText: "")])
         }

@@ -426,8 +426,9 @@ struct WeakInstruction: LintRule {
             lower -= 2
             commaBefore = true
         }
-        // The space after goes too, unless ", " before went: "grammar, maybe with" keeps one.
-        while !commaBefore && upper < unitRange.upperBound && bytes[upper] == UInt8(ascii: " ") { upper += 1 }
+        // The space after goes too, unless ", " before went: "grammar, maybe with" keeps one;
+        // so does a line break ("Try to\nbe brief." reads "Be brief.", not a paragraph "be brief.").
+        while !commaBefore && upper < unitRange.upperBound && ByteClass.isWhitespace(bytes[upper]) { upper += 1 }
         if lower > unitRange.lowerBound && (upper >= unitRange.upperBound - 1 || Self.closingPunctuation[bytes[upper]]) {
             // At the end, or before "." ":" ";" ")": drop the space before, keep the punctuation.
             while lower > unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") { lower -= 1 }
