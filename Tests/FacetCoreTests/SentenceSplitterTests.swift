@@ -108,6 +108,36 @@ final class SentenceSplitterTests: XCTestCase {
         XCTAssertEqual(texts("Author: Scott M.\nDate: January 2026"), ["Author: Scott M.", "Date: January 2026"])
     }
 
+    /// Dates, sections and pages broke their sentence: "Oct." | "2023.", "Sept." | "30. Meetings".
+    func testMonthsWeekdaysSectionsAndPagesBeforeANumberHoldTheSentence() {
+        XCTAssertEqual(texts("Your knowledge cutoff is Oct. 2023. Today is Mon. Jan. 6, 2025."),
+                       ["Your knowledge cutoff is Oct. 2023.", "Today is Mon. Jan. 6, 2025."])
+        XCTAssertEqual(texts("The deadline is Sept. 30. Meetings start at 10."), ["The deadline is Sept. 30.", "Meetings start at 10."])
+        XCTAssertEqual(texts("Refer to Sec. 4 and Art. 12 of the policy. Read ch. 3 and p. 45 first."),
+                       ["Refer to Sec. 4 and Art. 12 of the policy.", "Read ch. 3 and p. 45 first."])
+        // Elsewhere they are words that end sentences.
+        XCTAssertEqual(texts("The cat sat. Then it slept. We close on Sat. Call us Monday."),
+                       ["The cat sat.", "Then it slept.", "We close on Sat.", "Call us Monday."])
+        // A time zone in capitals is no "est." (estimated).
+        XCTAssertEqual(texts("Times are in EST. Convert them for the user. The est. cost is $5."),
+                       ["Times are in EST.", "Convert them for the user.", "The est. cost is $5."])
+    }
+
+    /// Only ASCII lower case went on after a dot: "std. éclair" and Russian "т. е. в" split.
+    func testAWordInLowerCaseInAnyScriptGoesOnAfterADot() {
+        XCTAssertEqual(texts("Use the std. éclair recipe."), ["Use the std. éclair recipe."])
+        XCTAssertEqual(texts("Отвечай кратко, т. е. в двух предложениях."), ["Отвечай кратко, т. е. в двух предложениях."])
+    }
+
+    /// Hard-wrapped prose broke at every line whose next line starts with a capital.
+    func testALineEndingOnAJoiningWordGoesOnBeforeACapital() {
+        XCTAssertEqual(texts("Summarise reports written by the analysts in the\nLondon office. Always reply in\nEnglish."),
+                       ["Summarise reports written by the analysts in the\nLondon office.", "Always reply in\nEnglish."])
+        XCTAssertEqual(texts("- Always answer in\n  English.\n"), ["Always answer in\n  English."])
+        // A name or label in capitals ends its line: "Plan A".
+        XCTAssertEqual(texts("Offer Plan A\nMention the price"), ["Offer Plan A", "Mention the price"])
+    }
+
     /// "St." held its sentence across a line break like "Dr.": an address at the end
     /// of a line swallowed the next sentence.
     func testAnAbbreviationAfterANameEndsTheSentenceAtTheEndOfALine() {

@@ -57,6 +57,8 @@ enum SentenceSplitter {
                 let abbreviationGoesOn = abbreviationEnd == lastContentEnd
                 let previousLine = ranges[lineNumber - 1].lowerBound..<lastContentEnd
                 let continues = abbreviationGoesOn
+                    // "summarise reports written by the analysts in the / London office": no sentence ends on "the".
+                    || endsWithJoiningWord(buffer, from: previousLine.lowerBound, to: lastContentEnd, inLowerCase: true)
                     || startsInLowerCase(buffer, line) && prev != UInt8(ascii: ":")
                     && !(linesAreUnits && !endsWithJoiningWord(buffer, from: ranges[lineNumber - 1].lowerBound, to: lastContentEnd)
                          && !startsWithJoiningWord(buffer, from: line.lowerBound, to: line.upperBound))
@@ -338,10 +340,12 @@ enum SentenceSplitter {
         return isWord(buffer, start..<wordEnd, of: continuingWords)
     }
 
-    /// Whether the line's last word is one a sentence cannot end with.
-    static func endsWithJoiningWord(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+    /// Whether the line's last word is one a sentence cannot end with; `inLowerCase`,
+    /// written so ("Plan A" ends on a name).
+    static func endsWithJoiningWord(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, inLowerCase: Bool = false) -> Bool {
         var wordStart = end
         while wordStart > start && ByteClass.isAlpha(buffer[wordStart - 1]) { wordStart -= 1 }
+        if inLowerCase && (wordStart == end || !ByteClass.isLower(buffer[wordStart])) { return false }
         return isWord(buffer, wordStart..<end, of: joiningWords)
     }
 
@@ -438,13 +442,32 @@ enum SentenceSplitter {
         guard k < dot else { return false }
         if dot - k == 1 && ByteClass.isUpper(buffer[k]) { return isInitial(buffer, at: k, from: start) }
         guard let key = packed(buffer, k, dot) else { return false }  // longer than any abbreviation
-        // "No. 5" and "Nr. 5", but "Answer yes or no. Then explain."
-        if key == packedNo || key == packedNr { return nextIsDigit(buffer, next, end) }
+        // "No. 5", "Oct. 2023", "Sec. 4", "p. 45", but "Answer yes or no. Then explain."
+        if key == packedNo || key == packedNr || beforeANumber.contains(key) { return nextIsDigit(buffer, next, end) }
+        // "Mon. Jan. 6"
+        if weekdays.contains(key) { return nextIsDigit(buffer, next, end) || nextIsMonth(buffer, next, end) }
+        // "EST." is a time zone, not "est." (estimated).
+        if dot - k >= 3 && (k..<dot).allSatisfy({ ByteClass.isUpper(buffer[$0]) }) { return false }
         return packedAbbreviations.contains(key)
     }
 
     static let packedNo = packedAbbreviation("no")
     static let packedNr = packedAbbreviation("nr")
+    static let months = ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+    /// Abbreviations that stand before a number, and words that end sentences otherwise
+    /// ("the cat sat.", "a sec."): months, sections, chapters, articles, pages.
+    static let beforeANumber: Set<UInt64> = Set((months + ["sec", "ch", "chap", "art", "p", "para"]).map(packedAbbreviation))
+    static let packedMonths: Set<UInt64> = Set(months.map(packedAbbreviation))
+    static let weekdays: Set<UInt64> = Set(["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"].map(packedAbbreviation))
+
+    /// Whether the next word is a month's abbreviation with a capital: "Mon. Jan. 6".
+    static func nextIsMonth(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let k = skipSpaces(buffer, start, end)
+        guard k < end, ByteClass.isUpper(buffer[k]) else { return false }
+        var wordEnd = k
+        while wordEnd < end && ByteClass.isAlpha(buffer[wordEnd]) { wordEnd += 1 }
+        return wordEnd < end && buffer[wordEnd] == UInt8(ascii: ".") && packed(buffer, k, wordEnd).map(packedMonths.contains) == true
+    }
 
     static func packedAbbreviation(_ word: String) -> UInt64 {
         let bytes = Array(word.utf8)
@@ -620,6 +643,7 @@ enum SentenceSplitter {
         guard dot - start > 1, let key = packed(buffer, start, dot) else { return false }
         if afterNameAbbreviations.contains(key) { return !followsAName(buffer, at: start, from: unitStart) }
         return packedAbbreviations.contains(key) && !sentenceFinalAbbreviations.contains(key) && key != packedNo && key != packedNr
+            && !beforeANumber.contains(key) && !weekdays.contains(key)
     }
 
     /// Abbreviations that end a name ("Baker St.", "John Smith Jr.", "Robert Smith Sr.")
@@ -665,8 +689,9 @@ enum SentenceSplitter {
         return start
     }
 
+    /// In any script: "std. éclair", Russian "т. е. в".
     static func nextWordIsLower(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         let k = skipSpaces(buffer, start, end)
-        return k < end && ByteClass.isLower(buffer[k])
+        return k < end && startsInLowerCase(buffer, k..<end)
     }
 }
