@@ -443,7 +443,7 @@ enum SentenceSplitter {
         if dot - k == 1 && ByteClass.isUpper(buffer[k]) { return isInitial(buffer, at: k, from: start) }
         guard let key = packed(buffer, k, dot) else { return false }  // longer than any abbreviation
         // "No. 5", "Oct. 2023", "Sec. 4", "p. 45", but "Answer yes or no. Then explain."
-        if key == packedNo || key == packedNr || beforeANumber.contains(key) { return nextIsDigit(buffer, next, end) }
+        if beforeANumber.contains(key) { return nextIsDigit(buffer, next, end) }
         // "Mon. Jan. 6"
         if weekdays.contains(key) { return nextIsDigit(buffer, next, end) || nextIsMonth(buffer, next, end) }
         // "EST." is a time zone, not "est." (estimated).
@@ -451,12 +451,10 @@ enum SentenceSplitter {
         return packedAbbreviations.contains(key)
     }
 
-    static let packedNo = packedAbbreviation("no")
-    static let packedNr = packedAbbreviation("nr")
     static let months = ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
     /// Abbreviations that stand before a number, and words that end sentences otherwise
-    /// ("the cat sat.", "a sec."): months, sections, chapters, articles, pages.
-    static let beforeANumber: Set<UInt64> = Set((months + ["sec", "ch", "chap", "art", "p", "para"]).map(packedAbbreviation))
+    /// ("yes or no.", "the cat sat.", "a sec."): numbers, months, sections, chapters, articles, pages.
+    static let beforeANumber: Set<UInt64> = Set((["no", "nr"] + months + ["sec", "ch", "chap", "art", "p", "para"]).map(packedAbbreviation))
     static let packedMonths: Set<UInt64> = Set(months.map(packedAbbreviation))
     static let weekdays: Set<UInt64> = Set(["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"].map(packedAbbreviation))
 
@@ -642,7 +640,7 @@ enum SentenceSplitter {
         let start = abbreviationStart(buffer, dot: dot)
         guard dot - start > 1, let key = packed(buffer, start, dot) else { return false }
         if afterNameAbbreviations.contains(key) { return !followsAName(buffer, at: start, from: unitStart) }
-        return packedAbbreviations.contains(key) && !sentenceFinalAbbreviations.contains(key) && key != packedNo && key != packedNr
+        return packedAbbreviations.contains(key) && !sentenceFinalAbbreviations.contains(key)
             && !beforeANumber.contains(key) && !weekdays.contains(key)
     }
 
