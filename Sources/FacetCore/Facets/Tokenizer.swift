@@ -19,6 +19,11 @@ extension ArraySlice where Element == Token {
         }
         return low
     }
+
+    /// Whether only spaces stand between the word at `index` and the next one.
+    func onlySpaces(after index: Int, in bytes: [UInt8]) -> Bool {
+        bytes[self[index].range.upperBound..<self[index + 1].range.lowerBound].allSatisfy { $0 == UInt8(ascii: " ") }
+    }
 }
 
 /// Splits text into words: ASCII letters and digits, apostrophes and hyphens or

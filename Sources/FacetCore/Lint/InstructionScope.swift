@@ -95,10 +95,7 @@ enum InstructionScope {
         while last + 1 < tokens.endIndex && audiences.contains(tokens[last + 1].hash) { last += 1 }  // "customer questions"
         guard last + 1 < tokens.endIndex, !narrowers.contains(tokens[last + 1].hash), !joiners.contains(tokens[last + 1].hash) else { return false }
         let phrase = tokens[(tokens.startIndex + 1)...last]
-        for index in phrase.startIndex...(last + 1) {
-            let gap = tokens[index - 1].range.upperBound..<tokens[index].range.lowerBound
-            if !bytes[gap].allSatisfy({ $0 == UInt8(ascii: " ") }) { return false }
-        }
+        for index in phrase.startIndex...(last + 1) where !tokens.onlySpaces(after: index - 1, in: bytes) { return false }
         guard namesAudience(phrase), !phrase.contains(where: { generic.contains($0.hash) || openers.contains($0.hash)
                                                               || ConflictingInstructions.languages[$0.hash] != nil }) else { return false }
         return tokens[tokens.startIndex].hash != toWord || modifiesAfterTo(phrase[phrase.startIndex])

@@ -77,7 +77,7 @@ enum ReplyRegister {
             if let determiner = determiner(tokens, adjectiveStart: first, bytes: bytes) {
                 return describesTheAssistant(tokens, determiner: determiner) || beforeARegisterNoun(tokens, adjectiveEnd: end, bytes: bytes)
             }
-            if first > tokens.startIndex && makingVerbs.contains(tokens[first - 1].hash) && spaced(tokens, first - 1, bytes) {
+            if first > tokens.startIndex && makingVerbs.contains(tokens[first - 1].hash) && tokens.onlySpaces(after: first - 1, in: bytes) {
                 return beforeARegisterNoun(tokens, adjectiveEnd: end, bytes: bytes)
             }
             return saidOfTheReply(tokens, adjectiveEnd: end, bytes: bytes)
@@ -88,10 +88,10 @@ enum ReplyRegister {
     /// stands right before the adjective starting at `first`: "a casual", "your very formal".
     static func determiner(_ tokens: ArraySlice<Token>, adjectiveStart first: Int, bytes: [UInt8]) -> Int? {
         var index = first - 1
-        guard index >= tokens.startIndex, spaced(tokens, index, bytes) else { return nil }
+        guard index >= tokens.startIndex, tokens.onlySpaces(after: index, in: bytes) else { return nil }
         if degrees.contains(tokens[index].hash) {
             index -= 1
-            guard index >= tokens.startIndex, spaced(tokens, index, bytes) else { return nil }
+            guard index >= tokens.startIndex, tokens.onlySpaces(after: index, in: bytes) else { return nil }
         }
         return determiners.contains(tokens[index].hash) ? index : nil
     }
@@ -107,10 +107,6 @@ enum ReplyRegister {
         return before == are && twoBefore == you || before == asWord && twoBefore == act
     }
 
-    /// Whether only spaces stand between the token at `index` and the next one.
-    static func spaced(_ tokens: ArraySlice<Token>, _ index: Int, _ bytes: [UInt8]) -> Bool {
-        bytes[tokens[index].range.upperBound..<tokens[index + 1].range.lowerBound].allSatisfy { $0 == UInt8(ascii: " ") }
-    }
 
     /// Whether a register noun ends the list of adjectives (words, commas, "and")
     /// that starts after the adjective: "a casual, friendly tone", not "a casual,

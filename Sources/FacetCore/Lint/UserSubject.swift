@@ -19,7 +19,7 @@ enum UserSubject {
     static func isSubject(ofVerbAt index: Int, in tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
         var i = index - 1
         while i >= max(tokens.startIndex, index - 1 - reach) {
-            guard bytes[tokens[i].range.upperBound..<tokens[i + 1].range.lowerBound].allSatisfy({ $0 == UInt8(ascii: " ") }) else { return false }
+            guard tokens.onlySpaces(after: i, in: bytes) else { return false }
             if subjects.contains(tokens[i].hash) { return true }
             guard between.contains(tokens[i].hash) else { return false }
             i -= 1

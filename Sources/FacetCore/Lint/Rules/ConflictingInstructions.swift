@@ -327,7 +327,7 @@ struct ConflictingInstructions: LintRule {
         tokens.indices.contains { index in
             guard jsonParts.contains(tokens[index].hash) else { return false }
             guard tokens[index].hash == key, index + 1 < tokens.endIndex else { return true }
-            return !bytes[tokens[index].range.upperBound..<tokens[index + 1].range.lowerBound].allSatisfy { $0 == UInt8(ascii: " ") }
+            return !tokens.onlySpaces(after: index, in: bytes)
         }
     }
 

@@ -221,7 +221,9 @@ struct WeakInstruction: LintRule {
         return false
     }
 
+    /// How many words back from "and" a relative pronoun is looked for.
     static let relativeReach = 24
+    /// What a relative clause with nothing closing it holds: words and spaces.
     static func inAClause(_ byte: UInt8) -> Bool {
         ByteClass.isAlnum(byte) || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "-")
     }
