@@ -125,19 +125,17 @@ struct CheckCommand: ParsableCommand {
             FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
             return 2
         }
-        let reports = FileReport.analyze(inputs, configurations: finder)
+        let reporter: any CheckReporter
         switch format {
-        case .text:
-            let colors = Colors.forStandardOutput(forced: color)
-            output(TextReporter.render(reports, colors: colors))
-        case .json:
-            output(JSONReporter.render(reports))
-        case .sarif:
-            output(SARIFReporter.render(reports))
+        case .text: reporter = TextReporter(colors: Colors.forStandardOutput(forced: color))
+        case .json: reporter = JSONReporter()
+        case .sarif: reporter = SARIFReporter()
         }
-        if reports.contains(where: { $0.error != nil }) { return 2 }
-        let hasError = reports.contains { $0.analysis?.findings.contains { $0.severity == .error } ?? false }
-        return hasError ? 1 : 0
+        let header = reporter.header()
+        if !header.isEmpty { output(header) }
+        let totals = FileReport.check(inputs, configurations: finder, reporter: reporter, write: output)
+        output(reporter.footer(totals))
+        return totals.exitStatus
     }
 
     /// A dataset read to its end, for the report and the chart.

@@ -8,32 +8,52 @@ struct FileReport: Sendable {
     var analysis: Analysis?
     var error: String?
 
-    /// Reads and analyses every input, in parallel on all cores, keeping input order.
-    static func analyze(_ inputs: [InputFiles.Input], configurations: ConfigurationFinder) -> [FileReport] {
-        let results = ResultSlots<FileReport>(count: inputs.count)
-        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
-            let input = inputs[index]
-            let report: FileReport
-            if let problem = input.problem {
-                results.set(index, FileReport(path: input.path, analysis: nil, error: problem))
-                return
+    /// True when the file was not checked because the settings that apply to it are invalid.
+    var settingsInvalid = false
+
+    /// Reads, analyses and renders every input on all cores, handing the parts to
+    /// `write` in input order, a wave at a time: only a wave's parts are held, never
+    /// every file's analysis. Returns what the footer and the exit status need.
+    static func check(_ inputs: [InputFiles.Input], configurations: ConfigurationFinder, reporter: some CheckReporter,
+                      write: (String) -> Void) -> CheckTotals {
+        var totals = CheckTotals()
+        var remaining = inputs.makeIterator()
+        var wroteAPart = false
+        // Small batches: files differ in size by thousands of times, and a wave waits for its slowest batch.
+        ParallelWaves.run(batchSize: 2, next: { remaining.next() }, transform: { input, _ in
+            let report = analyze(input, configurations: configurations)
+            return (reporter.render(report), FileTally(report))
+        }, consume: { _, results in
+            var text = ""
+            for (part, tally) in results {
+                totals.add(tally)
+                guard !part.isEmpty else { continue }
+                if wroteAPart { text += reporter.separator }
+                text += part
+                wroteAPart = true
             }
-            let directory = input.isStandardInput ? FileManager.default.currentDirectoryPath
-                : URL(fileURLWithPath: input.path).deletingLastPathComponent().path
-            switch configurations.configuration(inDirectory: directory) {
-            case .failure(let error):
-                report = FileReport(path: input.path, analysis: nil, error: error.description)
-            case .success(let configuration):
-                do {
-                    let bytes = try InputFiles.read(input)
-                    report = FileReport(path: input.path, analysis: Analyzer.analyze(SourceText(bytes: bytes), configuration: configuration))
-                } catch {
-                    report = FileReport(path: input.path, analysis: nil, error: "cannot read: \(Self.describe(error))")
-                }
+            if !text.isEmpty { write(text) }
+            return true
+        })
+        return totals
+    }
+
+    /// Reads and analyses one input under the settings for its folder.
+    static func analyze(_ input: InputFiles.Input, configurations: ConfigurationFinder) -> FileReport {
+        if let problem = input.problem { return FileReport(path: input.path, analysis: nil, error: problem) }
+        let directory = input.isStandardInput ? FileManager.default.currentDirectoryPath
+            : URL(fileURLWithPath: input.path).deletingLastPathComponent().path
+        switch configurations.configuration(inDirectory: directory) {
+        case .failure(let error):
+            return FileReport(path: input.path, analysis: nil, error: error.description, settingsInvalid: true)
+        case .success(let configuration):
+            do {
+                let bytes = try InputFiles.read(input)
+                return FileReport(path: input.path, analysis: Analyzer.analyze(SourceText(bytes: bytes), configuration: configuration))
+            } catch {
+                return FileReport(path: input.path, analysis: nil, error: "cannot read: \(Self.describe(error))")
             }
-            results.set(index, report)
         }
-        return results.values
     }
 
     static func describe(_ error: Error) -> String {

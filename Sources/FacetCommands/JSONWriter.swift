@@ -35,6 +35,12 @@ struct JSONWriter {
 
     private mutating func appendString(_ s: String) {
         output += "\""
+        // Most strings need no escape: copied whole, not scalar by scalar.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output += s
+            output += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""

@@ -21,6 +21,8 @@ public struct LineIndex: Sendable {
     /// Byte offset at which each line starts; always begins with 0.
     public let lineStarts: [Int]
     private let bytes: [UInt8]
+    /// The length of the text, in bytes.
+    public var byteCount: Int { bytes.count }
 
     public init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -85,7 +87,11 @@ public struct LineIndex: Sendable {
     /// for what an editor shows at 1:16). The language server does not use this:
     /// its positions count the text its client sent, mark and all.
     public func positionInFile(of offset: Int, encoding: ColumnEncoding = .utf16) -> LinePosition {
-        let position = position(of: offset, encoding: encoding)
+        inFile(position(of: offset, encoding: encoding), encoding: encoding)
+    }
+
+    /// A position `position(of:)` gave, as an editor shows it in the file (see `positionInFile`).
+    public func inFile(_ position: LinePosition, encoding: ColumnEncoding) -> LinePosition {
         guard position.line == 0, bytes.starts(with: SourceText.byteOrderMark) else { return position }
         let markWidth = encoding == .utf8 ? SourceText.byteOrderMark.count : 1  // U+FEFF is one UTF-16 unit
         return LinePosition(line: 0, column: max(0, position.column - markWidth))
@@ -187,5 +193,25 @@ public struct LineIndex: Sendable {
         guard position.line >= 0, position.column >= 0, position.line < lineStarts.count else { return false }
         let width = self.position(of: lineContentEnd(position.line), encoding: encoding).column
         return position.column <= width
+    }
+}
+
+/// Converts offsets that mostly come in increasing order (a file's findings,
+/// tokens, hints): on a long line each conversion counts on from the last one,
+/// so the line is read once, not once per offset.
+public struct PositionCursor: Sendable {
+    public let lines: LineIndex
+    public let encoding: ColumnEncoding
+    private var last: (offset: Int, position: LinePosition)?
+
+    public init(_ lines: LineIndex, encoding: ColumnEncoding) {
+        self.lines = lines
+        self.encoding = encoding
+    }
+
+    public mutating func position(_ offset: Int) -> LinePosition {
+        let position = lines.position(of: offset, encoding: encoding, after: last)
+        last = (max(0, min(offset, lines.byteCount)), position)
+        return position
     }
 }

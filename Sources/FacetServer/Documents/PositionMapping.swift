@@ -15,14 +15,12 @@ struct PositionMapping: Sendable {
     /// Converts offsets that mostly come in increasing order (tokens, hints):
     /// on a long line each conversion counts on from the last one.
     struct Cursor {
-        let mapping: PositionMapping
-        private var last: (offset: Int, position: LinePosition)?
+        private var cursor: PositionCursor
 
-        init(_ mapping: PositionMapping) { self.mapping = mapping }
+        init(_ mapping: PositionMapping) { cursor = PositionCursor(mapping.source.lines, encoding: mapping.encoding) }
 
         mutating func position(_ offset: Int) -> Position {
-            let p = mapping.source.lines.position(of: offset, encoding: mapping.encoding, after: last)
-            last = (max(0, min(offset, mapping.source.count)), p)
+            let p = cursor.position(offset)
             return Position(line: p.line, character: p.column)
         }
 
