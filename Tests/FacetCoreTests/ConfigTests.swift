@@ -61,6 +61,23 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(toml.entries.map(\.value), [.integer(1), .string("x")])
     }
 
+    /// A lone CR (old Mac files) ends a line too, as it does in system messages: the file
+    /// was read as one line, "[rules]" with text after it, an error on line 1.
+    func testTOMLLoneCREndsALine() throws {
+        let configuration = try FacetConfiguration.parse(toml: "[rules]\rvague-quantifier = \"off\"\r", file: ".facet.toml")
+        XCTAssertEqual(configuration.ruleSeverities["vague-quantifier"], .some(nil))
+        let toml = try TOMLSubset(parsing: "a = [\r  1,\r  2,\r]\rb = \"x\"")
+        XCTAssertEqual(toml.entries.map(\.value), [.array([.integer(1), .integer(2)]), .string("x")])
+        XCTAssertEqual(toml.entries.map(\.line), [1, 5])
+        XCTAssertEqual(toml.entries[0].itemLines, [2, 3])
+        // Error lines count CR, LF and CRLF each as one break, mixed in one file.
+        for text in ["a = 1\rb = 2\r\nc = 3\nd = bare", "a = 1\r\rb = 2\nd = bare"] {
+            XCTAssertThrowsError(try FacetConfiguration.parse(toml: text, file: "f.toml"), text.debugDescription) { error in
+                XCTAssertEqual((error as? ConfigurationError)?.line, 4, text.debugDescription)
+            }
+        }
+    }
+
     /// A file saved with a byte order mark failed with ":1: expected a key".
     func testAByteOrderMarkIsNotAKey() throws {
         let configuration = try FacetConfiguration.parse(toml: "\u{FEFF}token-budget = 10\n", file: ".facet.toml")

@@ -52,14 +52,31 @@ public struct TOMLSubset: Sendable {
     public var tables: [(name: String, line: Int)] = []
 
     public init(parsing text: String) throws(ParseError) {
-        // Split on scalars: as Characters, "\r\n" is one grapheme and never equals "\n".
-        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            String(String.UnicodeScalarView(line.last == "\r" ? line.dropLast() : line))
-        }
-        var parser = Parser(lines: lines)
+        var parser = Parser(lines: Self.lines(text))
         try parser.run()
         entries = parser.entries
         tables = parser.tables
+    }
+
+    /// The lines of `text`, each without its break. CRLF, LF and a lone CR (old Mac files)
+    /// all end a line, as in system messages, so error lines count as an editor shows them.
+    /// Split on scalars: as Characters, "\r\n" is one grapheme and equals neither.
+    static func lines(_ text: String) -> [String] {
+        var lines: [String] = []
+        var line = String.UnicodeScalarView()
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
+            if scalar == "\n" && afterCR { continue }
+            if scalar == "\n" || scalar == "\r" {
+                lines.append(String(line))
+                line = String.UnicodeScalarView()
+            } else {
+                line.append(scalar)
+            }
+        }
+        lines.append(String(line))
+        return lines
     }
 
     struct Parser {
