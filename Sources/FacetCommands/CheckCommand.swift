@@ -77,7 +77,7 @@ struct CheckCommand: ParsableCommand {
             // One finder for all datasets: a --config pipe can be read only once.
             let configurations: ConfigurationFinder
             do { configurations = try ConfigurationFinder(explicitPath: config) } catch {
-                FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
+                FileHandle.standardError.write(Data("facet: --config \(error.description)\n".utf8))
                 return 2
             }
             // Nor the settings in use, named by --config or found beside a dataset.
@@ -122,7 +122,7 @@ struct CheckCommand: ParsableCommand {
             FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
             return 2
         } catch let error as ConfigurationFinderError {
-            FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data("facet: --config \(error.description)\n".utf8))
             return 2
         }
         let reporter: any CheckReporter

@@ -29,15 +29,23 @@ public final class ConfigurationFinder: @unchecked Sendable {
     }
 
     /// With `explicitPath`, that file is used for every input and no search happens.
+    /// It is read and parsed here, once: a folder, a missing file or an invalid one is
+    /// the command line's mistake, to report before any input, not once per input.
     public init(explicitPath: String?) throws(ConfigurationFinderError) {
-        if let explicitPath {
-            guard FileManager.default.isReadableFile(atPath: explicitPath) else {
-                throw ConfigurationFinderError(description: "\(explicitPath): cannot read configuration file")
+        self.explicitPath = explicitPath
+        guard let explicitPath else { explicitEntry = nil; return }
+        // Named by the user, so a FIFO is waited on, as `facet check FIFO` waits.
+        let entry = Self.read(explicitPath, waitForWriter: true)
+        switch entry.text {
+        case .failure(let error):
+            // Not read at all: no line of it is at fault.
+            throw ConfigurationFinderError(path: explicitPath, line: nil, message: error.message)
+        case .success(let text):
+            do { _ = try FacetConfiguration.parse(toml: text, file: explicitPath) } catch {
+                throw ConfigurationFinderError(path: explicitPath, line: error.line, message: error.message)
             }
         }
-        self.explicitPath = explicitPath
-        // Named by the user, so a FIFO is waited on, as `facet check FIFO` waits.
-        explicitEntry = explicitPath.map { Self.read($0, waitForWriter: true) }
+        explicitEntry = entry
     }
 
     /// The configuration for a file in `directory`: the nearest `.facet.toml`
@@ -128,6 +136,10 @@ public final class ConfigurationFinder: @unchecked Sendable {
     }
 }
 
+/// An explicitly named settings file that cannot be used: unreadable (no line) or invalid (its line).
 public struct ConfigurationFinderError: Error, CustomStringConvertible {
-    public var description: String
+    public var path: String
+    public var line: Int?
+    public var message: String
+    public var description: String { line.map { "\(path):\($0): \(message)" } ?? "\(path): \(message)" }
 }

@@ -230,6 +230,32 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(try run([path, "--config", directory.appendingPathComponent("missing.toml").path]).status, 2)
     }
 
+    /// A --config that is a folder, missing or invalid is one usage error, said once before
+    /// any file is checked: it was an error per file ("a.system.md: error: DIR:1: is a
+    /// directory"), each counted as a file that could not be read.
+    func testAnUnusableConfigIsOneUsageErrorBeforeAnyFile() throws {
+        let first = try write("a.system.md", "You are a chef.\n")
+        let second = try write("b.system.md", "You are a baker.\n")
+        let folder = directory.appendingPathComponent("settings").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let missing = directory.appendingPathComponent("missing.toml").path
+        let invalid = try write("invalid.toml", "token-budget = 10\n[rules]\nnot-a-rule = \"off\"\n")
+        let expected = [
+            folder: "facet: --config \(folder): is a directory; the settings file must be a file\n",
+            missing: "facet: --config \(missing): cannot read the file: No such file or directory\n",
+            invalid: "facet: --config \(invalid):3: unknown rule 'not-a-rule'; known rules: ",
+        ]
+        for (config, message) in expected {
+            for paths in [[first, second], [try write("rows.jsonl", "{\"system\": \"You are a chef.\"}\n")]] {
+                let ((status, output), errors) = try capturingStandardError { try run(paths + ["--config", config]) }
+                XCTAssertEqual(status, 2, errors)
+                XCTAssertEqual(output, "", "nothing is checked")
+                XCTAssertTrue(errors.hasPrefix(message), errors)
+                XCTAssertEqual(errors.components(separatedBy: "\n").count, 2, "said once: \(errors)")
+            }
+        }
+    }
+
     /// The settings file is read through a handle, as message files are: a pipe
     /// (`--config <(...)`), /dev/null and a FIFO said "cannot read the file (check
     /// its permissions)". An empty file is an empty configuration.
