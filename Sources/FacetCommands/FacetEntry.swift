@@ -18,7 +18,12 @@ public struct FacetEntry: ParsableCommand {
     /// README and docs give for it, not ArgumentParser's 64.
     public static func runAndExit(_ arguments: [String]? = nil) -> Never {
         do {
-            var command = try parseAsRoot(arguments)
+            var command: ParsableCommand
+            do { command = try parseAsRoot(arguments) } catch where exitCode(for: error) == .validationFailure {
+                let message = dashedPathHint(arguments ?? Array(CommandLine.arguments.dropFirst())) ?? fullMessage(for: error)
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+                exit(withError: ExitCode(2))
+            }
             try command.run()
             // What `print` wrote sits in stdio's buffer: a full or closed stdout shows only now.
             if fflush(nil) != 0 {
@@ -32,5 +37,20 @@ public struct FacetEntry: ParsableCommand {
         }
         exit()
     }
-}
 
+    /// Why the command line was refused when it holds a path that starts with "-" and no
+    /// "--" before it: ArgumentParser takes the path for an option and says an argument is
+    /// missing, or the option unknown. A dashed argument is taken for a path when it names
+    /// something on disk or ends like a file Facet reads, so a mistyped option
+    /// (`--formt`) still gets ArgumentParser's "unknown option".
+    static func dashedPathHint(_ arguments: [String]) -> String? {
+        let fileEndings = InputFiles.suffixes + [".jsonl", ".json"]
+        guard let path = arguments.prefix(while: { $0 != "--" }).first(where: { argument in
+            argument.hasPrefix("-") && argument != "-"
+                && (fileEndings.contains { argument.hasSuffix($0) } || FileManager.default.fileExists(atPath: argument))
+        }) else { return nil }
+        let subcommands = configuration.subcommands.compactMap { $0.configuration.commandName }
+        let subcommand = arguments.first.flatMap { subcommands.contains($0) ? $0 : nil } ?? "check"
+        return "facet: \(path) looks like an option; put -- before paths that start with \"-\" (facet \(subcommand) -- \(path))"
+    }
+}

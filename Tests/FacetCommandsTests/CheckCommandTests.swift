@@ -215,6 +215,40 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(output.contains("checked 2 files"), output)
     }
 
+    /// A path that starts with "-", given without "--" before it, was refused with "Missing
+    /// expected argument '<paths> ...'", which did not say what was wrong.
+    func testAPathThatStartsWithADashIsExplained() throws {
+        let saved = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(saved) }
+        try write("-draft.system.md", "You are a chef.\n")
+        try write("-notes.txt", "You are a baker.\n")
+        let ok = try write("ok.system.md", "You are a chef.\n")
+        // Named like a message or a dataset, or naming a file: the hint, in place of ArgumentParser's message.
+        let hinted: [([String], String)] = [
+            (["check", "-draft.system.md"], "-draft.system.md"),
+            (["check", ok, "--color", "-draft.system.md", "-notes.txt"], "-draft.system.md"),
+            (["check", "-notes.txt"], "-notes.txt"),
+            (["check", "-rows.jsonl"], "-rows.jsonl"),
+            (["facets", "-draft.system.md"], "-draft.system.md"),
+        ]
+        for (arguments, path) in hinted {
+            XCTAssertThrowsError(try FacetEntry.parseAsRoot(arguments), "\(arguments)")
+            XCTAssertEqual(FacetEntry.dashedPathHint(arguments),
+                           "facet: \(path) looks like an option; put -- before paths that start with \"-\" (facet \(arguments[0]) -- \(path))")
+        }
+        // A mistyped option is still ArgumentParser's "unknown option"; after "--", and "-" alone, are paths.
+        XCTAssertThrowsError(try FacetEntry.parseAsRoot(["check", "--formt", "json", ok])) { error in
+            XCTAssertTrue(FacetEntry.fullMessage(for: error).contains("Unknown option '--formt'"), FacetEntry.fullMessage(for: error))
+        }
+        for arguments in [["check", "--formt", "json", ok], ["check", "-x", ok], ["check", "-"], ["check", "--", "-draft.system.md"]] {
+            XCTAssertNil(FacetEntry.dashedPathHint(arguments), "\(arguments)")
+        }
+        let (status, output) = try run(["--", "-draft.system.md"])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("checked 1 file"), output)
+    }
+
     func testExitTwoForBadConfiguration() throws {
         try write(".facet.toml", "[rules]\nnot-a-rule = \"off\"\n")
         let path = try write("a.system.md", "You are a chef.\n")
