@@ -33,6 +33,10 @@ public enum Analyzer {
             findings += rule.check(context)
         }
         findings = Suppressions(document).filter(findings)
+        // Once a file is reported as binary, what the other rules find in it is read from noise.
+        if findings.contains(where: { $0.rule == InvalidEncoding.ruleID }) && InvalidEncoding.isBinary(source) {
+            findings.removeAll { $0.rule != InvalidEncoding.ruleID }
+        }
         findings.sort { $0.range.lowerBound < $1.range.lowerBound || $0.range.lowerBound == $1.range.lowerBound && $0.rule < $1.rule }
         return Analysis(document: document, facets: facets, profile: profile, findings: findings,
                         configuration: configuration, estimatedTokens: estimatedTokens)

@@ -95,6 +95,27 @@ final class RobustnessTests: XCTestCase {
         check([UInt8](repeating: 0, count: 1000))
     }
 
+    /// A binary file got missing-facet warnings beside its NUL-byte error: reported as
+    /// binary, it gets the encoding error alone. Text with a few stray bytes keeps its findings.
+    func testABinaryFileGetsOnlyTheEncodingError() throws {
+        func rules(_ bytes: [UInt8], _ configuration: FacetConfiguration = .default) -> [String] {
+            Analyzer.analyze(SourceText(bytes: bytes), configuration: configuration).findings.map(\.rule)
+        }
+        let everyMessage = try FacetConfiguration.parse(toml: "min-units = 0\n", file: ".facet.toml")
+        XCTAssertEqual(rules(Array("You are".utf8) + [0, 1, 2] + Array(" binary".utf8), everyMessage), ["invalid-encoding"])
+        let hedges = Array("Try to be brief.\nMaybe use JSON.\nBe kind.".utf8) + [0]
+        XCTAssertEqual(rules(hedges), ["invalid-encoding"])
+        // Cyrillic saved as Windows-1251: nearly every byte is invalid UTF-8, read as U+FFFD.
+        let cp1251: [UInt8] = [0xD2, 0xFB, 0x20, 0xEF, 0xEE, 0xEC, 0xEE, 0xF9, 0xED, 0xE8, 0xEA, 0x2E, 0x20]
+        XCTAssertEqual(rules(Array(repeating: cp1251, count: 5).flatMap { $0 } + Array("Try to use JSON.\n".utf8)), ["invalid-encoding"])
+        // One Latin-1 accent in English text: text still, with its findings.
+        let latin1 = Array("You are a chef. Try to be brief.\nMaybe use JSON.\nCaf".utf8) + [0xE9] + Array(" au lait.\n".utf8)
+        XCTAssertEqual(Set(rules(latin1)), ["invalid-encoding", "missing-facet", "weak-instruction"])
+        // With the encoding error off, or not reported, nothing says the file is binary: the rest stays.
+        let off = try FacetConfiguration.parse(toml: "[rules]\ninvalid-encoding = \"off\"\n", file: ".facet.toml")
+        XCTAssertEqual(Set(rules(hedges, off)), ["missing-facet", "weak-instruction"])
+    }
+
     func testFiveMegabyteMessage() {
         var text = "# Support assistant\nYou are a support assistant for Acme.\n"
         let paragraph = "- Answer questions about orders, e.g. delivery dates, in 3.5 sentences or fewer. Use {{user_name}} when you greet someone.\n"

@@ -46,6 +46,20 @@ enum UTF8Scalar {
         }
     }
 
+    /// How many bytes are not part of a valid UTF-8 sequence (each reads as one U+FFFD).
+    static func invalidByteCount(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var count = 0
+            var i = 0
+            while i < buffer.count {
+                if buffer[i] < 0x80 { i = max(i + 1, ASCIIRun.end(buffer, from: i, to: buffer.count)); continue }
+                guard let length = validLength(buffer, at: i) else { count += 1; i += 1; continue }
+                i += length
+            }
+            return count
+        }
+    }
+
     /// Offset of the first invalid UTF-8 byte, or nil when the buffer is valid.
     static func firstInvalidOffset(_ bytes: [UInt8]) -> Int? {
         bytes.withUnsafeBufferPointer { buffer in

@@ -1,6 +1,7 @@
 /// Bytes that are not UTF-8 text.
 struct InvalidEncoding: LintRule {
-    let id = "invalid-encoding"
+    static let ruleID = "invalid-encoding"
+    let id = ruleID
     let defaultSeverity = Severity.error
     let summary = "The file is not valid UTF-8, or holds NUL bytes (a binary file)"
     let explanation = """
@@ -10,7 +11,20 @@ struct InvalidEncoding: LintRule {
     analysis goes on, reading each invalid sequence as one U+FFFD, as Unicode \
     recommends (a unit's `text` in `--format json` shows it so; its byte range \
     still points at the bytes in the file). Re-save the file as UTF-8.
+
+    On a binary file, one with a NUL byte or in which more than a quarter of the \
+    bytes are not UTF-8 (random data, or a non-Latin script in a legacy encoding, \
+    which reads as U+FFFD throughout), this is the only finding reported: what \
+    the other rules would find there is read from noise. A few stray bytes, such \
+    as Latin-1 accents, leave text that reads, and its other findings stand.
     """
+
+    /// Whether the bytes are binary rather than text: a NUL byte (no text format writes
+    /// one; UTF-16 writes one beside every ASCII letter), or invalid UTF-8 in more than
+    /// a quarter of the bytes. Latin-1 accents in English or French stay far below that.
+    static func isBinary(_ source: SourceText) -> Bool {
+        source.firstNULOffset != nil || UTF8Scalar.invalidByteCount(source.bytes) * 4 > source.count
+    }
 
     func check(_ context: LintContext) -> [Finding] {
         let nul = context.source.firstNULOffset, invalid = context.source.firstInvalidUTF8Offset
