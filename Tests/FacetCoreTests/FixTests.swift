@@ -208,6 +208,33 @@ final class FixTests: XCTestCase {
                        "Our prompt:\n\n```markdown\nYou are a support bot.\n<rules>\nBe brief.\n</rules>\n```\n\nWe use it.\n")
     }
 
+    /// Tags left open up to the same place were each closed by a fix inserting at one offset:
+    /// applied together, `<a> <b>` got `</a> </b>`, crossed. One fix, on the first tag, closes
+    /// them all in nesting order, so applying every fix gives the same, whatever the order.
+    func testUnbalancedSectionTagsLeftOpenTogetherAreClosedInNestingOrder() {
+        let cases = [
+            ("<a>\n<b>\nText here.\n", "<a>\n<b>\nText here.\n</b>\n</a>\n"),
+            ("<a>\n<b>\n<c>\nText here.", "<a>\n<b>\n<c>\nText here.\n</c>\n</b>\n</a>\n"),
+            ("<rules>\n<a>\n<b>\nText here.\n</rules>\n", "<rules>\n<a>\n<b>\nText here.\n</b>\n</a>\n</rules>\n"),
+            ("<rules>\n<a>\nOne.\n</rules>\n<b>\nTwo.\n", "<rules>\n<a>\nOne.\n</a>\n</rules>\n<b>\nTwo.\n</b>\n"),
+        ]
+        for (text, expected) in cases {
+            let fixes = Analyzer.analyze(text).findings.filter { $0.rule == "unbalanced-section" }.flatMap(\.fixes)
+            XCTAssertFalse(fixes.isEmpty, text)
+            // Every fix's edits at once, in either order: inserts at one offset go in the order given.
+            for ordered in [fixes, fixes.reversed()] {
+                var bytes = Array(text.utf8)
+                let edits = ordered.flatMap(\.edits).enumerated().sorted { ($0.element.range.lowerBound, $0.offset) > ($1.element.range.lowerBound, $1.offset) }
+                for (_, edit) in edits { bytes.replaceSubrange(edit.range, with: Array(edit.newText.utf8)) }
+                let after = String(decoding: bytes, as: UTF8.self)
+                XCTAssertEqual(after, expected, text)
+                XCTAssertFalse(Analyzer.analyze(after).findings.contains { $0.rule == "unbalanced-section" }, after)
+            }
+        }
+        XCTAssertEqual(Analyzer.analyze("<a>\n<b>\nText here.\n").findings.filter { $0.rule == "unbalanced-section" }.map { $0.fixes.map(\.title) },
+                       [["Close </b> and </a> at the end of the message"], []])
+    }
+
     func testUnbalancedSectionStrayTagRemoval() {
         XCTAssertEqual(fixed("Answer in French.\n</instructions>\n", rule: "unbalanced-section"), "Answer in French.\n\n")
     }

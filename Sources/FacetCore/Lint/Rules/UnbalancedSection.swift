@@ -33,7 +33,9 @@ struct UnbalancedSection: LintRule {
     ("before </body>"), and a tag alone on the last line of the message, left open \
     for the model to fill. Fixes: add the closing tag at the end (before the \
     closing tag of the section it was opened in, or the end of the quoted \
-    prompt it is in), remove the \
+    prompt it is in; tags left open up to the same place are all closed by \
+    the fix on the first of them, the last opened first: `</b>` `</a>` after \
+    `<a> <b>`), remove the \
     stray closing tag, or put crossed closing tags in nesting order when nothing \
     but white space stands between them, with those of every crossing among \
     them, eight tags at most, and only when each tag then closes the section \
@@ -47,22 +49,37 @@ struct UnbalancedSection: LintRule {
         let end = context.source.count
         let needsNewline = end > 0 && !ByteClass.isNewline(context.source.bytes[end - 1])
         let scopeEnds = Self.enclosingScopeEnds(context)
+        // Where each unclosed tag's closing tag goes and what it reads there, in the order they open.
+        var closings: [(section: Section, at: Int, tag: String, before: String, onANewLine: Bool)] = []
         for section in context.document.sections where section.closeRange == nil {
-            let fix: Fix
             if let scope = scopeEnds[section.openRange.lowerBound] {
                 // Before the closing tag of the section it was opened in, or the end of its quoted prompt:
                 // at the end of the message it would cross the one and leave the other.
                 let lineStart = context.source.lines.lineStarts[context.source.lines.line(containing: scope.at)]
                 let alone = context.source.bytes[lineStart..<scope.at].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-                let at = alone ? lineStart : scope.at
-                fix = Fix(title: "Close </\(section.name)> before \(scope.what)",
-                          edits: [TextEdit(range: at..<at, newText: "</\(section.name)>" + (alone ? "\n" : ""))])
+                closings.append((section, alone ? lineStart : scope.at, "</\(section.name)>" + (alone ? "\n" : ""), "before \(scope.what)", false))
             } else {
-                fix = Fix(title: "Close </\(section.name)> at the end of the message",
-                          edits: [TextEdit(range: end..<end, newText: (needsNewline ? "\n" : "") + "</\(section.name)>\n")])
+                closings.append((section, end, "</\(section.name)>\n", "at the end of the message", needsNewline))
             }
-            findings.append(context.finding(self, "<\(section.name)> is never closed: add </\(section.name)> where the section ends",
-                                            range: section.openRange, fixes: [fix]))
+        }
+        closings.sort { $0.section.openRange.lowerBound < $1.section.openRange.lowerBound }
+        // The tags closed at one place are closed by one fix, on the first of them, the last
+        // opened closing first; the others have none. A fix each, all inserted at one offset,
+        // gave `</a> </b>` after `<a> <b>` when both were applied, whichever came first.
+        var fixAt: [Int: Fix] = [:]
+        for (at, group) in Dictionary(grouping: closings, by: \.at) {
+            let innermostFirst = group.reversed()
+            let named = innermostFirst.prefix(Self.namedAtMost).map { "</\($0.section.name)>" }
+            // One line break before them all, where the message does not end with one.
+            let newText = (group.contains { $0.onANewLine } ? "\n" : "") + innermostFirst.map(\.tag).joined()
+            fixAt[at] = Fix(title: "Close \(Self.list(named, more: group.count - named.count)) \(group[0].before)",
+                            edits: [TextEdit(range: at..<at, newText: newText)])
+        }
+        for closing in closings {
+            let name = closing.section.name
+            let fix = fixAt.removeValue(forKey: closing.at)  // the first tag closed there takes it
+            findings.append(context.finding(self, "<\(name)> is never closed: add </\(name)> where the section ends",
+                                            range: closing.section.openRange, fixes: fix.map { [$0] } ?? []))
         }
         for stray in context.document.strayClosingTags {
             let fix = Fix(title: "Remove the stray </\(stray.name)>", edits: [TextEdit(range: stray.openRange, newText: "")])
