@@ -85,7 +85,8 @@ extension DoctorCommand {
 
     struct ConfigurationProblem: Encodable {
         var file: String
-        var line: Int
+        /// Left out when the file as a whole is wrong.
+        var line: Int?
         var message: String
     }
 
@@ -268,7 +269,7 @@ extension DoctorCommand {
         let c = report.configuration
         out += "\nconfiguration (searched from \(c.directory))\n"
         if let error = c.error {
-            out += "  file: \(error.file) (cannot be used)\n  error: \(error.file):\(error.line): \(error.message)\n"
+            out += "  file: \(error.file) (cannot be used)\n  error: \(error.file):\(error.line.map { "\($0):" } ?? "") \(error.message)\n"
             out += "  (what follows uses the built-in defaults)\n"
         } else {
             out += "  file: " + (c.file.map { "\($0) (read without errors)" } ?? "none found (built-in defaults)") + "\n"

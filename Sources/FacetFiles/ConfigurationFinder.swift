@@ -109,7 +109,7 @@ public final class ConfigurationFinder: @unchecked Sendable {
     /// permissions. An empty file is an empty configuration. Without `waitForWriter`, a FIFO
     /// nobody writes to reads as empty instead of blocking.
     private static func read(_ path: String, waitForWriter: Bool) -> FileEntry {
-        func failure(_ message: String) -> FileEntry { FileEntry(path: path, text: .failure(ConfigurationError(file: path, line: 1, message: message))) }
+        func failure(_ message: String) -> FileEntry { FileEntry(path: path, text: .failure(ConfigurationError(file: path, line: nil, message: message))) }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
             return failure("is a directory; the settings file must be a file")

@@ -513,6 +513,16 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(output.hasSuffix("checked 3 files: no findings; 1 could not be read; 1 not checked: invalid settings\n"), output)
     }
 
+    /// A .facet.toml that is a folder was reported at a line 1 it does not have.
+    func testASettingsFolderIsReportedWithoutALine() throws {
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent(".facet.toml"), withIntermediateDirectories: true)
+        try write("a.system.md", "You are a chef.\n")
+        let (status, output) = try run([directory.path])
+        XCTAssertEqual(status, 2)
+        XCTAssertTrue(output.contains(".facet.toml: is a directory; the settings file must be a file"), output)
+        XCTAssertFalse(output.contains(".facet.toml:1:"), output)
+    }
+
     /// Each SARIF column was counted from its line's start: 300,000 findings that end
     /// at the end of one 600 KB line took 47 seconds.
     func testSARIFColumnsOnOneLongLineTakeLinearTime() throws {

@@ -1,14 +1,15 @@
 /// An error in a configuration file, naming the file and line.
 public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
-    public var line: Int
+    /// Nil when the file as a whole is wrong (a folder, unreadable): no line to name.
+    public var line: Int?
     public var message: String
-    public init(file: String, line: Int, message: String) {
+    public init(file: String, line: Int?, message: String) {
         self.file = file
         self.line = line
         self.message = message
     }
-    public var description: String { "\(file):\(line): \(message)" }
+    public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
 }
 
 extension FacetConfiguration {
