@@ -78,11 +78,16 @@ enum ReplyLength {
     /// that length a few words on ("teach the concept thoroughly"). `bits` are
     /// the words' `ConflictingInstructions.wordBits` by id; `bytes` the text.
     static func asksFor(_ phrases: PhraseMatcher, _ length: Bits, in tokens: ArraySlice<Token>, bits: [UInt16], bytes: [UInt8]) -> Bool {
-        if phrases.hasMatch(tokens) { return true }
+        // Not what users do or send: "Users often explain thoroughly", "The user writes long, detailed messages".
+        if phrases.hasMatch(tokens, where: { first, _ in
+            !(bits[Int(tokens[first].id)] & length.verb != 0 && UserSubject.isSubject(ofVerbAt: first, in: tokens, bytes))
+                && !UserSubject.isTheirInput(phraseAt: first, in: tokens, bytes)
+        }) { return true }
         for i in tokens.indices {
             if tokens[i].hash == be && saidOfTheReply(tokens, be: i) && adjective(after: i, length.adjective, tokens, bits, bytes) { return true }
             if bits[Int(tokens[i].id)] & length.verb != 0
-                && tokens[(i + 1)..<min(tokens.endIndex, i + 1 + adverbReach)].contains(where: { bits[Int($0.id)] & length.adverb != 0 }) {
+                && tokens[(i + 1)..<min(tokens.endIndex, i + 1 + adverbReach)].contains(where: { bits[Int($0.id)] & length.adverb != 0 })
+                && !UserSubject.isSubject(ofVerbAt: i, in: tokens, bytes) {
                 return true
             }
         }

@@ -26,4 +26,23 @@ enum UserSubject {
         }
         return false
     }
+
+    /// Verbs for what those people send in: "The user writes long, detailed messages".
+    static let inputVerbs = WordSet(["write", "writes", "send", "sends", "submit", "submits", "post", "posts", "type", "types",
+                                     "paste", "pastes", "share", "shares", "provide", "provides", "leave", "leaves"].map(Tokenizer.hash))
+    /// How many words may stand between such a verb and the phrase it takes ("long,").
+    static let objectReach = 3
+
+    /// Whether the phrase starting at `first` is what those people send: it follows
+    /// such a verb they are the subject of within `objectReach` words ("Users often
+    /// send long, detailed messages"). "Users want detailed answers" still asks for
+    /// detail: wanting is not sending.
+    static func isTheirInput(phraseAt first: Int, in tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
+        var verb = first - 1
+        while verb >= max(tokens.startIndex, first - 1 - objectReach) {
+            if inputVerbs.contains(tokens[verb].hash) { return isSubject(ofVerbAt: verb, in: tokens, bytes) }
+            verb -= 1
+        }
+        return false
+    }
 }
