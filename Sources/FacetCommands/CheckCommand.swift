@@ -129,7 +129,7 @@ struct CheckCommand: ParsableCommand {
         switch format {
         case .text: reporter = TextReporter(colors: Colors.forStandardOutput(forced: color))
         case .json: reporter = JSONReporter()
-        case .sarif: reporter = SARIFReporter()
+        case .sarif: reporter = SARIFReporter(currentDirectory: FileManager.default.currentDirectoryPath)
         }
         let header = reporter.header()
         if !header.isEmpty { output(header) }

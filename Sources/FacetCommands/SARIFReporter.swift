@@ -3,6 +3,10 @@ import Foundation
 
 /// SARIF 2.1.0, for code-scanning dashboards.
 struct SARIFReporter: CheckReporter {
+    /// What relative paths are relative to: the folder `facet check` ran in, named
+    /// in the run as `SRCROOT` so a viewer elsewhere can still find the files.
+    var currentDirectory: String
+
     /// The run's tool and rules, up to the opening of `results`.
     func header() -> String {
         var w = JSONWriter()
@@ -34,6 +38,10 @@ struct SARIFReporter: CheckReporter {
         w.endArray()
         w.endObject()
         w.endObject()
+        w.key("originalUriBaseIds")
+        w.beginObject()
+        w.key(Self.sourceRoot); w.beginObject(); w.field("uri", Self.fileURI(currentDirectory.hasSuffix("/") ? currentDirectory : currentDirectory + "/")); w.endObject()
+        w.endObject()
         w.key("results")
         return w.output + "["
     }
@@ -47,7 +55,7 @@ struct SARIFReporter: CheckReporter {
         var w = JSONWriter()
         // Findings come in order of offset, their ends and related units mostly too: a
         // cursor for each, so none is sent back to its line's start by another.
-        let uri = Self.uriReference(report.path)
+        let artifact = Self.artifactLocation(report.path)
         let cursor = PositionCursor(analysis.source.lines, encoding: .utf16)
         var places = (starts: cursor, ends: cursor)
         var relatedPlaces = places
@@ -58,14 +66,15 @@ struct SARIFReporter: CheckReporter {
             w.key("message"); w.beginObject(); w.field("text", finding.message); w.endObject()
             w.key("locations")
             w.beginArray()
-            Self.location(&w, uri, finding.range, &places, message: nil)
+            Self.location(&w, artifact, finding.range, &places, message: nil)
             w.endArray()
             if !finding.related.isEmpty {
                 w.key("relatedLocations")
                 w.beginArray()
-                for related in finding.related { Self.location(&w, uri, related.range, &relatedPlaces, message: related.message) }
+                for related in finding.related { Self.location(&w, artifact, related.range, &relatedPlaces, message: related.message) }
                 w.endArray()
             }
+            if !finding.fixes.isEmpty { Self.fixes(&w, finding.fixes, artifact, analysis) }
             w.endObject()
         }
         return w.output
@@ -100,6 +109,66 @@ struct SARIFReporter: CheckReporter {
         }
     }
 
+    static let sourceRoot = "SRCROOT"
+
+    /// Where a file is, as SARIF's `artifactLocation` says it: a relative path is a
+    /// URI reference from `SRCROOT`; an absolute one a `file://` URI; standard input "-".
+    struct ArtifactLocation {
+        var uri: String
+        var baseId: String?
+
+        func write(_ w: inout JSONWriter) {
+            w.key("artifactLocation")
+            w.beginObject()
+            w.field("uri", uri)
+            if let baseId { w.field("uriBaseId", baseId) }
+            w.endObject()
+        }
+    }
+
+    static func artifactLocation(_ path: String) -> ArtifactLocation {
+        if path == "-" { return ArtifactLocation(uri: "-") }
+        if path.hasPrefix("/") { return ArtifactLocation(uri: fileURI(path)) }
+        return ArtifactLocation(uri: uriReference(path), baseId: sourceRoot)
+    }
+
+    /// `file:///absolute/path`, escaped as `uriReference` escapes.
+    static func fileURI(_ absolutePath: String) -> String {
+        "file://" + (absolutePath.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolutePath)
+    }
+
+    /// A finding's fixes, each a replacement of bytes (SARIF's `deletedRegion` by
+    /// `byteOffset`), in the file's own line breaks as the JSON format gives them.
+    static func fixes(_ w: inout JSONWriter, _ fixes: [Fix], _ artifact: ArtifactLocation, _ analysis: Analysis) {
+        w.key("fixes")
+        w.beginArray()
+        for fix in fixes {
+            w.beginObject()
+            w.key("description"); w.beginObject(); w.field("text", fix.title); w.endObject()
+            w.key("artifactChanges")
+            w.beginArray()
+            w.beginObject()
+            artifact.write(&w)
+            w.key("replacements")
+            w.beginArray()
+            for edit in fix.edits {
+                w.beginObject()
+                w.key("deletedRegion")
+                w.beginObject()
+                w.field("byteOffset", edit.range.lowerBound)
+                w.field("byteLength", edit.range.count)
+                w.endObject()
+                w.key("insertedContent"); w.beginObject(); w.field("text", analysis.document.source.withLineBreaks(edit.newText)); w.endObject()
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+    }
+
     /// A file path as SARIF's `uri` wants it, a URI reference: "with space.md"
     /// is "with%20space.md", and "%", "?" and "#" are escaped so they are not read as URI syntax.
     static func uriReference(_ path: String) -> String {
@@ -110,14 +179,14 @@ struct SARIFReporter: CheckReporter {
     }
 
     /// Columns in UTF-16 code units, SARIF's default `columnKind`.
-    static func location(_ w: inout JSONWriter, _ uri: String, _ range: Range<Int>,
+    static func location(_ w: inout JSONWriter, _ artifact: ArtifactLocation, _ range: Range<Int>,
                          _ places: inout (starts: PositionCursor, ends: PositionCursor), message: String?) {
         let start = places.starts.lines.inFile(places.starts.position(range.lowerBound), encoding: .utf16)
         let end = places.ends.lines.inFile(places.ends.position(range.upperBound), encoding: .utf16)
         w.beginObject()
         w.key("physicalLocation")
         w.beginObject()
-        w.key("artifactLocation"); w.beginObject(); w.field("uri", uri); w.endObject()
+        artifact.write(&w)
         w.key("region")
         w.beginObject()
         w.field("startLine", start.line + 1)

@@ -553,7 +553,57 @@ final class CheckCommandTests: XCTestCase {
         let location = (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
         let uri = try XCTUnwrap((location?["artifactLocation"] as? [String: Any])?["uri"] as? String)
         XCTAssertTrue(uri.hasSuffix("/with%20space%20%2520%231%3F.system.md"), uri)
-        XCTAssertEqual(uri.removingPercentEncoding, path)
+        // An absolute path is a file URI; a relative one is relative to SRCROOT, the folder the check ran in.
+        XCTAssertEqual(URL(string: uri)?.isFileURL, true, uri)
+        XCTAssertEqual(URL(string: uri)?.path, path)
+        XCTAssertNil((location?["artifactLocation"] as? [String: Any])?["uriBaseId"])
+    }
+
+    func testSARIFRelativePathsAreFromTheSourceRootAndFixesAreReplacements() throws {
+        let text = "Try to be brief.\r\nAnswer in English.\r\n<rules>\r\n"
+        try write("sub/r.system.md", text)
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let (_, output) = try run(["sub/r.system.md", "--format", "sarif"])
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        let run = try XCTUnwrap((root["runs"] as? [[String: Any]])?.first)
+        let base = try XCTUnwrap(((run["originalUriBaseIds"] as? [String: Any])?["SRCROOT"] as? [String: Any])?["uri"] as? String)
+        XCTAssertEqual(URL(string: base)?.standardizedFileURL.path, URL(fileURLWithPath: directory.path).standardizedFileURL.path)
+        XCTAssertTrue(base.hasPrefix("file:///") && base.hasSuffix("/"), base)
+        let results = try XCTUnwrap(run["results"] as? [[String: Any]])
+        let weak = try XCTUnwrap(results.first { $0["ruleId"] as? String == "weak-instruction" })
+        let artifact = (((weak["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any])
+        XCTAssertEqual(artifact?["uri"] as? String, "sub/r.system.md")
+        XCTAssertEqual(artifact?["uriBaseId"] as? String, "SRCROOT")
+        // Every fix, applied to the bytes as SARIF describes it, gives what the JSON format's fix gives.
+        let (_, json) = try json(["sub/r.system.md"])
+        let jsonFindings = try XCTUnwrap((json["files"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]])
+        var checked = 0
+        for (result, finding) in zip(results, jsonFindings) {
+            let fixes = result["fixes"] as? [[String: Any]] ?? []
+            let jsonFixes = finding["fixes"] as? [[String: Any]] ?? []
+            XCTAssertEqual(fixes.count, jsonFixes.count)
+            for (fix, jsonFix) in zip(fixes, jsonFixes) {
+                XCTAssertEqual((fix["description"] as? [String: Any])?["text"] as? String, jsonFix["title"] as? String)
+                let change = try XCTUnwrap((fix["artifactChanges"] as? [[String: Any]])?.first)
+                XCTAssertEqual((change["artifactLocation"] as? [String: Any])?["uri"] as? String, "sub/r.system.md")
+                var sarifBytes = Array(text.utf8), jsonBytes = Array(text.utf8)
+                for replacement in (change["replacements"] as? [[String: Any]] ?? []).reversed() {
+                    let region = try XCTUnwrap(replacement["deletedRegion"] as? [String: Int])
+                    let inserted = try XCTUnwrap((replacement["insertedContent"] as? [String: Any])?["text"] as? String)
+                    sarifBytes.replaceSubrange(region["byteOffset"]!..<(region["byteOffset"]! + region["byteLength"]!), with: Array(inserted.utf8))
+                }
+                for edit in (jsonFix["edits"] as? [[String: Any]] ?? []).reversed() {
+                    let range = try XCTUnwrap(edit["range"] as? [String: Int])
+                    jsonBytes.replaceSubrange(range["start"]!..<range["end"]!, with: Array(try XCTUnwrap(edit["newText"] as? String).utf8))
+                }
+                XCTAssertEqual(String(decoding: sarifBytes, as: UTF8.self), String(decoding: jsonBytes, as: UTF8.self))
+                XCTAssertNotEqual(sarifBytes, Array(text.utf8))
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThanOrEqual(checked, 2, "the weak-instruction and unbalanced-section fixes")
     }
 
     func testDirectoryRecursionPicksSystemMessageFilesOnly() throws {
