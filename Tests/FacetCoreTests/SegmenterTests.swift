@@ -195,6 +195,16 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(texts("●Be kind."), ["●Be kind."], "a bullet needs a space after it")
     }
 
+    /// A no-break space after the marker (a word processor's bullets, pasted) made
+    /// "•\u{A0}Be brief." a sentence, bullet and all.
+    func testAWideSpaceAfterTheMarkerMakesAListItem() {
+        let text = "Rules:\n•\u{00A0}Be brief.\n-\u{00A0}Be kind.\n1.\u{00A0}\u{00A0}Cite.\n*\u{2003}Ask.\n"
+        let document = segment(text)
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Rules:", "Be brief.", "Be kind.", "Cite.", "Ask."])
+        XCTAssertEqual(document.units.dropFirst().map(\.kind), Array(repeating: .listItem, count: 4))
+        XCTAssertEqual(texts("-\u{00A0}\n"), texts("- \n"), "a marker with nothing after it reads as after a space")
+    }
+
     /// A list marker after no-break spaces (pasted from a web page or a word processor),
     /// or after the other Unicode spaces, was no list item: "- Be brief." was a sentence,
     /// marker and all. They indent the item, and its text's range stays exact.

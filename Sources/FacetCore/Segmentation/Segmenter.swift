@@ -1363,10 +1363,17 @@ struct SegmenterState {
         } else {
             return nil
         }
-        guard i < end, ByteClass.isSpace(buffer[i]) else { return nil }
         let markerWidth = i - content.lowerBound - bulletBytes
+        // Spaces and tabs, or wide spaces, a column each: text pasted from a word
+        // processor puts a no-break space after its bullets ("•\u{A0}Be brief").
         var spaces = 0
-        while i + spaces < end && ByteClass.isSpace(buffer[i + spaces]) { spaces += 1 }
+        while i < end {
+            let width = ByteClass.isSpace(buffer[i]) ? 1 : ByteClass.wideSpaceLength(buffer, i, end)
+            guard width > 0 else { break }
+            spaces += 1
+            i += width
+        }
+        guard spaces > 0 else { return nil }
         let contentOffset = markerWidth + (spaces > 4 ? 1 : spaces)
         // Task-list boxes "[ ]", "[x]" and "[X]" are part of the marker; "[A]" and "[1]" are text.
         var text = trimmed(i..<end)
