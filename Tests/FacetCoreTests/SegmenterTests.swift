@@ -331,6 +331,19 @@ final class SegmenterTests: XCTestCase {
 
     // MARK: XML sections
 
+    /// A ">" in a quoted attribute value ended the tag there: "b\">" was a unit.
+    func testAQuotedAttributeValueMayHoldAngleBrackets() {
+        let text = "<rules note=\"a > b\" alt='<x>'>\nBe brief.\n</rules>\n"
+        let document = segment(text)
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, ["Be brief."])
+        XCTAssertEqual(document.sections.map(\.name), ["rules"])
+        XCTAssertEqual(document.sections.first?.openRange, 0..<30)
+        // A quote left open on its line is no quote: the tag ends at the first ">", as it did.
+        let open = segment("<rules note=\"a > b>\nBe brief.\n</rules>\n")
+        XCTAssertEqual(open.units.map { open.text(of: $0) }, ["b>", "Be brief."])
+        XCTAssertEqual(open.sections.first?.openRange, 0..<16)
+    }
+
     func testXMLSectionsAreStructure() {
         let text = "<instructions>\nAnswer in French. Use <b>bold</b> words.\n</instructions>\nAfter."
         let document = segment(text)

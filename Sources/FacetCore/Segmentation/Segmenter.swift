@@ -796,10 +796,30 @@ struct SegmenterState {
         } else if i < n && ByteClass.isSpace(buffer[i]) {
             // Attributes: anything up to '>' on the same line, no '<'; at least one "=".
             // Words without one are a placeholder ("<insert the topic here>"), not a tag.
+            // A value quoted after "=" may hold either ('<rules note="a > b">'); a quote
+            // left open on the line is read as no quote, as before.
+            let attributes = i
             var sawEquals = false
-            while i < n && buffer[i] != UInt8(ascii: ">") && buffer[i] != UInt8(ascii: "<") && !ByteClass.isNewline(buffer[i]) {
-                if buffer[i] == UInt8(ascii: "=") { sawEquals = true }
-                i += 1
+            for readsQuotes in [true, false] {
+                i = attributes
+                sawEquals = false
+                var quote: UInt8?
+                var previous: UInt8 = 0  // the last byte before this one that is not a space
+                while i < n && !ByteClass.isNewline(buffer[i]) {
+                    let b = buffer[i]
+                    if let open = quote {
+                        if b == open { quote = nil }
+                    } else if b == UInt8(ascii: ">") || b == UInt8(ascii: "<") {
+                        break
+                    } else if b == UInt8(ascii: "=") {
+                        sawEquals = true
+                    } else if readsQuotes && (b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")) && previous == UInt8(ascii: "=") {
+                        quote = b
+                    }
+                    if !ByteClass.isSpace(b) { previous = b }
+                    i += 1
+                }
+                if quote == nil { break }
             }
             hasAttributes = true
             if !sawEquals { return nil }
