@@ -2,6 +2,7 @@ import ArgumentParser
 import FacetCore
 import FacetIndex
 import Foundation
+import Synchronization
 
 /// `--index PATH`, shared by the commands that use the preference index.
 struct IndexLocationOptions: ParsableArguments {
@@ -195,24 +196,17 @@ enum PreferenceOutput {
 }
 
 /// Set by Ctrl-C during an import, which then stops after the current batch.
-final class InterruptFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var set = false
-    private var source: DispatchSourceSignal?
-
+/// The handler sets the flag itself: a dispatch signal source is registered
+/// after `resume()` returns, and a Ctrl-C that came in between was ignored.
+final class InterruptFlag: Sendable {
     init() {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [weak self] in
-            guard let self else { return }
-            self.lock.lock(); self.set = true; self.lock.unlock()
-        }
-        source.resume()
-        self.source = source
+        signal(SIGINT) { _ in ctrlCPressed.store(true, ordering: .relaxed) }  // lock-free: safe in a signal handler
     }
 
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return set }
+    var isSet: Bool { ctrlCPressed.load(ordering: .relaxed) }
 }
+
+private let ctrlCPressed = Atomic<Bool>(false)
 
 /// Import progress: rows, rate and how much of the file is read.
 final class ProgressBar {
