@@ -121,7 +121,7 @@ struct CheckCommand: ParsableCommand {
         } catch let error as InputFiles.UsageError {
             FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
             return 2
-        } catch let error as ConfigurationFinderError {
+        } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("facet: --config \(error.description)\n".utf8))
             return 2
         }

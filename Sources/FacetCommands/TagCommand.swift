@@ -34,7 +34,7 @@ struct TagCommand: ParsableCommand {
             case .success(let found): configuration = found
             case .failure(let error): throw ValidationError(error.description)
             }
-        } catch let error as ConfigurationFinderError { throw ValidationError("--config \(error.description)") }
+        } catch let error as ConfigurationError { throw ValidationError("--config \(error.description)") }
         let code = DatasetRewrite.run(file: file, output: output, verb: "tagged", transform: Self.tagger(configuration))
         if code != 0 { throw ExitCode(code) }
     }

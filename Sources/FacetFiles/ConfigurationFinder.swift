@@ -31,19 +31,14 @@ public final class ConfigurationFinder: @unchecked Sendable {
     /// With `explicitPath`, that file is used for every input and no search happens.
     /// It is read and parsed here, once: a folder, a missing file or an invalid one is
     /// the command line's mistake, to report before any input, not once per input.
-    public init(explicitPath: String?) throws(ConfigurationFinderError) {
+    public init(explicitPath: String?) throws(ConfigurationError) {
         self.explicitPath = explicitPath
         guard let explicitPath else { explicitEntry = nil; return }
         // Named by the user, so a FIFO is waited on, as `facet check FIFO` waits.
         let entry = Self.read(explicitPath, waitForWriter: true)
         switch entry.text {
-        case .failure(let error):
-            // Not read at all: no line of it is at fault.
-            throw ConfigurationFinderError(path: explicitPath, line: nil, message: error.message)
-        case .success(let text):
-            do { _ = try FacetConfiguration.parse(toml: text, file: explicitPath) } catch {
-                throw ConfigurationFinderError(path: explicitPath, line: error.line, message: error.message)
-            }
+        case .failure(let error): throw error  // not read at all: the error names no line
+        case .success(let text): _ = try FacetConfiguration.parse(toml: text, file: explicitPath)
         }
         explicitEntry = entry
     }
@@ -134,12 +129,4 @@ public final class ConfigurationFinder: @unchecked Sendable {
         guard let text = String(validating: data, as: UTF8.self) else { return failure("cannot read the file as UTF-8 text") }
         return FileEntry(path: path, text: .success(text))
     }
-}
-
-/// An explicitly named settings file that cannot be used: unreadable (no line) or invalid (its line).
-public struct ConfigurationFinderError: Error, CustomStringConvertible {
-    public var path: String
-    public var line: Int?
-    public var message: String
-    public var description: String { line.map { "\(path):\($0): \(message)" } ?? "\(path): \(message)" }
 }
