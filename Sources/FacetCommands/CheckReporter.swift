@@ -33,16 +33,15 @@ struct CheckTotals {
     var files = 0
     var findings: [Severity: Int] = [:]
     /// Files not checked, with why, in input order.
-    var failures: [(path: String, error: String)] = []
-    var unreadable = 0
-    var settingsInvalid = 0
+    var failures: [(path: String, error: String, settingsInvalid: Bool)] = []
+    /// Of those, the files under invalid settings, and the others, which could not be read.
+    var settingsInvalid: Int { failures.count { $0.settingsInvalid } }
+    var unreadable: Int { failures.count - settingsInvalid }
 
     mutating func add(_ tally: FileTally) {
         files += 1
         findings.merge(tally.findings, uniquingKeysWith: +)
-        guard let error = tally.error else { return }
-        failures.append((tally.path, error))
-        if tally.settingsInvalid { settingsInvalid += 1 } else { unreadable += 1 }
+        if let error = tally.error { failures.append((tally.path, error, tally.settingsInvalid)) }
     }
 
     /// 2 when a file could not be checked, 1 when a finding is an error, else 0.
