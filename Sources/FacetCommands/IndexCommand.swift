@@ -2,7 +2,6 @@ import ArgumentParser
 import FacetCore
 import FacetIndex
 import Foundation
-import Synchronization
 
 /// `--index PATH`, shared by the commands that use the preference index.
 struct IndexLocationOptions: ParsableArguments {
@@ -194,19 +193,6 @@ enum PreferenceOutput {
         }
     }
 }
-
-/// Set by Ctrl-C during an import, which then stops after the current batch.
-/// The handler sets the flag itself: a dispatch signal source is registered
-/// after `resume()` returns, and a Ctrl-C that came in between was ignored.
-final class InterruptFlag: Sendable {
-    init() {
-        signal(SIGINT) { _ in ctrlCPressed.store(true, ordering: .relaxed) }  // lock-free: safe in a signal handler
-    }
-
-    var isSet: Bool { ctrlCPressed.load(ordering: .relaxed) }
-}
-
-private let ctrlCPressed = Atomic<Bool>(false)
 
 /// Import progress: rows, rate and how much of the file is read.
 final class ProgressBar {
