@@ -11,6 +11,12 @@ protocol CheckReporter: Sendable {
     /// Written between two non-empty parts (JSON's comma).
     var separator: String { get }
     func footer(_ totals: CheckTotals) -> String
+    /// Parts with the same key are written once, the first time (nil: always written).
+    func onceKey(_ report: FileReport) -> String?
+}
+
+extension CheckReporter {
+    func onceKey(_ report: FileReport) -> String? { nil }
 }
 
 /// What the footer and the exit status need of one file once its analysis is gone.

@@ -19,15 +19,16 @@ struct FileReport: Sendable {
         var totals = CheckTotals()
         var remaining = inputs.makeIterator()
         var wroteAPart = false
+        var written = Set<String>()
         // Small batches: files differ in size by thousands of times, and a wave waits for its slowest batch.
         ParallelWaves.run(batchSize: 2, next: { remaining.next() }, transform: { input, _ in
             let report = analyze(input, configurations: configurations)
-            return (reporter.render(report), FileTally(report))
+            return (reporter.render(report), FileTally(report), reporter.onceKey(report))
         }, consume: { _, results in
             var text = ""
-            for (part, tally) in results {
+            for (part, tally, key) in results {
                 totals.add(tally)
-                guard !part.isEmpty else { continue }
+                guard !part.isEmpty, key.map({ written.insert($0).inserted }) ?? true else { continue }
                 if wroteAPart { text += reporter.separator }
                 text += part
                 wroteAPart = true

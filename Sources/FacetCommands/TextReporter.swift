@@ -10,7 +10,8 @@ struct TextReporter: CheckReporter {
 
     func render(_ report: FileReport) -> String {
         if let error = report.error {
-            return "\(colors.bold(TerminalText.safe(report.path))): \(colors.severity("error")): \(TerminalText.safe(error))\n"
+            let whose = report.settingsInvalid ? "; no file under these settings is checked" : ""
+            return "\(colors.bold(TerminalText.safe(report.path))): \(colors.severity("error")): \(TerminalText.safe(error))\(whose)\n"
         }
         guard let analysis = report.analysis else { return "" }
         var out = ""
@@ -21,6 +22,9 @@ struct TextReporter: CheckReporter {
         }
         return out
     }
+
+    /// A settings error is said once, on the first file it stops, not on every file under it.
+    func onceKey(_ report: FileReport) -> String? { report.settingsInvalid ? report.error : nil }
 
     func footer(_ totals: CheckTotals) -> String {
         let parts = Severity.allCases.compactMap { s in totals.findings[s].map { "\($0) \(s.rawValue)\($0 == 1 ? "" : "s")" } }

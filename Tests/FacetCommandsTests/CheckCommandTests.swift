@@ -513,6 +513,24 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(output.hasSuffix("checked 3 files: no findings; 1 could not be read; 1 not checked: invalid settings\n"), output)
     }
 
+    /// Text said a settings error again for every file under it; JSON keeps it per file.
+    func testASettingsErrorIsSaidOnceInTextAndPerFileInJSON() throws {
+        try write("bad/.facet.toml", "[rules]\nnot-a-rule = \"off\"\n")
+        for name in ["a", "b", "c"] { try write("bad/\(name).system.md", "You are a chef.\n") }
+        try write("bad/deeper/.facet.toml", "token-budget = \"many\"\n")
+        try write("bad/deeper/d.system.md", "You are a chef.\n")
+        let (status, output) = try run([directory.path])
+        XCTAssertEqual(status, 2)
+        let lines = output.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.filter { $0.contains("not-a-rule") }.count, 1, output)
+        XCTAssertTrue(lines.contains { $0.contains("a.system.md: error: ") && $0.hasSuffix("; no file under these settings is checked") }, output)
+        XCTAssertEqual(lines.filter { $0.contains("deeper/.facet.toml") }.count, 1, "each settings file is said once: \(output)")
+        XCTAssertTrue(output.hasSuffix("checked 4 files: no findings; 4 not checked: invalid settings\n"), output)
+
+        let (_, json) = try run([directory.path, "--format", "json"])
+        XCTAssertEqual(json.components(separatedBy: "not-a-rule").count - 1, 3, json)
+    }
+
     /// A .facet.toml that is a folder was reported at a line 1 it does not have.
     func testASettingsFolderIsReportedWithoutALine() throws {
         try FileManager.default.createDirectory(at: directory.appendingPathComponent(".facet.toml"), withIntermediateDirectories: true)
