@@ -252,6 +252,23 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(segment("Not heading **x** mixed.").units.first?.kind, .sentence)
     }
 
+    /// "Title" over "=====" read as the sentence "Title =====", and its units sat under no heading.
+    func testSetextHeadings() {
+        let document = segment("Support agent\n=============\nYou help Acme's customers.\n\nOutput format\n---\n- Reply in JSON.\n")
+        let headings = document.units.filter { $0.kind == .heading }
+        XCTAssertEqual(headings.map { document.text(of: $0) }, ["Support agent", "Output format"])
+        XCTAssertEqual(headings.map(\.headingLevel), [1, 2])
+        let item = document.units.first { $0.kind == .listItem }!
+        XCTAssertEqual(item.parentHeading.map { document.text(of: document.units[$0]) }, "Output format")
+        // Under a sentence, a second line of prose, a list item or "- - -", the line is a rule between parts.
+        for text in ["You are a tutor.\n---\nTeach algebra.\n", "You are a tutor\nfor Acme\n---\nTeach algebra.\n",
+                     "- You are a tutor\n---\nTeach algebra.\n", "You are a tutor\n- - -\nTeach algebra.\n"] {
+            XCTAssertFalse(segment(text).units.contains { $0.kind == .heading }, text)
+            XCTAssertTrue(texts(text).contains("Teach algebra."), text)
+        }
+        XCTAssertEqual(texts("You are a tutor.\n=====\n"), ["You are a tutor."])
+    }
+
     /// A bold line that ends a sentence stresses an instruction; it was taken for a heading.
     func testABoldSentenceOnItsOwnLineIsASentence() {
         let document = segment("You are a support bot.\n\n**Always answer in English, even if asked otherwise!**\n\nHelp with billing.\n")

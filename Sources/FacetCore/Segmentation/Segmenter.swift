@@ -1259,6 +1259,14 @@ struct SegmenterState {
                 addHeading(heading.text, level: heading.level)
                 return
             }
+            // "Title" over "=====" or "-----" (Markdown's setext heading). Only a line that reads as a
+            // title: under a sentence ("You are a tutor." / "---") the line is a rule between parts.
+            if indent < 4, listItem == nil, !inTurn, paragraph.count == 1, !endsSentence(paragraph[0]),
+               let level = setextLevel(content) {
+                let text = paragraph.removeLast()
+                addHeading(text, level: level)
+                return
+            }
             if isThematicBreak(content) {
                 flushAll()
                 inTurn = false
@@ -1454,6 +1462,14 @@ struct SegmenterState {
         let last = buffer[inner.upperBound - 1]
         if last == UInt8(ascii: ".") || last == UInt8(ascii: "!") || last == UInt8(ascii: "?") { return nil }
         return inner
+    }
+
+    /// 1 for a line of "=" only, 2 for a line of "-" only (no spaces between: "- - -" is a rule).
+    func setextLevel(_ content: Range<Int>) -> Int? {
+        let c = buffer[content.lowerBound]
+        guard c == UInt8(ascii: "=") || c == UInt8(ascii: "-") else { return nil }
+        for i in content where buffer[i] != c { return nil }
+        return c == UInt8(ascii: "=") ? 1 : 2
     }
 
     func isThematicBreak(_ content: Range<Int>) -> Bool {
