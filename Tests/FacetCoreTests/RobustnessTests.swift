@@ -85,6 +85,23 @@ final class RobustnessTests: XCTestCase {
         XCTAssertEqual(message, "front matter is not valid YAML: while parsing a flow sequence: did not find expected ',' or ']'")
     }
 
+    /// A UTF-16 file, as Windows editors save one, was "invalid UTF-8 at byte offset 0".
+    func testAUTF16FileIsNamedSo() {
+        let text = "You are a chef.\nBe brief.\n"
+        let le: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let be: [UInt8] = text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        for (bytes, name) in [(le, "UTF-16 (little-endian, with a byte order mark)"), (Array(le.dropFirst(2)), "UTF-16 (little-endian)"),
+                              (be, "UTF-16 (big-endian)")] {
+            let findings = check(bytes).findings
+            XCTAssertEqual(findings.map(\.rule), ["invalid-encoding"], name)
+            XCTAssertEqual(findings.first?.message, "the file is \(name), not UTF-8: save it as UTF-8")
+            XCTAssertEqual(findings.first?.range, 0..<1)
+        }
+        // NUL later in a UTF-8 file, or a lone NUL, is not UTF-16.
+        XCTAssertTrue(check(Array("Be brief.".utf8) + [0]).findings.first?.message.contains("NUL byte at byte offset 9") ?? false)
+        XCTAssertTrue(check([0]).findings.first?.message.contains("NUL byte") ?? false)
+    }
+
     func testNULBytes() {
         let bytes = Array("Be brief.".utf8) + [0, 0, 0] + Array(" More text.\n".utf8)
         let analysis = check(bytes)

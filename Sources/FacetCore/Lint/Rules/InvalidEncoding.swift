@@ -10,7 +10,9 @@ struct InvalidEncoding: LintRule {
     finding gives the byte offset of the first bad byte (or NUL byte); \
     analysis goes on, reading each invalid sequence as one U+FFFD, as Unicode \
     recommends (a unit's `text` in `--format json` shows it so; its byte range \
-    still points at the bytes in the file). Re-save the file as UTF-8.
+    still points at the bytes in the file). Re-save the file as UTF-8. A file \
+    saved as UTF-16 (it starts with a UTF-16 byte order mark, or with an ASCII \
+    character beside a NUL byte) is named so, at its first byte.
 
     On a binary file, one with a NUL byte or in which more than a quarter of the \
     bytes are not UTF-8 (random data, or a non-Latin script in a legacy encoding, \
@@ -26,7 +28,22 @@ struct InvalidEncoding: LintRule {
         source.firstNULOffset != nil || UTF8Scalar.invalidByteCount(source.bytes) * 4 > source.count
     }
 
+    /// "UTF-16" when the file starts the way UTF-16 text does: with its byte order
+    /// mark, or with an ASCII character beside a NUL (Windows editors save so).
+    static func utf16Name(_ bytes: [UInt8]) -> String? {
+        guard bytes.count >= 2 else { return nil }
+        let (a, b) = (bytes[0], bytes[1])
+        if (a, b) == (0xFF, 0xFE) { return "UTF-16 (little-endian, with a byte order mark)" }
+        if (a, b) == (0xFE, 0xFF) { return "UTF-16 (big-endian, with a byte order mark)" }
+        if a != 0, a < 0x80, b == 0 { return "UTF-16 (little-endian)" }
+        if a == 0, b != 0, b < 0x80 { return "UTF-16 (big-endian)" }
+        return nil
+    }
+
     func check(_ context: LintContext) -> [Finding] {
+        if let name = Self.utf16Name(context.source.bytes) {
+            return [context.finding(self, "the file is \(name), not UTF-8: save it as UTF-8", range: 0..<1)]
+        }
         let nul = context.source.firstNULOffset, invalid = context.source.firstInvalidUTF8Offset
         // The first of the two, which is where an editor shows the file going wrong.
         if let nul, nul < invalid ?? Int.max {
