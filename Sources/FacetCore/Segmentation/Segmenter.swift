@@ -1261,8 +1261,8 @@ struct SegmenterState {
             }
             // "Title" over "=====" or "-----" (Markdown's setext heading). Only a line that reads as a
             // title: under a sentence ("You are a tutor." / "---") the line is a rule between parts.
-            if indent < 4, listItem == nil, !inTurn, paragraph.count == 1, !endsSentence(paragraph[0]),
-               let level = setextLevel(content) {
+            if indent < 4, paragraph.count == 1, let level = setextLevel(content), listItem == nil, !inTurn,
+               !endsSentence(paragraph[0]) {
                 let text = paragraph.removeLast()
                 addHeading(text, level: level)
                 return
