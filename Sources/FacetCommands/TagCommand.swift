@@ -164,7 +164,7 @@ enum DatasetRewrite {
             guard let sink = openSink() else { return fail("\(output): cannot write the file") }
             try? sink.close()
         }
-        var summary = "facet: \(changed) rows \(verb)"
+        var summary = "facet: \(changed) row\(changed == 1 ? "" : "s") \(verb)"
         for (reason, count) in skipped.sorted(by: { $0.key < $1.key }) { summary += ", \(count) unchanged (\(reason))" }
         report(summary)
         return 0

@@ -408,7 +408,7 @@ final class DatasetCommandTests: XCTestCase {
         let tagged = directory.appendingPathComponent("tagged.jsonl").path
         var summary = ""
         XCTAssertEqual(DatasetRewrite.run(file: path, output: tagged, verb: "tagged", report: { summary = $0 }, transform: TagCommand.tagger(.default)), 0)
-        XCTAssertEqual(summary, "facet: 1 rows tagged, 2 unchanged (no facet to tag)")
+        XCTAssertEqual(summary, "facet: 1 row tagged, 2 unchanged (no facet to tag)")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: tagged))
         XCTAssertTrue(bytes.starts(with: SourceText.byteOrderMark + Array(#"{"system": "«Role»You are a tutor.«/Role»"#.utf8)), "the mark is kept")
         let untagged = directory.appendingPathComponent("untagged.jsonl").path
