@@ -54,6 +54,9 @@ struct CompiledLexicon: Sendable {
     /// are in `shortSubstrings`.
     var substringsByPrefix = WordLists([])
     var shortSubstrings: [Int] = []
+    /// The bare "you are" / "you're" entries, which name an identity only when no
+    /// participle or adverb follows (`FacetClassifier.describesAState`).
+    var bareYouAre: Set<Int> = []
 
     static let shared = CompiledLexicon(
         wordSources: [FacetLexicon.source, FacetLexicon.foreignSource],
@@ -67,6 +70,7 @@ struct CompiledLexicon: Sendable {
                     let words = phrase.split(separator: " ").map(String.init)
                     let hashes = words.map { $0 == "#" ? 0 : Self.hashWord($0) }
                     guard !hashes.isEmpty else { continue }
+                    if facet == .role && (phrase == "you are" || phrase == "you're") { bareYouAre.insert(entries.count) }
                     entries.append(Entry(facet: facet, weight: weight, startOnly: startOnly, hashes: hashes, phrase: phrase))
                     probes.append(Probe(weight: weight, second: hashes.count > 1 ? hashes[1] : 0, hashStart: Int32(wordHashes.count),
                                         hashCount: UInt8(hashes.count), facetOrder: UInt8(facet.order), startOnly: startOnly))

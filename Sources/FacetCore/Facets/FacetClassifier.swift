@@ -385,6 +385,7 @@ public struct FacetClassifier: Sendable {
         scratch.unitNumber += 1
         for match in scratch.kept {
             if scratch.countedIn[match.entry] == scratch.unitNumber { continue }
+            if lexicon.bareYouAre.contains(match.entry) && Self.describesAState(buffer, tokens, after: match.end) { continue }
             scratch.countedIn[match.entry] = scratch.unitNumber
             // The probe, not the entry: copying an entry retains its array and string,
             // and every thread retaining the same shared objects is slow.
@@ -492,6 +493,22 @@ public struct FacetClassifier: Sendable {
         return scores
     }
 
+    /// "You are operating in ...", "You are given ...", "You are never rude": what
+    /// follows "you are" is a situation or a manner, not who the assistant is. True
+    /// for a participle (a word ending in "ing" or "ed", or an irregular one) or a
+    /// frequency adverb.
+    static func describesAState(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>, after end: Int) -> Bool {
+        guard end < tokens.count else { return false }
+        let word = tokens[end]
+        if Cue.stateWords.contains(word.hash) { return true }
+        let r = word.range
+        guard r.count >= 5 else { return false }
+        func lower(_ i: Int) -> UInt8 { buffer[i] | 0x20 }
+        let ing = lower(r.upperBound - 3) == UInt8(ascii: "i") && lower(r.upperBound - 2) == UInt8(ascii: "n") && lower(r.upperBound - 1) == UInt8(ascii: "g")
+        let ed = lower(r.upperBound - 2) == UInt8(ascii: "e") && lower(r.upperBound - 1) == UInt8(ascii: "d")
+        return ing || ed
+    }
+
     /// "As a/an/the <up to ten words>, you|your|I ...": the evidence to show, else nil.
     static func asIdentityThenYou(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>) -> String? {
         guard tokens.count >= 4, tokens[0].hash == Cue.as, Cue.articles.contains(tokens[1].hash) else { return nil }
@@ -562,6 +579,8 @@ enum Cue {
     static let notIdentities = WordSet(["rule", "result", "reminder", "example", "note", "default", "fallback", "whole",
                                         "consequence", "precaution", "courtesy", "resort", "matter", "first", "last", "final",
                                         "next", "reference", "aside", "alternative", "guideline", "side", "bonus", "tip"].map(Tokenizer.hash))
+    static let stateWords = WordSet(["given", "made", "built", "known", "shown", "written", "taught", "run", "being", "bound",
+                                     "never", "sometimes", "always", "often", "rarely", "usually", "able", "unable"].map(Tokenizer.hash))
     static let addressed = WordSet(["you", "your", "you'll", "you're", "i", "my", "i'm", "i'll"].map(Tokenizer.hash))
     static let copulas = WordSet(["is", "are", "was", "were", "has", "have", "had", "offers", "provides", "contains", "includes", "means", "uses", "runs", "sells", "serves"].map(Tokenizer.hash))
     static let negations = WordSet(["never", "not", "don't", "no", "avoid", "cannot", "can't", "mustn't", "shouldn't", "won't", "without"].map(Tokenizer.hash))
