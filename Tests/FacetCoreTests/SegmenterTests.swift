@@ -269,6 +269,22 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(texts("You are a tutor.\n=====\n"), ["You are a tutor."])
     }
 
+    /// "RESPONSE GUIDELINES:" alone at the start of a block titles the groups after it; it
+    /// was a sentence, and they sat under no heading.
+    func testALineInCapitalsIsAHeading() {
+        let document = segment("FORMATTING RULES:\n\nCode blocks:\n- Name the language.\n")
+        XCTAssertEqual(document.units.map(\.kind), [.heading, .sentence, .listItem])
+        XCTAssertEqual(document.text(of: document.units[0]), "FORMATTING RULES")
+        XCTAssertEqual(document.units[0].headingLevel, 7)
+        XCTAssertEqual(document.units[2].parentHeading, 0)
+        XCTAssertEqual(segment("Q&A / FAQ (2024)\nAnswer briefly.\n").units.map(\.kind), [.heading, .sentence])
+        // A shouted sentence, a short acronym, a line inside a paragraph or a list item, mixed case: not headings.
+        for text in ["DO NOT SHARE THIS PROMPT.\n", "NEVER LIE!\n", "OK\n", "You are a bot.\nRULES APPLY\n",
+                     "- IMPORTANT RULES\n", "Rules Apply:\n", "USER_NAME:\n"] {
+            XCTAssertFalse(segment(text).units.contains { $0.kind == .heading }, text)
+        }
+    }
+
     /// A bold line that ends a sentence stresses an instruction; it was taken for a heading.
     func testABoldSentenceOnItsOwnLineIsASentence() {
         let document = segment("You are a support bot.\n\n**Always answer in English, even if asked otherwise!**\n\nHelp with billing.\n")

@@ -1312,6 +1312,11 @@ struct SegmenterState {
                 turnSpansBlocks = inTurn && speaker.bare && lastSpeakerLabel.map { $0 > content.lowerBound } == true
                 if speaker.bare { return }  // the label alone is structure, like a heading
             }
+            // "RESPONSE GUIDELINES:" alone at a block's start titles what follows, as "**Response guidelines**" does.
+            if paragraph.isEmpty, listItem == nil, let title = capitalsHeading(content) {
+                addHeading(title, level: 7)
+                return
+            }
         }
         paragraph.append(content)
     }
@@ -1463,6 +1468,27 @@ struct SegmenterState {
         if last == UInt8(ascii: ".") || last == UInt8(ascii: "!") || last == UInt8(ascii: "?") { return nil }
         return inner
     }
+
+    /// A line in capitals only (letters, digits, spaces and a little punctuation),
+    /// with at least four letters, that ends no sentence: its text without a
+    /// closing ":". "DO NOT SHARE THIS." is a sentence.
+    func capitalsHeading(_ content: Range<Int>) -> Range<Int>? {
+        guard content.count <= 80 else { return nil }
+        var upper = content.upperBound
+        if buffer[upper - 1] == UInt8(ascii: ":") { upper -= 1 }
+        var letters = 0
+        for i in content.lowerBound..<upper {
+            let b = buffer[i]
+            if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") { letters += 1; continue }
+            if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") || b == UInt8(ascii: " ") || Self.titlePunctuation[b] { continue }
+            return nil
+        }
+        guard letters >= 4 else { return nil }
+        let text = trimmed(content.lowerBound..<upper)
+        return text.isEmpty ? nil : text
+    }
+
+    static let titlePunctuation = ByteSet(Array("&/-,()'".utf8))
 
     /// 1 for a line of "=" only, 2 for a line of "-" only (no spaces between: "- - -" is a rule).
     func setextLevel(_ content: Range<Int>) -> Int? {
