@@ -97,6 +97,17 @@ final class SuggestionTests: XCTestCase {
         XCTAssertTrue(completion(client, line: 2, character: 0).isEmpty, "an unclosed comment")
     }
 
+    /// In a CRLF or CR file the closing fence was not found, so a code block at
+    /// the end held the empty last line and completion offered nothing there.
+    func testCompletionAfterAClosedCodeBlockAtTheEndOfACRLFOrCRFile() throws {
+        for lineBreak in ["\r\n", "\r"] {
+            let client = opened(["You are a bot.", "", "```", "print(1)", "```", ""].joined(separator: lineBreak))
+            XCTAssertFalse(completion(client, line: 5, character: 0).isEmpty, "after a closed code block, \(lineBreak.debugDescription)")
+            client.open(uri, ["You are a bot.", "", "```", "print(1)", ""].joined(separator: lineBreak))
+            XCTAssertTrue(completion(client, line: 4, character: 0).isEmpty, "in an unclosed code block, \(lineBreak.debugDescription)")
+        }
+    }
+
     func testAddPreferenceCodeActionAndHover() throws {
         let client = opened()
         let actions = try XCTUnwrap(client.request("textDocument/codeAction", ["textDocument": TestClient.document(uri), "range": TestClient.range(0, 0, 0, 0),

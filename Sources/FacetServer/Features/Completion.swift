@@ -59,8 +59,9 @@ enum CompletionFeature {
 
     /// Whether a code block's last line closes its fence: at least as many of the
     /// opening's fence characters and nothing else, as the segmenter reads it.
+    /// Lines end at CRLF, CR or LF, as in `LineIndex` ("\r\n" is one Character, never "\n").
     static func isClosedFence(_ block: Range<Int>, _ source: SourceText) -> Bool {
-        let lines = source.text(block).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = source.text(block).split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard let opening = lines.first, let fence = opening.first,
               let closing = lines.dropFirst().last(where: { !$0.isEmpty }) else { return false }
