@@ -346,6 +346,26 @@ final class FeatureTests: XCTestCase {
         }
     }
 
+    /// The fixes carried in a diagnostic's data inserted a bare LF where the same fix
+    /// as a code action used the file's line breaks.
+    func testDiagnosticDataFixesUseTheFilesLineBreaks() throws {
+        for lineBreak in ["\r\n", "\r"] {
+            let text = ["You are a bot.", "<rules>", "Be brief.", "Answer questions.", ""].joined(separator: lineBreak)
+            let client = TestClient()
+            client.initialize()
+            client.open(uri, text)
+            let diagnostics = try XCTUnwrap(client.diagnostics(uri, version: 1))
+            let texts = diagnostics.flatMap { $0["data"]?["fixes"]?.arrayValue ?? [] }
+                .flatMap { $0["edits"]?.arrayValue ?? [] }.compactMap { $0["newText"]?.stringValue }
+            XCTAssertTrue(texts.contains { $0.hasPrefix("</rules>") }, "\(texts)")
+            for newText in texts {
+                XCTAssertEqual(newText.replacingOccurrences(of: "\r\n", with: "").replacingOccurrences(of: "\r", with: "").contains("\n"), false,
+                               "a bare LF in \(lineBreak.debugDescription) text: \(newText.debugDescription)")
+                XCTAssertTrue(lineBreak == "\r\n" || !newText.contains("\r\n"), newText.debugDescription)
+            }
+        }
+    }
+
     /// A finding in the front matter (an unused variable) is silenced file-wide,
     /// below the front matter: a comment inside it would break its YAML.
     func testDisablingAFindingInTheFrontMatter() throws {

@@ -36,7 +36,7 @@ enum CodeActionFeature {
         // The editor's cursor may sit just after the flagged words, or it may name the diagnostics it means.
         let shown = wanted("quickfix") ? DiagnosticsFeature.shown(snapshot, limit: limit).findings : []
         for finding in shown {
-            let diagnostic = DiagnosticsFeature.diagnostic(finding, uri: snapshot.uri, cursor: &diagnosticCursor)
+            let diagnostic = DiagnosticsFeature.diagnostic(finding, uri: snapshot.uri, source: snapshot.source, cursor: &diagnosticCursor)
             let touches = finding.range.lowerBound <= window.upperBound && window.lowerBound <= finding.range.upperBound
             let named = params.context.diagnostics.contains { $0.code == diagnostic.code && $0.range == diagnostic.range }
             guard touches || named else { continue }

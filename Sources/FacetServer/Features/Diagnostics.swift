@@ -80,7 +80,7 @@ enum DiagnosticsFeature {
         let (findings, evalFindings, total) = shown(snapshot, limit: limit)
         let omitted = total > limit ? notice("too-many-findings", "Facet shows \(limit) of the \(total) findings in this file, the most severe first; run `facet check` for all of them, or raise the maxDiagnostics setting.") : nil
         var cursor = PositionMapping.Cursor(mapping)  // findings come in order: one pass over a long line
-        let diagnostics = findings.map { diagnostic($0, uri: snapshot.uri, cursor: &cursor) }
+        let diagnostics = findings.map { diagnostic($0, uri: snapshot.uri, source: snapshot.source, cursor: &cursor) }
             + evalFindings.map { finding in
                 Diagnostic(range: mapping.range(finding.range), severity: 2, code: "not-followed", codeDescription: nil,
                            source: "facet eval", message: finding.message, relatedInformation: nil, data: nil)
@@ -115,7 +115,8 @@ enum DiagnosticsFeature {
                           source: "facet", message: message, relatedInformation: nil, data: nil)
     }
 
-    static func diagnostic(_ finding: Finding, uri: DocumentURI, cursor: inout PositionMapping.Cursor) -> Diagnostic {
+    /// The fixes in `data` insert text with `source`'s line breaks, as the same fixes as code actions do.
+    static func diagnostic(_ finding: Finding, uri: DocumentURI, source: SourceText, cursor: inout PositionMapping.Cursor) -> Diagnostic {
         let range = cursor.range(finding.range)
         let related = finding.related.map {
             DiagnosticRelatedInformation(location: Location(uri: uri, range: cursor.range($0.range)), message: $0.message)
@@ -127,7 +128,7 @@ enum DiagnosticsFeature {
             .object(["title": .string(fix.title),
                      "edits": .array(fix.edits.map { edit in
                          let range = cursor.range(edit.range)
-                         return .object(["range": .object(["start": json(range.start), "end": json(range.end)]), "newText": .string(edit.newText)])
+                         return .object(["range": .object(["start": json(range.start), "end": json(range.end)]), "newText": .string(source.withLineBreaks(edit.newText))])
                      })])
         }
         return Diagnostic(range: range, severity: severity(finding.severity), code: finding.rule,
