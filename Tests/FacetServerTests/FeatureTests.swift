@@ -326,6 +326,18 @@ final class FeatureTests: XCTestCase {
         }
     }
 
+    /// A finding outside any unit (an unclosed tag) after a unit on its line got an inline
+    /// comment, which silences only the unit after it, so the finding stayed.
+    func testDisableHereSilencesAnUnclosedTagAfterAUnitOnItsLine() throws {
+        let text = "You are a bot.\n<b>Be brief.</b>\n</rules><rules>\nGive examples.\n"
+        let client = opened(text)
+        XCTAssertEqual(client.diagnostics(uri, version: 1)?.codes, ["unbalanced-section"])
+        let all = try actions(client, TestClient.range(2, 8, 2, 15))
+        let disable = try XCTUnwrap(all.first { $0["title"]?.stringValue == "Disable unbalanced-section here" })
+        let fixed = try apply(try XCTUnwrap(disable["edit"]), to: text)
+        XCTAssertFalse(Analyzer.analyze(fixed).findings.contains { $0.rule == "unbalanced-section" }, fixed)
+    }
+
     /// Every edit inserted a bare LF: a mixed file in CRLF, and in CR-only text the line before was joined.
     func testEditsUseTheFilesLineBreaks() throws {
         for lineBreak in ["\r\n", "\r"] {

@@ -84,8 +84,8 @@ enum CodeActionFeature {
     }
 
     /// `<!-- facet-disable rule -->` just before the finding's unit: on a line of
-    /// its own when the unit starts its line (so it also silences a finding outside
-    /// units on that line, such as an unclosed tag's), else inline, so it silences exactly that unit.
+    /// its own when the unit starts its line or there is no unit (so it also silences a
+    /// finding outside units on that line, such as an unclosed tag's), else inline, so it silences exactly that unit.
     static func disableHere(_ finding: Finding, _ analysis: Analysis) -> FacetCore.TextEdit {
         let document = analysis.document
         let units = document.units
@@ -96,7 +96,8 @@ enum CodeActionFeature {
         let lineStart = max(lines.lineStarts[line], document.source.textStart)
         let comment = "<!-- facet-disable \(finding.rule) -->"
         let firstOnLine = units.firstUnit(startingAtOrAfter: lineStart)
-        let startsLine = firstOnLine == units.count || units[firstOnLine].range.lowerBound >= start
+        // Outside units, only a comment on the line above silences, whatever stands before the finding on its line.
+        let startsLine = unitIndex == nil || firstOnLine == units.count || units[firstOnLine].range.lowerBound >= start
         // A list item's comment goes on the line above it too: inline after "- ", it joined the item's text.
         if startsLine {
             let indent = document.source.bytes[lineStart..<start].prefix { $0 == 0x20 || $0 == 0x09 }
