@@ -393,6 +393,18 @@ final class FeatureTests: XCTestCase {
         XCTAssertFalse(rules.contains("unused-variable") || rules.contains("invalid-front-matter"), "\(rules)")
     }
 
+    /// In a CR-only file, a file-wide comment after front matter that ends the text came after a blank line.
+    func testDisablingInAFileWhoseFrontMatterEndsTheText() throws {
+        for lineBreak in ["\n", "\r\n", "\r"] {
+            let text = ["---", "variables: [company]", "---", ""].joined(separator: lineBreak)
+            let client = opened(text)
+            let all = try actions(client, TestClient.range(1, 12, 1, 19))
+            let fileWide = try XCTUnwrap(all.first { $0["title"]?.stringValue == "Disable unused-variable in this file" })
+            let fixed = try apply(try XCTUnwrap(fileWide["edit"]), to: text)
+            XCTAssertEqual(fixed, text + "<!-- facet-disable-file unused-variable -->" + lineBreak)
+        }
+    }
+
     /// Actions over the whole file came for every finding, published or not: 32,000 actions and 26 MB for one long line.
     func testCodeActionsOnlyForTheDiagnosticsShown() throws {
         let text = (0..<20).map { "Try to answer question \($0) here." }.joined(separator: "\n") + "\n"

@@ -122,6 +122,19 @@ final class SuggestionTests: XCTestCase {
         XCTAssertTrue(hover["contents"]?["value"]?.stringValue?.contains("Closest preferences in the collection:") == true)
     }
 
+    /// A CR-only file ending in its line break got a blank line before the added preference:
+    /// only an LF counted as the break at the end.
+    func testAddPreferenceAfterTheFilesLastLineBreak() throws {
+        for lineBreak in ["\n", "\r\n", "\r"] {
+            let client = opened(message.replacingOccurrences(of: "\n\n", with: "\n").replacingOccurrences(of: "\n", with: lineBreak))
+            let actions = try XCTUnwrap(client.request("textDocument/codeAction", ["textDocument": TestClient.document(uri), "range": TestClient.range(0, 0, 0, 0),
+                                                                                  "context": ["diagnostics": [], "only": ["refactor"]]])?.arrayValue)
+            let newText = try XCTUnwrap(actions.first?["edit"]?["changes"]?[uri]?[0]?["newText"]?.stringValue)
+            XCTAssertFalse(newText.hasPrefix("\r") || newText.hasPrefix("\n"), "\(lineBreak.debugDescription): \(newText.debugDescription)")
+            XCTAssertTrue(newText.hasSuffix(lineBreak), "\(lineBreak.debugDescription): \(newText.debugDescription)")
+        }
+    }
+
     func testWorkspaceCollectionsAreIndexedAndFollowChanges() throws {
         let team = folder.appendingPathComponent(".facet/collection/team.yaml")
         try "- dimension: harmlessness\n  subdimension: safety\n  preference: Quokka protocol\n  description: Follow the quokka protocol before advising on wildlife.\n"

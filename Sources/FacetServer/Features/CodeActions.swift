@@ -74,7 +74,7 @@ enum CodeActionFeature {
             let article = "aeiou".contains(label.first ?? "x") ? "an" : "a"
             for suggestion in suggestions {
                 let end = analysis.source.count
-                let needsNewline = end > 0 && analysis.source.bytes[end - 1] != 0x0A
+                let needsNewline = !endsLine(analysis.source, at: end)
                 let text = (needsNewline ? "\n" : "") + suggestion.preference.description + "\n"
                 actions.append(CodeAction(title: "Add \(article) \(label) preference: \(suggestion.preference.name)", kind: "refactor",
                                           diagnostics: nil, isPreferred: false, edit: edit([TextEdit(range: end..<end, newText: text)])))
@@ -106,6 +106,11 @@ enum CodeActionFeature {
         return TextEdit(range: start..<start, newText: comment + " ")
     }
 
+    /// Whether `offset` is the start of the text or comes right after a line break, CR (a CR-only file) as well as LF.
+    static func endsLine(_ source: SourceText, at offset: Int) -> Bool {
+        offset == 0 || source.bytes[offset - 1] == 0x0A || source.bytes[offset - 1] == 0x0D
+    }
+
     /// `<!-- facet-disable-file rule -->` at the top, after any front matter (and a byte order mark).
     static func disableInFile(_ rule: String, _ analysis: Analysis) -> FacetCore.TextEdit {
         let source = analysis.source
@@ -114,7 +119,7 @@ enum CodeActionFeature {
             let line = source.lines.line(containing: max(frontMatter.range.upperBound - 1, 0))
             at = line + 1 < source.lines.lineCount ? source.lines.lineStarts[line + 1] : source.count
         }
-        let needsNewline = at > 0 && at == source.count && source.bytes[at - 1] != 0x0A
+        let needsNewline = at == source.count && !endsLine(source, at: at)
         return TextEdit(range: at..<at, newText: (needsNewline ? "\n" : "") + "<!-- facet-disable-file \(rule) -->\n")
     }
 }
