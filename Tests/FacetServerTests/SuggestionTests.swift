@@ -60,6 +60,19 @@ final class SuggestionTests: XCTestCase {
         XCTAssertFalse(completion(client, line: 2, character: 2).isEmpty, "after a list marker")
     }
 
+    /// Right after "-" or "1." with no space, accepting gave "-Keep answers short.", which is no list item.
+    func testCompletionRightAfterAListMarkerInsertsTheSpaceAListItemNeeds() throws {
+        let client = opened("You are a support agent.\n## Rules\n-\n1.\n- \n")
+        for (line, character, prefix) in [(2, 1, " "), (3, 2, " "), (4, 2, "")] {
+            let items = completion(client, line: line, character: character)
+            XCTAssertFalse(items.isEmpty, "line \(line)")
+            for item in items {
+                let text = try XCTUnwrap(item["insertText"]?.stringValue)
+                XCTAssertTrue(text.hasPrefix(prefix) && !text.hasPrefix(prefix + " "), "line \(line): \(text.debugDescription)")
+            }
+        }
+    }
+
     /// Accepting glued a sentence onto the line: "...agent.## Task", "...agent.Answer billing questions."
     func testNoCompletionBeforeTextOnTheLine() throws {
         let client = opened("You are a support agent.\n## Task\n- Answer billing questions.\nBe brief.\n")

@@ -11,6 +11,7 @@ enum CompletionFeature {
     static func complete(_ params: CompletionParams, _ snapshot: DocumentSnapshot) -> CompletionList {
         guard offersPreferences(at: params.position, snapshot) else { return CompletionList(isIncomplete: false, items: []) }
         let suggestions = snapshot.suggestionCandidates.map { Suggester.rank($0, limit: 20) } ?? []
+        let lead = needsSpaceAfterMarker(at: params.position, snapshot) ? " " : ""
         let items = suggestions.enumerated().map { rank, suggestion -> CompletionItem in
             let p = suggestion.preference
             var documentation = p.description
@@ -20,7 +21,7 @@ enum CompletionFeature {
             return CompletionItem(label: p.name, kind: 1, detail: "\(p.dimension)/\(p.subdimension) · \(p.source)",
                                   documentation: MarkupContent(kind: snapshot.markdownCompletions ? "markdown" : "plaintext", value: documentation),
                                   sortText: String(format: "%03d", rank), filterText: p.name + " " + p.description,
-                                  insertText: p.description)
+                                  insertText: lead + p.description)
         }
         return CompletionList(isIncomplete: false, items: items)
     }
@@ -36,13 +37,27 @@ enum CompletionFeature {
         let before = snapshot.source.text(start..<cursor).trimmingCharacters(in: .whitespaces)
         let lineEnd = max(cursor, lines.lineContentEnd(position.line))
         guard snapshot.source.text(cursor..<lineEnd).allSatisfy(\.isWhitespace) else { return false }
-        let isListMarker = ["-", "*", "+"].contains(before) || before.range(of: #"^\d+[.)]$"#, options: .regularExpression) != nil
-        guard before.isEmpty || isListMarker || (position.line > 0 && !before.contains(" ")) else { return false }
+        let afterMarker = isListMarker(before)
+        guard before.isEmpty || afterMarker || (position.line > 0 && !before.contains(" ")) else { return false }
         let document = snapshot.analysis.document
         guard !isOutsideProse(cursor, document) else { return false }
-        if before.isEmpty || isListMarker { return true }
+        if before.isEmpty || afterMarker { return true }
         let previous = lines.lineStarts[position.line - 1]
         return document.units.contains { $0.kind == .heading && $0.range.lowerBound >= previous && $0.range.lowerBound < start }
+    }
+
+    /// "-", "*", "+", "1." or "1)": a line holding only one is a list item still to be written.
+    static func isListMarker(_ text: String) -> Bool {
+        ["-", "*", "+"].contains(text) || text.range(of: #"^\d+[.)]$"#, options: .regularExpression) != nil
+    }
+
+    /// Whether the cursor comes right after a list marker ("-", "1."): without a space
+    /// the accepted sentence joins it ("-Keep answers short.") and is no list item.
+    static func needsSpaceAfterMarker(at position: Position, _ snapshot: DocumentSnapshot) -> Bool {
+        let start = snapshot.source.lines.lineStarts[position.line]
+        let before = snapshot.source.text(start..<snapshot.mapping.offset(position))
+        guard let last = before.last, !last.isWhitespace else { return false }
+        return isListMarker(before.trimmingCharacters(in: .whitespaces))
     }
 
     /// Whether `offset` lies in front matter, a fenced code block or a comment.
