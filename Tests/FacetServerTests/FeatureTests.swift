@@ -523,4 +523,23 @@ extension FeatureTests {
         client.notify("workspace/didChangeConfiguration", ["settings": ["facet": ["rules": ["vague-quantifier": "off"]]]])
         XCTAssertNotNil(client.output.wait { $0["method"] == "workspace/diagnostic/refresh" })
     }
+
+    /// Turning inlay hints on (or changing the compared endpoints a lens names) showed
+    /// nothing until the next edit: the client was never told to ask again.
+    func testSettingsChangeAsksClientsToRefreshInlayHintsAndCodeLenses() throws {
+        let client = TestClient()
+        client.initialize(capabilities: ["workspace": ["inlayHint": ["refreshSupport": true], "codeLens": ["refreshSupport": true]]])
+        client.open(uri, sampleMessage)
+        XCTAssertNotNil(client.diagnostics(uri, version: 1))
+        client.notify("workspace/didChangeConfiguration", ["settings": ["facet": ["inlayHints": true]]])
+        XCTAssertNotNil(client.output.wait { $0["method"] == "workspace/inlayHint/refresh" })
+        XCTAssertNotNil(client.output.wait { $0["method"] == "workspace/codeLens/refresh" })
+
+        let plain = TestClient()
+        plain.initialize()
+        plain.open(uri, sampleMessage)
+        plain.notify("workspace/didChangeConfiguration", ["settings": ["facet": ["inlayHints": true]]])
+        XCTAssertNotNil(plain.output.wait { $0["method"] == "textDocument/publishDiagnostics" && $0["params"]?["version"] == 1 })
+        XCTAssertNil(plain.output.wait(timeout: 0.5) { $0["method"]?.stringValue?.hasSuffix("/refresh") == true }, "a client that cannot refresh is not asked to")
+    }
 }

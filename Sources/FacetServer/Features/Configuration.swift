@@ -24,7 +24,19 @@ extension LanguageServer {
         preferences.move(to: IndexLocation.resolve(explicit: options.indexPath, setting: parsed.indexPath))
         settingsGeneration += 1
         log.info("settings from \(source) applied")
-        if lifecycle == .running { republishAll() }
+        if lifecycle == .running { settingsChanged() }
+    }
+
+    /// Diagnostics again, and the client asked to fetch inlay hints and code lenses
+    /// again: they depend on settings (`inlayHints`, the compared endpoints), and a
+    /// client asks for them only when the text changes.
+    func settingsChanged() {
+        republishAll()
+        for (supported, method) in [(client.canRefreshInlayHints, "workspace/inlayHint/refresh"), (client.canRefreshCodeLenses, "workspace/codeLens/refresh")] where supported {
+            requestFromClient(method, JSONValue?.none) { [log] result in
+                if case .failure(let error) = result { log.warning("\(method) failed: \(error.message)") }
+            }
+        }
     }
 
     /// `over` on top of `base`: objects merge member by member, anything else replaces.
@@ -66,6 +78,6 @@ extension LanguageServer {
         reportedProblems.removeAll()
         settingsGeneration += 1
         log.info(".facet.toml changed; re-checking open documents")
-        republishAll()
+        settingsChanged()
     }
 }

@@ -30,6 +30,8 @@ struct ClientCapabilities: Sendable {
     }
 
     var canRefreshDiagnostics: Bool { raw?[path: "workspace.diagnostics.refreshSupport"]?.boolValue == true }
+    var canRefreshInlayHints: Bool { raw?[path: "workspace.inlayHint.refreshSupport"]?.boolValue == true }
+    var canRefreshCodeLenses: Bool { raw?[path: "workspace.codeLens.refreshSupport"]?.boolValue == true }
 
     var canRegisterFileWatchers: Bool {
         raw?[path: "workspace.didChangeWatchedFiles.dynamicRegistration"]?.boolValue == true
