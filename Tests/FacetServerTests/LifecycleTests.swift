@@ -102,6 +102,17 @@ final class LifecycleTests: XCTestCase {
         XCTAssertTrue(client.logLines.contains { $0.contains("Parse error") }, "\(client.logLines)")
     }
 
+    /// `initialize` took any trace value and then traced, while `$/setTrace` refused the same value.
+    func testAnUnknownTraceValueInInitializeIsOff() {
+        let client = TestClient()
+        let result = client.request("initialize", ["processId": nil, "rootUri": nil, "capabilities": [:], "trace": "loud"])
+        XCTAssertNotNil(result?["capabilities"], "initialize still succeeds")
+        client.notify("initialized")
+        _ = client.request("shutdown")
+        XCTAssertNil(client.output.wait(timeout: 0.5) { $0["method"] == "$/logTrace" })
+        XCTAssertTrue(client.logLines.contains { $0.contains("trace must be off, messages or verbose, not loud") }, "\(client.logLines)")
+    }
+
     func testTraceSendsLogTrace() {
         let client = TestClient()
         client.initialize()

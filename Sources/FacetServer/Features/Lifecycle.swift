@@ -16,7 +16,9 @@ extension LanguageServer {
             guard let self else { return }
             self.queue.async { self.reportProblem(message, type: .warning, once: true) }
         }
-        trace = params.trace ?? "off"
+        // Lenient here, where a refusal would leave the editor with no server: an unknown value is "off".
+        trace = params.trace.map { Self.traceValues.contains($0) ? $0 : "off" } ?? "off"
+        if let asked = params.trace, asked != trace { log.warning("initialize: trace must be off, messages or verbose, not \(asked); tracing is off") }
         let folderURIs = params.workspaceFolders?.map(\.uri) ?? params.rootUri.map { [$0] } ?? []
         workspaceFolders = folderURIs.compactMap { URL(string: $0).flatMap { $0.isFileURL ? $0.path : nil } }
         applySettings(params.initializationOptions, layer: "initializationOptions", source: "initializationOptions")
@@ -69,9 +71,11 @@ extension LanguageServer {
         reply(id, JSONValue?.none)
     }
 
+    static let traceValues = ["off", "messages", "verbose"]
+
     func setTrace(_ body: Data) throws(ResponseError) {
         let params = try IncomingMessage.decodeParams(SetTraceParams.self, from: body)
-        guard ["off", "messages", "verbose"].contains(params.value) else {
+        guard Self.traceValues.contains(params.value) else {
             throw ResponseError(.invalidParams, "trace must be off, messages or verbose, not \(params.value)")
         }
         trace = params.value
