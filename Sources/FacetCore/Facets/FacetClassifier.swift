@@ -500,13 +500,7 @@ public struct FacetClassifier: Sendable {
     static func describesAState(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>, after end: Int) -> Bool {
         guard end < tokens.count else { return false }
         let word = tokens[end]
-        if Cue.stateWords.contains(word.hash) { return true }
-        let r = word.range
-        guard r.count >= 5 else { return false }
-        func lower(_ i: Int) -> UInt8 { buffer[i] | 0x20 }
-        let ing = lower(r.upperBound - 3) == UInt8(ascii: "i") && lower(r.upperBound - 2) == UInt8(ascii: "n") && lower(r.upperBound - 1) == UInt8(ascii: "g")
-        let ed = lower(r.upperBound - 2) == UInt8(ascii: "e") && lower(r.upperBound - 1) == UInt8(ascii: "d")
-        return ing || ed
+        return Cue.stateWords.contains(word.hash) || word.endsIn("ing", minLength: 5, in: buffer) || word.endsIn("ed", minLength: 5, in: buffer)
     }
 
     /// "As a/an/the <up to ten words>, you|your|I ...": the evidence to show, else nil.

@@ -8,6 +8,19 @@ struct Token {
     var id = Vocabulary.unknown
 }
 
+extension Token {
+    /// Whether the word is `minLength` bytes or longer and ends in `suffix`, in any
+    /// case: "Replying" in "ing" (a verb's -ing form), "Used" in "ed" (a participle).
+    func endsIn<Bytes: RandomAccessCollection>(_ suffix: StaticString, minLength: Int, in bytes: Bytes) -> Bool
+        where Bytes.Element == UInt8, Bytes.Index == Int {
+        let count = suffix.utf8CodeUnitCount
+        guard range.count >= max(minLength, count) else { return false }
+        let tail = range.upperBound - count
+        for k in 0..<count where bytes[tail + k] | 0x20 != suffix.utf8Start[k] { return false }
+        return true
+    }
+}
+
 extension ArraySlice where Element == Token {
     /// The index of the first word starting at or after `offset` (`endIndex` if none),
     /// by binary search: the words are in text order.

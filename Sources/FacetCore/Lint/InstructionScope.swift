@@ -113,16 +113,12 @@ enum InstructionScope {
     static func labelsAudience(_ tokens: ArraySlice<Token>, _ bytes: [UInt8]) -> Bool {
         guard let end = phraseEnd(tokens, bytes, colonOnly: true) else { return false }
         let label = tokens[tokens.startIndex..<end]
-        if endsInIng(label[label.startIndex], bytes) && !audienceModifiers.contains(label[label.startIndex].hash) { return false }
+        if label[label.startIndex].endsIn("ing", minLength: 5, in: bytes) && !audienceModifiers.contains(label[label.startIndex].hash) { return false }
         guard namesAudience(label), !label.contains(where: { generic.contains($0.hash) }),
               let head = label.lastIndex(where: { audiences.contains($0.hash) }), pluralAudiences.contains(label[head].hash) else { return false }
         return head == label.endIndex - 1 || narrowers.contains(label[head + 1].hash)
     }
 
-    /// "Replying", "Handling": a word of five letters or more ending in "ing".
-    static func endsInIng(_ word: Token, _ bytes: [UInt8]) -> Bool {
-        word.range.count >= 5 && bytes[(word.range.upperBound - 3)..<word.range.upperBound].map { $0 | 0x20 } == Array("ing".utf8)
-    }
 
     /// Where a phrase at the start of a unit ends: the index of the first word after
     /// a comma or colon (only a colon, for a label), within `openingReach` words.

@@ -1479,8 +1479,8 @@ struct SegmenterState {
         var letters = 0
         for i in content.lowerBound..<upper {
             let b = buffer[i]
-            if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") { letters += 1; continue }
-            if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") || b == UInt8(ascii: " ") || Self.titlePunctuation[b] { continue }
+            if ByteClass.isUpper(b) { letters += 1; continue }
+            if ByteClass.isDigit(b) || b == UInt8(ascii: " ") || Self.titlePunctuation[b] { continue }
             return nil
         }
         guard letters >= 4 else { return nil }

@@ -431,9 +431,7 @@ struct VagueQuantifier: LintRule {
 
     /// "given", "used": an irregular participle, or a word of four letters or more ending in "ed".
     static func isParticiple(_ bytes: [UInt8], _ word: Token) -> Bool {
-        if irregularParticiples.contains(word.hash) { return true }
-        let end = word.range.upperBound
-        return word.range.count >= 4 && bytes[end - 2] | 0x20 == UInt8(ascii: "e") && bytes[end - 1] | 0x20 == UInt8(ascii: "d")
+        irregularParticiples.contains(word.hash) || word.endsIn("ed", minLength: 4, in: bytes)
     }
 
     static let etcHash = Tokenizer.hash("etc")
