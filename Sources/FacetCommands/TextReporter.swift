@@ -28,7 +28,9 @@ struct TextReporter: CheckReporter {
 
     func footer(_ totals: CheckTotals) -> String {
         let parts = Severity.allCases.compactMap { s in totals.findings[s].map { "\($0) \(s.rawValue)\($0 == 1 ? "" : "s")" } }
-        var out = "checked \(totals.files) file\(totals.files == 1 ? "" : "s")"
+        // "checked 1 of 4 files" when some were not checked, so the footer adds up.
+        let checked = totals.files - totals.failures.count
+        var out = "checked " + (checked == totals.files ? "" : "\(checked) of ") + "\(totals.files) file\(totals.files == 1 ? "" : "s")"
         out += parts.isEmpty ? ": no findings" : ": " + parts.joined(separator: ", ")
         if totals.unreadable > 0 { out += "; \(totals.unreadable) could not be read" }
         if totals.settingsInvalid > 0 { out += "; \(totals.settingsInvalid) not checked: invalid settings" }

@@ -212,7 +212,7 @@ final class CheckCommandTests: XCTestCase {
         let (status, output) = try run([directory.path])
         XCTAssertEqual(status, 2, output)
         XCTAssertTrue(output.contains("bad\u{FFFD}dir/x.system.md: error: cannot read: the name of a folder on the file's path is not valid UTF-8"), output)
-        XCTAssertTrue(output.contains("checked 2 files"), output)
+        XCTAssertTrue(output.contains("checked 1 of 2 files"), output)
     }
 
     /// A path that starts with "-", given without "--" before it, was refused with "Missing
@@ -510,7 +510,7 @@ final class CheckCommandTests: XCTestCase {
         let missing = directory.appendingPathComponent("missing.system.md").path
         let (status, output) = try run([directory.path, missing])
         XCTAssertEqual(status, 2)
-        XCTAssertTrue(output.hasSuffix("checked 3 files: no findings; 1 could not be read; 1 not checked: invalid settings\n"), output)
+        XCTAssertTrue(output.hasSuffix("checked 1 of 3 files: no findings; 1 could not be read; 1 not checked: invalid settings\n"), output)
     }
 
     /// Text said a settings error again for every file under it; JSON keeps it per file.
@@ -525,7 +525,7 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(lines.filter { $0.contains("not-a-rule") }.count, 1, output)
         XCTAssertTrue(lines.contains { $0.contains("a.system.md: error: ") && $0.hasSuffix("; no file under these settings is checked") }, output)
         XCTAssertEqual(lines.filter { $0.contains("deeper/.facet.toml") }.count, 1, "each settings file is said once: \(output)")
-        XCTAssertTrue(output.hasSuffix("checked 4 files: no findings; 4 not checked: invalid settings\n"), output)
+        XCTAssertTrue(output.hasSuffix("checked 0 of 4 files: no findings; 4 not checked: invalid settings\n"), output)
 
         let (_, json) = try run([directory.path, "--format", "json"])
         XCTAssertEqual(json.components(separatedBy: "not-a-rule").count - 1, 3, json)
