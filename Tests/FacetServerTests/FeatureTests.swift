@@ -222,6 +222,13 @@ final class FeatureTests: XCTestCase {
         XCTAssertTrue(folds.contains { $0["startLine"] == 0 && $0["endLine"] == 5 }, "\(folds)")
     }
 
+    /// A heading of only a no-break space showed as a blank outline entry.
+    func testAHeadingOfOnlySpacesIsUntitledInTheOutline() throws {
+        let client = opened("# \u{00A0}\u{2003}\nYou are a tutor.\n# Notes\nBe brief.\n")
+        let symbols = try XCTUnwrap(client.request("textDocument/documentSymbol", ["textDocument": TestClient.document(uri)])?.arrayValue)
+        XCTAssertEqual(symbols.compactMap { $0["name"]?.stringValue }, ["(untitled)", "Notes"])
+    }
+
     func testAHeadingEndsWithTheInnermostSectionAroundIt() throws {
         let text = "<outer>\n# A\ntext\n<inner>\n## B\nb text\n</inner>\n## C\nc\n</outer>\n# D\nd\n"
         let client = opened(text)

@@ -10,7 +10,8 @@ enum DocumentSymbolFeature {
     static func symbols(_ params: DocumentSymbolParams, _ snapshot: DocumentSnapshot) -> [DocumentSymbol] {
         let mapping = snapshot.mapping
         func symbol(_ node: Outline.Node) -> DocumentSymbol {
-            DocumentSymbol(name: node.name.isEmpty ? "(untitled)" : node.name,
+            // A heading of only spaces (a no-break space pasted in) looked like an empty entry.
+            DocumentSymbol(name: node.name.allSatisfy(\.isWhitespace) ? "(untitled)" : node.name,
                            detail: node.facets.isEmpty ? nil : node.facets.map(\.rawValue).joined(separator: ", "),
                            kind: node.isSection ? sectionKind : headingKind,
                            range: mapping.range(node.range), selectionRange: mapping.range(node.nameRange),
