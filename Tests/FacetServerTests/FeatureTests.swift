@@ -129,6 +129,23 @@ final class FeatureTests: XCTestCase {
         XCTAssertEqual(client.output.wait { $0["id"] == .number(Double(bad)) }?.message["error"]?["code"], -32602)
     }
 
+    /// A preview file that could not be written was ignored: the editor was sent
+    /// to open a file that did not exist, and nothing said why.
+    func testAPreviewFileThatCannotBeWrittenIsReported() throws {
+        try? FileManager.default.removeItem(atPath: "/tmp/facet-tests/.facet")
+        XCTAssertTrue(FileManager.default.createFile(atPath: "/tmp/facet-tests/.facet", contents: Data("a file, not a folder\n".utf8)))
+        defer { try? FileManager.default.removeItem(atPath: "/tmp/facet-tests/.facet") }
+        let client = opened(options: ["preview": ["endpoints": ["ollama": ["baseUrl": "http://127.0.0.1:9/v1"]]]])
+        let result = try XCTUnwrap(client.request("workspace/executeCommand", ["command": "facet.preview", "arguments": [.string(uri)]]))
+        XCTAssertEqual(result["cases"]?.arrayValue?.first?["status"], "failed", "the run itself goes on")
+        let failure = try XCTUnwrap(result["fileError"]?.stringValue)
+        XCTAssertTrue(failure.hasPrefix("cannot write /tmp/facet-tests/.facet/previews/features.preview.md: "), failure)
+        XCTAssertTrue(failure.hasSuffix(": /tmp/facet-tests/.facet is a file, not a folder"), failure)
+        let shown = client.output.wait { $0["method"] == "window/showMessage" && $0["params"]?["message"]?.stringValue?.contains("cannot write") == true }
+        XCTAssertEqual(shown?.message["params"]?["type"], 1, "an error")
+        XCTAssertEqual(try String(contentsOfFile: "/tmp/facet-tests/.facet", encoding: .utf8), "a file, not a folder\n", "nothing of the user's is changed")
+    }
+
     func testEvaluateLensAndAnUnreachableEndpoint() throws {
         try? FileManager.default.removeItem(atPath: "/tmp/facet-tests/.facet")
         let closed = "http://127.0.0.1:9/v1"

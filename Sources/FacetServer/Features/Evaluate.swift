@@ -133,7 +133,7 @@ extension LanguageServer {
         log.info("evaluation of \(arguments.uri): \(subject.plan.items.count) case(s) on \(names), judge \(judge?.profile.name ?? "none"), up to \(job.uncachedRequests) requests")
         let progress = startProgress(params.workDoneToken, title: "Facet evaluation: \(subject.title)",
                                      message: "\(subject.plan.items.count) case\(subject.plan.items.count == 1 ? "" : "s") on \(names) · \(subject.rubrics.count) rubrics")
-        showGeneratedFile(file)
+        if !reportUnwritable(writer, what: "evaluation") { showGeneratedFile(file) }
         let uri = arguments.uri
         let serial = nextOutgoingID
         nextOutgoingID += 1
@@ -161,7 +161,7 @@ extension LanguageServer {
                     self.requestFromClient("workspace/diagnostic/refresh", JSONValue?.none) { _ in }
                 }
             }
-            self.reply(id, JSONValue.object([
+            var fields: [String: JSONValue] = [
                 "file": .string(file),
                 "cancelled": .bool(cancelled),
                 "requests": .number(Double(result.requests)),
@@ -169,7 +169,9 @@ extension LanguageServer {
                     .object(["endpoint": .string(score.endpoint), "mean": score.mean.map { .number($0) } ?? .null])
                 }),
                 "notFollowed": .array(summary.notFollowed.map { .string($0.message) }),
-            ]))
+            ]
+            if let failure = writer.failure { fields["fileError"] = .string(failure) }
+            self.reply(id, JSONValue.object(fields))
         }
         track(key, PreviewFeature.Running(serial: serial, task: task, token: progress?.token, writer: writer), request: id)
     }

@@ -118,6 +118,7 @@ final class ReportFileWriter: @unchecked Sendable {
     private var retired = false
     private var lastRender: ((String) -> String)?
     private let lock = NSLock()
+    private var firstFailure: String?
 
     init(path: String, status: String) {
         self.path = path
@@ -152,16 +153,53 @@ final class ReportFileWriter: @unchecked Sendable {
         store(text)
     }
 
+    /// Why the file could not be written, if a write failed (the first reason).
+    var failure: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return firstFailure
+    }
+
     /// Writes the file; the caller holds the lock.
     private func store(_ text: String) {
         let folder = (path as NSString).deletingLastPathComponent
-        if !FileManager.default.fileExists(atPath: folder) {
-            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            // Previews are output, not source: keep them out of the project's commits.
-            try? Data("# Facet previews: generated, not for version control.\n*\n".utf8)
-                .write(to: URL(fileURLWithPath: folder).appendingPathComponent(".gitignore"))
+        do {
+            if !FileManager.default.fileExists(atPath: folder) {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                // Previews are output, not source: keep them out of the project's commits.
+                try? Data("# Facet previews: generated, not for version control.\n*\n".utf8)
+                    .write(to: URL(fileURLWithPath: folder).appendingPathComponent(".gitignore"))
+            }
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            if firstFailure == nil { firstFailure = "cannot write \(path): \(ReportFileWriter.reason(error, folder: folder))" }
         }
-        try? Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// Foundation's message for a failed write often names no cause on Linux
+    /// ("error 512"): name the part of the path in the way, or the POSIX error.
+    static func reason(_ error: Error, folder: String) -> String {
+        var existing = folder
+        var isFolder: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: existing, isDirectory: &isFolder), existing != "/", !existing.isEmpty {
+            existing = (existing as NSString).deletingLastPathComponent
+        }
+        if !isFolder.boolValue { return "\(existing) is a file, not a folder" }
+        let error = error as NSError
+        if let posix = error.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        if !FileManager.default.isWritableFile(atPath: existing) { return "\(existing) is not writable" }
+        return error.localizedDescription
+    }
+}
+
+extension LanguageServer {
+    /// Says once that a preview or evaluation file could not be written; the run goes on and its reply still carries the results.
+    func reportUnwritable(_ writer: ReportFileWriter, what: String) -> Bool {
+        guard let failure = writer.failure else { return false }
+        notify("window/showMessage", ShowMessageParams(type: MessageType.error.rawValue, message: "Facet \(what): \(failure); the results come in the command's reply only"))
+        return true
     }
 }
 
@@ -201,7 +239,7 @@ extension LanguageServer {
 
         let progress = startProgress(params.workDoneToken, title: "Facet preview: \(title)",
                                      message: "\(job.plan.items.count) case\(job.plan.items.count == 1 ? "" : "s") to \(job.profile.name) · \(job.profile.model)")
-        showGeneratedFile(file)
+        if !reportUnwritable(writer, what: "preview") { showGeneratedFile(file) }
         let uri = arguments.uri
         let serial = nextOutgoingID
         nextOutgoingID += 1
@@ -225,15 +263,16 @@ extension LanguageServer {
                 self.notify("window/showMessage", ShowMessageParams(type: MessageType.warning.rawValue, message: "Facet preview: \(failure)"))
             }
             self.untrack(uri, serial: serial)
-            let answer = JSONValue.object([
+            var fields: [String: JSONValue] = [
                 "file": .string(file),
                 "cases": .array(results.map { result in
                     var fields: [String: JSONValue] = ["name": .string(result.name), "status": .string(result.status.rawValue), "cached": .bool(result.cached)]
                     if let error = result.error { fields["error"] = .string(error) }
                     return .object(fields)
                 }),
-            ])
-            self.reply(id, answer)
+            ]
+            if let failure = writer.failure { fields["fileError"] = .string(failure) }
+            self.reply(id, JSONValue.object(fields))
         }
         track(uri, PreviewFeature.Running(serial: serial, task: task, token: progress?.token, writer: writer), request: id)
     }
