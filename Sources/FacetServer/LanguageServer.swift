@@ -95,6 +95,8 @@ public final class LanguageServer: @unchecked Sendable {
             case .error(let message):
                 traceFile?.record(direction: "unreadable input: \(message)", Data())
                 queue.async { self.reportProblem("unreadable input: \(message)", type: .error, once: false) }
+            case .warning(let message):
+                log.warning("input: \(message)")
             case .message(let body):
                 traceFile?.record(direction: "received", Data(body))
                 switch IncomingMessage.parse(body) {

@@ -3,10 +3,14 @@
 /// bytes. Pure and incremental: feed it bytes in any chunks with `append`, take
 /// bodies and framing errors with `next()`. After an error it resynchronises on
 /// the next `Content-Length` header, so one bad message never stops the stream.
+/// Header lines that end in a bare LF (outside the specification, but what a
+/// hand-written client sends) are read too, with one warning.
 public struct MessageFramer: Sendable {
     public enum Event: Sendable, Equatable {
         case message([UInt8])
         case error(String)
+        /// Read all the same; said once per stream.
+        case warning(String)
     }
 
     /// Bodies longer than this are skipped (and reported), never buffered.
@@ -20,6 +24,8 @@ public struct MessageFramer: Sendable {
     private var state = State.header
     /// How far a pending body has been searched for a following header.
     private var bodyScanned = 0
+    /// Whether the LF-only header warning was given.
+    private var warnedOfBareLF = false
 
     public init(maxContentLength: Int = 64 << 20, maxHeaderBytes: Int = 8192) {
         self.maxContentLength = maxContentLength
@@ -75,7 +81,7 @@ public struct MessageFramer: Sendable {
                 return .message(body)
             case .header:
                 guard start < buffer.count else { return nil }
-                guard let end = headerEnd(), end >= 0 else {
+                guard let (end, terminatorLength) = headerEnd(), end >= 0 else {
                     if buffer.count - start > maxHeaderBytes {
                         let dropped = resynchronise(after: start)
                         return .error("no message header in \(dropped) bytes; skipped them")
@@ -93,13 +99,17 @@ public struct MessageFramer: Sendable {
                 }
                 switch parseHeader(start..<end) {
                 case .success(let length):
-                    start = end + 4
+                    start = end + terminatorLength
                     bodyScanned = start
                     if length > maxContentLength {
                         state = .skipping(length)
                         return .error("message of \(length) bytes is over the limit of \(maxContentLength) bytes; skipped it")
                     }
                     state = .body(length)
+                    if terminatorLength == Self.bareLFTerminator.count && !warnedOfBareLF {
+                        warnedOfBareLF = true
+                        return .warning("message header lines end in LF only; the protocol asks for CRLF (read anyway)")
+                    }
                 case .failure(let message):
                     let dropped = resynchronise(after: start)
                     return .error("\(message); skipped \(dropped) bytes")
@@ -123,11 +133,16 @@ public struct MessageFramer: Sendable {
     // MARK: - Header parsing
 
     private static let terminator: [UInt8] = Array("\r\n\r\n".utf8)
+    private static let bareLFTerminator: [UInt8] = Array("\n\n".utf8)
     private static let contentLength: [UInt8] = Array("Content-Length:".utf8)
 
-    private func headerEnd() -> Int? {
-        let end = Self.find(Self.terminator, in: buffer, from: start)
-        return end.map { $0 - start > maxHeaderBytes ? -1 : $0 }
+    /// Where the header block ends and how long its blank-line terminator is
+    /// (CRLF CRLF, or LF LF from a client that writes bare LFs); -1 when too long.
+    private func headerEnd() -> (Int, Int)? {
+        let crlf = Self.find(Self.terminator, in: buffer, from: start)
+        let lf = Self.find(Self.bareLFTerminator, in: buffer, from: start, before: crlf)
+        guard let (end, length) = lf.map({ ($0, 2) }) ?? crlf.map({ ($0, 4) }) else { return nil }
+        return (end - start > maxHeaderBytes ? -1 : end, length)
     }
 
     /// A complete `Content-Length: ...\r\n\r\n` header inside a body that is
@@ -160,10 +175,9 @@ public struct MessageFramer: Sendable {
         var length: Int?
         var lineStart = range.lowerBound
         while lineStart < range.upperBound {
-            var lineEnd = lineStart
-            while lineEnd < range.upperBound && !(buffer[lineEnd] == 0x0D && buffer[lineEnd + 1] == 0x0A) {
-                lineEnd += 1
-            }
+            // A line ends at LF; the CR before it, which the protocol asks for, is not part of it.
+            let newline = buffer[lineStart..<range.upperBound].firstIndex(of: 0x0A) ?? range.upperBound
+            let lineEnd = newline > lineStart && buffer[newline - 1] == 0x0D ? newline - 1 : newline
             let line = buffer[lineStart..<lineEnd]
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
                 return .failure("malformed header line \(Self.preview(line))")
@@ -174,7 +188,7 @@ public struct MessageFramer: Sendable {
                 guard let n = Int(value), n >= 0 else { return .failure("Content-Length \(Self.preview(Array(value.utf8)[...])) is not a byte count") }
                 length = n
             }
-            lineStart = lineEnd + 2
+            lineStart = newline + 1
         }
         guard let length else { return .failure("message header has no Content-Length") }
         return .success(length)
@@ -198,10 +212,11 @@ public struct MessageFramer: Sendable {
         return dropped
     }
 
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+    /// Where `needle` first starts in `haystack` at or after `from` (and before `before`).
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int, before: Int? = nil) -> Int? {
         guard needle.count <= haystack.count else { return nil }
         var i = max(from, 0)
-        let last = haystack.count - needle.count
+        let last = min(haystack.count - needle.count, (before ?? haystack.count) - 1)
         while i <= last {
             if haystack[i] == needle[0] {
                 var j = 1

@@ -50,6 +50,27 @@ final class MessageFramerTests: XCTestCase {
         XCTAssertEqual(drain(&framer), [.message(Array("{}".utf8))])
     }
 
+    /// Headers ending in bare LFs (a hand-written client) were never read: the
+    /// client waited for an answer that did not come, and nothing said why.
+    func testHeaderLinesEndingInBareLFAreReadWithOneWarning() {
+        let warning = MessageFramer.Event.warning("message header lines end in LF only; the protocol asks for CRLF (read anyway)")
+        let input = Array("Content-Length: 8\n\n{\"id\":1}content-length: 8\nContent-Type: x\n\n{\"id\":2}".utf8)
+            + frame(#"{"id":3}"#) + Array("Content-Length: 2\r\n\n{}".utf8)
+        let expected: [MessageFramer.Event] = [warning, .message(Array(#"{"id":1}"#.utf8)), .message(Array(#"{"id":2}"#.utf8)),
+                                               .message(Array(#"{"id":3}"#.utf8)), .message(Array("{}".utf8))]
+        var framer = MessageFramer()
+        framer.append(input)
+        XCTAssertEqual(drain(&framer), expected)
+        var bytewise = MessageFramer()
+        var events: [MessageFramer.Event] = []
+        for byte in input {
+            bytewise.append([byte])
+            events += drain(&bytewise)
+        }
+        XCTAssertEqual(events, expected, "split at every byte")
+        XCTAssertNil(bytewise.unfinished())
+    }
+
     func testGarbageBeforeAMessageIsReportedAndSkipped() {
         var framer = MessageFramer()
         framer.append(Array("garbage\r\nmore garbage\r\n\r\n".utf8) + frame("{}"))
