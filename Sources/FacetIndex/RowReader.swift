@@ -21,6 +21,9 @@ public struct RowReader {
     public private(set) var line = 1
     /// Known after the first row: whether the file is one JSON array (else JSON Lines).
     public private(set) var isArray: Bool?
+    /// Known after the first row: whether the file holds objects written over several lines
+    /// (`jq .` output, a row saved with indentation), each a row.
+    public private(set) var isObjectStream = false
     private var finishedArray = false
     private var checkedAfterArray = false
 
@@ -95,8 +98,25 @@ public struct RowReader {
             }
             isArray = position < buffer.count && buffer[position] == UInt8(ascii: "[")
             if isArray == true { position += 1 }
+            // Read as JSON Lines, each line of such an object was reported as a row that is not JSON.
+            if isArray == false && position < buffer.count && buffer[position] == UInt8(ascii: "{") { isObjectStream = braceStandsAlone() }
         }
-        return isArray == true ? nextElement() : nextLine()
+        return isArray == true || isObjectStream ? nextElement() : nextLine()
+    }
+
+    /// Whether the `{` at `position` is alone on its line: no JSON Lines row is, but an
+    /// object written over several lines starts so.
+    private mutating func braceStandsAlone() -> Bool {
+        var offset = 1
+        while true {
+            while position + offset < buffer.count {
+                let byte = buffer[position + offset]
+                if byte == 0x0A { return true }
+                guard Self.isSpace(byte) else { return false }
+                offset += 1
+            }
+            guard fill() else { return false }
+        }
     }
 
     private mutating func nextLine() -> RawRow? {
@@ -122,7 +142,8 @@ public struct RowReader {
     }
 
     /// One element of the top-level array: scans for the comma or bracket that
-    /// ends it at depth zero, outside strings.
+    /// ends it at depth zero, outside strings. In a stream of objects, the brace
+    /// that closes one ends it.
     private mutating func nextElement() -> RawRow? {
         guard !finishedArray else { return textAfterArray() }
         var depth = 0, inString = false, escaped = false
@@ -152,7 +173,7 @@ public struct RowReader {
             if inString {
                 if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
             } else if start == nil {
-                if byte == UInt8(ascii: "]") { finishedArray = true; position = i + 1; return nil }
+                if byte == UInt8(ascii: "]") && !isObjectStream { finishedArray = true; position = i + 1; return nil }
                 if !Self.isSpace(byte) && byte != UInt8(ascii: ",") {
                     start = i
                     startLine = line
@@ -166,7 +187,12 @@ public struct RowReader {
                     depth += 1
                 } else if isClose && depth > 0 {
                     depth -= 1
-                } else if depth == 0 && (byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]")) {
+                    if depth == 0 && isObjectStream {
+                        let row = RawRow(line: startLine, bytes: Array(buffer[start!...i]))
+                        position = i + 1
+                        return row
+                    }
+                } else if depth == 0 && !isObjectStream && (byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]")) {
                     let row = RawRow(line: startLine, bytes: Array(buffer[start!..<i]))
                     if byte == UInt8(ascii: "]") { finishedArray = true }
                     position = i + 1

@@ -109,6 +109,37 @@ final class IndexTests: IndexTestCase {
         XCTAssertEqual(stopped.problems.count, 1)
     }
 
+    /// Rows written over several lines (`jq .` output, a row saved with indentation): each line
+    /// was read as a JSON Lines row, so every one was skipped as "not valid JSON".
+    func testObjectsWrittenOverSeveralLinesAreRows() throws {
+        let text = """
+        {
+          "dimension": "style",
+          "preference": "Warm",
+          "description": "Sound warm, never gushing."
+        }
+        {
+          "dimension": "informativeness",
+          "preference": "Go deep",
+          "description": "Explain the zygomorphic mechanism, with {braces} in it."
+        }
+        {
+          "broken": [1,
+        }
+
+        """
+        let index = try openIndex()
+        let report = try CollectionImporter(index: index).importFile(try file("pretty.json", text))
+        XCTAssertEqual(report.rows, 3)
+        XCTAssertEqual(report.preferencesAdded, 2)
+        XCTAssertEqual(report.problems.map(\.line), [11], "\(report.problems)")
+        XCTAssertEqual(try index.search(["zygomorphic"]).first?.preference.name, "Go deep")
+        // A JSON Lines row is never a lone brace: one-line rows are read as before.
+        let lines = try CollectionImporter(index: index).importFile(try file("lines.json", #"{"dimension": "style", "preference": "Calm", "description": "Stay calm."}"# + "\n{\"broken\": 1\n"))
+        XCTAssertEqual(lines.rows, 2)
+        XCTAssertEqual(lines.problems.map(\.line), [2])
+    }
+
     func testBenchRowsAndTeamListsInEveryFormat() throws {
         let bench = #"{"source":"bench_src","preference_set":[{"dimension":"harmlessness","subdimension":"accuracy","preference":"Cite versions","description":"Name the library version every code sample targets."}],"system":"You are a release engineer.","prompt":"p","reference_answer":"r","rubrics":[{"criteria":"c","score_descriptions":{"1":"a","5":"b"}}]}"#
         let team = """
