@@ -11,12 +11,14 @@ public enum Suggester {
 
     /// Text matches for the message's words, plus the most stated preferences of
     /// each dimension the message does not cover, from the index or, without one,
-    /// the embedded collection.
-    public static func candidates(_ analysis: Analysis, index: PreferenceIndex?) throws -> Candidates {
+    /// the embedded collection. With `dimension`, only that dimension's text matches:
+    /// among the best of all four, a large collection left it one or none.
+    public static func candidates(_ analysis: Analysis, index: PreferenceIndex?, dimension: String? = nil) throws -> Candidates {
         let query = SuggestionQuery(analysis)
         let matcher = PreferenceMatcher.embedded
-        var result = try index?.search(query.terms, limit: 120) ?? matcher.search(query.terms, limit: 120)
-        for missing in query.missingDimensions {
+        var result = try index?.search(query.terms, dimension: dimension, limit: 120)
+            ?? matcher.search(query.terms, dimension: dimension, limit: 120)
+        for missing in query.missingDimensions where dimension == nil || missing.rawValue == dimension {
             result += try index?.top(dimension: missing.rawValue, limit: 10) ?? matcher.top(dimension: missing.rawValue, limit: 10)
         }
         return Candidates(query: query, preferences: result)
@@ -28,7 +30,7 @@ public enum Suggester {
 
     public static func suggest(_ analysis: Analysis, index: PreferenceIndex?, dimension: String? = nil,
                                limit: Int = 10) throws -> [Suggestion] {
-        rank(try candidates(analysis, index: index), dimension: dimension, limit: limit)
+        rank(try candidates(analysis, index: index, dimension: dimension), dimension: dimension, limit: limit)
     }
 
     /// Preferences closest to one unit's words (for hover).

@@ -421,6 +421,27 @@ extension IndexTests {
 }
 
 extension IndexTests {
+    /// `--dimension style --limit 3` gave no style preference: the candidates were the
+    /// best text matches of all four dimensions, and here those are all harmlessness.
+    func testSuggestionsForOneDimensionAreDrawnFromThatDimension() throws {
+        let analysis = Analyzer.analyze("You are a beekeeping mentor for hobbyists.\nKeep a friendly tone.\n")
+        XCTAssertFalse(analysis.profile.missingDimensions.contains(.style), "style is covered: no most-stated style candidates")
+        let index = try openIndex()
+        var rows = (0..<150).map { n in
+            #"{"dimension": "harmlessness", "subdimension": "safety", "preference": "Hive rule \#(n)", "description": "A friendly tone for beekeeping hobbyists, says mentor \#(n)."}"#
+        }
+        // Enough others that the words above are not common ones, which searches leave out.
+        rows += (0..<1500).map { n in
+            #"{"dimension": "informativeness", "subdimension": "depth", "preference": "Filler \#(n)", "description": "Unrelated text number \#(n)."}"#
+        }
+        _ = try CollectionImporter(index: index).importFile(try file("hives.jsonl", rows.joined(separator: "\n")))
+        let style = try Suggester.suggest(analysis, index: index, dimension: "style", limit: 3)
+        XCTAssertEqual(style.count, 3, "\(style.map(\.preference.name))")
+        XCTAssertTrue(style.allSatisfy { $0.preference.dimension == "style" })
+    }
+}
+
+extension IndexTests {
     func testAnIndexOfAnotherVersionIsRebuiltAndOtherDatabasesAreLeftAlone() throws {
         let old = directory.appendingPathComponent("old.sqlite").path
         let legacy = try DatabaseQueueForTests(path: old)
