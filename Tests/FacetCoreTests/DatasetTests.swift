@@ -30,6 +30,18 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(try locate(lone).get().text, "bad \u{FFFD} surrogate")
     }
 
+    /// A Latin-1 byte in a row's message is reported as in a file; it was read as U+FFFD, silently.
+    func testInvalidUTF8InARowsMessageIsAFinding() {
+        let latin1 = Array(#"{"system": "You are a caf"#.utf8) + [0xE9] + Array(#" owner. Reply in French."}"#.utf8)
+        let result = DatasetRowResult.analyze(latin1, row: 1, line: 1, configuration: .default)
+        let encoding = result.findings.filter { $0.rule == "invalid-encoding" }
+        XCTAssertEqual(encoding.map(\.column), [14], "\(result.findings)")
+        XCTAssertEqual(encoding.first?.severity, .error)
+        let escaped = DatasetRowResult.analyze(Array(#"{"system": "You are a caf\u00e9 owner. Reply in French."}"#.utf8), row: 1, line: 1, configuration: .default)
+        XCTAssertFalse(escaped.findings.contains { $0.rule == "invalid-encoding" }, "\(escaped.findings)")
+        XCTAssertEqual(escaped.excerpt, "You are a café owner. Reply in French.")
+    }
+
     func testRowsWithoutAUsableMessageSayWhy() {
         XCTAssertEqual(locate(#"{"messages": [{"role": "user", "content": "hi"}]}"#), .failure(.noSystemMessage))
         XCTAssertEqual(locate(#"["not", "an object"]"#), .failure(.notAnObject))

@@ -34,14 +34,16 @@ public struct DatasetRowResult: Sendable {
     public static func analyze(_ bytes: [UInt8], row: Int, line: Int, configuration: FacetConfiguration) -> DatasetRowResult {
         var result = DatasetRowResult(row: row, line: line)
         let located: LocatedMessage
-        switch SystemMessageLocator.locate(bytes) {
+        switch SystemMessageLocator.locate(bytes, decode: false) {
         case .success(let found): located = found
         case .failure(let error):
             result.problem = error.description
             return result
         }
         result.format = located.format
-        let source = SourceText(located.text)
+        // The message's own bytes, as a file's are read: decoded to a String, its invalid
+        // UTF-8 became U+FFFD and the row had no invalid-encoding finding.
+        let source = SourceText(bytes: JSONString.bytes(bytes[located.literal]))
         result.characters = characterCount(source.bytes)
         result.hash = fnv1a(source.bytes)
         let analysis = Analyzer.analyze(source, configuration: configuration)
@@ -52,7 +54,7 @@ public struct DatasetRowResult: Sendable {
             let position = source.lines.positionInFile(of: finding.range.lowerBound, encoding: .utf8)
             return RowFinding(rule: finding.rule, severity: finding.severity, message: finding.message, line: position.line + 1, column: position.column + 1)
         }
-        result.excerpt = String(located.text.prefix(80))
+        result.excerpt = String(String(decoding: source.bytes, as: UTF8.self).prefix(80))
         return result
     }
 
