@@ -193,7 +193,8 @@ public struct CollectionImporter {
         let parse: @Sendable (Row) -> Result<Parsed, RowError> = { row in
             Self.parse(row, defaultSource: name).map { $0.prepared(source: forced) }
         }
-        if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
+        // In any case, as `.jsonl` is: TEAM.YAML was read as JSON Lines, each line skipped as not JSON.
+        if path.lowercased().hasSuffix(".yaml") || path.lowercased().hasSuffix(".yml") {
             for (line, row) in try Self.yamlRows(path) {
                 guard try take(line, row.flatMap(parse)) else { break }
             }

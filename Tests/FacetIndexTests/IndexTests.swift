@@ -168,6 +168,18 @@ final class IndexTests: IndexTestCase {
         XCTAssertEqual(try index.search(["library", "version"], dimension: "harmlessness").first?.preference.source, "bench_src")
     }
 
+    /// A team list named TEAM.YAML was read as JSON Lines: every line skipped as "not valid JSON".
+    func testYAMLIsKnownByItsExtensionInAnyCase() throws {
+        let team = "preferences:\n  - dimension: style\n    preference: Tabs\n    description: Indent code with tabs.\n"
+        let index = try openIndex()
+        for name in ["TEAM.YAML", "Team.Yml"] {
+            let report = try CollectionImporter(index: index).importFile(try file(name, team))
+            XCTAssertEqual(report.rows, 1, name)
+            XCTAssertTrue(report.problems.isEmpty, "\(report.problems)")
+        }
+        XCTAssertEqual(try index.search(["tabs"]).first?.preference.name, "Tabs")
+    }
+
     func testUserQueriesNeverBecomeFTSSyntax() throws {
         let index = try openIndex()
         for query in [#"privacy""#, "data*", "NEAR(a b)", "a AND OR NOT b", "((unbalanced", "个人数据", "🙂", "", "-", "\"\"\"", "col:umn"] {
