@@ -234,7 +234,14 @@ public struct CollectionImporter {
 
     /// A team's YAML list (small files): a list of preferences, or `preferences:` holding one.
     static func yamlRows(_ path: String) throws -> [(Int, Result<Row, RowError>)] {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        // Read as bytes: String(contentsOfFile:) refused a file with a Latin-1 byte with
+        // Foundation's "The file isn't in the correct format", naming neither the byte nor the line.
+        let source = SourceText(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        if let bad = source.firstInvalidUTF8Offset {
+            let hex = String(source.bytes[bad], radix: 16, uppercase: true)
+            return [(source.lines.line(containing: bad) + 1, .failure("not UTF-8 text (byte 0x\(hex) at byte offset \(bad)): save the file as UTF-8"))]
+        }
+        let text = String(decoding: source.bytes[source.textStart...], as: UTF8.self)
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch {
             return [(1, .failure("not valid YAML: \(error)"))]

@@ -180,6 +180,20 @@ final class IndexTests: IndexTestCase {
         XCTAssertEqual(try index.search(["tabs"]).first?.preference.name, "Tabs")
     }
 
+    /// A team list saved as Latin-1 stopped the import with Foundation's "The file isn't in
+    /// the correct format", naming neither the byte nor the line.
+    func testAYAMLListThatIsNotUTF8NamesTheLineAndTheByte() throws {
+        let url = directory.appendingPathComponent("latin1.yaml")
+        try Data(Array("preferences:\n  - dimension: style\n    preference: Caf".utf8) + [0xE9] + Array("\n    description: Serve it hot.\n".utf8)).write(to: url)
+        let report = try CollectionImporter(index: try openIndex()).importFile(url.path)
+        XCTAssertEqual(report.problems.map(\.line), [3], "\(report.problems)")
+        XCTAssertEqual(report.problems.first?.message, "not UTF-8 text (byte 0xE9 at byte offset 53): save the file as UTF-8")
+        // A byte order mark is no part of the text.
+        let marked = try CollectionImporter(index: try openIndex()).importFile(try file("marked.yaml", "\u{FEFF}- dimension: style\n  preference: Marked\n  description: Keep it.\n"))
+        XCTAssertTrue(marked.problems.isEmpty, "\(marked.problems)")
+        XCTAssertEqual(marked.preferencesAdded, 1)
+    }
+
     func testUserQueriesNeverBecomeFTSSyntax() throws {
         let index = try openIndex()
         for query in [#"privacy""#, "data*", "NEAR(a b)", "a AND OR NOT b", "((unbalanced", "个人数据", "🙂", "", "-", "\"\"\"", "col:umn"] {
