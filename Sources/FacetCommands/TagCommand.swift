@@ -126,10 +126,19 @@ enum DatasetRewrite {
             }
         }, consume: { batch, outcomes in
             defer { firstBatch = false }
-            if firstBatch, let first = batch.first,
-               first.bytes.drop(while: { $0 == 0x20 || $0 == 0x09 || mark.contains($0) }).first == UInt8(ascii: "[") {
-                failure = fail("\(file) is a JSON array; \(verb == "tagged" ? "tag" : "untag") works on JSON Lines (one row per line)")
-                return false
+            let command = verb == "tagged" ? "tag" : "untag"
+            if firstBatch, let first = batch.first {
+                let start = first.bytes.drop(while: { $0 == 0x20 || $0 == 0x09 || mark.contains($0) })
+                if start.first == UInt8(ascii: "[") {
+                    failure = fail("\(file) is a JSON array; \(command) works on JSON Lines (one row per line)")
+                    return false
+                }
+                // A lone brace opens an object written over several lines (`jq .` output): read line
+                // by line, no row was found, and the file came out unchanged as "0 rows tagged".
+                if start.first == UInt8(ascii: "{") && start.dropFirst().allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                    failure = fail("\(file) holds objects written over several lines; \(command) works on JSON Lines (one row per line, as `jq -c .` writes)")
+                    return false
+                }
             }
             var pending = Data()
             for (line, outcome) in zip(batch, outcomes) {

@@ -415,4 +415,20 @@ final class DatasetCommandTests: XCTestCase {
         try XCTUnwrap(try FacetEntry.parseAsRoot(["untag", tagged, "-o", untagged]) as? UntagCommand).run()
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: untagged)), try Data(contentsOf: URL(fileURLWithPath: path)))
     }
+
+    /// `jq .` output: read line by line, no line was a row, and `tag` wrote the file back
+    /// unchanged, "0 rows tagged, 6 unchanged (no system message)", with exit 0.
+    func testTagRefusesObjectsWrittenOverSeveralLines() throws {
+        let path = try file("pretty.json", "{\n  \"system\": \"You are a tutor. Reply in JSON.\"\n}\n{\n  \"system\": \"You are a chef.\"\n}\n")
+        let tagged = directory.appendingPathComponent("tagged.jsonl").path
+        try Data("kept".utf8).write(to: URL(fileURLWithPath: tagged))
+        var summary = ""
+        XCTAssertEqual(DatasetRewrite.run(file: path, output: tagged, verb: "tagged", report: { summary = $0 }, transform: TagCommand.tagger(.default)), 2)
+        XCTAssertEqual(summary, "")
+        XCTAssertEqual(try String(contentsOfFile: tagged, encoding: .utf8), "kept", "a refused input leaves the output as it was")
+        // One-line rows starting with a brace are JSON Lines, as before.
+        let lines = try file("lines.jsonl", #"{"system": "You are a tutor. Reply in JSON."}"# + "\n")
+        XCTAssertEqual(DatasetRewrite.run(file: lines, output: tagged, verb: "tagged", report: { summary = $0 }, transform: TagCommand.tagger(.default)), 0)
+        XCTAssertEqual(summary, "facet: 1 row tagged")
+    }
 }
