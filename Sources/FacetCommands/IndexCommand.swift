@@ -58,7 +58,7 @@ extension IndexCommand {
         @OptionGroup var location: IndexLocationOptions
         @Flag(name: .long, help: "Stop at the first malformed row instead of skipping it.")
         var strict = false
-        @Argument(help: "Files to import.")
+        @Argument(help: "Files to import, or - for standard input (JSON Lines or a JSON array).")
         var files: [String]
 
         func run() throws {
@@ -67,7 +67,9 @@ extension IndexCommand {
             importer.strict = strict
             let interrupted = InterruptFlag()
             var failed = false
-            for file in files {
+            for name in files {
+                // "-" as for check and suggest: it was looked up as a file and "not found".
+                let file = name == "-" ? "/dev/stdin" : name
                 guard access(file, R_OK) == 0 else {
                     FileHandle.standardError.write(Data("facet: \(file): cannot read the file: \(String(cString: strerror(errno)))\n".utf8))
                     failed = true

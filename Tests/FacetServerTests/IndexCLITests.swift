@@ -62,6 +62,20 @@ final class IndexCLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: index))
     }
 
+    /// `facet index import -` said "cannot read the file: No such file or directory";
+    /// check and suggest take "-" for standard input, and so does import now.
+    func testImportReadsStandardInputForADash() throws {
+        let rows = directory.appendingPathComponent("piped.jsonl")
+        try #"{"dimension":"style","preference":"Piped in","description":"Arrives through a pipe from jq."}"#
+            .appending("\n").write(to: rows, atomically: true, encoding: .utf8)
+        let (status, out, err) = try runFacet(["index", "import", "-"], environment: ["FACET_INDEX": index],
+                                              standardInput: try FileHandle(forReadingFrom: rows))
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(out.contains("1 rows, 1 new preferences"), out + err)
+        let found = try facet(["index", "search", "pipe", "jq", "--format", "json"]).1
+        XCTAssertTrue(found.contains("Piped in"), found)
+    }
+
     /// `facet index import` reads every line of JSON Lines whose first line is an
     /// array, and reports text after the closing bracket of a .json file's array.
     func testImportReadsEveryLineAndReportsTextAfterAnArray() throws {
