@@ -27,9 +27,13 @@ struct PreferenceListOptions: ParsableArguments {
     @Option(name: .long, help: "text or json.")
     var format: TextOrJSON = .text
 
-    func validate() throws {
-        if let dimension, PreferenceDimension(rawValue: dimension) == nil {
-            throw ValidationError("--dimension must be one of \(PreferenceDimension.allCases.map(\.rawValue).joined(separator: ", "))")
+    mutating func validate() throws {
+        if let name = dimension {
+            // Spelled as import takes it ("Style", "background-knowledge"), which was a usage error here.
+            guard let known = PreferenceDimension(named: name) else {
+                throw ValidationError("--dimension must be one of \(PreferenceDimension.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            dimension = known.rawValue
         }
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
     }

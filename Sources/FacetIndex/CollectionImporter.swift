@@ -90,8 +90,7 @@ public struct CollectionImporter {
             guard let dimension = item.dimension?.trimmed, !dimension.isEmpty else { return .failure("a preference has no dimension") }
             // Suggestions and coverage know only the four: another name ("styles") would sit in the
             // index unused. "Background Knowledge" and "background-knowledge" are the same one.
-            let known = String(dimension.lowercased().map { $0 == " " || $0 == "-" ? "_" : $0 })
-            guard PreferenceDimension(rawValue: known) != nil else {
+            guard let known = PreferenceDimension(named: dimension)?.rawValue else {
                 return .failure("'\(dimension)' is not a dimension; use \(PreferenceDimension.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard let name = item.preference?.trimmed, !name.isEmpty else { return .failure("a preference has no preference (name)") }

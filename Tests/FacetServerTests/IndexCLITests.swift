@@ -266,6 +266,23 @@ extension IndexCLITests {
         XCTAssertFalse(FileManager.default.fileExists(atPath: index))
     }
 
+    /// `--dimension "Background Knowledge"` was a usage error, though import takes the
+    /// dimension written that way.
+    func testADimensionIsNamedAsImportNamesIt() throws {
+        let message = directory.appendingPathComponent("chef.system.md")
+        try "You are a chef.\nSuggest recipes for weeknights.\n".write(to: message, atomically: true, encoding: .utf8)
+        for spelling in ["Background Knowledge", "background-knowledge", "BACKGROUND_KNOWLEDGE"] {
+            let (status, out, err) = try facet(["suggest", message.path, "--dimension", spelling, "--format", "json", "--limit", "3"])
+            XCTAssertEqual(status, 0, spelling + ": " + err)
+            let found = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]], out)
+            XCTAssertEqual(found.count, 3, out)
+            XCTAssertEqual(Set(found.compactMap { $0["dimension"] as? String }), ["background_knowledge"], out)
+        }
+        let wrong = try facet(["suggest", message.path, "--dimension", "tone"])
+        XCTAssertEqual(wrong.0, 2)
+        XCTAssertTrue(wrong.2.contains("--dimension must be one of style, background_knowledge"), wrong.2)
+    }
+
     func testAnUnusableIndexIsAnErrorForIndexCommands() throws {
         try "this is not a database".write(toFile: index, atomically: true, encoding: .utf8)
         let (status, _, err) = try facet(["index", "stats"])

@@ -4,6 +4,12 @@ public enum PreferenceDimension: String, CaseIterable, Sendable, Codable {
     case backgroundKnowledge = "background_knowledge"
     case informativeness
     case harmlessness
+
+    /// A dimension as people write it: "Background Knowledge" and
+    /// "background-knowledge" are `background_knowledge`.
+    public init?(named name: String) {
+        self.init(rawValue: String(name.lowercased().map { $0 == " " || $0 == "-" ? "_" : $0 }))
+    }
 }
 
 /// What a message covers: units per facet, and which preference dimensions
