@@ -20,19 +20,23 @@ enum OutputFile {
     /// Opens `path` for writing from its start. An existing file is written in
     /// place, so a FIFO, a device or a symbolic link stays what it is (creating
     /// the file anew would put a regular file in its place).
-    static func open(_ path: String) -> FileHandle? {
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else { return nil }
+    /// On failure, `reason` says why ("No such file or directory"), which FileManager did not.
+    static func openForWriting(_ path: String, reason: inout String) -> FileHandle? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o666)  // less the umask, as for any new file
+        guard descriptor >= 0 else {
+            reason = String(cString: strerror(errno))
+            return nil
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else { return nil }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         try? handle.truncate(atOffset: 0)  // a regular file; FIFOs and devices have nothing to cut
         return handle
     }
 
     /// Writes `text` to `path`, saying on standard error when it cannot.
     static func write(_ text: String, to path: String) -> Bool {
-        guard let handle = open(path) else {
-            FileHandle.standardError.write(Data("facet: \(path): cannot write the file\n".utf8))
+        var reason = ""
+        guard let handle = openForWriting(path, reason: &reason) else {
+            FileHandle.standardError.write(Data("facet: \(path): cannot write the file: \(reason)\n".utf8))
             return false
         }
         defer { try? handle.close() }

@@ -105,8 +105,9 @@ enum DatasetRewrite {
         // Opened at the first write, once the input is known to be JSON Lines:
         // opening it truncates, and a refused input must leave it as it was.
         var sink: FileHandle? = output == nil ? FileHandle.standardOutput : nil
+        var openFailure = ""
         func openSink() -> FileHandle? {
-            if sink == nil, let output { sink = OutputFile.open(output) }
+            if sink == nil, let output { sink = OutputFile.openForWriting(output, reason: &openFailure) }
             return sink
         }
         var lines = LineReader(input)
@@ -155,7 +156,7 @@ enum DatasetRewrite {
                 if line.hasNewline { pending.append(0x0A) }
             }
             guard let sink = openSink() else {
-                failure = fail("\(output ?? "standard output"): cannot write the file")
+                failure = fail("\(output ?? "standard output"): cannot write the file: \(openFailure)")
                 return false
             }
             do {
@@ -170,7 +171,7 @@ enum DatasetRewrite {
         if let error = lines.readError { return fail("\(file): reading stopped part way: \(FileReport.describe(error)); the output is incomplete") }
         if let output {
             // An empty dataset gives an empty file.
-            guard let sink = openSink() else { return fail("\(output): cannot write the file") }
+            guard let sink = openSink() else { return fail("\(output): cannot write the file: \(openFailure)") }
             try? sink.close()
         }
         var summary = "facet: \(changed) row\(changed == 1 ? "" : "s") \(verb)"

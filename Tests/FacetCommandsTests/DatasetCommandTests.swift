@@ -175,7 +175,7 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertTrue(errors.contains("\(zero) is a device, not a dataset file"), errors)
         // A file of 257 MB without a line break (sparse: it takes no room) is one row past the bound.
         let long = directory.appendingPathComponent("long.jsonl").path
-        FileManager.default.createFile(atPath: long, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: long, contents: nil))
         let handle = try XCTUnwrap(FileHandle(forWritingAtPath: long))
         try handle.truncate(atOffset: UInt64(257 << 20))
         try handle.close()
@@ -418,6 +418,20 @@ final class DatasetCommandTests: XCTestCase {
 
     /// `jq .` output: read line by line, no line was a row, and `tag` wrote the file back
     /// unchanged, "0 rows tagged, 6 unchanged (no system message)", with exit 0.
+    /// An output that could not be opened said "cannot write the file" and not why.
+    func testAnOutputThatCannotBeOpenedSaysWhy() throws {
+        let dataset = try file("data.jsonl", #"{"system": "Be brief."}"# + "\n")
+        let missing = directory.appendingPathComponent("no-such-folder/out.jsonl").path
+        let (status, errors) = capturingStandardError {
+            DatasetRewrite.run(file: dataset, output: missing, verb: "tagged", report: { _ in }, transform: TagCommand.tagger(.default))
+        }
+        XCTAssertEqual(status, 2)
+        XCTAssertTrue(errors.contains("\(missing): cannot write the file: No such file or directory"), errors)
+        let report = try capturingStandardError { try check([dataset, "--summary-only", "--report", missing]) }
+        XCTAssertEqual(report.0.status, 2)
+        XCTAssertTrue(report.1.contains("\(missing): cannot write the file: No such file or directory"), report.1)
+    }
+
     func testTagRefusesObjectsWrittenOverSeveralLines() throws {
         let path = try file("pretty.json", "{\n  \"system\": \"You are a tutor. Reply in JSON.\"\n}\n{\n  \"system\": \"You are a chef.\"\n}\n")
         let tagged = directory.appendingPathComponent("tagged.jsonl").path
