@@ -263,9 +263,14 @@ public struct CollectionImporter {
         }
     }
 
-    static func describe(_ error: Error) -> String {
+    static func describe(_ error: Error, row: [UInt8]) -> String {
         switch error as? DecodingError {
-        case .dataCorrupted?: return "not valid JSON"
+        case .dataCorrupted?:
+            // A Latin-1 byte in valid JSON was "not valid JSON", which sent people looking for a syntax error.
+            if let bad = SourceText(bytes: row).firstInvalidUTF8Offset {
+                return "not UTF-8 text (byte 0x\(String(row[bad], radix: 16, uppercase: true)) at byte \(bad) of the row): save the file as UTF-8"
+            }
+            return "not valid JSON"
         case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
             // No field named: the row itself is an array, a string or a number.
             if context.codingPath.isEmpty { return "not a JSON object" }

@@ -89,7 +89,7 @@ final class ParsePipeline: @unchecked Sendable {
                     let decoded = try RowFastPath.decode(row.bytes) ?? decoder.decode(CollectionImporter.Row.self, from: Data(row.bytes))
                     return (row.line, parse(decoded))
                 } catch {
-                    return (row.line, .failure(RowError(CollectionImporter.describe(error))))
+                    return (row.line, .failure(RowError(CollectionImporter.describe(error, row: row.bytes))))
                 }
             }
             condition.lock()

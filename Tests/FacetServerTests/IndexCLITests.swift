@@ -201,6 +201,19 @@ final class IndexCLITests: XCTestCase {
         XCTAssertTrue(err.contains("t.jsonl:4: dimension has the wrong type"), err)
     }
 
+    /// A row of valid JSON with a Latin-1 byte was reported as "not valid JSON".
+    func testARowThatIsNotUTF8SaysSo() throws {
+        let rows = directory.appendingPathComponent("latin1.jsonl")
+        var bytes = Array(#"{"dimension": "style", "preference": "Caf"#.utf8) + [0xE9]
+        bytes += Array(#"", "description": "Order coffee."}"#.utf8) + [0x0A]
+        bytes += Array(#"{"dimension": "style", "preference": "Tea", "description": "Order tea."}"#.utf8) + [0x0A]
+        try Data(bytes).write(to: rows)
+        let (status, out, err) = try facet(["index", "import", rows.path])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(out.contains("2 rows, 1 new preferences"), out + err)
+        XCTAssertTrue(err.contains("latin1.jsonl:1: not UTF-8 text (byte 0xE9 at byte 41 of the row): save the file as UTF-8"), err)
+    }
+
     func testSuggestFallsBackWhenTheIndexCannotBeOpened() throws {
         try "this is not a database".write(toFile: index, atomically: true, encoding: .utf8)
         let message = directory.appendingPathComponent("m.system.md")
