@@ -321,12 +321,14 @@ struct RowError: Error, ExpressibleByStringInterpolation {
 }
 
 extension String {
-    /// Without leading and trailing ASCII whitespace. (Works on UTF-8 bytes:
-    /// Foundation's `trimmingCharacters` and Character-wise trimming were most of
-    /// the import time.)
+    /// Without leading and trailing ASCII whitespace, and without NUL characters:
+    /// SQLite's text, read back, ends at the first NUL, so "has \u0000 nul" came back
+    /// as "has ". (Works on UTF-8 bytes: Foundation's `trimmingCharacters` and
+    /// Character-wise trimming were most of the import time.)
     var trimmed: String {
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
         let bytes = utf8
+        if bytes.contains(0) { return String(decoding: bytes.filter { $0 != 0 }, as: UTF8.self).trimmed }
         guard let start = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
         let end = bytes.index(after: last)
         if start == bytes.startIndex && end == bytes.endIndex { return self }

@@ -214,6 +214,18 @@ final class IndexCLITests: XCTestCase {
         XCTAssertTrue(err.contains("latin1.jsonl:1: not UTF-8 text (byte 0xE9 at byte 41 of the row): save the file as UTF-8"), err)
     }
 
+    /// A NUL escaped in a row's text was stored, and the text read back ended there.
+    func testANULInARowDoesNotCutItsTextShort() throws {
+        let rows = directory.appendingPathComponent("nul.jsonl")
+        try #"{"dimension": "style", "preference": "Nul\u0000 byte", "description": "Text after a \u0000 NUL is kept."}"#
+            .appending("\n").write(to: rows, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try facet(["index", "import", rows.path]).0, 0)
+        let (_, out, err) = try facet(["index", "search", "NUL", "kept", "--format", "json"])
+        let found = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]], out + err)
+        XCTAssertEqual(found.first?["preference"] as? String, "Nul byte", out)
+        XCTAssertEqual(found.first?["description"] as? String, "Text after a  NUL is kept.", out)
+    }
+
     func testSuggestFallsBackWhenTheIndexCannotBeOpened() throws {
         try "this is not a database".write(toFile: index, atomically: true, encoding: .utf8)
         let message = directory.appendingPathComponent("m.system.md")
