@@ -118,7 +118,7 @@ public struct ChatClient: Sendable {
                     throw PreviewError(status == 429 ? .rateLimited : .unavailable, "\(status == 429 ? "rate limited" : "service unavailable") (HTTP \(status)) by \(profile.name) after \(profile.retries) \(profile.retries == 1 ? "retry" : "retries")\(serverMessage.map { ": \($0)" } ?? ""); try again later or lower the request rate")
                 }
                 guard wait <= maxRetryWait else {
-                    throw PreviewError(.rateLimited, "rate limited (HTTP \(status)) by \(profile.name), which asks to wait \(Int(wait)) s\(serverMessage.map { ": \($0)" } ?? "")")
+                    throw PreviewError(.rateLimited, "rate limited (HTTP \(status)) by \(profile.name), which asks to wait \(String(format: "%.0f", wait)) s\(serverMessage.map { ": \($0)" } ?? "")")
                 }
                 output.yield(.retrying(status: status, seconds: wait, attempt: attempt))
                 try await Task.sleep(nanoseconds: UInt64(wait * 1e9))

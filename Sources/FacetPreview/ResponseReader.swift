@@ -178,7 +178,11 @@ struct ResponseReader {
     /// Seconds to wait from a Retry-After header (seconds or an HTTP date); nil when absent or unreadable.
     static func retryDelay(_ header: String?) -> Double? {
         guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
-        if let seconds = Double(header) { return max(0, seconds) }
+        // Digits (and a fraction, as some servers send) only: Double() also reads "inf", "nan", "-5" and "1e30".
+        if header.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) {
+            guard let seconds = Double(header), seconds.isFinite else { return nil }
+            return seconds
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")

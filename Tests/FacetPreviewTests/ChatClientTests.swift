@@ -155,6 +155,24 @@ final class ChatClientTests: XCTestCase {
         XCTAssertEqual(try fake.stats()["requests"] as? Int, 2)
     }
 
+    /// A Retry-After of 20 digits crashed facet (the language server with it) converting the wait to Int for the message.
+    func testAHugeRetryAfterIsReportedNotWaitedFor() async {
+        let outcome = await collect(profile("fault-429-after-99999999999999999999"))
+        XCTAssertEqual(outcome.error?.kind, .rateLimited)
+        XCTAssertTrue(outcome.error?.message.contains("asks to wait 100000000000000000000 s") == true, outcome.error?.message ?? "")
+    }
+
+    /// "inf" and "nan" are not delays: they crashed facet, or retried at once; now they count as no Retry-After (1 s back-off).
+    func testARetryAfterThatIsNotANumberOfSecondsIsIgnored() async throws {
+        for value in ["inf", "nan"] {
+            let started = Date()
+            let outcome = await collect(profile("fault-429-after-\(value)") { $0.retries = 1 })
+            XCTAssertEqual(outcome.error?.kind, .rateLimited, value)
+            XCTAssertTrue(outcome.events.contains(.retrying(status: 429, seconds: 1, attempt: 1)), "\(value): \(outcome.events)")
+            XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 1.0, value)
+        }
+    }
+
     func testServiceUnavailableIsRetriedThenReported() async {
         let outcome = await collect(profile("fault-503") { $0.retries = 1 })
         XCTAssertEqual(outcome.error?.kind, .unavailable)

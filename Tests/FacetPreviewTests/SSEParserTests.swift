@@ -70,6 +70,9 @@ final class ResponseReaderTests: XCTestCase {
         XCTAssertEqual(ResponseReader.retryDelay(" 0.5 "), 0.5)
         XCTAssertNil(ResponseReader.retryDelay(nil))
         XCTAssertNil(ResponseReader.retryDelay("soon"))
+        for junk in ["inf", "nan", "-5", "1e3", "0x10", "", "9" + String(repeating: "9", count: 400)] {
+            XCTAssertNil(ResponseReader.retryDelay(junk), junk)
+        }
         let date = ResponseReader.retryDelay("Wed, 21 Oct 2015 07:28:00 GMT")
         XCTAssertEqual(date, 0, "a date in the past means retry now")
     }

@@ -73,6 +73,8 @@ anything else             normal stream                               normal JSO
                           ``Retry-After: 1``; later ones are normal
 ``fault-429-always``      always 429 with ``Retry-After: 1``          same
 ``fault-429-noheader``    always 429 without Retry-After              same
+``fault-429-after-V``     always 429 with ``Retry-After: V``, V any   same
+                          text (a huge number, ``inf``, ``nan``)
 ``fault-500``             500 ``{"error":{"message":"internal         same
                           boom","type":"server_error"}}``
 ``fault-503``             503 with ``Retry-After: 1``, error JSON     same
@@ -258,10 +260,15 @@ def openai_error(message: str, code: str | None = None) -> dict:
                       "param": None, "code": code}}
 
 
+RETRY_AFTER_MODEL = re.compile(r"fault-429-after-(.+)")
+
+
 def parse_mode(model: str) -> tuple[str, tuple[int, ...]]:
     """Map a model name to (mode, integer arguments)."""
     if model in ERROR_MODES:
         return "error", ()
+    if RETRY_AFTER_MODEL.fullmatch(model):
+        return "retry-after", ()
     for name, pattern in PATTERN_MODES:
         match = pattern.fullmatch(model)
         if match:
@@ -783,6 +790,9 @@ class Handler(BaseHTTPRequestHandler):
             sent = "; ".join(f"{name}: {value}" for name, value in sorted(self._recorded_headers().items())
                              if name.startswith("x-"))
             self._send_json(400, openai_error(f"bad request headers ({sent})"))
+        elif mode == "retry-after":
+            value = RETRY_AFTER_MODEL.fullmatch(reply.model).group(1)
+            self._send_json(429, RATE_LIMITED, {"Retry-After": value})
         elif mode == "rate-limit":
             if self.state.take_rate_limit(reply.model, args[0]):
                 self._send_json(429, RATE_LIMITED, RETRY_AFTER)
