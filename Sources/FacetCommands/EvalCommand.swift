@@ -96,6 +96,8 @@ struct EvalRun {
             return 2
         }
         guard !files.isEmpty else { return fail("give at least one file") }
+        // --compare won, and the run the user asked for with --endpoint was silently not the one made.
+        if endpoint != nil, options.compare != nil { return fail("--endpoint and --compare cannot go together: --endpoint NAME evaluates one endpoint, --compare A,B compares several") }
         let finder = ConfigurationFinder()
         var settings: PreviewSettings
         switch finder.configuration(besides: files[0]) {

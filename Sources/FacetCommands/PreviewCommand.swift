@@ -55,6 +55,13 @@ struct PreviewCommand: ParsableCommand {
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens takes 1 or more") }
         if let timeout, !(timeout > 0 && timeout.isFinite) { throw ValidationError("--timeout takes a number of seconds above 0") }
         if let caseNumber, caseNumber < 1 { throw ValidationError("--case takes 1 or more (cases count from 1)") }
+        // These change the one endpoint of a preview: a comparison ran without them, as if they had not been given.
+        let oneEndpointOnly = [("--endpoint", endpoint != nil), ("--model", model != nil), ("--base-url", baseURL != nil),
+                               ("--temperature", temperature != nil), ("--max-tokens", maxTokens != nil), ("--timeout", timeout != nil)]
+            .filter(\.1).map(\.0)
+        if compare != nil, !oneEndpointOnly.isEmpty {
+            throw ValidationError("\(oneEndpointOnly.joined(separator: ", ")) cannot go with --compare: set them in each compared [endpoints.NAME] of .facet.toml")
+        }
     }
 
     func run() throws {

@@ -143,6 +143,21 @@ final class EvalCLITests: XCTestCase {
         XCTAssertFalse(sideBySide.stdout.contains("Summary"))
     }
 
+    /// --model, --endpoint and the other one-endpoint options were ignored with --compare: the comparison
+    /// ran on the profiles as configured, and nothing said so.
+    func testOptionsForOneEndpointAreRefusedWithCompare() throws {
+        for arguments in [["--model", "quality-1"], ["--endpoint", "drifty"], ["--base-url", "http://127.0.0.1:9/v1"],
+                          ["--temperature", "1"], ["--max-tokens", "5"], ["--timeout", "1"]] {
+            let run = try PreviewCLITests.Run([file, "--compare", "small,strong", "--case", "1"] + arguments, cache: cache)
+            XCTAssertEqual(run.finish(), 2, "\(arguments): \(run.stdout)")
+            XCTAssertTrue(run.stderr.contains("\(arguments[0]) cannot go with --compare"), "\(arguments): \(run.stderr)")
+        }
+        let both = try eval([file, "--compare", "small,strong", "--endpoint", "drifty", "--case", "1"])
+        XCTAssertEqual(both.finish(), 2, both.stdout)
+        XCTAssertTrue(both.stderr.contains("--endpoint and --compare cannot go together"), both.stderr)
+        XCTAssertEqual(try fake.stats()["requests"] as? Int, 0, "nothing was sent")
+    }
+
     func testABenchmarkFileRunsDirectly() throws {
         let rubric: [String: Any] = ["criteria": "Is it vivid?", "score_descriptions": ["1": "a", "2": "b", "3": "c", "4": "d", "5": "e"]]
         let row: [String: Any] = ["system": "You are a storyteller.", "prompt": "Tell me about rain.", "rubrics": [rubric]]
