@@ -120,6 +120,16 @@ final class EvalRunnerTests: FakeEndpointTestCase {
             .contains("\nDrift: turn 1 5 → turn 2 5 → turn 3 2 — ⚑ adherence drops by 3 at turn 3\n"))
     }
 
+    /// A conversation whose turns the judge could not score was reported "turn 1 – → turn 2 – → turn 3 – — steady".
+    func testAConversationWithoutTwoScoredTurnsHasNoDrift() async throws {
+        let job = try job(models: ["drifty": "quality-5,5,2", "judge": "judge-malformed"], endpoint: "drifty")
+        let result = await EvalRunner.run(job)
+        XCTAssertEqual(result.subjects[0].runs[2][0].judged.map(\.score), [nil, nil, nil])
+        XCTAssertNil(result.subjects[0].runs[2][0].drift(margin: 1))
+        XCTAssertEqual(EvalSummary(result, settings: JudgeSettings()).drifts, [])
+        XCTAssertFalse(EvalReport(result: result, settings: JudgeSettings(), status: "done").text().contains("steady"))
+    }
+
     func testAnUnreadableJudgeReplyIsReportedAndNotCached() async throws {
         let cache = try cache()
         let job = try job(models: ["model": "quality-5", "judge": "judge-malformed"], endpoint: "model", cache: cache)

@@ -41,8 +41,9 @@ public struct CaseRun: Sendable, Codable, Equatable {
     public var score: Double? { ScoreStats(judged.compactMap(\.score))?.mean }
 
     /// Turn by turn adherence, for conversations with more than one generated answer.
+    /// Nil unless two turns have a score: with fewer there is nothing to compare, and "steady" would be a guess.
     public func drift(margin: Double) -> DriftReport? {
-        judged.count > 1 ? DriftReport(scores: judged.map(\.score), margin: margin) : nil
+        judged.compactMap(\.score).count > 1 ? DriftReport(scores: judged.map(\.score), margin: margin) : nil
     }
 }
 
