@@ -56,6 +56,8 @@ public enum PreviewRunner {
             let key = PreviewCache.key(systemMessage: item.systemMessage.text, previewCase: item.previewCase, profile: job.profile)
             if job.readCache, let cached = job.cache?.result(for: key) {
                 results[index] = cached
+                // The key leaves out the case's name and number: the entry may come from a case since renamed or moved.
+                results[index].name = item.previewCase.name
                 results[index].number = item.number
                 results[index].cached = true
                 onUpdate(.caseFinished(index), results)

@@ -61,6 +61,16 @@ final class PreviewRunnerTests: FakeEndpointTestCase {
         XCTAssertEqual(last[2]["content"], "Echo: Where is my order?")
     }
 
+    /// The cache key leaves the case's name out, so a renamed case (or the same case in a copied
+    /// file) was answered from the cache under its old name: in --format json, the editor's reply.
+    func testACachedAnswerCarriesTheCasesNameOfToday() async throws {
+        let cache = try cache()
+        _ = await Self.run(try job(cache: cache))
+        let renamed = await Self.run(try job(Self.message.replacingOccurrences(of: "name: two turns", with: "name: order status"), cache: cache))
+        XCTAssertEqual(renamed.map(\.cached), [true, true])
+        XCTAssertEqual(renamed.map(\.name), ["case 1", "order status"])
+    }
+
     func testUnchangedCasesComeFromTheCacheUnlessForced() async throws {
         let cache = try cache()
         _ = await Self.run(try job(cache: cache))
