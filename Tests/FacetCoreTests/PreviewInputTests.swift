@@ -188,6 +188,25 @@ final class PreviewInputTests: XCTestCase {
         XCTAssertTrue(missing.message.contains("no endpoint named 'nope'"))
     }
 
+    /// A key written without quotes (in api-key, in api-key-env by mistake, or as a credential
+    /// header) was quoted back in the syntax error, into the terminal, CI logs and the editor's log.
+    func testAnUnquotedKeyIsNotRepeatedInTheSyntaxError() {
+        for toml in ["[endpoints.x]\napi-key = sk-live-0123456789", "[endpoints.x]\napi-key-env = sk-live-0123456789",
+                     "[endpoints.x.headers]\nX-Api-Key = sk-live-0123456789", "[endpoints.x]\napi-key = [sk-live-0123456789]",
+                     "[endpoints.x]\napi-key = [\n  sk-live-0123456789\n]"] {
+            do {
+                _ = try FacetConfiguration.parse(toml: toml, file: "f.toml")
+                XCTFail(toml)
+            } catch {
+                XCTAssertFalse(error.description.contains("sk-live"), error.description)
+                XCTAssertTrue(error.description.contains("is not a TOML value (strings need quotes)"), error.description)
+            }
+        }
+        do { _ = try FacetConfiguration.parse(toml: "[endpoints.x]\nmodel = qwen", file: "f.toml") } catch {
+            XCTAssertTrue(error.description.contains("'qwen' is not a TOML value"), "other values are still quoted: \(error.description)")
+        }
+    }
+
     /// A `header-env` header is read from its variable when the profile is
     /// used, and its value counts as a secret whatever the header's name.
     func testHeaderEnvIsReadFromTheEnvironmentAndIsSecret() throws {

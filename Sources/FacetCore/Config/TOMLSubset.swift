@@ -123,6 +123,9 @@ public struct TOMLSubset: Sendable {
                 }
                 guard scanner.consume("=") else { throw ParseError(line: lineNumber, message: "expected '=' after the key '\(keyParts.joined(separator: "."))'") }
                 scanner.skipSpaces()
+                // A key pasted without quotes must not come back in the error: it goes to terminals, CI logs and the editor's log.
+                let mayHoldKey = SecretName.looksSecret(keyParts.last!) || keyParts.last! == "api-key-env"
+                scanner.quotesBareWords = !mayHoldKey
                 // Arrays may continue on following lines: join until brackets balance.
                 var consumedLines = 1
                 var value: Value
@@ -137,6 +140,7 @@ public struct TOMLSubset: Sendable {
                         joined.append(contentsOf: lines[next].unicodeScalars)
                         next += 1
                         var retry = Scanner(joined, line: lineNumber)
+                        retry.quotesBareWords = !mayHoldKey
                         retry.skipSpaces()
                         _ = try retry.key()
                         retry.skipSpaces()
@@ -184,6 +188,8 @@ public struct TOMLSubset: Sendable {
         /// The lines of the items of the outermost array read, in order.
         var itemLines: [Int] = []
         private var arrayDepth = 0
+        /// False for a value that may be a credential: a word that is no TOML value is then not repeated.
+        var quotesBareWords = true
 
         init(_ chars: [Unicode.Scalar], line: Int) {
             self.chars = chars
@@ -287,7 +293,8 @@ public struct TOMLSubset: Sendable {
             let digits = word.replacingOccurrences(of: "_", with: "")
             if let int = Int(digits) { return .integer(int) }
             if let double = Double(digits), !digits.isEmpty { return .float(double) }
-            throw error(word.isEmpty ? "expected a value" : "'\(word)' is not a TOML value (strings need quotes)")
+            if word.isEmpty { throw error("expected a value") }
+            throw error(quotesBareWords ? "'\(word)' is not a TOML value (strings need quotes)" : "the value is not a TOML value (strings need quotes)")
         }
     }
 }
