@@ -58,7 +58,8 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         super.init()
         let configuration = URLSessionConfiguration.ephemeral
         // The watchdog gives the specific errors; these are only a backstop.
-        configuration.timeoutIntervalForRequest = max(timeout, chunkTimeout) + 5
+        // Capped: FoundationNetworking turns it into a whole number and traps on a huge one (`--timeout 1e300`).
+        configuration.timeoutIntervalForRequest = min(max(timeout, chunkTimeout) + 5, 7 * 24 * 3600)
         configuration.timeoutIntervalForResource = 24 * 3600
         configuration.urlCache = nil
         configuration.httpCookieStorage = nil
@@ -160,7 +161,9 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     }
 
     static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
+        // Int(_:) traps past Int.max: `--timeout 1e300` crashed here.
+        guard value.magnitude < 1e15 else { return String(format: "%.0f s", value) }
+        return value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
     }
 
     // MARK: URLSessionDataDelegate (on the session's serial queue)

@@ -126,6 +126,13 @@ final class PreviewCLITests: XCTestCase {
         XCTAssertEqual(try fake.stats()["requests"] as? Int, 3)
     }
 
+    /// `--timeout 1e300` crashed facet: the seconds were turned into a whole number for a message.
+    func testAnAbsurdTimeoutStillPreviews() throws {
+        let run = try Run([file, "--case", "1", "--timeout", "1e300"], cache: cache)
+        XCTAssertEqual(run.finish(), 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("Echo: Hello there\n"), run.stdout)
+    }
+
     /// A gateway credential in a header comes from the environment, named in
     /// `.facet.toml` ([endpoints.NAME.header-env]); unset, nothing is sent.
     func testHeaderEnvSendsAHeaderFromTheEnvironment() throws {
