@@ -59,10 +59,8 @@ struct FileReport: Sendable {
 
     static func describe(_ error: Error) -> String {
         if let error = error as? InputFiles.UsageError { return error.description }
+        if let reason = FileErrorReason.posix(error) { return reason }
         let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
         if nsError.domain == NSCocoaErrorDomain && nsError.code == NSFileReadNoSuchFileError { return "no such file" }
         return nsError.localizedDescription
     }

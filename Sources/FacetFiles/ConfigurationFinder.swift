@@ -123,8 +123,7 @@ public final class ConfigurationFinder: @unchecked Sendable {
                 }
             }
         } catch {
-            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-            return failure("cannot read the file: \(underlying.map { String(cString: strerror(Int32($0.code))) } ?? error.localizedDescription)")
+            return failure("cannot read the file: \(FileErrorReason.posix(error) ?? error.localizedDescription)")
         }
         guard let text = String(validating: data, as: UTF8.self) else { return failure("cannot read the file as UTF-8 text") }
         return FileEntry(path: path, text: .success(text))

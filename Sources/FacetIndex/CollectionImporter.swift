@@ -1,4 +1,5 @@
 import FacetCore
+import FacetFiles
 import Foundation
 import Yams
 
@@ -297,10 +298,8 @@ public struct ImportReadError: Error, CustomStringConvertible, LocalizedError {
 
     /// Why reading stopped, without the file's name (those who show it name the file).
     public var reason: String {
+        if let reason = FileErrorReason.posix(underlying) { return reason }
         let error = underlying as NSError
-        if let posix = error.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(posix.code)))
-        }
         if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
         return error.localizedDescription
     }

@@ -1,4 +1,5 @@
 import FacetCore
+import FacetFiles
 import FacetPreview
 import Foundation
 import JSONRPC
@@ -185,10 +186,7 @@ final class ReportFileWriter: @unchecked Sendable {
             existing = (existing as NSString).deletingLastPathComponent
         }
         if !isFolder.boolValue { return "\(existing) is a file, not a folder" }
-        let error = error as NSError
-        if let posix = error.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(posix.code)))
-        }
+        if let reason = FileErrorReason.posix(error) { return reason }
         if !FileManager.default.isWritableFile(atPath: existing) { return "\(existing) is not writable" }
         return error.localizedDescription
     }
