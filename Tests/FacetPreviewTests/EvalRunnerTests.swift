@@ -242,13 +242,16 @@ final class EvalRunnerTests: FakeEndpointTestCase {
             ["system_prompt": "You are a tutor.", "user_prompt": "Explain sorting.", "rubric": [rubric]],
         ]
         var text = rows.map { String(decoding: try! JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n")
-        text += "\n{not json\n{\"system\": \"x\", \"prompt\": \"y\"}\n"
+        text += "\n{not json\n{\"system\": \"x\", \"prompt\": \"y\"}\n[\"a list\"]\n42\n"
         let path = folder.appendingPathComponent("bench.jsonl").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let read = try EvalSetup.benchSubjects(path: path).get()
         XCTAssertEqual(read.subjects.map(\.title), ["bench.jsonl:1", "bench.jsonl:2"])
         XCTAssertEqual(read.subjects[0].rubrics.map(\.id), ["style", "informativeness"])
-        XCTAssertEqual(read.problems, ["bench.jsonl:3: not valid JSON; row skipped", "bench.jsonl:4: no 'rubrics' list; row skipped"])
+        // Rows 5 and 6 are JSON, but not objects: said so, not "not valid JSON".
+        XCTAssertEqual(read.problems, ["bench.jsonl:3: not valid JSON; row skipped", "bench.jsonl:4: no 'rubrics' list; row skipped",
+                                       "bench.jsonl:5: a row must be a JSON object; row skipped",
+                                       "bench.jsonl:6: a row must be a JSON object; row skipped"])
         XCTAssertEqual(try EvalSetup.benchSubjects(path: path, limit: 1).get().subjects.count, 1)
 
         let settings = settings(["model": "quality-4", "judge": "judge"])

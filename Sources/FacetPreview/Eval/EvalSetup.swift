@@ -98,7 +98,8 @@ public enum EvalSetup {
         } else {
             for (index, line) in data.split(separator: 10, omittingEmptySubsequences: false).enumerated() {
                 guard line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) else { continue }
-                if let value = try? JSONSerialization.jsonObject(with: Data(line)) { rows.append((index + 1, value)) } else {
+                // Fragments too, so that a row of `42` is told it is not an object rather than not JSON.
+                if let value = try? JSONSerialization.jsonObject(with: Data(line), options: .fragmentsAllowed) { rows.append((index + 1, value)) } else {
                     problems.append("\(name):\(index + 1): not valid JSON; row skipped")
                 }
             }
