@@ -44,6 +44,7 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     private var warmUpTask: URLSessionDataTask?
     private var warmUpTaskID: Int?
     private var requestStarted = false
+    private var answered = false
     private var watchdog: DispatchSourceTimer?
     private var watchdogError = PreviewError(.connectTimeout, "")
 
@@ -173,6 +174,9 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         // The warm-up's answer is read to the end (and dropped) so its connection is kept.
         if isWarmUp(dataTask) { return completionHandler(.allow) }
         if let http = response as? HTTPURLResponse {
+            lock.lock()
+            answered = true
+            lock.unlock()
             continuation.yield(.response(http))
             completionHandler(.allow)
         } else {
@@ -214,8 +218,14 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         lock.lock()
         let timer = watchdog
         watchdog = nil
+        let unheard = !answered
         lock.unlock()
         timer?.cancel()
+        // FoundationNetworking hands a 3xx with no Location to no delegate method,
+        // only to the task: without this it read "closed the connection without answering".
+        if error == nil, unheard, let http = task.response as? HTTPURLResponse {
+            continuation.yield(.response(http))
+        }
         if let error {
             continuation.finish(throwing: Self.describe(error, host: host))
         } else {

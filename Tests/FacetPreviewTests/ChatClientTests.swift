@@ -248,6 +248,13 @@ final class ChatClientTests: XCTestCase {
         XCTAssertEqual(posts.count, 1, "the request was sent once, not again to where the redirect pointed")
     }
 
+    /// A 3xx with no Location never reached the delegate as a response: it read "closed the connection without answering".
+    func testARedirectToNowhereIsReportedAsARedirect() async {
+        let outcome = await collect(profile("fault-redirect-bare"))
+        XCTAssertEqual(outcome.error?.kind, .httpError)
+        XCTAssertEqual(outcome.error?.message.contains("answered HTTP 302, a redirect. "), true, outcome.error?.message ?? "")
+    }
+
     func testModelNotFoundAndWrongBaseURL() async {
         let model = await collect(profile("missing-model"))
         XCTAssertEqual(model.error?.kind, .modelNotFound)

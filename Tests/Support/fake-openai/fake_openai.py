@@ -81,6 +81,7 @@ anything else             normal stream                               normal JSO
 ``fault-redirect``        307 to ``/v1/chat/completions`` (this        same
                           server again: a client that follows it
                           sends the request twice, or loops)
+``fault-redirect-bare``   302 with no ``Location`` header             same
 ``fault-echo-headers``    400 whose error message repeats every       same
                           ``X-`` request header (as a gateway that
                           reports a bad header does)
@@ -232,6 +233,7 @@ ERROR_MODES = {
         "code": "service_unavailable"}}, RETRY_AFTER),
     "fault-redirect": (307, {"error": {"message": "moved", "type": "redirect"}},
                        {"Location": "/v1/chat/completions"}),
+    "fault-redirect-bare": (302, {"error": {"message": "moved", "type": "redirect"}}, {}),
 }
 
 # mode name -> pattern; the integer groups become arguments of the mode.
