@@ -49,5 +49,8 @@ public struct CaseResult: Sendable, Codable, Equatable {
     public var error: String? { answers.lazy.compactMap(\.error).first }
 
     /// True when every answer finished normally (what the cache keeps).
-    public var isCacheable: Bool { status == .done && answers.allSatisfy { $0.complete && $0.error == nil } }
+    /// An answer with no text (a model that stopped at once, or called a tool) is asked again next time.
+    public var isCacheable: Bool {
+        status == .done && answers.allSatisfy { $0.complete && $0.error == nil && !$0.text.allSatisfy(\.isWhitespace) }
+    }
 }

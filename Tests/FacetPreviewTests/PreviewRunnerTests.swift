@@ -97,6 +97,19 @@ final class PreviewRunnerTests: FakeEndpointTestCase {
         XCTAssertEqual(cache.count(), 0)
     }
 
+    /// An answer with no text (a model that stops at once, or calls a tool) was cached, and every
+    /// later run showed it again without asking.
+    func testAnswersWithNoTextAreNotCached() async throws {
+        let cache = try cache()
+        let silent = await Self.run(try job("Be brief.", model: "silent", cache: cache))
+        XCTAssertEqual(silent[0].status, .done)
+        XCTAssertEqual(silent[0].answers.map(\.text), [""])
+        XCTAssertEqual(cache.count(), 0)
+        let again = await Self.run(try job("Be brief.", model: "silent", cache: cache))
+        XCTAssertEqual(again[0].cached, false)
+        XCTAssertEqual(try fake.stats()["requests"] as? Int, 2)
+    }
+
     func testEndpointWideFailureStopsTheOtherCases() async throws {
         let results = await Self.run(try job(model: "missing-model"))
         XCTAssertEqual(results.map(\.status), [.failed, .failed])

@@ -131,6 +131,9 @@ The reply is ``"Echo: <last user message> [quality Q] [NAME N]..."``; the
 turn is the number of user messages in the request. Examples: ``quality-5``,
 ``quality-2+format=1``, ``quality-5,5,2`` (the third answer drops to 2).
 
+``silent``: an answer with no text (role chunk, then finish ``stop``; the
+non-streaming reply's content is ``""``), as a model that stops at once.
+
 ``judge``: a judge. For a request whose system message starts ``You write
 evaluation rubrics`` it replies with a fenced JSON array of two valid rubrics
 (ids ``format`` and ``tone``). Otherwise it reads the text between
@@ -359,6 +362,8 @@ def model_reply_text(model: str, messages: list, seen_before: int) -> str:
         return quality_text(match.group(1), messages)
     if model in JUDGE_MODELS:
         return judge_text(model, messages, seen_before)
+    if model == "silent":
+        return ""
     return reply_text(messages)
 
 
