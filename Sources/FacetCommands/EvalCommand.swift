@@ -197,6 +197,10 @@ struct EvalRun {
         if result.cancelled { return 130 }
         let summary = EvalSummary(result, settings: settings.judge)
         if summary.endpoints.contains(where: { $0.failedCases > 0 || $0.unscored > 0 }) { return 1 }
+        if let failUnder, summary.endpoints.contains(where: { $0.mean == nil }) {
+            FileHandle.standardError.write(Data("facet: no answer was scored, so there is no mean to compare with --fail-under \(failUnder)\n".utf8))
+            return 1
+        }
         if let failUnder, summary.endpoints.contains(where: { ($0.mean ?? 0) < failUnder }) {
             FileHandle.standardError.write(Data("facet: a mean score is below --fail-under \(failUnder)\n".utf8))
             return 1

@@ -116,6 +116,12 @@ final class EvalCLITests: XCTestCase {
         let under = try eval([file, "--endpoint", "small", "--case", "1", "--fail-under", "4"])
         XCTAssertEqual(under.finish(), 1)
         XCTAssertTrue(under.stderr.contains("below --fail-under 4"), under.stderr)
+        // No rubric, so no score: the gate fails, and says why rather than "a mean is below".
+        let plain = directory.appendingPathComponent("plain.system.md").path
+        try "Hello.\n".write(toFile: plain, atomically: true, encoding: .utf8)
+        let nothing = try eval([plain, "--endpoint", "small", "--fail-under", "1"])
+        XCTAssertEqual(nothing.finish(), 1)
+        XCTAssertTrue(nothing.stderr.contains("no answer was scored, so there is no mean to compare with --fail-under 1"), nothing.stderr)
         for (arguments, message) in [([file, "--compare", "small"], "--compare takes two or more"),
                                      ([file, "--compare", "small,nowhere"], "no endpoint named 'nowhere'"),
                                      ([file, "--judge", "nowhere"], "no endpoint named 'nowhere'"),
