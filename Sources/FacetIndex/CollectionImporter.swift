@@ -100,8 +100,13 @@ public struct CollectionImporter {
             return .success(Preference(dimension: known, subdimension: subdimension.isEmpty ? "general" : subdimension.lowercased(),
                                        name: name, description: description, source: source))
         }
+        // A row's own source, cleaned as its text is (`trimmed`); an empty one is the file's.
+        func rowSource(_ given: String?, default file: String) -> String {
+            guard let given = given?.trimmed, !given.isEmpty else { return file }
+            return given
+        }
         if let set = row.preference_set {
-            let source = row.original_source ?? row.main_source ?? row.source ?? defaultSource
+            let source = rowSource(row.original_source ?? row.main_source ?? row.source, default: defaultSource)
             var preferences: [Preference] = []
             for item in set {
                 switch preference(item, source: source) {
@@ -115,7 +120,7 @@ public struct CollectionImporter {
         }
         if row.preference != nil || row.dimension != nil || row.description != nil {
             let item = Row.Item(dimension: row.dimension, subdimension: row.subdimension, preference: row.preference, description: row.description)
-            return preference(item, source: row.source ?? defaultSource).map { Parsed(preferences: [$0], message: nil) }
+            return preference(item, source: rowSource(row.source, default: defaultSource)).map { Parsed(preferences: [$0], message: nil) }
         }
         return .failure("not a collection row: expected preference_set (Multifaceted Collection or Bench) or dimension/preference/description")
     }

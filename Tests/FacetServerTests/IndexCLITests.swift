@@ -217,13 +217,14 @@ final class IndexCLITests: XCTestCase {
     /// A NUL escaped in a row's text was stored, and the text read back ended there.
     func testANULInARowDoesNotCutItsTextShort() throws {
         let rows = directory.appendingPathComponent("nul.jsonl")
-        try #"{"dimension": "style", "preference": "Nul\u0000 byte", "description": "Text after a \u0000 NUL is kept."}"#
+        try #"{"dimension": "style", "preference": "Nul\u0000 byte", "description": "Text after a \u0000 NUL is kept.", "source": "a\u0000b"}"#
             .appending("\n").write(to: rows, atomically: true, encoding: .utf8)
         XCTAssertEqual(try facet(["index", "import", rows.path]).0, 0)
         let (_, out, err) = try facet(["index", "search", "NUL", "kept", "--format", "json"])
         let found = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]], out + err)
         XCTAssertEqual(found.first?["preference"] as? String, "Nul byte", out)
         XCTAssertEqual(found.first?["description"] as? String, "Text after a  NUL is kept.", out)
+        XCTAssertEqual(found.first?["source"] as? String, "ab", out)
     }
 
     func testSuggestFallsBackWhenTheIndexCannotBeOpened() throws {
