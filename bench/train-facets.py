@@ -11,10 +11,10 @@ its neighbours' words).
 
 Data: the development set (Tests/FacetCoreTests/Fixtures/devset) and the labels
 of public prompts in bench/labels/*.jsonl (byte ranges into ../shared/corpus,
-or into the prompt package bench/prompt-forge.py fetches for forge-*.jsonl and
-test-3.jsonl; the prompt text is not in this repository). test-2.jsonl and
-test-3.jsonl are held out: neither the model scored on them nor the one --write
-ships is trained on them.
+or into the prompt package bench/prompt-forge.py fetches for forge-*.jsonl,
+test-3.jsonl and test-4.jsonl; the prompt text is not in this repository).
+test-2.jsonl, test-3.jsonl and test-4.jsonl are held out: neither the model
+scored on them nor the one --write ships is trained on them.
 As in the product, a facet the rules found no evidence for (the unit's own
 cues or what its heading announces) needs a higher probability. Labels in
 records-*.jsonl point into messages bench/extract-records.py takes out of the
@@ -32,8 +32,9 @@ except ImportError:
 LEXICAL = ("w.", "w0.", "w2.", "pw.", "nw.", "hw.")  # word, pair, neighbour- and heading-word features: kept when seen in enough documents
 FACETS = ["role", "task", "background", "format", "style", "tool", "guardrail"]
 # Labelled after the layer was designed, and never trained on: test-2 from
-# ../shared/corpus, test-3 from the prompt package (bench/prompt-forge.py).
-HELD_OUT = ("test-2", "test-3")
+# ../shared/corpus, test-3 and test-4 from the prompt package (bench/prompt-forge.py).
+HELD_OUT = ("test-2", "test-3", "test-4")
+FROM_THE_PACKAGE = ("forge-", "test-3", "test-4")
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 _spec = importlib.util.spec_from_file_location("prompt_forge", os.path.join(HERE, "prompt-forge.py"))
@@ -57,16 +58,16 @@ def load(binary, corpus):
     records = tempfile.mkdtemp(prefix="facet-records-")
     subprocess.run([sys.executable, os.path.join(HERE, "extract-records.py"), "--corpus", corpus, "--out", records],
                    check=True, stdout=subprocess.DEVNULL)
-    # forge-*.jsonl and test-3.jsonl point into the prompt package bench/prompt-forge.py fetches.
+    # forge-*.jsonl, test-3.jsonl and test-4.jsonl point into the prompt package bench/prompt-forge.py fetches.
     try:
         forge = prompt_forge.prompts_folder()
     except RuntimeError as error:
         forge = None
-        print(f"skipping forge-*.jsonl and test-3.jsonl: {error}", file=sys.stderr)
+        print(f"skipping forge-*.jsonl, test-3.jsonl and test-4.jsonl: {error}", file=sys.stderr)
     for name in sorted(os.listdir(labels)):
         if not name.startswith(("corpus-", "test", "records-", "forge-")):
             continue
-        root = records if name.startswith("records-") else forge if name.startswith(("forge-", "test-3")) else corpus
+        root = records if name.startswith("records-") else forge if name.startswith(FROM_THE_PACKAGE) else corpus
         if root:
             sets[name[:-6]] = export(binary, ["--labels", os.path.join(labels, name), "--root", root])
     shutil.rmtree(records)
