@@ -11,7 +11,8 @@ struct CheckCommand: ParsableCommand {
         abstract: "Check system messages and report findings.",
         discussion: """
         PATH may be a file, a directory (searched for *.system.md, *.sysmsg, *.prompt.md, \
-        *.system.txt) or - for standard input. Settings come from the nearest .facet.toml \
+        *.system.txt; name other files, such as plain .md prompts, directly) or - for \
+        standard input. Settings come from the nearest .facet.toml \
         above each file, or from --config. A .jsonl or .json file is a chat dataset: the \
         system message of every row (OpenAI `messages`, ShareGPT `conversations`, or a \
         Multifaceted Collection `system`) is checked on all cores, each finding named by its \
@@ -115,8 +116,9 @@ struct CheckCommand: ParsableCommand {
         }
         let inputs: [InputFiles.Input]
         let finder: ConfigurationFinder
+        var foldersWithNone: [String] = []
         do {
-            inputs = try InputFiles.expand(paths)
+            inputs = try InputFiles.expand(paths, foldersWithNone: &foldersWithNone)
             finder = try ConfigurationFinder(explicitPath: config)
         } catch let error as InputFiles.UsageError {
             FileHandle.standardError.write(Data("facet: \(error.description)\n".utf8))
@@ -124,6 +126,13 @@ struct CheckCommand: ParsableCommand {
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("facet: --config \(error.description)\n".utf8))
             return 2
+        }
+        // Prompts are often plain `.md` files: checking none of them must not pass in silence.
+        let patterns = InputFiles.suffixes.map { "*" + $0 }
+        let searchedFor = patterns.dropLast().joined(separator: ", ") + " or " + patterns.last!
+        for folder in foldersWithNone {
+            let example = (folder.hasSuffix("/") ? folder : folder + "/") + "*.md"
+            FileHandle.standardError.write(Data("facet: warning: \(folder) holds no file named \(searchedFor); name other files directly (facet check \(example))\n".utf8))
         }
         let reporter: any CheckReporter
         switch format {

@@ -22,6 +22,12 @@ enum InputFiles {
     /// The inputs the paths name, each file once: a file named, or found, a second time
     /// (`facet check . sub sub/a.system.md`, a link, a hard link) keeps its first place only.
     static func expand(_ paths: [String]) throws -> [Input] {
+        var foldersWithNone: [String] = []
+        return try expand(paths, foldersWithNone: &foldersWithNone)
+    }
+
+    /// `expand`, also giving the folders named whose search found no file to check.
+    static func expand(_ paths: [String], foldersWithNone: inout [String]) throws -> [Input] {
         var inputs: [Input] = []
         var searched = Set<FileIdentity>()
         var seen = Set<InputKey>()
@@ -39,7 +45,10 @@ enum InputFiles {
             // read, so the other files' findings are still given.
             if isDirectory(path) {
                 var found: [Found] = []
+                let searchedBefore = searched.count
                 search(Array(path.utf8), searched: &searched, found: &found)
+                // A folder searched before (`facet check . sub`) found its files then.
+                if found.isEmpty, searched.count > searchedBefore { foldersWithNone.append(path) }
                 for item in found.sorted(by: { $0.input.path.utf8.lexicographicallyPrecedes($1.input.path.utf8) }) {
                     add(item.input, key: item.key)
                 }

@@ -120,6 +120,21 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(output.contains("checked 2 files"), output)
     }
 
+    /// A folder of prompts named `*.md` was "checked 0 files: no findings", exit 0, and a CI
+    /// job that pointed at it passed without a word about it.
+    func testAFolderWithNoSystemMessageFilesIsPointedOut() throws {
+        try write("prompts/support.md", "You are a chef.\n")
+        try write("named/ok.system.md", "You are a tutor.\n")
+        let prompts = directory.appendingPathComponent("prompts").path
+        let named = directory.appendingPathComponent("named").path
+        let ((status, output), errors) = try capturingStandardError { try run([prompts, named]) }
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("checked 1 file"), output)
+        XCTAssertTrue(errors.contains("facet: warning: \(prompts) holds no file named *.system.md, *.sysmsg, *.prompt.md or *.system.txt; "
+                                      + "name other files directly (facet check \(prompts)/*.md)"), errors)
+        XCTAssertFalse(errors.contains(named), errors)
+    }
+
     /// A device named on the command line is read up to a bound, then reported.
     func testReadingStopsAtTheBound() throws {
         XCTAssertEqual(InputFiles.maximumFileBytes, 256 << 20)
