@@ -699,6 +699,8 @@ struct SegmenterState {
             }
         }
         let declared = Set(frontMatter?.declaredVariables ?? [])
+        // The line a placeholder opened: the tags after it there fill blanks too ("<time>  <title>").
+        var placeholderLine = -1
         for index in tokens.indices {
             var token = tokens[index]
             if token.isClose {
@@ -719,14 +721,19 @@ struct SegmenterState {
                 // and a chat template's turn markers (<start_of_turn>user, <assistant>Paris.): markup.
                 token.role = .inline
             } else if token.atLineStart && token.restOfLineBlank {
-                // The very last thing in the message is a tag left open for the model to fill.
-                token.role = onlySpaceAfter(token.range.upperBound) ? .inline : .unclosedOpen
+                if lines.line(containing: token.range.lowerBound) == placeholderLine {
+                    token.role = .variable
+                } else {
+                    // The very last thing in the message is a tag left open for the model to fill.
+                    token.role = onlySpaceAfter(token.range.upperBound) ? .inline : .unclosedOpen
+                }
             } else if token.atLineStart && !token.hasAttributes && textFollows(token.range.upperBound)
                         && !Self.optionalEndTags.contains(token.key) && !Self.inlineMarkup.contains(token.key) {
                 // "<rules>Be brief." opens a section; "<user_name> asked" and "<var>," are placeholders.
                 token.role = .unclosedOpen
             } else if !token.hasAttributes {
                 token.role = .variable
+                if token.atLineStart { placeholderLine = lines.line(containing: token.range.lowerBound) }
             }
             tokens[index] = token
         }
