@@ -20,7 +20,8 @@ struct DuplicateInstruction: LintRule {
     variables: "In past conversations {{memory}}" twice may hold two \
     different memories.
 
-    Not compared: headings, examples (including the turns of a written-out \
+    Not compared: headings, the header rows of tables (two tables may both \
+    open "| Violation | Reason |"), examples (including the turns of a written-out \
     dialogue and the items of a list whose lead-in names them examples, \
     "Search decision examples:"), lead-ins ending in ":" (or the full-width "："), `<…>` delimiters, \
     bare URLs and shell commands ("npx wrangler deploy"), a unit that opens \
@@ -110,6 +111,8 @@ struct DuplicateInstruction: LintRule {
                 let range = context.document.units[$0].range
                 guard context.document.units[$0].kind != .heading && !Self.repeatsByNature(bytes, range)
                     && !dataLines.holds(range.lowerBound, bytes) else { return false }
+                // Two tables of one kind share their header row ("| Violation | Reason |").
+                if context.document.units[$0].kind == .tableRow && Self.headsATable(bytes, range) { return false }
                 // The items of a list its lead-in names as examples ("Search decision examples:").
                 guard let leadIn = context.document.units[$0].leadIn else { return true }
                 if let known = exampleLeadIns[leadIn] { return !known }
@@ -359,6 +362,24 @@ struct DuplicateInstruction: LintRule {
     /// ("Expects a JSON string that adheres to this schema:") introduces
     /// something different each time, a `<…>` line is a delimiter or a
     /// placeholder, and schema or code lines (a `//` comment, `=>`) share fields.
+    /// Whether the table row at `range` is a header: the next line is a separator row (`|---|:--|`).
+    static func headsATable(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        var i = range.upperBound
+        while i < bytes.count && bytes[i] != 0x0A { i += 1 }
+        i += 1
+        var sawDash = false, sawBar = false
+        while i < bytes.count && bytes[i] != 0x0A && bytes[i] != 0x0D {
+            switch bytes[i] {
+            case UInt8(ascii: "-"): sawDash = true
+            case UInt8(ascii: "|"): sawBar = true
+            case UInt8(ascii: ":"), UInt8(ascii: " "), UInt8(ascii: "\t"): break
+            default: return false
+            }
+            i += 1
+        }
+        return sawDash && sawBar
+    }
+
     static func repeatsByNature(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         guard let first = range.first, let last = range.last else { return false }
         // ":" or the full-width "：" of Chinese and Japanese text.
