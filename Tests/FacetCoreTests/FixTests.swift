@@ -392,6 +392,27 @@ final class FixTests: XCTestCase {
                        "Here is the prompt I use:\n\n```markdown\nYou are a [describe the assistant's role and expertise].\n\nHelp users cook dinner.\nThe kitchen is big.\nIt rains a lot.\n```\n")
     }
 
+    /// Under "# Tools" the task sentence was read as a tool's description: applying the
+    /// fix left "no unit states the task" where it was. It goes above the heading.
+    func testMissingFacetTaskSkeletonIsNotPutUnderAHeadingOfAnotherFacet() throws {
+        var configuration = FacetConfiguration.default
+        configuration.requiredFacets = [.task]
+        let task = "Your task is to (describe what the assistant does for the user).\n"
+        let tools = "# Tools\n\nYou have access to the following functions:\n\n```json\n{\"name\": \"web_search\"}\n```\n\n"
+            + "Call one function at a time.\nWait for its result.\n"
+        let after = try XCTUnwrap(fixed(tools, rule: "missing-facet", configuration: configuration))
+        XCTAssertEqual(after, task + "\n" + tools)
+        XCTAssertFalse(Analyzer.analyze(after, configuration: configuration).findings.contains { $0.rule == "missing-facet" }, after)
+        // Only the headings that name another facet: a title above them keeps the sentence under it.
+        let titled = "# Search bot\n\n" + tools.replacingOccurrences(of: "# Tools", with: "## Tools")
+        XCTAssertEqual(fixed(titled, rule: "missing-facet", configuration: configuration),
+                       "# Search bot\n\n" + task + "\n" + tools.replacingOccurrences(of: "# Tools", with: "## Tools"))
+        // A heading that names no facet is no reason to move.
+        let plain = "# Search bot\n\nYou can search the web.\nCall one function at a time.\nWait for its result.\n"
+        XCTAssertEqual(fixed(plain, rule: "missing-facet", configuration: configuration),
+                       "# Search bot\n\nYou can search the web.\n" + task + "Call one function at a time.\nWait for its result.\n")
+    }
+
     func testMissingFacetSkeletonWithoutTrailingNewline() {
         let text = "You are a chef.\nThe kitchen is big.\nIt rains a lot."
         var configuration = FacetConfiguration.default

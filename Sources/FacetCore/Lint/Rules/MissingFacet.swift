@@ -13,7 +13,8 @@ struct MissingFacet: LintRule {
     brackets (parentheses for the task) for you to fill in: a role at the top, a task on the line after the \
     first sentence, anything else on the line after the last one. Never between a \
     lead-in ("Table rules:") and what it introduces: after the list, or above the \
-    lead-in. In a message that quotes its prompt in a fence, into the quoted prompt.
+    lead-in. Not under a heading that names another facet ("# Tools"), where the \
+    task would read as that facet: above the heading. In a message that quotes its prompt in a fence, into the quoted prompt.
     """
 
     static let skeletons: [Facet: String] = [
@@ -46,7 +47,7 @@ struct MissingFacet: LintRule {
         var findings: [Finding] = []
         for facet in missing {
             let fix = skeletonFix(context, facet: facet, first: units[fixProse[0]].range, last: last.range,
-                                  end: quote?.upperBound ?? context.source.count)
+                                  start: quote?.lowerBound ?? 0, end: quote?.upperBound ?? context.source.count)
             findings.append(context.finding(self, "no unit states the \(facet.rawValue) (\(facet.summary)); add one",
                                             range: first.range, fixes: [fix]))
         }
@@ -64,9 +65,10 @@ struct MissingFacet: LintRule {
     /// unit's line: not after the file's last line, where it could follow a
     /// closing tag or turn a tag left open at the end into an unclosed section.
     /// Not between a lead-in ("Markdown table rules:") and what it introduces: after
-    /// the list, or above the lead-in. `end`: where the text the sentence goes into
-    /// ends (a quoted prompt's end).
-    func skeletonFix(_ context: LintContext, facet: Facet, first: Range<Int>, last: Range<Int>, end textEnd: Int) -> Fix {
+    /// the list, or above the lead-in. The task not in a section whose heading names
+    /// another facet ("# Tools"): above that heading. `start`, `end`: where the text the sentence goes
+    /// into starts and ends (a quoted prompt's).
+    func skeletonFix(_ context: LintContext, facet: Facet, first: Range<Int>, last: Range<Int>, start textStart: Int, end textEnd: Int) -> Fix {
         let text = Self.skeletons[facet]!
         let source = context.source
         let title = "Add a \(facet.rawValue) sentence"
@@ -75,6 +77,28 @@ struct MissingFacet: LintRule {
             let start = max(source.lines.lineStarts[line], source.textStart)
             return Fix(title: title, edits: [TextEdit(range: start..<start, newText: text + "\n\n")])
         }
+        let edit = skeletonEdit(context, facet: facet, text: text, first: first, last: last, end: textEnd)
+        guard facet == .task else { return Fix(title: title, edits: [edit]) }
+        // Under "# Tools" the learned layer read "Your task is to ..." as a tool's
+        // description, and the finding stayed: the task goes above the headings of the
+        // first unit that name another facet.
+        let units = context.document.units
+        var at = edit.range.lowerBound, moved = false
+        while case let before = units.firstUnit(startingAtOrAfter: at) - 1, before >= 0,
+              let heading = units[before].kind == .heading ? before : units[before].parentHeading,
+              units[heading].range.lowerBound >= textStart,
+              case let named = HeadingLexicon.facets(forHeading: source.text(units[heading].range)),
+              !named.isEmpty, !named.contains(where: { $0.facet == facet }) {
+            at = max(source.lines.lineStarts[source.lines.line(containing: units[heading].range.lowerBound)], source.textStart)
+            moved = true
+        }
+        guard moved else { return Fix(title: title, edits: [edit]) }
+        return Fix(title: title, edits: [TextEdit(range: at..<at, newText: text + "\n\n")])
+    }
+
+    /// Where the sentence goes before any section's heading is taken into account.
+    func skeletonEdit(_ context: LintContext, facet: Facet, text: String, first: Range<Int>, last: Range<Int>, end textEnd: Int) -> TextEdit {
+        let source = context.source
         var line = source.lines.line(containing: max(facet == .task ? first.upperBound - 1 : last.upperBound - 1, 0))
         // Not inside a sentence that a hard wrap carries onto the next line.
         func pastWrappedSentences() {
@@ -96,20 +120,20 @@ struct MissingFacet: LintRule {
                 // Anything else (a code block, a quote, a paragraph): above the line the lead-in starts on.
                 let start = source.lines.lineStarts[source.lines.line(containing: leadIn.map { units[$0].range.lowerBound } ?? source.lines.lineStarts[line])]
                 let at = max(start, source.textStart)
-                return Fix(title: title, edits: [TextEdit(range: at..<at, newText: text + "\n")])
+                return TextEdit(range: at..<at, newText: text + "\n")
             }
         }
         if line + 1 < source.lines.lineCount && source.lines.lineStarts[line + 1] <= textEnd {
             let start = source.lines.lineStarts[line + 1]
-            return Fix(title: title, edits: [TextEdit(range: start..<start, newText: text + "\n")])
+            return TextEdit(range: start..<start, newText: text + "\n")
         }
         if textEnd < source.count {
             // At the end of the quoted prompt, which ends where its closing fence's line starts.
-            return Fix(title: title, edits: [TextEdit(range: textEnd..<textEnd, newText: text + "\n")])
+            return TextEdit(range: textEnd..<textEnd, newText: text + "\n")
         }
         let end = source.count
         let needsNewline = end > 0 && !ByteClass.isNewline(source.bytes[end - 1])
-        return Fix(title: title, edits: [TextEdit(range: end..<end, newText: (needsNewline ? "\n" : "") + text + "\n")])
+        return TextEdit(range: end..<end, newText: (needsNewline ? "\n" : "") + text + "\n")
     }
 
     /// Whether the line's text ends in ":", introducing what follows ("Markdown table rules:").
