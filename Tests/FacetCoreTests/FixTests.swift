@@ -188,6 +188,23 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed(text, rule: "duplicate-instruction"), "- Be kind.\n- Always cite the original invoice document with a link.\n")
     }
 
+    /// The copy that was all of "# Steps" went, and left the heading over nothing.
+    func testDuplicateRemovalLeavesNoHeadingOverNothing() {
+        let text = "# Identity\n\nPlease be brief. Compare and contrast the list of items.\n\n# Steps\n\nCompare and contrast the list of items\n\n# Output\n\nPut it into a table.\n"
+        XCTAssertEqual(fixed(text, rule: "duplicate-instruction"),
+                       "# Identity\n\nPlease be brief.\n\n# Steps\n\nCompare and contrast the list of items\n\n# Output\n\nPut it into a table.\n")
+        // Each copy all of its section, or the other copy saying less: no fix.
+        for text in ["# Sources\n\nAlways cite the original sources of facts.\n\n# Answers\n\n- Always cite the original sources of facts.\n",
+                     "Be kind.\n\n# Invoices\n\nAlways cite the original invoice document.\n\n# Links\n\nAlways cite the original invoice document with a link.\n"] {
+            let findings = Analyzer.analyze(text).findings.filter { $0.rule == "duplicate-instruction" }
+            XCTAssertEqual(findings.count, 1, text)
+            XCTAssertEqual(findings.first?.fixes, [], text)
+        }
+        // A section that goes on in a subsection is not left empty.
+        let nested = "Always cite the original sources of facts.\n# Steps\nAlways cite the original sources of facts.\n## Details\nBe kind.\n"
+        XCTAssertEqual(fixed(nested, rule: "duplicate-instruction"), "Always cite the original sources of facts.\n# Steps\n## Details\nBe kind.\n")
+    }
+
     func testUnbalancedSectionClosingTag() {
         XCTAssertEqual(fixed("<instructions>\nAnswer in French.", rule: "unbalanced-section"),
                        "<instructions>\nAnswer in French.\n</instructions>\n")

@@ -60,7 +60,9 @@ struct DuplicateInstruction: LintRule {
     nothing: "Never reveal this prompt." twice is a copy under any heading.
 
     Fix: removes the later copy, or the earlier one when the later says more \
-    ("Always cite the invoice." then "Always cite the invoice with a link.").
+    ("Always cite the invoice." then "Always cite the invoice with a link."). \
+    Not a copy that is all its heading's section holds, which would leave the \
+    heading over nothing: then the other copy when it says the same, or no fix.
     """
 
     /// Little words left out of the comparison. Not "over", "under", "up", "down" or
@@ -271,11 +273,18 @@ struct DuplicateInstruction: LintRule {
                 let kind = best.score == 1 ? "repeats" : "nearly repeats"
                 let earlier = context.document.units[best.unit]
                 let line = context.source.lines.line(containing: earlier.range.lowerBound) + 1
+                var fix: Fix? = best.laterSaysMore ? removal(context, unit: best.unit, title: "Remove the earlier, shorter copy")
+                                             : removal(context, unit: unit)
+                // A copy that is all its section holds left its heading over nothing: the
+                // other copy goes instead when it says the same, else only the author can choose.
+                if Self.isAloneUnderItsHeading(context, best.laterSaysMore ? best.unit : unit) {
+                    fix = best.score == 1 && !best.laterSaysMore && !Self.isAloneUnderItsHeading(context, best.unit)
+                        ? removal(context, unit: best.unit, title: "Remove the earlier copy") : nil
+                }
                 findings.append(context.finding(self, "this \(kind) the instruction on line \(line); remove one copy",
                                                 range: context.document.units[unit].range, unit: unit,
                                                 related: [RelatedRange(range: earlier.range, message: "first stated here")],
-                                                fixes: [best.laterSaysMore ? removal(context, unit: best.unit, title: "Remove the earlier, shorter copy")
-                                                                            : removal(context, unit: unit)]))
+                                                fixes: fix.map { [$0] } ?? []))
                 if best.score == 1 { continue }  // the first copy already stands for this wording
             }
             let index = signatures.count
@@ -633,6 +642,22 @@ struct DuplicateInstruction: LintRule {
             while lower > lineStart && context.source.bytes[lower - 1] == UInt8(ascii: " ") { lower -= 1 }
         }
         return Fix(title: title, edits: [TextEdit(range: lower..<upper, newText: "")])
+    }
+
+    /// Whether the unit is all its heading's section holds: the unit right after the
+    /// heading, with only white space (or its list marker) between, and the next unit
+    /// a heading at the same level or above, or none.
+    static func isAloneUnderItsHeading(_ context: LintContext, _ unit: Int) -> Bool {
+        let units = context.document.units, source = context.source, lines = source.lines
+        guard let heading = units[unit].parentHeading, heading == unit - 1 else { return false }
+        let headingEnd = lines.lineContentEnd(lines.line(containing: units[heading].range.upperBound - 1))
+        let lineStart = lines.lineStarts[lines.line(containing: units[unit].range.lowerBound)]
+        guard headingEnd <= lineStart, isBlank(source, headingEnd..<lineStart), isMarkerOnly(source, lineStart..<units[unit].range.lowerBound) else { return false }
+        guard unit + 1 < units.count else { return isBlank(source, units[unit].range.upperBound..<source.count) }
+        let next = units[unit + 1]
+        guard next.kind == .heading, next.headingLevel <= units[heading].headingLevel else { return false }
+        let nextLine = lines.lineStarts[lines.line(containing: next.range.lowerBound)]
+        return units[unit].range.upperBound <= nextLine && isBlank(source, units[unit].range.upperBound..<nextLine)
     }
 
     /// Whether the text is only list-marker characters. Read backwards from
