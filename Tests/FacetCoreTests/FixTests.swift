@@ -177,6 +177,19 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed(inline, rule: "duplicate-instruction"), "• Always cite the original sources of facts.\n• Then stop.\n")
     }
 
+    /// A copy that was a paragraph of its own left two blank lines in its place, or a
+    /// blank line at the end of the message.
+    func testDuplicateParagraphRemovalTakesOneBlankLineWithIt() {
+        let copy = "Always cite the original sources of facts."
+        XCTAssertEqual(fixed("\(copy)\n\nBe kind.\n\n\(copy)\n\nSay goodbye.\n", rule: "duplicate-instruction"), "\(copy)\n\nBe kind.\n\nSay goodbye.\n")
+        XCTAssertEqual(fixed("\(copy)\r\n\r\nBe kind.\r\n\r\n\(copy)\r\n\r\nSay goodbye.\r\n", rule: "duplicate-instruction"),
+                       "\(copy)\r\n\r\nBe kind.\r\n\r\nSay goodbye.\r\n")
+        XCTAssertEqual(fixed("\(copy)\n\nBe kind.\n\n\(copy)\n", rule: "duplicate-instruction"), "\(copy)\n\nBe kind.\n")
+        XCTAssertEqual(fixed("\(copy)\n\nBe kind.\n\n\(copy)", rule: "duplicate-instruction"), "\(copy)\n\nBe kind.\n")
+        // Lines of one paragraph keep the blank line after it.
+        XCTAssertEqual(fixed("\(copy)\nBe kind.\n\(copy)\n\nSay goodbye.\n", rule: "duplicate-instruction"), "\(copy)\nBe kind.\n\nSay goodbye.\n")
+    }
+
     func testDuplicateRemovesSentenceInsideParagraph() {
         let text = "Answer using the provided context. Be kind. Answer using the provided context.\n"
         XCTAssertEqual(fixed(text, rule: "duplicate-instruction"), "Answer using the provided context. Be kind.\n")

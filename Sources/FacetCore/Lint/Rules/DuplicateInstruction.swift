@@ -633,6 +633,17 @@ struct DuplicateInstruction: LintRule {
                 return Fix(title: title, edits: [TextEdit(range: range.lowerBound..<units[unit + 1].range.lowerBound, newText: "")])
             }
             let next = lastLine + 1 < lines.lineCount ? lines.lineStarts[lastLine + 1] : context.source.count
+            // A paragraph of its own left two blank lines where there was one (or a blank
+            // line at the end): it takes one of the blank lines around it.
+            func isBlankLine(_ line: Int) -> Bool { Self.isBlank(context.source, lines.lineStarts[line]..<lines.lineContentEnd(line)) }
+            let blankAbove = lineStart <= context.source.textStart || isBlankLine(line - 1)
+            if blankAbove && next < context.source.count && isBlankLine(lastLine + 1) {
+                let below = lastLine + 2 < lines.lineCount ? lines.lineStarts[lastLine + 2] : context.source.count
+                return Fix(title: title, edits: [TextEdit(range: lineStart..<below, newText: "")])
+            }
+            if blankAbove && next == context.source.count && lineStart > context.source.textStart {
+                return Fix(title: title, edits: [TextEdit(range: lines.lineStarts[line - 1]..<next, newText: "")])
+            }
             return Fix(title: title, edits: [TextEdit(range: lineStart..<next, newText: "")])
         }
         var lower = range.lowerBound, upper = range.upperBound
