@@ -190,6 +190,22 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed("\(copy)\nBe kind.\n\(copy)\n\nSay goodbye.\n", rule: "duplicate-instruction"), "\(copy)\nBe kind.\n\nSay goodbye.\n")
     }
 
+    /// "4. IMPORTANT!!! Only generate ..." became "4. IMPORTANT!!!": the label that
+    /// announced the copy stayed behind, announcing nothing.
+    func testDuplicateRemovalTakesTheLabelThatAnnouncedTheCopy() {
+        let copy = "Only generate images in a paper art style!"
+        XCTAssertEqual(fixed("- IMPORTANT!!! \(copy)\n- Be kind.\n- IMPORTANT!!! \(copy)\n- Say goodbye.\n", rule: "duplicate-instruction"),
+                       "- IMPORTANT!!! \(copy)\n- Be kind.\n- Say goodbye.\n")
+        XCTAssertEqual(fixed("Always answer in English today.\nBe kind.\n4. Important! Always answer in English today.\n", rule: "duplicate-instruction"),
+                       "Always answer in English today.\nBe kind.\n")
+        // An item that goes on keeps its marker, not the label.
+        XCTAssertEqual(fixed("- Be kind.\n- Always answer in English today.\n- Important! Always answer in English today.\n  Keep it polite.\n", rule: "duplicate-instruction"),
+                       "- Be kind.\n- Always answer in English today.\n- Keep it polite.\n")
+        // A sentence before the copy is no label.
+        XCTAssertEqual(fixed("Always answer in English today.\nBe kind. Always answer in English today.\n", rule: "duplicate-instruction"),
+                       "Always answer in English today.\nBe kind.\n")
+    }
+
     func testDuplicateRemovesSentenceInsideParagraph() {
         let text = "Answer using the provided context. Be kind. Answer using the provided context.\n"
         XCTAssertEqual(fixed(text, rule: "duplicate-instruction"), "Answer using the provided context. Be kind.\n")

@@ -624,13 +624,16 @@ struct DuplicateInstruction: LintRule {
         let lineStart = lines.lineStarts[line]
         let lastLine = lines.line(containing: range.upperBound)
         let lineEnd = max(range.upperBound, lines.lineContentEnd(lastLine))
-        if Self.isMarkerOnly(context.source, lineStart..<range.lowerBound) && Self.isBlank(context.source, range.upperBound..<lineEnd) {
+        // A label that announced the copy ("4. IMPORTANT!!! Only generate ...") was left
+        // alone on its line: it goes with the copy.
+        let itemStart = Self.emphasisLabelStart(context.source, lineStart..<range.lowerBound) ?? range.lowerBound
+        if Self.isMarkerOnly(context.source, lineStart..<itemStart) && Self.isBlank(context.source, range.upperBound..<lineEnd) {
             // An item that goes on in the lines below keeps its marker for them: its next
             // sentence moves up ("- Keep it polite."), not into the item before.
             let units = context.document.units
-            if lineStart < range.lowerBound, unit + 1 < units.count, units[unit + 1].block == units[unit].block,
+            if lineStart < itemStart, unit + 1 < units.count, units[unit + 1].block == units[unit].block,
                Self.isBlank(context.source, range.upperBound..<units[unit + 1].range.lowerBound) {
-                return Fix(title: title, edits: [TextEdit(range: range.lowerBound..<units[unit + 1].range.lowerBound, newText: "")])
+                return Fix(title: title, edits: [TextEdit(range: itemStart..<units[unit + 1].range.lowerBound, newText: "")])
             }
             let next = lastLine + 1 < lines.lineCount ? lines.lineStarts[lastLine + 1] : context.source.count
             // A paragraph of its own left two blank lines where there was one (or a blank
@@ -669,6 +672,39 @@ struct DuplicateInstruction: LintRule {
         guard next.kind == .heading, next.headingLevel <= units[heading].headingLevel else { return false }
         let nextLine = lines.lineStarts[lines.line(containing: next.range.lowerBound)]
         return units[unit].range.upperBound <= nextLine && isBlank(source, units[unit].range.upperBound..<nextLine)
+    }
+
+    /// Where a label that only announces what follows ("IMPORTANT!!!", "**Note:**")
+    /// starts, when it fills the end of `range` after a list marker.
+    static func emphasisLabelStart(_ source: SourceText, _ range: Range<Int>) -> Int? {
+        guard range.count <= 40 else { return nil }
+        let bytes = source.bytes
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let b = bytes[start]
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || ByteClass.isDigit(b)
+                || b == UInt8(ascii: ".") || b == UInt8(ascii: ")") || (b == UInt8(ascii: "*") && start + 1 < range.upperBound && bytes[start + 1] == UInt8(ascii: " ")) {
+                start += 1
+            } else if b == 0xE2 && start + 2 < range.upperBound && SegmenterState.isBullet(bytes[start + 1], bytes[start + 2]) {
+                start += 3
+            } else {
+                break
+            }
+        }
+        // At most three words, ending in "!" or ":" (marks for bold aside).
+        var words = 0, last: UInt8 = 0, previous = UInt8(ascii: " ")
+        for b in bytes[start..<range.upperBound] {
+            if ByteClass.isAlnum(b) {
+                if !ByteClass.isAlnum(previous) { words += 1 }
+                last = b
+            } else if b == UInt8(ascii: "!") || b == UInt8(ascii: ":") {
+                last = b
+            } else if !(b == UInt8(ascii: " ") || b == UInt8(ascii: "*") || b == UInt8(ascii: "_")) {
+                return nil
+            }
+            previous = b
+        }
+        return (1...3).contains(words) && (last == UInt8(ascii: "!") || last == UInt8(ascii: ":")) ? start : nil
     }
 
     /// Whether the text is only list-marker characters. Read backwards from
