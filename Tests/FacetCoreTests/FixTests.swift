@@ -32,6 +32,18 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed(crlf, rule: "weak-instruction"), "You are a support bot for Acme.\r\nBe brief.\r\n")
     }
 
+    /// "3. **Provide alternatives**: If possible, offer a workaround" became "...: offer a
+    /// workaround": the capital the author gave the hedge after a label was lost.
+    func testWeakInstructionRemovalAfterALabelKeepsTheCapital() {
+        let intro = "You are a support bot for Acme. Help users with billing.\n"
+        XCTAssertEqual(fixed(intro + "3. **Provide alternatives**: If possible, offer a workaround.\n", rule: "weak-instruction"),
+                       intro + "3. **Provide alternatives**: Offer a workaround.\n")
+        XCTAssertEqual(fixed(intro + "1. **Tone**: Maybe add a joke.\n", rule: "weak-instruction"), intro + "1. **Tone**: Add a joke.\n")
+        XCTAssertEqual(fixed(intro + "- **Sources:** If possible, cite two.\n", rule: "weak-instruction"), intro + "- **Sources:** Cite two.\n")
+        // A hedge the author wrote in lower case stays so.
+        XCTAssertEqual(fixed(intro + "1. **Tone**: maybe add a joke.\n", rule: "weak-instruction"), intro + "1. **Tone**: add a joke.\n")
+    }
+
     func testWeakInstructionRemovalWithFollowingComma() {
         XCTAssertEqual(fixed("If possible, include a summary.\n", rule: "weak-instruction"), "Include a summary.\n")
     }

@@ -336,6 +336,15 @@ struct WeakInstruction: LintRule {
         bytes[unit.lowerBound..<offset].allSatisfy { $0 < 0x80 && !ByteClass.isAlnum($0) }
     }
 
+    /// Whether the hedge starts with a capital right after a label's colon: "**Provide
+    /// alternatives**: If possible, offer" keeps its capital ("Offer"), as the author wrote it.
+    static func capitalAfterALabel(_ bytes: [UInt8], phrase: Range<Int>, at offset: Int, unit: Range<Int>) -> Bool {
+        guard ByteClass.isUpper(bytes[phrase.lowerBound]) else { return false }
+        var k = offset
+        while k > unit.lowerBound && [UInt8(ascii: " "), UInt8(ascii: "*"), UInt8(ascii: "_")].contains(bytes[k - 1]) { k -= 1 }
+        return k > unit.lowerBound && bytes[k - 1] == UInt8(ascii: ":")
+    }
+
     /// Whether a word ends right before `offset`, after spaces: "You should probably"
     /// (not "Note: ideally", "**Tone:** maybe", or the sentence's start).
     static func followsAWord(_ bytes: [UInt8], at offset: Int, unit: Range<Int>) -> Bool {
@@ -436,7 +445,8 @@ struct WeakInstruction: LintRule {
             while lower > unitRange.lowerBound && bytes[lower - 1] == UInt8(ascii: " ") { lower -= 1 }
         }
         var newText = ""
-        if upper < unitRange.upperBound && ByteClass.isLower(bytes[upper]) && Self.startsSentence(bytes, at: lower, unit: unitRange) {
+        if upper < unitRange.upperBound && ByteClass.isLower(bytes[upper])
+            && (Self.startsSentence(bytes, at: lower, unit: unitRange) || Self.capitalAfterALabel(bytes, phrase: phrase, at: lower, unit: unitRange)) {
             newText = String(UnicodeScalar(bytes[upper] - 32))
             upper += 1
         }
