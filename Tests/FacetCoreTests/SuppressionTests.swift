@@ -8,6 +8,11 @@ final class SuppressionTests: XCTestCase {
         return analysis.findings.filter { $0.rule == rule }.map { analysis.source.lines.line(containing: $0.range.lowerBound) }
     }
 
+    func unitTexts(_ text: String) -> [String] {
+        let document = Analyzer.analyze(text).document
+        return document.units.map { document.text(of: $0) }
+    }
+
     func testDisableSilencesOnlyTheNextUnit() {
         let text = "Give a few examples.\n<!-- facet-disable vague-quantifier -->\nGive a few examples of each.\nList a few options.\n"
         XCTAssertEqual(lines(of: "vague-quantifier", in: text), [0, 3])
@@ -24,6 +29,18 @@ final class SuppressionTests: XCTestCase {
     func testDisableAboveAnUnclosedTagSilencesIt() {
         XCTAssertTrue(rules("You are a helper.\n<rules>\nBe kind.\n").contains("unbalanced-section"))
         XCTAssertFalse(rules("You are a helper.\n<!-- facet-disable unbalanced-section -->\n\n<rules>\nBe kind.\n").contains("unbalanced-section"))
+    }
+
+    /// In a prompt quoted in a ```markdown fence the comment was read as a sentence of the
+    /// prompt and silenced nothing, so "Disable ... here" there left its finding in place.
+    func testDisableInsideAQuotedPrompt() {
+        let text = "Here is my prompt:\n\n```markdown\nYou are a chef.\nGive a few examples.\n<!-- facet-disable vague-quantifier -->\n"
+            + "Give a few examples of each.\nList a few options.\n```\n"
+        XCTAssertEqual(lines(of: "vague-quantifier", in: text), [4, 7])
+        XCTAssertFalse(unitTexts(text).contains { $0.hasPrefix("<!--") }, "the comment is no unit: \(unitTexts(text))")
+        let unclosed = "```markdown\nYou are a chef.\n<!-- facet-disable -->\nGive a few examples.\nList a few options.\n"
+        XCTAssertEqual(lines(of: "vague-quantifier", in: unclosed), [4])
+        XCTAssertFalse(unitTexts(unclosed).contains { $0.hasPrefix("<!--") }, "the comment is no unit: \(unitTexts(unclosed))")
     }
 
     func testDisableOnlyNamedRules() {

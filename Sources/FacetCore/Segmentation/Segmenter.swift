@@ -333,6 +333,7 @@ struct SegmenterState {
                         transparentFenceLines.insert(line)
                         quotedPrompts.append(contentRange)
                         addEscapedSamples(in: contentRange)
+                        findComments(in: contentRange)
                     } else {
                         codeBlocks.append(open.start..<blockEnd)
                         opaque.append(open.start..<blockEnd)
@@ -370,24 +371,7 @@ struct SegmenterState {
             if let marker {
                 listContentColumns.append(indent + marker.contentOffset)
             }
-            // Comments may start anywhere on the line and run over several lines;
-            // the line a comment ends on is scanned on from its end.
-            var k = i
-            var scanEnd = end
-            var scanLine = line
-            while let open = findCommentOpen(from: k, to: scanEnd) {
-                let close = find("-->", from: open + 4, to: buffer.count)
-                let commentEnd = close.map { $0 + 3 } ?? buffer.count
-                let body = close.map { string(open + 4..<$0) } ?? string(open + 4..<buffer.count)
-                comments.append(Comment(range: open..<commentEnd, body: body.trimmingWhitespace()))
-                opaque.append(open..<commentEnd)
-                if commentEnd > scanEnd {
-                    scanLine = lines.line(containing: commentEnd)
-                    scanEnd = lineEnd(scanLine)
-                }
-                k = commentEnd
-            }
-            line = scanLine + 1
+            line = findComments(line: line, from: i, limit: buffer.count) + 1
         }
         if let open = fence {  // an unclosed fence runs to the end
             let contentStart = open.line + 1 < lines.lineCount ? lineStart(open.line + 1) : buffer.count
@@ -395,12 +379,45 @@ struct SegmenterState {
                 transparentFenceLines.insert(open.line)
                 quotedPrompts.append(contentStart..<buffer.count)
                 addEscapedSamples(in: contentStart..<buffer.count)
+                findComments(in: contentStart..<buffer.count)
             } else {
                 codeBlocks.append(open.start..<buffer.count)
                 opaque.append(open.start..<buffer.count)
             }
         }
         opaque.sort { $0.lowerBound < $1.lowerBound }
+    }
+
+    /// Records the comments on `line` from `start` on. Comments may start anywhere
+    /// on the line and run over several lines (up to `limit`); the line a comment
+    /// ends on is scanned on from its end. Returns the last line scanned.
+    @discardableResult
+    mutating func findComments(line: Int, from start: Int, limit: Int) -> Int {
+        var k = start
+        var scanEnd = min(lineEnd(line), limit)
+        var scanLine = line
+        while let open = findCommentOpen(from: k, to: scanEnd) {
+            let close = find("-->", from: open + 4, to: limit)
+            let commentEnd = close.map { $0 + 3 } ?? limit
+            let body = close.map { string(open + 4..<$0) } ?? string(open + 4..<limit)
+            comments.append(Comment(range: open..<commentEnd, body: body.trimmingWhitespace()))
+            opaque.append(open..<commentEnd)
+            if commentEnd > scanEnd {
+                scanLine = lines.line(containing: commentEnd)
+                scanEnd = min(lineEnd(scanLine), limit)
+            }
+            k = commentEnd
+        }
+        return scanLine
+    }
+
+    /// The comments of a quoted prompt, whose lines the fence scan stepped over: there
+    /// too a `facet-disable` comment silences, and is no sentence of the prompt.
+    mutating func findComments(in range: Range<Int>) {
+        var line = lines.line(containing: range.lowerBound)
+        while line < lines.lineCount && lineStart(line) < range.upperBound {
+            line = findComments(line: line, from: lineStart(line), limit: range.upperBound) + 1
+        }
     }
 
     /// A run of three or more fence characters at `i`: backticks, tildes, or
