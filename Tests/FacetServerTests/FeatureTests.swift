@@ -350,6 +350,22 @@ final class FeatureTests: XCTestCase {
         }
     }
 
+    /// "Disable overlong here" put a comment above the first line, which became the first
+    /// line the finding sits on: it silenced nothing. Only the file-wide action is offered.
+    func testEveryDisableOverlongActionSilencesIt() throws {
+        let text = "You are a bot that answers questions about trains.\n"
+            + (1...600).map { "Station \($0) opens at dawn and closes at dusk.\n" }.joined()
+        XCTAssertTrue(Analyzer.analyze(text).findings.contains { $0.rule == "overlong" })
+        let client = opened(text)
+        let all = try actions(client, TestClient.range(0, 0, 0, 10))
+        let disable = all.filter { $0["title"]?.stringValue?.hasPrefix("Disable overlong") == true }
+        XCTAssertEqual(disable.compactMap { $0["title"]?.stringValue }, ["Disable overlong in this file"])
+        for action in disable {
+            let fixed = try apply(try XCTUnwrap(action["edit"]), to: text)
+            XCTAssertFalse(Analyzer.analyze(fixed).findings.contains { $0.rule == "overlong" }, "\(action["title"] ?? nil) leaves overlong")
+        }
+    }
+
     /// A finding outside any unit (an unclosed tag) after a unit on its line got an inline
     /// comment, which silences only the unit after it, so the finding stayed.
     func testDisableHereSilencesAnUnclosedTagAfterAUnitOnItsLine() throws {

@@ -46,8 +46,11 @@ enum CodeActionFeature {
             guard finding.rule != "unknown-rule" else { continue }
             // A comment in the front matter would break its YAML, and silences no unit there.
             let inFrontMatter = analysis.document.frontMatter?.range.contains(finding.range.lowerBound) ?? false
+            // `overlong` is about the whole file and sits on its first line: a comment put
+            // above that line becomes the first line, and the finding moves onto it.
+            let wholeFile = finding.rule == "overlong"
             let here = disableHere(finding, analysis)
-            if !inFrontMatter && disabledHere.insert("\(finding.rule) \(here.range.lowerBound)").inserted {
+            if !inFrontMatter && !wholeFile && disabledHere.insert("\(finding.rule) \(here.range.lowerBound)").inserted {
                 actions.append(CodeAction(title: "Disable \(finding.rule) here", kind: "quickfix", diagnostics: [diagnostic],
                                           isPreferred: false, edit: edit([here], &hereCursor)))
             }
