@@ -727,6 +727,21 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(segment("Use `x` then <!-- note --> go.\n").comments.map(\.body), ["note"])
     }
 
+    /// A comment between quotation marks is one the sentence talks about ("Do not leave comments
+    /// like "<!-- more items -->""): read as a comment, it cut the instruction into three units.
+    func testACommentBetweenQuotationMarksIsText() {
+        let text = "- Do not add comments such as \"<!-- Add links -->\" and “<!-- more -->” in place of the full code.\n"
+        let document = segment(text)
+        XCTAssertEqual(document.units.map { document.text(of: $0) }, [String(text.dropFirst(2).dropLast())])
+        XCTAssertTrue(document.comments.isEmpty)
+        // The same in a prompt quoted in a ```markdown fence, where comments are read too.
+        let quoted = segment("Prompts:\n\n```markdown\nYou are a coder.\n" + text + "```\n")
+        XCTAssertEqual(quoted.units.count, 3)
+        XCTAssertTrue(quoted.comments.isEmpty)
+        // A comment only opening or closing beside a quotation mark is still one.
+        XCTAssertEqual(segment("Be kind. \"<!-- note --> Be brief.\"\n").comments.map(\.body), ["note"])
+    }
+
     /// Text after a comment that closes on a later line was not scanned for another comment.
     func testACommentAfterAMultiLineCommentOnItsClosingLine() {
         let document = segment("<!-- a\nb --> Be nice. <!-- hidden. secret --> Be kind.\n")

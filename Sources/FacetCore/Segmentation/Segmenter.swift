@@ -465,10 +465,27 @@ struct SegmenterState {
         var i = start
         // Most lines hold no "<!--": their backticks are never looked at.
         while let open = find("<!--", from: i, to: end) {
-            guard let codeEnd = endOfCodeSpan(around: open, from: i, to: end) else { return open }
-            i = codeEnd
+            if let codeEnd = endOfCodeSpan(around: open, from: i, to: end) {
+                i = codeEnd
+            } else if let quotedEnd = endOfQuotedComment(open, to: end) {
+                i = quotedEnd
+            } else {
+                return open
+            }
         }
         return nil
+    }
+
+    /// Where a comment between quotation marks ends, if the one at `open` is: a sentence
+    /// that names it ("Do not leave comments like "<!-- more items -->"") is talking about it.
+    func endOfQuotedComment(_ open: Int, to end: Int) -> Int? {
+        let opensQuote = open >= 1 && (buffer[open - 1] == UInt8(ascii: "\"") || buffer[open - 1] == UInt8(ascii: "'"))
+            || open >= 3 && buffer[open - 3] == 0xE2 && buffer[open - 2] == 0x80 && (buffer[open - 1] == 0x9C || buffer[open - 1] == 0x98)
+        guard opensQuote, let close = find("-->", from: open + 4, to: end) else { return nil }
+        let after = close + 3
+        let closesQuote = after < end && (buffer[after] == UInt8(ascii: "\"") || buffer[after] == UInt8(ascii: "'"))
+            || after + 2 < end && buffer[after] == 0xE2 && buffer[after + 1] == 0x80 && (buffer[after + 2] == 0x9D || buffer[after + 2] == 0x99)
+        return closesQuote ? after : nil
     }
 
     /// The end of the inline code span in `start..<end` that holds `offset`, if one does.
