@@ -350,6 +350,19 @@ final class FeatureTests: XCTestCase {
         }
     }
 
+    /// A sentence starting mid-line after one that began on an earlier line got its comment on a
+    /// line of its own above, cutting the earlier sentence in two: the comment silenced that one's
+    /// second half, and the finding stayed.
+    func testDisableHereAfterASentenceFromTheLineBefore() throws {
+        let text = "  Hi, thank you for reaching out to us. I am here to\n  help you find the right attorney. Could you tell me\n  a little about what you are dealing with?\n"
+        let client = opened(text)
+        let all = try actions(client, TestClient.range(2, 2, 2, 10))
+        let disable = try XCTUnwrap(all.first { $0["title"]?.stringValue == "Disable vague-quantifier here" }, "\(all)")
+        let fixed = try apply(try XCTUnwrap(disable["edit"]), to: text)
+        XCTAssertFalse(Analyzer.analyze(fixed).findings.contains { $0.rule == "vague-quantifier" }, fixed)
+        XCTAssertEqual(Analyzer.analyze(fixed).document.units.count, Analyzer.analyze(text).document.units.count, fixed)
+    }
+
     /// "Disable overlong here" put a comment above the first line, which became the first
     /// line the finding sits on: it silenced nothing. Only the file-wide action is offered.
     func testEveryDisableOverlongActionSilencesIt() throws {

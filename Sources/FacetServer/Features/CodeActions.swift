@@ -100,7 +100,11 @@ enum CodeActionFeature {
         let comment = "<!-- facet-disable \(finding.rule) -->"
         let firstOnLine = units.firstUnit(startingAtOrAfter: lineStart)
         // Outside units, only a comment on the line above silences, whatever stands before the finding on its line.
-        let startsLine = unitIndex == nil || firstOnLine == units.count || units[firstOnLine].range.lowerBound >= start
+        // A sentence begun on an earlier line that goes on into this one stands before the unit too:
+        // a comment on its own line would cut that sentence and silence its second half instead.
+        let continued = firstOnLine > 0 && units[firstOnLine - 1].range.upperBound > lineStart
+        let startsLine = unitIndex == nil
+            || ((firstOnLine == units.count || units[firstOnLine].range.lowerBound >= start) && !continued)
         // A list item's comment goes on the line above it too: inline after "- ", it joined the item's text.
         if startsLine {
             let indent = document.source.bytes[lineStart..<start].prefix { $0 == 0x20 || $0 == 0x09 }
