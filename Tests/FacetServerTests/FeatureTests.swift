@@ -379,6 +379,18 @@ final class FeatureTests: XCTestCase {
         }
     }
 
+    /// With a byte order mark, a finding from the very start of the text (overlong's) put the
+    /// comment's line start after the finding's start: asking for code actions there crashed the server.
+    func testCodeActionsOnAFindingBeforeAByteOrderMarksEnd() throws {
+        let text = "\u{FEFF}---\ntitle: trains\n---\nYou are a bot that answers questions about trains.\n"
+            + (1...600).map { "Station \($0) opens at dawn and closes at dusk.\n" }.joined()
+        let client = opened(text)
+        let all = try actions(client, TestClient.range(0, 0, 0, 1))
+        let disable = try XCTUnwrap(all.first { $0["title"]?.stringValue == "Disable overlong in this file" }, "\(all)")
+        let fixed = try apply(try XCTUnwrap(disable["edit"]), to: text)
+        XCTAssertFalse(Analyzer.analyze(fixed).findings.contains { $0.rule == "overlong" }, fixed)
+    }
+
     /// A finding outside any unit (an unclosed tag) after a unit on its line got an inline
     /// comment, which silences only the unit after it, so the finding stayed.
     func testDisableHereSilencesAnUnclosedTagAfterAUnitOnItsLine() throws {

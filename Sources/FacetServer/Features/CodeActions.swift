@@ -94,7 +94,8 @@ enum CodeActionFeature {
         let units = document.units
         let lines = document.source.lines
         let unitIndex = finding.unit ?? units.unit(containing: finding.range.lowerBound)
-        let start = unitIndex.map { units[$0].range.lowerBound } ?? finding.range.lowerBound
+        // A finding from the very start (overlong's) begins before a byte order mark ends, where no line starts.
+        let start = max(unitIndex.map { units[$0].range.lowerBound } ?? finding.range.lowerBound, document.source.textStart)
         let line = lines.line(containing: start)
         let lineStart = max(lines.lineStarts[line], document.source.textStart)
         let comment = "<!-- facet-disable \(finding.rule) -->"
