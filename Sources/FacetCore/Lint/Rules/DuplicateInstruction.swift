@@ -367,10 +367,6 @@ struct DuplicateInstruction: LintRule {
         return (shared == x.count || shared == y.count) && Double(shared) >= 0.8 * Double(x.count + y.count - shared)
     }
 
-    /// Units whose words repeat without repeating an instruction: a lead-in
-    /// ("Expects a JSON string that adheres to this schema:") introduces
-    /// something different each time, a `<…>` line is a delimiter or a
-    /// placeholder, and schema or code lines (a `//` comment, `=>`) share fields.
     /// Whether the table row at `range` is a header: the next line is a separator row (`|---|:--|`).
     static func headsATable(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         var i = range.upperBound
@@ -389,6 +385,10 @@ struct DuplicateInstruction: LintRule {
         return sawDash && sawBar
     }
 
+    /// Units whose words repeat without repeating an instruction: a lead-in
+    /// ("Expects a JSON string that adheres to this schema:") introduces
+    /// something different each time, a `<…>` line is a delimiter or a
+    /// placeholder, and schema or code lines (a `//` comment, `=>`) share fields.
     static func repeatsByNature(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         guard let first = range.first, let last = range.last else { return false }
         // ":" or the full-width "：" of Chinese and Japanese text.
