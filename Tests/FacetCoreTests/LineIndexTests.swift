@@ -29,11 +29,8 @@ final class LineIndexTests: XCTestCase {
                 continue
             }
             let n = String(s).utf8.count
-            for k in 0..<n {
-                // FIXME: LineIndex's doc says an offset inside a multi-byte scalar rounds
-                // down, and it does for UTF-16 columns, but a UTF-8 column is the raw byte
-                // column (the current behaviour asserted here); offset(of:) does round down.
-                positions.append(Expected(line: line, utf16: c16, utf8: c8 + k))
+            for _ in 0..<n {
+                positions.append(here)
                 canonical.append(offset)
             }
             offset += n
@@ -177,8 +174,7 @@ final class LineIndexTests: XCTestCase {
         XCTAssertEqual(index.position(of: 6, encoding: .utf16), LinePosition(line: 0, column: 2))
         XCTAssertEqual(index.position(of: 6, encoding: .utf8), LinePosition(line: 0, column: 6))
         XCTAssertEqual(index.position(of: 7, encoding: .utf16), LinePosition(line: 0, column: 2), "inside a scalar rounds down")
-        // FIXME: the UTF-8 column of an offset inside a scalar does not round down (see the reference model above).
-        XCTAssertEqual(index.position(of: 7, encoding: .utf8), LinePosition(line: 0, column: 7))
+        XCTAssertEqual(index.position(of: 7, encoding: .utf8), LinePosition(line: 0, column: 6), "inside a scalar rounds down")
         XCTAssertEqual(index.offset(of: LinePosition(line: 0, column: 2)), 6)
     }
 
@@ -203,6 +199,8 @@ final class LineIndexTests: XCTestCase {
         for offset in 0...bytes.count {
             XCTAssertEqual(index.position(of: offset, encoding: .utf16).column, expected16[offset], "offset \(offset)")
             XCTAssertEqual(index.offset(of: LinePosition(line: 0, column: expected16[offset]), encoding: .utf16), offset)
+            XCTAssertEqual(index.position(of: offset, encoding: .utf8).column, offset, "each invalid byte is a scalar of its own")
+            XCTAssertEqual(index.offset(of: LinePosition(line: 0, column: offset), encoding: .utf8), offset)
         }
         XCTAssertEqual(SourceText(bytes: bytes).firstInvalidUTF8Offset, 1)
         XCTAssertNil(SourceText("héllo 😀").firstInvalidUTF8Offset)
@@ -222,9 +220,9 @@ final class LineIndexTests: XCTestCase {
         XCTAssertFalse(index.isValid(LinePosition(line: 2, column: 0)))
         XCTAssertFalse(index.isValid(LinePosition(line: -1, column: 0)))
         XCTAssertFalse(index.isValid(LinePosition(line: 0, column: -1)))
-        // FIXME: a UTF-16 column inside a surrogate pair (column 2 sits between the
-        // two halves of 😀) is reported valid; it does not name a real place in the text.
-        XCTAssertTrue(index.isValid(LinePosition(line: 0, column: 2)))
+        XCTAssertFalse(index.isValid(LinePosition(line: 0, column: 2)), "between the two halves of 😀")
+        XCTAssertFalse(index.isValid(LinePosition(line: 0, column: 2), encoding: .utf8), "inside 😀's bytes")
+        XCTAssertTrue(index.isValid(LinePosition(line: 0, column: 1), encoding: .utf8))
     }
 
     func testSourceTextSlicing() {

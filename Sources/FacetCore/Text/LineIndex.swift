@@ -110,7 +110,7 @@ public struct LineIndex: Sendable {
         let stop = min(offset, contentEnd)
         switch encoding {
         case .utf8:
-            return LinePosition(line: line, column: stop - start)
+            return LinePosition(line: line, column: scalarStart(rounding: stop, lineStart: start) - start)
         case .utf16:
             if let earlier, earlier.position.line == line, earlier.offset > stop, earlier.offset <= contentEnd,
                earlier.offset - stop < stop - start, bytes[stop..<earlier.offset].allSatisfy({ $0 < 0x80 }) {
@@ -150,10 +150,8 @@ public struct LineIndex: Sendable {
         switch encoding {
         case .utf8:
             // Compared before adding: a client may send any Int, and start + Int.max overflows.
-            var target = column >= end - start ? end : start + column
-            // Never land inside a multi-byte scalar.
-            while target > start && target < end && bytes[target] & 0xC0 == 0x80 { target -= 1 }
-            return target
+            let target = column >= end - start ? end : start + column
+            return scalarStart(rounding: target, lineStart: start)
         case .utf16:
             return bytes.withUnsafeBufferPointer { buffer -> Int in
                 var i = start
@@ -167,6 +165,23 @@ public struct LineIndex: Sendable {
                 }
                 return i
             }
+        }
+    }
+
+    /// `offset`, or the start of the scalar it falls inside. A lone continuation
+    /// byte is a scalar of its own (it reads as one U+FFFD), so only a lead byte
+    /// whose sequence is valid and reaches past `offset` moves it.
+    private func scalarStart(rounding offset: Int, lineStart: Int) -> Int {
+        guard offset < bytes.count, bytes[offset] & 0xC0 == 0x80 else { return offset }
+        return bytes.withUnsafeBufferPointer { buffer in
+            var lead = offset - 1
+            while lead >= max(lineStart, offset - 3) {
+                if buffer[lead] & 0xC0 != 0x80 {
+                    return lead + UTF8Scalar.decode(buffer, at: lead).length > offset ? lead : offset
+                }
+                lead -= 1
+            }
+            return offset
         }
     }
 
@@ -188,11 +203,11 @@ public struct LineIndex: Sendable {
         }
     }
 
-    /// Whether (line, column) names a real place in the text (hover answers only for one).
+    /// Whether (line, column) names a real place in the text (hover answers only for one):
+    /// not past its line, and not inside a scalar or between the halves of a surrogate pair.
     public func isValid(_ position: LinePosition, encoding: ColumnEncoding = .utf16) -> Bool {
         guard position.line >= 0, position.column >= 0, position.line < lineStarts.count else { return false }
-        let width = self.position(of: lineContentEnd(position.line), encoding: encoding).column
-        return position.column <= width
+        return self.position(of: offset(of: position, encoding: encoding), encoding: encoding) == position
     }
 }
 
