@@ -272,11 +272,14 @@ final class RuleFixtureTests: XCTestCase {
         }
     }
 
-    func testLowerCaseDollarVariableIsNotAUse() {
-        let text = "---\nvariables: [company]\n---\nWork for $company.\n"
-        let analysis = Analyzer.analyze(text)
-        // FIXME: unused-variable's explanation says `$company` counts as a use, but the
-        // segmenter only recognises `$NAME` in upper case, so `company` is reported unused.
-        XCTAssertEqual(analysis.findings.filter { $0.rule == "unused-variable" }.map(\.range), [16..<23])
+    func testLowerCaseDollarNameIsAUseOfADeclaredVariable() {
+        let used = Analyzer.analyze("---\nvariables: [company]\n---\nWork for $company.\n")
+        XCTAssertEqual(used.findings.filter { $0.rule == "unused-variable" }, [])
+        // Only the whole word: $company_name and $companyX are other names.
+        let other = Analyzer.analyze("---\nvariables: [company]\n---\nWork for $company_name and $companyX.\n")
+        XCTAssertEqual(other.findings.filter { $0.rule == "unused-variable" }.map(\.range), [16..<23])
+        // Undeclared, a lower-case $name is not taken for a variable at all.
+        let undeclared = Analyzer.analyze("---\nvariables: [company]\n---\nSay {{company}} costs $price.\n")
+        XCTAssertEqual(undeclared.findings.filter { $0.rule == "undefined-variable" }, [])
     }
 }
