@@ -218,6 +218,23 @@ final class FixTests: XCTestCase {
                        "Always answer in English today.\nBe kind.\n")
     }
 
+    /// Removing item 3 of a numbered list left "1. 2. 4. 5.": the numbers are text
+    /// the model reads, so the items after it count on from 3.
+    func testDuplicateRemovalRenumbersTheListAfterIt() {
+        let copy = "Always cite the original sources of facts."
+        let list = "1. \(copy)\n2. Be kind.\n3. \(copy)\n4. Say goodbye.\n   Wave if you like.\n   1. A nested list is left alone.\n\n5. Ask for feedback.\n\nThen stop.\n6. Unrelated.\n"
+        XCTAssertEqual(fixed(list, rule: "duplicate-instruction"),
+                       "1. \(copy)\n2. Be kind.\n3. Say goodbye.\n   Wave if you like.\n   1. A nested list is left alone.\n\n4. Ask for feedback.\n\nThen stop.\n6. Unrelated.\n")
+        XCTAssertEqual(fixed("  9) \(copy)\r\n  10) Be kind.\r\n  11) \(copy)\r\n  12) Say goodbye.\r\n", rule: "duplicate-instruction"),
+                       "  9) \(copy)\r\n  10) Be kind.\r\n  11) Say goodbye.\r\n")
+        // Numbers out of sequence (Markdown's "1. 1. 1.") are not the list's count: left as they are.
+        XCTAssertEqual(fixed("1. \(copy)\n1. Be kind.\n1. \(copy)\n1. Say goodbye.\n", rule: "duplicate-instruction"),
+                       "1. \(copy)\n1. Be kind.\n1. Say goodbye.\n")
+        // Bullets have no count to keep.
+        XCTAssertEqual(fixed("- \(copy)\n- Be kind.\n- \(copy)\n- Say goodbye.\n", rule: "duplicate-instruction"),
+                       "- \(copy)\n- Be kind.\n- Say goodbye.\n")
+    }
+
     func testDuplicateRemovesSentenceInsideParagraph() {
         let text = "Answer using the provided context. Be kind. Answer using the provided context.\n"
         XCTAssertEqual(fixed(text, rule: "duplicate-instruction"), "Answer using the provided context. Be kind.\n")

@@ -62,7 +62,10 @@ struct DuplicateInstruction: LintRule {
     Fix: removes the later copy, or the earlier one when the later says more \
     ("Always cite the invoice." then "Always cite the invoice with a link."). \
     Not a copy that is all its heading's section holds, which would leave the \
-    heading over nothing: then the other copy when it says the same, or no fix.
+    heading over nothing: then the other copy when it says the same, or no fix. \
+    Removing an item of a numbered list numbers the items after it one lower \
+    ("1. 2. 4." would be read as written), up to the end of the list or a \
+    number out of sequence.
     """
 
     /// Little words left out of the comparison. Not "over", "under", "up", "down" or
@@ -635,6 +638,10 @@ struct DuplicateInstruction: LintRule {
                Self.isBlank(context.source, range.upperBound..<units[unit + 1].range.lowerBound) {
                 return Fix(title: title, edits: [TextEdit(range: itemStart..<units[unit + 1].range.lowerBound, newText: "")])
             }
+            // The items after a numbered one count on from its number.
+            func lineRemoval(_ removed: Range<Int>) -> Fix {
+                Fix(title: title, edits: [TextEdit(range: removed, newText: "")] + ListRenumbering.edits(afterRemoving: removed, in: context.source))
+            }
             let next = lastLine + 1 < lines.lineCount ? lines.lineStarts[lastLine + 1] : context.source.count
             // A paragraph of its own left two blank lines where there was one (or a blank
             // line at the end): it takes one of the blank lines around it.
@@ -642,12 +649,12 @@ struct DuplicateInstruction: LintRule {
             let blankAbove = lineStart <= context.source.textStart || isBlankLine(line - 1)
             if blankAbove && next < context.source.count && isBlankLine(lastLine + 1) {
                 let below = lastLine + 2 < lines.lineCount ? lines.lineStarts[lastLine + 2] : context.source.count
-                return Fix(title: title, edits: [TextEdit(range: lineStart..<below, newText: "")])
+                return lineRemoval(lineStart..<below)
             }
             if blankAbove && next == context.source.count && lineStart > context.source.textStart {
-                return Fix(title: title, edits: [TextEdit(range: lines.lineStarts[line - 1]..<next, newText: "")])
+                return lineRemoval(lines.lineStarts[line - 1]..<next)
             }
-            return Fix(title: title, edits: [TextEdit(range: lineStart..<next, newText: "")])
+            return lineRemoval(lineStart..<next)
         }
         var lower = range.lowerBound, upper = range.upperBound
         while upper < lineEnd && context.source.bytes[upper] == UInt8(ascii: " ") { upper += 1 }
