@@ -362,12 +362,21 @@ final class FixTests: XCTestCase {
         }
     }
 
-    /// Moved first, `</b>` would close the `<b>` of the sentence and leave the section
+    /// Moved first, `</b>` would close the last `<b>` of the sentence (a closing tag that
+    /// starts a line looks past a few named in a sentence, not nine) and leave the section
     /// open: a fix that does not untangle the tags is none.
     func testUnbalancedSectionOffersNoFixThatPairsTheTagsOtherwise() {
-        let findings = Analyzer.analyze("<a>\n<b>\nSee <b> here.\n</a>\n</b>\n").findings.filter { $0.rule == "unbalanced-section" }
+        let text = "<a>\n<b>\nSee <b> <b> <b> <b> <b> <b> <b> <b> <b> here.\n</a>\n</b>\n"
+        let findings = Analyzer.analyze(text).findings.filter { $0.rule == "unbalanced-section" }
         XCTAssertEqual(findings.count, 1)
         XCTAssertEqual(findings.first?.fixes, [])
+    }
+
+    /// With one `<b>` named in the sentence, the moved `</b>` closes the section's `<b>`.
+    func testUnbalancedSectionFixLooksPastATagNamedInASentence() throws {
+        let after = try XCTUnwrap(fixed("<a>\n<b>\nSee <b> here.\n</a>\n</b>\n", rule: "unbalanced-section"))
+        XCTAssertEqual(after, "<a>\n<b>\nSee <b> here.\n</b>\n</a>\n")
+        XCTAssertFalse(Analyzer.analyze(after).findings.contains { $0.rule == "unbalanced-section" }, after)
     }
 
     /// With text between the closing tags, moving one moves the text into or out of a section.

@@ -668,16 +668,28 @@ struct SegmenterState {
         var inlineCode = false
         var opening = LineOpening()
         var cursor = OpaqueCursor(opaque)
+        // Per name, where the first opening tag not read as a tag starts: one in `code`
+        // ("`<Thinking>`") or whose attributes run over lines (`<button` then `onClick={...}`).
+        var unreadOpens: [String: Int] = [:]
         while i < n {
             if let region = cursor.region(at: i) { i = region.upperBound; inlineCode = false; continue }
             let b = buffer[i]
             if b == 0x0A || b == 0x0D { inlineCode = false; i += 1; continue }
             if b == UInt8(ascii: "`") { inlineCode.toggle(); i += 1; continue }
+            // A SEARCH/REPLACE block ("<<<<<<< SEARCH" ... "=======" ... ">>>>>>> REPLACE") holds the
+            // text to find and to write: its tags ("<STRING_TO_REPLACE>") are that text, not sections.
+            if b == UInt8(ascii: "<") && (i == bodyStart || ByteClass.isNewline(buffer[i - 1])) && hasPrefix("<<<<<<<", at: i),
+               let end = find("\n>>>>>>>", from: i, to: n) {
+                i = end + 1
+                inlineCode = false
+                continue
+            }
             if b == UInt8(ascii: "<") && !inlineCode, let token = parseTag(at: i, opening: &opening) {
                 tokens.append(token)
                 i = token.range.upperBound
                 continue
             }
+            if b == UInt8(ascii: "<"), let name = openingName(at: i), unreadOpens[name] == nil { unreadOpens[name] = i }
             i = skip(from: i + 1, to: min(n, cursor.nextStart), until: Self.tagScanStops)
         }
         // Pair closes with the nearest open of the same name, in any case ("<Rules> ... </rules>").
@@ -692,6 +704,7 @@ struct SegmenterState {
         var cutOff: [String: [(open: Int, cutBy: Int)]] = [:]
         var crossed: [(outerClose: Int, innerOpen: Int)] = []
         var closesFrom = 0  // the first of the closing tags that follow one another up to here
+        var excused: Set<Int> = []  // stray closes whose opening tag was there but not read as one
         for index in tokens.indices {
             // `<prompt_start> ... </prompt_end>` (or `<prompt_end>`): one section marked by its ends.
             if let marker = tokens[index].endsMarker, onStack[marker]?.last != nil || cutOff[marker]?.last != nil {
@@ -704,7 +717,13 @@ struct SegmenterState {
                     || !(tokens[index - 1].range.upperBound..<tokens[index].range.lowerBound).allSatisfy({ ByteClass.isWhitespace(buffer[$0]) }) {
                     closesFrom = index
                 }
-                if let position = onStack[key]?.last {
+                if var position = onStack[key]?.last {
+                    // A closing tag that starts a line closes the section whose opening tag starts one,
+                    // not the tag named in a sentence inside it ("... at the same time as <insert>.").
+                    if tokens[index].atLineStart && !tokens[stack[position]].atLineStart,
+                       let lineOpen = onStack[key]?.suffix(8).last(where: { tokens[stack[$0]].atLineStart }) {  // a few: no quadratic search
+                        position = lineOpen
+                    }
                     let open = stack[position]
                     tokens[open].partner = index
                     tokens[index].partner = open
@@ -726,6 +745,8 @@ struct SegmenterState {
                     Self.setAside(from: inside, cutBy: index, tokens, &stack, &onStack, &cutOff)
                 } else if tokens[index].atLineStart && tokens[index].restOfLineBlank {
                     tokens[index].role = .strayClose
+                    // Code's closing tag, or one whose opening tag is quoted in `code`: still structure, not stray.
+                    if let unread = unreadOpens[key], unread < tokens[index].range.lowerBound { excused.insert(index) }
                 }  // else markup named in a sentence ("before </body>"): inline
             } else {
                 onStack[tokens[index].key, default: []].append(stack.count)
@@ -771,14 +792,14 @@ struct SegmenterState {
             }
             tokens[index] = token
         }
-        for token in tokens {
+        for (index, token) in tokens.enumerated() {
             switch token.role {
             case .sectionOpen, .sectionClose, .unclosedOpen:
                 boundaryTags[token.range.lowerBound] = token
             case .strayClose:
                 // A lone closing tag on its own line is structure too.
                 boundaryTags[token.range.lowerBound] = token
-                strayCloses.append(Section(name: token.name, openRange: token.range, closeRange: nil))
+                if !excused.contains(index) { strayCloses.append(Section(name: token.name, openRange: token.range, closeRange: nil)) }
             case .variable:
                 variables.append(TemplateVariable(name: token.name, range: token.range, syntax: .angle))
             case .inline:
@@ -819,6 +840,16 @@ struct SegmenterState {
         var tagsEnd = -1
         /// unless something else came before the last tag.
         var broken = false
+    }
+
+    /// The name, in lower case, of an opening tag starting at `start` that `parseTag`
+    /// did not read: "<button" with its attributes on the lines below, "<Trigger asChild>",
+    /// or one in `code`. Nil when no name follows the "<".
+    func openingName(at start: Int) -> String? {
+        var i = start + 1
+        guard i < buffer.count, ByteClass.isIdentStart(buffer[i]) else { return nil }
+        while i < buffer.count && (ByteClass.isIdent(buffer[i]) || buffer[i] == UInt8(ascii: "-") || buffer[i] == UInt8(ascii: ".") || buffer[i] == UInt8(ascii: ":")) { i += 1 }
+        return string(start + 1..<i).lowercased()
     }
 
     /// The tag starting at `start`, if one does; `opening` is kept for the next tag.

@@ -30,8 +30,14 @@ struct UnbalancedSection: LintRule {
     opening a line (`<b>Important: ...`), a chat template's turn markers \
     (`<start_of_turn>user`, `<assistant>Paris.`), a placeholder with words and no attributes \
     (`<insert the article here>`), a closing tag named inside a sentence \
-    ("before </body>"), and a tag alone on the last line of the message, left open \
-    for the model to fill. Fixes: add the closing tag at the end (before the \
+    ("before </body>"), a closing tag whose opening tag is quoted in `code` \
+    before it ("`<thinking>`") or is code's, its attributes running over \
+    lines (`<button` then `onClick={save}`), tags in a SEARCH/REPLACE block \
+    (between "<<<<<<< SEARCH" and ">>>>>>> REPLACE": the text to find and \
+    write), and a tag alone on the last line of the message, left open \
+    for the model to fill. A closing tag that starts a line closes the \
+    section opened on a line of its own, not a tag of its name named in a \
+    sentence inside it ("write inside the <insert>."). Fixes: add the closing tag at the end (before the \
     closing tag of the section it was opened in, or the end of the quoted \
     prompt it is in; tags left open up to the same place are all closed by \
     the fix on the first of them, the last opened first: `</b>` `</a>` after \
