@@ -26,7 +26,8 @@ struct VagueQuantifier: LintRule {
     "for instance" or "examples include". "How many" and "as many … as" are \
     left alone: one asks for the number, the other ties it to a bound ("as \
     many as the user asks for", "as many as possible"). So are quantities \
-    in quotation marks or `code` (words to say or show verbatim) and in a \
+    in quotation marks or `code` (words to say or show verbatim), in square \
+    brackets (a blank of a template: "[Cost impact: infra savings, etc.]"), and in a \
     condition ("If many results are in another language, ...", "only if it \
     appears online many times"; not "as if") or in a scope that opens a \
     clause ("For complex tasks requiring lots of edits, ..."), which \
@@ -76,6 +77,7 @@ struct VagueQuantifier: LintRule {
             // Read once per unit, however many matches it holds.
             let unitRange = context.document.units[unit].range
             let quoted = QuotedSpans(bytes, unit: unitRange)
+            var brackets = SquareBrackets(bytes, unit: unitRange)
             var before = Before(bytes, tokens, unitStart: unitRange.lowerBound)
             var report = ReportScan()
             // Where the first "e.g.", "such as", ... ends: looked up at the first "etc." or "and so on", once.
@@ -114,6 +116,7 @@ struct VagueQuantifier: LintRule {
                 if Self.occasionPhrases.contains(phrase) && Self.namesItsPurpose(bytes, tokens, phraseEnd) { continue }
                 if Self.amountIdioms.contains(phrase) && at > tokens.startIndex && Self.describingVerbs.contains(tokens[at - 1].hash) { continue }
                 if quoted.contains(match.range.lowerBound) || before.inCondition || Self.announcesWhatFollows(tokens, at) { continue }
+                if brackets.contain(match.range.lowerBound) { continue }
                 if before.clauseStart && Self.subjectOfAStatement(bytes, tokens, phraseEnd) { continue }
                 if report.afterAReport(bytes, tokens, from: before.clauseFirst, to: at) { continue }
                 findings.append(context.finding(self, "\"\(phrase)\" is vague: \(advice)", range: match.range, unit: unit))

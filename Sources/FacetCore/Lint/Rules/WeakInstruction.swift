@@ -49,7 +49,8 @@ struct WeakInstruction: LintRule {
     to do otherwise ("If possible, call the user by name; otherwise say 'you'", \
     "If possible, avoid pronouns, or use the person's name instead") \
     is optional on purpose and is left alone too, as is a hedge in quotation \
-    marks or `code` (words to say verbatim), or in parentheses whose words all \
+    marks or `code` (words to say verbatim), in square brackets (a blank of \
+    a template and what may fill it: "[Yes / No / Maybe]"), or in parentheses whose words all \
     start with a capital ("C Tier: (Maybe Skip It)"): a label names a \
     category rather than giving an instruction. "You may want to" or "you \
     might want to" with only the ":" of a lead-in after it ("Next, you may \
@@ -94,6 +95,7 @@ struct WeakInstruction: LintRule {
             let tokens = context.tokens(unit)
             var fallback: Bool?  // looked up once a hedge is found
             var quoted: QuotedSpans?  // likewise
+            var brackets: SquareBrackets?  // likewise
             for match in Self.matcher.matches(tokens) {
                 let phrase = Self.matcher.phrases[match.phrase].text
                 if Self.atStart.contains(phrase) {
@@ -125,6 +127,9 @@ struct WeakInstruction: LintRule {
                 if fallback == true { continue }
                 if quoted == nil { quoted = QuotedSpans(context.source.bytes, unit: context.document.units[unit].range) }
                 if quoted!.contains(match.range.lowerBound) { continue }
+                // "[Yes / No / Maybe]": a blank of a template and what may fill it.
+                if brackets == nil { brackets = SquareBrackets(context.source.bytes, unit: context.document.units[unit].range) }
+                if brackets!.contain(match.range.lowerBound) { continue }
                 // "C Tier: (Maybe Skip It)": the name of a category, not an instruction.
                 if Self.inTitleCaseLabel(context.source.bytes, match.range, within: context.document.units[unit].range) { continue }
                 let fix = removalFix(context, unit: unit, phrase: match.range, text: phrase)
