@@ -24,7 +24,10 @@ struct NegativeOnly: LintRule {
     answer."; a paragraph of one rule a line is a list of separate rules); when the next unit, or the one \
     after its run, starts with "Instead" ("Avoid echoing the user. Instead, add a \
     new point of view."); or \
-    when another instruction shares a content word with it.
+    when another instruction shares a content word with it. Nor is a prohibition \
+    listed under a heading or lead-in that names what not to do ("## What NOT to \
+    do", "NEGATIVE CONSTRAINTS", "Avoid:"): the author has set the don'ts apart \
+    from the do's on purpose.
     """
 
     static let negators = WordSet(["never", "don't", "dont", "avoid", "no", "not", "nor", "refrain"].map(Tokenizer.hash))
@@ -41,7 +44,11 @@ struct NegativeOnly: LintRule {
     static let alternatives = WordSet(["instead", "rather", "but", "prefer", "unless", "except", "apart", "only", "just", "simply", "favor",
                                        "favour"]
         .map(Tokenizer.hash))
+    /// Words of a heading or lead-in that names a list of what not to do ("What NOT to do",
+    /// "Negative constraints", "Don'ts"), besides `negators`.
+    static let prohibitionListWords = WordSet(["negative", "don'ts", "donts", "prohibited", "forbidden", "disallowed"].map(Tokenizer.hash))
     static let ifHash = Tokenizer.hash("if")
+    static let whenHash = Tokenizer.hash("when")
     static let insteadHash = Tokenizer.hash("instead")
     /// Marks a prohibition whose facets are none of task, style and format.
     static let otherFacetBit: UInt8 = 1 << 7
@@ -82,6 +89,21 @@ struct NegativeOnly: LintRule {
             index += 1
         }
         return false
+    }
+
+    /// Whether the unit sits under a heading or lead-in that names what not to do
+    /// ("## What NOT to Do", "NEGATIVE CONSTRAINTS", "Avoid:"): a list of don'ts set apart
+    /// from the do's on purpose, often beside a list of them. Image prompts' negative
+    /// constraints ("No watermarks") have no alternative to give.
+    static func listedAsProhibition(_ context: LintContext, _ unit: Int) -> Bool {
+        let units = context.document.units
+        return [units[unit].leadIn, units[unit].parentHeading].contains { title in
+            guard let title, title != unit else { return false }
+            // A short title, not a condition: "If no results are found:" says when, not what not to do.
+            let words = context.tokens(title)
+            guard words.count <= 4, let first = words.first, first.hash != ifHash, first.hash != whenHash else { return false }
+            return words.contains { negators.contains($0.hash) || prohibitionListWords.contains($0.hash) }
+        }
     }
 
     /// "no matter": a phrase that says when ("No matter what the customer asks,
@@ -125,7 +147,9 @@ struct NegativeOnly: LintRule {
                 // What to do, said before ("Be direct; avoid ...") or after ("..., just say ...").
                 let saidBefore = negator > tokens.startIndex && Self.clauseBreak(bytes, from: tokens[negator - 1].range.upperBound, to: tokens[negator].range.lowerBound)
                 let saidAfter = Self.saysWhatToDoAfter(tokens, negator, bytes)
-                if !has(.guardrail) && !saidBefore && !saidAfter { prohibitions.append((unit, sequence.count - 1)) }
+                if !has(.guardrail) && !saidBefore && !saidAfter && !Self.listedAsProhibition(context, unit) {
+                    prohibitions.append((unit, sequence.count - 1))
+                }
             } else {
                 sequence.append((unit, mask, 0, true))
                 for token in tokens where !isStopWord[Int(token.id)] { positiveWords.append(token.hash) }
