@@ -23,7 +23,8 @@ struct NegativeOnly: LintRule {
     the same line ("Do not repeat yourself. Review the conversation before you \
     answer."; a paragraph of one rule a line is a list of separate rules); when the next unit, or the one \
     after its run, starts with "Instead" ("Avoid echoing the user. Instead, add a \
-    new point of view."); or \
+    new point of view."); when another item of its list says what to do about the same facet ("- Use \
+    short sentences. - Define terms. - Avoid double negatives."); or \
     when another instruction shares a content word with it. Nor is a prohibition \
     listed under a heading or lead-in that names what not to do ("## What NOT to \
     do", "NEGATIVE CONSTRAINTS", "Avoid:"): the author has set the don'ts apart \
@@ -106,6 +107,29 @@ struct NegativeOnly: LintRule {
         }
     }
 
+    /// Whether another item of the prohibition's list (list items one after another,
+    /// under the same heading and lead-in) says what to do about the same facet.
+    static func listAnswers(_ sequence: [(unit: Int, positive: UInt8, prohibition: UInt8, instructs: Bool)], _ at: Int, _ needs: UInt8,
+                            _ units: [Unit]) -> Bool {
+        let item = units[sequence[at].unit]
+        guard item.kind == .listItem else { return false }
+        func sameList(_ other: Int) -> Bool {
+            let unit = units[sequence[other].unit]
+            return unit.kind == .listItem && unit.parentHeading == item.parentHeading && unit.leadIn == item.leadIn
+        }
+        var index = at - 1
+        while index >= 0 && sameList(index) {
+            if sequence[index].positive & needs != 0 { return true }
+            index -= 1
+        }
+        index = at + 1
+        while index < sequence.count && sameList(index) {
+            if sequence[index].positive & needs != 0 { return true }
+            index += 1
+        }
+        return false
+    }
+
     /// "no matter": a phrase that says when ("No matter what the customer asks,
     /// reply in English."), not a prohibition.
     static func opensNoMatter(_ tokens: ArraySlice<Token>, at i: Int) -> Bool {
@@ -180,6 +204,9 @@ struct NegativeOnly: LintRule {
                 return lines.line(containing: earlier.range.upperBound - 1) == lines.line(containing: later.range.lowerBound)
             }
             if answersBeside(before) || answersBeside(after) { continue }
+            // A list of rules about one facet says what to do in its other items: "Use short
+            // sentences and active voice" answers "Avoid double negatives" three items on.
+            if Self.listAnswers(sequence, at, needs, units) { continue }
             // Right after it or after its run: "Avoid praise. Never flatter. Instead, add a new point of view."
             func startsWithInstead(_ next: Int) -> Bool { next < sequence.count && context.tokens(sequence[next].unit).first?.hash == Self.insteadHash }
             if startsWithInstead(at + 1) || startsWithInstead(after) { continue }
