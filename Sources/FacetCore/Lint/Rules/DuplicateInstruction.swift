@@ -41,7 +41,8 @@ struct DuplicateInstruction: LintRule {
     You are the support agent." and "## Sales agent / You are the sales \
     agent."): the same rule under each is said once to each agent. Nor are two \
     versions of a prompt in a file that collects them ("## Version 1", "Version \
-    2:", "## 2024-10-20"), nor the sections of two operations or tools: \
+    2:", "## 2024-10-20", or "--- Template 2 ---" on a line, which runs to the \
+    next such line whatever the headings), nor the sections of two operations or tools: \
     headings that open with a verb of an operation ("## Cancel pending order", \
     "## Exchange delivered order"), lead-ins or headings that open with "for", \
     "when" or "if" ("For the `grep` tool:", "For the `file_glob` tool:"), \
@@ -567,7 +568,13 @@ struct DuplicateInstruction: LintRule {
         // By index: iterating the units copies each, retaining its section names.
         for index in units.indices {
             let range = units[index].range, isHeading = units[index].kind == .heading
-            if mayBeVersionLabel(document.source.bytes, range) && isVersionLabel(document.source.text(range)) {
+            if opensWithFramedLabel(document.source, range) {
+                // "--- Template 2 (Original Index: 2440) ---" divides the whole file: it runs to
+                // the next such line, whatever the headings of the prompt it opens.
+                count += 1
+                current = count
+                level = 0
+            } else if mayBeVersionLabel(document.source.bytes, range) && isVersionLabel(document.source.text(range)) {
                 count += 1
                 current = count
                 level = isHeading ? units[index].headingLevel : units[index].parentHeading.map { units[$0].headingLevel + 1 } ?? 1
@@ -577,6 +584,26 @@ struct DuplicateInstruction: LintRule {
             versions[index] = current
         }
         return count >= 2 ? versions : []
+    }
+
+    /// Whether the unit's first line is a numbered label framed by dashes or equals signs,
+    /// which a file of extracted prompts puts before each ("--- Template 2 (Original
+    /// Index: 2440) ---", "=== Version 3 ==="); the line may run into the prompt's first sentence.
+    static func opensWithFramedLabel(_ source: SourceText, _ range: Range<Int>) -> Bool {
+        let bytes = source.bytes
+        guard let first = range.first, bytes[first] == UInt8(ascii: "-") || bytes[first] == UInt8(ascii: "=") else { return false }
+        let lineEnd = min(source.lines.lineContentEnd(source.lines.line(containing: first)), range.upperBound)
+        guard lineEnd - first <= 80 else { return false }
+        let line = String(decoding: bytes[first..<lineEnd], as: UTF8.self)
+        let frame: Set<Character> = ["-", "=", " "]
+        guard line.hasPrefix(String(repeating: line.first!, count: 3)), line.hasSuffix(String(repeating: line.first!, count: 3)) else { return false }
+        var label = Substring(line.lowercased()).drop { frame.contains($0) }
+        while let last = label.last, frame.contains(last) { label.removeLast() }
+        // "(Original Index: 2440)" after the label names where it came from.
+        if let note = label.firstIndex(of: "(") { label = label[..<note] }
+        let words = label.split(separator: " ")
+        if words.count == 2, ["template", "prompt"].contains(words[0]) { return words[1].allSatisfy { $0.isASCII && $0.isNumber } }
+        return isVersionLabel(String(label))
     }
 
     /// Whether a unit is short and, after any emphasis, starts with "v" or a digit:
