@@ -2,7 +2,7 @@
 /// "## Cancel order" and "## Exchange order" (headings that open with a verb of
 /// an operation), "For the `grep` tool:" and "For the `file_glob` tool:" (lead-ins
 /// or headings that open with "for", "when" or "if"), "## `read_file`" (a tool's
-/// name), "## Namespace: gmail" and "## Namespace: gcal" (one label, two names). Each is read on its own, when that operation is done or that tool
+/// name, or one lower-case word: "## gcal"), "## Namespace: gmail" and "## Namespace: gcal" (one label, two names). Each is read on its own, when that operation is done or that tool
 /// used, so a step or rule repeated under two of them ("Obtain the user id.",
 /// "Use the current directory if you do not know the path.") is said once to
 /// each, not twice. Two units are apart when a heading or lead-in above one and
@@ -67,7 +67,9 @@ final class OperationScopes {
 
     func namesAnOperation(_ label: Int) -> Bool {
         if let known = labels[label] { return known }
-        let known = Self.namesAnOperation(context.tokens(label), context.source.bytes, context.document.units[label].range)
+        let unit = context.document.units[label]
+        let known = Self.namesAnOperation(context.tokens(label), context.source.bytes, unit.range)
+            || (unit.kind == .heading && Self.isLowercaseName(context.source.bytes[unit.range]))
         labels[label] = known
         return known
     }
@@ -82,6 +84,14 @@ final class OperationScopes {
         // "## `read_file`", "## update_doc": a tool's name.
         let opening = bytes[range].drop { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: " ") }
         return opening.first == UInt8(ascii: "`") || bytes[word.range].contains(UInt8(ascii: "_"))
+    }
+
+    /// "## gcal", "## python": a heading of one lower-case word (letters and digits)
+    /// names a tool, as the tools of a leaked prompt are headed; a topic's heading has a capital.
+    static func isLowercaseName(_ text: ArraySlice<UInt8>) -> Bool {
+        let name = text.drop { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: " ") }
+        guard let first = name.first, ByteClass.isLower(first) else { return false }
+        return name.allSatisfy { ByteClass.isLower($0) || ByteClass.isDigit($0) }
     }
 
     static let scopeOpeners = WordSet(["for", "when", "whenever", "if"].map(Tokenizer.hash))

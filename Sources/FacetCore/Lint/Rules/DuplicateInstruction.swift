@@ -46,7 +46,7 @@ struct DuplicateInstruction: LintRule {
     headings that open with a verb of an operation ("## Cancel pending order", \
     "## Exchange delivered order"), lead-ins or headings that open with "for", \
     "when" or "if" ("For the `grep` tool:", "For the `file_glob` tool:"), \
-    a tool's name ("## `read_file`"), or one label with two names ("## \
+    a tool's name ("## `read_file`", or one lower-case word: "## gcal"), or one label with two names ("## \
     Namespace: gmail", "## Namespace: gcal"), at the same level; each is read when that operation is done \
     or that tool used, so a step repeated under each ("The user must provide a \
     payment method.") is said once to each. A unit outside them is compared with all. A sentence \
