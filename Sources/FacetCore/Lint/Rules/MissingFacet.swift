@@ -7,7 +7,10 @@ struct MissingFacet: LintRule {
     A system message usually says who the model is (role) and what it does \
     (task). Which facets are required is set by `required-facets` in \
     `.facet.toml` (default: role and task); messages shorter than `min-units` \
-    units (default 3) are not checked, so one-liners stay quiet.
+    units (default 3) are not checked, so one-liners stay quiet; nor is a \
+    tool's description, a message whose first sentence describes a tool \
+    without addressing the model ("A powerful search tool built on ripgrep."), \
+    which is read beside the prompt that gives the role and task.
 
     Fix: inserts a skeleton sentence for the missing facet, with a part in \
     brackets (parentheses for the task) for you to fill in: a role at the top, a task on the line after the \
@@ -31,6 +34,7 @@ struct MissingFacet: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         let prose = context.proseUnits.filter { context.document.units[$0].kind != .heading }
         guard prose.count >= context.configuration.minimumUnitsForMissingFacet, !prose.isEmpty else { return [] }
+        guard !Self.opensWithAToolDescription(context, prose[0]) else { return [] }
         // Facets present, as bits by `order` (a Set<Facet> hashes each facet's name).
         var present = 0
         for unitFacets in context.facets { present |= Int(unitFacets.mask) }
@@ -53,6 +57,20 @@ struct MissingFacet: LintRule {
         }
         return findings
     }
+
+    /// Whether the first sentence describes a tool without addressing the model ("A powerful
+    /// search tool built on ripgrep", "Replaces, inserts, or deletes a cell"): the message is
+    /// a tool's description, read beside the prompt that gives the role and task.
+    /// "You have access to the following functions:" opens a whole prompt, and so does
+    /// "Build a file encryption tool ...", which asks for one to be made.
+    static func opensWithAToolDescription(_ context: LintContext, _ first: Int) -> Bool {
+        guard context.facets[first].mask == 1 << Facet.tool.order else { return false }
+        let tokens = context.tokens(first)
+        if let opening = tokens.first, makingVerbs.contains(opening.hash) { return false }
+        return !tokens.contains { secondPerson.contains($0.hash) }
+    }
+    static let secondPerson = WordSet(["you", "your", "you're", "youre", "yourself"].map(Tokenizer.hash))
+    static let makingVerbs = WordSet(["build", "create", "make", "develop", "design", "write", "implement", "code"].map(Tokenizer.hash))
 
     /// "<critique>": a tag on its own, which stays text only while it is the file's last line.
     static func isBareTag(_ bytes: ArraySlice<UInt8>) -> Bool {
