@@ -66,16 +66,19 @@ final class PreviewCLITests: XCTestCase {
             let outPipe = Pipe(), errPipe = Pipe()
             process.standardOutput = outPipe
             process.standardError = errPipe
+            // One thread a stream, reading until its end. readabilityHandler once never
+            // reported a stream's end (nor its last data) after the process had exited,
+            // which cut a JSON document on a busy machine.
             for (pipe, isError) in [(outPipe, false), (errPipe, true)] {
-                pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                    let data = handle.availableData
-                    if data.isEmpty {
-                        handle.readabilityHandler = nil
-                        self?.ended.signal()
-                    } else {
-                        self?.append(data, error: isError)
+                let handle = pipe.fileHandleForReading
+                Thread { [self] in
+                    while true {
+                        let data = handle.availableData
+                        if data.isEmpty { break }
+                        append(data, error: isError)
                     }
-                }
+                    ended.signal()
+                }.start()
             }
             try process.run()
         }
