@@ -846,10 +846,15 @@ struct SegmenterState {
     /// did not read: "<button" with its attributes on the lines below, "<Trigger asChild>",
     /// or one in `code`. Nil when no name follows the "<".
     func openingName(at start: Int) -> String? {
-        var i = start + 1
-        guard i < buffer.count, ByteClass.isIdentStart(buffer[i]) else { return nil }
+        guard start + 1 < buffer.count, ByteClass.isIdentStart(buffer[start + 1]) else { return nil }
+        return string(start + 1..<tagNameEnd(from: start + 1)).lowercased()
+    }
+
+    /// Where a tag's name that starts at `start` ends: letters, digits, "_", "-", "." and ":".
+    func tagNameEnd(from start: Int) -> Int {
+        var i = start
         while i < buffer.count && (ByteClass.isIdent(buffer[i]) || buffer[i] == UInt8(ascii: "-") || buffer[i] == UInt8(ascii: ".") || buffer[i] == UInt8(ascii: ":")) { i += 1 }
-        return string(start + 1..<i).lowercased()
+        return i
     }
 
     /// The tag starting at `start`, if one does; `opening` is kept for the next tag.
@@ -860,7 +865,7 @@ struct SegmenterState {
         if i < n && buffer[i] == UInt8(ascii: "/") { isClose = true; i += 1 }
         guard i < n, ByteClass.isIdentStart(buffer[i]) else { return nil }
         let nameStart = i
-        while i < n && (ByteClass.isIdent(buffer[i]) || buffer[i] == UInt8(ascii: "-") || buffer[i] == UInt8(ascii: ".") || buffer[i] == UInt8(ascii: ":")) { i += 1 }
+        i = tagNameEnd(from: i)
         let nameEnd = i
         var hasAttributes = false
         if isClose {
