@@ -117,17 +117,10 @@ struct NegativeOnly: LintRule {
             let unit = units[sequence[other].unit]
             return unit.kind == .listItem && unit.parentHeading == item.parentHeading && unit.leadIn == item.leadIn
         }
-        var index = at - 1
-        while index >= 0 && sameList(index) {
-            if sequence[index].positive & needs != 0 { return true }
-            index -= 1
-        }
-        index = at + 1
-        while index < sequence.count && sameList(index) {
-            if sequence[index].positive & needs != 0 { return true }
-            index += 1
-        }
-        return false
+        var first = at, last = at
+        while first > 0 && sameList(first - 1) { first -= 1 }
+        while last + 1 < sequence.count && sameList(last + 1) { last += 1 }
+        return (first...last).contains { $0 != at && sequence[$0].positive & needs != 0 }
     }
 
     /// "no matter": a phrase that says when ("No matter what the customer asks,
