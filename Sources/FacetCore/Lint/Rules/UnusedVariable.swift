@@ -44,7 +44,7 @@ struct UnusedVariable: LintRule {
         while i + needle.count <= bytes.count {
             if bytes[i] == needle[0], bytes[i..<i + needle.count].elementsEqual(needle),
                i == 0 || !ByteClass.isAlnum(bytes[i - 1]),
-               i + needle.count == bytes.count || !(ByteClass.isAlnum(bytes[i + needle.count]) || bytes[i + needle.count] == UInt8(ascii: "_")) {
+               i + needle.count == bytes.count || !ByteClass.isIdent(bytes[i + needle.count]) {
                 return true
             }
             i += 1
