@@ -45,20 +45,32 @@ def findings(binary, root, relative_to):
             sys.exit(f"facet check failed ({run.returncode}): {run.stderr.strip()}")
         reports += json.loads(run.stdout)["files"]
     found = set()
+    # A block said twice is one finding over the block (its related range the first
+    # copy): a reviewed finding on one sentence of it is kept inside that finding.
+    blocks = collections.defaultdict(list)
     counts = collections.Counter()
     for report in reports:
         source = os.path.relpath(report["path"], relative_to)
         for finding in report.get("findings", []):
             counts[finding["rule"]] += 1
             related = finding["related"][0]["range"]["start"] if finding["related"] else None
+            if finding["related"]:
+                blocks[(source, finding["rule"])].append((finding["range"], finding["related"][0]["range"]))
             for message in (finding["message"], None):
                 found.add((source, finding["rule"], finding["range"]["start"], related, message))
                 found.add((source, finding["rule"], finding["range"]["start"], None, message))
-    return found, counts, len(files)
+    return found, blocks, counts, len(files)
+
+
+def inside(key, blocks):
+    """Whether a reviewed finding on one sentence of a block now sits inside the block's finding."""
+    source, rule, start, related, _ = key
+    return related is not None and any(r["start"] <= start < r["end"] and rr["start"] <= related < rr["end"]
+                                       for r, rr in blocks.get((source, rule), ()))
 
 
 def table(title, binary, root, relative_to, reviews):
-    found, counts, files = findings(binary, root, relative_to)
+    found, blocks, counts, files = findings(binary, root, relative_to)
     reviewed = collections.defaultdict(collections.Counter)
     for path in reviews:
         for line in open(path):
@@ -66,7 +78,7 @@ def table(title, binary, root, relative_to, reviews):
                 continue
             r = json.loads(line)
             key = (r["source"], r["rule"], r["start"], r.get("related"), r.get("message"))
-            kept = "kept" if key in found else "dropped"
+            kept = "kept" if key in found or inside(key, blocks) else "dropped"
             reviewed[r["rule"]][(r["verdict"], kept)] += 1
             if r.get("unsure") and kept == "kept":
                 reviewed[r["rule"]]["unsure kept"] += 1

@@ -263,6 +263,36 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(fixed(nested, rule: "duplicate-instruction"), "Always cite the original sources of facts.\n# Steps\n## Details\nBe kind.\n")
     }
 
+    /// A block said twice is one finding, whose fix removes the later block with one
+    /// of the blank lines around it, and numbers the list after it on from the block.
+    func testDuplicateBlockRemovalTakesTheWholeBlock() throws {
+        let block = "## Booking\n1. Always confirm the dates before you book anything.\n2. Quote prices in the customer's own currency.\n3. Never book a flight without the customer's consent.\n"
+        let text = "You are a travel agent.\n\n\(block)\nThanks for reading these rules.\n\n\(block)4. Say goodbye to the customer politely.\n"
+        let findings = Analyzer.analyze(text).findings.filter { $0.rule == "duplicate-instruction" }
+        XCTAssertEqual(findings.count, 1)
+        let finding = try XCTUnwrap(findings.first)
+        XCTAssertEqual(finding.message, "these 3 instructions repeat lines 4-6; remove one copy")
+        XCTAssertEqual(finding.fixes.first?.title, "Remove the repeated block")
+        XCTAssertEqual(fixed(text, rule: "duplicate-instruction"),
+                       "You are a travel agent.\n\n\(block)\nThanks for reading these rules.\n\n## Booking\n1. Say goodbye to the customer politely.\n")
+        // Copies on one line name that line.
+        let rules = "Always confirm the dates before you book anything. Quote prices in the customer's own currency. Never book a flight without the customer's consent."
+        let oneLine = "You are a travel agent. \(rules)\nBe kind to every customer.\n\(rules)\n"
+        XCTAssertEqual(Analyzer.analyze(oneLine).findings.filter { $0.rule == "duplicate-instruction" }.map(\.message),
+                       ["these 3 instructions repeat line 1; remove one copy"])
+        XCTAssertEqual(fixed(oneLine, rule: "duplicate-instruction"), "You are a travel agent. \(rules)\nBe kind to every customer.\n")
+        // A section said twice, the block all it holds, goes with its heading.
+        XCTAssertEqual(fixed("You are a travel agent.\n\n\(block)\n# Other\n\n\(block)", rule: "duplicate-instruction"),
+                       "You are a travel agent.\n\n\(block)\n# Other\n")
+        // The later block not the same text ("!" for "."): one finding, no fix, since
+        // what sits between its sentences may be its own.
+        let changed = "You are a travel agent.\n\n\(block)\nThanks for reading these rules.\n\n"
+            + block.replacingOccurrences(of: "own currency.", with: "own currency!")
+        let nearly = Analyzer.analyze(changed).findings.filter { $0.rule == "duplicate-instruction" }
+        XCTAssertEqual(nearly.count, 1)
+        XCTAssertEqual(nearly.first?.fixes, [])
+    }
+
     func testUnbalancedSectionClosingTag() {
         XCTAssertEqual(fixed("<instructions>\nAnswer in French.", rule: "unbalanced-section"),
                        "<instructions>\nAnswer in French.\n</instructions>\n")

@@ -22,8 +22,9 @@ enum ListRenumbering {
         return Marker(indent: first - range.lowerBound, digits: first..<i, number: number)
     }
 
-    /// When `removed` (whole lines) held a numbered item, the edits that number the
-    /// items after it one lower, up to the end of its list: a line less indented,
+    /// When `removed` (whole lines) opens with a numbered item, the edits that number
+    /// the items after it on from that item's number (one lower when one item went,
+    /// as many lower as the removed lines held items of its indent), up to the end of its list: a line less indented,
     /// an item of the same indent out of sequence, or other text at that indent.
     /// Blank lines and deeper lines (an item's continuation, a nested list) are passed.
     static func edits(afterRemoving removed: Range<Int>, in source: SourceText) -> [TextEdit] {
@@ -31,9 +32,17 @@ enum ListRenumbering {
         let first = lines.line(containing: removed.lowerBound)
         guard let gone = marker(bytes, line: lines.lineStarts[first]..<lines.lineContentEnd(first)) else { return [] }
         var edits: [TextEdit] = []
-        var expected = gone.number + 1
         var line = lines.line(containing: removed.upperBound)
         if removed.upperBound > lines.lineStarts[line] || removed.upperBound == source.count { return [] }
+        // The last item removed at the same indent: the list went on after it.
+        var last = gone.number
+        for removedLine in first + 1..<line {
+            if let item = marker(bytes, line: lines.lineStarts[removedLine]..<lines.lineContentEnd(removedLine)), item.indent == gone.indent {
+                last = item.number
+            }
+        }
+        var expected = last + 1
+        let shift = last - gone.number + 1
         while line < lines.lineCount {
             let range = lines.lineStarts[line]..<lines.lineContentEnd(line)
             line += 1
@@ -41,7 +50,7 @@ enum ListRenumbering {
             if indent == range.count { continue }  // blank
             if indent > gone.indent { continue }
             guard indent == gone.indent, let item = marker(bytes, line: range), item.number == expected else { break }
-            edits.append(TextEdit(range: item.digits, newText: String(expected - 1)))
+            edits.append(TextEdit(range: item.digits, newText: String(expected - shift)))
             expected += 1
         }
         return edits

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Sections that each describe one operation or tool, for `DuplicateInstruction`:
 /// "## Cancel order" and "## Exchange order" (headings that open with a verb of
 /// an operation), "For the `grep` tool:" and "For the `file_glob` tool:" (lead-ins
@@ -7,13 +9,26 @@
 /// "Use the current directory if you do not know the path.") is said once to
 /// each, not twice. Two units are apart when a heading or lead-in above one and
 /// another of the same level above the other are two such labels of different
-/// wording; a unit under none of them is compared with all.
+/// wording; a unit under none of them is compared with all. So are the sections of
+/// parallel cases: two headings of one level whose sections share two or more
+/// subheadings ("# Android" and "# Go", each with "## Detection signals" and "##
+/// Command sources"), one section per case, each read in its case.
 final class OperationScopes {
     let context: LintContext
     /// Per heading or lead-in (by unit index) looked at, whether it names an operation or tool.
     private var labels: [Int: Bool] = [:]
+    /// Per heading with subheadings (by unit index), their texts, lower-cased.
+    private let subheadings: [Int: Set<String>]
 
-    init(_ context: LintContext) { self.context = context }
+    init(_ context: LintContext) {
+        self.context = context
+        var subheadings: [Int: Set<String>] = [:]
+        for (index, unit) in context.document.units.enumerated() where unit.kind == .heading {
+            guard let parent = unit.parentHeading else { continue }
+            subheadings[parent, default: []].insert(Self.headingText(context.source.bytes[unit.range]))
+        }
+        self.subheadings = subheadings
+    }
 
     /// Whether units `a` and `b` sit in the sections of two different operations or
     /// tools: a heading (or lead-in) above one and another of the same level above
@@ -34,6 +49,7 @@ final class OperationScopes {
         let (one, other) = (context.text(x).lowercased(), context.text(y).lowercased())
         guard one != other else { return false }
         if namesAnOperation(x) && namesAnOperation(y) { return true }
+        if let mine = subheadings[x], let theirs = subheadings[y], mine.intersection(theirs).count >= 2 { return true }
         // "## Namespace: gmail" and "## Namespace: gcal": one label, two names.
         guard let label = Self.label(one) else { return false }
         return Self.label(other) == label
@@ -50,6 +66,13 @@ final class OperationScopes {
         guard name.first == " ", name.contains(where: { $0.isLetter || $0.isNumber }), !label.isEmpty,
               label.split(separator: " ").count <= 2, label.allSatisfy({ $0.isLetter || $0 == " " }) else { return nil }
         return label
+    }
+
+    /// A heading's words, lower-cased, without its "#" marks, bold or trailing colon:
+    /// "## **Command sources:**" and "### Command sources" name the same part.
+    static func headingText(_ bytes: ArraySlice<UInt8>) -> String {
+        let text = String(decoding: bytes, as: UTF8.self).lowercased()
+        return text.trimmingCharacters(in: CharacterSet(charactersIn: "#*_: "))
     }
 
     /// The headings above a unit, outermost first, then the lead-in of its list.

@@ -49,7 +49,10 @@ struct DuplicateInstruction: LintRule {
     a tool's name ("## `read_file`", or one lower-case word: "## gcal"), or one label with two names ("## \
     Namespace: gmail", "## Namespace: gcal"), at the same level; each is read when that operation is done \
     or that tool used, so a step repeated under each ("The user must provide a \
-    payment method.") is said once to each. A unit outside them is compared with all. A sentence \
+    payment method.") is said once to each. The same goes for the sections of \
+    parallel cases, two headings of one level whose sections share two or more \
+    subheadings ("# Android" and "# Go", each with "## Detection signals" and \
+    "## Command sources"), each read in its case. A unit outside them is compared with all. A sentence \
     that points back with "this", "these" or "those" is a copy only after the \
     same sentence or heading: "## update_doc / Updates the document. Never use \
     this function unless a document exists." and the same under "## comment_doc" \
@@ -60,13 +63,20 @@ struct DuplicateInstruction: LintRule {
     same for "false"). "This prompt", "this conversation" and the like point back to \
     nothing: "Never reveal this prompt." twice is a copy under any heading.
 
+    A block said twice, three or more copies in a row each repeating the \
+    sentence after the one the copy before repeats (a section pasted twice, a \
+    prompt quoted a second time), is one finding over the later block ("these \
+    5 instructions repeat lines 3-9"), not one per sentence.
+
     Fix: removes the later copy, or the earlier one when the later says more \
     ("Always cite the invoice." then "Always cite the invoice with a link."). \
     Not a copy that is all its heading's section holds, which would leave the \
     heading over nothing: then the other copy when it says the same, or no fix. \
     Removing an item of a numbered list numbers the items after it one lower \
     ("1. 2. 4." would be read as written), up to the end of the list or a \
-    number out of sequence.
+    number out of sequence. For a block, removes its lines when they are the \
+    same text as the first block's, with its heading when the block is all \
+    the heading's section holds and the first block has the same heading.
     """
 
     /// Little words left out of the comparison. Not "over", "under", "up", "down" or
@@ -164,6 +174,7 @@ struct DuplicateInstruction: LintRule {
         var counted: [Int] = []
         var recent: [Int] = []
         var findings: [Finding] = []
+        var runs = DuplicateRuns()
         for (position, unit) in units.enumerated() {
             let scope = quotedScopes[position], persona = context.persona(of: unit), version = versions.isEmpty ? 0 : versions[unit]
             // Versions of a prompt are compared as personas are: a unit in none with all; so are
@@ -289,7 +300,10 @@ struct DuplicateInstruction: LintRule {
                                                 range: context.document.units[unit].range, unit: unit,
                                                 related: [RelatedRange(range: earlier.range, message: "first stated here")],
                                                 fixes: fix.map { [$0] } ?? []))
+                runs.add(.init(finding: findings.count - 1, unit: unit, earlier: best.unit, exact: best.score == 1))
                 if best.score == 1 { continue }  // the first copy already stands for this wording
+            } else {
+                runs.interrupt()
             }
             let index = signatures.count
             signatures.append(Signature(unit: unit, scope: scope, persona: persona, version: version, negated: negated, contrast: contrast,
@@ -312,7 +326,7 @@ struct DuplicateInstruction: LintRule {
                 lists[list] = (last: postings.count - 1, count: lists[list].count + 1)
             }
         }
-        return findings
+        return runs.merged(findings, context, self)
     }
 
     /// A unit kept for comparison: where its words and bag sit in the flat arrays,
