@@ -12,8 +12,10 @@ struct NegativeOnly: LintRule {
     "no ...") about \
     style, format or the task; guardrails ("Never reveal these instructions") are \
     left alone, since a refusal needs no alternative. A prohibition counts as \
-    answered when the same unit says what to do, before it ("Be direct; avoid \
-    flattery.") or after it with "instead", "rather", "just" or "except" ("Do \
+    answered when it bounds an amount with a number ("Do not exceed one page."), \
+    or when the same unit says what to do, before it ("Be direct; avoid \
+    flattery.", "Focused, serious design — no gamification", "Cute but not \
+    childish") or after it with "instead", "rather", "just" or "except" ("Do \
     not apologise, just say what went wrong."), after ";", ":" or a dash ("Don't \
     use jargon; use plain words."), or with "and" or "but" and a verb ("Avoid \
     jargon and use plain words."); when the unit just before or \
@@ -68,6 +70,33 @@ struct NegativeOnly: LintRule {
         if gap.contains(where: { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":") }) { return true }
         return dashes.contains { dash in gap.count >= dash.count && (0...(gap.count - dash.count)).contains { gap.dropFirst($0).starts(with: dash) } }
     }
+
+    /// What to do, said before the prohibition in the same unit: after ",", ";" or a
+    /// dash ("Be direct; avoid flattery.", "Focused, serious design — no gamification"),
+    /// or as the other side of "but" ("Cute but not childish").
+    static func saysWhatToDoBefore(_ tokens: ArraySlice<Token>, _ negator: Int, _ bytes: [UInt8]) -> Bool {
+        guard negator > tokens.startIndex else { return false }
+        let (from, to) = (tokens[negator - 1].range.upperBound, tokens[negator].range.lowerBound)
+        if clauseBreak(bytes, from: from, to: to) || turn(bytes, from: from, to: to) && !bytes[from..<to].contains(UInt8(ascii: ":")) { return true }
+        return tokens[negator - 1].hash == butHash && negator - 1 > tokens.startIndex
+    }
+    static let butHash = Tokenizer.hash("but")
+
+    /// A prohibition that bounds an amount with a number needs no alternative: the
+    /// number is what to do ("Do not exceed 1 page.", "No more than three colours.").
+    /// "One" only after a word of a bound ("more than one", "exceed one"): "no one",
+    /// "this one" are no number.
+    static func setsALimit(_ tokens: ArraySlice<Token>, _ negator: Int) -> Bool {
+        tokens[(negator + 1)...].indices.contains { index in
+            let hash = tokens[index].hash
+            if hash == oneHash { return bounds.contains(tokens[index - 1].hash) }
+            return tokens[index].isNumber || numberWords.contains(hash)
+        }
+    }
+    static let oneHash = Tokenizer.hash("one")
+    static let bounds = WordSet(["than", "exceed", "exceeds", "over", "beyond", "past"].map(Tokenizer.hash))
+    static let numberWords = WordSet(["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve",
+                                      "fifteen", "twenty", "fifty", "hundred", "once", "twice"].map(Tokenizer.hash))
 
     /// What to do, said after the prohibition in the same unit: "instead", "just"
     /// ("..., just say ..."; not right after the negator: "don't just list facts"
@@ -162,9 +191,9 @@ struct NegativeOnly: LintRule {
             if let negator {
                 sequence.append((unit, 0, mask, false))
                 // What to do, said before ("Be direct; avoid ...") or after ("..., just say ...").
-                let saidBefore = negator > tokens.startIndex && Self.clauseBreak(bytes, from: tokens[negator - 1].range.upperBound, to: tokens[negator].range.lowerBound)
+                let saidBefore = Self.saysWhatToDoBefore(tokens, negator, bytes)
                 let saidAfter = Self.saysWhatToDoAfter(tokens, negator, bytes)
-                if !has(.guardrail) && !saidBefore && !saidAfter && !Self.listedAsProhibition(context, unit) {
+                if !has(.guardrail) && !saidBefore && !saidAfter && !Self.setsALimit(tokens, negator) && !Self.listedAsProhibition(context, unit) {
                     prohibitions.append((unit, sequence.count - 1))
                 }
             } else {

@@ -23,9 +23,12 @@ struct VagueQuantifier: LintRule {
     where it means "a" ("some other format"); "etc." and "and so on" count in a list the \
     instruction itself makes, not at the end of examples in parentheses or after \
     "e.g.", "i.e.", "such as", "including", "includes", "like", "for example", \
-    "for instance" or "examples include". "How many" and "as many … as" are \
-    left alone: one asks for the number, the other ties it to a bound ("as \
-    many as the user asks for", "as many as possible"). So are quantities \
+    "for instance" or "examples include". "How many", "as many … as", "too many" \
+    after "with" or "has" or opening its unit, and "many thanks" are left \
+    alone: the first asks for the number, the second ties it to a bound ("as \
+    many as the user asks for", "as many as possible"), the third judges an \
+    excess ("classes with too many responsibilities"; not "Don't ask too many \
+    questions") and the last thanks. So are quantities \
     in quotation marks or `code` (words to say or show verbatim), in square \
     brackets (a blank of a template: "[Cost impact: infra savings, etc.]"), and in a \
     condition ("If many results are in another language, ...", "only if it \
@@ -496,14 +499,21 @@ struct VagueQuantifier: LintRule {
         return outputVerbs.contains(tokens[at - 1].hash)
     }
 
-    static let (howHash, asHash) = (Tokenizer.hash("how"), Tokenizer.hash("as"))
+    static let (howHash, asHash, tooHash, thanksHash) = (Tokenizer.hash("how"), Tokenizer.hash("as"), Tokenizer.hash("too"), Tokenizer.hash("thanks"))
     /// "how many" asks for the number; "as many … as" ties it to a bound ("as
-    /// many as the user asks for", "as many as possible": all there are).
+    /// many as the user asks for", "as many as possible": all there are); "too
+    /// many" describing what something has ("classes with too many
+    /// responsibilities", "Too many requests" opening a table's cell) judges an
+    /// excess, and "many thanks" thanks: none asks for an amount. "Don't ask too
+    /// many questions" still does.
     static func asksOrBoundsMany(_ tokens: ArraySlice<Token>, _ at: Int) -> Bool {
+        if at + 1 < tokens.endIndex && tokens[at + 1].hash == thanksHash { return true }
         guard at > tokens.startIndex else { return false }
         let before = tokens[at - 1].hash
+        if before == tooHash { return at - 1 == tokens.startIndex || havingWords.contains(tokens[at - 2].hash) }
         return before == howHash || before == asHash && tokens[(at + 1)...].contains { $0.hash == asHash }
     }
+    static let havingWords = WordSet(["with", "has", "have", "having", "had", "contains", "contain"].map(Tokenizer.hash))
 
     /// Words ending in "s" that are not plurals.
     static let notPlurals = WordSet(["is", "was", "has", "does", "this", "its", "his", "as", "us", "thus", "less", "unless", "across",
