@@ -32,8 +32,10 @@ struct DuplicateInstruction: LintRule {
     persona" and "Tactic: Ask the model to adopt a persona", each a line with no \
     full stop), fields and parameters \
     of a schema (`<type>Type of the document</type>`, "`path` (string): The \
-    folder."), a marker that closes a block ("--- End of X ---", never a copy of \
-    "--- X ---"), and schema or code lines (a `//` comment, `=>`) and lines of \
+    folder.", "path (required): Absolute path to the file", "tab_idx: browser \
+    tab"), a marker that closes a block ("--- End of X ---", never a copy of \
+    "--- X ---"), and schema or code lines (a `//` comment, or a line that \
+    opens with one, `=>`) and lines of \
     JSON (a tool's schema written on one line), which repeat by nature. A prompt \
     quoted in a ```markdown fence is compared only with itself: files that \
     collect several prompts repeat lines on purpose. Nor are two personas of a \
@@ -502,11 +504,35 @@ struct DuplicateInstruction: LintRule {
            close + 2 <= last, bytes[close + 1] == UInt8(ascii: ":") || (bytes[close + 1] == UInt8(ascii: " ") && bytes[close + 2] == UInt8(ascii: "(")) {
             return true
         }
+        if isParameter(bytes, range) || opensACodeComment(bytes, first) { return true }
         var i = first
         while i <= last, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "=") || bytes[i] == UInt8(ascii: "#")
                 || bytes[i] == UInt8(ascii: "[") || bytes[i] == UInt8(ascii: "*") || bytes[i] == UInt8(ascii: " ") { i += 1 }
         let opening = bytes[i..<min(i + 7, last + 1)]
         return opening.elementsEqual("end of ".utf8) { $0 | 0x20 == $1 }  // lower case, for letters
+    }
+
+    /// A tool's parameter documented as a name in lower case, maybe with a note in
+    /// parentheses, then ":" ("path (required): Absolute path to the file",
+    /// "tab_idx: browser tab to interact with"): each tool that takes it says so.
+    static func isParameter(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        guard ByteClass.isLower(bytes[i]) else { return false }
+        while i < range.upperBound, i - range.lowerBound <= 32, ByteClass.isLower(bytes[i]) || ByteClass.isDigit(bytes[i]) || bytes[i] == UInt8(ascii: "_") { i += 1 }
+        if i + 1 < range.upperBound, bytes[i] == UInt8(ascii: " "), bytes[i + 1] == UInt8(ascii: "("),
+           let close = ByteSearch.first(UInt8(ascii: ")"), in: bytes, from: i + 1, to: min(range.upperBound - 1, i + 24)) {
+            i = close + 1
+        }
+        return i + 1 < range.upperBound && bytes[i] == UInt8(ascii: ":") && bytes[i + 1] == UInt8(ascii: " ")
+    }
+
+    /// Whether the line a unit starts on opens with "//": the unit is a comment of
+    /// code or of a schema written as code (`// page_id of the Browser page`).
+    static func opensACodeComment(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
+        var i = start
+        while i > 0 && bytes[i - 1] != 0x0A && bytes[i - 1] != 0x0D { i -= 1 }
+        while i < start && (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")) { i += 1 }
+        return i + 1 < bytes.count && bytes[i] == UInt8(ascii: "/") && bytes[i + 1] == UInt8(ascii: "/")
     }
 
     /// Programs a shell command in a prompt starts with.
