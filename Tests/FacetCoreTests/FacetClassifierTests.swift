@@ -15,6 +15,12 @@ final class FacetClassifierTests: XCTestCase {
     }
 
     func testRole() { XCTAssertTrue(single("You are a senior tax accountant.").contains(.role)) }
+    /// "act like" was no cue, so "act as" prompts written that way had no role.
+    func testActLikeIsARole() {
+        for sentence in ["I want you to act like a mathematician.", "Act like a pirate captain."] {
+            XCTAssertEqual(single(sentence), [.role], sentence)
+        }
+    }
     /// An item that takes its facet from the line introducing the list says so,
     /// rather than showing that line's cue words as its own.
     func testLeadInIsTheEvidence() {

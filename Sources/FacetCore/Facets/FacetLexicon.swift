@@ -5,7 +5,7 @@
 /// facet; tune against the development set (`facet score-facets`).
 enum FacetLexicon {
     static let source = #"""
-    role 0.9 | you are a; you are an; you are the; you're a; you're an; act as; acting as; i want you to act as; pretend to be; your role is; your name is; you will act as; you will play; play the role; take on the role; assume the role; you are now; your persona; you are my; you will be acting; roleplay as; role-play as; you embody; you serve as; you are playing
+    role 0.9 | you are a; you are an; you are the; you're a; you're an; act as; acting as; i want you to act as; act like; acting like; i want you to act like; you will act like; pretend to be; your role is; your name is; you will act as; you will play; play the role; take on the role; assume the role; you are now; your persona; you are my; you will be acting; roleplay as; role-play as; you embody; you serve as; you are playing
     role 0.9 | the assistant is a; the assistant is an; the assistant is the
     role 0.75 | as an expert; as a seasoned; as a senior; you are an expert; persona; you are tasked as; you are expert; your identity; identity; you specialize; you specialise; with expertise in; years of experience; seasoned; you're an expert; the assistant is; this gpt is; this assistant is; is an ai assistant; i am an ai
     role 0.6 | expert in; specialist in; you are knowledgeable; who you are; character; you are; you're
