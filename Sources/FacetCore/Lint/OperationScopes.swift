@@ -1,5 +1,3 @@
-import Foundation
-
 /// Sections that each describe one operation or tool, for `DuplicateInstruction`:
 /// "## Cancel order" and "## Exchange order" (headings that open with a verb of
 /// an operation), "For the `grep` tool:" and "For the `file_glob` tool:" (lead-ins
@@ -17,18 +15,19 @@ final class OperationScopes {
     let context: LintContext
     /// Per heading or lead-in (by unit index) looked at, whether it names an operation or tool.
     private var labels: [Int: Bool] = [:]
-    /// Per heading with subheadings (by unit index), their texts, lower-cased.
-    private let subheadings: [Int: Set<String>]
-
-    init(_ context: LintContext) {
-        self.context = context
-        var subheadings: [Int: Set<String>] = [:]
-        for (index, unit) in context.document.units.enumerated() where unit.kind == .heading {
+    /// Per heading with subheadings (by unit index), the hashes of their texts,
+    /// lower-cased, sorted; made when two labels are first compared (most messages
+    /// repeat nothing), and compared without building a set per pair.
+    private lazy var subheadings: [Int: [UInt64]] = {
+        var subheadings: [Int: [UInt64]] = [:]
+        for unit in context.document.units where unit.kind == .heading {
             guard let parent = unit.parentHeading else { continue }
-            subheadings[parent, default: []].insert(Self.headingText(context.source.bytes[unit.range]))
+            subheadings[parent, default: []].append(Self.headingHash(context.source.bytes[unit.range]))
         }
-        self.subheadings = subheadings
-    }
+        return subheadings.mapValues { Array(Set($0)).sorted() }
+    }()
+
+    init(_ context: LintContext) { self.context = context }
 
     /// Whether units `a` and `b` sit in the sections of two different operations or
     /// tools: a heading (or lead-in) above one and another of the same level above
@@ -49,7 +48,7 @@ final class OperationScopes {
         let (one, other) = (context.text(x).lowercased(), context.text(y).lowercased())
         guard one != other else { return false }
         if namesAnOperation(x) && namesAnOperation(y) { return true }
-        if let mine = subheadings[x], let theirs = subheadings[y], mine.intersection(theirs).count >= 2 { return true }
+        if let mine = subheadings[x], let theirs = subheadings[y], Self.shareTwo(mine, theirs) { return true }
         // "## Namespace: gmail" and "## Namespace: gcal": one label, two names.
         guard let label = Self.label(one) else { return false }
         return Self.label(other) == label
@@ -68,11 +67,26 @@ final class OperationScopes {
         return label
     }
 
-    /// A heading's words, lower-cased, without its "#" marks, bold or trailing colon:
-    /// "## **Command sources:**" and "### Command sources" name the same part.
-    static func headingText(_ bytes: ArraySlice<UInt8>) -> String {
-        let text = String(decoding: bytes, as: UTF8.self).lowercased()
-        return text.trimmingCharacters(in: CharacterSet(charactersIn: "#*_: "))
+    /// Whether two sorted lists hold two or more of the same values.
+    static func shareTwo(_ a: [UInt64], _ b: [UInt64]) -> Bool {
+        var (i, j, shared) = (0, 0, 0)
+        while i < a.count && j < b.count {
+            if a[i] == b[j] { shared += 1; if shared == 2 { return true }; i += 1; j += 1 }
+            else if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return false
+    }
+
+    /// The hash of a heading's text, lower-cased (ASCII letters), without its "#"
+    /// marks, bold or trailing colon: "## **Command sources:**" and "### Command
+    /// sources" name the same part. On bytes: a String per heading was most of the time.
+    static func headingHash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        func isTrimmed(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "#") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: " ")
+        }
+        let start = bytes.firstIndex { !isTrimmed($0) } ?? bytes.endIndex
+        let end = bytes.lastIndex { !isTrimmed($0) }.map { $0 + 1 } ?? start
+        return Tokenizer.hash(bytes: bytes[start..<max(start, end)].lazy.map { ByteClass.isUpper($0) ? $0 | 0x20 : $0 })
     }
 
     /// The headings above a unit, outermost first, then the lead-in of its list.
