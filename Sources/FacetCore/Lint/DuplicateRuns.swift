@@ -63,7 +63,8 @@ struct DuplicateRuns {
     /// a heading or example between its sentences is in both) and hold whole lines:
     /// "Remove the repeated block". A block that is all its heading's section holds
     /// goes with the heading, when the earlier copy has the same one; else no fix, which
-    /// would leave the heading over nothing. Blank lines on both sides become one.
+    /// would leave the heading over nothing. Blank lines on both sides become one
+    /// (`DuplicateInstruction.linesRemoval`, as for one sentence's lines).
     static func removal(_ context: LintContext, _ first: Copy, _ last: Copy) -> Fix? {
         let source = context.source, lines = source.lines, units = context.document.units
         var start = units[first.unit].range.lowerBound, earlierStart = units[first.earlier].range.lowerBound
@@ -79,17 +80,6 @@ struct DuplicateRuns {
         let marker = source.bytes[lineStart..<start].drop { $0 == UInt8(ascii: "#") }
         guard DuplicateInstruction.isMarkerOnly(source, marker.startIndex..<start),
               DuplicateInstruction.isBlank(source, end..<lines.lineContentEnd(lastLine)) else { return nil }
-        func lineStartOrEnd(_ line: Int) -> Int { line < lines.lineCount ? lines.lineStarts[line] : source.count }
-        func isBlankLine(_ line: Int) -> Bool {
-            line >= 0 && line < lines.lineCount && DuplicateInstruction.isBlank(source, lines.lineStarts[line]..<lines.lineContentEnd(line))
-        }
-        var removed = lineStart..<lineStartOrEnd(lastLine + 1)
-        if isBlankLine(firstLine - 1) {
-            // At the end of the message the blank line above goes; else the one below, if any.
-            if removed.upperBound == source.count { removed = lines.lineStarts[firstLine - 1]..<source.count }
-            else if isBlankLine(lastLine + 1) { removed = lineStart..<lineStartOrEnd(lastLine + 2) }
-        }
-        return Fix(title: "Remove the repeated block",
-                   edits: [TextEdit(range: removed, newText: "")] + ListRenumbering.edits(afterRemoving: removed, in: source))
+        return DuplicateInstruction.linesRemoval(source, firstLine...lastLine, title: "Remove the repeated block")
     }
 }

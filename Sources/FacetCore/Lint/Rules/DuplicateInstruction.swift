@@ -705,23 +705,7 @@ struct DuplicateInstruction: LintRule {
                Self.isBlank(context.source, range.upperBound..<units[unit + 1].range.lowerBound) {
                 return Fix(title: title, edits: [TextEdit(range: itemStart..<units[unit + 1].range.lowerBound, newText: "")])
             }
-            // The items after a numbered one count on from its number.
-            func lineRemoval(_ removed: Range<Int>) -> Fix {
-                Fix(title: title, edits: [TextEdit(range: removed, newText: "")] + ListRenumbering.edits(afterRemoving: removed, in: context.source))
-            }
-            let next = lastLine + 1 < lines.lineCount ? lines.lineStarts[lastLine + 1] : context.source.count
-            // A paragraph of its own left two blank lines where there was one (or a blank
-            // line at the end): it takes one of the blank lines around it.
-            func isBlankLine(_ line: Int) -> Bool { Self.isBlank(context.source, lines.lineStarts[line]..<lines.lineContentEnd(line)) }
-            let blankAbove = lineStart <= context.source.textStart || isBlankLine(line - 1)
-            if blankAbove && next < context.source.count && isBlankLine(lastLine + 1) {
-                let below = lastLine + 2 < lines.lineCount ? lines.lineStarts[lastLine + 2] : context.source.count
-                return lineRemoval(lineStart..<below)
-            }
-            if blankAbove && next == context.source.count && lineStart > context.source.textStart {
-                return lineRemoval(lines.lineStarts[line - 1]..<next)
-            }
-            return lineRemoval(lineStart..<next)
+            return Self.linesRemoval(context.source, line...lastLine, title: title)
         }
         var lower = range.lowerBound, upper = range.upperBound
         while upper < lineEnd && context.source.bytes[upper] == UInt8(ascii: " ") { upper += 1 }
@@ -730,6 +714,30 @@ struct DuplicateInstruction: LintRule {
             while lower > lineStart && context.source.bytes[lower - 1] == UInt8(ascii: " ") { lower -= 1 }
         }
         return Fix(title: title, edits: [TextEdit(range: lower..<upper, newText: "")])
+    }
+
+    /// Removes whole lines, and numbers the list items after them on from the first
+    /// removed item's number. Lines that were a paragraph of their own would leave two
+    /// blank lines where there was one (or a blank line at the end): one of the blank
+    /// lines around them goes too.
+    static func linesRemoval(_ source: SourceText, _ removedLines: ClosedRange<Int>, title: String) -> Fix {
+        let lines = source.lines
+        let (line, lastLine) = (removedLines.lowerBound, removedLines.upperBound)
+        let lineStart = lines.lineStarts[line]
+        func removal(_ removed: Range<Int>) -> Fix {
+            Fix(title: title, edits: [TextEdit(range: removed, newText: "")] + ListRenumbering.edits(afterRemoving: removed, in: source))
+        }
+        let next = lastLine + 1 < lines.lineCount ? lines.lineStarts[lastLine + 1] : source.count
+        func isBlankLine(_ line: Int) -> Bool { isBlank(source, lines.lineStarts[line]..<lines.lineContentEnd(line)) }
+        let blankAbove = lineStart <= source.textStart || isBlankLine(line - 1)
+        if blankAbove && next < source.count && isBlankLine(lastLine + 1) {
+            let below = lastLine + 2 < lines.lineCount ? lines.lineStarts[lastLine + 2] : source.count
+            return removal(lineStart..<below)
+        }
+        if blankAbove && next == source.count && lineStart > source.textStart {
+            return removal(lines.lineStarts[line - 1]..<next)
+        }
+        return removal(lineStart..<next)
     }
 
     /// Whether the unit is all its heading's section holds: the unit right after the
