@@ -261,7 +261,29 @@ public final class PreferenceIndex: Sendable {
     /// What a bulk import sets aside: the triggers that index each new row for
     /// full-text search, and the secondary indexes no import query reads.
     static let setAsideInBulk = ["__preference_fts_ai", "__system_message_fts_ai",
-                                 "preference_by_dimension_count", "message_preference_on_preference_id"]
+                                 "preference_by_dimension_count", "message_preference_on_preference_id",
+                                 "__preference_fts_ad", "__preference_fts_au"]
+
+    /// While a bulk import runs, its new rows are not in the text index yet: a row
+    /// deleted or edited meanwhile (another process re-indexing a workspace file)
+    /// must not be taken out of it, or the text index no longer matches its table.
+    /// These stand in for the delete and update triggers set aside above, and act on
+    /// the rows indexed before the import only.
+    static let bulkGuards = [
+        """
+        CREATE TRIGGER IF NOT EXISTS "bulk_preference_fts_ad" AFTER DELETE ON "preference"
+        WHEN old."id" <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'bulk-after') BEGIN
+            INSERT INTO "preference_fts"("preference_fts", "rowid", "name", "subdimension", "description") VALUES('delete', old."id", old."name", old."subdimension", old."description");
+        END
+        """,
+        """
+        CREATE TRIGGER IF NOT EXISTS "bulk_preference_fts_au" AFTER UPDATE OF "name", "subdimension", "description" ON "preference"
+        WHEN old."id" <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'bulk-after') BEGIN
+            INSERT INTO "preference_fts"("preference_fts", "rowid", "name", "subdimension", "description") VALUES('delete', old."id", old."name", old."subdimension", old."description");
+            INSERT INTO "preference_fts"("rowid", "name", "subdimension", "description") VALUES (new."id", new."name", new."subdimension", new."description");
+        END
+        """,
+    ]
 
     /// For a large import: new rows are not indexed one by one (most of the
     /// import time); `finishBulkImport` adds them to the full-text index in one
@@ -288,6 +310,7 @@ public final class PreferenceIndex: Sendable {
                 let kind = try String.fetchOne(db, sql: "SELECT type FROM sqlite_master WHERE name = ?", arguments: [name]) == "index" ? "INDEX" : "TRIGGER"
                 try db.execute(sql: "DROP \(kind) \"\(name)\"")
             }
+            for guardSQL in Self.bulkGuards { try db.execute(sql: guardSQL) }
         }
         return running
     }
@@ -322,6 +345,7 @@ public final class PreferenceIndex: Sendable {
             // Both settings are stored in the index: later small writes go back to the defaults.
             try db.execute(sql: "INSERT INTO preference_fts(preference_fts, rank) VALUES('hashsize', 1048576)")
             try db.execute(sql: "INSERT INTO preference_fts(preference_fts, rank) VALUES('automerge', 4)")
+            try db.execute(sql: "DROP TRIGGER IF EXISTS bulk_preference_fts_ad; DROP TRIGGER IF EXISTS bulk_preference_fts_au")
             try db.execute(sql: "DELETE FROM meta WHERE key = 'bulk-after'")
             // Only "similar messages" searches the messages: their index is rebuilt when first needed.
             try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('messages-fts-stale', '1')")

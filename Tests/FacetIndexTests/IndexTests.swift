@@ -343,6 +343,33 @@ extension IndexTests {
         }
         XCTAssertEqual(try reopened.search(["later"]).first?.preference.name, "Later")
     }
+
+    /// A row written during a bulk import is not in the text index until the import
+    /// ends. Deleting it meanwhile (another process re-indexing a workspace file)
+    /// made the delete trigger take out of the text index what was never in it,
+    /// which leaves the index inconsistent ("database disk image is malformed").
+    func testRowsDeletedDuringABulkImportLeaveTheTextIndexWhole() throws {
+        let index = try openIndex()
+        let running = try index.beginBulkImport()
+        _ = try index.write { writer in
+            for n in 0..<3 {
+                _ = try writer.insertPreference(Preference(dimension: "style", subdimension: "tone", name: "Passing \(n)",
+                                                           description: "Gone before the import ends \(n).", source: "workspace.jsonl"))
+            }
+            _ = try writer.insertPreference(Preference(dimension: "style", subdimension: "tone", name: "Staying",
+                                                       description: "Still here when the import ends.", source: "big.jsonl"))
+        }
+        try index.write { try $0.removePreferences(source: "workspace.jsonl") }
+        try index.finishBulkImport()
+        running.release()
+        try index.database.write { try $0.execute(sql: "INSERT INTO preference_fts(preference_fts, rank) VALUES('integrity-check', 1)") }
+        XCTAssertEqual(try index.search(["staying"]).map(\.preference.name), ["Staying"])
+        XCTAssertTrue(try index.search(["passing"]).isEmpty)
+        // Deleting an indexed row afterwards still takes it out of the text index.
+        try index.write { try $0.removePreferences(source: "big.jsonl") }
+        try index.database.write { try $0.execute(sql: "INSERT INTO preference_fts(preference_fts, rank) VALUES('integrity-check', 1)") }
+        XCTAssertTrue(try index.search(["staying"]).isEmpty)
+    }
 }
 
 extension IndexTests {
