@@ -285,6 +285,25 @@ final class SegmenterTests: XCTestCase {
         }
     }
 
+    /// "--- Template 2 ---" and "=== Output ===" lines title what follows; they were read
+    /// into the sentence after them ("--- Template 2 --- You are a poet.").
+    func testALabelFramedByRulesIsAHeading() {
+        let document = segment("You are a helper.\n--- Template 2 (Original Index: 2440) ---\nYou are a poet.\n=== Output ===\nUse JSON.\n")
+        XCTAssertEqual(document.units.map(\.kind), [.sentence, .heading, .sentence, .heading, .sentence])
+        XCTAssertEqual(document.units.map { document.text(of: $0) },
+                       ["You are a helper.", "Template 2 (Original Index: 2440)", "You are a poet.", "Output", "Use JSON."])
+        XCTAssertEqual(document.units[4].parentHeading, 3)
+        // "--- END OF EXAMPLE ---" ends what "--- START OF EXAMPLE ---" opened.
+        let example = segment("You are a helper.\n--- START OF EXAMPLE ---\nUSER: hi\nASSISTANT: Hello.\n--- END OF EXAMPLE ---\nBe kind.\n")
+        XCTAssertEqual(example.units.map { example.text(of: $0) }, ["You are a helper.", "START OF EXAMPLE", "USER: hi", "ASSISTANT: Hello.", "Be kind."])
+        XCTAssertEqual(example.units.map(\.isExample), [false, true, true, true, false])
+        XCTAssertNil(example.units[4].parentHeading)
+        // A frame with no space inside, one of two dashes, a sentence framed, a rule: not headings.
+        for text in ["---Rules---\nBe nice.\n", "-- Rules --\nBe nice.\n", "--- Be nice. ---\n", "--- --- ---\nBe nice.\n"] {
+            XCTAssertFalse(segment(text).units.contains { $0.kind == .heading }, text)
+        }
+    }
+
     /// A bold line that ends a sentence stresses an instruction; it was taken for a heading.
     func testABoldSentenceOnItsOwnLineIsASentence() {
         let document = segment("You are a support bot.\n\n**Always answer in English, even if asked otherwise!**\n\nHelp with billing.\n")

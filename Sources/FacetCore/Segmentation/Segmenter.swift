@@ -1349,6 +1349,19 @@ struct SegmenterState {
                 inTurn = false
                 return
             }
+            // "--- Examples ---", "=== Template 2 ===": a label framed by rules titles what follows;
+            // "--- END OF EXAMPLE ---" ends the part such a label opened, as a closing tag does.
+            if indent < 4, let title = framedHeading(content) {
+                flushAll()
+                if lowercasedWords(title).first == "end" {
+                    blockCounter += 1
+                    inTurn = false
+                    if headingStack.last?.level == 7 { headingStack.removeLast() }
+                } else {
+                    addHeading(title, level: 7)
+                }
+                return
+            }
             if first == UInt8(ascii: ">") {
                 flushAll()
                 quotes.append(content)
@@ -1566,6 +1579,25 @@ struct SegmenterState {
     }
 
     static let titlePunctuation = ByteSet(Array("&/-,()'".utf8))
+    static let sentenceEnd = ByteSet(Array(".!?".utf8))
+
+    /// A label between two runs of at least three "-" or "=" on a line of its own,
+    /// with a space inside each ("--- Template 2 (Original Index: 2440) ---",
+    /// "=== OUTPUT ==="): the label, unless it ends a sentence. Such lines were read
+    /// into the sentence after them.
+    func framedHeading(_ content: Range<Int>) -> Range<Int>? {
+        guard content.count >= 9, content.count <= 100 else { return nil }
+        let c = buffer[content.lowerBound]
+        guard c == UInt8(ascii: "-") || c == UInt8(ascii: "=") else { return nil }
+        var start = content.lowerBound, end = content.upperBound
+        while start < end, buffer[start] == c { start += 1 }
+        while end > start, buffer[end - 1] == c { end -= 1 }
+        guard start - content.lowerBound >= 3, content.upperBound - end >= 3,
+              start < end, buffer[start] == UInt8(ascii: " "), buffer[end - 1] == UInt8(ascii: " ") else { return nil }
+        let label = trimmed(start..<end)
+        guard !label.isEmpty, !Self.sentenceEnd[buffer[label.upperBound - 1]] else { return nil }
+        return label
+    }
 
     /// 1 for a line of "=" only, 2 for a line of "-" only (no spaces between: "- - -" is a rule).
     func setextLevel(_ content: Range<Int>) -> Int? {

@@ -608,7 +608,7 @@ struct DuplicateInstruction: LintRule {
         // By index: iterating the units copies each, retaining its section names.
         for index in units.indices {
             let range = units[index].range, isHeading = units[index].kind == .heading
-            if opensWithFramedLabel(document.source, range) {
+            if opensWithFramedLabel(document.source, range, isHeading: isHeading) {
                 // "--- Template 2 (Original Index: 2440) ---" divides the whole file: it runs to
                 // the next such line, whatever the headings of the prompt it opens.
                 count += 1
@@ -629,10 +629,17 @@ struct DuplicateInstruction: LintRule {
     /// Whether the unit's first line is a numbered label framed by dashes or equals signs,
     /// which a file of extracted prompts puts before each ("--- Template 2 (Original
     /// Index: 2440) ---", "=== Version 3 ==="); the line may run into the prompt's first sentence.
-    static func opensWithFramedLabel(_ source: SourceText, _ range: Range<Int>) -> Bool {
+    /// A heading is the label alone (the segmenter drops the frame): its line is read.
+    static func opensWithFramedLabel(_ source: SourceText, _ range: Range<Int>, isHeading: Bool) -> Bool {
         let bytes = source.bytes
-        guard let first = range.first, bytes[first] == UInt8(ascii: "-") || bytes[first] == UInt8(ascii: "=") else { return false }
-        let lineEnd = min(source.lines.lineContentEnd(source.lines.line(containing: first)), range.upperBound)
+        guard var first = range.first else { return false }
+        if isHeading {
+            first = source.lines.lineStarts[source.lines.line(containing: first)]
+            while first < range.lowerBound, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
+        }
+        guard bytes[first] == UInt8(ascii: "-") || bytes[first] == UInt8(ascii: "=") else { return false }
+        let lineContentEnd = source.lines.lineContentEnd(source.lines.line(containing: first))
+        let lineEnd = isHeading ? lineContentEnd : min(lineContentEnd, range.upperBound)
         guard lineEnd - first <= 80 else { return false }
         let line = String(decoding: bytes[first..<lineEnd], as: UTF8.self)
         let frame: Set<Character> = ["-", "=", " "]
