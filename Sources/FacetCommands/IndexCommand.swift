@@ -111,7 +111,7 @@ extension IndexCommand {
             if report.problems.count > 20 {
                 FileHandle.standardError.write(Data("… and \(report.problems.count - 20) more malformed rows\n".utf8))
             }
-            print("\(file): \(report.rows) rows, \(report.preferencesAdded) new preferences, \(report.messagesAdded) new system messages, \(report.problems.count) skipped")
+            print("\(file): \(report.summary)")
         }
     }
 

@@ -25,6 +25,13 @@ public struct ImportReport: Sendable {
     public var problems: [RowProblem] = []
     /// Stopped by the user (Ctrl-C) or by the first bad row under `strict`.
     public var stoppedEarly = false
+
+    /// "2 rows, 1 new preference, 0 new system messages, 1 skipped".
+    public var summary: String {
+        func counted(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
+        return "\(counted(rows, "row")), \(counted(preferencesAdded, "new preference")), "
+            + "\(counted(messagesAdded, "new system message")), \(problems.count) skipped"
+    }
 }
 
 /// Imports collection files into the index: Multifaceted Collection rows,

@@ -37,7 +37,7 @@ final class IndexCLITests: XCTestCase {
         """.write(to: rows, atomically: true, encoding: .utf8)
         let (status, out, err) = try facet(["index", "import", rows.path])
         XCTAssertEqual(status, 0, err)
-        XCTAssertTrue(out.contains("2 rows, 1 new preferences, 1 new system messages, 1 skipped"), out)
+        XCTAssertTrue(out.contains("2 rows, 1 new preference, 1 new system message, 1 skipped"), out)
         XCTAssertTrue(err.contains("rows.jsonl:2: not valid JSON"), err)
         XCTAssertEqual(try facet(["index", "import", "--strict", rows.path]).0, 1, "--strict fails on the bad row")
 
@@ -71,7 +71,7 @@ final class IndexCLITests: XCTestCase {
         let (status, out, err) = try runFacet(["index", "import", "-"], environment: ["FACET_INDEX": index],
                                               standardInput: try FileHandle(forReadingFrom: rows))
         XCTAssertEqual(status, 0, err)
-        XCTAssertTrue(out.contains("1 rows, 1 new preferences"), out + err)
+        XCTAssertTrue(out.contains("1 row, 1 new preference"), out + err)
         let found = try facet(["index", "search", "pipe", "jq", "--format", "json"]).1
         XCTAssertTrue(found.contains("Piped in"), found)
     }
@@ -84,7 +84,7 @@ final class IndexCLITests: XCTestCase {
         try "[\(row)]\n\(row)\n".write(to: lines, atomically: true, encoding: .utf8)
         var (status, out, err) = try facet(["index", "import", lines.path])
         XCTAssertEqual(status, 0, err)
-        XCTAssertTrue(out.contains("2 rows, 1 new preferences, 0 new system messages, 1 skipped"), out + err)
+        XCTAssertTrue(out.contains("2 rows, 1 new preference, 0 new system messages, 1 skipped"), out + err)
         XCTAssertTrue(err.contains("rows.jsonl:1: "), err)
 
         let array = directory.appendingPathComponent("rows.json")
@@ -109,7 +109,7 @@ final class IndexCLITests: XCTestCase {
         try growPastTheLongestRow(rows)
         let (status, out, err) = try facet(["index", "import", rows.path])
         XCTAssertEqual(status, 1, out + err)
-        XCTAssertTrue(out.contains("long.jsonl: 2 rows, 1 new preferences, 0 new system messages, 1 skipped"), out + err)
+        XCTAssertTrue(out.contains("long.jsonl: 2 rows, 1 new preference, 0 new system messages, 1 skipped"), out + err)
         XCTAssertTrue(err.contains("long.jsonl:2: not valid JSON"), err)
         XCTAssertTrue(err.contains("facet: \(rows.path): reading stopped at line 3: a row longer than 256 MB: not a dataset row; the rows before it"), err)
         XCTAssertTrue(err.contains("the rows before it are imported, the rest of the file is not"), err)
@@ -163,7 +163,7 @@ final class IndexCLITests: XCTestCase {
         try growPastTheLongestRow(rows)
         let (status, out, err) = try facet(["index", "import", rows.path])
         XCTAssertEqual(status, 1, out + err)
-        XCTAssertTrue(out.contains("long.json: 1 rows, 1 new preferences"), out + err)
+        XCTAssertTrue(out.contains("long.json: 1 row, 1 new preference"), out + err)
         XCTAssertTrue(err.contains("facet: \(rows.path): reading stopped at line 3: a row longer than 256 MB: not a dataset row; the rows before it"), err)
     }
 
@@ -178,7 +178,7 @@ final class IndexCLITests: XCTestCase {
         """.write(to: rows, atomically: true, encoding: .utf8)
         let (status, out, err) = try facet(["index", "import", rows.path])
         XCTAssertEqual(status, 0, err)
-        XCTAssertTrue(out.contains("3 rows, 1 new preferences, 0 new system messages, 2 skipped"), out + err)
+        XCTAssertTrue(out.contains("3 rows, 1 new preference, 0 new system messages, 2 skipped"), out + err)
         XCTAssertTrue(err.contains("t.jsonl:1: 'styles' is not a dimension; use style, background_knowledge, informativeness, harmlessness"), err)
         XCTAssertTrue(err.contains("t.jsonl:3: 'tone' is not a dimension"), err)
         let stats = try facet(["index", "stats"]).1
@@ -210,7 +210,7 @@ final class IndexCLITests: XCTestCase {
         try Data(bytes).write(to: rows)
         let (status, out, err) = try facet(["index", "import", rows.path])
         XCTAssertEqual(status, 0, err)
-        XCTAssertTrue(out.contains("2 rows, 1 new preferences"), out + err)
+        XCTAssertTrue(out.contains("2 rows, 1 new preference,"), out + err)
         XCTAssertTrue(err.contains("latin1.jsonl:1: not UTF-8 text (byte 0xE9 at byte 41 of the row): save the file as UTF-8"), err)
     }
 
@@ -286,7 +286,7 @@ extension IndexCLITests {
         let imported = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         importer.waitUntilExit()
         XCTAssertEqual(importer.terminationStatus, 0, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-        XCTAssertTrue(imported.contains("1 rows, 1 new preferences"), imported)
+        XCTAssertTrue(imported.contains("1 row, 1 new preference"), imported)
         XCTAssertTrue(try facet(["index", "search", "heron"]).1.contains("Heron voice"), "the import went into the index that is still there")
         XCTAssertEqual(try facet(["index", "reset"]).0, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: index))

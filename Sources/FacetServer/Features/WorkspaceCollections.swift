@@ -34,7 +34,7 @@ extension LanguageServer {
         do {
             let report = try CollectionImporter(index: index).reindex(path)
             preferences.contentChanged()
-            log.info("indexed \(path): \(report.rows) rows, \(report.preferencesAdded) new preferences")
+            log.info("indexed \(path): \(report.summary)")
             if !report.problems.isEmpty {
                 let first = report.problems.prefix(3).map(\.description).joined(separator: "; ")
                 queue.async { self.reportProblem("\(report.problems.count) rows of \(path) were skipped: \(first)", type: .warning, once: false) }
