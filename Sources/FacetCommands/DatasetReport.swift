@@ -71,6 +71,9 @@ enum DatasetReport {
         return String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
     }
 
+    /// "1 row", "1,200 rows".
+    static func counted(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(number(n)) \(noun)s" }
+
     static func number(_ n: Int) -> String {
         let digits = String(n)
         var out = ""
@@ -89,11 +92,11 @@ enum DatasetReport {
 
     static func text(_ summary: DatasetSummary, file: String, seconds: Double, threads: Int) -> String {
         let messages = summary.messages
-        var out = "\n\(TerminalText.safe(file)): \(number(summary.rows)) rows, \(number(messages)) system messages"
+        var out = "\n\(TerminalText.safe(file)): \(counted(summary.rows, "row")), \(counted(messages, "system message"))"
         let formats = DatasetFormat.allCases.compactMap { format in summary.formats[format.rawValue].map { "\(format.rawValue) \(number($0))" } }
         if !formats.isEmpty { out += " (" + formats.joined(separator: ", ") + ")" }
         let skipped = summary.skipped.values.reduce(0, +)
-        out += skipped > 0 ? ", \(number(skipped)) rows skipped\n" : "\n"
+        out += skipped > 0 ? ", \(counted(skipped, "row")) skipped\n" : "\n"
         for (reason, count) in skippedReasons(summary) { out += "  skipped \(number(count)): \(reason)\n" }
         out += "\nFacet coverage (share of messages)\n"
         for facet in Facet.allCases {
@@ -105,7 +108,8 @@ enum DatasetReport {
         for (rule, rows) in summary.findingRows.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(10) {
             out += "  \(rule.padding(toLength: 26, withPad: " ", startingAt: 0)) \(number(rows).padding(toLength: 9, withPad: " ", startingAt: 0)) \(percent(rows, of: messages).padding(toLength: 7, withPad: " ", startingAt: 0)) \(number(summary.findingCounts[rule] ?? 0))\n"
         }
-        out += "\nDuplicates: \(number(summary.duplicates.count)) messages appear more than once (\(number(summary.duplicateRows)) extra rows)\n"
+        let repeated = summary.duplicates.count == 1 ? "1 message appears" : "\(number(summary.duplicates.count)) messages appear"
+        out += "\nDuplicates: \(repeated) more than once (\(counted(summary.duplicateRows, "extra row")))\n"
         for duplicate in summary.topDuplicates.prefix(5) {
             out += "  ×\(duplicate.count) rows \(duplicate.rows.prefix(5).map(String.init).joined(separator: ", "))\(duplicate.count > 5 ? ", …" : ""): \"\(TerminalText.safe(TerminalText.oneLine(duplicate.excerpt)))\"\n"
         }
@@ -120,7 +124,7 @@ enum DatasetReport {
             }
         }
         let rate = seconds > 0 ? Double(summary.rows) / seconds : 0
-        out += String(format: "\n%@ rows in %.2f s: %@ rows/s on %d threads\n", number(summary.rows), seconds, number(Int(rate)), threads)
+        out += String(format: "\n%@ in %.2f s: %@ rows/s on %@\n", counted(summary.rows, "row"), seconds, number(Int(rate)), counted(threads, "thread"))
         return out
     }
 
@@ -131,7 +135,7 @@ enum DatasetReport {
         out += "| | |\n|---|---|\n| Rows | \(number(summary.rows)) |\n| System messages | \(number(messages)) |\n"
         for format in DatasetFormat.allCases { if let n = summary.formats[format.rawValue] { out += "| \(format.rawValue) rows | \(number(n)) |\n" } }
         for (reason, count) in skippedReasons(summary) { out += "| Skipped: \(reason) | \(number(count)) |\n" }
-        out += "| Duplicated messages | \(number(summary.duplicates.count)) (\(number(summary.duplicateRows)) extra rows) |\n"
+        out += "| Duplicated messages | \(number(summary.duplicates.count)) (\(counted(summary.duplicateRows, "extra row"))) |\n"
         out += String(format: "| Checked in | %.2f s |\n\n", seconds)
         out += "## Facet coverage\n\n```\n"
         for facet in Facet.allCases {

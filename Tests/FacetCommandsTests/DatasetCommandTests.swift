@@ -55,7 +55,7 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertTrue(output.contains("\(path):4: row 4: skipped: no system message"), output)
         XCTAssertTrue(output.contains("\(path):5: row 5: skipped: not valid JSON"), output)
         XCTAssertTrue(output.contains("6 rows, 4 system messages (openai 1, sharegpt 1, multifaceted 2), 2 rows skipped"), output)
-        XCTAssertTrue(output.contains("Duplicates: 1 messages appear more than once (1 extra rows)"), output)
+        XCTAssertTrue(output.contains("Duplicates: 1 message appears more than once (1 extra row)"), output)
         XCTAssertTrue(output.contains("×2 rows 1, 3: \"You are a tutor. Maybe give some examples.\""), output)
         XCTAssertTrue(output.contains("rows/s on"), output)
         let markdown = try String(contentsOfFile: report, encoding: .utf8)
@@ -151,7 +151,7 @@ final class DatasetCommandTests: XCTestCase {
         let (status, output) = try check([path, "--report", report, "--chart", chart])
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("a\u{FFFD}[31m\u{FFFD}\u{FFFF}b.jsonl:1: row 1"), output)
-        XCTAssertTrue(output.contains("a\u{FFFD}[31m\u{FFFD}\u{FFFF}b.jsonl: 1 rows"), output)
+        XCTAssertTrue(output.contains("a\u{FFFD}[31m\u{FFFD}\u{FFFF}b.jsonl: 1 row"), output)
         XCTAssertFalse(output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{7}" }, output)
         let markdown = try String(contentsOfFile: report, encoding: .utf8)
         XCTAssertTrue(markdown.hasPrefix("# Dataset report: \(directory.path)/a\u{FFFD}[31m\u{FFFD}\u{FFFF}b.jsonl\n"), markdown)
@@ -196,27 +196,27 @@ final class DatasetCommandTests: XCTestCase {
         var (status, output) = try check([lines])
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("\(lines):1: row 1: skipped: the row is not a JSON object"), output)
-        XCTAssertTrue(output.contains("2 rows, 1 system messages (multifaceted 1), 1 rows skipped"), output)
+        XCTAssertTrue(output.contains("2 rows, 1 system message (multifaceted 1), 1 row skipped"), output)
 
         let array = try file("two.json", rows)
         (status, output) = try check([array])
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("\(array):2: row 2: skipped: not valid JSON: text after the closing ']' of the file's array"), output)
-        XCTAssertTrue(output.contains("2 rows, 1 system messages (multifaceted 1), 1 rows skipped"), output)
+        XCTAssertTrue(output.contains("2 rows, 1 system message (multifaceted 1), 1 row skipped"), output)
         // Space after the bracket is nothing to report.
         (status, output) = try check([try file("spaced.json", #"[{"system": "Try to a."}]"# + "\n\n  \n")])
-        XCTAssertTrue(output.contains("1 rows, 1 system messages (multifaceted 1)\n"), output)
+        XCTAssertTrue(output.contains("1 row, 1 system message (multifaceted 1)\n"), output)
     }
 
     /// A dataset without a system message has no shortest or longest one: the JSON
     /// summary gave Int.max as the minimum, and the text "0 system messages ()".
     func testADatasetWithoutMessagesHasNoLengths() throws {
-        for (name, text, skipped) in [("empty.jsonl", "", ""), ("none.jsonl", #"{"prompt": "hi"}"# + "\n", ", 1 rows skipped")] {
+        for (name, text, skipped) in [("empty.jsonl", "", ""), ("none.jsonl", #"{"prompt": "hi"}"# + "\n", ", 1 row skipped")] {
             let path = try file(name, text)
             let (status, output) = try check([path])
             XCTAssertEqual(status, 0, output)
-            let rows = text.isEmpty ? 0 : 1
-            XCTAssertTrue(output.contains("\(path): \(rows) rows, 0 system messages\(skipped)\n"), output)
+            let rows = text.isEmpty ? "0 rows" : "1 row"
+            XCTAssertTrue(output.contains("\(path): \(rows), 0 system messages\(skipped)\n"), output)
             XCTAssertFalse(output.contains("Length in characters"), output)
             let json = try check([path, "--format", "json"])
             let root = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
@@ -284,7 +284,8 @@ final class DatasetCommandTests: XCTestCase {
         let (status, output) = try check([path, other, path, link, "--report", report])
         XCTAssertEqual(status, 0, output)
         XCTAssertEqual(output.components(separatedBy: "\(path):4: row 4: skipped: no system message").count - 1, 1, output)
-        XCTAssertEqual(output.components(separatedBy: " rows, ").count - 1, 2, "one summary per dataset: \(output)")
+        let summaries = output.split(separator: "\n").filter { ($0.contains(" rows, ") || $0.contains(" row, ")) && $0.contains(" system message") }
+        XCTAssertEqual(summaries.count, 2, "one summary per dataset: \(output)")
         XCTAssertFalse(output.contains(link), output)
         let headings = try String(contentsOfFile: report, encoding: .utf8).components(separatedBy: "\n").filter { $0.hasPrefix("# ") }
         XCTAssertEqual(headings, ["# Dataset report: \(path)", "# Dataset report: \(other)"])
