@@ -298,6 +298,11 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(example.units.map { example.text(of: $0) }, ["You are a helper.", "START OF EXAMPLE", "USER: hi", "ASSISTANT: Hello.", "Be kind."])
         XCTAssertEqual(example.units.map(\.isExample), [false, true, true, true, false])
         XCTAssertNil(example.units[4].parentHeading)
+        let rules = segment("--- BEGIN RULES ---\nBe kind.\n--- END RULES ---\nHi.\n--- End-user notes ---\nUsers pay.\n")
+        XCTAssertEqual(rules.units.map { rules.text(of: $0) }, ["BEGIN RULES", "Be kind.", "Hi.", "End-user notes", "Users pay."])
+        XCTAssertEqual(rules.units.map(\.parentHeading), [nil, 0, nil, nil, 3])
+        // An end with nothing framed open to end is a heading like any other label.
+        XCTAssertEqual(segment("--- END ---\nHi.\n").units.map(\.kind), [.heading, .sentence])
         // A frame with no space inside, one of two dashes, a sentence framed, a rule: not headings.
         for text in ["---Rules---\nBe nice.\n", "-- Rules --\nBe nice.\n", "--- Be nice. ---\n", "--- --- ---\nBe nice.\n"] {
             XCTAssertFalse(segment(text).units.contains { $0.kind == .heading }, text)

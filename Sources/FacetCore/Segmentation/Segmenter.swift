@@ -1353,10 +1353,10 @@ struct SegmenterState {
             // "--- END OF EXAMPLE ---" ends the part such a label opened, as a closing tag does.
             if indent < 4, let title = framedHeading(content) {
                 flushAll()
-                if lowercasedWords(title).first == "end" {
+                if closesFramedHeading(title) {
                     blockCounter += 1
                     inTurn = false
-                    if headingStack.last?.level == 7 { headingStack.removeLast() }
+                    headingStack.removeLast()
                 } else {
                     addHeading(title, level: 7)
                 }
@@ -1580,6 +1580,19 @@ struct SegmenterState {
 
     static let titlePunctuation = ByteSet(Array("&/-,()'".utf8))
     static let sentenceEnd = ByteSet(Array(".!?".utf8))
+
+    /// Whether a framed label ends the framed heading last opened: "END", "END OF
+    /// EXAMPLE", or "End" and that heading's words ("--- START RULES ---" ...
+    /// "--- END RULES ---"). "--- End-user rules ---" opens a part of its own.
+    func closesFramedHeading(_ label: Range<Int>) -> Bool {
+        guard let open = headingStack.last, open.level == 7 else { return false }
+        let words = lowercasedWords(label)
+        guard words.first == "end", label.count == 3 || buffer[label.lowerBound + 3] == UInt8(ascii: " ") else { return false }
+        if words.count == 1 || words[1] == "of" { return true }
+        var opened = lowercasedWords(units[open.unit].range)[...]
+        if let first = opened.first, ["start", "begin", "beginning"].contains(first) { opened = opened.dropFirst() }
+        return Array(opened) == Array(words.dropFirst())
+    }
 
     /// A label between two runs of at least three "-" or "=" on a line of its own,
     /// with a space inside each ("--- Template 2 (Original Index: 2440) ---",
