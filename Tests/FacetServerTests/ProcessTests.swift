@@ -27,19 +27,27 @@ final class ServerProcess: @unchecked Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
-        stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.lock(); self.rawStdout.append(data); self.lock.unlock()
-            self.output.send(data)
-        }
-        stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.lock(); self.stderrText.append(data); self.lock.unlock()
+        // One thread a stream, reading until its end: readabilityHandler was seen
+        // never to report a stream's last data after its process had exited.
+        for (pipe, isError) in [(stdout, false), (stderr, true)] {
+            let handle = pipe.fileHandleForReading
+            Thread { [self] in
+                while true {
+                    let data = handle.availableData
+                    if data.isEmpty { break }
+                    lock.lock()
+                    if isError { stderrText.append(data) } else { rawStdout.append(data) }
+                    lock.unlock()
+                    if !isError { output.send(data) }
+                }
+                ended.signal()
+            }.start()
         }
         try process.run()
     }
+
+    /// Signalled once per stream at its end, so what a process wrote before it exited is all read.
+    private let ended = DispatchSemaphore(value: 0)
 
     var stdoutBytes: Data { lock.lock(); defer { lock.unlock() }; return rawStdout }
     var stderrString: String { lock.lock(); defer { lock.unlock() }; return String(decoding: stderrText, as: UTF8.self) }
@@ -69,6 +77,8 @@ final class ServerProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(5000) }
         if process.isRunning { process.terminate(); return nil }
+        // Both streams end with the process (its children would hold them open: it starts none).
+        for _ in 0..<2 { _ = ended.wait(timeout: .now() + 5) }
         XCTAssertEqual(process.terminationReason, .exit, "ended by a signal, not an exit: \(stderrString)")
         return process.terminationStatus
     }
