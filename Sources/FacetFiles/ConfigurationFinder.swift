@@ -125,7 +125,14 @@ public final class ConfigurationFinder: @unchecked Sendable {
         } catch {
             return failure("cannot read the file: \(FileErrorReason.posix(error) ?? error.localizedDescription)")
         }
-        guard let text = String(validating: data, as: UTF8.self) else { return failure("cannot read the file as UTF-8 text") }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            // Where, as for any other mistake in the file: its line, and the byte.
+            let source = SourceText(bytes: [UInt8](data))
+            guard let bad = source.firstInvalidUTF8Offset else { return failure("cannot read the file as UTF-8 text") }
+            let line = source.lines.line(containing: bad) + 1
+            let message = "invalid UTF-8 at byte offset \(bad) (byte 0x\(String(format: "%02X", source.bytes[bad]))): save the file as UTF-8"
+            return FileEntry(path: path, text: .failure(ConfigurationError(file: path, line: line, message: message)))
+        }
         return FileEntry(path: path, text: .success(text))
     }
 }

@@ -136,6 +136,9 @@ public final class PreferenceIndex: Sendable {
     public static func describe(_ error: Error) -> String {
         if let error = error as? DatabaseError { return explain(error) }
         if let error = error as? IndexError { return error.message }
+        if error is RowDecodingError {
+            return "the index is damaged (a value of the wrong kind where text or a number belongs); `facet index reset` deletes it and Facet rebuilds it"
+        }
         return String(describing: error)
     }
 
@@ -371,7 +374,7 @@ public final class PreferenceIndex: Sendable {
     public func search(_ words: [String], dimension: String? = nil, limit: Int = 20) throws -> [ScoredPreference] {
         let tokens = FTSQuery.distinctTokens(words)
         guard !tokens.isEmpty else { return [] }
-        return try database.read { db in
+        return try reading { db in
             let total = Double(max(try Int.fetchOne(db, sql: "SELECT max(id) FROM preference") ?? 1, 1))
             let frequency = try Self.documentFrequencies(db, tokens)
             // Common words are dropped only from a large collection, where they say little.
@@ -402,8 +405,8 @@ public final class PreferenceIndex: Sendable {
                     scores[id] = (row, (scores[id]?.score ?? 0) + idf)
                 }
             }
-            return scores.values.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.row["id"] as Int64) < ($1.row["id"] as Int64) }
-                .prefix(limit).map { ScoredPreference(preference: Self.preference($0.row), relevance: $0.score) }
+            return try scores.values.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.row["id"] as Int64) < ($1.row["id"] as Int64) }
+                .prefix(limit).map { ScoredPreference(preference: try Self.preference($0.row), relevance: $0.score) }
         }
     }
 
@@ -424,7 +427,7 @@ public final class PreferenceIndex: Sendable {
         sql += " ORDER BY rank LIMIT ?"
         arguments += [limit]
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            ScoredPreference(preference: Self.preference(row), relevance: -(row["rank"] as Double? ?? 0))
+            ScoredPreference(preference: try Self.preference(row), relevance: -(row["rank"] as Double? ?? 0))
         }
     }
 
@@ -447,9 +450,9 @@ public final class PreferenceIndex: Sendable {
 
     /// The most stated preferences of a dimension.
     public func top(dimension: String, limit: Int) throws -> [ScoredPreference] {
-        try database.read { db in
+        try reading { db in
             try Row.fetchAll(db, sql: "SELECT * FROM preference WHERE dimension = ? ORDER BY count DESC, id LIMIT ?",
-                             arguments: [dimension, limit]).map { ScoredPreference(preference: Self.preference($0), relevance: 0) }
+                             arguments: [dimension, limit]).map { ScoredPreference(preference: try Self.preference($0), relevance: 0) }
         }
     }
 
@@ -464,13 +467,13 @@ public final class PreferenceIndex: Sendable {
                 try db.execute(sql: "INSERT INTO system_message_fts(system_message_fts) VALUES('rebuild'); DELETE FROM meta WHERE key = 'messages-fts-stale'")
             }
         }
-        return try database.read { db in
+        return try reading { db in
             try Row.fetchAll(db, sql: """
                 SELECT system_message.text, system_message.source, bm25(system_message_fts) AS rank
                 FROM system_message_fts JOIN system_message ON system_message.id = system_message_fts.rowid
                 WHERE system_message_fts MATCH ? ORDER BY rank LIMIT ?
                 """, arguments: [pattern, limit]).map {
-                SimilarMessage(text: $0["text"], source: $0["source"], relevance: -($0["rank"] as Double? ?? 0))
+                SimilarMessage(text: try $0.decode(forColumn: "text"), source: try $0.decode(forColumn: "source"), relevance: -($0["rank"] as Double? ?? 0))
             }
         }
     }
@@ -479,14 +482,14 @@ public final class PreferenceIndex: Sendable {
         let bytes = ["", "-wal"].reduce(0) { total, suffix in
             total + ((try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int) ?? 0)
         }
-        return try database.read { db in
+        return try reading { db in
             var byDimension: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT dimension, COUNT(*) AS n FROM preference GROUP BY dimension") {
-                byDimension[row["dimension"]] = row["n"]
+                byDimension[try row.decode(String.self, forColumn: "dimension")] = row["n"]
             }
             var sources: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT source, COUNT(*) AS n FROM preference GROUP BY source ORDER BY n DESC LIMIT 20") {
-                sources[row["source"]] = row["n"]
+                sources[try row.decode(String.self, forColumn: "source")] = row["n"]
             }
             return IndexStats(
                 path: path, bytesOnDisk: bytes,
@@ -499,9 +502,23 @@ public final class PreferenceIndex: Sendable {
         }
     }
 
-    static func preference(_ row: Row) -> Preference {
-        Preference(dimension: row["dimension"], subdimension: row["subdimension"], name: row["name"],
-                   description: row["description"], source: row["source"], count: row["count"])
+    /// Decoded with `decode`, which throws where the subscript traps: damage to the
+    /// file's bytes can leave NULL or a number where text belongs.
+    static func preference(_ row: Row) throws -> Preference {
+        try Preference(dimension: row.decode(forColumn: "dimension"), subdimension: row.decode(forColumn: "subdimension"),
+                       name: row.decode(forColumn: "name"), description: row.decode(forColumn: "description"),
+                       source: row.decode(forColumn: "source"), count: row.decode(forColumn: "count"))
+    }
+
+    /// Runs a read; an error names the index and says what to do, as one opening it does.
+    func reading<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try database.read(body)
+        } catch let error as IndexError {
+            throw error
+        } catch {
+            throw IndexError(path: path, message: Self.describe(error))
+        }
     }
 
     /// Runs `body` in one write transaction of an import (see `importWrite`).

@@ -153,6 +153,16 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(output.contains("[weak-instruction]"), output)
     }
 
+    /// A settings file that is not UTF-8 is reported with its line and byte, as any
+    /// other mistake in it is; it was "cannot read the file as UTF-8 text" alone.
+    func testASettingsFileThatIsNotUTF8NamesItsLineAndByte() throws {
+        let config = try write("latin/.facet.toml", Array("[rules]\n".utf8) + Array("# caf".utf8) + [0xE9] + Array("\n".utf8))
+        let path = try write("latin/a.system.md", "You are a bot. Try to be brief.\n")
+        let (status, output) = try run([path])
+        XCTAssertEqual(status, 2, output)
+        XCTAssertTrue(output.contains("\(config):2: invalid UTF-8 at byte offset 13 (byte 0xE9): save the file as UTF-8"), output)
+    }
+
     /// A message quoting the file's text cannot send terminal sequences.
     func testTextOutputShowsNoControlCharacters() throws {
         let path = try write("esc.system.md", "Be brief.\n<!-- facet-disable bogus\u{1B}[2Jrule -->\nBe kind.\n")

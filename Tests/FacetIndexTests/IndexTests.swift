@@ -344,6 +344,31 @@ extension IndexTests {
         XCTAssertEqual(try reopened.search(["later"]).first?.preference.name, "Later")
     }
 
+    /// Damage to the file's bytes can leave NULL where text belongs; reading such a
+    /// row trapped in GRDB's subscript (`facet index stats` crashed). Now the reads
+    /// say the index is damaged and name it.
+    func testARowDamagedToNullIsReportedNotFatal() throws {
+        let path = directory.appendingPathComponent("index.sqlite").path
+        let word = try XCTUnwrap(try openIndex().top(dimension: "style", limit: 1).first?.preference.description.split(separator: " ").first)
+        XCTAssertFalse(try openIndex().search([String(word)]).isEmpty, "a word the search finds while the index is whole")
+        let raw = try DatabaseQueue(path: path)
+        try raw.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA writable_schema = ON")
+            try db.execute(sql: #"UPDATE sqlite_master SET sql = replace(sql, '"source" TEXT NOT NULL', '"source" TEXT') WHERE name = 'preference'"#)
+        }
+        try raw.close()
+        let relaxed = try DatabaseQueue(path: path)
+        try relaxed.write { try $0.execute(sql: "UPDATE preference SET source = NULL") }
+        try relaxed.close()
+        let index = try openIndex()
+        for (what, read) in [("stats", { _ = try index.stats() }), ("top", { _ = try index.top(dimension: "style", limit: 5) }),
+                             ("search", { _ = try index.search([String(word)]) })] as [(String, () throws -> Void)] {
+            XCTAssertThrowsError(try read(), what) { error in
+                XCTAssertTrue(String(describing: error).contains("index.sqlite: the index is damaged"), "\(what): \(error)")
+            }
+        }
+    }
+
     /// A row written during a bulk import is not in the text index until the import
     /// ends. Deleting it meanwhile (another process re-indexing a workspace file)
     /// made the delete trigger take out of the text index what was never in it,

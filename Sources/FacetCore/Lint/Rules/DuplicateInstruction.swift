@@ -127,7 +127,8 @@ struct DuplicateInstruction: LintRule {
             var exampleLeadIns: [Int: Bool] = [:]
             return context.proseUnits.filter {
                 let range = context.document.units[$0].range
-                guard context.document.units[$0].kind != .heading && !Self.repeatsByNature(bytes, range)
+                let lineStart = context.source.lines.lineStarts[context.source.lines.line(containing: range.lowerBound)]
+                guard context.document.units[$0].kind != .heading && !Self.repeatsByNature(bytes, range, lineStart: lineStart)
                     && !dataLines.holds(range.lowerBound, bytes) else { return false }
                 // Two tables of one kind share their header row ("| Violation | Reason |").
                 if context.document.units[$0].kind == .tableRow && Self.headsATable(bytes, range) { return false }
@@ -409,7 +410,8 @@ struct DuplicateInstruction: LintRule {
     /// ("Expects a JSON string that adheres to this schema:") introduces
     /// something different each time, a `<…>` line is a delimiter or a
     /// placeholder, and schema or code lines (a `//` comment, `=>`) share fields.
-    static func repeatsByNature(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+    /// `lineStart`: where the line the unit starts on starts.
+    static func repeatsByNature(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, lineStart: Int) -> Bool {
         guard let first = range.first, let last = range.last else { return false }
         // ":" or the full-width "：" of Chinese and Japanese text.
         if bytes[last] == UInt8(ascii: ":") || (range.count >= 3 && bytes[last - 2] == 0xEF && bytes[last - 1] == 0xBC && bytes[last] == 0x9A) {
@@ -417,7 +419,7 @@ struct DuplicateInstruction: LintRule {
         }
         if isLinkOrCommand(bytes, range) { return true }
         if opensWithExample(bytes, range) { return true }
-        if isFieldOrMarker(bytes, range) { return true }
+        if isFieldOrMarker(bytes, range, lineStart: lineStart) { return true }
         if bytes[first] == UInt8(ascii: "<") && bytes[last] == UInt8(ascii: ">") { return true }
         // "//" but not the one in "https://"; most units hold neither "/" nor "=", found by memchr.
         var i = first
@@ -494,7 +496,7 @@ struct DuplicateInstruction: LintRule {
     /// parameter ("`path` (string, optional): The directory to search in."), or a
     /// marker that closes a block ("--- End of Context from: X ---", never a copy
     /// of "--- Context from: X ---": removing that one would leave the block unopened).
-    static func isFieldOrMarker(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+    static func isFieldOrMarker(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, lineStart: Int) -> Bool {
         guard let first = range.first, let last = range.last else { return false }
         if first > 0, bytes[first - 1] == UInt8(ascii: ">"), last + 2 < bytes.count, bytes[last + 1] == UInt8(ascii: "<"),
            bytes[last + 2] == UInt8(ascii: "/"), bytes[last] != UInt8(ascii: "."), bytes[last] != UInt8(ascii: "!"), bytes[last] != UInt8(ascii: "?") {
@@ -504,7 +506,7 @@ struct DuplicateInstruction: LintRule {
            close + 2 <= last, bytes[close + 1] == UInt8(ascii: ":") || (bytes[close + 1] == UInt8(ascii: " ") && bytes[close + 2] == UInt8(ascii: "(")) {
             return true
         }
-        if isParameter(bytes, range) || opensACodeComment(bytes, first) { return true }
+        if isParameter(bytes, range) || opensACodeComment(bytes, first, lineStart: lineStart) { return true }
         var i = first
         while i <= last, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "=") || bytes[i] == UInt8(ascii: "#")
                 || bytes[i] == UInt8(ascii: "[") || bytes[i] == UInt8(ascii: "*") || bytes[i] == UInt8(ascii: " ") { i += 1 }
@@ -527,10 +529,10 @@ struct DuplicateInstruction: LintRule {
     }
 
     /// Whether the line a unit starts on opens with "//": the unit is a comment of
-    /// code or of a schema written as code (`// page_id of the Browser page`).
-    static func opensACodeComment(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
-        var i = start
-        while i > 0 && bytes[i - 1] != 0x0A && bytes[i - 1] != 0x0D { i -= 1 }
+    /// code or of a schema written as code (`// page_id of the Browser page`). The line's
+    /// start comes from the line index: walking back to it was quadratic on a long line.
+    static func opensACodeComment(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, lineStart: Int) -> Bool {
+        var i = lineStart
         while i < start && (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")) { i += 1 }
         return i + 1 < bytes.count && bytes[i] == UInt8(ascii: "/") && bytes[i + 1] == UInt8(ascii: "/")
     }
