@@ -1581,9 +1581,10 @@ struct SegmenterState {
     static let titlePunctuation = ByteSet(Array("&/-,()'".utf8))
     static let sentenceEnd = ByteSet(Array(".!?".utf8))
 
-    /// Whether a framed label ends the framed heading last opened: "END", "END OF
-    /// EXAMPLE", or "End" and that heading's words ("--- START RULES ---" ...
-    /// "--- END RULES ---"). "--- End-user rules ---" opens a part of its own.
+    /// Whether a framed label ends the heading last opened, when that one is of the
+    /// deepest level (framed, bold or in capitals): "END", "END OF EXAMPLE", or "End"
+    /// and that heading's words ("--- START RULES ---" ... "--- END RULES ---").
+    /// "--- End-user rules ---" opens a part of its own.
     func closesFramedHeading(_ label: Range<Int>) -> Bool {
         guard let open = headingStack.last, open.level == 7 else { return false }
         let words = lowercasedWords(label)
