@@ -8,6 +8,9 @@ struct CompiledLexicon: Sendable {
         var startOnly: Bool
         var hashes: [UInt64]  // 0 stands for "#", any number
         var phrase: String
+        /// `[phrase]`, made once: most facets rest on one cue, and their evidence
+        /// is then this array, shared, not one allocated per unit.
+        var alone: [String]
     }
 
     struct SubstringEntry: Sendable {
@@ -15,6 +18,7 @@ struct CompiledLexicon: Sendable {
         var weight: Double
         var bytes: [UInt8]
         var phrase: String
+        var alone: [String]  // as `Entry.alone`
     }
 
     /// What matching an entry needs, without its strings and arrays, so the
@@ -71,7 +75,7 @@ struct CompiledLexicon: Sendable {
                     let hashes = words.map { $0 == "#" ? 0 : Self.hashWord($0) }
                     guard !hashes.isEmpty else { continue }
                     if facet == .role && (phrase == "you are" || phrase == "you're") { bareYouAre.insert(entries.count) }
-                    entries.append(Entry(facet: facet, weight: weight, startOnly: startOnly, hashes: hashes, phrase: phrase))
+                    entries.append(Entry(facet: facet, weight: weight, startOnly: startOnly, hashes: hashes, phrase: phrase, alone: [phrase]))
                     probes.append(Probe(weight: weight, second: hashes.count > 1 ? hashes[1] : 0, hashStart: Int32(wordHashes.count),
                                         hashCount: UInt8(hashes.count), facetOrder: UInt8(facet.order), startOnly: startOnly))
                     wordHashes += hashes
@@ -82,7 +86,7 @@ struct CompiledLexicon: Sendable {
         byFirst = WordLists(firstWords)
         firstWordCandidates = byFirst.items.map { FirstWordCandidate(second: probes[$0].second, entry: Int32($0), hashCount: probes[$0].hashCount) }
         for (facet, weight, _, phrases) in Self.parse(substringSource) {
-            for phrase in phrases { substrings.append(SubstringEntry(facet: facet, weight: weight, bytes: Array(phrase.utf8), phrase: phrase)) }
+            for phrase in phrases { substrings.append(SubstringEntry(facet: facet, weight: weight, bytes: Array(phrase.utf8), phrase: phrase, alone: [phrase])) }
         }
         var prefixes: [(key: UInt64, value: Int)] = []
         for (index, entry) in substrings.enumerated() {

@@ -315,8 +315,9 @@ public struct FacetClassifier: Sendable {
         var unitNumber: UInt32 = 0
         /// Per facet (by `order`): the product of (1 - weight) over its evidence.
         var miss = [Double](repeating: 1, count: Facet.allCases.count)
-        /// Evidence in the order it was found, with its facet's `order`.
-        var evidence: [(facet: Int, phrase: String)] = []
+        /// Evidence in the order it was found, with its facet's `order` and the
+        /// phrase alone in a shared array (`CompiledLexicon.Entry.alone`).
+        var evidence: [(facet: Int, phrase: String, alone: [String])] = []
     }
 
     /// Cue evidence from the unit's own text.
@@ -391,14 +392,14 @@ public struct FacetClassifier: Sendable {
             // and every thread retaining the same shared objects is slow.
             let facet = Int(lexicon.probes[match.entry].facetOrder)
             scratch.miss[facet] *= 1 - match.weight
-            scratch.evidence.append((facet, lexicon.entries[match.entry].phrase))
+            scratch.evidence.append((facet, lexicon.entries[match.entry].phrase, lexicon.entries[match.entry].alone))
         }
         // Unspaced scripts (CJK): substring cues.
         if hasCJK(buffer, range) {
             for index in lexicon.substringMatches(buffer, range) {
                 let entry = lexicon.substrings[index]
                 scratch.miss[entry.facet.order] *= 1 - entry.weight
-                scratch.evidence.append((entry.facet.order, entry.phrase))
+                scratch.evidence.append((entry.facet.order, entry.phrase, entry.alone))
             }
         }
         applyPatterns(buffer, tokens, starts, &scratch)
@@ -406,10 +407,15 @@ public struct FacetClassifier: Sendable {
         var result: [FacetAssignment] = []
         result.reserveCapacity(scratch.miss.reduce(0) { $0 + ($1 < 1 ? 1 : 0) })
         for order in scratch.miss.indices where scratch.miss[order] < 1 {
+            let count = scratch.evidence.reduce(0) { $0 + ($1.facet == order ? 1 : 0) }
             var evidence: [String] = []
-            evidence.reserveCapacity(scratch.evidence.reduce(0) { $0 + ($1.facet == order ? 1 : 0) })
-            // A phrase listed under two weights ("answer" anywhere and at the start) is shown once.
-            for item in scratch.evidence where item.facet == order && !evidence.contains(item.phrase) { evidence.append(item.phrase) }
+            if count == 1, let item = scratch.evidence.first(where: { $0.facet == order }) {
+                evidence = item.alone
+            } else {
+                evidence.reserveCapacity(count)
+                // A phrase listed under two weights ("answer" anywhere and at the start) is shown once.
+                for item in scratch.evidence where item.facet == order && !evidence.contains(item.phrase) { evidence.append(item.phrase) }
+            }
             result.append(FacetAssignment(facet: Facet.at(order), confidence: ((1 - scratch.miss[order]) * 1000).rounded() / 1000, evidence: evidence))
         }
         return result
@@ -427,7 +433,7 @@ public struct FacetClassifier: Sendable {
             let next = tokens[position].hash == youAre ? position + 1 : position + 2
             if next < tokens.count && tokens[next].startsUpper && starts.contains(position) {
                 scratch.miss[Facet.role.order] *= 0.15
-                scratch.evidence.append((Facet.role.order, "you are <Name>"))
+                scratch.evidence.append((Facet.role.order, "you are <Name>", Cue.youAreNameEvidence))
             }
         }
         // "I am Sage, ..." at the start of a unit: the assistant naming itself, a role
@@ -435,13 +441,13 @@ public struct FacetClassifier: Sendable {
         let iAmName = tokens[0].hash == Cue.iAm ? 1 : tokens[0].hash == Cue.i && tokens.count > 2 && tokens[1].hash == Cue.am ? 2 : 0
         if iAmName > 0 && iAmName < tokens.count && tokens[iAmName].startsUpper {
             scratch.miss[Facet.role.order] *= 0.15
-            scratch.evidence.append((Facet.role.order, "I am <Name>"))
+            scratch.evidence.append((Facet.role.order, "I am <Name>", Cue.iAmNameEvidence))
         }
         // "As a seasoned editor, you ..." opens with the identity the assistant
         // takes on: a role (a common opening of flowing, Janus-style messages).
         if let addressed = Self.asIdentityThenYou(buffer, tokens) {
             scratch.miss[Facet.role.order] *= 0.1  // as strong as "you are a": kept beside the task that usually follows
-            scratch.evidence.append((Facet.role.order, addressed))
+            scratch.evidence.append((Facet.role.order, addressed, [addressed]))
         }
         // No facet at all, a statement rather than an instruction: background.
         if scratch.miss.allSatisfy({ $0 > 1 - Self.threshold }) {
@@ -450,7 +456,7 @@ public struct FacetClassifier: Sendable {
             let hasCopula = tokens.contains { copulas.contains($0.hash) }
             if hasCopula && !hasSecondPerson && tokens.count >= 4 {
                 scratch.miss[Facet.background.order] *= 0.4
-                scratch.evidence.append((Facet.background.order, "a statement of fact"))
+                scratch.evidence.append((Facet.background.order, "a statement of fact", Cue.statementOfFactEvidence))
             }
         }
     }
@@ -566,6 +572,9 @@ enum Cue {
     static let articles = WordSet(["a", "an", "the"].map(Tokenizer.hash))
     static let indefiniteArticles = WordSet(["a", "an"].map(Tokenizer.hash))
     static let `is` = Tokenizer.hash("is")
+    /// The patterns' evidence, each made once (as `CompiledLexicon.Entry.alone`).
+    static let youAreNameEvidence = ["you are <Name>"], iAmNameEvidence = ["I am <Name>"]
+    static let statementOfFactEvidence = ["a statement of fact"]
     /// Capitalised at the start of a sentence, but no name: "There is a ...", "Here is an example".
     static let notNames = WordSet(["there", "here", "what", "which", "who", "where", "below", "above", "following", "today", "now",
                                    "one", "everything", "nothing", "something", "anything", "everyone", "nobody"].map(Tokenizer.hash))

@@ -15,6 +15,10 @@ final class OperationScopes {
     let context: LintContext
     /// Per heading or lead-in (by unit index) looked at, whether it names an operation or tool.
     private var labels: [Int: Bool] = [:]
+    /// Per unit, its `chain`, made the first time it is compared: `apart` runs for
+    /// every pair of candidate copies, and two arrays per call were most of this
+    /// rule's allocations.
+    private var chains: [[Int]?]
     /// Per heading with subheadings (by unit index), the hashes of their texts,
     /// lower-cased, sorted; made when two labels are first compared (most messages
     /// repeat nothing), and compared without building a set per pair.
@@ -27,14 +31,19 @@ final class OperationScopes {
         return subheadings.mapValues { Array(Set($0)).sorted() }
     }()
 
-    init(_ context: LintContext) { self.context = context }
+    init(_ context: LintContext) {
+        self.context = context
+        chains = Array(repeating: nil, count: context.document.units.count)
+    }
 
     /// Whether units `a` and `b` sit in the sections of two different operations or
     /// tools: a heading (or lead-in) above one and another of the same level above
     /// the other, not above both, that name two operations or two names under one label.
     func apart(_ a: Int, _ b: Int) -> Bool {
-        let (first, second) = (chain(a), chain(b))
         let units = context.document.units
+        // Under the same heading and lead-in, the chains are the same: nothing sets them apart.
+        if units[a].parentHeading == units[b].parentHeading && units[a].leadIn == units[b].leadIn { return false }
+        let (first, second) = (cachedChain(a), cachedChain(b))
         for x in first where !second.contains(x) {
             for y in second where !first.contains(y) && units[x].headingLevel == units[y].headingLevel && parallel(x, y) {
                 return true
@@ -87,6 +96,13 @@ final class OperationScopes {
         let start = bytes.firstIndex { !isTrimmed($0) } ?? bytes.endIndex
         let end = bytes.lastIndex { !isTrimmed($0) }.map { $0 + 1 } ?? start
         return Tokenizer.hash(bytes: bytes[start..<max(start, end)].lazy.map { ByteClass.isUpper($0) ? $0 | 0x20 : $0 })
+    }
+
+    private func cachedChain(_ unit: Int) -> [Int] {
+        if let made = chains[unit] { return made }
+        let made = chain(unit)
+        chains[unit] = made
+        return made
     }
 
     /// The headings above a unit, outermost first, then the lead-in of its list.
