@@ -256,7 +256,8 @@ public struct CollectionImporter {
         let text = String(decoding: source.bytes[source.textStart...], as: UTF8.self)
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch {
-            return [(1, .failure("not valid YAML: \(error)"))]
+            let (line, detail) = YAMLErrors.describe(error)
+            return [(line ?? 1, .failure(RowError("not valid YAML: " + detail)))]
         }
         var items: [Node] = []
         if let sequence = node?.sequence {

@@ -194,6 +194,16 @@ final class IndexTests: IndexTestCase {
         XCTAssertEqual(marked.preferencesAdded, 1)
     }
 
+    /// A YAML error named line 1 whatever the line, and echoed the parser's copy of
+    /// the bad line: a whole 100 KB line in the terminal and the server's log.
+    func testAYAMLErrorNamesItsLineWithoutEchoingIt() throws {
+        let long = String(repeating: "a", count: 100_000)
+        let report = try CollectionImporter(index: try openIndex())
+            .importFile(try file("long.yaml", "- dimension: style\n  subdimension: x\n  preference: \(long): b: [\n"))
+        XCTAssertEqual(report.problems.map(\.line), [3], "\(report.problems)")
+        XCTAssertEqual(report.problems.first?.message, "not valid YAML: mapping values are not allowed in this context")
+    }
+
     func testUserQueriesNeverBecomeFTSSyntax() throws {
         let index = try openIndex()
         for query in [#"privacy""#, "data*", "NEAR(a b)", "a AND OR NOT b", "((unbalanced", "个人数据", "🙂", "", "-", "\"\"\"", "col:umn"] {
