@@ -55,15 +55,22 @@ struct ConflictingInstructions: LintRule {
 
     A clause that negates its cue ("don't be brief") or says when it applies \
     ("if", "when", "unless") is not counted, and neither is a unit that opens \
-    with a condition ("If ...") or says to whom it applies ("For technical \
+    with a condition ("If ..."), or is a later sentence of a list item that \
+    does ("- If the user gave no context: Ask one question. Keep it short."), \
+    or says to whom it applies ("For technical \
     questions, ...", "Mexican customers: ...", "... to customers in Mexico", \
     "... for complex questions", "... for beginners"): saying when is the fix \
     this rule asks for. The rest of a unit still counts: "Write detailed \
     answers, and avoid jargon" asks for detail (clauses end at ";" and before \
     ", and", ", but", ", or", ", then", ", also"; not before ", unless", ", if" or \
     ", but only if", which qualify what went before). Nor, for length and output, is a unit that only describes ("the search tool \
-    returns detailed responses"). Resolve the conflict by deciding which applies \
-    when, e.g. "Be brief unless the user asks for detail."
+    returns detailed responses"). A message that offers both sides as options, \
+    joined by "or" ("the register needed: formal (usted), informal (tú), or \
+    neutral", "short answers or detailed answers, as the question needs"), has \
+    said the choice depends on the case: its instructions on either side are \
+    that choice made, and are not compared (in a message of several personas, \
+    only within the persona that says so). Resolve the conflict by deciding \
+    which applies when, e.g. "Be brief unless the user asks for detail."
     """
 
     /// A class, so walking the axes retains one reference each rather than every array inside.
@@ -203,6 +210,7 @@ struct ConflictingInstructions: LintRule {
             let limited = wordBits[Int(first.id)] & Self.conditionBit != 0
                 || InstructionScope.opensWithScope(tokens, bytes)
                 || bits & UInt32(Self.audienceBit) != 0 && InstructionScope.endsWithScope(tokens)
+                || Self.itemOpensWithACondition(context, unit, wordBits)
             return limited ? bits | Self.limitedBit : bits
         }
         // Two personas of one message are told different things on purpose (`context.persona`).
@@ -212,10 +220,17 @@ struct ConflictingInstructions: LintRule {
             // Per persona (0 for none), the first unit asking for each side.
             var firstA: [Int: Int] = [:], firstB: [Int: Int] = [:]
             var count = 0
+            // Personas (0 for none) told that the axis is chosen case by case.
+            var choosePerCase = Set<Int>()
+            for (position, unit) in units.enumerated() where unitBits[position] & (bitA | bitB) == bitA | bitB
+                && unitBits[position] & UInt32(Self.negatorBit) == 0 && Self.offersBoth(axis, context.tokens(unit)) {
+                choosePerCase.insert(context.persona(of: unit))
+            }
             for (position, unit) in units.enumerated() {
                 let bits = unitBits[position]
                 guard bits & (bitA | bitB) != 0 && bits & Self.limitedBit == 0 else { continue }
                 let persona = context.persona(of: unit)
+                if choosePerCase.contains(where: { PersonaSections.sameAgent($0, persona) }) { continue }
                 let tokens = context.tokens(unit)
                 if axis.kind != .register && Self.describes(context.facets[unit]) { continue }
                 var a = false, b = false
@@ -330,6 +345,37 @@ struct ConflictingInstructions: LintRule {
             return !tokens.onlySpaces(after: index, in: bytes)
         }
     }
+
+    /// Whether `unit` is a later sentence of a list item that opens with a condition:
+    /// "- **If the user gave no context**: Ask one question. Keep it short." is
+    /// short only then, as a unit opening with "If" is.
+    static func itemOpensWithACondition(_ context: LintContext, _ unit: Int, _ wordBits: [UInt16]) -> Bool {
+        let units = context.document.units
+        guard units[unit].kind == .listItem else { return false }
+        var first = unit
+        while first > 0 && units[first - 1].block == units[unit].block && units[first - 1].kind == .listItem { first -= 1 }
+        guard first != unit, let opening = context.tokens(first).first else { return false }
+        return wordBits[Int(opening.id)] & conditionBit != 0
+    }
+
+    /// Whether a unit offers both sides as options, joined by "or": "the register
+    /// needed: formal (usted), informal (tú), or neutral", "brief or detailed, as the
+    /// question needs". The author has said the choice depends on the case, so
+    /// instructions on either side elsewhere are that choice made, not a conflict.
+    static func offersBoth(_ axis: Axis, _ tokens: ArraySlice<Token>) -> Bool {
+        var startsA: [Int] = []
+        _ = axis.sideA.hasMatch(tokens) { first, _ in startsA.append(first); return false }
+        guard !startsA.isEmpty else { return false }
+        return axis.sideB.hasMatch(tokens) { first, _ in
+            startsA.contains { a in
+                // Two options of one list, and an "or" in it: "formal, informal or neutral".
+                abs(a - first) <= optionReach
+                    && tokens[min(a, first)..<min(tokens.endIndex, max(a, first) + optionReach)].contains { $0.hash == orWord }
+            }
+        }
+    }
+    static let optionReach = 4
+    static let orWord = Tokenizer.hash("or")
 
     /// The earliest of `firsts` (per persona, 0 for none) a unit of `persona` can
     /// contradict (`PersonaSections.sameAgent`); `unit` reads a first's unit.
