@@ -85,6 +85,17 @@ final class RobustnessTests: XCTestCase {
         XCTAssertEqual(message, "front matter is not valid YAML: while parsing a flow sequence: did not find expected ',' or ']'")
     }
 
+    /// A key given twice and an undefined alias were reported with the error's whole
+    /// description: for a key given twice, the front matter's whole text, on one line.
+    func testDuplicateKeysAndUndefinedAliasesInFrontMatterAreOneShortLine() {
+        let duplicated = check(Array("---\nvariables: [a]\nvariables: [b]\n---\nYou are {{a}}.\n".utf8))
+            .findings.first { $0.rule == "invalid-front-matter" }
+        XCTAssertEqual(duplicated?.message, "front matter is not valid YAML: a mapping has the same key twice: 'variables'")
+        let alias = check(Array("---\nvariables: *a\n---\nYou are {{a}}.\n".utf8)).findings.first { $0.rule == "invalid-front-matter" }
+        XCTAssertEqual(alias?.message, "front matter is not valid YAML: found undefined alias")
+        XCTAssertEqual(alias?.range.lowerBound, 15, "where the alias stands, not the block's start")
+    }
+
     /// A UTF-16 file, as Windows editors save one, was "invalid UTF-8 at byte offset 0".
     func testAUTF16FileIsNamedSo() {
         let text = "You are a chef.\nBe brief.\n"

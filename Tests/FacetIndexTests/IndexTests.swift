@@ -204,6 +204,19 @@ final class IndexTests: IndexTestCase {
         XCTAssertEqual(report.problems.first?.message, "not valid YAML: mapping values are not allowed in this context")
     }
 
+    /// A key given twice printed the whole file as the error's context, and an undefined
+    /// alias the line it stands on; both said line 1.
+    func testDuplicateKeysAndUndefinedAliasesNameTheirLine() throws {
+        let duplicated = try CollectionImporter(index: try openIndex())
+            .importFile(try file("twice.yaml", "- dimension: style\n  preference: Tabs\n  description: Use tabs.\n  preference: Spaces\n"))
+        XCTAssertEqual(duplicated.problems.map(\.line), [2], "\(duplicated.problems)")
+        XCTAssertEqual(duplicated.problems.first?.message, "not valid YAML: a mapping has the same key twice: 'preference'")
+        let alias = try CollectionImporter(index: try openIndex())
+            .importFile(try file("alias.yaml", "- dimension: style\n  preference: *nowhere\n"))
+        XCTAssertEqual(alias.problems.map(\.line), [2], "\(alias.problems)")
+        XCTAssertEqual(alias.problems.first?.message, "not valid YAML: found undefined alias")
+    }
+
     func testUserQueriesNeverBecomeFTSSyntax() throws {
         let index = try openIndex()
         for query in [#"privacy""#, "data*", "NEAR(a b)", "a AND OR NOT b", "((unbalanced", "个人数据", "🙂", "", "-", "\"\"\"", "col:umn"] {

@@ -106,22 +106,33 @@ enum FrontMatterParser {
         "front matter is not valid YAML: " + detail(error)
     }
 
-    /// The parser's complaint on one line, without positions.
+    /// The parser's complaint on one line, without positions or the copy of the
+    /// source line the error's own description ends with (a whole long line).
     static func detail(_ error: YamlError) -> String {
         switch error {
-        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _):
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
             return oneLine([context?.description, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": "))
+        case .duplicatedKeysInMapping(let duplicates, _):
+            // Its context's text is the whole document.
+            return "a mapping has the same key twice: " + duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
         default:
-            return oneLine("\(error)")
+            return String(oneLine("\(error)").prefix(200))
+        }
+    }
+
+    /// Where the parser stopped (lines and columns from 1), when the error says.
+    static func mark(of error: YamlError) -> Mark? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark
+        case .duplicatedKeysInMapping(_, let context): return context.mark
+        default: return nil
         }
     }
 
     /// Where the parser stopped, for a file of its own: "line 4: ...".
     static func located(_ error: YamlError) -> String {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _): return "line \(mark.line): " + detail(error)
-        default: return detail(error)
-        }
+        guard let mark = mark(of: error) else { return detail(error) }
+        return "line \(mark.line): " + detail(error)
     }
 
     /// The parser's text on one line, as a finding's message must be, without
@@ -134,12 +145,8 @@ enum FrontMatterParser {
     }
 
     static func offset(of error: YamlError, bodyOffset: Int, lines: LineIndex) -> Int {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _):
-            return offset(of: mark, bodyOffset: bodyOffset, lines: lines)
-        default:
-            return bodyOffset
-        }
+        guard let mark = mark(of: error) else { return bodyOffset }
+        return offset(of: mark, bodyOffset: bodyOffset, lines: lines)
     }
 
     /// The byte offset of a parser mark. Its line and column count from 1, from the

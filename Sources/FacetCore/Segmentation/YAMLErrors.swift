@@ -6,9 +6,6 @@ import Yams
 public enum YAMLErrors {
     public static func describe(_ error: Error) -> (line: Int?, detail: String) {
         guard let error = error as? YamlError else { return (nil, String(String(describing: error).prefix(200))) }
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _): return (mark.line, FrontMatterParser.detail(error))
-        default: return (nil, String(FrontMatterParser.detail(error).prefix(200)))
-        }
+        return (FrontMatterParser.mark(of: error)?.line, FrontMatterParser.detail(error))
     }
 }
