@@ -56,21 +56,25 @@ struct ConflictingInstructions: LintRule {
     A clause that negates its cue ("don't be brief") or says when it applies \
     ("if", "when", "unless") is not counted, and neither is a unit that opens \
     with a condition ("If ..."), or is a later sentence of a list item that \
-    does ("- If the user gave no context: Ask one question. Keep it short."), \
-    or says to whom it applies ("For technical \
+    opens with a condition and a colon ("- If the user gave no context: Ask \
+    one question. Keep it short."; not one that opens with "always" or \
+    "never"), or says to whom it applies ("For technical \
     questions, ...", "Mexican customers: ...", "... to customers in Mexico", \
     "... for complex questions", "... for beginners"): saying when is the fix \
     this rule asks for. The rest of a unit still counts: "Write detailed \
     answers, and avoid jargon" asks for detail (clauses end at ";" and before \
     ", and", ", but", ", or", ", then", ", also"; not before ", unless", ", if" or \
     ", but only if", which qualify what went before). Nor, for length and output, is a unit that only describes ("the search tool \
-    returns detailed responses"). A message that offers both sides as options, \
-    joined by "or" ("the register needed: formal (usted), informal (tú), or \
-    neutral", "short answers or detailed answers, as the question needs"), has \
-    said the choice depends on the case: its instructions on either side are \
-    that choice made, and are not compared (in a message of several personas, \
-    only within the persona that says so). Resolve the conflict by deciding \
-    which applies when, e.g. "Be brief unless the user asks for detail."
+    returns detailed responses"). For length, register and output, a message \
+    that offers both sides as options to choose from, joined by "or" with a \
+    word of choosing ("the register needed: formal (usted), informal (tú), or \
+    neutral", "short answers or detailed answers, as the question needs"; not \
+    "label each email as formal or informal", nor "formal language over \
+    casual"), has said the choice depends on the case: its instructions on \
+    either side are that choice made, and are not compared (a choice said to \
+    one of several personas holds for that persona only). Resolve the \
+    conflict by deciding which applies when, e.g. "Be brief unless the user \
+    asks for detail."
     """
 
     /// A class, so walking the axes retains one reference each rather than every array inside.
@@ -145,7 +149,8 @@ struct ConflictingInstructions: LintRule {
         for word in ReplyLength.replyVerbs { table.update(Tokenizer.hash(word), default: 0) { $0 |= lengthVerbBit } }
         return table
     }()
-    /// In a unit's bits (not a word's): the unit opens with a condition ("If ...") or
+    /// In a unit's bits (not a word's): the unit opens with a condition ("If ..."),
+    /// is a later sentence of a list item that does (`itemOpensWithACondition`), or
     /// says to whom it applies (`InstructionScope`), so none of it is counted.
     static let limitedBit: UInt32 = 1 << 16
     /// A word that qualifies its clause (`FreeClauses`).
@@ -201,7 +206,7 @@ struct ConflictingInstructions: LintRule {
         let units = context.proseUnits.filter { context.document.units[$0].kind != .heading && !placeholder[$0] }
         // Each unit's words' bits together, found once for all the checks below.
         let wordBits = Vocabulary.shared.conflictBits
-        // `limitedBit` for one that opens with a condition or says to whom it applies ("For beginners, ...").
+        // `limitedBit` for one that opens with a condition (or whose list item does) or says to whom it applies ("For beginners, ...").
         let bytes = context.source.bytes
         let unitBits = units.map { unit in
             let tokens = context.tokens(unit)
@@ -220,17 +225,21 @@ struct ConflictingInstructions: LintRule {
             // Per persona (0 for none), the first unit asking for each side.
             var firstA: [Int: Int] = [:], firstB: [Int: Int] = [:]
             var count = 0
-            // Personas (0 for none) told that the axis is chosen case by case.
+            // Personas (0 for none) told that the axis is chosen case by case (`offersBoth`): a
+            // negated or limited unit ("Avoid slang or formal words", "If ..., formal or casual")
+            // and a description make no such choice.
             var choosePerCase = Set<Int>()
             for (position, unit) in units.enumerated() where unitBits[position] & (bitA | bitB) == bitA | bitB
-                && unitBits[position] & UInt32(Self.negatorBit) == 0 && Self.offersBoth(axis, context.tokens(unit)) {
+                && unitBits[position] & (UInt32(Self.negatorBit) | Self.limitedBit) == 0 && !Self.describes(context.facets[unit])
+                && Self.offersBoth(axis, context.tokens(unit)) {
                 choosePerCase.insert(context.persona(of: unit))
             }
             for (position, unit) in units.enumerated() {
                 let bits = unitBits[position]
                 guard bits & (bitA | bitB) != 0 && bits & Self.limitedBit == 0 else { continue }
                 let persona = context.persona(of: unit)
-                if choosePerCase.contains(where: { PersonaSections.sameAgent($0, persona) }) { continue }
+                // A choice said to everyone holds for every persona; one said to a persona, for that persona only.
+                if choosePerCase.contains(0) || choosePerCase.contains(persona) { continue }
                 let tokens = context.tokens(unit)
                 if axis.kind != .register && Self.describes(context.facets[unit]) { continue }
                 var a = false, b = false
@@ -348,21 +357,31 @@ struct ConflictingInstructions: LintRule {
 
     /// Whether `unit` is a later sentence of a list item that opens with a condition:
     /// "- **If the user gave no context**: Ask one question. Keep it short." is
-    /// short only then, as a unit opening with "If" is.
+    /// short only then, as a unit opening with "If" is: a later sentence of a list
+    /// item whose first sentence is a condition labelled with a colon. Not one
+    /// that opens with "always" or "never", which says it holds in every case.
     static func itemOpensWithACondition(_ context: LintContext, _ unit: Int, _ wordBits: [UInt16]) -> Bool {
         let units = context.document.units
-        guard units[unit].kind == .listItem else { return false }
+        guard units[unit].kind == .listItem, let own = context.tokens(unit).first, wordBits[Int(own.id)] & modalBit == 0 else { return false }
         var first = unit
         while first > 0 && units[first - 1].block == units[unit].block && units[first - 1].kind == .listItem { first -= 1 }
-        guard first != unit, let opening = context.tokens(first).first else { return false }
-        return wordBits[Int(opening.id)] & conditionBit != 0
+        guard first != unit, let opening = context.tokens(first).first, wordBits[Int(opening.id)] & conditionBit != 0 else { return false }
+        // The label's colon: "**If the user gave no context**:", not "If asked, link the policy."
+        return context.source.bytes[opening.range.upperBound..<units[first].range.upperBound].contains(UInt8(ascii: ":"))
     }
 
-    /// Whether a unit offers both sides as options, joined by "or": "the register
-    /// needed: formal (usted), informal (tú), or neutral", "brief or detailed, as the
-    /// question needs". The author has said the choice depends on the case, so
-    /// instructions on either side elsewhere are that choice made, not a conflict.
+    /// Whether a unit offers both sides as options to choose from: both joined by
+    /// "or", with a word of choosing ("the register needed: formal (usted),
+    /// informal (tú), or neutral", "short answers or detailed answers, as the
+    /// question needs", "choose a formal or casual register"). The author has said
+    /// the choice depends on the case, so instructions on either side elsewhere
+    /// are that choice made, not a conflict. "Label each email as formal or
+    /// informal" names the options without choosing, and "formal language over
+    /// casual or slang" prefers one.
     static func offersBoth(_ axis: Axis, _ tokens: ArraySlice<Token>) -> Bool {
+        guard tokens.contains(where: { choiceWords.contains($0.hash) }), !tokens.contains(where: { preferenceWords.contains($0.hash) }) else {
+            return false
+        }
         var startsA: [Int] = []
         _ = axis.sideA.hasMatch(tokens) { first, _ in startsA.append(first); return false }
         guard !startsA.isEmpty else { return false }
@@ -374,8 +393,14 @@ struct ConflictingInstructions: LintRule {
             }
         }
     }
+    /// How many words apart two options of one list may stand, and how far past the later one its "or" may.
     static let optionReach = 4
     static let orWord = Tokenizer.hash("or")
+    /// Words that make options a choice to be made case by case.
+    static let choiceWords = WordSet(["need", "needs", "needed", "choose", "chooses", "chosen", "choice", "decide", "pick", "depending",
+                                      "depends", "appropriate", "suits", "fits", "match", "matches", "whichever", "either"].map(Tokenizer.hash))
+    /// Words that rank one option above another rather than offer both.
+    static let preferenceWords = WordSet(["over", "rather", "than", "prefer", "prefers", "preferred", "instead"].map(Tokenizer.hash))
 
     /// The earliest of `firsts` (per persona, 0 for none) a unit of `persona` can
     /// contradict (`PersonaSections.sameAgent`); `unit` reads a first's unit.
