@@ -189,8 +189,17 @@ struct FacetModel: Sendable {
         /// `PackedWeights.values` and `rows`.
         let values: UnsafeBufferPointer<Double>
         let packedRows: UnsafeBufferPointer<SIMD8<UInt16>>
-        /// Each word's rows of `packedRows` by token id (`Vocabulary.modelRows`).
-        let wordRows: UnsafeBufferPointer<WordRows>
+        /// By token id, the places its word has rows of `packedRows` in, and its
+        /// row as a heading's word (`Vocabulary.modelRows`).
+        let places: UnsafeBufferPointer<UInt8>
+        let headingRows: UnsafeBufferPointer<Int32>
+
+        /// The row of `packedRows` for the word with this id in this place; -1: none.
+        @inline(__always)
+        func row(_ id: Int, _ place: UnitFeatures.Place) -> Int {
+            guard places[id] & 1 << UInt8(place.rawValue) != 0 else { return -1 }
+            return place == .heading ? Int(headingRows[id]) : 4 * (id - 1) + place.rawValue
+        }
         let pairs: PairRows
         let pairFilter: HashFilter
     }
@@ -200,8 +209,11 @@ struct FacetModel: Sendable {
         return fixed.withUnsafeBufferPointer { fixed in
             packed.values.withUnsafeBufferPointer { values in
                 packed.rows.withUnsafeBufferPointer { packedRows in
-                    vocabulary.modelRows.withUnsafeBufferPointer { wordRows in
-                        body(Tables(fixed: fixed, values: values, packedRows: packedRows, wordRows: wordRows, pairs: packed.pairs, pairFilter: pairFilter))
+                    vocabulary.modelRows.places.withUnsafeBufferPointer { places in
+                        vocabulary.modelRows.headingRows.withUnsafeBufferPointer { headingRows in
+                            body(Tables(fixed: fixed, values: values, packedRows: packedRows, places: places, headingRows: headingRows,
+                                        pairs: packed.pairs, pairFilter: pairFilter))
+                        }
                     }
                 }
             }
@@ -245,7 +257,7 @@ struct FacetModel: Sendable {
 
         @inline(__always)
         mutating func word(_ at: Int, _ place: UnitFeatures.Place) {
-            let row = Int(tables.wordRows[Int(all[at].id)][place])
+            let row = tables.row(Int(all[at].id), place)
             if row >= 0 { add(row, tables.packedRows[row]) }
         }
 
@@ -283,7 +295,7 @@ struct FacetModel: Sendable {
         var strongest: [(weight: Double, token: Token)] = []
         strongest.reserveCapacity(4)
         for token in tokens {
-            let row = Int(tables.wordRows[Int(token.id)][.own])
+            let row = tables.row(Int(token.id), .own)
             guard row >= 0 else { continue }
             let weight = tables.values[Int(tables.packedRows[row][facet.order])]
             guard weight > 0, !strongest.contains(where: { $0.token.hash == token.hash }) else { continue }

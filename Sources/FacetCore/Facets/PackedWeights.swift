@@ -21,6 +21,9 @@ struct PackedWeights: Sendable {
     let words: WordTable<FacetModel.WordRows>
     /// Pair hash (`FacetModel.pairHash`) → its row, numbered after `rows`.
     let pairs: PairRows
+    /// The word of each block, in order: block `b` is rows `4 * b` to `4 * b + 3`.
+    /// `Vocabulary` numbers these words first, so a token's block is found from its id.
+    let blockWords: [UInt64]
 
     /// `weights` holds `facets` values per row, row after row; `words` and
     /// `pairs` give rows of it, as `FacetModel` reads them from the file.
@@ -48,7 +51,8 @@ struct PackedWeights: Sendable {
         var rows: [SIMD8<UInt16>] = []
         var packedWords = WordTable<FacetModel.WordRows>(minimumCapacity: words.count)
         var headingRows: [(hash: UInt64, row: Int32)] = []  // placed after all the blocks
-        for hash in words.allKeys {
+        let blockWords = words.allKeys
+        for hash in blockWords {
             let original = words[hash]!
             var packed = FacetModel.WordRows()
             for place in UnitFeatures.Place.block {
@@ -70,5 +74,6 @@ struct PackedWeights: Sendable {
         self.rows = rows
         self.words = packedWords
         self.pairs = packedPairs
+        self.blockWords = blockWords
     }
 }

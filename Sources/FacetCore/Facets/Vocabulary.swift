@@ -10,9 +10,21 @@ struct Vocabulary: Sendable {
     /// Per id: the cue entries that begin with the word (positions in `CompiledLexicon.byFirst.items`).
     let cueEntries: [Range<Int>]
     /// Per id: the learned layer's rows of weights for the word, one per place
-    /// it can stand in (its unit's word, first word, a neighbour's word), in
-    /// `PackedWeights.rows` of `FacetModel.shared`, the only model the classifier runs.
-    let modelRows: [FacetModel.WordRows]
+    /// it can stand in (its unit's word, first word, a neighbour's word, a
+    /// heading's word), in `PackedWeights.rows` of `FacetModel.shared`, the only
+    /// model the classifier runs. The words with rows have the first ids, in the
+    /// order of their blocks, so the rows of id `i` in its block are
+    /// `4 * (i - 1) + place`: only which places have weights is looked up
+    /// (a byte per id, where a row number per place took 32 bytes, and a cache
+    /// miss more per word).
+    let modelRows: ModelRows
+
+    struct ModelRows {
+        /// Per id: bit `place.rawValue` set when the word has weights there.
+        let places: [UInt8]
+        /// Per id: its row as a heading's word (-1: none), which is not in its block.
+        let headingRows: [Int32]
+    }
     /// Per id: whether duplicate detection leaves the word out (`DuplicateInstruction.stopWordHashes`).
     let isStopWord: [Bool]
     /// Per id: whether the word turns an instruction around (`DuplicateInstruction.negatorHashes`).
@@ -31,7 +43,8 @@ struct Vocabulary: Sendable {
 
     init(lexicon: CompiledLexicon, model: FacetModel) {
         var hashes: [UInt64] = [0]  // id 0: unknown
-        let known = lexicon.byFirst.allKeys + model.words.allKeys + DuplicateInstruction.stopWordHashes + DuplicateInstruction.negatorHashes
+        // The model's words first, in block order (see `modelRows`).
+        let known = model.packed.blockWords + lexicon.byFirst.allKeys + DuplicateInstruction.stopWordHashes + DuplicateInstruction.negatorHashes
             + DimensionCues.all.allKeys + ConflictingInstructions.wordBits.allKeys
             + ConflictingInstructions.clauseEnders.hashes + ConflictingInstructions.littleWords.hashes
         var ids = WordTable<Int32>(minimumCapacity: known.count)
@@ -41,7 +54,16 @@ struct Vocabulary: Sendable {
         }
         self.ids = ids
         cueEntries = hashes.enumerated().map { $0 == 0 ? 0..<0 : lexicon.byFirst[$1] }
-        modelRows = hashes.enumerated().map { $0 == 0 ? FacetModel.WordRows() : model.packed.words[$1] ?? FacetModel.WordRows() }
+        let rows = hashes.enumerated().map { $0 == 0 ? FacetModel.WordRows() : model.packed.words[$1] ?? FacetModel.WordRows() }
+        for (id, rows) in rows.enumerated() {
+            for place in UnitFeatures.Place.block where rows[place] >= 0 {
+                precondition(Int(rows[place]) == 4 * (id - 1) + place.rawValue, "the model's words must have the first ids, in block order")
+            }
+        }
+        modelRows = ModelRows(places: rows.map { rows in
+                                  UnitFeatures.Place.allCases.reduce(0) { rows[$1] >= 0 ? $0 | 1 << UInt8($1.rawValue) : $0 }
+                              },
+                              headingRows: rows.map { $0[.heading] })
         let stopWords = Set(DuplicateInstruction.stopWordHashes)
         isStopWord = hashes.enumerated().map { $0 != 0 && stopWords.contains($1) }
         let negators = Set(DuplicateInstruction.negatorHashes)
