@@ -34,6 +34,8 @@ struct CompiledLexicon: Sendable {
         var hashCount: UInt8
         var facetOrder: UInt8
         var startOnly: Bool
+        /// One of `bareYouAre`: a flag here, not a Set probed (and hashed) per match.
+        var isBareYouAre: Bool
     }
 
     struct FirstWordCandidate: Sendable {
@@ -74,10 +76,12 @@ struct CompiledLexicon: Sendable {
                     let words = phrase.split(separator: " ").map(String.init)
                     let hashes = words.map { $0 == "#" ? 0 : Self.hashWord($0) }
                     guard !hashes.isEmpty else { continue }
-                    if facet == .role && (phrase == "you are" || phrase == "you're") { bareYouAre.insert(entries.count) }
+                    let isBareYouAre = facet == .role && (phrase == "you are" || phrase == "you're")
+                    if isBareYouAre { bareYouAre.insert(entries.count) }
                     entries.append(Entry(facet: facet, weight: weight, startOnly: startOnly, hashes: hashes, phrase: phrase, alone: [phrase]))
                     probes.append(Probe(weight: weight, second: hashes.count > 1 ? hashes[1] : 0, hashStart: Int32(wordHashes.count),
-                                        hashCount: UInt8(hashes.count), facetOrder: UInt8(facet.order), startOnly: startOnly))
+                                        hashCount: UInt8(hashes.count), facetOrder: UInt8(facet.order), startOnly: startOnly,
+                                        isBareYouAre: isBareYouAre))
                     wordHashes += hashes
                     if hashes[0] == 0 { numberFirst.append(entries.count - 1) } else { firstWords.append((hashes[0], entries.count - 1)) }
                 }

@@ -315,9 +315,24 @@ public struct FacetClassifier: Sendable {
         var unitNumber: UInt32 = 0
         /// Per facet (by `order`): the product of (1 - weight) over its evidence.
         var miss = [Double](repeating: 1, count: Facet.allCases.count)
-        /// Evidence in the order it was found, with its facet's `order` and the
-        /// phrase alone in a shared array (`CompiledLexicon.Entry.alone`).
-        var evidence: [(facet: Int, phrase: String, alone: [String])] = []
+        /// Evidence in the order it was found, with its facet's `order` and where
+        /// its phrase is (`Evidence`): plain numbers, so collecting it retains and
+        /// releases no string or array per cue; the strings are read for the result.
+        var evidence: [(facet: Int, source: Evidence)] = []
+        /// The evidence of patterns and substring cues, which are not lexicon entries.
+        var otherEvidence: [(phrase: String, alone: [String])] = []
+
+        mutating func addOther(_ facet: Int, _ phrase: String, _ alone: [String]) {
+            evidence.append((facet, .other(otherEvidence.count)))
+            otherEvidence.append((phrase, alone))
+        }
+    }
+
+    /// Where a piece of evidence's phrase is: a lexicon entry (`CompiledLexicon.entries`),
+    /// or `Scratch.otherEvidence`.
+    enum Evidence {
+        case entry(Int)
+        case other(Int)
     }
 
     /// Cue evidence from the unit's own text.
@@ -325,6 +340,7 @@ public struct FacetClassifier: Sendable {
                    _ scratch: inout Scratch) -> [FacetAssignment] {
         scratch.matches.removeAll(keepingCapacity: true)
         scratch.evidence.removeAll(keepingCapacity: true)
+        scratch.otherEvidence.removeAll(keepingCapacity: true)
         for order in scratch.miss.indices { scratch.miss[order] = 1 }
         let starts = startPositions(buffer, tokens)
         let lexicon = self.lexicon
@@ -347,7 +363,7 @@ public struct FacetClassifier: Sendable {
             for position in tokens.indices {
                 let token = tokens[position]
                 let hasNext = position + 1 < tokens.count
-                for k in vocabulary.cueEntries[Int(token.id)] {
+                for k in vocabulary.cueEntries[Int(token.id)].range {
                     // Most candidates fail at the second word: ruled out here as `tryMatch` would, without reading their probes.
                     let candidate = candidates[k]
                     if candidate.hashCount >= 2 && !(hasNext && matches(candidate.second, tokens[position + 1])) { continue }
@@ -386,20 +402,21 @@ public struct FacetClassifier: Sendable {
         scratch.unitNumber += 1
         for match in scratch.kept {
             if scratch.countedIn[match.entry] == scratch.unitNumber { continue }
-            if lexicon.bareYouAre.contains(match.entry) && Self.describesAState(buffer, tokens, after: match.end) { continue }
-            scratch.countedIn[match.entry] = scratch.unitNumber
             // The probe, not the entry: copying an entry retains its array and string,
             // and every thread retaining the same shared objects is slow.
-            let facet = Int(lexicon.probes[match.entry].facetOrder)
+            let probe = lexicon.probes[match.entry]
+            if probe.isBareYouAre && Self.describesAState(buffer, tokens, after: match.end) { continue }
+            scratch.countedIn[match.entry] = scratch.unitNumber
+            let facet = Int(probe.facetOrder)
             scratch.miss[facet] *= 1 - match.weight
-            scratch.evidence.append((facet, lexicon.entries[match.entry].phrase, lexicon.entries[match.entry].alone))
+            scratch.evidence.append((facet, .entry(match.entry)))
         }
         // Unspaced scripts (CJK): substring cues.
         if hasCJK(buffer, range) {
             for index in lexicon.substringMatches(buffer, range) {
                 let entry = lexicon.substrings[index]
                 scratch.miss[entry.facet.order] *= 1 - entry.weight
-                scratch.evidence.append((entry.facet.order, entry.phrase, entry.alone))
+                scratch.addOther(entry.facet.order, entry.phrase, entry.alone)
             }
         }
         applyPatterns(buffer, tokens, starts, &scratch)
@@ -410,11 +427,21 @@ public struct FacetClassifier: Sendable {
             let count = scratch.evidence.reduce(0) { $0 + ($1.facet == order ? 1 : 0) }
             var evidence: [String] = []
             if count == 1, let item = scratch.evidence.first(where: { $0.facet == order }) {
-                evidence = item.alone
+                switch item.source {
+                case .entry(let entry): evidence = lexicon.entries[entry].alone
+                case .other(let other): evidence = scratch.otherEvidence[other].alone
+                }
             } else {
                 evidence.reserveCapacity(count)
                 // A phrase listed under two weights ("answer" anywhere and at the start) is shown once.
-                for item in scratch.evidence where item.facet == order && !evidence.contains(item.phrase) { evidence.append(item.phrase) }
+                for item in scratch.evidence where item.facet == order {
+                    let phrase: String
+                    switch item.source {
+                    case .entry(let entry): phrase = lexicon.entries[entry].phrase
+                    case .other(let other): phrase = scratch.otherEvidence[other].phrase
+                    }
+                    if !evidence.contains(phrase) { evidence.append(phrase) }
+                }
             }
             result.append(FacetAssignment(facet: Facet.at(order), confidence: ((1 - scratch.miss[order]) * 1000).rounded() / 1000, evidence: evidence))
         }
@@ -433,7 +460,7 @@ public struct FacetClassifier: Sendable {
             let next = tokens[position].hash == youAre ? position + 1 : position + 2
             if next < tokens.count && tokens[next].startsUpper && starts.contains(position) {
                 scratch.miss[Facet.role.order] *= 0.15
-                scratch.evidence.append((Facet.role.order, "you are <Name>", Cue.youAreNameEvidence))
+                scratch.addOther(Facet.role.order, "you are <Name>", Cue.youAreNameEvidence)
             }
         }
         // "I am Sage, ..." at the start of a unit: the assistant naming itself, a role
@@ -441,13 +468,13 @@ public struct FacetClassifier: Sendable {
         let iAmName = tokens[0].hash == Cue.iAm ? 1 : tokens[0].hash == Cue.i && tokens.count > 2 && tokens[1].hash == Cue.am ? 2 : 0
         if iAmName > 0 && iAmName < tokens.count && tokens[iAmName].startsUpper {
             scratch.miss[Facet.role.order] *= 0.15
-            scratch.evidence.append((Facet.role.order, "I am <Name>", Cue.iAmNameEvidence))
+            scratch.addOther(Facet.role.order, "I am <Name>", Cue.iAmNameEvidence)
         }
         // "As a seasoned editor, you ..." opens with the identity the assistant
         // takes on: a role (a common opening of flowing, Janus-style messages).
         if let addressed = Self.asIdentityThenYou(buffer, tokens) {
             scratch.miss[Facet.role.order] *= 0.1  // as strong as "you are a": kept beside the task that usually follows
-            scratch.evidence.append((Facet.role.order, addressed, [addressed]))
+            scratch.addOther(Facet.role.order, addressed, [addressed])
         }
         // No facet at all, a statement rather than an instruction: background.
         if scratch.miss.allSatisfy({ $0 > 1 - Self.threshold }) {
@@ -456,7 +483,7 @@ public struct FacetClassifier: Sendable {
             let hasCopula = tokens.contains { copulas.contains($0.hash) }
             if hasCopula && !hasSecondPerson && tokens.count >= 4 {
                 scratch.miss[Facet.background.order] *= 0.4
-                scratch.evidence.append((Facet.background.order, "a statement of fact", Cue.statementOfFactEvidence))
+                scratch.addOther(Facet.background.order, "a statement of fact", Cue.statementOfFactEvidence)
             }
         }
     }

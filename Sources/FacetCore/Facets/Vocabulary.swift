@@ -8,7 +8,13 @@ struct Vocabulary: Sendable {
 
     private let ids: WordTable<Int32>
     /// Per id: the cue entries that begin with the word (positions in `CompiledLexicon.byFirst.items`).
-    let cueEntries: [Range<Int>]
+    /// Two 32-bit bounds, not a `Range<Int>`: read for every word, the table is half the size.
+    let cueEntries: [CueEntries]
+
+    struct CueEntries {
+        let start: Int32, end: Int32
+        var range: Range<Int> { Int(start)..<Int(end) }
+    }
     /// Per id: the learned layer's rows of weights for the word, one per place
     /// it can stand in (its unit's word, first word, a neighbour's word, a
     /// heading's word), in `PackedWeights.rows` of `FacetModel.shared`, the only
@@ -53,7 +59,10 @@ struct Vocabulary: Sendable {
             hashes.append(hash)
         }
         self.ids = ids
-        cueEntries = hashes.enumerated().map { $0 == 0 ? 0..<0 : lexicon.byFirst[$1] }
+        cueEntries = hashes.enumerated().map { id, hash in
+            let range = id == 0 ? 0..<0 : lexicon.byFirst[hash]
+            return CueEntries(start: Int32(range.lowerBound), end: Int32(range.upperBound))
+        }
         let rows = hashes.enumerated().map { $0 == 0 ? FacetModel.WordRows() : model.packed.words[$1] ?? FacetModel.WordRows() }
         for (id, rows) in rows.enumerated() {
             for place in UnitFeatures.Place.block where rows[place] >= 0 {
