@@ -230,7 +230,8 @@ struct FacetModel: Sendable {
             var sum = Sum(tables: tables, all: words.all, counted: counted, mask: mask)
             UnitFeatures.visit(buffer, unit: unit, index: index, words: words, own: own, rule: rule, announced: announced,
                                neighbours: neighbours, documentShare: documentShare, into: &sum)
-            for f in 0..<facets { scratch.logits[f] = sum.z[f] }
+            // Through a pointer: a store per facet checked the array's uniqueness each time.
+            scratch.logits.withUnsafeMutableBufferPointer { logits in for f in 0..<facets { logits[f] = sum.z[f] } }
         }
     }
 

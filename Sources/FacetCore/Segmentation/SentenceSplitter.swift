@@ -419,8 +419,9 @@ enum SentenceSplitter {
     ]
 
     /// `abbreviations` packed as in `packed(_:_:_:)`, so a candidate is looked up
-    /// without building a String (this ran for every dot followed by a space).
-    static let packedAbbreviations: Set<UInt64> = Set(abbreviations.map { word in
+    /// without building a String (this ran for every dot followed by a space). A
+    /// `WordSet`, as the sets below: a `Set` hashed each key with SipHash, at every dot.
+    static let packedAbbreviations = WordSet(abbreviations.map { word in
         let bytes = Array(word.utf8)
         return bytes.withUnsafeBufferPointer { packed($0, 0, bytes.count)! }
     })
@@ -454,9 +455,9 @@ enum SentenceSplitter {
     static let months = ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
     /// Abbreviations that stand before a number, and words that end sentences otherwise
     /// ("yes or no.", "the cat sat.", "a sec."): numbers, months, sections, chapters, articles, pages.
-    static let beforeANumber: Set<UInt64> = Set((["no", "nr"] + months + ["sec", "ch", "chap", "art", "p", "para"]).map(packedAbbreviation))
-    static let packedMonths: Set<UInt64> = Set(months.map(packedAbbreviation))
-    static let weekdays: Set<UInt64> = Set(["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"].map(packedAbbreviation))
+    static let beforeANumber = WordSet((["no", "nr"] + months + ["sec", "ch", "chap", "art", "p", "para"]).map(packedAbbreviation))
+    static let packedMonths = WordSet(months.map(packedAbbreviation))
+    static let weekdays = WordSet(["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"].map(packedAbbreviation))
 
     /// Whether the next word is a month's abbreviation with a capital: "Mon. Jan. 6".
     static func nextIsMonth(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
@@ -671,7 +672,7 @@ enum SentenceSplitter {
     }
 
     /// Abbreviations that often end a sentence: "etc.", "Acme Inc.", "5 p.m.".
-    static let sentenceFinalAbbreviations: Set<UInt64> = Set(["etc", "inc", "ltd", "corp", "co", "llc", "a.m", "p.m"].map(packedAbbreviation))
+    static let sentenceFinalAbbreviations = WordSet(["etc", "inc", "ltd", "corp", "co", "llc", "a.m", "p.m"].map(packedAbbreviation))
 
     /// One of `sentenceFinalAbbreviations` ends the sentence when a capitalised word follows it.
     static func endsWithAnAbbreviation(_ buffer: UnsafeBufferPointer<UInt8>, _ dot: Int, _ after: Int, _ end: Int) -> Bool {
