@@ -34,7 +34,9 @@ struct CompiledLexicon: Sendable {
         var hashCount: UInt8
         var facetOrder: UInt8
         var startOnly: Bool
-        /// One of `bareYouAre`: a flag here, not a Set probed (and hashed) per match.
+        /// A bare "you are" / "you're" entry, which names an identity only when no
+        /// participle or adverb follows (`FacetClassifier.describesAState`): a flag
+        /// here, not a Set probed (and hashed) per match.
         var isBareYouAre: Bool
     }
 
@@ -60,9 +62,6 @@ struct CompiledLexicon: Sendable {
     /// are in `shortSubstrings`.
     var substringsByPrefix = WordLists([])
     var shortSubstrings: [Int] = []
-    /// The bare "you are" / "you're" entries, which name an identity only when no
-    /// participle or adverb follows (`FacetClassifier.describesAState`).
-    var bareYouAre: Set<Int> = []
 
     static let shared = CompiledLexicon(
         wordSources: [FacetLexicon.source, FacetLexicon.foreignSource],
@@ -77,7 +76,6 @@ struct CompiledLexicon: Sendable {
                     let hashes = words.map { $0 == "#" ? 0 : Self.hashWord($0) }
                     guard !hashes.isEmpty else { continue }
                     let isBareYouAre = facet == .role && (phrase == "you are" || phrase == "you're")
-                    if isBareYouAre { bareYouAre.insert(entries.count) }
                     entries.append(Entry(facet: facet, weight: weight, startOnly: startOnly, hashes: hashes, phrase: phrase, alone: [phrase]))
                     probes.append(Probe(weight: weight, second: hashes.count > 1 ? hashes[1] : 0, hashStart: Int32(wordHashes.count),
                                         hashCount: UInt8(hashes.count), facetOrder: UInt8(facet.order), startOnly: startOnly,

@@ -316,9 +316,9 @@ public struct FacetClassifier: Sendable {
         /// Per facet (by `order`): the product of (1 - weight) over its evidence.
         var miss = [Double](repeating: 1, count: Facet.allCases.count)
         /// Evidence in the order it was found, with its facet's `order` and where
-        /// its phrase is (`Evidence`): plain numbers, so collecting it retains and
+        /// its phrase is (`EvidenceSource`): plain numbers, so collecting it retains and
         /// releases no string or array per cue; the strings are read for the result.
-        var evidence: [(facet: Int, source: Evidence)] = []
+        var evidence: [(facet: Int, source: EvidenceSource)] = []
         /// The evidence of patterns and substring cues, which are not lexicon entries.
         var otherEvidence: [(phrase: String, alone: [String])] = []
 
@@ -330,7 +330,7 @@ public struct FacetClassifier: Sendable {
 
     /// Where a piece of evidence's phrase is: a lexicon entry (`CompiledLexicon.entries`),
     /// or `Scratch.otherEvidence`.
-    enum Evidence {
+    enum EvidenceSource {
         case entry(Int)
         case other(Int)
     }

@@ -204,8 +204,12 @@ struct FacetModel: Sendable {
         let pairFilter: HashFilter
     }
 
+    /// The tables `logits` reads. The word rows come from `Vocabulary.shared`, numbered
+    /// for `FacetModel.shared`: the model these are read for must be that one.
     func withTables<R>(_ body: (Tables) -> R) -> R {
         let vocabulary = Vocabulary.shared
+        // Another model's rows would be read at the shared model's places, unchecked.
+        precondition(packed.blockWords.count == vocabulary.modelBlocks, "the learned layer's tables belong to FacetModel.shared")
         return fixed.withUnsafeBufferPointer { fixed in
             packed.values.withUnsafeBufferPointer { values in
                 packed.rows.withUnsafeBufferPointer { packedRows in

@@ -15,15 +15,18 @@ struct Vocabulary: Sendable {
         let start: Int32, end: Int32
         var range: Range<Int> { Int(start)..<Int(end) }
     }
-    /// Per id: the learned layer's rows of weights for the word, one per place
-    /// it can stand in (its unit's word, first word, a neighbour's word, a
-    /// heading's word), in `PackedWeights.rows` of `FacetModel.shared`, the only
-    /// model the classifier runs. The words with rows have the first ids, in the
+    /// Per id: which places the word has weights in (its unit's word, first word,
+    /// a neighbour's word, a heading's word) and its row as a heading's word, in
+    /// `PackedWeights.rows` of `FacetModel.shared`, the only model the classifier
+    /// runs (`FacetModel.withTables` reads these for any model: give it no other).
+    /// The words with rows have the first ids, in the
     /// order of their blocks, so the rows of id `i` in its block are
     /// `4 * (i - 1) + place`: only which places have weights is looked up
     /// (a byte per id, where a row number per place took 32 bytes, and a cache
     /// miss more per word).
     let modelRows: ModelRows
+    /// How many words have a block of rows: the first ids after 0 (`modelRows`).
+    let modelBlocks: Int
 
     struct ModelRows {
         /// Per id: bit `place.rawValue` set when the word has weights there.
@@ -63,16 +66,20 @@ struct Vocabulary: Sendable {
             let range = id == 0 ? 0..<0 : lexicon.byFirst[hash]
             return CueEntries(start: Int32(range.lowerBound), end: Int32(range.upperBound))
         }
-        let rows = hashes.enumerated().map { $0 == 0 ? FacetModel.WordRows() : model.packed.words[$1] ?? FacetModel.WordRows() }
-        for (id, rows) in rows.enumerated() {
+        modelBlocks = model.packed.blockWords.count
+        let rowsByID = hashes.enumerated().map { $0 == 0 ? FacetModel.WordRows() : model.packed.words[$1] ?? FacetModel.WordRows() }
+        // `FacetModel.Tables.row` finds a block row as `4 * (id - 1) + place` and any other place's as a heading row.
+        precondition(UnitFeatures.Place.block.map(\.rawValue) == [0, 1, 2, 3] && UnitFeatures.Place.allCases.count == 5,
+                     "a block is the first four places, and the heading is the only other")
+        for (id, rows) in rowsByID.enumerated() {
             for place in UnitFeatures.Place.block where rows[place] >= 0 {
                 precondition(Int(rows[place]) == 4 * (id - 1) + place.rawValue, "the model's words must have the first ids, in block order")
             }
         }
-        modelRows = ModelRows(places: rows.map { rows in
+        modelRows = ModelRows(places: rowsByID.map { rows in
                                   UnitFeatures.Place.allCases.reduce(0) { rows[$1] >= 0 ? $0 | 1 << UInt8($1.rawValue) : $0 }
                               },
-                              headingRows: rows.map { $0[.heading] })
+                              headingRows: rowsByID.map { $0[.heading] })
         let stopWords = Set(DuplicateInstruction.stopWordHashes)
         isStopWord = hashes.enumerated().map { $0 != 0 && stopWords.contains($1) }
         let negators = Set(DuplicateInstruction.negatorHashes)

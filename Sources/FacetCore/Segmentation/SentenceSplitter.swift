@@ -647,7 +647,7 @@ enum SentenceSplitter {
 
     /// Abbreviations that end a name ("Baker St.", "John Smith Jr.", "Robert Smith Sr.")
     /// but also stand before one as a title ("St. Lawrence", Spanish "Sr. García").
-    static let afterNameAbbreviations: Set<UInt64> = Set(["st", "jr", "sr"].map(packedAbbreviation))
+    static let afterNameAbbreviations = WordSet(["st", "jr", "sr"].map(packedAbbreviation))
 
     /// Whether the word before `start` (after spaces) is a name or a number: it starts
     /// with a capital or a digit and is not the sentence's first word ("Visit St." may
