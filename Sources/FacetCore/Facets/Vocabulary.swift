@@ -18,11 +18,10 @@ struct Vocabulary: Sendable {
     /// Per id: which places the word has weights in (its unit's word, first word,
     /// a neighbour's word, a heading's word) and its row as a heading's word, in
     /// `PackedWeights.rows` of `FacetModel.shared`, the only model the classifier
-    /// runs (`FacetModel.withTables` reads these for any model: give it no other).
-    /// The words with rows have the first ids, in the
-    /// order of their blocks, so the rows of id `i` in its block are
-    /// `4 * (i - 1) + place`: only which places have weights is looked up
-    /// (a byte per id, where a row number per place took 32 bytes, and a cache
+    /// runs (`FacetModel.withTables` refuses any other). The words with rows have
+    /// the first ids, in the order of their blocks, so the rows of id `i` in its
+    /// block are `4 * (i - 1) + place`: only which places have weights is looked
+    /// up (a byte per id, where a row number per place took 32 bytes, and a cache
     /// miss more per word).
     let modelRows: ModelRows
     /// How many words have a block of rows: the first ids after 0 (`modelRows`).
