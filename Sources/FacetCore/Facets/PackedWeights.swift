@@ -42,7 +42,7 @@ struct PackedWeights: Sendable {
                 } else {
                     precondition(values.count <= Int(UInt16.max), "more distinct weights than 16-bit indices can tell apart")
                     packed[f] = UInt16(values.count)
-                    position.update(weight.bitPattern, default: packed[f]) { _ in }
+                    position.insert(weight.bitPattern, packed[f])
                     values.append(weight)
                 }
             }
@@ -61,7 +61,7 @@ struct PackedWeights: Sendable {
                 rows.append(original[place] >= 0 ? pack(Int(original[place])) : SIMD8())
             }
             if original[.heading] >= 0 { headingRows.append((hash, original[.heading])) }
-            packedWords.update(hash, default: packed) { _ in }
+            packedWords.insert(hash, packed)
         }
         for (hash, row) in headingRows {
             packedWords.update(hash, default: FacetModel.WordRows()) { $0[.heading] = Int32(rows.count) }

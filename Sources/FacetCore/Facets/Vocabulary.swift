@@ -57,7 +57,7 @@ struct Vocabulary: Sendable {
             + ConflictingInstructions.clauseEnders.hashes + ConflictingInstructions.littleWords.hashes
         var ids = WordTable<Int32>(minimumCapacity: known.count)
         for hash in known where ids[hash] == nil {
-            ids.update(hash, default: Int32(hashes.count)) { _ in }
+            ids.insert(hash, Int32(hashes.count))
             hashes.append(hash)
         }
         self.ids = ids

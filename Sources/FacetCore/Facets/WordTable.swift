@@ -48,9 +48,26 @@ struct WordTable<Value: Sendable>: Sendable {
         slots[i].value = value
     }
 
+    /// Sets `value` for `key` unless the key has one already. Through a pointer:
+    /// `update`'s closure and its checked stores cost several times the probe.
+    mutating func insert(_ key: UInt64, _ value: Value) {
+        if (count + 1) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
+        var i = buckets.of(key)
+        let added = slots.withUnsafeMutableBufferPointer { slots in
+            while slots[i].value != nil {
+                if slots[i].key == key { return false }
+                i = (i + 1) & mask
+            }
+            slots[i] = Slot(key: key, value: value)
+            return true
+        }
+        if added { count += 1 }
+    }
+
     private mutating func grow() {
         var bigger = WordTable(minimumCapacity: slots.count)
-        for slot in slots { if let value = slot.value { bigger.update(slot.key, default: value) { _ in } } }
+        for slot in slots { if let value = slot.value { bigger.insert(slot.key, value) } }
         self = bigger
     }
 }
@@ -61,7 +78,7 @@ struct WordSet: Sendable {
 
     init<S: Sequence>(_ hashes: S) where S.Element == UInt64 {
         table = WordTable(minimumCapacity: hashes.underestimatedCount)  // sized up front: growing rehashes everything
-        for hash in hashes { table.update(hash, default: true) { _ in } }
+        for hash in hashes { table.insert(hash, true) }
     }
 
     @inline(__always)
@@ -90,7 +107,7 @@ struct WordLists: Sendable {
         for key in order {
             let start = items.count
             items += lists[key]!
-            ranges.update(key, default: start..<items.count) { _ in }
+            ranges.insert(key, start..<items.count)
         }
     }
 

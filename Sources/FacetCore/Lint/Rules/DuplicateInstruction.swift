@@ -314,7 +314,7 @@ struct DuplicateInstruction: LintRule {
                                         bag: signatureBags.count..<signatureBags.count + bag.count))
             signatureWords += words
             signatureBags += bag
-            if exact[signature] == nil { exact.update(signature, default: index) { _ in } }
+            exact.insert(signature, index)
             // Every word's list was looked up for `rarest` (an exact copy never gets here).
             for (w, word) in words.enumerated() {
                 let list: Int
@@ -322,7 +322,7 @@ struct DuplicateInstruction: LintRule {
                     list = wordLists[w]
                 } else {
                     list = lists.count
-                    byWord.update(word, default: list) { _ in }
+                    byWord.insert(word, list)
                     lists.append((last: -1, count: 0))
                 }
                 postings.append((signature: index, next: lists[list].last))
