@@ -8,6 +8,7 @@ its neighbours' words).
     swift build -c release
     python3 bench/train-facets.py           # rule-based vs cross-validated vs held-out figures
     python3 bench/train-facets.py --write   # also rewrites Sources/FacetCore/Facets/FacetModelWeights.swift
+    python3 bench/train-facets.py --by-source   # also each source's files scored by a layer trained without that source
 
 Data: the development set (Tests/FacetCoreTests/Fixtures/devset) and the labels
 of public prompts in bench/labels/*.jsonl (byte ranges into ../shared/corpus,
@@ -35,6 +36,17 @@ FACETS = ["role", "task", "background", "format", "style", "tool", "guardrail"]
 # ../shared/corpus, test-3 and test-4 from the prompt package (bench/prompt-forge.py).
 HELD_OUT = ("test-2", "test-3", "test-4")
 FROM_THE_PACKAGE = ("forge-", "test-3", "test-4")
+
+
+def source(name):
+    """Where a labelled file's prompts come from: the development set (ours), the
+    corpus's prompt files, the messages in its data files (records-*), or the
+    prompt package (forge-*, test-3, test-4)."""
+    if name == "devset":
+        return "ours"
+    if name.startswith("records-"):
+        return "records"
+    return "package" if name.startswith(FROM_THE_PACKAGE) else "corpus"
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 _spec = importlib.util.spec_from_file_location("prompt_forge", os.path.join(HERE, "prompt-forge.py"))
@@ -214,6 +226,8 @@ def main():
     parser.add_argument("--l2", type=float, default=2e-4)
     parser.add_argument("--iterations", type=int, default=800)
     parser.add_argument("--doc-cap", type=int, default=200, help="a longer document counts as this many units")
+    parser.add_argument("--by-source", action="store_true",
+                        help="also train without each source's labels in turn and score its files: what to expect on a source no label comes from")
     parser.add_argument("--write", action="store_true", help="rewrite FacetModelWeights.swift from a model trained on all but the held-out sets")
     args = parser.parse_args()
     if not os.path.isdir(args.corpus):
@@ -239,6 +253,15 @@ def main():
     model = Model(train, **kw)
     for name, rows in held.items():
         report(f"model, held out: {name}", labels(rows), final(model.predict(rows), rows))
+    if args.by_source:
+        # Every held-out file comes from a source the layer was trained on; a
+        # prompt from elsewhere is better estimated by leaving its source out.
+        for left_out in ("corpus", "records", "package"):
+            model_without = Model([r for name, rows in sets.items() if name not in HELD_OUT and source(name) != left_out
+                                   for r in rows], **kw)
+            for name, rows in sets.items():
+                if source(name) == left_out:
+                    report(f"trained without {left_out}, {name}", labels(rows), final(model_without.predict(rows), rows))
     if args.write:
         write_weights(model, os.path.join(REPO, "Sources/FacetCore/Facets/FacetModelWeights.swift"))
 
