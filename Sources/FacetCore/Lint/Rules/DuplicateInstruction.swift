@@ -17,8 +17,10 @@ struct DuplicateInstruction: LintRule {
     the copies ("opt in" against "opt out", "and" against "or", "may" or \
     "can" against "must" or "should"), makes a different instruction. \
     A unit needs three such words besides the names of its template \
-    variables: "In past conversations {{memory}}" twice may hold two \
-    different memories.
+    variables and the words of its blanks in square brackets: "In past \
+    conversations {{memory}}" twice may hold two different memories, and \
+    "Language: [Exact clause language]" in each part of a template two \
+    different clauses.
 
     Not compared: headings, the header rows of tables (two tables may both \
     open "| Violation | Reason |"), examples (including the turns of a written-out \
@@ -190,6 +192,13 @@ struct DuplicateInstruction: LintRule {
             var negated = false
             var contrast: UInt8 = 0
             var literalWords = 0
+            // A blank of a template ("Language: [Exact clause language]") is filled anew
+            // each time, as a variable is: its words are not the unit's own.
+            let range = context.document.units[unit].range
+            let opensABracket = context.source.bytes.withUnsafeBufferPointer {
+                ByteSearch.first(UInt8(ascii: "["), in: $0, from: range.lowerBound, to: range.upperBound) != nil
+            }
+            var blanks = opensABracket ? SquareBrackets(context.source.bytes, unit: range) : nil
             for token in context.tokens(unit) {
                 while nextVariable < variables.count && variables[nextVariable].upperBound <= token.range.lowerBound { nextVariable += 1 }
                 let inVariable = nextVariable < variables.count && variables[nextVariable].lowerBound < token.range.upperBound
@@ -199,7 +208,7 @@ struct DuplicateInstruction: LintRule {
                     continue
                 }
                 words.append(token.hash)
-                if !inVariable { literalWords += 1 }
+                if !inVariable && !(blanks?.contain(token.range.lowerBound) ?? false) { literalWords += 1 }
             }
             words.sort()
             bag.removeAll(keepingCapacity: true)
