@@ -37,7 +37,9 @@ struct DuplicateInstruction: LintRule {
     folder.", "path (required): Absolute path to the file", "tab_idx: browser \
     tab"), a marker that closes a block ("--- End of X ---", never a copy of \
     "--- X ---"), and schema or code lines (a `//` comment, or a line that \
-    opens with one, `=>`) and lines of \
+    opens with one, `=>`; a statement of code pasted without a fence, one \
+    that opens with "}", ends with "{", ends with ";" after a call or an \
+    assignment, or is one call such as "sys.exit(1)") and lines of \
     JSON (a tool's schema written on one line), which repeat by nature. A prompt \
     quoted in a ```markdown fence is compared only with itself: files that \
     collect several prompts repeat lines on purpose. Nor are two personas of a \
@@ -418,7 +420,7 @@ struct DuplicateInstruction: LintRule {
     /// Units whose words repeat without repeating an instruction: a lead-in
     /// ("Expects a JSON string that adheres to this schema:") introduces
     /// something different each time, a `<…>` line is a delimiter or a
-    /// placeholder, and schema or code lines (a `//` comment, `=>`) share fields.
+    /// placeholder, and schema or code lines (a `//` comment, `=>`, a statement) share fields.
     /// `lineStart`: where the line the unit starts on starts.
     static func repeatsByNature(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, lineStart: Int) -> Bool {
         guard let first = range.first, let last = range.last else { return false }
@@ -429,6 +431,7 @@ struct DuplicateInstruction: LintRule {
         if isLinkOrCommand(bytes, range) { return true }
         if opensWithExample(bytes, range) { return true }
         if isFieldOrMarker(bytes, range, lineStart: lineStart) { return true }
+        if isCodeStatement(bytes, range) { return true }
         if bytes[first] == UInt8(ascii: "<") && bytes[last] == UInt8(ascii: ">") { return true }
         // "//" but not the one in "https://"; most units hold neither "/" nor "=", found by memchr.
         var i = first
@@ -521,6 +524,30 @@ struct DuplicateInstruction: LintRule {
                 || bytes[i] == UInt8(ascii: "[") || bytes[i] == UInt8(ascii: "*") || bytes[i] == UInt8(ascii: " ") { i += 1 }
         let opening = bytes[i..<min(i + 7, last + 1)]
         return opening.elementsEqual("end of ".utf8) { $0 | 0x20 == $1 }  // lower case, for letters
+    }
+
+    /// A statement of code written outside a fence (a source file pasted into the
+    /// prompt), without backticks: a unit that opens with "}" or ends with "{", ends
+    /// with ";" after a call or an assignment ("const data = await response.json();"),
+    /// or is one call ("sys.exit(1)", "par(mfrow = c(1, 1))"). Not "Be brief (two
+    /// lines);": a call has no space before its "(".
+    static func isCodeStatement(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard let first = range.first, let last = range.last, ByteSearch.first(UInt8(ascii: "`"), in: bytes, from: first, to: last + 1) == nil
+        else { return false }
+        if bytes[first] == UInt8(ascii: "}") || bytes[last] == UInt8(ascii: "{") { return true }
+        // Where the first "(" right after a name is, if any.
+        var call: Int?
+        var i = first
+        while let open = ByteSearch.first(UInt8(ascii: "("), in: bytes, from: i, to: last) {
+            if open > first, ByteClass.isAlnum(bytes[open - 1]) || bytes[open - 1] == UInt8(ascii: "_") { call = open; break }
+            i = open + 1
+        }
+        if bytes[last] == UInt8(ascii: ";") {
+            return call != nil || ByteSearch.first(UInt8(ascii: "="), in: bytes, from: first, to: last) != nil
+        }
+        // One call: a dotted name, then "(" ... ")" closing the unit.
+        guard let open = call, bytes[last] == UInt8(ascii: ")") else { return false }
+        return bytes[first..<open].allSatisfy { ByteClass.isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
     }
 
     /// A tool's parameter documented as a name in lower case, maybe with a note in
