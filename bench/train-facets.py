@@ -79,7 +79,7 @@ def load(binary, corpus):
     for name in sorted(os.listdir(labels)):
         if not name.startswith(("corpus-", "test", "records-", "forge-")):
             continue
-        root = records if name.startswith("records-") else forge if name.startswith(FROM_THE_PACKAGE) else corpus
+        root = {"records": records, "package": forge, "corpus": corpus}[source(name)]
         if root:
             sets[name[:-6]] = export(binary, ["--labels", os.path.join(labels, name), "--root", root])
     shutil.rmtree(records)

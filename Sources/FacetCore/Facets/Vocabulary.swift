@@ -56,10 +56,7 @@ struct Vocabulary: Sendable {
             + DimensionCues.all.allKeys + ConflictingInstructions.wordBits.allKeys
             + ConflictingInstructions.clauseEnders.hashes + ConflictingInstructions.littleWords.hashes
         var ids = WordTable<Int32>(minimumCapacity: known.count)
-        for hash in known where ids[hash] == nil {
-            ids.insert(hash, Int32(hashes.count))
-            hashes.append(hash)
-        }
+        for hash in known where ids.insert(hash, Int32(hashes.count)) { hashes.append(hash) }
         self.ids = ids
         cueEntries = hashes.enumerated().map { id, hash in
             let range = id == 0 ? 0..<0 : lexicon.byFirst[hash]

@@ -48,9 +48,11 @@ struct WordTable<Value: Sendable>: Sendable {
         slots[i].value = value
     }
 
-    /// Sets `value` for `key` unless the key has one already. Through a pointer:
-    /// `update`'s closure and its checked stores cost several times the probe.
-    mutating func insert(_ key: UInt64, _ value: Value) {
+    /// Sets `value` for `key` unless the key has one already, and says whether it
+    /// did. Through a pointer: `update`'s closure and its checked stores cost
+    /// several times the probe.
+    @discardableResult
+    mutating func insert(_ key: UInt64, _ value: Value) -> Bool {
         if (count + 1) * 2 > slots.count { grow() }
         let mask = slots.count - 1
         var i = buckets.of(key)
@@ -63,6 +65,7 @@ struct WordTable<Value: Sendable>: Sendable {
             return true
         }
         if added { count += 1 }
+        return added
     }
 
     private mutating func grow() {
