@@ -186,9 +186,8 @@ struct FacetModel: Sendable {
     /// arrays to every unit retained and released them each time.
     struct Tables {
         let fixed: UnsafeBufferPointer<Double>
-        /// `PackedWeights.values` and `rows`.
-        let values: UnsafeBufferPointer<Double>
-        let packedRows: UnsafeBufferPointer<SIMD8<UInt16>>
+        /// `PackedWeights.rows`.
+        let packedRows: UnsafeBufferPointer<SIMD8<Int16>>
         /// By token id, the places its word has rows of `packedRows` in, and its
         /// row as a heading's word (`Vocabulary.modelRows`).
         let places: UnsafeBufferPointer<UInt8>
@@ -211,13 +210,11 @@ struct FacetModel: Sendable {
         // Another model's rows would be read at the shared model's places, unchecked.
         precondition(packed.blockWords.count == vocabulary.modelBlocks, "the learned layer's tables belong to FacetModel.shared")
         return fixed.withUnsafeBufferPointer { fixed in
-            packed.values.withUnsafeBufferPointer { values in
-                packed.rows.withUnsafeBufferPointer { packedRows in
-                    vocabulary.modelRows.places.withUnsafeBufferPointer { places in
-                        vocabulary.modelRows.headingRows.withUnsafeBufferPointer { headingRows in
-                            body(Tables(fixed: fixed, values: values, packedRows: packedRows, places: places, headingRows: headingRows,
-                                        pairs: packed.pairs, pairFilter: pairFilter))
-                        }
+            packed.rows.withUnsafeBufferPointer { packedRows in
+                vocabulary.modelRows.places.withUnsafeBufferPointer { places in
+                    vocabulary.modelRows.headingRows.withUnsafeBufferPointer { headingRows in
+                        body(Tables(fixed: fixed, packedRows: packedRows, places: places, headingRows: headingRows,
+                                    pairs: packed.pairs, pairFilter: pairFilter))
                     }
                 }
             }
@@ -234,8 +231,9 @@ struct FacetModel: Sendable {
             var sum = Sum(tables: tables, all: words.all, counted: counted, mask: mask)
             UnitFeatures.visit(buffer, unit: unit, index: index, words: words, own: own, rule: rule, announced: announced,
                                neighbours: neighbours, documentShare: documentShare, into: &sum)
+            let z = sum.z + SIMD8<Double>(sum.rows) / weightScale
             // Through a pointer: a store per facet checked the array's uniqueness each time.
-            scratch.logits.withUnsafeMutableBufferPointer { logits in for f in 0..<facets { logits[f] = sum.z[f] } }
+            scratch.logits.withUnsafeMutableBufferPointer { logits in for f in 0..<facets { logits[f] = z[f] } }
         }
     }
 
@@ -248,9 +246,11 @@ struct FacetModel: Sendable {
         /// The word rows counted so far (`Scratch.counted`) and its mask.
         let counted: UnsafeMutableBufferPointer<Int32>
         let mask: Int
-        /// Per facet (lanes 0-6) the sum so far. Lane by lane, a vector add is
-        /// the same add as facet by facet, in half the registers.
+        /// Per facet (lanes 0-6) the sum so far of the fixed features. Lane by lane,
+        /// a vector add is the same add as facet by facet, in half the registers.
         var z = SIMD8<Double>()
+        /// And of the word and pair rows, in ten-thousandths (`PackedWeights`).
+        var rows = SIMD8<Int32>()
 
         @inline(__always)
         mutating func fixed(_ slot: Int, _ value: Double) {
@@ -275,7 +275,7 @@ struct FacetModel: Sendable {
         /// Adds a word's or pair's row (`weights`) once, however often it
         /// occurs. Only those with weights need telling apart, and their row numbers do it.
         @inline(__always)
-        mutating func add(_ row: Int, _ w: SIMD8<UInt16>) {
+        mutating func add(_ row: Int, _ w: SIMD8<Int16>) {
             var i = (row &* 0x9E37_79B9) & mask
             while counted[i] >= 0 {
                 if counted[i] == Int32(row) { return }
@@ -283,14 +283,15 @@ struct FacetModel: Sendable {
             }
             counted[i] = Int32(row)
             // A word's value is 1, and w * 1 is w: the same sums as multiplying.
-            let values = tables.values
-            let row = SIMD8<Double>(values[Int(w[0])], values[Int(w[1])], values[Int(w[2])], values[Int(w[3])],
-                                    values[Int(w[4])], values[Int(w[5])], values[Int(w[6])], 0)
-            z += row
+            rows &+= SIMD8<Int32>(truncatingIfNeeded: w)  // cannot overflow: `PackedWeights` checks the bound
         }
     }
 
     static func probability(_ logit: Double) -> Double { 1 / (1 + exp(-logit)) }
+
+    /// Word and pair weights are kept as integers in these parts of one
+    /// (the weights file writes four decimals): see `PackedWeights`.
+    static let weightScale = 10_000.0
 
     /// Evidence for a facet the model keeps with no cue or heading behind it:
     /// the (at most three) words of the unit that weigh most for it.
@@ -302,7 +303,7 @@ struct FacetModel: Sendable {
         for token in tokens {
             let row = tables.row(Int(token.id), .own)
             guard row >= 0 else { continue }
-            let weight = tables.values[Int(tables.packedRows[row][facet.order])]
+            let weight = Double(tables.packedRows[row][facet.order]) / weightScale
             guard weight > 0, !strongest.contains(where: { $0.token.hash == token.hash }) else { continue }
             let place = strongest.firstIndex { $0.weight < weight } ?? strongest.count
             guard place < 3 else { continue }

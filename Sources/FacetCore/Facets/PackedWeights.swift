@@ -1,8 +1,10 @@
 /// The learned layer's word and pair weights as `FacetModel.logits` reads them:
 ///
-/// - In a quarter of the memory: each row as seven 16-bit indices into
-///   `values`, the distinct weights (some ten thousand: the file writes four
-///   decimals), so 16 bytes where seven doubles took 56 and straddled cache lines.
+/// - In a quarter of the memory, and summed with integer adds: each row as
+///   seven 16-bit integers, the weights in ten-thousandths (the file writes
+///   four decimals), so 16 bytes where seven doubles took 56 and straddled
+///   cache lines. Integer sums are exact in any order; the classifier turns
+///   a unit's sum back into a double once (`FacetModel.weightScale`).
 /// - A word's four rows (own, first, previous, next word) side by side: the
 ///   unit before reads a word's `next` row, its own unit its `own` row, the
 ///   unit after its `previous` row, and the block is fetched once for all three.
@@ -10,13 +12,10 @@
 ///   units under that heading, comes after all the blocks, and only when it
 ///   has weights. A pair's row is in its slot of `pairs`.
 ///
-/// Summing a unit's rows is bound by these memory reads. The values are the
-/// weights exactly as read, so the sums are the same to the last bit.
+/// Summing a unit's rows is bound by these memory reads.
 struct PackedWeights: Sendable {
-    /// Each distinct weight once.
-    let values: [Double]
-    /// Per packed row, its facets' weights as positions in `values` (the eighth unused).
-    let rows: [SIMD8<UInt16>]
+    /// Per packed row, its facets' weights in ten-thousandths (the eighth unused).
+    let rows: [SIMD8<Int16>]
     /// Word hash → its packed rows, one per place (-1: none there).
     let words: WordTable<FacetModel.WordRows>
     /// Pair hash (`FacetModel.pairHash`) → its row, numbered after `rows`.
@@ -29,26 +28,21 @@ struct PackedWeights: Sendable {
     /// `pairs` give rows of it, as `FacetModel` reads them from the file.
     init(_ weights: [Double], facets: Int, words: WordTable<FacetModel.WordRows>, pairs: WordTable<Int32>) {
         precondition(facets <= 8)
-        var values: [Double] = []
-        // By bit pattern, so -0.0 and 0.0 stay apart; a WordTable, as a Dictionary
-        // of a quarter million lookups added milliseconds to every start.
-        var position = WordTable<UInt16>(minimumCapacity: 16_384)
-        func pack(_ row: Int) -> SIMD8<UInt16> {
-            var packed = SIMD8<UInt16>()
+        // Any one unit's rows are each added once (`FacetModel.Sum`), so their sum
+        // is at most the sum of every row's size: within 32 bits, it cannot overflow.
+        var bound = [Int](repeating: 0, count: facets)
+        func pack(_ row: Int) -> SIMD8<Int16> {
+            var packed = SIMD8<Int16>()
             for f in 0..<facets {
-                let weight = weights[row * facets + f]
-                if let known = position[weight.bitPattern] {
-                    packed[f] = known
-                } else {
-                    precondition(values.count <= Int(UInt16.max), "more distinct weights than 16-bit indices can tell apart")
-                    packed[f] = UInt16(values.count)
-                    position.insert(weight.bitPattern, packed[f])
-                    values.append(weight)
-                }
+                let scaled = weights[row * facets + f] * FacetModel.weightScale
+                precondition(abs(scaled - scaled.rounded()) < 1e-6 && abs(scaled) <= Double(Int16.max),
+                             "a word or pair weight needs four decimals at most and a size under 3.2767, as train-facets.py writes them")
+                packed[f] = Int16(scaled.rounded())
+                bound[f] += abs(Int(packed[f]))
             }
             return packed
         }
-        var rows: [SIMD8<UInt16>] = []
+        var rows: [SIMD8<Int16>] = []
         var packedWords = WordTable<FacetModel.WordRows>(minimumCapacity: words.count)
         var headingRows: [(hash: UInt64, row: Int32)] = []  // placed after all the blocks
         let blockWords = words.allKeys
@@ -70,7 +64,7 @@ struct PackedWeights: Sendable {
         let packedPairs = PairRows(pairs.allKeys.enumerated().map { index, hash in
             (hash, PairRows.Row(number: Int32(rows.count + index), weights: pack(Int(pairs[hash]!))))
         })
-        self.values = values
+        precondition(bound.allSatisfy { $0 <= Int(Int32.max) }, "a unit's sum of weights could overflow 32 bits")
         self.rows = rows
         self.words = packedWords
         self.pairs = packedPairs

@@ -3,16 +3,16 @@
 /// of row numbers and a separate table of rows cost two, both cache misses
 /// (pairs have no locality: there are some fourteen thousand of them).
 struct PairRows: Sendable {
-    /// A pair's row: a number to tell it from other rows, and its weights as
-    /// `PackedWeights.values` indices.
+    /// A pair's row: a number to tell it from other rows, and its weights in
+    /// ten-thousandths, as `PackedWeights.rows` holds them.
     struct Row {
         var number: Int32
-        var weights: SIMD8<UInt16>
+        var weights: SIMD8<Int16>
     }
 
     /// 32 bytes; `number` -1: empty.
     private struct Slot: Sendable {
-        var weights = SIMD8<UInt16>()
+        var weights = SIMD8<Int16>()
         var key: UInt64 = 0
         var number: Int32 = -1
     }
