@@ -121,13 +121,14 @@ final class FacetModelTests: XCTestCase {
         XCTAssertEqual(ruleBased[0].facets.count, 2, "the rules alone give both: the layer decides")
     }
 
-    /// The packed rows `logits` reads give back every weight of every word
-    /// and pair to the bit, and the pair filter lets every pair with weights through.
+    /// The packed rows `WordSums` reads give back every weight of every word
+    /// and pair exactly (as the same double the file's decimal reads as; -0 as 0,
+    /// which adds the same), and the pair filter lets every pair with weights through.
     func testPackedWeightsAndPairFilterLoseNothing() {
         let model = FacetModel.shared
-        func same(_ packed: SIMD8<UInt16>, _ row: Int) -> Bool {
+        func same(_ packed: SIMD8<Int16>, _ row: Int) -> Bool {
             (0..<FacetModel.facets).allSatisfy {
-                model.packed.values[Int(packed[$0])].bitPattern == model.wordWeights[row * FacetModel.facets + $0].bitPattern
+                Double(packed[$0]) / FacetModel.weightScale == model.wordWeights[row * FacetModel.facets + $0]
             }
         }
         var compared = 0
@@ -167,11 +168,12 @@ final class FacetModelTests: XCTestCase {
                 var scratch = FacetModel.Scratch()
                 document.source.bytes.withUnsafeBufferPointer { buffer in
                     words.tokens.withUnsafeBufferPointer { tokens in
+                        let sums = model.withTables { WordSums(document, words, tokens, $0) }
                         for (index, unit) in document.units.enumerated() where !unit.isExample {
                             model.withTables { tables in
-                                FacetModel.logits(tables, buffer, unit: unit, index: index, words: UnitFeatures.Words(index, in: document, words, tokens),
-                                                         own: own[index], rule: rule[index].assignments, announced: announced[index],
-                                                  neighbours: .of(index, in: masks), documentShare: share, scratch: &scratch)
+                                FacetModel.logits(tables, buffer, unit: unit, index: index, tokens: UnsafeBufferPointer(rebasing: tokens[words.ranges[index]]),
+                                                  words: sums.total(index, in: document), own: own[index], rule: rule[index].assignments,
+                                                  announced: announced[index], neighbours: .of(index, in: masks), documentShare: share, scratch: &scratch)
                             }
                             let fast = scratch.logits.map(FacetModel.probability)
                             let reference = model.probabilities(named: named[index]!)

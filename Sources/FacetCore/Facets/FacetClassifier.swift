@@ -52,14 +52,14 @@ public struct FacetClassifier: Sendable {
             document.source.bytes.withUnsafeBufferPointer { buffer in
                 words.tokens.withUnsafeBufferPointer { allTokens in
                     let floorLogit = FacetModel.floorLogit  // a static let, read once rather than per facet
+                    let wordSums = WordSums(document, words, allTokens, tables)
                     // By index: `enumerated()` copies each unit, retaining and releasing its section names.
                     for index in document.units.indices where !document.units[index].isExample {
                         let cues = own[index], heard = announced[index]
-                        let unitWords = UnitFeatures.Words(index, in: document, words, allTokens)
-                        let tokens = unitWords.ownTokens
+                        let tokens = UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]])
                         let neighbours = UnitFeatures.Neighbours.of(index, in: masks)
-                        FacetModel.logits(tables, buffer, unit: document.units[index], index: index, words: unitWords,
-                                          own: cues, rule: rule[index].assignments, announced: heard,
+                        FacetModel.logits(tables, buffer, unit: document.units[index], index: index, tokens: tokens,
+                                          words: wordSums.total(index, in: document), own: cues, rule: rule[index].assignments, announced: heard,
                                           neighbours: neighbours, documentShare: documentShare, scratch: &scratch)
                         var assignments: [FacetAssignment] = []
                         // Indices, not copies: copying an assignment retains its evidence.

@@ -164,22 +164,6 @@ struct FacetModel: Sendable {
     struct Scratch {
         /// Per facet (by `Facet.order`), the model's log-odds for the last unit.
         var logits = [Double](repeating: 0, count: FacetModel.facets)
-        /// The word rows the current unit has counted, as a small open-addressing
-        /// set (-1: empty): a repeated word counts once. Sized per unit, as a
-        /// table over all rows would be cleared for every document.
-        var counted: [Int32] = []
-
-        /// Empties the start of `counted` with room for `words` rows at most half
-        /// full, and returns the mask of that part: only it is cleared, so one long
-        /// unit does not make every later unit clear a large table.
-        mutating func clearCounted(for words: Int) -> Int {
-            var size = 64
-            while size < words * 2 { size *= 2 }
-            if counted.count < size { counted = [Int32](repeating: -1, count: size) } else {
-                counted.withUnsafeMutableBufferPointer { UnsafeMutableBufferPointer(rebasing: $0[..<size]).update(repeating: -1) }
-            }
-            return size - 1
-        }
     }
 
     /// The weights as raw buffers, taken once per document: passing the model's
@@ -223,34 +207,27 @@ struct FacetModel: Sendable {
 
     /// Each facet's log-odds for one unit, into `scratch.logits` (by `Facet.order`);
     /// `probability` turns one into a probability, for the few facets that need it.
-    static func logits(_ tables: Tables, _ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, words: UnitFeatures.Words,
-                              own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
-                              neighbours: UnitFeatures.Neighbours, documentShare: SIMD8<Double>, scratch: inout Scratch) {
-        let mask = scratch.clearCounted(for: 2 * words.own.count + words.previous.count + words.next.count + words.heading.count)
-        scratch.counted.withUnsafeMutableBufferPointer { counted in
-            var sum = Sum(tables: tables, all: words.all, counted: counted, mask: mask)
-            UnitFeatures.visit(buffer, unit: unit, index: index, words: words, own: own, rule: rule, announced: announced,
-                               neighbours: neighbours, documentShare: documentShare, into: &sum)
-            let z = sum.z + SIMD8<Double>(sum.rows) / weightScale
-            // Through a pointer: a store per facet checked the array's uniqueness each time.
-            scratch.logits.withUnsafeMutableBufferPointer { logits in for f in 0..<facets { logits[f] = z[f] } }
-        }
+    /// `tokens` are the unit's words, and `words` the sum of its word and pair
+    /// features (`WordSums.total`).
+    static func logits(_ tables: Tables, _ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
+                       words: SIMD8<Int32>, own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
+                       neighbours: UnitFeatures.Neighbours, documentShare: SIMD8<Double>, scratch: inout Scratch) {
+        var sum = Sum(tables: tables)
+        UnitFeatures.visit(buffer, unit: unit, index: index, tokens: tokens, own: own, rule: rule, announced: announced,
+                           neighbours: neighbours, documentShare: documentShare, into: &sum)
+        let z = sum.z + SIMD8<Double>(words) / weightScale
+        // Through a pointer: a store per facet checked the array's uniqueness each time.
+        scratch.logits.withUnsafeMutableBufferPointer { logits in for f in 0..<facets { logits[f] = z[f] } }
     }
 
-    /// Adds up one unit's features, facet by facet, as `visit` finds them. A
+    /// Adds up one unit's fixed features, facet by facet, as `visit` finds them. A
     /// struct, not closures: its sums can stay in registers, where closures
     /// kept them in memory and every add waited on the last one's store.
     struct Sum: UnitFeatures.Sink {
         let tables: Tables
-        let all: UnsafeBufferPointer<Token>
-        /// The word rows counted so far (`Scratch.counted`) and its mask.
-        let counted: UnsafeMutableBufferPointer<Int32>
-        let mask: Int
-        /// Per facet (lanes 0-6) the sum so far of the fixed features. Lane by lane,
-        /// a vector add is the same add as facet by facet, in half the registers.
+        /// Per facet (lanes 0-6) the sum so far. Lane by lane, a vector add is
+        /// the same add as facet by facet, in half the registers.
         var z = SIMD8<Double>()
-        /// And of the word and pair rows, in ten-thousandths (`PackedWeights`).
-        var rows = SIMD8<Int32>()
 
         @inline(__always)
         mutating func fixed(_ slot: Int, _ value: Double) {
@@ -258,32 +235,6 @@ struct FacetModel: Sendable {
             let row = SIMD8<Double>(weights[start], weights[start + 1], weights[start + 2], weights[start + 3],
                                     weights[start + 4], weights[start + 5], weights[start + 6], 0)
             z += row * value
-        }
-
-        @inline(__always)
-        mutating func word(_ at: Int, _ place: UnitFeatures.Place) {
-            let row = tables.row(Int(all[at].id), place)
-            if row >= 0 { add(row, tables.packedRows[row]) }
-        }
-
-        @inline(__always)
-        mutating func pair(_ a: Int, _ b: Int) {
-            let hash = pairHash(all[a].hash, all[b].hash)
-            if tables.pairFilter.mayContain(hash), let row = tables.pairs[hash] { add(Int(row.number), row.weights) }
-        }
-
-        /// Adds a word's or pair's row (`weights`) once, however often it
-        /// occurs. Only those with weights need telling apart, and their row numbers do it.
-        @inline(__always)
-        mutating func add(_ row: Int, _ w: SIMD8<Int16>) {
-            var i = (row &* 0x9E37_79B9) & mask
-            while counted[i] >= 0 {
-                if counted[i] == Int32(row) { return }
-                i = (i + 1) & mask
-            }
-            counted[i] = Int32(row)
-            // A word's value is 1, and w * 1 is w: the same sums as multiplying.
-            rows &+= SIMD8<Int32>(truncatingIfNeeded: w)  // cannot overflow: `PackedWeights` checks the bound
         }
     }
 

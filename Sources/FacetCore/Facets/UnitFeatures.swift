@@ -144,26 +144,24 @@ enum UnitFeatures {
         }
     }
 
-    /// What `visit` hands a unit's features to.
+    /// What `visit` hands a unit's fixed features to.
     protocol Sink {
         mutating func fixed(_ slot: Int, _ value: Double)
+    }
+
+    /// What `visitWords` hands a unit's word and pair features to.
+    protocol WordSink {
         mutating func word(_ at: Int, _ place: Place)
         mutating func pair(_ a: Int, _ b: Int)
     }
 
-    /// Calls `fixed(slot, value)` for each fixed feature, `word(token, place)`
-    /// for each word (the first word twice, as first and as its own) and for
-    /// each word of the units either side, and `pair(a, b)` for each two
-    /// adjacent words; tokens by their index in `words.all`. A word or pair
-    /// feature is present or not: the sink counts a repeated one once.
+    /// Calls `fixed(slot, value)` for each fixed feature of the unit whose
+    /// words are `tokens`.
     @inline(__always)
-    static func visit<S: Sink>(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, words: Words,
+    static func visit<S: Sink>(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
                                own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment], neighbours: Neighbours,
                                documentShare: SIMD8<Double>, into sink: inout S) {
         @inline(__always) func fixed(_ slot: Int, _ value: Double) { sink.fixed(slot, value) }
-        @inline(__always) func word(_ at: Int, _ place: Place) { sink.word(at, place) }
-        @inline(__always) func pair(_ a: Int, _ b: Int) { sink.pair(a, b) }
-        let tokens = words.ownTokens
         fixed(Fixed.bias, 1)
         fixed(Fixed.kind(unit.kind), 1)
         // By index, reading two fields: copying an assignment would retain its evidence.
@@ -199,16 +197,26 @@ enum UnitFeatures {
             you = you || token.hash == youHash || token.hash == yourHash
             negation = negation || (position < 3 && negations.contains(token.hash))
             number = number || token.isNumber
-            let at = words.own.lowerBound + position
-            if position == 0 { word(at, .first) } else { pair(at - 1, at) }
-            word(at, .own)
         }
-        for at in words.previous { word(at, .previous) }
-        for at in words.next { word(at, .next) }
-        for at in words.heading { word(at, .heading) }
         if you { fixed(Fixed.you, 1) }
         if negation { fixed(Fixed.negation, 1) }
         if number { fixed(Fixed.number, 1) }
+    }
+
+    /// Calls `word(token, place)` for each word of the unit (the first word
+    /// twice, as first and as its own), of the units either side and of its
+    /// heading, and `pair(a, b)` for each two adjacent words of the unit;
+    /// tokens by their index in `words.all`. A word or pair feature is present
+    /// or not: the sink counts a repeated one once. (The model sums these for
+    /// a whole document at once, in `WordSums`.)
+    static func visitWords<S: WordSink>(_ words: Words, into sink: inout S) {
+        for at in words.own {
+            if at == words.own.lowerBound { sink.word(at, .first) } else { sink.pair(at - 1, at) }
+            sink.word(at, .own)
+        }
+        for at in words.previous { sink.word(at, .previous) }
+        for at in words.next { sink.word(at, .next) }
+        for at in words.heading { sink.word(at, .heading) }
     }
 
     /// A list item, a unit under a heading or in an XML section, one that
@@ -261,13 +269,14 @@ enum UnitFeatures {
                       own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
                       neighbours: Neighbours, documentShare: SIMD8<Double>) -> [String: Double] {
         var named = Named(buffer: buffer, all: words.all)
-        visit(buffer, unit: unit, index: index, words: words, own: own, rule: rule, announced: announced, neighbours: neighbours,
+        visit(buffer, unit: unit, index: index, tokens: words.ownTokens, own: own, rule: rule, announced: announced, neighbours: neighbours,
               documentShare: documentShare, into: &named)
+        visitWords(words, into: &named)
         return named.result
     }
 
     /// Collects features by name.
-    struct Named: Sink {
+    struct Named: Sink, WordSink {
         let buffer: UnsafeBufferPointer<UInt8>
         let all: UnsafeBufferPointer<Token>
         var result: [String: Double] = [:]

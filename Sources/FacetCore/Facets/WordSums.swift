@@ -1,0 +1,93 @@
+/// The learned layer's word and pair features for every unit of a document,
+/// summed in one pass over each unit's words. `UnitFeatures.visitWords` says
+/// what they are unit by unit: its own words, its first word and its pairs of
+/// adjacent words, the words of the units either side and of its heading.
+/// Read the other way round, a unit's words count in its own sum, in the sums
+/// of the units after and before it (as their previous and next words) and,
+/// when it is a heading, in those of the units under it. A word's own,
+/// previous and next rows share a cache line (`PackedWeights`), so one read
+/// serves three units, where visiting unit by unit read each word three times
+/// or more and probed a table to count a repeated word once in each.
+///
+/// The sums are of integers (`PackedWeights`): in any order they come out the
+/// same, as `UnitFeatures.visitWords` would give them unit by unit.
+struct WordSums {
+    /// Per unit, in ten-thousandths: its own words, first word and pairs; its
+    /// words as the unit after it reads them (previous), as the unit before
+    /// reads them (next), and as the units under it read them (heading). Zero
+    /// for an example, as its neighbours see no words of it.
+    private var own: [SIMD8<Int32>]
+    private var asPrevious: [SIMD8<Int32>]
+    private var asNext: [SIMD8<Int32>]
+    private var asHeading: [SIMD8<Int32>]
+
+    init(_ document: Document, _ words: WordIndex, _ all: UnsafeBufferPointer<Token>, _ tables: FacetModel.Tables) {
+        let count = document.units.count
+        var own = [SIMD8<Int32>](repeating: SIMD8(), count: count)
+        var asPrevious = own, asNext = own, asHeading = own
+        // A word's or pair's row counts once per unit however often it occurs: the
+        // words (by id) and pairs (by row number, after every word id) the unit has
+        // counted, as a small open-addressing set (0: empty), cleared for each unit.
+        var counted = [Int32](repeating: 0, count: 64)
+        let rows = tables.packedRows
+        @inline(__always) func widened(_ row: SIMD8<Int16>) -> SIMD8<Int32> { SIMD8<Int32>(truncatingIfNeeded: row) }
+        let (ownBit, firstBit, previousBit, nextBit, headingBit) = (UInt8(1), UInt8(2), UInt8(4), UInt8(8), UInt8(16))
+        precondition(UnitFeatures.Place.allCases.map(\.rawValue) == [0, 1, 2, 3, 4], "the bits above follow the places' order")
+        for index in 0..<count where !document.units[index].isExample {
+            let range = words.ranges[index]
+            // Room for a word and a pair per token at most half full; only the part used is cleared,
+            // so one long unit does not make every later unit clear a large table.
+            var size = 64
+            while size < range.count * 4 { size *= 2 }
+            if counted.count < size { counted = [Int32](repeating: 0, count: size) }
+            var o = SIMD8<Int32>(), p = o, n = o, h = o
+            counted.withUnsafeMutableBufferPointer { slots in
+                UnsafeMutableBufferPointer(rebasing: slots[..<size]).update(repeating: 0)
+                let mask = size - 1
+                /// Whether `key` was not yet counted in this unit; it is now.
+                @inline(__always) func firstTime(_ key: Int32) -> Bool {
+                    var i = (Int(key) &* 0x9E37_79B9) & mask
+                    while slots[i] != 0 {
+                        if slots[i] == key { return false }
+                        i = (i + 1) & mask
+                    }
+                    slots[i] = key
+                    return true
+                }
+                // `&+=`: `PackedWeights` has checked that no unit's sum can overflow.
+                for at in range {
+                    let id = Int(all[at].id), places = tables.places[id]
+                    if at == range.lowerBound {
+                        if places & firstBit != 0 { o &+= widened(rows[4 * (id - 1) + 1]) }
+                    } else {
+                        let hash = FacetModel.pairHash(all[at - 1].hash, all[at].hash)
+                        if tables.pairFilter.mayContain(hash), let pair = tables.pairs[hash], firstTime(pair.number) {
+                            o &+= widened(pair.weights)
+                        }
+                    }
+                    guard places != 0, firstTime(Int32(id)) else { continue }
+                    let block = 4 * (id - 1)
+                    if places & ownBit != 0 { o &+= widened(rows[block]) }
+                    if places & previousBit != 0 { p &+= widened(rows[block + 2]) }
+                    if places & nextBit != 0 { n &+= widened(rows[block + 3]) }
+                    if places & headingBit != 0 { h &+= widened(rows[Int(tables.headingRows[id])]) }
+                }
+            }
+            own[index] = o
+            asPrevious[index] = p
+            asNext[index] = n
+            asHeading[index] = h
+        }
+        (self.own, self.asPrevious, self.asNext, self.asHeading) = (own, asPrevious, asNext, asHeading)
+    }
+
+    /// All the word and pair features of the unit at `index`, in ten-thousandths:
+    /// those of `UnitFeatures.Words` (a heading has no heading words).
+    func total(_ index: Int, in document: Document) -> SIMD8<Int32> {
+        var sum = own[index]
+        if index > 0 { sum &+= asPrevious[index - 1] }
+        if index + 1 < own.count { sum &+= asNext[index + 1] }
+        if document.units[index].kind != .heading, let heading = document.units[index].parentHeading { sum &+= asHeading[heading] }
+        return sum
+    }
+}
