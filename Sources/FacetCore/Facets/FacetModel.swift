@@ -29,6 +29,8 @@ struct FacetModel: Sendable {
     static let floorLogit = log(strongCueFloor / (1 - strongCueFloor))
     /// `facets` weights per fixed feature slot (zeros for slots the file omits).
     let fixed: [Double]
+    /// The same, a vector per slot (lanes by `Facet.order`, the eighth 0), as `logits` reads them.
+    let fixedRows: [SIMD8<Double>]
     /// Word hash → its rows of `wordWeights`, one per `UnitFeatures.Place`
     /// ("w.<word>", "w0.<first word>", "pw.<word before>", "nw.<word after>",
     /// "hw.<word of the heading above>"),
@@ -94,6 +96,11 @@ struct FacetModel: Sendable {
         self.threshold = threshold
         self.unsupported = unsupported
         self.fixed = fixed
+        fixedRows = (0..<UnitFeatures.Fixed.count).map { slot in
+            var row = SIMD8<Double>()
+            for f in 0..<Self.facets { row[f] = fixed[slot * Self.facets + f] }
+            return row
+        }
         self.words = words
         self.pairs = pairs
         self.pairFilter = HashFilter(pairs.allKeys, bitCount: 1 << 18)  // 32 KB
@@ -169,7 +176,7 @@ struct FacetModel: Sendable {
     /// The weights as raw buffers, taken once per document: passing the model's
     /// arrays to every unit retained and released them each time.
     struct Tables {
-        let fixed: UnsafeBufferPointer<Double>
+        let fixed: UnsafeBufferPointer<SIMD8<Double>>
         /// `PackedWeights.rows`.
         let packedRows: UnsafeBufferPointer<SIMD8<Int16>>
         /// By token id, the places its word has rows of `packedRows` in, and its
@@ -193,7 +200,7 @@ struct FacetModel: Sendable {
         let vocabulary = Vocabulary.shared
         // Another model's rows would be read at the shared model's places, unchecked.
         precondition(packed.blockWords.count == vocabulary.modelBlocks, "the learned layer's tables belong to FacetModel.shared")
-        return fixed.withUnsafeBufferPointer { fixed in
+        return fixedRows.withUnsafeBufferPointer { fixed in
             packed.rows.withUnsafeBufferPointer { packedRows in
                 vocabulary.modelRows.places.withUnsafeBufferPointer { places in
                     vocabulary.modelRows.headingRows.withUnsafeBufferPointer { headingRows in
@@ -231,10 +238,7 @@ struct FacetModel: Sendable {
 
         @inline(__always)
         mutating func fixed(_ slot: Int, _ value: Double) {
-            let weights = tables.fixed, start = slot * facets
-            let row = SIMD8<Double>(weights[start], weights[start + 1], weights[start + 2], weights[start + 3],
-                                    weights[start + 4], weights[start + 5], weights[start + 6], 0)
-            z += row * value
+            z += tables.fixed[slot] * value
         }
     }
 
