@@ -53,7 +53,7 @@ public struct WordIndex: Sendable {
     var ranges: [Range<Int>] = []
 
     init(_ document: Document) {
-        let vocabulary = Vocabulary.shared
+        let vocabulary = Vocabulary.shared, isNumberWord = vocabulary.isNumberWord
         ranges.reserveCapacity(document.units.count)
         tokens.reserveCapacity(document.source.count / 5)
         document.source.bytes.withUnsafeBufferPointer { buffer in
@@ -61,10 +61,14 @@ public struct WordIndex: Sendable {
             for index in document.units.indices {
                 // Straight into `tokens`, not via a scratch array copied over.
                 let start = tokens.count
-                Tokenizer.append(buffer, document.units[index].range, to: &tokens)
+                Tokenizer.append(buffer, document.units[index].range, to: &tokens, markingNumberWords: false)
                 // Through a pointer: `tokens[i].id = ...` checked the array's uniqueness per word.
                 tokens.withUnsafeMutableBufferPointer { tokens in
-                    for i in start..<tokens.count { tokens[i].id = vocabulary.id(tokens[i].hash) }
+                    for i in start..<tokens.count {
+                        let id = vocabulary.id(tokens[i].hash)
+                        tokens[i].id = id
+                        if isNumberWord[Int(id)] { tokens[i].isNumber = true }  // as the tokenizer would have marked it
+                    }
                 }
                 ranges.append(start..<tokens.count)
             }

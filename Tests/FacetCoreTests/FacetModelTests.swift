@@ -171,7 +171,7 @@ final class FacetModelTests: XCTestCase {
                         let sums = model.withTables { WordSums(document, words, tokens, $0) }
                         for (index, unit) in document.units.enumerated() where !unit.isExample {
                             model.withTables { tables in
-                                FacetModel.logits(tables, buffer, unit: unit, index: index, tokens: UnsafeBufferPointer(rebasing: tokens[words.ranges[index]]),
+                                FacetModel.logits(tables, buffer, units: document.units, index: index, tokens: UnsafeBufferPointer(rebasing: tokens[words.ranges[index]]),
                                                   words: sums.total(index, in: document), own: own[index], rule: rule[index].assignments,
                                                   announced: announced[index], neighbours: .of(index, in: masks), documentShare: share, scratch: &scratch)
                             }

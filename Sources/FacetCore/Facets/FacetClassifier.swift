@@ -58,7 +58,7 @@ public struct FacetClassifier: Sendable {
                         let cues = own[index], heard = announced[index]
                         let tokens = UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]])
                         let neighbours = UnitFeatures.Neighbours.of(index, in: masks)
-                        FacetModel.logits(tables, buffer, unit: document.units[index], index: index, tokens: tokens,
+                        FacetModel.logits(tables, buffer, units: document.units, index: index, tokens: tokens,
                                           words: wordSums.total(index, in: document), own: cues, rule: rule[index].assignments, announced: heard,
                                           neighbours: neighbours, documentShare: documentShare, scratch: &scratch)
                         var assignments: [FacetAssignment] = []
@@ -125,7 +125,7 @@ public struct FacetClassifier: Sendable {
             document.source.bytes.withUnsafeBufferPointer { buffer in
                 words.tokens.withUnsafeBufferPointer { allTokens in
                     for (index, unit) in document.units.enumerated() where !unit.isExample {
-                        named[index] = UnitFeatures.named(buffer, unit: unit, index: index,
+                        named[index] = UnitFeatures.named(buffer, units: document.units, index: index,
                                                           words: UnitFeatures.Words(index, in: document, words, allTokens),
                                                           own: own[index], rule: facets[index].assignments, announced: announced[index],
                                                           neighbours: .of(index, in: masks), documentShare: documentShare)

@@ -214,13 +214,13 @@ struct FacetModel: Sendable {
 
     /// Each facet's log-odds for one unit, into `scratch.logits` (by `Facet.order`);
     /// `probability` turns one into a probability, for the few facets that need it.
-    /// `tokens` are the unit's words, and `words` the sum of its word and pair
-    /// features (`WordSums.total`).
-    static func logits(_ tables: Tables, _ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
+    /// The unit is `units[index]`, `tokens` its words, and `words` the sum of its
+    /// word and pair features (`WordSums.total`).
+    static func logits(_ tables: Tables, _ buffer: UnsafeBufferPointer<UInt8>, units: [Unit], index: Int, tokens: UnsafeBufferPointer<Token>,
                        words: SIMD8<Int32>, own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
                        neighbours: UnitFeatures.Neighbours, documentShare: SIMD8<Double>, scratch: inout Scratch) {
-        var sum = Sum(tables: tables)
-        UnitFeatures.visit(buffer, unit: unit, index: index, tokens: tokens, own: own, rule: rule, announced: announced,
+        var sum = Sum(fixed: tables.fixed)
+        UnitFeatures.visit(buffer, units: units, index: index, tokens: tokens, own: own, rule: rule, announced: announced,
                            neighbours: neighbours, documentShare: documentShare, into: &sum)
         let z = sum.z + SIMD8<Double>(words) / weightScale
         // Through a pointer: a store per facet checked the array's uniqueness each time.
@@ -231,14 +231,15 @@ struct FacetModel: Sendable {
     /// struct, not closures: its sums can stay in registers, where closures
     /// kept them in memory and every add waited on the last one's store.
     struct Sum: UnitFeatures.Sink {
-        let tables: Tables
+        /// `Tables.fixed` alone: a copy of the tables retained their arrays, for every unit.
+        let fixed: UnsafeBufferPointer<SIMD8<Double>>
         /// Per facet (lanes 0-6) the sum so far. Lane by lane, a vector add is
         /// the same add as facet by facet, in half the registers.
         var z = SIMD8<Double>()
 
         @inline(__always)
         mutating func fixed(_ slot: Int, _ value: Double) {
-            z += tables.fixed[slot] * value
+            z += fixed[slot] * value
         }
     }
 

@@ -65,8 +65,11 @@ enum Tokenizer {
         append(buffer, range, to: &tokens)
     }
 
-    /// The words of the range, after those already in `tokens`.
-    static func append(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to tokens: inout [Token]) {
+    /// The words of the range, after those already in `tokens`. A caller that
+    /// looks every word up in `Vocabulary` anyway marks the number words itself,
+    /// by id (`markingNumberWords: false`; `Vocabulary.isNumberWord`), which saves a probe per word.
+    static func append(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to tokens: inout [Token],
+                       markingNumberWords: Bool = true) {
         let numberWords = Self.numberWords, numberWordFilter = Self.numberWordFilter  // static lets, read once rather than per word
         var i = range.lowerBound
         let end = range.upperBound
@@ -135,7 +138,7 @@ enum Tokenizer {
             }
             if i == start { i += 1; continue }
             if buffer[i - 1] == UInt8(ascii: "_") { (h, i) = beforeUnderscores }
-            let isNumberWord = !isNumber && numberWordFilter.mayContain(h) && numberWords.contains(h)
+            let isNumberWord = markingNumberWords && !isNumber && numberWordFilter.mayContain(h) && numberWords.contains(h)
             tokens.append(Token(hash: h, range: start..<i, isNumber: isNumber || isNumberWord, startsUpper: startsUpper))
         }
     }

@@ -155,15 +155,17 @@ enum UnitFeatures {
         mutating func pair(_ a: Int, _ b: Int)
     }
 
-    /// Calls `fixed(slot, value)` for each fixed feature of the unit whose
-    /// words are `tokens`.
+    /// Calls `fixed(slot, value)` for each fixed feature of `units[index]`, whose
+    /// words are `tokens`. (By index, its fields read in place: a copy of the
+    /// unit would retain its section names, for every unit.)
     @inline(__always)
-    static func visit<S: Sink>(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, tokens: UnsafeBufferPointer<Token>,
+    static func visit<S: Sink>(_ buffer: UnsafeBufferPointer<UInt8>, units: [Unit], index: Int, tokens: UnsafeBufferPointer<Token>,
                                own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment], neighbours: Neighbours,
                                documentShare: SIMD8<Double>, into sink: inout S) {
         @inline(__always) func fixed(_ slot: Int, _ value: Double) { sink.fixed(slot, value) }
         fixed(Fixed.bias, 1)
-        fixed(Fixed.kind(unit.kind), 1)
+        let range = units[index].range
+        fixed(Fixed.kind(units[index].kind), 1)
         // By index, reading two fields: copying an assignment would retain its evidence.
         for i in own.indices { fixed(Fixed.own(own[i].facet), own[i].confidence) }
         for i in rule.indices { fixed(Fixed.rule(rule[i].facet), 1) }
@@ -176,21 +178,21 @@ enum UnitFeatures {
         }
         fixed(Fixed.length(tokens.count), 1)
         var hasUpper = false, hasLower = false
-        for i in unit.range {
+        for i in range {
             let b = buffer[i]
             if ByteClass.isUpper(b) { hasUpper = true } else if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { hasLower = true }
             if hasUpper && hasLower { break }  // most units: by the second letter
         }
-        let last = unit.range.isEmpty ? 0 : buffer[unit.range.upperBound - 1]
+        let last = range.isEmpty ? 0 : buffer[range.upperBound - 1]
         // First of several: a title or the role. A one-unit message is the whole message, not its title.
         if index == 0 && neighbours.hasNext { fixed(Fixed.first, 1) }
         if hasUpper && !hasLower { fixed(Fixed.caps, 1) }
         if last == UInt8(ascii: ":") { fixed(Fixed.colon, 1) }
         if last == UInt8(ascii: "?") { fixed(Fixed.question, 1) }
-        if unit.parentHeading != nil { fixed(Fixed.underHeading, 1) }
-        if !unit.enclosingSections.isEmpty { fixed(Fixed.inSection, 1) }
-        if unit.leadIn != nil { fixed(Fixed.leadIn, 1) }
-        if hasPlaceholder(buffer, unit.range) { fixed(Fixed.placeholder, 1) }
+        if units[index].parentHeading != nil { fixed(Fixed.underHeading, 1) }
+        if !units[index].enclosingSections.isEmpty { fixed(Fixed.inSection, 1) }
+        if units[index].leadIn != nil { fixed(Fixed.leadIn, 1) }
+        if hasPlaceholder(buffer, range) { fixed(Fixed.placeholder, 1) }
         var you = false, negation = false, number = false
         let youHash = Cue.you, yourHash = Cue.your, negations = Cue.negations  // static lets, read once rather than per word
         for (position, token) in tokens.enumerated() {
@@ -265,11 +267,11 @@ enum UnitFeatures {
     }
 
     /// The features by name, as `facet score-facets --features` writes them.
-    static func named(_ buffer: UnsafeBufferPointer<UInt8>, unit: Unit, index: Int, words: Words,
+    static func named(_ buffer: UnsafeBufferPointer<UInt8>, units: [Unit], index: Int, words: Words,
                       own: [FacetAssignment], rule: [FacetAssignment], announced: [FacetAssignment],
                       neighbours: Neighbours, documentShare: SIMD8<Double>) -> [String: Double] {
         var named = Named(buffer: buffer, all: words.all)
-        visit(buffer, unit: unit, index: index, tokens: words.ownTokens, own: own, rule: rule, announced: announced, neighbours: neighbours,
+        visit(buffer, units: units, index: index, tokens: words.ownTokens, own: own, rule: rule, announced: announced, neighbours: neighbours,
               documentShare: documentShare, into: &named)
         visitWords(words, into: &named)
         return named.result

@@ -33,6 +33,8 @@ struct Vocabulary: Sendable {
         /// Per id: its row as a heading's word (-1: none), which is not in its block.
         let headingRows: [Int32]
     }
+    /// Per id: whether the word is a number ("three", "twelve": `Tokenizer.numberWords`).
+    let isNumberWord: [Bool]
     /// Per id: whether duplicate detection leaves the word out (`DuplicateInstruction.stopWordHashes`).
     let isStopWord: [Bool]
     /// Per id: whether the word turns an instruction around (`DuplicateInstruction.negatorHashes`).
@@ -54,7 +56,7 @@ struct Vocabulary: Sendable {
         // The model's words first, in block order (see `modelRows`).
         let known = model.packed.blockWords + lexicon.byFirst.allKeys + DuplicateInstruction.stopWordHashes + DuplicateInstruction.negatorHashes
             + DimensionCues.all.allKeys + ConflictingInstructions.wordBits.allKeys
-            + ConflictingInstructions.clauseEnders.hashes + ConflictingInstructions.littleWords.hashes
+            + ConflictingInstructions.clauseEnders.hashes + ConflictingInstructions.littleWords.hashes + Tokenizer.numberWords.hashes
         var ids = WordTable<Int32>(minimumCapacity: known.count)
         for hash in known where ids.insert(hash, Int32(hashes.count)) { hashes.append(hash) }
         self.ids = ids
@@ -76,6 +78,7 @@ struct Vocabulary: Sendable {
                                   UnitFeatures.Place.allCases.reduce(0) { rows[$1] >= 0 ? $0 | 1 << UInt8($1.rawValue) : $0 }
                               },
                               headingRows: rowsByID.map { $0[.heading] })
+        isNumberWord = hashes.enumerated().map { $0 != 0 && Tokenizer.numberWords.contains($1) }
         let stopWords = Set(DuplicateInstruction.stopWordHashes)
         isStopWord = hashes.enumerated().map { $0 != 0 && stopWords.contains($1) }
         let negators = Set(DuplicateInstruction.negatorHashes)

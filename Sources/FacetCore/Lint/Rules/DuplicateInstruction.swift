@@ -129,9 +129,13 @@ struct DuplicateInstruction: LintRule {
         let units = context.source.bytes.withUnsafeBufferPointer { bytes in
             var dataLines = JSONLines(context.source.lines)
             var exampleLeadIns: [Int: Bool] = [:]
+            // The line of each unit's start, found by walking forward: units are in order.
+            let lineStarts = context.source.lines.lineStarts
+            var line = 0
             return context.proseUnits.filter {
                 let range = context.document.units[$0].range
-                let lineStart = context.source.lines.lineStarts[context.source.lines.line(containing: range.lowerBound)]
+                while line + 1 < lineStarts.count && lineStarts[line + 1] <= range.lowerBound { line += 1 }
+                let lineStart = lineStarts[line]
                 guard context.document.units[$0].kind != .heading && !Self.repeatsByNature(bytes, range, lineStart: lineStart)
                     && !dataLines.holds(range.lowerBound, bytes) else { return false }
                 // Two tables of one kind share their header row ("| Violation | Reason |").
