@@ -42,9 +42,11 @@ public struct FacetClassifier: Sendable {
     /// no evidence for needs a higher probability and shows the words it was learned from.
     func weigh(_ document: Document, words: WordIndex, model: FacetModel, rule: [UnitFacets],
                own: [[FacetAssignment]], announced: [[FacetAssignment]]) -> [UnitFacets] {
-        // Examples have no facets, in the rules as here; every other unit is set below.
-        // (A copy of `rule` would be copied again, element by element, at the first change.)
-        var result = [UnitFacets](repeating: UnitFacets(), count: rule.count)
+        // Examples have no facets, in the rules as here. Appended unit by unit: an array
+        // made by `repeating:` retained its (empty) value once per unit, and released it
+        // again as each was set. (A copy of `rule` would be copied again, element by element, at the first change.)
+        var result: [UnitFacets] = []
+        result.reserveCapacity(rule.count)
         var scratch = FacetModel.Scratch()
         let masks = UnitFeatures.Neighbours.masks(document, rule: rule)
         let documentShare = UnitFeatures.documentShare(masks)
@@ -54,7 +56,8 @@ public struct FacetClassifier: Sendable {
                     let floorLogit = FacetModel.floorLogit  // a static let, read once rather than per facet
                     let wordSums = WordSums(document, words, allTokens, tables)
                     // By index: `enumerated()` copies each unit, retaining and releasing its section names.
-                    for index in document.units.indices where !document.units[index].isExample {
+                    for index in document.units.indices {
+                        guard !document.units[index].isExample else { result.append(UnitFacets()); continue }
                         let cues = own[index], heard = announced[index]
                         let tokens = UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]])
                         let neighbours = UnitFeatures.Neighbours.of(index, in: masks)
@@ -105,7 +108,7 @@ public struct FacetClassifier: Sendable {
                             let top = assignments[0].facet
                             assignments.removeAll { $0.facet != top && $0.confidence < FacetModel.secondary }
                         }
-                        result[index] = UnitFacets(assignments: assignments)
+                        result.append(UnitFacets(assignments: assignments))
                     }
                 }
             }
@@ -140,9 +143,12 @@ public struct FacetClassifier: Sendable {
     /// Hands over the facets, each unit's own cue scores, and what was announced to it.
     func applyRules(_ document: Document, words: WordIndex,
                     _ body: ([UnitFacets], [[FacetAssignment]], [[FacetAssignment]]) -> Void) {
-        var result = [UnitFacets](repeating: UnitFacets(), count: document.units.count)
+        // `result` and `own` appended unit by unit, as in `weigh`.
+        var result: [UnitFacets] = []
+        result.reserveCapacity(document.units.count)
         var announcedTo = [[FacetAssignment]](repeating: [], count: document.units.count)
-        var own = [[FacetAssignment]](repeating: [], count: document.units.count)
+        var own: [[FacetAssignment]] = []
+        own.reserveCapacity(document.units.count)
         var sectionFacets: [String: [FacetAssignment]] = [:]  // announced to the units in a section, by its name
         // By unit index: arrays, not dictionaries, as they are read for nearly every unit.
         var leadInFacets = [[FacetAssignment]?](repeating: nil, count: document.units.count)
@@ -151,8 +157,9 @@ public struct FacetClassifier: Sendable {
         document.source.bytes.withUnsafeBufferPointer { buffer in
             words.tokens.withUnsafeBufferPointer { allTokens in
                 // By index, as in `weigh`.
-                for index in document.units.indices where !document.units[index].isExample {
-                    own[index] = scoreUnit(buffer, document.units[index].range, UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]]), &scratch)
+                for index in document.units.indices {
+                    own.append(document.units[index].isExample ? []
+                               : scoreUnit(buffer, document.units[index].range, UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]]), &scratch))
                 }
             }
         }
@@ -160,7 +167,8 @@ public struct FacetClassifier: Sendable {
             own[introduction] = Self.addingRole(own[introduction], evidence: "<Name> is a ..., then <Name> ...")
         }
         // Headings and sections announce facets for what they contain.
-        for index in document.units.indices where !document.units[index].isExample {
+        for index in document.units.indices {
+            guard !document.units[index].isExample else { result.append(UnitFacets()); continue }
             // Fields read in place: a copy of the unit would retain its section names.
             let kind = document.units[index].kind
             var assignments = Self.decisive(own[index])
@@ -184,7 +192,9 @@ public struct FacetClassifier: Sendable {
                 if announced.isEmpty, let heading = document.units[index].parentHeading {
                     // Once per heading, not once per unit under it.
                     announced = Self.once(&headingFacets[heading]) {
-                        FacetAssignment.passedOn(result[heading].assignments, by: "heading \"\(document.text(of: document.units[heading]))\"")
+                        // A heading comes before its units (were one after, it has no facets yet).
+                        FacetAssignment.passedOn(heading < result.count ? result[heading].assignments : [],
+                                                 by: "heading \"\(document.text(of: document.units[heading]))\"")
                     }
                 }
                 if announced.isEmpty, let section = document.units[index].enclosingSections.last?.name {
@@ -198,7 +208,7 @@ public struct FacetClassifier: Sendable {
             }
             // A lone facet needs no sorting, and sorting would copy the array it shares with `own`.
             if assignments.count > 1 { assignments.sort(by: FacetAssignment.strongerFirst) }
-            result[index] = UnitFacets(assignments: assignments)
+            result.append(UnitFacets(assignments: assignments))
         }
         announceSectionSubjects(document, result, &announcedTo)
         body(result, own, announcedTo)
