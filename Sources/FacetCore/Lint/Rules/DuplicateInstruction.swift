@@ -182,7 +182,10 @@ struct DuplicateInstruction: LintRule {
         var bag: [UInt64] = []
         var rarest: [(list: Int?, count: Int)] = []
         var wordLists: [Int] = []  // per word of the unit, its list in `byWord` (-1: none yet), looked up once
-        var counted: [Int] = []
+        // Per signature, the last unit that compared itself with it (-1: none): a
+        // candidate found under two of a unit's rare words is compared once.
+        var comparedAt: [Int] = []
+        comparedAt.reserveCapacity(units.count)
         var recent: [Int] = []
         var findings: [Finding] = []
         var runs = DuplicateRuns()
@@ -271,7 +274,6 @@ struct DuplicateInstruction: LintRule {
                     var slot = rarest.count - 1
                     while slot > position { rarest.swapAt(slot, slot - 1); slot -= 1 }
                 }
-                counted.removeAll(keepingCapacity: true)
                 for (list, _) in rarest {
                     guard let list else { continue }
                     // The word's 16 latest signatures, oldest first.
@@ -281,8 +283,8 @@ struct DuplicateInstruction: LintRule {
                         recent.append(postings[posting].signature)
                         posting = postings[posting].next
                     }
-                    for candidate in recent.reversed() where !counted.contains(candidate) {
-                        counted.append(candidate)
+                    for candidate in recent.reversed() where comparedAt[candidate] != unit {
+                        comparedAt[candidate] = unit
                         guard signatures[candidate].scope == scope, signatures[candidate].negated == negated,
                               !Contrast.opposed(signatures[candidate].contrast, contrast) else { continue }
                         // One copy adds words to the other; a word swapped on both sides is
@@ -324,6 +326,7 @@ struct DuplicateInstruction: LintRule {
                 runs.interrupt()
             }
             let index = signatures.count
+            comparedAt.append(-1)
             signatures.append(Signature(unit: unit, scope: scope, persona: persona, version: version, negated: negated, contrast: contrast,
                                         words: signatureWords.count..<signatureWords.count + words.count,
                                         bag: signatureBags.count..<signatureBags.count + bag.count))
