@@ -66,7 +66,7 @@ final class FacetModelTests: XCTestCase {
         XCTAssertEqual(model.threshold, 0.4)
         XCTAssertEqual(model.unsupported, 0.6)
         XCTAssertEqual(FacetModel(weights: "threshold 0.4\n").unsupported, 1, "without the line, no facet without evidence")
-        XCTAssertEqual(Array(model.fixed[0..<7]), [1, 2, 3, 4, 5, 6, 7])
+        XCTAssertEqual(model.fixedRows[0], SIMD8<Double>(1, 2, 3, 4, 5, 6, 7, 0))
         func weight(_ word: String, _ place: UnitFeatures.Place, _ facet: Facet) -> Double? {
             guard let row = model.words[Tokenizer.hash(word)]?[place], row >= 0 else { return nil }
             return model.wordWeights[Int(row) * 7 + facet.order]

@@ -27,9 +27,8 @@ struct FacetModel: Sendable {
     static let fallback = 0.25
     /// Below this log-odds no facet is kept, whatever its evidence: most are, and need no `exp`.
     static let floorLogit = log(strongCueFloor / (1 - strongCueFloor))
-    /// `facets` weights per fixed feature slot (zeros for slots the file omits).
-    let fixed: [Double]
-    /// The same, a vector per slot (lanes by `Facet.order`, the eighth 0), as `logits` reads them.
+    /// Per fixed feature slot, its weights as a vector (lanes by `Facet.order`,
+    /// the eighth 0; zeros for slots the file omits), as `logits` reads them.
     let fixedRows: [SIMD8<Double>]
     /// Word hash → its rows of `wordWeights`, one per `UnitFeatures.Place`
     /// ("w.<word>", "w0.<first word>", "pw.<word before>", "nw.<word after>",
@@ -95,7 +94,6 @@ struct FacetModel: Sendable {
         }
         self.threshold = threshold
         self.unsupported = unsupported
-        self.fixed = fixed
         fixedRows = (0..<UnitFeatures.Fixed.count).map { slot in
             var row = SIMD8<Double>()
             for f in 0..<Self.facets { row[f] = fixed[slot * Self.facets + f] }
@@ -187,9 +185,18 @@ struct FacetModel: Sendable {
         /// The row of `packedRows` for the word with this id in this place; -1: none.
         @inline(__always)
         func row(_ id: Int, _ place: UnitFeatures.Place) -> Int {
-            guard places[id] & 1 << UInt8(place.rawValue) != 0 else { return -1 }
-            return place == .heading ? Int(headingRows[id]) : 4 * (id - 1) + place.rawValue
+            guard places[id] & Self.bit(place) != 0 else { return -1 }
+            return place == .heading ? Int(headingRows[id]) : Self.block(id) + place.rawValue
         }
+
+        /// A place's bit in `places`.
+        @inline(__always)
+        static func bit(_ place: UnitFeatures.Place) -> UInt8 { 1 << UInt8(place.rawValue) }
+
+        /// The first row of the word's block (its own, first, previous and next
+        /// rows, at `place.rawValue` after it): ids number the blocks from 1.
+        @inline(__always)
+        static func block(_ id: Int) -> Int { 4 * (id - 1) }
         let pairs: PairRows
         let pairFilter: HashFilter
     }
@@ -293,15 +300,12 @@ struct FacetModel: Sendable {
     func probabilities(named features: [String: Double]) -> [Double] {
         var z = [Double](repeating: 0, count: Self.facets)
         for (name, value) in features {
-            var row: (weights: [Double], start: Int)?
             if let word = Self.word(name) {
                 let r = word.place.map { place in words[word.hash].map { Int($0[place]) } ?? -1 } ?? pairs[word.hash].map(Int.init) ?? -1
-                if r >= 0 { row = (wordWeights, r * Self.facets) }
+                if r >= 0 { for f in 0..<Self.facets { z[f] += wordWeights[r * Self.facets + f] * value } }
             } else if let slot = UnitFeatures.Fixed.names.firstIndex(of: name) {
-                row = (fixed, slot * Self.facets)
+                for f in 0..<Self.facets { z[f] += fixedRows[slot][f] * value }
             }
-            guard let row else { continue }
-            for f in 0..<Self.facets { z[f] += row.weights[row.start + f] * value }
         }
         return z.map(Self.probability)
     }

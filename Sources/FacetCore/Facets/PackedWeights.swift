@@ -1,4 +1,4 @@
-/// The learned layer's word and pair weights as `FacetModel.logits` reads them:
+/// The learned layer's word and pair weights as `WordSums` reads them:
 ///
 /// - In a quarter of the memory, and summed with integer adds: each row as
 ///   seven 16-bit integers, the weights in ten-thousandths (the file writes
@@ -28,7 +28,7 @@ struct PackedWeights: Sendable {
     /// `pairs` give rows of it, as `FacetModel` reads them from the file.
     init(_ weights: [Double], facets: Int, words: WordTable<FacetModel.WordRows>, pairs: WordTable<Int32>) {
         precondition(facets <= 8)
-        // Any one unit's rows are each added once (`FacetModel.Sum`), so their sum
+        // Any one unit's rows are each added once (`WordSums`), so their sum
         // is at most the sum of every row's size: within 32 bits, it cannot overflow.
         var bound = [Int](repeating: 0, count: facets)
         func pack(_ row: Int) -> SIMD8<Int16> {

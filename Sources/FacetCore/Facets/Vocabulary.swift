@@ -66,12 +66,12 @@ struct Vocabulary: Sendable {
         }
         modelBlocks = model.packed.blockWords.count
         let rowsByID = hashes.enumerated().map { $0 == 0 ? FacetModel.WordRows() : model.packed.words[$1] ?? FacetModel.WordRows() }
-        // `FacetModel.Tables.row` finds a block row as `4 * (id - 1) + place` and any other place's as a heading row.
+        // `FacetModel.Tables.row` finds a block row as `Tables.block(id) + place` and any other place's as a heading row.
         precondition(UnitFeatures.Place.block.map(\.rawValue) == [0, 1, 2, 3] && UnitFeatures.Place.allCases.count == 5,
                      "a block is the first four places, and the heading is the only other")
         for (id, rows) in rowsByID.enumerated() {
             for place in UnitFeatures.Place.block where rows[place] >= 0 {
-                precondition(Int(rows[place]) == 4 * (id - 1) + place.rawValue, "the model's words must have the first ids, in block order")
+                precondition(Int(rows[place]) == FacetModel.Tables.block(id) + place.rawValue, "the model's words must have the first ids, in block order")
             }
         }
         modelRows = ModelRows(places: rowsByID.map { rows in

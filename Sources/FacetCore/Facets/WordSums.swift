@@ -31,8 +31,8 @@ struct WordSums {
         var counted = [Int32](repeating: 0, count: 64)
         let rows = tables.packedRows
         @inline(__always) func widened(_ row: SIMD8<Int16>) -> SIMD8<Int32> { SIMD8<Int32>(truncatingIfNeeded: row) }
-        let (ownBit, firstBit, previousBit, nextBit, headingBit) = (UInt8(1), UInt8(2), UInt8(4), UInt8(8), UInt8(16))
-        precondition(UnitFeatures.Place.allCases.map(\.rawValue) == [0, 1, 2, 3, 4], "the bits above follow the places' order")
+        typealias Place = UnitFeatures.Place
+        let (bit, block) = (FacetModel.Tables.bit, FacetModel.Tables.block)
         for index in 0..<count where !document.units[index].isExample {
             let range = words.ranges[index]
             // Room for a word and a pair per token at most half full; only the part used is cleared,
@@ -58,7 +58,7 @@ struct WordSums {
                 for at in range {
                     let id = Int(all[at].id), places = tables.places[id]
                     if at == range.lowerBound {
-                        if places & firstBit != 0 { o &+= widened(rows[4 * (id - 1) + 1]) }
+                        if places & bit(.first) != 0 { o &+= widened(rows[block(id) + Place.first.rawValue]) }
                     } else {
                         let hash = FacetModel.pairHash(all[at - 1].hash, all[at].hash)
                         if tables.pairFilter.mayContain(hash), let pair = tables.pairs[hash], firstTime(pair.number) {
@@ -66,11 +66,13 @@ struct WordSums {
                         }
                     }
                     guard places != 0, firstTime(Int32(id)) else { continue }
-                    let block = 4 * (id - 1)
-                    if places & ownBit != 0 { o &+= widened(rows[block]) }
-                    if places & previousBit != 0 { p &+= widened(rows[block + 2]) }
-                    if places & nextBit != 0 { n &+= widened(rows[block + 3]) }
-                    if places & headingBit != 0 { h &+= widened(rows[Int(tables.headingRows[id])]) }
+                    // A word's rows in its block, read once for the three units that see them
+                    // (`Tables.row` gives the same rows, a place at a time).
+                    let start = block(id)
+                    if places & bit(.own) != 0 { o &+= widened(rows[start + Place.own.rawValue]) }
+                    if places & bit(.previous) != 0 { p &+= widened(rows[start + Place.previous.rawValue]) }
+                    if places & bit(.next) != 0 { n &+= widened(rows[start + Place.next.rawValue]) }
+                    if places & bit(.heading) != 0 { h &+= widened(rows[Int(tables.headingRows[id])]) }
                 }
             }
             own[index] = o
