@@ -168,17 +168,17 @@ final class FacetModelTests: XCTestCase {
                 var scratch = FacetModel.Scratch()
                 document.source.bytes.withUnsafeBufferPointer { buffer in
                     words.tokens.withUnsafeBufferPointer { tokens in
-                        let sums = model.withTables { WordSums(document, words, tokens, $0) }
-                        for (index, unit) in document.units.enumerated() where !unit.isExample {
-                            model.withTables { tables in
+                        model.withTables { tables in
+                            let sums = WordSums(document, words, tokens, tables)
+                            for (index, unit) in document.units.enumerated() where !unit.isExample {
                                 FacetModel.logits(tables, buffer, units: document.units, index: index, tokens: UnsafeBufferPointer(rebasing: tokens[words.ranges[index]]),
                                                   words: sums.total(index, in: document), own: own[index], rule: rule[index].assignments,
                                                   announced: announced[index], neighbours: .of(index, in: masks), documentShare: share, scratch: &scratch)
+                                let fast = scratch.logits.map(FacetModel.probability)
+                                let reference = model.probabilities(named: named[index]!)
+                                for f in 0..<FacetModel.facets { XCTAssertEqual(fast[f], reference[f], accuracy: 1e-9, document.text(of: unit)) }
+                                compared += 1
                             }
-                            let fast = scratch.logits.map(FacetModel.probability)
-                            let reference = model.probabilities(named: named[index]!)
-                            for f in 0..<FacetModel.facets { XCTAssertEqual(fast[f], reference[f], accuracy: 1e-9, document.text(of: unit)) }
-                            compared += 1
                         }
                     }
                 }

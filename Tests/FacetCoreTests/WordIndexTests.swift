@@ -27,4 +27,16 @@ final class WordIndexTests: XCTestCase {
         let numbers = words.tokens.filter(\.isNumber).map { document.source.text($0.range) }
         XCTAssertEqual(numbers, ["three", "twelve", "ONE", "2", "single", "Fifteen", "3.5"])
     }
+
+    /// The tokenizer gathers words in a small buffer before they join the array:
+    /// a unit of many more words than it holds keeps them all, in order.
+    func testALongUnitKeepsEveryWordInOrder() {
+        let words = (0..<100).map { "w\($0)" }
+        let bytes = Array(words.joined(separator: " ").utf8)
+        var tokens = [Token(hash: 1, range: 0..<0, isNumber: false, startsUpper: false)]  // appended after, not over
+        bytes.withUnsafeBufferPointer { Tokenizer.append($0, 0..<$0.count, to: &tokens) }
+        XCTAssertEqual(tokens.count, 101)
+        XCTAssertEqual(tokens.dropFirst().map(\.hash), words.map(Tokenizer.hash))
+        XCTAssertEqual(tokens.dropFirst().map { String(decoding: bytes[$0.range], as: UTF8.self) }, words)
+    }
 }

@@ -316,19 +316,19 @@ public struct FacetClassifier: Sendable {
 
     /// Buffers `scoreUnit` reuses from one unit to the next, so scoring a unit
     /// allocates little more than its result.
-    struct Scratch {
-        var matches: [Match] = []
-        var kept: [Match] = []
+    struct Scratch: ~Copyable {
+        var matches = ScratchArray<Match>()
+        var kept = ScratchArray<Match>()
         /// Per lexicon entry, the number of the last unit that counted it (`unitNumber`):
         /// whether an entry is already counted in this unit, without hashing.
-        var countedIn: [UInt32] = []
+        var countedIn = ScratchArray<UInt32>()
         var unitNumber: UInt32 = 0
-        /// Per facet (by `order`): the product of (1 - weight) over its evidence.
-        var miss = [Double](repeating: 1, count: Facet.allCases.count)
+        /// Per facet (by `order`; the eighth lane unused): the product of (1 - weight) over its evidence.
+        var miss = SIMD8<Double>(repeating: 1)
         /// Evidence in the order it was found, with its facet's `order` and where
         /// its phrase is (`EvidenceSource`): plain numbers, so collecting it retains and
         /// releases no string or array per cue; the strings are read for the result.
-        var evidence: [(facet: Int, source: EvidenceSource)] = []
+        var evidence = ScratchArray<(facet: Int, source: EvidenceSource)>()
         /// The evidence of patterns and substring cues, which are not lexicon entries.
         var otherEvidence: [(phrase: String, alone: [String])] = []
 
@@ -348,10 +348,10 @@ public struct FacetClassifier: Sendable {
     /// Cue evidence from the unit's own text.
     func scoreUnit(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ tokens: UnsafeBufferPointer<Token>,
                    _ scratch: inout Scratch) -> [FacetAssignment] {
-        scratch.matches.removeAll(keepingCapacity: true)
-        scratch.evidence.removeAll(keepingCapacity: true)
+        scratch.matches.removeAll()
+        scratch.evidence.removeAll()
         scratch.otherEvidence.removeAll(keepingCapacity: true)
-        for order in scratch.miss.indices { scratch.miss[order] = 1 }
+        scratch.miss = SIMD8(repeating: 1)
         let starts = startPositions(buffer, tokens)
         let lexicon = self.lexicon
         @inline(__always) func matches(_ h: UInt64, _ token: Token) -> Bool { h == 0 ? token.isNumber : token.hash == h }
@@ -388,8 +388,8 @@ public struct FacetClassifier: Sendable {
         // furthest end of those starting earlier and, per start, of those starting there:
         // comparing each match with those nearby was most of the time on a unit with a
         // cue in every word.
-        scratch.kept.removeAll(keepingCapacity: true)
-        let matches = scratch.matches
+        scratch.kept.removeAll()
+        let matches = scratch.matches.elements
         var group = 0
         var furthestBefore = Int.min
         while group < matches.count {
@@ -406,11 +406,11 @@ public struct FacetClassifier: Sendable {
         }
         // Each entry counts once, where it is first kept.
         if scratch.countedIn.count != lexicon.entries.count || scratch.unitNumber == .max {
-            scratch.countedIn = [UInt32](repeating: 0, count: lexicon.entries.count)
+            scratch.countedIn = ScratchArray(repeating: 0, count: lexicon.entries.count)
             scratch.unitNumber = 0
         }
         scratch.unitNumber += 1
-        for match in scratch.kept {
+        for match in scratch.kept.elements {
             if scratch.countedIn[match.entry] == scratch.unitNumber { continue }
             // The probe, not the entry: copying an entry retains its array and string,
             // and every thread retaining the same shared objects is slow.
@@ -432,11 +432,12 @@ public struct FacetClassifier: Sendable {
         applyPatterns(buffer, tokens, starts, &scratch)
         // Arrays sized up front, so each is allocated once rather than regrown as it fills.
         var result: [FacetAssignment] = []
-        result.reserveCapacity(scratch.miss.reduce(0) { $0 + ($1 < 1 ? 1 : 0) })
-        for order in scratch.miss.indices where scratch.miss[order] < 1 {
-            let count = scratch.evidence.reduce(0) { $0 + ($1.facet == order ? 1 : 0) }
+        let found = scratch.evidence.elements
+        result.reserveCapacity((0..<Facet.count).reduce(0) { $0 + (scratch.miss[$1] < 1 ? 1 : 0) })
+        for order in 0..<Facet.count where scratch.miss[order] < 1 {
+            let count = found.reduce(0) { $0 + ($1.facet == order ? 1 : 0) }
             var evidence: [String] = []
-            if count == 1, let item = scratch.evidence.first(where: { $0.facet == order }) {
+            if count == 1, let item = found.first(where: { $0.facet == order }) {
                 switch item.source {
                 case .entry(let entry): evidence = lexicon.entries[entry].alone
                 case .other(let other): evidence = scratch.otherEvidence[other].alone
@@ -444,7 +445,7 @@ public struct FacetClassifier: Sendable {
             } else {
                 evidence.reserveCapacity(count)
                 // A phrase listed under two weights ("answer" anywhere and at the start) is shown once.
-                for item in scratch.evidence where item.facet == order {
+                for item in found where item.facet == order {
                     let phrase: String
                     switch item.source {
                     case .entry(let entry): phrase = lexicon.entries[entry].phrase
@@ -487,7 +488,7 @@ public struct FacetClassifier: Sendable {
             scratch.addOther(Facet.role.order, addressed, [addressed])
         }
         // No facet at all, a statement rather than an instruction: background.
-        if scratch.miss.allSatisfy({ $0 > 1 - Self.threshold }) {
+        if (0..<Facet.count).allSatisfy({ scratch.miss[$0] > 1 - Self.threshold }) {
             let copulas = Cue.copulas
             let hasSecondPerson = tokens.contains { $0.hash == you || $0.hash == your }
             let hasCopula = tokens.contains { copulas.contains($0.hash) }

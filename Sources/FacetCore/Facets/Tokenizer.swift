@@ -71,75 +71,89 @@ enum Tokenizer {
     static func append(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to tokens: inout [Token],
                        markingNumberWords: Bool = true) {
         let numberWords = Self.numberWords, numberWordFilter = Self.numberWordFilter  // static lets, read once rather than per word
-        var i = range.lowerBound
-        let end = range.upperBound
-        while i < end {
-            // Skip separators.
-            let b = buffer[i]
-            if b < 0x80 {
-                if !ByteClass.isAlnum(b) { i += 1; continue }
-            } else if let skip = separatorLength(buffer, i, end) {
-                i += skip
-                continue
+        // Words gather on the stack and join `tokens` some at a time: appending one by
+        // one checked the array's uniqueness, a call into the runtime, for every word.
+        withUnsafeTemporaryAllocation(of: Token.self, capacity: 32) { pending in
+            var waiting = 0
+            @inline(__always) func add(_ token: Token) {
+                if waiting == pending.count {
+                    tokens.append(contentsOf: UnsafeBufferPointer(rebasing: pending[..<waiting]))
+                    waiting = 0
+                }
+                pending.initializeElement(at: waiting, to: token)
+                waiting += 1
             }
-            let start = i
-            var h = fnvOffset
-            var isNumber = ByteClass.isDigit(b)
-            let startsUpper = ByteClass.isUpper(b) || (b == 0xC3 && i + 1 < end && buffer[i + 1] >= 0x80 && buffer[i + 1] <= 0x9E)
-            // The hash and end of the word before its latest run of underscores: it does
-            // not end with one ("_never_").
-            var beforeUnderscores = (hash: h, end: i)
+            var i = range.lowerBound
+            let end = range.upperBound
             while i < end {
-                let c = buffer[i]
-                // Most bytes of a word are small letters: a run of them is hashed in a
-                // loop of its own, one test per byte, not the general ones below.
-                if ByteClass.isLower(c) {
-                    h = mix(h, c)
-                    i &+= 1  // within the buffer: cannot overflow
-                    while i < end, case let next = buffer[i], ByteClass.isLower(next) {
-                        h = mix(h, next)
-                        i &+= 1
-                    }
-                    isNumber = false
+                // Skip separators.
+                let b = buffer[i]
+                if b < 0x80 {
+                    if !ByteClass.isAlnum(b) { i += 1; continue }
+                } else if let skip = separatorLength(buffer, i, end) {
+                    i += skip
                     continue
                 }
-                if c < 0x80 {
-                    if c == UInt8(ascii: "_") {
-                        if buffer[i - 1] != UInt8(ascii: "_") { beforeUnderscores = (h, i) }
+                let start = i
+                var h = fnvOffset
+                var isNumber = ByteClass.isDigit(b)
+                let startsUpper = ByteClass.isUpper(b) || (b == 0xC3 && i + 1 < end && buffer[i + 1] >= 0x80 && buffer[i + 1] <= 0x9E)
+                // The hash and end of the word before its latest run of underscores: it does
+                // not end with one ("_never_").
+                var beforeUnderscores = (hash: h, end: i)
+                while i < end {
+                    let c = buffer[i]
+                    // Most bytes of a word are small letters: a run of them is hashed in a
+                    // loop of its own, one test per byte, not the general ones below.
+                    if ByteClass.isLower(c) {
                         h = mix(h, c)
-                        i += 1
-                    } else if ByteClass.isAlnum(c) {
-                        h = mix(h, ByteClass.lower(c))
-                        if !ByteClass.isDigit(c) { isNumber = false }
-                        i += 1
-                    } else if (c == UInt8(ascii: "'") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") && isNumber)
-                                && i + 1 < end && ByteClass.isAlnum(buffer[i + 1]) {
-                        h = mix(h, c)
-                        i += 1
-                    } else {
-                        break
+                        i &+= 1  // within the buffer: cannot overflow
+                        while i < end, case let next = buffer[i], ByteClass.isLower(next) {
+                            h = mix(h, next)
+                            i &+= 1
+                        }
+                        isNumber = false
+                        continue
                     }
-                } else if c == 0xE2 && i + 2 < end && buffer[i + 1] == 0x80 && buffer[i + 2] == 0x99 {
-                    // ’ inside a word is an apostrophe.
-                    guard i + 3 < end, buffer[i + 3] >= 0x80 || ByteClass.isAlnum(buffer[i + 3]) else { break }
-                    h = mix(h, UInt8(ascii: "'"))
-                    i += 3
-                } else if separatorLength(buffer, i, end) != nil {
-                    break
-                } else if c == 0xC3 && i + 1 < end && buffer[i + 1] >= 0x80 && buffer[i + 1] <= 0x9E && buffer[i + 1] != 0x97 {
-                    h = mix(mix(h, c), buffer[i + 1] + 0x20)  // Latin-1 capital to small
-                    isNumber = false
-                    i += 2
-                } else {
-                    h = mix(h, c)
-                    isNumber = false
-                    i += 1
+                    if c < 0x80 {
+                        if c == UInt8(ascii: "_") {
+                            if buffer[i - 1] != UInt8(ascii: "_") { beforeUnderscores = (h, i) }
+                            h = mix(h, c)
+                            i += 1
+                        } else if ByteClass.isAlnum(c) {
+                            h = mix(h, ByteClass.lower(c))
+                            if !ByteClass.isDigit(c) { isNumber = false }
+                            i += 1
+                        } else if (c == UInt8(ascii: "'") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") && isNumber)
+                                    && i + 1 < end && ByteClass.isAlnum(buffer[i + 1]) {
+                            h = mix(h, c)
+                            i += 1
+                        } else {
+                            break
+                        }
+                    } else if c == 0xE2 && i + 2 < end && buffer[i + 1] == 0x80 && buffer[i + 2] == 0x99 {
+                        // ’ inside a word is an apostrophe.
+                        guard i + 3 < end, buffer[i + 3] >= 0x80 || ByteClass.isAlnum(buffer[i + 3]) else { break }
+                        h = mix(h, UInt8(ascii: "'"))
+                        i += 3
+                    } else if separatorLength(buffer, i, end) != nil {
+                        break
+                    } else if c == 0xC3 && i + 1 < end && buffer[i + 1] >= 0x80 && buffer[i + 1] <= 0x9E && buffer[i + 1] != 0x97 {
+                        h = mix(mix(h, c), buffer[i + 1] + 0x20)  // Latin-1 capital to small
+                        isNumber = false
+                        i += 2
+                    } else {
+                        h = mix(h, c)
+                        isNumber = false
+                        i += 1
+                    }
                 }
+                if i == start { i += 1; continue }
+                if buffer[i - 1] == UInt8(ascii: "_") { (h, i) = beforeUnderscores }
+                let isNumberWord = markingNumberWords && !isNumber && numberWordFilter.mayContain(h) && numberWords.contains(h)
+                add(Token(hash: h, range: start..<i, isNumber: isNumber || isNumberWord, startsUpper: startsUpper))
             }
-            if i == start { i += 1; continue }
-            if buffer[i - 1] == UInt8(ascii: "_") { (h, i) = beforeUnderscores }
-            let isNumberWord = markingNumberWords && !isNumber && numberWordFilter.mayContain(h) && numberWords.contains(h)
-            tokens.append(Token(hash: h, range: start..<i, isNumber: isNumber || isNumberWord, startsUpper: startsUpper))
+            tokens.append(contentsOf: UnsafeBufferPointer(rebasing: pending[..<waiting]))
         }
     }
 

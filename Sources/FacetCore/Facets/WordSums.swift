@@ -11,24 +11,25 @@
 ///
 /// The sums are of integers (`PackedWeights`): in any order they come out the
 /// same, as `UnitFeatures.visitWords` would give them unit by unit.
-struct WordSums {
-    /// Per unit, in ten-thousandths: its own words, first word and pairs; its
+struct WordSums: ~Copyable {
+    /// One unit's sums, in ten-thousandths: its own words, first word and pairs; its
     /// words as the unit after it reads them (previous), as the unit before
     /// reads them (next), and as the units under it read them (heading). Zero
     /// for an example, as its neighbours see no words of it.
-    private var own: [SIMD8<Int32>]
-    private var asPrevious: [SIMD8<Int32>]
-    private var asNext: [SIMD8<Int32>]
-    private var asHeading: [SIMD8<Int32>]
+    struct Sums {
+        var own = SIMD8<Int32>(), asPrevious = SIMD8<Int32>(), asNext = SIMD8<Int32>(), asHeading = SIMD8<Int32>()
+    }
+
+    /// Per unit.
+    private var sums: ScratchArray<Sums>
 
     init(_ document: Document, _ words: WordIndex, _ all: UnsafeBufferPointer<Token>, _ tables: FacetModel.Tables) {
         let count = document.units.count
-        var own = [SIMD8<Int32>](repeating: SIMD8(), count: count)
-        var asPrevious = own, asNext = own, asHeading = own
+        sums = ScratchArray(repeating: Sums(), count: count)
         // A word's or pair's row counts once per unit however often it occurs: the
         // words (by id) and pairs (by row number, after every word id) the unit has
         // counted, as a small open-addressing set (0: empty), cleared for each unit.
-        var counted = [Int32](repeating: 0, count: 64)
+        var counted = ScratchArray<Int32>(repeating: 0, count: 64)
         let rows = tables.packedRows
         @inline(__always) func widened(_ row: SIMD8<Int16>) -> SIMD8<Int32> { SIMD8<Int32>(truncatingIfNeeded: row) }
         typealias Place = UnitFeatures.Place
@@ -39,9 +40,10 @@ struct WordSums {
             // so one long unit does not make every later unit clear a large table.
             var size = 64
             while size < range.count * 4 { size *= 2 }
-            if counted.count < size { counted = [Int32](repeating: 0, count: size) }
+            if counted.count < size { counted = ScratchArray(repeating: 0, count: size) }
             var o = SIMD8<Int32>(), p = o, n = o, h = o
-            counted.withUnsafeMutableBufferPointer { slots in
+            do {
+                let slots = counted.mutableElements
                 UnsafeMutableBufferPointer(rebasing: slots[..<size]).update(repeating: 0)
                 let mask = size - 1
                 /// Whether `key` was not yet counted in this unit; it is now.
@@ -75,21 +77,17 @@ struct WordSums {
                     if places & bit(.heading) != 0 { h &+= widened(rows[Int(tables.headingRows[id])]) }
                 }
             }
-            own[index] = o
-            asPrevious[index] = p
-            asNext[index] = n
-            asHeading[index] = h
+            sums[index] = Sums(own: o, asPrevious: p, asNext: n, asHeading: h)
         }
-        (self.own, self.asPrevious, self.asNext, self.asHeading) = (own, asPrevious, asNext, asHeading)
     }
 
     /// All the word and pair features of the unit at `index`, in ten-thousandths:
     /// those of `UnitFeatures.Words` (a heading has no heading words).
     func total(_ index: Int, in document: Document) -> SIMD8<Int32> {
-        var sum = own[index]
-        if index > 0 { sum &+= asPrevious[index - 1] }
-        if index + 1 < own.count { sum &+= asNext[index + 1] }
-        if document.units[index].kind != .heading, let heading = document.units[index].parentHeading { sum &+= asHeading[heading] }
+        var sum = sums[index].own
+        if index > 0 { sum &+= sums[index - 1].asPrevious }
+        if index + 1 < sums.count { sum &+= sums[index + 1].asNext }
+        if document.units[index].kind != .heading, let heading = document.units[index].parentHeading { sum &+= sums[heading].asHeading }
         return sum
     }
 }

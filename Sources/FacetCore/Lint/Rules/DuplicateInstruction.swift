@@ -159,34 +159,30 @@ struct DuplicateInstruction: LintRule {
         // flat array (signature `i`'s are `signatureWords[signatures[i].words]`):
         // an array per unit was most of this rule's time.
         let wordCount = units.reduce(0) { $0 + context.tokens($1).count }
+        // Sized up front for every unit and word, so they are not regrown as they fill.
         var signatures: [Signature] = []
-        var signatureWords: [UInt64] = []
+        signatures.reserveCapacity(units.count)
+        var signatureWords = ScratchArray<UInt64>(capacity: wordCount)
         // The same words with their repeats, for the near-duplicate test: a word
         // swapped for one the unit already holds leaves the set as it was.
-        var signatureBags: [UInt64] = []
+        var signatureBags = ScratchArray<UInt64>(capacity: wordCount)
         // Per word, the signatures that hold it, newest first, as linked lists in
         // `postings` (`next` -1 ends a list); `lists[list]` is the word's newest posting and its length.
-        var postings: [(signature: Int, next: Int)] = []
-        var lists: [(last: Int, count: Int)] = []
+        var postings = ScratchArray<(signature: Int, next: Int)>(capacity: wordCount)
+        var lists = ScratchArray<(last: Int, count: Int)>(capacity: wordCount / 4)
         // `exact` sized for every unit, so it never grows; `byWord` for a quarter
         // of the words (distinct content words are fewer; it grows if need be):
         // sized for all of them it was mostly empty and slow to read.
         var exact = WordTable<Int>(minimumCapacity: units.count)  // hash of a signature → its first index
         var byWord = WordTable<Int>(minimumCapacity: wordCount / 4)  // word → its list
-        // Sized up front for every unit and word, so they are not regrown as they fill.
-        signatures.reserveCapacity(units.count)
-        signatureWords.reserveCapacity(wordCount)
-        signatureBags.reserveCapacity(wordCount)
-        postings.reserveCapacity(wordCount)
-        var words: [UInt64] = []
-        var bag: [UInt64] = []
+        var words = ScratchArray<UInt64>()
+        var bag = ScratchArray<UInt64>()
         var rarest: [(list: Int?, count: Int)] = []
-        var wordLists: [Int] = []  // per word of the unit, its list in `byWord` (-1: none yet), looked up once
+        var wordLists = ScratchArray<Int>()  // per word of the unit, its list in `byWord` (-1: none yet), looked up once
         // Per signature, the last unit that compared itself with it (-1: none): a
         // candidate found under two of a unit's rare words is compared once.
-        var comparedAt: [Int] = []
-        comparedAt.reserveCapacity(units.count)
-        var recent: [Int] = []
+        var comparedAt = ScratchArray<Int>(capacity: units.count)
+        var recent = ScratchArray<Int>()
         var findings: [Finding] = []
         var runs = DuplicateRuns()
         for (position, unit) in units.enumerated() {
@@ -197,7 +193,7 @@ struct DuplicateInstruction: LintRule {
                 PersonaSections.sameAgent(signatures[signature].persona, persona) && PersonaSections.sameAgent(signatures[signature].version, version)
                     && !scopes.apart(signatures[signature].unit, unit)
             }
-            words.removeAll(keepingCapacity: true)
+            words.removeAll()
             var negated = false
             var contrast: UInt8 = 0
             var literalWords = 0
@@ -220,16 +216,16 @@ struct DuplicateInstruction: LintRule {
                 if !inVariable && !(blanks?.contain(token.range.lowerBound) ?? false) { literalWords += 1 }
             }
             words.sort()
-            bag.removeAll(keepingCapacity: true)
-            bag += words
-            Self.removeRepeats(&words)
+            bag.removeAll()
+            bag.append(contentsOf: words.elements)
+            words.truncate(to: Self.removeRepeats(words.mutableElements))
             // Three words of its own, not counting variables' names: "In past conversations
             // {{REDACTED}}" twice may hold two different memories.
             guard words.count >= 3, literalWords >= 3 else { continue }
             // Scope and negation are part of the signature: the same words in another
             // quoted prompt, or with "not", are no match.
             let seed = UInt64(0xcbf2_9ce4_8422_2325) ^ UInt64(scope) &* 2 ^ (negated ? 1 : 0)
-            let signature = words.reduce(seed) { ($0 ^ $1) &* 0x100_0000_01b3 }
+            let signature = words.elements.reduce(seed) { ($0 ^ $1) &* 0x100_0000_01b3 }
             // A sentence that refers back ("Never use this function ...") is a copy only
             // after the same sentence (or heading): after another, it says its rule of another thing.
             func sameReferent(_ signature: Int) -> Bool {
@@ -253,15 +249,16 @@ struct DuplicateInstruction: LintRule {
             // `laterSaysMore`: this copy holds all of the earlier one's words and more.
             var best: (unit: Int, score: Double, laterSaysMore: Bool)?
             if let same = exact[signature], signatures[same].scope == scope, sameAgent(same), signatures[same].negated == negated,
-               !Contrast.opposed(signatures[same].contrast, contrast), sameReferent(same), signatureWords[signatures[same].words].elementsEqual(words) {
+               !Contrast.opposed(signatures[same].contrast, contrast), sameReferent(same),
+               signatureWords.elements[signatures[same].words].elementsEqual(words.elements) {
                 best = (signatures[same].unit, 1, false)
             } else {
                 // Near duplicates share most words, so they share this unit's three
                 // rarest ones: rarest first, ties in word order (as a stable sort
                 // would give), picked in one pass rather than by sorting every word.
                 rarest.removeAll(keepingCapacity: true)
-                wordLists.removeAll(keepingCapacity: true)
-                for word in words {
+                wordLists.removeAll()
+                for word in words.elements {
                     let list = byWord[word]
                     wordLists.append(list ?? -1)
                     let count = list.map { lists[$0].count } ?? 0
@@ -277,24 +274,24 @@ struct DuplicateInstruction: LintRule {
                 for (list, _) in rarest {
                     guard let list else { continue }
                     // The word's 16 latest signatures, oldest first.
-                    recent.removeAll(keepingCapacity: true)
+                    recent.removeAll()
                     var posting = lists[list].last
                     while posting >= 0 && recent.count < 16 {
                         recent.append(postings[posting].signature)
                         posting = postings[posting].next
                     }
-                    for candidate in recent.reversed() where comparedAt[candidate] != unit {
+                    for candidate in recent.elements.reversed() where comparedAt[candidate] != unit {
                         comparedAt[candidate] = unit
                         guard signatures[candidate].scope == scope, signatures[candidate].negated == negated,
                               !Contrast.opposed(signatures[candidate].contrast, contrast) else { continue }
                         // One copy adds words to the other; a word swapped on both sides is
                         // another instruction, even for one the unit already holds.
-                        let otherBag = signatureBags[signatures[candidate].bag]
-                        let sharedInBags = Self.sharedCount(bag[...], otherBag)
+                        let otherBag = signatureBags.elements[signatures[candidate].bag]
+                        let sharedInBags = Self.sharedCount(bag.elements[...], otherBag)
                         guard sharedInBags == bag.count || sharedInBags == otherBag.count else { continue }
                         // The overlap is of distinct words: a word said twice in the longer copy is not two more.
-                        let other = signatureWords[signatures[candidate].words]
-                        let shared = Self.sharedCount(words[...], other)
+                        let other = signatureWords.elements[signatures[candidate].words]
+                        let shared = Self.sharedCount(words.elements[...], other)
                         let score = Double(shared) / Double(words.count + other.count - shared)
                         // The checks that read the text around both units, only for a copy that would count.
                         if score >= 0.8 && (best == nil || score > best!.score), sameAgent(candidate), sameReferent(candidate),
@@ -330,11 +327,11 @@ struct DuplicateInstruction: LintRule {
             signatures.append(Signature(unit: unit, scope: scope, persona: persona, version: version, negated: negated, contrast: contrast,
                                         words: signatureWords.count..<signatureWords.count + words.count,
                                         bag: signatureBags.count..<signatureBags.count + bag.count))
-            signatureWords += words
-            signatureBags += bag
+            signatureWords.append(contentsOf: words.elements)
+            signatureBags.append(contentsOf: bag.elements)
             exact.insert(signature, index)
             // Every word's list was looked up for `rarest` (an exact copy never gets here).
-            for (w, word) in words.enumerated() {
+            for (w, word) in words.elements.enumerated() {
                 let list: Int
                 if wordLists[w] >= 0 {
                     list = wordLists[w]
@@ -397,7 +394,8 @@ struct DuplicateInstruction: LintRule {
         func words(_ unit: Int) -> [UInt64] {
             var words = context.tokens(unit).filter { !isStopWord[Int($0.id)] }.map(\.hash)
             words.sort()
-            removeRepeats(&words)
+            let kept = words.withUnsafeMutableBufferPointer { removeRepeats($0) }
+            words.removeSubrange(kept...)
             return words
         }
         let (x, y) = (words(a), words(b))
@@ -719,18 +717,21 @@ struct DuplicateInstruction: LintRule {
     }
 
     /// Removes repeats from a sorted array, in place.
-    static func removeRepeats(_ words: inout [UInt64]) {
-        guard words.count > 1 else { return }
+    /// Moves the words that are not a repeat of the one before to the front;
+    /// returns how many there are.
+    static func removeRepeats(_ words: UnsafeMutableBufferPointer<UInt64>) -> Int {
+        guard words.count > 1 else { return words.count }
         var kept = 1
         for index in 1..<words.count where words[index] != words[kept - 1] {
             words[kept] = words[index]
             kept += 1
         }
-        words.removeSubrange(kept...)
+        return kept
     }
 
     /// How many words two sorted arrays share, a repeated word as often as both hold it.
-    static func sharedCount(_ a: ArraySlice<UInt64>, _ b: ArraySlice<UInt64>) -> Int {
+    static func sharedCount<A: RandomAccessCollection<UInt64>, B: RandomAccessCollection<UInt64>>(_ a: A, _ b: B) -> Int
+        where A.Index == Int, B.Index == Int {
         var i = a.startIndex, j = b.startIndex, shared = 0
         while i < a.endIndex && j < b.endIndex {
             if a[i] == b[j] { shared += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }

@@ -163,8 +163,6 @@ struct NegativeOnly: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         let (negators, isStopWord) = (Self.negators, Vocabulary.shared.isStopWord)
         var prohibitions: [(unit: Int, at: Int)] = []  // `at`: its place in `sequence`
-        // Content words of the other instructions; made a set only when there is a prohibition to check.
-        var positiveWords: [UInt64] = []
         // Prose units in order, with the facets (task, style, format) a positive instruction
         // gives and a prohibition needs: a prohibition next to one on the same facet is answered.
         // `instructs`: a positive instruction of any facet (not a role or background statement),
@@ -198,12 +196,19 @@ struct NegativeOnly: LintRule {
                 }
             } else {
                 sequence.append((unit, mask, 0, true))
-                for token in tokens where !isStopWord[Int(token.id)] { positiveWords.append(token.hash) }
             }
         }
         guard !prohibitions.isEmpty else { return [] }
-        // Made at the first prohibition the checks below leave standing: most are answered before.
+        // The content words of the positive instructions, made at the first prohibition the
+        // checks below leave standing: most are answered before, and most messages have none.
         var positive: WordSet?
+        func positiveWords() -> WordSet {
+            var hashes: [UInt64] = []
+            for entry in sequence where entry.positive != 0 {
+                for token in context.tokens(entry.unit) where !isStopWord[Int(token.id)] { hashes.append(token.hash) }
+            }
+            return WordSet(hashes)
+        }
         let units = context.document.units, lines = context.source.lines
         var findings: [Finding] = []
         for (unit, at) in prohibitions {
@@ -235,7 +240,7 @@ struct NegativeOnly: LintRule {
             let content = context.tokens(unit).filter {
                 !isStopWord[Int($0.id)] && !negators.contains($0.hash) && $0.hash != Cue.doHash
             }
-            let words = positive ?? WordSet(positiveWords)
+            let words = positive ?? positiveWords()
             positive = words
             if content.contains(where: { words.contains($0.hash) }) { continue }
             findings.append(context.finding(self, "this only says what not to do: add what the model should do instead",
