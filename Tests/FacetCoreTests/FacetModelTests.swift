@@ -174,7 +174,7 @@ final class FacetModelTests: XCTestCase {
                                 FacetModel.logits(tables, buffer, units: document.units, index: index, tokens: UnsafeBufferPointer(rebasing: tokens[words.ranges[index]]),
                                                   words: sums.total(index, in: document), own: own[index], rule: rule[index].assignments,
                                                   announced: announced[index], neighbours: .of(index, in: masks), documentShare: share, scratch: &scratch)
-                                let fast = scratch.logits.map(FacetModel.probability)
+                                let fast = (0..<FacetModel.facets).map { FacetModel.probability(scratch.logits[$0]) }
                                 let reference = model.probabilities(named: named[index]!)
                                 for f in 0..<FacetModel.facets { XCTAssertEqual(fast[f], reference[f], accuracy: 1e-9, document.text(of: unit)) }
                                 compared += 1

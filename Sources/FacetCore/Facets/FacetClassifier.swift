@@ -91,7 +91,7 @@ public struct FacetClassifier: Sendable {
                         // (not the title, which people label with none).
                         let isTitle = index == 0 && neighbours.hasNext && document.units[index].kind != .listItem
                         if assignments.isEmpty, !isTitle, UnitFeatures.isInstructionShaped(document.units[index], tokens: tokens),
-                           let likeliest = scratch.logits.indices.max(by: { scratch.logits[$0] < scratch.logits[$1] }) {
+                           let likeliest = (0..<FacetModel.facets).max(by: { scratch.logits[$0] < scratch.logits[$1] }) {
                             let p = FacetModel.probability(scratch.logits[likeliest])
                             if p >= FacetModel.fallback {
                                 let facet = Facet.at(likeliest)

@@ -167,8 +167,8 @@ struct FacetModel: Sendable {
 
     /// What `logits` reuses from one unit to the next.
     struct Scratch {
-        /// Per facet (by `Facet.order`), the model's log-odds for the last unit.
-        var logits = [Double](repeating: 0, count: FacetModel.facets)
+        /// Per facet (by `Facet.order`; the eighth lane unused), the model's log-odds for the last unit.
+        var logits = SIMD8<Double>()
     }
 
     /// The weights as raw buffers, taken once per document: passing the model's
@@ -229,9 +229,7 @@ struct FacetModel: Sendable {
         var sum = Sum(fixed: tables.fixed)
         UnitFeatures.visit(buffer, units: units, index: index, tokens: tokens, own: own, rule: rule, announced: announced,
                            neighbours: neighbours, documentShare: documentShare, into: &sum)
-        let z = sum.z + SIMD8<Double>(words) / weightScale
-        // Through a pointer: a store per facet checked the array's uniqueness each time.
-        scratch.logits.withUnsafeMutableBufferPointer { logits in for f in 0..<facets { logits[f] = z[f] } }
+        scratch.logits = sum.z + SIMD8<Double>(words) / weightScale
     }
 
     /// Adds up one unit's fixed features, facet by facet, as `visit` finds them. A

@@ -177,7 +177,7 @@ struct DuplicateInstruction: LintRule {
         var byWord = WordTable<Int>(minimumCapacity: wordCount / 4)  // word → its list
         var words = ScratchArray<UInt64>()
         var bag = ScratchArray<UInt64>()
-        var rarest: [(list: Int?, count: Int)] = []
+        var rarest = ScratchArray<(list: Int?, count: Int)>(capacity: 3)
         var wordLists = ScratchArray<Int>()  // per word of the unit, its list in `byWord` (-1: none yet), looked up once
         // Per signature, the last unit that compared itself with it (-1: none): a
         // candidate found under two of a unit's rare words is compared once.
@@ -256,7 +256,7 @@ struct DuplicateInstruction: LintRule {
                 // Near duplicates share most words, so they share this unit's three
                 // rarest ones: rarest first, ties in word order (as a stable sort
                 // would give), picked in one pass rather than by sorting every word.
-                rarest.removeAll(keepingCapacity: true)
+                rarest.removeAll()
                 wordLists.removeAll()
                 for word in words.elements {
                     let list = byWord[word]
@@ -269,9 +269,9 @@ struct DuplicateInstruction: LintRule {
                     // down from the end, as the list holds three at most.
                     if rarest.count < 3 { rarest.append((list, count)) } else { rarest[2] = (list, count) }
                     var slot = rarest.count - 1
-                    while slot > position { rarest.swapAt(slot, slot - 1); slot -= 1 }
+                    while slot > position { rarest.mutableElements.swapAt(slot, slot - 1); slot -= 1 }
                 }
-                for (list, _) in rarest {
+                for (list, _) in rarest.elements {
                     guard let list else { continue }
                     // The word's 16 latest signatures, oldest first.
                     recent.removeAll()
