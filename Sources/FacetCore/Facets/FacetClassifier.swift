@@ -9,6 +9,7 @@ public struct FacetClassifier: Sendable {
 
     let lexicon: CompiledLexicon
     let vocabulary: Vocabulary
+    let cues: PatternCues
     /// nil: the rules' facets as they are (what the model is trained on).
     let model: FacetModel?
 
@@ -20,6 +21,7 @@ public struct FacetClassifier: Sendable {
     init(model: FacetModel?) {
         self.lexicon = .shared
         self.vocabulary = .shared
+        self.cues = .shared
         self.model = model
     }
 
@@ -415,7 +417,7 @@ public struct FacetClassifier: Sendable {
             // The probe, not the entry: copying an entry retains its array and string,
             // and every thread retaining the same shared objects is slow.
             let probe = lexicon.probes[match.entry]
-            if probe.isBareYouAre && Self.describesAState(buffer, tokens, after: match.end) { continue }
+            if probe.isBareYouAre && describesAState(buffer, tokens, after: match.end) { continue }
             scratch.countedIn[match.entry] = scratch.unitNumber
             let facet = Int(probe.facetOrder)
             scratch.miss[facet] *= 1 - match.weight
@@ -463,38 +465,37 @@ public struct FacetClassifier: Sendable {
     func applyPatterns(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>, _ starts: InstructionStarts,
                        _ scratch: inout Scratch) {
         guard !tokens.isEmpty else { return }
-        // Static lets read once here, not once per token.
-        let you = Cue.you, your = Cue.your, are = Cue.are, youAre = Cue.youAre
+        let you = cues.you, your = cues.your, are = cues.are, youAre = cues.youAre
         // "You are Aria, ..." names the assistant: a role.
         for position in tokens.indices.dropLast() where tokens[position].hash == youAre
             || (tokens[position].hash == you && position + 2 < tokens.count && tokens[position + 1].hash == are) {
             let next = tokens[position].hash == youAre ? position + 1 : position + 2
             if next < tokens.count && tokens[next].startsUpper && starts.contains(position) {
                 scratch.miss[Facet.role.order] *= 0.15
-                scratch.addOther(Facet.role.order, "you are <Name>", Cue.youAreNameEvidence)
+                scratch.addOther(Facet.role.order, "you are <Name>", cues.youAreNameEvidence)
             }
         }
         // "I am Sage, ..." at the start of a unit: the assistant naming itself, a role
         // (persona prompts written in the first person).
-        let iAmName = tokens[0].hash == Cue.iAm ? 1 : tokens[0].hash == Cue.i && tokens.count > 2 && tokens[1].hash == Cue.am ? 2 : 0
+        let iAmName = tokens[0].hash == cues.iAm ? 1 : tokens[0].hash == cues.i && tokens.count > 2 && tokens[1].hash == cues.am ? 2 : 0
         if iAmName > 0 && iAmName < tokens.count && tokens[iAmName].startsUpper {
             scratch.miss[Facet.role.order] *= 0.15
-            scratch.addOther(Facet.role.order, "I am <Name>", Cue.iAmNameEvidence)
+            scratch.addOther(Facet.role.order, "I am <Name>", cues.iAmNameEvidence)
         }
         // "As a seasoned editor, you ..." opens with the identity the assistant
         // takes on: a role (a common opening of flowing, Janus-style messages).
-        if let addressed = Self.asIdentityThenYou(buffer, tokens) {
+        if let addressed = asIdentityThenYou(buffer, tokens) {
             scratch.miss[Facet.role.order] *= 0.1  // as strong as "you are a": kept beside the task that usually follows
             scratch.addOther(Facet.role.order, addressed, [addressed])
         }
         // No facet at all, a statement rather than an instruction: background.
         if (0..<Facet.count).allSatisfy({ scratch.miss[$0] > 1 - Self.threshold }) {
-            let copulas = Cue.copulas
+            let copulas = cues.copulas
             let hasSecondPerson = tokens.contains { $0.hash == you || $0.hash == your }
             let hasCopula = tokens.contains { copulas.contains($0.hash) }
             if hasCopula && !hasSecondPerson && tokens.count >= 4 {
                 scratch.miss[Facet.background.order] *= 0.4
-                scratch.addOther(Facet.background.order, "a statement of fact", Cue.statementOfFactEvidence)
+                scratch.addOther(Facet.background.order, "a statement of fact", cues.statementOfFactEvidence)
             }
         }
     }
@@ -541,21 +542,21 @@ public struct FacetClassifier: Sendable {
     /// follows "you are" is a situation or a manner, not who the assistant is. True
     /// for a participle (a word ending in "ing" or "ed", or an irregular one) or a
     /// frequency adverb.
-    static func describesAState(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>, after end: Int) -> Bool {
+    func describesAState(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>, after end: Int) -> Bool {
         guard end < tokens.count else { return false }
         let word = tokens[end]
-        return Cue.stateWords.contains(word.hash) || word.endsIn("ing", minLength: 5, in: buffer) || word.endsIn("ed", minLength: 5, in: buffer)
+        return cues.stateWords.contains(word.hash) || word.endsIn("ing", minLength: 5, in: buffer) || word.endsIn("ed", minLength: 5, in: buffer)
     }
 
     /// "As a/an/the <up to ten words>, you|your|I ...": the evidence to show, else nil.
-    static func asIdentityThenYou(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>) -> String? {
-        guard tokens.count >= 4, tokens[0].hash == Cue.as, Cue.articles.contains(tokens[1].hash) else { return nil }
+    func asIdentityThenYou(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>) -> String? {
+        guard tokens.count >= 4, tokens[0].hash == cues.as, cues.articles.contains(tokens[1].hash) else { return nil }
         for k in 3..<min(tokens.count, 13) {
             // "As a rule, you ...", "As a result, your ...": a way of speaking, not an identity.
-            if Cue.notIdentities.contains(tokens[k - 1].hash) { return nil }
+            if cues.notIdentities.contains(tokens[k - 1].hash) { return nil }
             // The comma closing the "As ..." phrase sits between two words.
             guard buffer[tokens[k - 1].range.upperBound..<tokens[k].range.lowerBound].contains(UInt8(ascii: ",")) else { continue }
-            return Cue.addressed.contains(tokens[k].hash) ? "As <identity>, you" : nil
+            return cues.addressed.contains(tokens[k].hash) ? "As <identity>, you" : nil
         }
         return nil
     }
@@ -564,7 +565,7 @@ public struct FacetClassifier: Sendable {
     /// and the word after leading adverbs and modals ("Always", "Please", "You should");
     /// the same again after a short label ending in ":" ("Step 2: Give ...", "Note: always ...").
     func startPositions(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>) -> InstructionStarts {
-        let leaders = Cue.leaders
+        let leaders = cues.leaders
         func afterLeaders(_ start: Int) -> ClosedRange<Int> {
             var k = start
             while k < tokens.count && k < start + 4 && leaders.contains(tokens[k].hash) { k += 1 }
@@ -597,6 +598,20 @@ struct InstructionStarts {
     @inline(__always) func contains(_ position: Int) -> Bool {
         first.contains(position) || afterLabel?.contains(position) == true
     }
+}
+
+/// `Cue`'s words that the patterns read for every unit, copied once into the
+/// classifier: each read of a static let is a call that checks it was made,
+/// and these were read several times for every unit.
+struct PatternCues: Sendable {
+    let you = Cue.you, your = Cue.your, are = Cue.are, youAre = Cue.youAre
+    let i = Cue.i, am = Cue.am, iAm = Cue.iAm, `as` = Cue.as
+    let articles = Cue.articles, notIdentities = Cue.notIdentities, addressed = Cue.addressed
+    let stateWords = Cue.stateWords, copulas = Cue.copulas, leaders = Cue.leaders
+    let youAreNameEvidence = Cue.youAreNameEvidence, iAmNameEvidence = Cue.iAmNameEvidence
+    let statementOfFactEvidence = Cue.statementOfFactEvidence
+
+    static let shared = PatternCues()
 }
 
 /// Hashes of words the patterns look for.

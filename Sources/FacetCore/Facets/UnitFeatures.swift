@@ -17,7 +17,19 @@ enum UnitFeatures {
         static let facets = Facet.count
         static let kinds = UnitKind.allCases
         static let lengths = ["len.1-3", "len.4-8", "len.9-20", "len.21+"]
-        static let flags = ["first", "caps", "colon", "question", "under-heading", "in-section", "lead-in", "you", "negation", "number", "placeholder"]
+        /// Yes-or-no features of a unit's shape and words, in slot order.
+        enum Flag: Int, CaseIterable {
+            case first, caps, colon, question, underHeading, inSection, leadIn, you, negation, number, placeholder
+
+            var name: String {
+                switch self {
+                case .underHeading: return "under-heading"
+                case .inSection: return "in-section"
+                case .leadIn: return "lead-in"
+                default: return "\(self)"
+                }
+            }
+        }
 
         static let bias = 0
         static func kind(_ kind: UnitKind) -> Int {
@@ -36,8 +48,9 @@ enum UnitFeatures {
         static let documentShareBase = 1 + kinds.count + 5 * facets
         static let lengthBase = 1 + kinds.count + 6 * facets
         static func length(_ tokens: Int) -> Int { lengthBase + (tokens <= 3 ? 0 : tokens <= 8 ? 1 : tokens <= 20 ? 2 : 3) }
-        static func flag(_ name: String) -> Int { lengthBase + lengths.count + flags.firstIndex(of: name)! }
-        static let count = lengthBase + lengths.count + flags.count
+        /// Constants the compiler folds: a slot looked up by name was a lazily made global, read per unit.
+        static func flag(_ flag: Flag) -> Int { lengthBase + lengths.count + flag.rawValue }
+        static let count = lengthBase + lengths.count + Flag.allCases.count
 
         /// Each slot's name, as the export writes it and the weights file reads it.
         static let names: [String] = {
@@ -53,15 +66,9 @@ enum UnitFeatures {
                 names[documentShareBase + f.order] = "doc.\(f.rawValue)"
             }
             for (i, name) in lengths.enumerated() { names[lengthBase + i] = name }
-            for name in flags { names[flag(name)] = "flag.\(name)" }
+            for f in Flag.allCases { names[flag(f)] = "flag.\(f.name)" }
             return names
         }()
-
-        // Slots looked up once, not by name per unit.
-        static let you = flag("you"), negation = flag("negation"), number = flag("number")
-        static let first = flag("first"), caps = flag("caps"), colon = flag("colon"), question = flag("question")
-        static let underHeading = flag("under-heading"), inSection = flag("in-section"), leadIn = flag("lead-in")
-        static let placeholder = flag("placeholder")
     }
 
     /// The rules' facets on the units either side, as bit masks (bit `Facet.order`;
@@ -185,14 +192,14 @@ enum UnitFeatures {
         }
         let last = range.isEmpty ? 0 : buffer[range.upperBound - 1]
         // First of several: a title or the role. A one-unit message is the whole message, not its title.
-        if index == 0 && neighbours.hasNext { fixed(Fixed.first, 1) }
-        if hasUpper && !hasLower { fixed(Fixed.caps, 1) }
-        if last == UInt8(ascii: ":") { fixed(Fixed.colon, 1) }
-        if last == UInt8(ascii: "?") { fixed(Fixed.question, 1) }
-        if units[index].parentHeading != nil { fixed(Fixed.underHeading, 1) }
-        if !units[index].enclosingSections.isEmpty { fixed(Fixed.inSection, 1) }
-        if units[index].leadIn != nil { fixed(Fixed.leadIn, 1) }
-        if hasPlaceholder(buffer, range) { fixed(Fixed.placeholder, 1) }
+        if index == 0 && neighbours.hasNext { fixed(Fixed.flag(.first), 1) }
+        if hasUpper && !hasLower { fixed(Fixed.flag(.caps), 1) }
+        if last == UInt8(ascii: ":") { fixed(Fixed.flag(.colon), 1) }
+        if last == UInt8(ascii: "?") { fixed(Fixed.flag(.question), 1) }
+        if units[index].parentHeading != nil { fixed(Fixed.flag(.underHeading), 1) }
+        if !units[index].enclosingSections.isEmpty { fixed(Fixed.flag(.inSection), 1) }
+        if units[index].leadIn != nil { fixed(Fixed.flag(.leadIn), 1) }
+        if hasPlaceholder(buffer, range) { fixed(Fixed.flag(.placeholder), 1) }
         var you = false, negation = false, number = false
         let youHash = Cue.you, yourHash = Cue.your, negations = Cue.negations  // static lets, read once rather than per word
         for (position, token) in tokens.enumerated() {
@@ -200,9 +207,9 @@ enum UnitFeatures {
             negation = negation || (position < 3 && negations.contains(token.hash))
             number = number || token.isNumber
         }
-        if you { fixed(Fixed.you, 1) }
-        if negation { fixed(Fixed.negation, 1) }
-        if number { fixed(Fixed.number, 1) }
+        if you { fixed(Fixed.flag(.you), 1) }
+        if negation { fixed(Fixed.flag(.negation), 1) }
+        if number { fixed(Fixed.flag(.number), 1) }
     }
 
     /// Calls `word(token, place)` for each word of the unit (the first word

@@ -991,6 +991,7 @@ struct SegmenterState {
         var i = bodyStart
         var spans: [Range<Int>] = variables.map(\.range)
         var cursor = OpaqueCursor(opaque)
+        let stops = Self.variableScanStops  // a static let, read once rather than at every stop
         while i < n {
             if let region = cursor.region(at: i) { i = region.upperBound; continue }
             let b = buffer[i]
@@ -1029,7 +1030,7 @@ struct SegmenterState {
             default:
                 break
             }
-            i = skip(from: i + 1, to: min(n, cursor.nextStart), until: Self.variableScanStops)
+            i = skip(from: i + 1, to: min(n, cursor.nextStart), until: stops)
         }
         for block in codeBlocks where block.lowerBound >= bodyStart { collectDoubleBraceVariables(in: block) }
         variables.sort { $0.range.lowerBound < $1.range.lowerBound }
