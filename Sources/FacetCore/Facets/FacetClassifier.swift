@@ -9,7 +9,7 @@ public struct FacetClassifier: Sendable {
 
     let lexicon: CompiledLexicon
     let vocabulary: Vocabulary
-    let cues: PatternCues
+    let cueWords: Cue
     /// nil: the rules' facets as they are (what the model is trained on).
     let model: FacetModel?
 
@@ -21,7 +21,7 @@ public struct FacetClassifier: Sendable {
     init(model: FacetModel?) {
         self.lexicon = .shared
         self.vocabulary = .shared
-        self.cues = .shared
+        self.cueWords = .shared
         self.model = model
     }
 
@@ -465,22 +465,22 @@ public struct FacetClassifier: Sendable {
     func applyPatterns(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>, _ starts: InstructionStarts,
                        _ scratch: inout Scratch) {
         guard !tokens.isEmpty else { return }
-        let you = cues.you, your = cues.your, are = cues.are, youAre = cues.youAre
+        let you = cueWords.you, your = cueWords.your, are = cueWords.are, youAre = cueWords.youAre
         // "You are Aria, ..." names the assistant: a role.
         for position in tokens.indices.dropLast() where tokens[position].hash == youAre
             || (tokens[position].hash == you && position + 2 < tokens.count && tokens[position + 1].hash == are) {
             let next = tokens[position].hash == youAre ? position + 1 : position + 2
             if next < tokens.count && tokens[next].startsUpper && starts.contains(position) {
                 scratch.miss[Facet.role.order] *= 0.15
-                scratch.addOther(Facet.role.order, "you are <Name>", cues.youAreNameEvidence)
+                scratch.addOther(Facet.role.order, "you are <Name>", cueWords.youAreNameEvidence)
             }
         }
         // "I am Sage, ..." at the start of a unit: the assistant naming itself, a role
         // (persona prompts written in the first person).
-        let iAmName = tokens[0].hash == cues.iAm ? 1 : tokens[0].hash == cues.i && tokens.count > 2 && tokens[1].hash == cues.am ? 2 : 0
+        let iAmName = tokens[0].hash == cueWords.iAm ? 1 : tokens[0].hash == cueWords.i && tokens.count > 2 && tokens[1].hash == cueWords.am ? 2 : 0
         if iAmName > 0 && iAmName < tokens.count && tokens[iAmName].startsUpper {
             scratch.miss[Facet.role.order] *= 0.15
-            scratch.addOther(Facet.role.order, "I am <Name>", cues.iAmNameEvidence)
+            scratch.addOther(Facet.role.order, "I am <Name>", cueWords.iAmNameEvidence)
         }
         // "As a seasoned editor, you ..." opens with the identity the assistant
         // takes on: a role (a common opening of flowing, Janus-style messages).
@@ -490,12 +490,12 @@ public struct FacetClassifier: Sendable {
         }
         // No facet at all, a statement rather than an instruction: background.
         if (0..<Facet.count).allSatisfy({ scratch.miss[$0] > 1 - Self.threshold }) {
-            let copulas = cues.copulas
+            let copulas = cueWords.copulas
             let hasSecondPerson = tokens.contains { $0.hash == you || $0.hash == your }
             let hasCopula = tokens.contains { copulas.contains($0.hash) }
             if hasCopula && !hasSecondPerson && tokens.count >= 4 {
                 scratch.miss[Facet.background.order] *= 0.4
-                scratch.addOther(Facet.background.order, "a statement of fact", cues.statementOfFactEvidence)
+                scratch.addOther(Facet.background.order, "a statement of fact", cueWords.statementOfFactEvidence)
             }
         }
     }
@@ -506,7 +506,7 @@ public struct FacetClassifier: Sendable {
     /// word, not a pronoun or determiner), with no role stated before it, and only when a
     /// later unit starts with the same name: "Paris is a city in France." is background.
     static func thirdPersonIntroduction(_ document: Document, words: WordIndex, own: [[FacetAssignment]]) -> Int? {
-        let isStopWord = Vocabulary.shared.isStopWord
+        let isStopWord = Vocabulary.shared.isStopWord, cue = Cue.shared
         var introduction: (index: Int, name: UInt64)?
         for index in document.units.indices where !document.units[index].isExample && document.units[index].kind != .heading {
             let tokens = words.of(index)
@@ -517,8 +517,8 @@ public struct FacetClassifier: Sendable {
             }
             if own[index].contains(where: { $0.facet == .role && $0.confidence >= threshold }) { return nil }
             let start = tokens.startIndex
-            if tokens.count >= 4, first.startsUpper, !first.isNumber, !isStopWord[Int(first.id)], !Cue.notNames.contains(first.hash),
-               tokens[start + 1].hash == Cue.is, Cue.indefiniteArticles.contains(tokens[start + 2].hash) {
+            if tokens.count >= 4, first.startsUpper, !first.isNumber, !isStopWord[Int(first.id)], !cue.notNames.contains(first.hash),
+               tokens[start + 1].hash == cue.is, cue.indefiniteArticles.contains(tokens[start + 2].hash) {
                 introduction = (index, first.hash)
             }
         }
@@ -545,18 +545,18 @@ public struct FacetClassifier: Sendable {
     func describesAState(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>, after end: Int) -> Bool {
         guard end < tokens.count else { return false }
         let word = tokens[end]
-        return cues.stateWords.contains(word.hash) || word.endsIn("ing", minLength: 5, in: buffer) || word.endsIn("ed", minLength: 5, in: buffer)
+        return cueWords.stateWords.contains(word.hash) || word.endsIn("ing", minLength: 5, in: buffer) || word.endsIn("ed", minLength: 5, in: buffer)
     }
 
     /// "As a/an/the <up to ten words>, you|your|I ...": the evidence to show, else nil.
     func asIdentityThenYou(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>) -> String? {
-        guard tokens.count >= 4, tokens[0].hash == cues.as, cues.articles.contains(tokens[1].hash) else { return nil }
+        guard tokens.count >= 4, tokens[0].hash == cueWords.as, cueWords.articles.contains(tokens[1].hash) else { return nil }
         for k in 3..<min(tokens.count, 13) {
             // "As a rule, you ...", "As a result, your ...": a way of speaking, not an identity.
-            if cues.notIdentities.contains(tokens[k - 1].hash) { return nil }
+            if cueWords.notIdentities.contains(tokens[k - 1].hash) { return nil }
             // The comma closing the "As ..." phrase sits between two words.
             guard buffer[tokens[k - 1].range.upperBound..<tokens[k].range.lowerBound].contains(UInt8(ascii: ",")) else { continue }
-            return cues.addressed.contains(tokens[k].hash) ? "As <identity>, you" : nil
+            return cueWords.addressed.contains(tokens[k].hash) ? "As <identity>, you" : nil
         }
         return nil
     }
@@ -565,7 +565,7 @@ public struct FacetClassifier: Sendable {
     /// and the word after leading adverbs and modals ("Always", "Please", "You should");
     /// the same again after a short label ending in ":" ("Step 2: Give ...", "Note: always ...").
     func startPositions(_ buffer: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>) -> InstructionStarts {
-        let leaders = cues.leaders
+        let leaders = cueWords.leaders
         func afterLeaders(_ start: Int) -> ClosedRange<Int> {
             var k = start
             while k < tokens.count && k < start + 4 && leaders.contains(tokens[k].hash) { k += 1 }
@@ -600,45 +600,34 @@ struct InstructionStarts {
     }
 }
 
-/// `Cue`'s words that the patterns read for every unit, copied once into the
-/// classifier: each read of a static let is a call that checks it was made,
-/// and these were read several times for every unit.
-struct PatternCues: Sendable {
-    let you = Cue.you, your = Cue.your, are = Cue.are, youAre = Cue.youAre
-    let i = Cue.i, am = Cue.am, iAm = Cue.iAm, `as` = Cue.as
-    let articles = Cue.articles, notIdentities = Cue.notIdentities, addressed = Cue.addressed
-    let stateWords = Cue.stateWords, copulas = Cue.copulas, leaders = Cue.leaders
-    let youAreNameEvidence = Cue.youAreNameEvidence, iAmNameEvidence = Cue.iAmNameEvidence
-    let statementOfFactEvidence = Cue.statementOfFactEvidence
-
-    static let shared = PatternCues()
-}
-
-/// Hashes of words the patterns look for.
-enum Cue {
-    static let you = Tokenizer.hash("you")
-    static let your = Tokenizer.hash("your")
-    static let are = Tokenizer.hash("are")
-    static let youAre = Tokenizer.hash("you're")
-    static let i = Tokenizer.hash("i"), am = Tokenizer.hash("am"), iAm = Tokenizer.hash("i'm")
-    static let `as` = Tokenizer.hash("as")
-    static let articles = WordSet(["a", "an", "the"].map(Tokenizer.hash))
-    static let indefiniteArticles = WordSet(["a", "an"].map(Tokenizer.hash))
-    static let `is` = Tokenizer.hash("is")
+/// Hashes of words the patterns look for, made once (`shared`) and held by the
+/// classifier, which reads them for every unit: each read of a static let is a
+/// call that checks it was made, and these were read several times a unit.
+struct Cue: Sendable {
+    let you = Tokenizer.hash("you")
+    let your = Tokenizer.hash("your")
+    let are = Tokenizer.hash("are")
+    let youAre = Tokenizer.hash("you're")
+    let i = Tokenizer.hash("i"), am = Tokenizer.hash("am"), iAm = Tokenizer.hash("i'm")
+    let `as` = Tokenizer.hash("as")
+    let articles = WordSet(["a", "an", "the"].map(Tokenizer.hash))
+    let indefiniteArticles = WordSet(["a", "an"].map(Tokenizer.hash))
+    let `is` = Tokenizer.hash("is")
     /// The patterns' evidence, each made once (as `CompiledLexicon.Entry.alone`).
-    static let youAreNameEvidence = ["you are <Name>"], iAmNameEvidence = ["I am <Name>"]
-    static let statementOfFactEvidence = ["a statement of fact"]
+    let youAreNameEvidence = ["you are <Name>"], iAmNameEvidence = ["I am <Name>"]
+    let statementOfFactEvidence = ["a statement of fact"]
     /// Capitalised at the start of a sentence, but no name: "There is a ...", "Here is an example".
-    static let notNames = WordSet(["there", "here", "what", "which", "who", "where", "below", "above", "following", "today", "now",
+    let notNames = WordSet(["there", "here", "what", "which", "who", "where", "below", "above", "following", "today", "now",
                                    "one", "everything", "nothing", "something", "anything", "everyone", "nobody"].map(Tokenizer.hash))
     /// Who an "As a ..., " opening goes on to address: the assistant.
-    static let notIdentities = WordSet(["rule", "result", "reminder", "example", "note", "default", "fallback", "whole",
+    let notIdentities = WordSet(["rule", "result", "reminder", "example", "note", "default", "fallback", "whole",
                                         "consequence", "precaution", "courtesy", "resort", "matter", "first", "last", "final",
                                         "next", "reference", "aside", "alternative", "guideline", "side", "bonus", "tip"].map(Tokenizer.hash))
-    static let stateWords = WordSet(["given", "made", "built", "known", "shown", "written", "taught", "run", "being", "bound",
+    let stateWords = WordSet(["given", "made", "built", "known", "shown", "written", "taught", "run", "being", "bound",
                                      "never", "sometimes", "always", "often", "rarely", "usually", "able", "unable"].map(Tokenizer.hash))
-    static let addressed = WordSet(["you", "your", "you'll", "you're", "i", "my", "i'm", "i'll"].map(Tokenizer.hash))
-    static let copulas = WordSet(["is", "are", "was", "were", "has", "have", "had", "offers", "provides", "contains", "includes", "means", "uses", "runs", "sells", "serves"].map(Tokenizer.hash))
-    static let negations = WordSet(["never", "not", "don't", "no", "avoid", "cannot", "can't", "mustn't", "shouldn't", "won't", "without"].map(Tokenizer.hash))
-    static let leaders = WordSet(["always", "please", "also", "then", "and", "now", "just", "simply", "carefully", "first", "finally", "next", "additionally", "you", "should", "must", "will", "can", "need", "to", "the", "assistant", "make", "sure", "then", "thereafter", "afterwards", "only", "briefly", "politely", "kindly", "instead", "maybe", "perhaps", "possibly", "ideally", "try"].map(Tokenizer.hash))
+    let addressed = WordSet(["you", "your", "you'll", "you're", "i", "my", "i'm", "i'll"].map(Tokenizer.hash))
+    let copulas = WordSet(["is", "are", "was", "were", "has", "have", "had", "offers", "provides", "contains", "includes", "means", "uses", "runs", "sells", "serves"].map(Tokenizer.hash))
+    let negations = WordSet(["never", "not", "don't", "no", "avoid", "cannot", "can't", "mustn't", "shouldn't", "won't", "without"].map(Tokenizer.hash))
+    let leaders = WordSet(["always", "please", "also", "then", "and", "now", "just", "simply", "carefully", "first", "finally", "next", "additionally", "you", "should", "must", "will", "can", "need", "to", "the", "assistant", "make", "sure", "then", "thereafter", "afterwards", "only", "briefly", "politely", "kindly", "instead", "maybe", "perhaps", "possibly", "ideally", "try"].map(Tokenizer.hash))
+    static let shared = Cue()
 }

@@ -75,11 +75,12 @@ enum Tokenizer {
         // one checked the array's uniqueness, a call into the runtime, for every word.
         withUnsafeTemporaryAllocation(of: Token.self, capacity: 32) { pending in
             var waiting = 0
+            func flush() {
+                tokens.append(contentsOf: UnsafeBufferPointer(rebasing: pending[..<waiting]))
+                waiting = 0
+            }
             @inline(__always) func add(_ token: Token) {
-                if waiting == pending.count {
-                    tokens.append(contentsOf: UnsafeBufferPointer(rebasing: pending[..<waiting]))
-                    waiting = 0
-                }
+                if waiting == pending.count { flush() }
                 pending.initializeElement(at: waiting, to: token)
                 waiting += 1
             }
@@ -153,7 +154,7 @@ enum Tokenizer {
                 let isNumberWord = markingNumberWords && !isNumber && numberWordFilter.mayContain(h) && numberWords.contains(h)
                 add(Token(hash: h, range: start..<i, isNumber: isNumber || isNumberWord, startsUpper: startsUpper))
             }
-            tokens.append(contentsOf: UnsafeBufferPointer(rebasing: pending[..<waiting]))
+            flush()
         }
     }
 

@@ -201,7 +201,8 @@ enum UnitFeatures {
         if units[index].leadIn != nil { fixed(Fixed.flag(.leadIn), 1) }
         if hasPlaceholder(buffer, range) { fixed(Fixed.flag(.placeholder), 1) }
         var you = false, negation = false, number = false
-        let youHash = Cue.you, yourHash = Cue.your, negations = Cue.negations  // static lets, read once rather than per word
+        let cue = Cue.shared  // a static let, read once rather than per word
+        let youHash = cue.you, yourHash = cue.your, negations = cue.negations
         for (position, token) in tokens.enumerated() {
             you = you || token.hash == youHash || token.hash == yourHash
             negation = negation || (position < 3 && negations.contains(token.hash))
@@ -235,7 +236,7 @@ enum UnitFeatures {
     static func isInstructionShaped(_ unit: Unit, tokens: UnsafeBufferPointer<Token>) -> Bool {
         if unit.kind == .heading { return false }  // its section's units decide (SectionSummary)
         if unit.kind == .listItem || unit.parentHeading != nil || !unit.enclosingSections.isEmpty { return true }
-        let you = Cue.you, your = Cue.your
+        let you = Cue.shared.you, your = Cue.shared.your
         if let first = tokens.first, imperativeOpeners.contains(first.hash) { return true }
         return tokens.contains { $0.hash == you || $0.hash == your }
     }

@@ -22,9 +22,6 @@ struct ScratchArray<Element: BitwiseCopyable>: ~Copyable {
 
     deinit { base.deallocate() }
 
-    var isEmpty: Bool { count == 0 }
-    var indices: Range<Int> { 0..<count }
-
     /// The elements, valid until the next change to the array.
     var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
 
@@ -65,12 +62,6 @@ struct ScratchArray<Element: BitwiseCopyable>: ~Copyable {
         count = newCount
     }
 
-    /// Sorts the elements in place, as `Array.sort(by:)` does.
-    mutating func sort(by areInIncreasingOrder: (Element, Element) -> Bool) {
-        var elements = UnsafeMutableBufferPointer(start: base, count: count)
-        elements.sort(by: areInIncreasingOrder)
-    }
-
     private mutating func grow(to newCapacity: Int) {
         let grown = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
         grown.initialize(from: base, count: count)
@@ -81,8 +72,9 @@ struct ScratchArray<Element: BitwiseCopyable>: ~Copyable {
 }
 
 extension ScratchArray where Element: Comparable {
+    /// Sorts the elements in place, as `Array.sort()` does.
     mutating func sort() {
-        var elements = UnsafeMutableBufferPointer(start: base, count: count)
+        var elements = mutableElements
         elements.sort()
     }
 }

@@ -716,9 +716,8 @@ struct DuplicateInstruction: LintRule {
         return label.first.map { $0.isASCII && $0.isNumber } ?? false && label.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
     }
 
-    /// Removes repeats from a sorted array, in place.
-    /// Moves the words that are not a repeat of the one before to the front;
-    /// returns how many there are.
+    /// Removes repeats from sorted words, in place: moves each word that is not a
+    /// repeat of the one before to the front, and returns how many there are.
     static func removeRepeats(_ words: UnsafeMutableBufferPointer<UInt64>) -> Int {
         guard words.count > 1 else { return words.count }
         var kept = 1

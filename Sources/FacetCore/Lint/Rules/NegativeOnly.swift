@@ -53,6 +53,7 @@ struct NegativeOnly: LintRule {
     static let ifHash = Tokenizer.hash("if")
     static let whenHash = Tokenizer.hash("when")
     static let insteadHash = Tokenizer.hash("instead")
+    static let doHash = Tokenizer.hash("do")
     /// Marks a prohibition whose facets are none of task, style and format.
     static let otherFacetBit: UInt8 = 1 << 7
 
@@ -238,7 +239,7 @@ struct NegativeOnly: LintRule {
             func startsWithInstead(_ next: Int) -> Bool { next < sequence.count && context.tokens(sequence[next].unit).first?.hash == Self.insteadHash }
             if startsWithInstead(at + 1) || startsWithInstead(after) { continue }
             let content = context.tokens(unit).filter {
-                !isStopWord[Int($0.id)] && !negators.contains($0.hash) && $0.hash != Cue.doHash
+                !isStopWord[Int($0.id)] && !negators.contains($0.hash) && $0.hash != Self.doHash
             }
             let words = positive ?? positiveWords()
             positive = words
@@ -248,8 +249,4 @@ struct NegativeOnly: LintRule {
         }
         return findings
     }
-}
-
-extension Cue {
-    static let doHash = Tokenizer.hash("do")
 }
