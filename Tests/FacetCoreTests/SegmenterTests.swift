@@ -25,6 +25,14 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(texts("Use plan B. Tell the user why."), ["Use plan B.", "Tell the user why."])
         XCTAssertEqual(texts("Quote John F. Kennedy here."), ["Quote John F. Kennedy here."])
         XCTAssertEqual(texts("J. Smith wrote it."), ["J. Smith wrote it."])
+        // Initials written together, and initials after a comma or a dash (a list of authors).
+        XCTAssertEqual(texts("Use Gray's Anatomy, B.D. Chaurasia's Human Anatomy."), ["Use Gray's Anatomy, B.D. Chaurasia's Human Anatomy."])
+        XCTAssertEqual(texts("Quote J.R.R. Tolkien here."), ["Quote J.R.R. Tolkien here."])
+        XCTAssertEqual(texts("OBG — D.C. Dutta's Textbook of Obstetrics"), ["OBG — D.C. Dutta's Textbook of Obstetrics"])
+        XCTAssertEqual(texts("Read Ganong's Review,\n   K. Sembulingam's Essentials."), ["Read Ganong's Review,\n   K. Sembulingam's Essentials."])
+        XCTAssertEqual(texts("Laws differ in the E.U. Then ask where the user lives."),
+                       ["Laws differ in the E.U.", "Then ask where the user lives."])
+        XCTAssertEqual(texts("Pick A, B, C, D. Then explain."), ["Pick A, B, C, D.", "Then explain."])
         XCTAssertEqual(texts("You work for Acme Inc. You answer billing questions."), ["You work for Acme Inc.", "You answer billing questions."])
         XCTAssertEqual(texts("Close at 5 p.m. Open at 9 a.m. on Mondays."), ["Close at 5 p.m.", "Open at 9 a.m. on Mondays."])
         XCTAssertEqual(texts("If the user says thanks, reply \"You are welcome!\" and end the chat."),

@@ -4,7 +4,8 @@
 /// the CJK marks 。！？ (unless a quotation around it closes on the line). Never
 /// breaks on abbreviations (e.g., i.e., z. B., Dr., "No." before a number;
 /// "etc.", "Inc.", "p.m." end a sentence before a capital), initials (after a
-/// capitalised word: "John F. Kennedy", not "plan B. Tell"), decimals and
+/// capitalised word, or one and a comma or dash: "John F. Kennedy", "Review,
+/// B.D. Chaurasia", not "plan B. Tell" nor "in the E.U. Then"), decimals and
 /// versions (no space follows their dot), ellipses, an inline item's number
 /// ("1. Read"), a German date or ordinal ("3. Mai", "im 2. Absatz"), or inside
 /// protected spans (template variables, inline code, URLs), or inside a quotation
@@ -442,6 +443,11 @@ enum SentenceSplitter {
         let k = abbreviationStart(buffer, dot: dot, from: start)
         guard k < dot else { return false }
         if dot - k == 1 && ByteClass.isUpper(buffer[k]) { return isInitial(buffer, at: k, from: start) }
+        // Initials written together ("B.D. Chaurasia", "J.R.R. Tolkien"), but not a dotted
+        // acronym that ends a sentence ("in the E.U. Then"): as for one initial, by the word before.
+        if areInitials(buffer, k, dot) && !packedAbbreviations.contains(packed(buffer, k, dot) ?? 0) {
+            return isInitial(buffer, at: k, from: start)
+        }
         guard let key = packed(buffer, k, dot) else { return false }  // longer than any abbreviation
         // "No. 5", "Oct. 2023", "Sec. 4", "p. 45", but "Answer yes or no. Then explain."
         if beforeANumber.contains(key) { return nextIsDigit(buffer, next, end) }
@@ -476,13 +482,36 @@ enum SentenceSplitter {
     /// A capital letter alone is an initial when it opens the unit or follows a
     /// capitalised word or another initial ("J. Smith", "John F. Kennedy"), not after
     /// a word in lower case ("Use plan B. Tell the user", "A, B, C or D. Do not").
+    /// A comma or a dash may stand between ("Gray's Anatomy, B.D. Chaurasia", "OBG —
+    /// D.C. Dutta"), after a word longer than a letter: "A, B, C, D. Then" lists letters.
     static func isInitial(_ buffer: UnsafeBufferPointer<UInt8>, at letter: Int, from start: Int) -> Bool {
         var k = letter
-        while k > start && ByteClass.isSpace(buffer[k - 1]) { k -= 1 }
+        while k > start && ByteClass.isWhitespace(buffer[k - 1]) { k -= 1 }
         if k == start { return true }
+        let separator = separatorWidth(buffer, endingAt: k, from: start)
+        if separator > 0 {
+            k -= separator
+            while k > start && ByteClass.isWhitespace(buffer[k - 1]) { k -= 1 }
+        }
         var wordStart = k
         while wordStart > start && (ByteClass.isAlpha(buffer[wordStart - 1]) || buffer[wordStart - 1] == UInt8(ascii: ".")) { wordStart -= 1 }
-        return wordStart < k && ByteClass.isUpper(buffer[wordStart])
+        return wordStart < k && ByteClass.isUpper(buffer[wordStart]) && (separator == 0 || k - wordStart >= 2)
+    }
+
+    /// The byte length of a comma, em dash or en dash ending at `end`, else 0.
+    static func separatorWidth(_ buffer: UnsafeBufferPointer<UInt8>, endingAt end: Int, from start: Int) -> Int {
+        if end - 1 >= start && buffer[end - 1] == UInt8(ascii: ",") { return 1 }
+        if end - 3 >= start && buffer[end - 3] == 0xE2 && buffer[end - 2] == 0x80 && (buffer[end - 1] == 0x94 || buffer[end - 1] == 0x93) { return 3 }
+        return 0
+    }
+
+    /// Whether `start..<end` is two or more capitals each after a dot but the last: "B.D", "J.R.R".
+    static func areInitials(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard end - start >= 3, (end - start) % 2 == 1 else { return false }
+        for index in start..<end where (index - start) % 2 == 0 ? !ByteClass.isUpper(buffer[index]) : buffer[index] != UInt8(ascii: ".") {
+            return false
+        }
+        return true
     }
 
     static func nextIsDigit(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
