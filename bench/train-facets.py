@@ -177,7 +177,7 @@ def final(P, rows):
     STRONG_CUE_FLOOR for a strong cue the rules acted on; others at UNSUPPORTED;
     then the most likely of those, and the rest only at SECONDARY; a unit left
     with none keeps its most likely facet at FALLBACK if it is shaped like an
-    instruction (but not the title)."""
+    instruction (but not the title); a unit without a word keeps none."""
     x = lambda prefix: np.array([[r["x"].get(prefix + f, 0) for f in FACETS] for r in rows])
     own, announced, rule = x("own."), x("ann."), x("rule.")
     evidence = (own > 0) | (announced > 0)
@@ -193,6 +193,9 @@ def final(P, rows):
                        for r in rows], dtype=bool)
     fallback = np.where(~chosen.any(1) & shaped & (shown.max(1) >= FALLBACK))[0]
     chosen[fallback, shown[fallback].argmax(1)] = True
+    # A unit without a word ("},", "│") has none: every other unit has a first word.
+    wordless = np.array([not any(k.startswith("w0.") for k in r["x"]) for r in rows], dtype=bool)
+    chosen[wordless] = False
     return chosen
 
 

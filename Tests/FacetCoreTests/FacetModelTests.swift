@@ -198,6 +198,15 @@ final class FacetModelTests: XCTestCase {
         XCTAssertTrue(prompt.facets[2].has(.format))
     }
 
+    /// A unit without a word says nothing, whatever its heading announces: a stray
+    /// "}," under "Output format" was given format, as people give it none.
+    func testAUnitWithoutAWordHasNoFacet() {
+        let analysis = Analyzer.analyze("## Output format\n- Reply in JSON.\n- },\n- Keep keys short.\n\n## Tone\n\n🔄\n\nBe warm and friendly.\n")
+        let texts = analysis.document.units.map { analysis.document.text(of: $0) }
+        XCTAssertEqual(texts, ["Output format", "Reply in JSON.", "},", "Keep keys short.", "Tone", "🔄", "Be warm and friendly."])
+        XCTAssertEqual(analysis.facets.map(\.facets), [[.format], [.format], [], [.format], [.style], [], [.style]])
+    }
+
     /// A list item none of whose facets reaches the bar keeps its likeliest at
     /// the fallback's lower one; a message of plain statements (above) does not.
     func testAnInstructionWithNoCueKeepsItsLikeliestFacet() {

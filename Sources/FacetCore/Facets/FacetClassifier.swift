@@ -59,7 +59,8 @@ public struct FacetClassifier: Sendable {
                     let wordSums = WordSums(document, words, allTokens, tables)
                     // By index: `enumerated()` copies each unit, retaining and releasing its section names.
                     for index in document.units.indices {
-                        guard !document.units[index].isExample else { result.append(UnitFacets()); continue }
+                        // Nor have units without a word ("},", "│", an emoji): nothing in them says anything.
+                        guard !document.units[index].isExample, !words.ranges[index].isEmpty else { result.append(UnitFacets()); continue }
                         let cues = own[index], heard = announced[index]
                         let tokens = UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]])
                         let neighbours = UnitFeatures.Neighbours.of(index, in: masks)
