@@ -34,7 +34,7 @@ public struct FacetClassifier: Sendable {
         applyRules(document, words: words) { facets, own, announced in
             result = model.map { weigh(document, words: words, model: $0, rule: facets, own: own, announced: announced) } ?? facets
         }
-        SectionSummary.apply(document, to: &result)
+        SectionSummary.apply(document, words: words, to: &result)
         return result
     }
 

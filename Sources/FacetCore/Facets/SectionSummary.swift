@@ -4,10 +4,17 @@
 /// subheadings' units when it has none of its own), as people read such
 /// headings. Runs after the classifier, so nothing a heading hands on to its
 /// units comes from this; a document's title, its first unit, is left alone,
-/// since it stands for the whole message, not a section.
+/// since it stands for the whole message, not a section. So is a heading that
+/// names the message itself ("## System Prompt" over the prompt a file
+/// documents): it keeps no facet at all, as people label it.
 enum SectionSummary {
-    static func apply(_ document: Document, to facets: inout [UnitFacets]) {
+    static func apply(_ document: Document, words: WordIndex, to facets: inout [UnitFacets]) {
         let units = document.units
+        var namingTheMessage: [Int] = []
+        for index in units.indices where units[index].kind == .heading && namesTheMessage(words.of(index)) {
+            facets[index].assignments = []
+            namingTheMessage.append(index)
+        }
         // Headings by slot, so the tallies are sized by the headings, not by every unit.
         var slot = [Int](repeating: -1, count: units.count)
         var headings: [Int] = []
@@ -34,7 +41,8 @@ enum SectionSummary {
             for order in 0..<Facet.count { allCounts[parent * Facet.count + order] += allCounts[child * Facet.count + order] }
         }
         for (position, heading) in headings.enumerated()
-        where heading > 0 && allMembers[position] > 0 && facets[heading].assignments.isEmpty && !units[heading].isExample {
+        where heading > 0 && allMembers[position] > 0 && facets[heading].assignments.isEmpty && !units[heading].isExample
+            && !namingTheMessage.contains(heading) {
             let own = members[position] > 0
             let (tally, total, base) = (own ? counts : allCounts, own ? members[position] : allMembers[position], position * Facet.count)
             var best = 0
@@ -47,4 +55,14 @@ enum SectionSummary {
                 evidence: [total == 1 ? "the only unit in its section" : "\(shared) of the \(total) units \(own ? "in its section" : "under its subheadings")"])]
         }
     }
+
+    /// "System Prompt", "System message", "**System instructions:**": a heading that
+    /// is the name of what follows, not what it asks. By its words' hashes, in any case.
+    static func namesTheMessage(_ words: ArraySlice<Token>) -> Bool {
+        guard words.count == 2 || words.count == 3 else { return false }
+        return messageNames.contains { $0.elementsEqual(words.lazy.map(\.hash)) }
+    }
+
+    static let messageNames = [["system", "prompt"], ["system", "message"], ["system", "instructions"], ["the", "system", "prompt"]]
+        .map { $0.map(Tokenizer.hash) }
 }
