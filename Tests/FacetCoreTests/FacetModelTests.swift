@@ -9,6 +9,52 @@ final class FacetModelTests: XCTestCase {
         XCTAssertGreaterThan(model.wordWeights.count / FacetModel.facets, 1000)
         XCTAssertEqual(model.threshold, 0.3)
         XCTAssertEqual(model.unsupported, 0.5)
+        XCTAssertNotNil(model.second, "the weights file has no second pass (s2.* rows)")
+    }
+
+    /// The second pass reads the first's probabilities for a unit, its neighbours,
+    /// the three units either side and the document: held to a plain recomputation
+    /// from the weights file's "s2." lines, read by name here. Examples are absent,
+    /// and a message shorter than `SecondPass.minimumUnits` is left to the first pass.
+    func testSecondPassMatchesItsWeightsByName() throws {
+        let second = try XCTUnwrap(FacetModel.shared.second)
+        var weights: [String: [Double]] = [:]
+        for line in FacetModelWeights.text.split(separator: "\n") where line.hasPrefix("s2.") {
+            let fields = line.split(separator: "\t")
+            weights[String(fields[0])] = fields[1].split(separator: " ").map { Double($0)! }
+        }
+        XCTAssertEqual(weights.count, SecondPass.inputs)
+        // Every seventh unit an example; log-odds from -12 to 12, past the clip at both ends.
+        let first: [SIMD8<Double>?] = (0..<60).map { unit in
+            guard unit % 7 != 3 else { return nil }
+            var logits = SIMD8<Double>()
+            for facet in 0..<FacetModel.facets { logits[facet] = Double((unit * 5 + facet * 11) % 25) - 12 }
+            return logits
+        }
+        var fast = first
+        second.apply(to: &fast)
+        let names = Facet.allCases.map(\.rawValue)
+        let present = first.indices.filter { first[$0] != nil }
+        func p(_ unit: Int) -> [Double] { (0..<FacetModel.facets).map { 1 / (1 + exp(-first[unit]![$0])) } }
+        func mean(_ units: [Int]) -> [Double] { (0..<FacetModel.facets).map { f in units.map { p($0)[f] }.reduce(0, +) / Double(units.count) } }
+        for unit in first.indices {
+            guard first[unit] != nil else { XCTAssertNil(fast[unit]); continue }
+            var blocks = ["p": p(unit), "doc": mean(present),
+                          "logit": (0..<FacetModel.facets).map { min(max(first[unit]![$0], -log(9999.0)), log(9999.0)) / 5 }]
+            if unit > 0, first[unit - 1] != nil { blocks["prev"] = p(unit - 1) }
+            if unit + 1 < first.count, first[unit + 1] != nil { blocks["next"] = p(unit + 1) }
+            let near = (max(0, unit - 3)...min(first.count - 1, unit + 3)).filter { $0 != unit && first[$0] != nil }
+            if !near.isEmpty { blocks["near"] = mean(near) }
+            for out in 0..<FacetModel.facets {
+                var z = weights["s2.bias"]![out]
+                for (block, values) in blocks { for (f, name) in names.enumerated() { z += weights["s2.\(block).\(name)"]![out] * values[f] } }
+                XCTAssertEqual(fast[unit]![out], z, accuracy: 1e-9, "unit \(unit), facet \(names[out])")
+            }
+        }
+        var short = Array(first.prefix(SecondPass.minimumUnits))  // examples among them: fewer units count
+        let before = short
+        second.apply(to: &short)
+        XCTAssertEqual(short, before)
     }
 
     func testEveryFixedSlotHasItsOwnName() {

@@ -57,16 +57,25 @@ public struct FacetClassifier: Sendable {
                 words.tokens.withUnsafeBufferPointer { allTokens in
                     let floorLogit = FacetModel.floorLogit  // a static let, read once rather than per facet
                     let wordSums = WordSums(document, words, allTokens, tables)
+                    // The first pass, unit by unit (nil for examples), then the second over all of them.
                     // By index: `enumerated()` copies each unit, retaining and releasing its section names.
+                    var logits = [SIMD8<Double>?](repeating: nil, count: document.units.count)
+                    for index in document.units.indices where !document.units[index].isExample {
+                        let tokens = UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]])
+                        FacetModel.logits(tables, buffer, units: document.units, index: index, tokens: tokens,
+                                          words: wordSums.total(index, in: document), own: own[index], rule: rule[index].assignments,
+                                          announced: announced[index], neighbours: UnitFeatures.Neighbours.of(index, in: masks),
+                                          documentShare: documentShare, scratch: &scratch)
+                        logits[index] = scratch.logits
+                    }
+                    model.second?.apply(to: &logits)
                     for index in document.units.indices {
                         // Nor have units without a word ("},", "│", an emoji): nothing in them says anything.
-                        guard !document.units[index].isExample, !words.ranges[index].isEmpty else { result.append(UnitFacets()); continue }
+                        guard let unitLogits = logits[index], !words.ranges[index].isEmpty else { result.append(UnitFacets()); continue }
+                        scratch.logits = unitLogits
                         let cues = own[index], heard = announced[index]
                         let tokens = UnsafeBufferPointer(rebasing: allTokens[words.ranges[index]])
                         let neighbours = UnitFeatures.Neighbours.of(index, in: masks)
-                        FacetModel.logits(tables, buffer, units: document.units, index: index, tokens: tokens,
-                                          words: wordSums.total(index, in: document), own: cues, rule: rule[index].assignments, announced: heard,
-                                          neighbours: neighbours, documentShare: documentShare, scratch: &scratch)
                         var assignments: [FacetAssignment] = []
                         // Indices, not copies: copying an assignment retains its evidence.
                         // By order, not `Facet.allCases`, which builds an array per unit.

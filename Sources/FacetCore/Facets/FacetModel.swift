@@ -43,6 +43,8 @@ struct FacetModel: Sendable {
     let packed: PackedWeights
     /// Names in the weights file that no feature has: a stale file (a test keeps it at 0).
     let unknownNames: [String]
+    /// The second pass over the first's probabilities (nil when the file has no "s2." rows).
+    let second: SecondPass?
 
     static let shared = FacetModel(weights: FacetModelWeights.text)
 
@@ -57,6 +59,7 @@ struct FacetModel: Sendable {
         var unknown: [String] = []
         let slots = Dictionary(uniqueKeysWithValues: UnitFeatures.Fixed.names.enumerated().map { ($1, $0) })
         var values: [Double] = []
+        var secondRows = [SIMD8<Double>](repeating: SIMD8(), count: SecondPass.inputs), secondCount = 0
         var text = text
         text.withUTF8 { bytes in
             for line in bytes.split(separator: UInt8(ascii: "\n")) {
@@ -87,6 +90,9 @@ struct FacetModel: Sendable {
                     }
                 } else if let slot = slots[String(decoding: name, as: UTF8.self)] {
                     fixed.replaceSubrange(slot * Self.facets..<(slot + 1) * Self.facets, with: values)
+                } else if name.starts(with: "s2.".utf8), let input = SecondPass.input(named: String(decoding: name, as: UTF8.self)) {
+                    for f in 0..<Self.facets { secondRows[input][f] = values[f] }
+                    secondCount += 1
                 } else {
                     unknown.append(String(decoding: name, as: UTF8.self))
                 }
@@ -104,6 +110,9 @@ struct FacetModel: Sendable {
         self.pairFilter = HashFilter(pairs.allKeys, bitCount: 1 << 18)  // 32 KB
         self.wordWeights = wordWeights
         self.packed = PackedWeights(wordWeights, facets: Self.facets, words: words, pairs: pairs)
+        // All of its rows or none: a second pass missing some would read zeros for them.
+        if secondCount > 0 && secondCount != SecondPass.inputs { unknown.append("s2: \(secondCount) of \(SecondPass.inputs) rows") }
+        self.second = secondCount == SecondPass.inputs ? SecondPass(rows: secondRows) : nil
         self.unknownNames = unknown
     }
 
