@@ -43,11 +43,13 @@ struct SecondPass: Sendable {
     /// example, absent to its neighbours as to the document), in place; a short
     /// message's are left as they are.
     func apply(to logits: inout [SIMD8<Double>?]) {
+        // Counted before any probability is made: most messages are short, and need none.
+        let present = logits.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+        guard present >= Self.minimumUnits else { return }
         let facetLanes = SIMD8<Double>(1, 1, 1, 1, 1, 1, 1, 0)  // the eighth lane unused
         let probabilities: [SIMD8<Double>?] = logits.map { $0.map { Self.probabilities($0) * facetLanes } }
-        var documentSum = SIMD8<Double>(), present = 0
-        for case let p? in probabilities { documentSum += p; present += 1 }
-        guard present >= Self.minimumUnits else { return }
+        var documentSum = SIMD8<Double>()
+        for case let p? in probabilities { documentSum += p }
         let documentMean = documentSum / Double(present)
         for index in logits.indices {
             guard let first = logits[index], let p = probabilities[index] else { continue }
